@@ -1,0 +1,10 @@
+//! bangfu-core: the domain of a district poverty-alleviation office.
+//! Types here validate themselves; nothing here knows HTTP or SQL.
+
+pub mod area;
+pub mod error;
+pub mod household;
+pub mod money;
+pub mod store;
+
+pub use error::{DomainError, DomainResult, FieldError};

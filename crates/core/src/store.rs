@@ -1,0 +1,104 @@
+//! Storage ports: narrow traits per domain, implemented once per backend in bangfu-db.
+//! Every household query takes a [`Scope`]: a query without one does not compile.
+
+use chrono::NaiveDate;
+
+use crate::area::{Area, AreaCode, Scope};
+use crate::error::DomainResult;
+use crate::household::*;
+
+/// What a household list shows per row.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HouseholdSummary {
+    pub id: HouseholdId,
+    pub household_no: String,
+    pub village_code: AreaCode,
+    pub head_name: Option<String>,
+    pub status: PovertyStatus,
+    pub monitoring_type: Option<MonitoringType>,
+    pub attribute: PovertyAttribute,
+    pub main_cause: PovertyCause,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdFilter {
+    pub area: Option<AreaCode>,
+    pub status: Option<PovertyStatus>,
+    pub attribute: Option<PovertyAttribute>,
+    pub main_cause: Option<PovertyCause>,
+    pub monitoring_type: Option<MonitoringType>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AreaCount {
+    pub area: Area,
+    pub households: i64,
+    pub poor: i64,
+    pub monitored: i64,
+    pub people: i64,
+}
+
+pub trait AreaStore {
+    /// Inserts or renames areas; returns how many rows were written.
+    fn upsert_areas(&self, areas: &[Area]) -> impl Future<Output = DomainResult<u64>> + Send;
+    fn area(&self, code: &AreaCode) -> impl Future<Output = DomainResult<Option<Area>>> + Send;
+    fn children(&self, code: &AreaCode) -> impl Future<Output = DomainResult<Vec<Area>>> + Send;
+    fn count_areas(&self) -> impl Future<Output = DomainResult<i64>> + Send;
+}
+
+pub trait HouseholdStore {
+    /// Registers a household with its members (one head) and optional first income.
+    fn create_household(
+        &self,
+        scope: &Scope,
+        data: &HouseholdData,
+        members: &[MemberData],
+        income: Option<&Income>,
+    ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;
+    fn household(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Household>> + Send;
+    fn list_households(
+        &self,
+        scope: &Scope,
+        filter: &HouseholdFilter,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<HouseholdSummary>, i64)>> + Send;
+    fn members(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Member>>> + Send;
+    fn add_member(&self, scope: &Scope, id: HouseholdId, member: &MemberData) -> impl Future<Output = DomainResult<MemberId>> + Send;
+    /// A member leaves (death, marriage, split): kept, marked with the date and reason.
+    fn member_leaves(
+        &self,
+        scope: &Scope,
+        member: MemberId,
+        on: NaiveDate,
+        reason: &str,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    fn change_status(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        status: PovertyStatus,
+        on: NaiveDate,
+        reason: &str,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    fn change_monitoring(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        monitoring: Option<MonitoringType>,
+        on: NaiveDate,
+        reason: &str,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    fn history(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<HistoryEntry>>> + Send;
+    /// Records a year's income, replacing that year's earlier figures.
+    fn record_income(&self, scope: &Scope, id: HouseholdId, income: &Income) -> impl Future<Output = DomainResult<()>> + Send;
+    fn incomes(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Income>>> + Send;
+    /// Households, poor, monitored and people per child area of `parent`, inside the scope.
+    fn counts_by_child_area(&self, scope: &Scope, parent: &AreaCode) -> impl Future<Output = DomainResult<Vec<AreaCount>>> + Send;
+}

@@ -1,0 +1,398 @@
+//! The household register: households, members, status history and income.
+
+use bangfu_core::area::{AreaCode, AreaLevel, Scope};
+use bangfu_core::household::*;
+use bangfu_core::store::{AreaCount, HouseholdFilter, HouseholdStore, HouseholdSummary, Page};
+use bangfu_core::{DomainError, DomainResult};
+use chrono::{NaiveDate, Utc};
+
+use crate::row::{self, Get};
+use crate::values::{bind_values, household_values, member_values};
+use crate::{Db, dispatch, domain_err};
+
+/// Inserts one year's income on a connection or transaction (a macro: executor types differ per backend).
+macro_rules! insert_income {
+    ($ex:expr, $household_id:expr, $i:expr, $now:expr) => {{
+        let i = $i;
+        sqlx::query(
+            "insert into incomes (household_id, year, wages_fen, operating_fen, property_fen, transfer_fen, \
+             operating_cost_fen, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind($household_id)
+        .bind(i.year)
+        .bind(i.wages.0)
+        .bind(i.operating.0)
+        .bind(i.property.0)
+        .bind(i.transfer.0)
+        .bind(i.operating_cost.0)
+        .bind($now)
+        .bind($now)
+        .execute($ex)
+        .await
+        .map_err(domain_err)
+    }};
+}
+
+pub(crate) const HOUSEHOLD_COLUMNS: &str = "household_no, area_code, group_name, address, phone, bank_name, bank_account, \
+    standard, attribute, main_cause, other_cause_1, other_cause_2, status, first_identified_on, exit_year, \
+    monitoring_type, risk_identified_on, risk_cleared_on, farmland_mu, irrigated_mu, forest_mu, housing_m2, \
+    housing_structure, danger_grade, road_distance_km, road_type, household_power, production_power, \
+    water_difficult, water_safe, fuel, sanitary_toilet, in_cooperative, relocated";
+pub(crate) const HOUSEHOLD_COLUMN_COUNT: usize = 34;
+
+pub(crate) const MEMBER_COLUMNS: &str = "household_id, name, sex, id_number, relation, ethnicity, education, \
+    student_status, health, disability_grade, labour, migrant_work, migrant_months, basic_medical, \
+    serious_illness, pension, dibao, tekun, soldier, phone, joined_on, join_reason";
+pub(crate) const MEMBER_COLUMN_COUNT: usize = 22;
+
+/// `($1, $2, …, $n)` starting after `offset` parameters.
+pub(crate) fn placeholders(offset: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 5);
+    s.push('(');
+    for i in 0..n {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push('$');
+        s.push_str(&(offset + i + 1).to_string());
+    }
+    s.push(')');
+    s
+}
+
+const SUMMARY_SELECT: &str = "select h.household_id, h.household_no, h.area_code, h.status, h.monitoring_type, \
+    h.attribute, h.main_cause, \
+    (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
+    (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size \
+    from households h";
+
+fn summary(r: &impl Get) -> DomainResult<HouseholdSummary> {
+    let (status, monitoring_type) = row::summary_status(r)?;
+    Ok(HouseholdSummary {
+        id: HouseholdId(r.int("household_id")?),
+        household_no: r.text("household_no")?,
+        village_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
+        head_name: r.opt_text("head_name")?,
+        status,
+        monitoring_type,
+        attribute: row::code_of(r, "attribute")?,
+        main_cause: row::code_of(r, "main_cause")?,
+        size: r.int("size")?,
+    })
+}
+
+impl Db {
+    /// Fails with NotFound unless the household exists inside the scope.
+    async fn check_in_scope(&self, scope: &Scope, id: HouseholdId) -> DomainResult<()> {
+        let (lo, hi) = scope.bounds();
+        let found = dispatch!(self, pool => {
+            sqlx::query("select 1 from households where household_id = $1 and area_code between $2 and $3")
+                .bind(id.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?.is_some()
+        });
+        if found { Ok(()) } else { Err(DomainError::NotFound) }
+    }
+
+    /// The village must exist, be a village, and lie inside the scope.
+    async fn check_village(&self, scope: &Scope, code: &AreaCode) -> DomainResult<()> {
+        let level: Option<String> = dispatch!(self, pool => {
+            sqlx::query_scalar("select level from areas where area_code = $1")
+                .bind(code.as_str()).fetch_optional(pool).await.map_err(domain_err)?
+        });
+        match level {
+            Some(l) if l == AreaLevel::Village.code() && scope.contains(code) => Ok(()),
+            _ => Err(DomainError::invalid("village_code", format!("村代码“{code}”不存在或不在您的管辖范围内"))),
+        }
+    }
+}
+
+impl HouseholdStore for Db {
+    async fn create_household(
+        &self,
+        scope: &Scope,
+        data: &HouseholdData,
+        members: &[MemberData],
+        income: Option<&Income>,
+    ) -> DomainResult<HouseholdId> {
+        let problems = check_members(&members.iter().collect::<Vec<_>>());
+        if !problems.is_empty() {
+            return Err(DomainError::Invalid(problems));
+        }
+        if let Some(i) = income {
+            i.validate().map_err(DomainError::Invalid)?;
+        }
+        self.check_village(scope, &data.village_code).await?;
+        let now = Utc::now();
+        let today = now.date_naive();
+        let insert_h = format!(
+            "insert into households ({HOUSEHOLD_COLUMNS}, created_at, updated_at) values {} returning household_id",
+            placeholders(0, HOUSEHOLD_COLUMN_COUNT + 2)
+        );
+        let insert_m = format!(
+            "insert into members ({MEMBER_COLUMNS}, created_at, updated_at) values {}",
+            placeholders(0, MEMBER_COLUMN_COUNT + 2)
+        );
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let id: i64 = bind_values!(sqlx::query_scalar(crate::sql(&insert_h)), household_values(data))
+                .bind(now).bind(now).fetch_one(&mut *tx).await.map_err(domain_err)?;
+            for m in members {
+                bind_values!(sqlx::query(crate::sql(&insert_m)).bind(id), member_values(m)).bind(now).bind(now)
+                    .execute(&mut *tx).await.map_err(domain_err)?;
+            }
+            sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+                values ($1, 'status', null, $2, $3, '建档立卡登记', $4)")
+                .bind(id).bind(data.status.code()).bind(data.first_identified_on.unwrap_or(today)).bind(now)
+                .execute(&mut *tx).await.map_err(domain_err)?;
+            if let Some(i) = income {
+                insert_income!(&mut *tx, id, i, now)?;
+            }
+            tx.commit().await.map_err(domain_err)?;
+            Ok(HouseholdId(id))
+        })
+    }
+
+    async fn household(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Household> {
+        let (lo, hi) = scope.bounds();
+        let sql = format!(
+            "select household_id, {HOUSEHOLD_COLUMNS}, \
+             (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
+             (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size \
+             from households h where household_id = $1 and area_code between $2 and $3"
+        );
+        dispatch!(self, pool => {
+            let r = sqlx::query(crate::sql(&sql)).bind(id.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+                .ok_or(DomainError::NotFound)?;
+            Ok(Household { id, data: row::household_data(&r)?, head_name: r.opt_text("head_name")?, size: r.int("size")? })
+        })
+    }
+
+    async fn list_households(
+        &self,
+        scope: &Scope,
+        filter: &HouseholdFilter,
+        page: Page,
+    ) -> DomainResult<(Vec<HouseholdSummary>, i64)> {
+        // The filter's area narrows the scope; it can never widen it.
+        let (mut lo, mut hi) = (scope.bounds().0.to_owned(), scope.bounds().1.to_owned());
+        if let Some(area) = &filter.area {
+            let (alo, ahi) = area.subtree_range(area.implied_level());
+            lo = lo.max(alo);
+            hi = hi.min(ahi);
+        }
+        let mut conds = vec!["h.area_code between $1 and $2".to_owned()];
+        let mut binds: Vec<&'static str> = Vec::new();
+        for (col, v) in [
+            ("status", filter.status.map(|c| c.code())),
+            ("attribute", filter.attribute.map(|c| c.code())),
+            ("main_cause", filter.main_cause.map(|c| c.code())),
+            ("monitoring_type", filter.monitoring_type.map(|c| c.code())),
+        ] {
+            if let Some(v) = v {
+                binds.push(v);
+                conds.push(format!("h.{col} = ${}", binds.len() + 2));
+            }
+        }
+        let where_ = conds.join(" and ");
+        let size = page.size.clamp(1, 200) as i64;
+        let offset = (page.number.max(1) as i64 - 1) * size;
+        let list_sql = format!("{SUMMARY_SELECT} where {where_} order by h.area_code, h.household_id limit {size} offset {offset}");
+        let count_sql = format!("select count(*) from households h where {where_}");
+        dispatch!(self, pool => {
+            let mut q = sqlx::query(crate::sql(&list_sql)).bind(&lo).bind(&hi);
+            let mut c = sqlx::query_scalar::<_, i64>(crate::sql(&count_sql)).bind(&lo).bind(&hi);
+            for b in &binds {
+                q = q.bind(*b);
+                c = c.bind(*b);
+            }
+            let rows = q.fetch_all(pool).await.map_err(domain_err)?;
+            let total = c.fetch_one(pool).await.map_err(domain_err)?;
+            Ok((rows.iter().map(summary).collect::<DomainResult<Vec<_>>>()?, total))
+        })
+    }
+
+    async fn members(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<Member>> {
+        self.check_in_scope(scope, id).await?;
+        let sql = format!("select member_id, {MEMBER_COLUMNS}, left_on, left_reason from members where household_id = $1 \
+            order by (case when left_on is null then 0 else 1 end), (case when relation = 'head' then 0 else 1 end), member_id");
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(id.0).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(row::member).collect()
+        })
+    }
+
+    async fn add_member(&self, scope: &Scope, id: HouseholdId, member: &MemberData) -> DomainResult<MemberId> {
+        self.check_in_scope(scope, id).await?;
+        let current = self.members(scope, id).await?;
+        let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
+        all.push(member);
+        let problems = check_members(&all);
+        if !problems.is_empty() {
+            return Err(DomainError::Invalid(problems));
+        }
+        let now = Utc::now();
+        let sql = format!(
+            "insert into members ({MEMBER_COLUMNS}, created_at, updated_at) values {} returning member_id",
+            placeholders(0, MEMBER_COLUMN_COUNT + 2)
+        );
+        dispatch!(self, pool => {
+            let mid: i64 = bind_values!(sqlx::query_scalar(crate::sql(&sql)).bind(id.0), member_values(member)).bind(now).bind(now)
+                .fetch_one(pool).await.map_err(domain_err)?;
+            Ok(MemberId(mid))
+        })
+    }
+
+    async fn member_leaves(&self, scope: &Scope, member: MemberId, on: NaiveDate, reason: &str) -> DomainResult<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DomainError::invalid("left_reason", "请填写减员原因（如死亡、婚出、分户）"));
+        }
+        let (lo, hi) = scope.bounds();
+        let now = Utc::now();
+        let affected = dispatch!(self, pool => {
+            sqlx::query("update members set left_on = $1, left_reason = $2, updated_at = $3 \
+                where member_id = $4 and left_on is null and household_id in \
+                (select household_id from households where area_code between $5 and $6)")
+                .bind(on).bind(reason).bind(now).bind(member.0).bind(lo).bind(hi)
+                .execute(pool).await.map_err(domain_err)?.rows_affected()
+        });
+        if affected == 1 { Ok(()) } else { Err(DomainError::NotFound) }
+    }
+
+    async fn change_status(&self, scope: &Scope, id: HouseholdId, status: PovertyStatus, on: NaiveDate, reason: &str) -> DomainResult<()> {
+        let current = self.household(scope, id).await?;
+        if current.data.status == status {
+            return Err(DomainError::invalid("status", format!("该户已是“{status}”")));
+        }
+        self.record_change(id, "status", Some(current.data.status.code()), Some(status.code()), on, reason).await
+    }
+
+    async fn change_monitoring(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        monitoring: Option<MonitoringType>,
+        on: NaiveDate,
+        reason: &str,
+    ) -> DomainResult<()> {
+        let current = self.household(scope, id).await?;
+        if current.data.monitoring_type == monitoring {
+            return Err(DomainError::invalid("monitoring_type", "监测对象类型没有变化"));
+        }
+        self.record_change(id, "monitoring", current.data.monitoring_type.map(|m| m.code()), monitoring.map(|m| m.code()), on, reason)
+            .await
+    }
+
+    async fn history(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<HistoryEntry>> {
+        self.check_in_scope(scope, id).await?;
+        dispatch!(self, pool => {
+            let rows = sqlx::query("select kind, from_value, to_value, effective_on, reason from household_history \
+                where household_id = $1 order by effective_on, history_id")
+                .bind(id.0).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(|r| Ok(HistoryEntry {
+                kind: r.text("kind")?,
+                from_value: r.opt_text("from_value")?,
+                to_value: r.opt_text("to_value")?,
+                effective_on: r.opt_date("effective_on")?.ok_or_else(|| DomainError::Internal("effective_on".into()))?,
+                reason: r.text("reason")?,
+            })).collect()
+        })
+    }
+
+    async fn record_income(&self, scope: &Scope, id: HouseholdId, income: &Income) -> DomainResult<()> {
+        income.validate().map_err(DomainError::Invalid)?;
+        self.check_in_scope(scope, id).await?;
+        let now = Utc::now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let updated = sqlx::query("update incomes set wages_fen = $1, operating_fen = $2, property_fen = $3, \
+                transfer_fen = $4, operating_cost_fen = $5, updated_at = $6 where household_id = $7 and year = $8")
+                .bind(income.wages.0).bind(income.operating.0).bind(income.property.0).bind(income.transfer.0)
+                .bind(income.operating_cost.0).bind(now).bind(id.0).bind(income.year)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if updated == 0 {
+                insert_income!(&mut *tx, id.0, income, now)?;
+            }
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+
+    async fn incomes(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<Income>> {
+        self.check_in_scope(scope, id).await?;
+        dispatch!(self, pool => {
+            let rows = sqlx::query("select year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen \
+                from incomes where household_id = $1 order by year desc")
+                .bind(id.0).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(row::income).collect()
+        })
+    }
+
+    async fn counts_by_child_area(&self, scope: &Scope, parent: &AreaCode) -> DomainResult<Vec<AreaCount>> {
+        use bangfu_core::store::AreaStore;
+        let children: Vec<_> = self.children(parent).await?.into_iter().filter(|a| scope.contains(&a.code)).collect();
+        let Some(level) = children.first().map(|a| a.level) else { return Ok(Vec::new()) };
+        let keep = level.prefix_len();
+        let pad = "0".repeat(12 - keep);
+        let (plo, phi) = parent.subtree_range(parent.implied_level());
+        let (slo, shi) = scope.bounds();
+        let (lo, hi) = (plo.as_str().max(slo).to_owned(), phi.as_str().min(shi).to_owned());
+        let sql = format!(
+            "select substr(h.area_code, 1, {keep}) as prefix, count(*) as households, \
+             sum(case when h.status in ('poor', 'returned') then 1 else 0 end) as poor, \
+             sum(case when h.monitoring_type is not null and h.risk_cleared_on is null then 1 else 0 end) as monitored, \
+             sum((select count(*) from members m where m.household_id = h.household_id and m.left_on is null)) as people \
+             from households h where h.area_code between $1 and $2 group by substr(h.area_code, 1, {keep})"
+        );
+        let counts: std::collections::HashMap<String, (i64, i64, i64, i64)> = dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(&lo).bind(&hi).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(|r| Ok((format!("{}{pad}", r.text("prefix")?), (r.int("households")?, r.int("poor")?, r.int("monitored")?, r.int("people")?))))
+                .collect::<DomainResult<_>>()?
+        });
+        Ok(children
+            .into_iter()
+            .map(|area| {
+                let (households, poor, monitored, people) = counts.get(area.code.as_str()).copied().unwrap_or_default();
+                AreaCount { area, households, poor, monitored, people }
+            })
+            .collect())
+    }
+}
+
+impl Db {
+    async fn record_change(
+        &self,
+        id: HouseholdId,
+        kind: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+        on: NaiveDate,
+        reason: &str,
+    ) -> DomainResult<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DomainError::invalid("reason", "请填写变更原因"));
+        }
+        if on > Utc::now().date_naive() {
+            return Err(DomainError::invalid("effective_on", "生效日期不能晚于今天"));
+        }
+        let now = Utc::now();
+        let col = if kind == "status" { "status" } else { "monitoring_type" };
+        let extra = if kind == "monitoring" && to.is_some() { ", risk_identified_on = $4, risk_cleared_on = null" } else if kind == "monitoring" { ", risk_cleared_on = $4" } else { "" };
+        let update = format!("update households set {col} = $1, updated_at = $2 {extra} where household_id = $3");
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut q = sqlx::query(crate::sql(&update)).bind(to).bind(now).bind(id.0);
+            if !extra.is_empty() {
+                q = q.bind(on);
+            }
+            q.execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+                values ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id.0).bind(kind).bind(from).bind(to).bind(on).bind(reason).bind(now)
+                .execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+}
+

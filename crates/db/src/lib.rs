@@ -1,0 +1,252 @@
+//! bangfu-db: the register's storage on SQLite (a file) or PostgreSQL (a URL).
+//! The SQL text is written once; [`dispatch!`] runs it on whichever pool the URL chose.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub mod areas;
+pub mod households;
+pub mod import;
+mod row;
+mod values;
+
+
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Where the register lives, parsed once from `--database`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    /// Never prints a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(p) => write!(f, "sqlite://{}", p.display()),
+            DatabaseUrl::Postgres(url) => {
+                let shown = match (url.find("://"), url.rfind('@')) {
+                    (Some(s), Some(at)) if at > s => {
+                        let cred = &url[s + 3..at];
+                        let user = cred.split(':').next().unwrap_or("");
+                        format!("{}{}{}", &url[..s + 3], if cred.contains(':') { format!("{user}:***") } else { user.to_owned() }, &url[at..])
+                    }
+                    _ => url.clone(),
+                };
+                f.write_str(&shown)
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("不支持的数据库地址“{0}”：请用 postgres://… 、sqlite:///绝对路径.db 或文件路径")]
+    UnknownScheme(String),
+    #[error("数据库文件 {0} 不存在（serve 不会新建空库；请先运行 bangfu migrate 或 bangfu import）")]
+    MissingFile(PathBuf),
+    #[error("数据库错误: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("数据库迁移失败: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = DbError;
+    fn from_str(s: &str) -> Result<Self, DbError> {
+        let s = s.trim();
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(s.to_owned()))
+        } else if let Some(rest) = s.strip_prefix("sqlite://") {
+            let path = rest.split('?').next().unwrap_or(rest);
+            if path.is_empty() {
+                return Err(DbError::UnknownScheme(s.to_owned()));
+            }
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+        } else if let Some(rest) = s.strip_prefix("sqlite:") {
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(rest)))
+        } else if s.contains("://") || s.is_empty() {
+            Err(DbError::UnknownScheme(s.to_owned()))
+        } else {
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(s)))
+        }
+    }
+}
+
+/// Whether opening may create a missing SQLite file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// migrate, import, demo: make the file and say so.
+    IfMissing,
+    /// serve: a typo must never serve an empty register.
+    Never,
+}
+
+/// The register's storage. Cloning is cheap (pools are shared).
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same code against whichever pool this is: `dispatch!(self, pool => expr)`.
+#[macro_export]
+macro_rules! dispatch {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// What opening a database did, for the command line to report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub db: Db,
+    pub created_file: Option<PathBuf>,
+}
+
+impl Db {
+    pub async fn open(url: &DatabaseUrl, create: Create) -> Result<Opened, DbError> {
+        match url {
+            DatabaseUrl::Sqlite(path) => {
+                let exists = path.exists();
+                if !exists && create == Create::Never {
+                    return Err(DbError::MissingFile(path.clone()));
+                }
+                let pool = open_sqlite(path, !exists).await?;
+                Ok(Opened { db: Db::Sqlite(pool), created_file: (!exists).then(|| path.clone()) })
+            }
+            DatabaseUrl::Postgres(url) => {
+                let opts = PgConnectOptions::from_str(url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(opts)
+                    .await?;
+                Ok(Opened { db: Db::Postgres(pool), created_file: None })
+            }
+        }
+    }
+
+    /// An in-memory SQLite register, for tests.
+    pub async fn memory() -> Result<Db, DbError> {
+        let opts = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(1).idle_timeout(None).max_lifetime(None).connect_with(opts).await?;
+        Ok(Db::Sqlite(pool))
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        dispatch!(self, p => p.close().await)
+    }
+}
+
+impl PartialEq for Db {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
+}
+impl Eq for Db {}
+
+async fn open_sqlite(path: &Path, create: bool) -> Result<SqlitePool, DbError> {
+    if create {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+        }
+    }
+    let opts = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(create)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-65536");
+    Ok(SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?)
+}
+
+/// Maps storage errors into the domain's: unique violations become conflicts naming the field.
+pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
+    use bangfu_core::DomainError;
+    if let sqlx::Error::Database(db) = &e {
+        let msg = db.message();
+        if db.is_unique_violation() {
+            if msg.contains("id_number") {
+                return DomainError::conflict("id_number", "此人已是另一户的现有成员（同一证件号码不能同时在两户）");
+            }
+            if msg.contains("household_no") {
+                return DomainError::conflict("household_no", "户编号已存在");
+            }
+            if msg.contains("year") {
+                return DomainError::conflict("year", "该年度收入已登记");
+            }
+            return DomainError::conflict("", "记录重复");
+        }
+        if db.is_foreign_key_violation() {
+            return DomainError::invalid("", "引用的记录不存在（如村代码未导入）");
+        }
+    }
+    tracing::error!(error = %e, "storage error");
+    DomainError::Internal(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_backend_and_plain_paths_are_sqlite() {
+        assert_eq!("bangfu.db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Sqlite("bangfu.db".into()));
+        assert_eq!("sqlite:///tmp/a.db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Sqlite("/tmp/a.db".into()));
+        assert!(matches!("postgres://u@h/db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Postgres(_)));
+        assert!(matches!("mysql://h/db".parse::<DatabaseUrl>(), Err(DbError::UnknownScheme(_))));
+    }
+
+    #[test]
+    fn a_postgres_url_never_shows_its_password() {
+        let url: DatabaseUrl = "postgres://bangfu:secret@127.0.0.1/bangfu".parse().unwrap();
+        assert_eq!(url.to_string(), "postgres://bangfu:***@127.0.0.1/bangfu");
+    }
+
+    #[tokio::test]
+    async fn serve_refuses_a_missing_sqlite_file() {
+        let url = DatabaseUrl::Sqlite("/nonexistent/typo.db".into());
+        let err = Db::open(&url, Create::Never).await.unwrap_err();
+        assert!(err.to_string().contains("不存在"), "{err}");
+    }
+}
+
+/// Marks SQL text built in this crate from constants and numbers as safe: user values
+/// are always bound as parameters, never spliced into the text.
+pub(crate) fn sql(text: &str) -> sqlx::AssertSqlSafe<&str> {
+    sqlx::AssertSqlSafe(text)
+}

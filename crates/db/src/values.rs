@@ -1,0 +1,151 @@
+//! A row as a list of typed values, in the column order of the SQL that uses it.
+//! One list serves parameter binding (both backends) and PostgreSQL COPY text.
+
+use bangfu_core::household::{HouseholdData, MemberData};
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value<'a> {
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Bool(bool),
+    Date(Option<NaiveDate>),
+}
+
+use Value::*;
+
+/// Binds every value, in order: `bind_values!(sqlx::query(sql), values)`.
+macro_rules! bind_values {
+    ($q:expr, $values:expr) => {{
+        let mut q = $q;
+        for v in $values {
+            q = match v {
+                $crate::values::Value::Text(s) => q.bind(s),
+                $crate::values::Value::Int(i) => q.bind(i),
+                $crate::values::Value::Real(r) => q.bind(r),
+                $crate::values::Value::Bool(b) => q.bind(b),
+                $crate::values::Value::Date(d) => q.bind(d),
+            };
+        }
+        q
+    }};
+}
+pub(crate) use bind_values;
+
+/// In the order of `households::HOUSEHOLD_COLUMNS`.
+pub(crate) fn household_values(h: &HouseholdData) -> Vec<Value<'_>> {
+    let l = &h.living;
+    vec![
+        Text(Some(&h.household_no)),
+        Text(Some(h.village_code.as_str())),
+        Text(h.group_name.as_deref()),
+        Text(h.address.as_deref()),
+        Text(h.phone.as_deref()),
+        Text(h.bank_name.as_deref()),
+        Text(h.bank_account.as_deref()),
+        Text(Some(h.standard.code())),
+        Text(Some(h.attribute.code())),
+        Text(Some(h.main_cause.code())),
+        Text(h.other_causes.first().map(|c| c.code())),
+        Text(h.other_causes.get(1).map(|c| c.code())),
+        Text(Some(h.status.code())),
+        Date(h.first_identified_on),
+        Int(h.exit_year.map(i64::from)),
+        Text(h.monitoring_type.map(|c| c.code())),
+        Date(h.risk_identified_on),
+        Date(h.risk_cleared_on),
+        Real(l.farmland_mu),
+        Real(l.irrigated_mu),
+        Real(l.forest_mu),
+        Real(l.housing_m2),
+        Text(l.housing_structure.map(|c| c.code())),
+        Text(l.danger_grade.map(|c| c.code())),
+        Real(l.road_distance_km),
+        Text(l.road_type.map(|c| c.code())),
+        Bool(l.household_power),
+        Bool(l.production_power),
+        Bool(l.water_difficult),
+        Bool(l.water_safe),
+        Text(l.fuel.map(|c| c.code())),
+        Bool(l.sanitary_toilet),
+        Bool(l.in_cooperative),
+        Bool(l.relocated),
+    ]
+}
+
+/// In the order of `households::MEMBER_COLUMNS` without the leading household_id.
+pub(crate) fn member_values(m: &MemberData) -> Vec<Value<'_>> {
+    vec![
+        Text(Some(&m.name)),
+        Text(Some(m.sex.code())),
+        Text(Some(m.id_number.as_str())),
+        Text(Some(m.relation.code())),
+        Text(m.ethnicity.map(|c| c.code())),
+        Text(m.education.map(|c| c.code())),
+        Text(m.student_status.map(|c| c.code())),
+        Text(m.health.map(|c| c.code())),
+        Text(m.disability_grade.map(|c| c.code())),
+        Text(m.labour.map(|c| c.code())),
+        Text(m.migrant_work.map(|c| c.code())),
+        Int(m.migrant_months.map(i64::from)),
+        Bool(m.basic_medical),
+        Bool(m.serious_illness),
+        Bool(m.pension),
+        Bool(m.dibao),
+        Bool(m.tekun),
+        Bool(m.soldier),
+        Text(m.phone.as_deref()),
+        Date(m.joined_on),
+        Text(m.join_reason.as_deref()),
+    ]
+}
+
+/// Appends values as one line of PostgreSQL COPY text format.
+pub(crate) fn copy_line(out: &mut String, values: &[Value<'_>]) {
+    use std::fmt::Write;
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        match v {
+            Text(Some(s)) => escape_copy(out, s),
+            Int(Some(n)) => {
+                let _ = write!(out, "{n}");
+            }
+            Real(Some(r)) => {
+                let _ = write!(out, "{r}");
+            }
+            Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Date(Some(d)) => {
+                let _ = write!(out, "{d}");
+            }
+            Text(None) | Int(None) | Real(None) | Date(None) => out.push_str("\\N"),
+        }
+    }
+    out.push('\n');
+}
+
+fn escape_copy(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_tabs_newlines_and_backslashes_and_writes_nulls() {
+        let mut s = String::new();
+        copy_line(&mut s, &[Text(Some("a\tb\\c\nd")), Int(None), Bool(true), Int(Some(-5))]);
+        assert_eq!(s, "a\\tb\\\\c\\nd\t\\N\tt\t-5\n");
+    }
+}
