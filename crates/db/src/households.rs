@@ -338,9 +338,9 @@ impl HouseholdStore for Db {
         let (lo, hi) = (plo.as_str().max(slo).to_owned(), phi.as_str().min(shi).to_owned());
         let sql = format!(
             "select substr(h.area_code, 1, {keep}) as prefix, count(*) as households, \
-             sum(case when h.status in ('poor', 'returned') then 1 else 0 end) as poor, \
-             sum(case when h.monitoring_type is not null and h.risk_cleared_on is null then 1 else 0 end) as monitored, \
-             sum((select count(*) from members m where m.household_id = h.household_id and m.left_on is null)) as people \
+             cast(sum(case when h.status in ('poor', 'returned') then 1 else 0 end) as bigint) as poor, \
+             cast(sum(case when h.monitoring_type is not null and h.risk_cleared_on is null then 1 else 0 end) as bigint) as monitored, \
+             cast(sum((select count(*) from members m where m.household_id = h.household_id and m.left_on is null)) as bigint) as people \
              from households h where h.area_code between $1 and $2 group by substr(h.area_code, 1, {keep})"
         );
         let counts: std::collections::HashMap<String, (i64, i64, i64, i64)> = dispatch!(self, pool => {

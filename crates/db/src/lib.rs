@@ -14,6 +14,8 @@ pub mod import;
 mod row;
 mod values;
 
+pub use import::{ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register, read_divisions};
+
 
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

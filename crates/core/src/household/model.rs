@@ -505,7 +505,7 @@ impl MemberData {
             c.errors.push(FieldError::new("name", "姓名不能含有数字"));
         }
         let sex = c.required_code::<Sex>("sex", "性别");
-        let id_number = match IdNumber::parse(f.get("id_number")) {
+        let id_number = match IdNumber::parse_as_of(f.get("id_number"), today) {
             Ok(id) => Some(id),
             Err(e) => {
                 c.errors.push(FieldError::new("id_number", e.to_string()));
@@ -531,33 +531,52 @@ impl MemberData {
         if matches!(migrant_months, Some(m) if m > 0) && migrant_work.is_none() {
             c.errors.push(FieldError::new("migrant_work", "填写了务工时间，但未填写务工地点"));
         }
+        let ethnicity = c.code("ethnicity");
+        let education = c.code("education");
+        let student_status = c.code("student_status");
+        let labour = c.code("labour");
+        let flags = [
+            c.flag("basic_medical"),
+            c.flag("serious_illness"),
+            c.flag("pension"),
+            c.flag("dibao"),
+            c.flag("tekun"),
+            c.flag("soldier"),
+        ];
+        let phone = c.phone("phone");
+        let joined_on = c.date("joined_on", today);
+        if let (Some(id), Some(joined)) = (&id_number, joined_on) {
+            if joined < id.birth_date() {
+                c.errors.push(FieldError::new("joined_on", "加入日期早于出生日期"));
+            }
+        }
+        // Every problem of the row is reported at once; only then is a missing ID fatal.
+        let (Some(id_number), true) = (id_number, c.errors.is_empty()) else { return Err(c.errors) };
+        let [basic_medical, serious_illness, pension, dibao, tekun, soldier] = flags;
         let data = MemberData {
             name,
             sex: sex.unwrap_or(Sex::Male),
-            id_number: match id_number {
-                Some(id) => id,
-                None => return Err(c.errors),
-            },
+            id_number,
             relation: relation.unwrap_or(Relation::Other),
-            ethnicity: c.code("ethnicity"),
-            education: c.code("education"),
-            student_status: c.code("student_status"),
+            ethnicity,
+            education,
+            student_status,
             health,
             disability_grade,
-            labour: c.code("labour"),
+            labour,
             migrant_work,
             migrant_months,
-            basic_medical: c.flag("basic_medical"),
-            serious_illness: c.flag("serious_illness"),
-            pension: c.flag("pension"),
-            dibao: c.flag("dibao"),
-            tekun: c.flag("tekun"),
-            soldier: c.flag("soldier"),
-            phone: c.phone("phone"),
-            joined_on: c.date("joined_on", today),
+            basic_medical,
+            serious_illness,
+            pension,
+            dibao,
+            tekun,
+            soldier,
+            phone,
+            joined_on,
             join_reason: c.text("join_reason"),
         };
-        if c.errors.is_empty() { Ok(data) } else { Err(c.errors) }
+        Ok(data)
     }
 }
 

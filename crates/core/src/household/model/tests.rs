@@ -166,3 +166,10 @@ fn phone_numbers_are_mobile_or_landline() {
     let errs = member(&[("phone", "12345")]).unwrap_err();
     assert!(errs[0].message.starts_with("联系电话“12345”无效"));
 }
+
+#[test]
+fn a_row_with_a_bad_id_still_reports_its_other_problems() {
+    let errs = member(&[("id_number", "123"), ("education", "博士后"), ("phone", "999")]).unwrap_err();
+    let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, vec!["id_number", "education", "phone"]);
+}

@@ -1,0 +1,142 @@
+//! Bulk import: all or nothing, every bad row reported, never duplicated.
+
+use bangfu_core::store::{HouseholdFilter, HouseholdStore, Page};
+use bangfu_db::{Db, ImportError, ImportOutcome, import_register};
+
+use crate::conformance;
+use crate::fixtures::*;
+use crate::harness::everything;
+
+const H_HEADER: &str = "户编号,村代码,村民小组,识别标准,贫困户属性,主要致贫原因,其他致贫原因,脱贫状态,首次识别时间,脱贫年度,收入年度,工资性收入（元）,转移性收入（元）,生产经营性支出（元）\n";
+const M_HEADER: &str = "户编号,姓名,性别,证件号码,与户主关系,健康状况,务工状况,务工时间（月）\n";
+
+fn good_households() -> String {
+    format!(
+        "{H_HEADER}\
+         4117021012010001,{SHAHEDIAN_VILLAGE},第1组,国家标准,一般贫困户,因病,缺技术,已脱贫（享受政策）,2014-10-01,2018,2025,\"18,000.00\",2400.50,0\n\
+         4117021012010002,{SHAHEDIAN_VILLAGE},第2组,国家标准,低保贫困户,因残,,未脱贫,2015-03-01,,2025,3000,6000,200\n"
+    )
+}
+
+fn good_members() -> String {
+    format!(
+        "{M_HEADER}\
+         4117021012010001,王建国,男,{},户主,长期慢性病,,\n\
+         4117021012010001,李秀英,女,{},配偶,健康,省外,10\n\
+         4117021012010002,张桂兰,女,{},户主,残疾,,\n",
+        id("19650312", 1, true),
+        id("19680705", 2, false).to_lowercase(),
+        // Typed with full-width digits, as often happens on Chinese keyboards.
+        id("19500101", 3, false).chars().map(|c| match c { '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(), c => c }).collect::<String>(),
+    )
+}
+
+async fn import(db: &Db, dir: &TempDir) -> Result<ImportOutcome, ImportError> {
+    import_register(db, dir.path(), today(), &|_| {}).await
+}
+
+async fn household_count(db: &Db) -> i64 {
+    db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 1 }).await.unwrap().1
+}
+
+conformance!(a_valid_register_imports_with_members_income_and_history, |db: Db| async move {
+    let dir = register_dir(&good_households(), &good_members());
+    let outcome = import(&db, &dir).await.unwrap();
+    let ImportOutcome::Imported(report) = outcome else { panic!("expected an import, got {outcome:?}") };
+    assert_eq!((report.households, report.members, report.incomes), (2, 3, 2));
+    let (list, _) = db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
+    let first = list.iter().find(|h| h.household_no == "4117021012010001").unwrap();
+    assert_eq!(first.head_name.as_deref(), Some("王建国"));
+    assert_eq!(first.size, 2);
+    let incomes = db.incomes(&everything(), first.id).await.unwrap();
+    assert_eq!(incomes[0].wages.0, 1_800_000);
+    assert_eq!(incomes[0].transfer.0, 240_050);
+    let history = db.history(&everything(), first.id).await.unwrap();
+    assert_eq!(history.len(), 2, "identified, then exited");
+    assert_eq!(history[1].to_value.as_deref(), Some("exited"));
+    let members = db.members(&everything(), first.id).await.unwrap();
+    assert!(members[1].data.id_number.as_str().ends_with(&id("19680705", 2, false)[17..]));
+});
+
+conformance!(importing_the_same_register_twice_is_a_no_op, |db: Db| async move {
+    let dir = register_dir(&good_households(), &good_members());
+    assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::Imported(_)));
+    assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::AlreadyImported { .. }));
+    assert_eq!(household_count(&db).await, 2);
+});
+
+conformance!(an_overlapping_register_is_refused_row_by_row, |db: Db| async move {
+    let dir = register_dir(&good_households(), &good_members());
+    import(&db, &dir).await.unwrap();
+    // Same households, a slightly different file: the hash differs but the households exist.
+    let dir2 = register_dir(&good_households().replace("第2组", "第3组"), &good_members());
+    let Err(ImportError::Rows(errors)) = import(&db, &dir2).await else { panic!("expected row errors") };
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(shown.contains(&"households.csv:2: 户编号: 户编号“4117021012010001”已在系统中（同一户不能重复导入）".to_owned()), "{shown:#?}");
+    assert!(shown.iter().any(|s| s.starts_with("members.csv:2: 证件号码: 此人已是系统中另一户")), "{shown:#?}");
+    assert_eq!(household_count(&db).await, 2);
+});
+
+conformance!(a_register_with_bad_rows_changes_nothing_and_lists_every_bad_row, |db: Db| async move {
+    let mut bad_id = id("19650312", 1, true);
+    bad_id.replace_range(17.., if bad_id.ends_with('0') { "1" } else { "0" });
+    let households = format!(
+        "{H_HEADER}\
+         4117021012010001,{SHAHEDIAN_VILLAGE},第1组,国家标准,一般贫困户,因病,,未脱贫,2014-10-01,,,,,\n\
+         4117021012010002,{SHAHEDIAN_VILLAGE},第1组,国家标准,一般贫困户,因懒,,未脱贫,2014-10-01,,,,,\n\
+         4117021012010003,411702101999,第1组,国家标准,一般贫困户,因病,,已脱贫（享受政策）,2014-10-01,,,,,\n\
+         4117021012010001,{SHAHEDIAN_VILLAGE},第1组,国家标准,一般贫困户,因病,,未脱贫,2014-10-01,,,,,\n"
+    );
+    let members = format!(
+        "{M_HEADER}\
+         4117021012010001,王建国,男,{bad_id},户主,,,\n\
+         4117021012010001,李秀英,男,{},配偶,,,\n\
+         4117021012010009,赵六,男,{},户主,,,\n\
+         4117021012010001,王小明,男,{},之子,,,13\n",
+        id("19680705", 2, false),
+        id("19700101", 5, true),
+        id("19950101", 7, true),
+    );
+    let dir = register_dir(&households, &members);
+    let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    let expect = [
+        "households.csv:3: 主要致贫原因: “因懒”不是有效的致贫原因",
+        "households.csv:4: 脱贫年度: 已脱贫户须填写脱贫年度",
+        "households.csv:5: 户编号: 户编号“4117021012010001”与第2行重复",
+        "members.csv:2: 证件号码: 校验位错误",
+        "members.csv:3: 证件号码: 证件号码第17位表示女性",
+        "members.csv:4: 户编号: 户编号“4117021012010009”在 households.csv 中不存在",
+        "members.csv:5: 务工时间（月）: 务工时间应为0到12之间的整数",
+    ];
+    for e in expect {
+        assert!(shown.iter().any(|s| s.starts_with(e)), "missing {e:?} in {shown:#?}");
+    }
+    assert_eq!(household_count(&db).await, 0, "nothing may be half-written");
+    // The register can still be imported once fixed.
+    let dir = register_dir(&good_households(), &good_members());
+    assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::Imported(_)));
+});
+
+conformance!(a_village_code_missing_from_the_area_tree_is_reported, |db: Db| async move {
+    let households = good_households().replace(&format!("4117021012010002,{SHAHEDIAN_VILLAGE}"), "4117021012010002,411702101999");
+    let dir = register_dir(&households, &good_members());
+    let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].to_string(), "households.csv:3: 村代码: 村代码“411702101999”不在系统的区划中（请先导入区划，或检查代码）");
+});
+
+conformance!(unknown_and_missing_columns_are_named_on_line_one, |db: Db| async move {
+    let households = good_households().replace("户编号,村代码", "户号,村代码");
+    let dir = register_dir(&households, &good_members());
+    let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(shown, vec!["households.csv:1: 户号: 无法识别的列名", "households.csv:1: 户编号: 缺少必填列"]);
+});
+
+conformance!(a_household_without_a_head_in_members_csv_is_reported_on_its_row, |db: Db| async move {
+    let members = good_members().replace(",户主,残疾", ",之女,残疾");
+    let dir = register_dir(&good_households(), &members);
+    let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
+    assert_eq!(errors[0].to_string(), "households.csv:3: 户编号: 该户在 members.csv 中没有户主");
+});

@@ -1,0 +1,191 @@
+//! Storage conformance: every test runs on SQLite and on PostgreSQL.
+
+mod fixtures;
+mod harness;
+mod import;
+
+use bangfu_core::DomainError;
+use bangfu_core::area::{AreaCode, Scope};
+use bangfu_core::household::*;
+use bangfu_core::money::Fen;
+use bangfu_core::store::{AreaStore, HouseholdFilter, HouseholdStore, Page};
+use bangfu_db::Db;
+use chrono::NaiveDate;
+use fixtures::*;
+use harness::everything;
+
+fn code(s: &str) -> AreaCode {
+    AreaCode::parse(s).unwrap()
+}
+
+async fn scope_of(db: &Db, area: &str) -> Scope {
+    Scope::of(&db.area(&code(area)).await.unwrap().unwrap())
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+conformance!(the_yicheng_division_list_loads_with_its_21_townships_and_206_villages, |db: Db| async move {
+    assert_eq!(db.count_areas().await.unwrap(), 3 + 21 + 206);
+    let townships = db.children(&code("411702000000")).await.unwrap();
+    assert_eq!(townships.len(), 21);
+    assert!(townships.iter().any(|t| t.name == "沙河店镇"));
+    // Loading the same list again changes nothing.
+    let areas = bangfu_db::read_divisions(bangfu_db::YICHENG_DIVISIONS.as_bytes(), "x").unwrap();
+    assert_eq!(db.upsert_areas(&areas).await.unwrap(), 0);
+});
+
+conformance!(a_household_is_stored_with_its_members_and_read_back_whole, |db: Db| async move {
+    let data = household(
+        "4117021012010001",
+        SHAHEDIAN_VILLAGE,
+        &[("other_causes", "缺技术、缺资金"), ("farmland_mu", "4.5"), ("danger_grade", "C级"), ("water_safe", "是")],
+    );
+    let id = db.create_household(&everything(), &data, &couple(1), None).await.unwrap();
+    let h = db.household(&everything(), id).await.unwrap();
+    assert_eq!(h.data, data);
+    assert_eq!(h.head_name.as_deref(), Some("王建国"));
+    assert_eq!(h.size, 2);
+    let members = db.members(&everything(), id).await.unwrap();
+    assert_eq!(members.len(), 2);
+    assert_eq!(members[0].data, couple(1)[0]);
+    assert_eq!(members[1].data.relation, Relation::Spouse);
+});
+
+conformance!(a_household_without_a_head_is_refused, |db: Db| async move {
+    let data = household("4117021012010002", SHAHEDIAN_VILLAGE, &[]);
+    let err = db.create_household(&everything(), &data, &couple(1)[1..], None).await.unwrap_err();
+    assert!(matches!(&err, DomainError::Invalid(e) if e[0].message == "该户没有户主"), "{err}");
+    let (list, total) = db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 20 }).await.unwrap();
+    assert_eq!((list.len(), total), (0, 0));
+});
+
+conformance!(a_household_outside_the_users_township_is_not_found_and_not_listed, |db: Db| async move {
+    let mine = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None).await.unwrap();
+    let theirs = db.create_household(&everything(), &household("4117021042010001", YIFENG_VILLAGE, &[]), &couple(3), None).await.unwrap();
+    let shahedian = scope_of(&db, SHAHEDIAN).await;
+    assert!(db.household(&shahedian, mine).await.is_ok());
+    assert!(matches!(db.household(&shahedian, theirs).await, Err(DomainError::NotFound)));
+    assert!(matches!(db.members(&shahedian, theirs).await, Err(DomainError::NotFound)));
+    assert!(matches!(db.history(&shahedian, theirs).await, Err(DomainError::NotFound)));
+    let (list, total) = db.list_households(&shahedian, &HouseholdFilter::default(), Page { number: 1, size: 20 }).await.unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(list[0].id, mine);
+    // A filter naming another township cannot widen the scope.
+    let filter = HouseholdFilter { area: Some(code("411702104000")), ..Default::default() };
+    let (list, total) = db.list_households(&shahedian, &filter, Page { number: 1, size: 20 }).await.unwrap();
+    assert_eq!((list.len(), total), (0, 0));
+    // Nor can a user register a household in a village outside their township.
+    let err = db
+        .create_household(&shahedian, &household("4117021042010009", YIFENG_VILLAGE, &[]), &couple(5), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "village_code"), "{err}");
+});
+
+conformance!(households_are_filtered_by_status_and_cause_and_paginated, |db: Db| async move {
+    for i in 1..=25u32 {
+        let status: &[(&str, &str)] = if i % 5 == 0 { &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")] } else { &[] };
+        let no = format!("41170210120100{i:02}");
+        db.create_household(&everything(), &household(&no, SHAHEDIAN_VILLAGE, status), &couple(i * 2 + 1), None).await.unwrap();
+    }
+    let filter = HouseholdFilter { status: Some(PovertyStatus::Exited), ..Default::default() };
+    let (list, total) = db.list_households(&everything(), &filter, Page { number: 1, size: 20 }).await.unwrap();
+    assert_eq!((list.len(), total), (5, 5));
+    assert!(list.iter().all(|h| h.status == PovertyStatus::Exited && h.size == 2));
+    let (page2, total) = db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 2, size: 20 }).await.unwrap();
+    assert_eq!((page2.len(), total), (5, 25));
+});
+
+conformance!(the_same_person_cannot_be_a_current_member_of_two_households, |db: Db| async move {
+    let first = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None).await.unwrap();
+    let second = db.create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &couple(3), None).await.unwrap();
+    let son = member("王小明", "男", &id("19900101", 11, true), "之子");
+    db.add_member(&everything(), first, &son).await.unwrap();
+    let err = db.add_member(&everything(), second, &son).await.unwrap_err();
+    assert!(matches!(&err, DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
+    // Once he has left the first household (split off, 分户), he may join the second.
+    let son_id = db.members(&everything(), first).await.unwrap().into_iter().find(|m| m.data.name == "王小明").unwrap().id;
+    db.member_leaves(&everything(), son_id, date("2024-03-01"), "分户").await.unwrap();
+    db.add_member(&everything(), second, &son).await.unwrap();
+    let kept = db.members(&everything(), first).await.unwrap();
+    let left = kept.iter().find(|m| m.id == son_id).unwrap();
+    assert_eq!(left.left_on, Some(date("2024-03-01")));
+    assert_eq!(left.left_reason.as_deref(), Some("分户"));
+    assert_eq!(db.household(&everything(), first).await.unwrap().size, 2);
+});
+
+conformance!(a_member_leaving_needs_a_reason_and_is_kept, |db: Db| async move {
+    let h = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None).await.unwrap();
+    let wife = db.members(&everything(), h).await.unwrap()[1].id;
+    let err = db.member_leaves(&everything(), wife, date("2024-01-01"), " ").await.unwrap_err();
+    assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "left_reason"));
+    db.member_leaves(&everything(), wife, date("2024-01-01"), "死亡").await.unwrap();
+    assert_eq!(db.members(&everything(), h).await.unwrap().len(), 2);
+    assert_eq!(db.household(&everything(), h).await.unwrap().size, 1);
+    // Leaving twice is not possible.
+    assert!(matches!(db.member_leaves(&everything(), wife, date("2024-01-02"), "死亡").await, Err(DomainError::NotFound)));
+});
+
+conformance!(status_and_monitoring_changes_are_kept_as_dated_history, |db: Db| async move {
+    let h = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None).await.unwrap();
+    db.change_status(&everything(), h, PovertyStatus::Exited, date("2019-12-20"), "2019年度脱贫退出").await.unwrap();
+    db.change_monitoring(&everything(), h, Some(MonitoringType::Unstable), date("2022-05-01"), "因病支出大").await.unwrap();
+    db.change_status(&everything(), h, PovertyStatus::Returned, date("2023-02-01"), "因病返贫").await.unwrap();
+    let hist = db.history(&everything(), h).await.unwrap();
+    let kinds: Vec<(&str, Option<&str>, Option<&str>)> =
+        hist.iter().map(|e| (e.kind.as_str(), e.from_value.as_deref(), e.to_value.as_deref())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("status", None, Some("poor")),
+            ("status", Some("poor"), Some("exited")),
+            ("monitoring", None, Some("unstable")),
+            ("status", Some("exited"), Some("returned")),
+        ]
+    );
+    assert_eq!(hist[1].effective_on, date("2019-12-20"));
+    let now = db.household(&everything(), h).await.unwrap().data;
+    assert_eq!(now.status, PovertyStatus::Returned);
+    assert_eq!(now.monitoring_type, Some(MonitoringType::Unstable));
+    assert_eq!(now.risk_identified_on, Some(date("2022-05-01")));
+    // The same status again is refused; so is a change without a reason.
+    assert!(db.change_status(&everything(), h, PovertyStatus::Returned, date("2023-02-02"), "x").await.is_err());
+    assert!(db.change_status(&everything(), h, PovertyStatus::Poor, date("2023-02-02"), "").await.is_err());
+});
+
+conformance!(income_is_kept_per_year_in_fen_and_net_per_person_is_computed, |db: Db| async move {
+    let first = Income { year: 2024, wages: Fen(1_200_000), operating: Fen(300_000), property: Fen(50_000), transfer: Fen(250_000), operating_cost: Fen(100_000) };
+    let h = db
+        .create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), Some(&first))
+        .await
+        .unwrap();
+    let second = Income { year: 2025, wages: Fen(1_500_000), ..first.clone() };
+    db.record_income(&everything(), h, &second).await.unwrap();
+    // Recording 2025 again replaces it, never duplicates.
+    let corrected = Income { wages: Fen(1_400_001), ..second.clone() };
+    db.record_income(&everything(), h, &corrected).await.unwrap();
+    let incomes = db.incomes(&everything(), h).await.unwrap();
+    assert_eq!(incomes, vec![corrected.clone(), first.clone()]);
+    let size = db.household(&everything(), h).await.unwrap().size;
+    // (14 000.01 + 3 000 + 500 + 2 500 − 1 000) ÷ 2 = 9 500.005 → 9 500.01 元
+    assert_eq!(incomes[0].net_per_person(size), Some(Fen(950_001)));
+    let bad = Income { transfer: Fen(-1), ..first };
+    assert!(matches!(db.record_income(&everything(), h, &bad).await, Err(DomainError::Invalid(_))));
+});
+
+conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move {
+    db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None).await.unwrap();
+    db.create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")]), &couple(3), None).await.unwrap();
+    db.create_household(&everything(), &household("4117021042010001", YIFENG_VILLAGE, &[]), &couple(5), None).await.unwrap();
+    let district = code("411702000000");
+    let counts = db.counts_by_child_area(&everything(), &district).await.unwrap();
+    assert_eq!(counts.len(), 21);
+    let sh = counts.iter().find(|c| c.area.name == "沙河店镇").unwrap();
+    assert_eq!((sh.households, sh.poor, sh.people), (2, 1, 4));
+    let shahedian = scope_of(&db, SHAHEDIAN).await;
+    let mine = db.counts_by_child_area(&shahedian, &district).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].area.name, "沙河店镇");
+});
