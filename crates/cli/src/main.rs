@@ -1,1 +1,72 @@
-fn main() {}
+//! `bangfu`: the register of a district poverty-alleviation office, in one binary.
+
+mod commands;
+mod generate;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "bangfu", version, about = "bangfu 帮扶：区扶贫办的建档立卡信息系统")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 演示：建立（或沿用）bangfu-demo.db，含驿城区区划、模拟农户和演示账号，并启动服务
+    Demo(commands::demo::Args),
+    /// 启动服务（数据库须已存在）
+    Serve(commands::serve::Args),
+    /// 建立或升级数据库结构
+    Migrate(commands::migrate::Args),
+    /// 导入 households.csv 和 members.csv（全部成功或全部不导入）
+    Import(commands::import::Args),
+    /// 生成模拟的建档立卡数据（CSV）
+    Generate(commands::generate::Args),
+    /// 行政区划
+    Areas {
+        #[command(subcommand)]
+        command: commands::areas::Command,
+    },
+    /// 账号
+    User {
+        #[command(subcommand)]
+        command: commands::user::Command,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BANGFU_LOG").unwrap_or_else(|_| "warn,sqlx=error,bangfu=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误: 无法启动运行时: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Demo(a) => commands::demo::run(a).await,
+            Command::Serve(a) => commands::serve::run(a).await,
+            Command::Migrate(a) => commands::migrate::run(a).await,
+            Command::Import(a) => commands::import::run(a).await,
+            Command::Generate(a) => commands::generate::run(a),
+            Command::Areas { command } => commands::areas::run(command).await,
+            Command::User { command } => commands::user::run(command).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -61,3 +61,14 @@ impl AreaStore for Db {
         })
     }
 }
+
+impl Db {
+    /// Areas without a parent (normally the one province of a deployment).
+    pub async fn children_of_root(&self) -> DomainResult<Vec<Area>> {
+        let sql = format!("select {AREA_COLUMNS} from areas where parent_code is null order by area_code");
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(row::area).collect()
+        })
+    }
+}

@@ -239,8 +239,8 @@ fn staging_ddl(pg: bool) -> [String; 2] {
     ]
 }
 
-const SQLITE_H_BATCH: usize = 400;
-const SQLITE_M_BATCH: usize = 800;
+const SQLITE_H_BATCH: usize = 700;
+const SQLITE_M_BATCH: usize = 1400;
 const PG_CHUNK: usize = 1 << 20;
 
 /// Reads households.csv row by row, yielding what to stage and collecting errors.
@@ -315,13 +315,21 @@ impl Iterator for MemberRows<'_> {
     }
 }
 
+/// SQLite's multi-row insert with anonymous `?` placeholders: numbered `$n` ones are looked
+/// up by name per bound value, which grows quadratically with thousands of parameters.
 fn multi_row_insert(table: &str, cols: &str, width: usize, rows: usize) -> String {
+    let mut row = String::with_capacity(width * 2 + 2);
+    row.push('(');
+    for i in 0..width {
+        row.push_str(if i == 0 { "?" } else { ",?" });
+    }
+    row.push(')');
     let mut s = format!("insert into {table} ({cols}) values ");
     for r in 0..rows {
         if r > 0 {
             s.push(',');
         }
-        s.push_str(&crate::households::placeholders(r * width, width));
+        s.push_str(&row);
     }
     s
 }
@@ -598,11 +606,15 @@ macro_rules! record_import {
 /// Runs the cross-row checks and, if all is well, moves staged rows into the register.
 macro_rules! check_and_commit {
     ($conn:expr, $errors:expr, $now:expr, $today:expr) => {{
+        let t = std::time::Instant::now();
         for ix in STAGING_INDEXES {
             sqlx::query(*ix).execute(&mut *$conn).await?;
         }
-        for (file, field, check) in CROSS_CHECKS {
+        tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staging indexes");
+        for (i, (file, field, check)) in CROSS_CHECKS.iter().enumerate() {
+            let t = std::time::Instant::now();
             let rows: Vec<(i64, String)> = sqlx::query_as(*check).fetch_all(&mut *$conn).await?;
+            tracing::info!(check = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: cross-row check");
             let (file, columns): (&'static str, _) =
                 if *file == HOUSEHOLDS_FILE { (HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS) } else { (MEMBERS_FILE, MEMBER_COLUMNS) };
             for (line, message) in rows {
@@ -612,7 +624,9 @@ macro_rules! check_and_commit {
         if $errors.is_empty() {
             let mut report = ImportReport::default();
             for (i, stmt) in commit_statements().iter().enumerate() {
+                let t = std::time::Instant::now();
                 let n = sqlx::query(sql(stmt)).bind($now).bind($today).execute(&mut *$conn).await?.rows_affected();
+                tracing::info!(statement = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: commit step");
                 match i {
                     0 => report.households = n,
                     1 => report.members = n,
@@ -626,6 +640,10 @@ macro_rules! check_and_commit {
         }
     }};
 }
+
+const IMPORT_PRAGMAS: &[&str] =
+    &["pragma cache_size = -262144", "pragma temp.cache_size = -262144", "pragma mmap_size = 1073741824"];
+const RESTORE_PRAGMAS: &[&str] = &["pragma cache_size = -65536", "pragma temp.cache_size = -2000", "pragma mmap_size = 0"];
 
 /// Imports `dir/households.csv` and `dir/members.csv`. `progress` receives bytes read so far.
 pub async fn import_register(
@@ -645,12 +663,19 @@ pub async fn import_register(
             }
             sqlx::query("drop table if exists temp.import_households").execute(&mut *conn).await?;
             sqlx::query("drop table if exists temp.import_members").execute(&mut *conn).await?;
+            // A bigger page cache and memory-mapped reads for the bulk load: bounded, so memory
+            // still does not grow with the file; restored afterwards.
+            for pragma in IMPORT_PRAGMAS {
+                sqlx::query(*pragma).execute(&mut *conn).await?;
+            }
             sqlx::query("begin immediate").execute(&mut *conn).await?;
             let result: Result<Option<ImportReport>, ImportError> = async {
                 for ddl in staging_ddl(false) {
                     sqlx::query(sql(&ddl)).execute(&mut *conn).await?;
                 }
+                let t = std::time::Instant::now();
                 stage_sqlite(&mut conn, dir, today, &mut errors, progress).await?;
+                tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staged");
                 // Header problems stop early; otherwise cross-row checks run even after row errors,
                 // so the user sees every problem in one go.
                 if errors.iter().any(|e| e.line <= 1) {
@@ -667,6 +692,9 @@ pub async fn import_register(
             sqlx::query(if commit { "commit" } else { "rollback" }).execute(&mut *conn).await?;
             sqlx::query("drop table if exists temp.import_households").execute(&mut *conn).await?;
             sqlx::query("drop table if exists temp.import_members").execute(&mut *conn).await?;
+            for pragma in RESTORE_PRAGMAS {
+                sqlx::query(*pragma).execute(&mut *conn).await?;
+            }
             result?
         }
         Db::Postgres(pool) => {
@@ -684,7 +712,9 @@ pub async fn import_register(
             for ddl in staging_ddl(true) {
                 sqlx::query(sql(&ddl)).execute(&mut *tx).await?;
             }
+            let t = std::time::Instant::now();
             stage_postgres(&mut tx, dir, today, &mut errors, progress).await?;
+            tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staged");
             let report = if !errors.iter().any(|e| e.line <= 1) {
                 sqlx::query("analyze import_households").execute(&mut *tx).await?;
                 sqlx::query("analyze import_members").execute(&mut *tx).await?;

@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub mod areas;
 pub mod households;
 pub mod import;
+pub mod users;
 mod row;
 mod values;
 

@@ -1,0 +1,27 @@
+//! One file per command.
+
+pub mod areas;
+pub mod demo;
+pub mod generate;
+pub mod import;
+pub mod migrate;
+pub mod serve;
+pub mod user;
+
+use bangfu_db::{Create, DatabaseUrl, Db};
+
+/// Opens the database named by `--database`, creating a SQLite file if allowed (and saying so),
+/// and brings its schema up to date.
+pub async fn open(url: &str, create: Create) -> anyhow::Result<Db> {
+    let url: DatabaseUrl = url.parse()?;
+    let opened = Db::open(&url, create).await?;
+    if let Some(path) = &opened.created_file {
+        eprintln!("已新建 SQLite 数据库文件 {}", path.display());
+    }
+    opened.db.migrate().await?;
+    Ok(opened.db)
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}

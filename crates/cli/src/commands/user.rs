@@ -1,0 +1,69 @@
+//! `bangfu user add`: create an account. The password is read from standard input when it
+//! is not a terminal (for scripts), otherwise asked for twice without echo.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use bangfu_core::area::AreaCode;
+use bangfu_core::auth::{NewUser, Role, check_password, check_username, hash_password};
+use bangfu_core::store::AreaStore;
+use bangfu_db::Create;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// 新建账号
+    Add {
+        #[arg(long, env = "BANGFU_DATABASE")]
+        database: String,
+        /// 用户名（登录用）
+        #[arg(long)]
+        username: String,
+        /// 姓名
+        #[arg(long)]
+        name: String,
+        /// 角色：district_admin（区级管理员）、township_staff（乡镇/街道）、village_worker（驻村工作队员/帮扶责任人）、auditor（审计）
+        #[arg(long)]
+        role: String,
+        /// 所属区划代码（12位），决定能看到的数据范围
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        phone: Option<String>,
+        /// 首次登录须修改密码
+        #[arg(long)]
+        must_change_password: bool,
+    },
+}
+
+pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
+    let Command::Add { database, username, name, role, area, phone, must_change_password } = cmd;
+    let username = check_username(&username).map_err(|e| anyhow::anyhow!(e.message))?;
+    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("未知角色“{role}”：可选 district_admin、township_staff、village_worker、auditor"))?;
+    let area_code = AreaCode::parse(&area).map_err(|e| anyhow::anyhow!(e))?;
+    let password = read_password()?;
+    check_password(&password).map_err(|e| anyhow::anyhow!(e.message))?;
+    let db = super::open(&database, Create::IfMissing).await?;
+    if db.area(&area_code).await?.is_none() {
+        anyhow::bail!("区划代码 {area_code} 不存在，请先导入区划");
+    }
+    let password_hash = hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
+    let user = NewUser { username, display_name: name, phone, role, area_code, password_hash, must_change_password };
+    let id = db.create_user(&user).await?;
+    println!("已新建账号 {}（{}，编号 {id}）", user.username, role.label_zh());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("密码: ")?;
+        let second = rpassword::prompt_password("再输入一次: ")?;
+        if first != second {
+            anyhow::bail!("两次输入的密码不一致");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}

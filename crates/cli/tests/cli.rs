@@ -1,0 +1,181 @@
+//! The `bangfu` binary as a user types it: generate, import, serve, user add, demo.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bangfu() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bangfu"));
+    c.env("BANGFU_LOG", "error").env_remove("BANGFU_DATABASE");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bangfu().args(args).output().expect("run bangfu")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+struct Temp(PathBuf);
+impl Temp {
+    fn new(tag: &str) -> Temp {
+        let p = std::env::temp_dir().join(format!("bangfu-cli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Temp(p)
+    }
+    fn join(&self, s: &str) -> String {
+        self.0.join(s).display().to_string()
+    }
+}
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn divisions() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/divisions-yicheng.csv").display().to_string()
+}
+
+#[test]
+fn a_generated_register_imports_once_and_a_second_import_changes_nothing() {
+    let t = Temp::new("import");
+    let db = t.join("reg.db");
+    let out = run(&["generate", "--households", "300", "--out", &t.join("reg"), "--seed", "7"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已生成 300 户"));
+    let out = run(&["areas", "import", &divisions(), "--database", &db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("已新建 SQLite 数据库文件"), "creating the file is announced");
+    let out = run(&["import", "--database", &db, &t.join("reg")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已导入 300 户"), "{}", text(&out.stdout));
+    let out = run(&["import", "--database", &db, &t.join("reg")]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("已于") && text(&out.stdout).contains("导入过"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn an_import_with_bad_rows_exits_non_zero_lists_each_row_and_imports_nothing() {
+    let t = Temp::new("bad");
+    let db = t.join("reg.db");
+    assert!(run(&["generate", "--households", "50", "--out", &t.join("reg")]).status.success());
+    assert!(run(&["areas", "import", &divisions(), "--database", &db]).status.success());
+    // Break two rows: an unknown cause in households.csv, a shortened ID in members.csv.
+    let hpath = t.0.join("reg/households.csv");
+    let households = std::fs::read_to_string(&hpath).unwrap();
+    let mut lines: Vec<String> = households.lines().map(str::to_owned).collect();
+    lines[3] = lines[3].replacen(",因病,", ",因穷,", 1).replacen(",因残,", ",因穷,", 1).replacen(",缺技术,", ",因穷,", 1)
+        .replacen(",缺劳力,", ",因穷,", 1).replacen(",缺资金,", ",因穷,", 1).replacen(",因学,", ",因穷,", 1);
+    std::fs::write(&hpath, lines.join("\n") + "\n").unwrap();
+    let mpath = t.0.join("reg/members.csv");
+    let members = std::fs::read_to_string(&mpath).unwrap();
+    let mut mlines: Vec<String> = members.lines().map(str::to_owned).collect();
+    let cols: Vec<&str> = mlines[5].split(',').collect();
+    let id = cols[3].to_owned();
+    mlines[5] = mlines[5].replacen(&id, &id[..17], 1);
+    std::fs::write(&mpath, mlines.join("\n") + "\n").unwrap();
+
+    let out = run(&["import", "--database", &db, &t.join("reg")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("households.csv:4: 主要致贫原因: “因穷”不是有效的致贫原因"), "{err}");
+    assert!(err.contains("members.csv:6: 证件号码: 证件号码应为18位，实际为17位"), "{err}");
+    assert!(err.contains("未导入任何数据"), "{err}");
+    assert!(!err.contains(&id), "an error never shows a full ID number");
+    // Nothing was written: the fixed register imports whole.
+    assert!(run(&["generate", "--households", "50", "--out", &t.join("reg")]).status.success());
+    let out = run(&["import", "--database", &db, &t.join("reg")]);
+    assert!(text(&out.stdout).contains("已导入 50 户"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn serve_refuses_a_database_file_that_does_not_exist() {
+    let t = Temp::new("serve");
+    let out = run(&["serve", "--database", &t.join("typo.db"), "--listen", "127.0.0.1:0"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("不存在"), "{}", text(&out.stderr));
+    assert!(!t.0.join("typo.db").exists(), "no empty register is created");
+}
+
+#[test]
+fn user_add_reads_the_password_from_standard_input_and_refuses_a_weak_one() {
+    let t = Temp::new("user");
+    let db = t.join("u.db");
+    assert!(run(&["areas", "import", &divisions(), "--database", &db]).status.success());
+    let add = |password: &str, username: &str| {
+        let mut child = bangfu()
+            .args(["user", "add", "--database", &db, "--username", username, "--name", "李干部", "--role", "township_staff", "--area", "411702101000"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = add("12345678", "lisi");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("密码不能全是数字"));
+    let out = add("shahe-2024", "lisi");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已新建账号 lisi"));
+    let out = add("shahe-2024", "lisi");
+    assert!(text(&out.stderr).contains("用户名“lisi”已存在"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn the_demo_starts_prints_where_to_go_and_how_to_sign_in_and_serves_the_district() {
+    let t = Temp::new("demo");
+    let mut child = bangfu()
+        .current_dir(&t.0)
+        .args(["demo", "--households", "200", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let mut address = None;
+    for _ in 0..40 {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        printed.push_str(&line);
+        if let Some(rest) = line.split("http://").nth(1) {
+            address = Some(rest.trim().trim_end_matches('/').to_owned());
+        }
+        if line.contains("Ctrl+C") {
+            break;
+        }
+    }
+    let address = address.unwrap_or_else(|| panic!("no address printed:\n{printed}"));
+    assert!(printed.contains("admin") && printed.contains("yicheng-admin"), "{printed}");
+    assert!(t.0.join("bangfu-demo.db").exists());
+    let page = http_get(&address, "/");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("驿城区") && page.contains("沙河店镇"), "{page}");
+}
+
+fn http_get(address: &str, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(address).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_import_guide_documents_every_column() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/import.md")).unwrap();
+    use bangfu_core::household::columns::{HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
+    for c in HOUSEHOLD_COLUMNS.iter().chain(MEMBER_COLUMNS) {
+        assert!(doc.contains(&format!("| {} | `{}` |", c.zh, c.field)), "docs/import.md lacks {}", c.zh);
+    }
+}
