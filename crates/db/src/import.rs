@@ -243,76 +243,89 @@ const SQLITE_H_BATCH: usize = 700;
 const SQLITE_M_BATCH: usize = 1400;
 const PG_CHUNK: usize = 1 << 20;
 
-/// Reads households.csv row by row, yielding what to stage and collecting errors.
-struct HouseholdRows<'a> {
-    reader: csv::Reader<std::fs::File>,
-    index: HashMap<&'static str, usize>,
-    shown: HashMap<&'static str, String>,
-    record: csv::StringRecord,
-    today: NaiveDate,
-    errors: &'a mut Vec<RowError>,
-    progress: &'a (dyn Fn(u64) + Sync),
-    offset: u64,
-    rows: u64,
+/// What the parsing thread hands to the writer: a batch of checked rows and how far into
+/// the files it has read (for the progress bar).
+enum Parsed {
+    Households(Vec<StagedHousehold>, u64),
+    Members(Vec<StagedMember>, u64),
 }
 
-impl Iterator for HouseholdRows<'_> {
-    type Item = StagedHousehold;
-    fn next(&mut self) -> Option<StagedHousehold> {
+/// Parses both files on a thread of its own while the caller writes the previous batch, so
+/// reading and checking overlap with the database work. Row errors come back at the end.
+fn spawn_parser(
+    dir: &Path,
+    today: NaiveDate,
+    households: (csv::Reader<std::fs::File>, HashMap<&'static str, usize>, HashMap<&'static str, String>),
+    batch: (usize, usize),
+) -> (tokio::sync::mpsc::Receiver<Parsed>, std::thread::JoinHandle<Vec<RowError>>) {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let dir = dir.to_owned();
+    let handle = std::thread::spawn(move || {
+        let mut errors = Vec::new();
+        let (mut reader, index, shown) = households;
+        let mut record = csv::StringRecord::new();
+        let mut rows = Vec::with_capacity(batch.0);
         loop {
-            match self.reader.read_record(&mut self.record) {
-                Ok(false) => return None,
+            match reader.read_record(&mut record) {
                 Ok(true) => {
-                    self.rows += 1;
-                    if self.rows % 4096 == 0 {
-                        (self.progress)(self.offset + self.record.position().map_or(0, |p| p.byte()));
+                    rows.push(parse_household(&record, &index, &shown, today, &mut errors));
+                    if rows.len() == batch.0 {
+                        let at = record.position().map_or(0, |p| p.byte());
+                        if tx.blocking_send(Parsed::Households(std::mem::replace(&mut rows, Vec::with_capacity(batch.0)), at)).is_err() {
+                            return errors;
+                        }
                     }
-                    return Some(parse_household(&self.record, &self.index, &self.shown, self.today, self.errors));
                 }
-                Err(e) => self.errors.push(csv_error(HOUSEHOLDS_FILE, &e)),
+                Ok(false) => break,
+                Err(e) => errors.push(csv_error(HOUSEHOLDS_FILE, &e)),
             }
         }
-    }
-}
-
-/// Reads members.csv row by row; rows with errors are reported, not yielded.
-struct MemberRows<'a> {
-    reader: csv::Reader<std::fs::File>,
-    index: HashMap<&'static str, usize>,
-    shown: HashMap<&'static str, String>,
-    record: csv::StringRecord,
-    today: NaiveDate,
-    errors: &'a mut Vec<RowError>,
-    progress: &'a (dyn Fn(u64) + Sync),
-    offset: u64,
-    rows: u64,
-}
-
-impl Iterator for MemberRows<'_> {
-    type Item = StagedMember;
-    fn next(&mut self) -> Option<StagedMember> {
+        let offset = file_len(&dir, HOUSEHOLDS_FILE);
+        if tx.blocking_send(Parsed::Households(rows, offset)).is_err() {
+            return errors;
+        }
+        let (mut reader, index, shown) = match open_csv(&dir, MEMBERS_FILE, MEMBER_COLUMNS, &mut errors) {
+            Ok(opened) if !errors.iter().any(|e| e.line <= 1) => opened,
+            Ok(_) => return errors,
+            Err(e) => {
+                errors.push(RowError { file: MEMBERS_FILE, line: 0, column: "整个文件".into(), message: e.to_string() });
+                return errors;
+            }
+        };
+        let mut rows = Vec::with_capacity(batch.1);
         loop {
-            match self.reader.read_record(&mut self.record) {
-                Ok(false) => return None,
+            match reader.read_record(&mut record) {
                 Ok(true) => {
-                    self.rows += 1;
-                    if self.rows % 4096 == 0 {
-                        (self.progress)(self.offset + self.record.position().map_or(0, |p| p.byte()));
-                    }
-                    let line = self.record.position().map_or(0, |p| p.line());
-                    let fields = RecordFields { record: &self.record, index: &self.index };
-                    match MemberData::parse(&fields, self.today) {
+                    let line = record.position().map_or(0, |p| p.line());
+                    let fields = RecordFields { record: &record, index: &index };
+                    match MemberData::parse(&fields, today) {
                         Ok(data) => {
                             let household_no = normalise_digits(fields.get("household_no").trim());
-                            return Some(StagedMember { line, household_no, data });
+                            rows.push(StagedMember { line, household_no, data });
                         }
-                        Err(fe) => push_field_errors(self.errors, MEMBERS_FILE, line, &self.shown, MEMBER_COLUMNS, fe),
+                        Err(fe) => push_field_errors(&mut errors, MEMBERS_FILE, line, &shown, MEMBER_COLUMNS, fe),
+                    }
+                    if rows.len() == batch.1 {
+                        let at = offset + record.position().map_or(0, |p| p.byte());
+                        if tx.blocking_send(Parsed::Members(std::mem::replace(&mut rows, Vec::with_capacity(batch.1)), at)).is_err() {
+                            return errors;
+                        }
                     }
                 }
-                Err(e) => self.errors.push(csv_error(MEMBERS_FILE, &e)),
+                Ok(false) => break,
+                Err(e) => errors.push(csv_error(MEMBERS_FILE, &e)),
             }
         }
-    }
+        let _ = tx.blocking_send(Parsed::Members(rows, offset + file_len(&dir, MEMBERS_FILE)));
+        errors
+    });
+    (rx, handle)
+}
+
+fn join_parser(handle: std::thread::JoinHandle<Vec<RowError>>, errors: &mut Vec<RowError>) -> Result<(), ImportError> {
+    let parsed = handle.join().map_err(|_| ImportError::Storage(DomainError::Internal("解析线程异常退出".into())))?;
+    errors.extend(parsed);
+    Ok(())
 }
 
 /// SQLite's multi-row insert with anonymous `?` placeholders: numbered `$n` ones are looked
@@ -346,51 +359,34 @@ async fn stage_sqlite(
     errors: &mut Vec<RowError>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(), ImportError> {
-    let (reader, index, shown) = open_csv(dir, HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS, errors)?;
+    let households = open_csv(dir, HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS, errors)?;
     if !errors.is_empty() {
         return Ok(());
     }
     let h_cols = format!("{STAGE_H_EXTRA}, {H_COLS}");
-    let full_h = multi_row_insert("import_households", &h_cols, 9 + 34, SQLITE_H_BATCH);
-    let mut batch = Vec::with_capacity(SQLITE_H_BATCH);
-    let mut rows = HouseholdRows { reader, index, shown, record: csv::StringRecord::new(), today, errors, progress, offset: 0, rows: 0 };
-    loop {
-        let next = rows.next();
-        let done = next.is_none();
-        batch.extend(next);
-        if batch.len() == SQLITE_H_BATCH || (done && !batch.is_empty()) {
-            let text = if batch.len() == SQLITE_H_BATCH { full_h.clone() } else { multi_row_insert("import_households", &h_cols, 9 + 34, batch.len()) };
-            bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_household_values)).execute(&mut *conn).await?;
-            batch.clear();
-        }
-        if done {
-            break;
-        }
-    }
-    let offset = file_len(dir, HOUSEHOLDS_FILE);
-    let (reader, index, shown) = open_csv(dir, MEMBERS_FILE, MEMBER_COLUMNS, errors)?;
-    if errors.iter().any(|e| e.line <= 1) {
-        return Ok(());
-    }
     let m_cols = member_stage_columns();
+    let full_h = multi_row_insert("import_households", &h_cols, 9 + 34, SQLITE_H_BATCH);
     let full_m = multi_row_insert("import_members", &m_cols, 2 + 21, SQLITE_M_BATCH);
-    let mut batch = Vec::with_capacity(SQLITE_M_BATCH);
-    let mut rows = MemberRows { reader, index, shown, record: csv::StringRecord::new(), today, errors, progress, offset, rows: 0 };
-    loop {
-        let next = rows.next();
-        let done = next.is_none();
-        batch.extend(next);
-        if batch.len() == SQLITE_M_BATCH || (done && !batch.is_empty()) {
-            let text = if batch.len() == SQLITE_M_BATCH { full_m.clone() } else { multi_row_insert("import_members", &m_cols, 2 + 21, batch.len()) };
-            bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_member_values)).execute(&mut *conn).await?;
-            batch.clear();
-        }
-        if done {
-            break;
+    let (mut rx, handle) = spawn_parser(dir, today, households, (SQLITE_H_BATCH, SQLITE_M_BATCH));
+    while let Some(parsed) = rx.recv().await {
+        match parsed {
+            Parsed::Households(batch, at) => {
+                if !batch.is_empty() {
+                    let text = if batch.len() == SQLITE_H_BATCH { full_h.clone() } else { multi_row_insert("import_households", &h_cols, 9 + 34, batch.len()) };
+                    bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_household_values)).execute(&mut *conn).await?;
+                }
+                progress(at);
+            }
+            Parsed::Members(batch, at) => {
+                if !batch.is_empty() {
+                    let text = if batch.len() == SQLITE_M_BATCH { full_m.clone() } else { multi_row_insert("import_members", &m_cols, 2 + 21, batch.len()) };
+                    bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_member_values)).execute(&mut *conn).await?;
+                }
+                progress(at);
+            }
         }
     }
-    progress(register_size(dir));
-    Ok(())
+    join_parser(handle, errors)
 }
 
 /// Streams both files into PostgreSQL's staging tables with COPY.
@@ -401,15 +397,39 @@ async fn stage_postgres(
     errors: &mut Vec<RowError>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(), ImportError> {
-    let (reader, index, shown) = open_csv(dir, HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS, errors)?;
+    let households = open_csv(dir, HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS, errors)?;
     if !errors.is_empty() {
         return Ok(());
     }
+    let (mut rx, handle) = spawn_parser(dir, today, households, (2000, 4000));
     let mut buf = String::with_capacity(PG_CHUNK + 8192);
     let mut copy = conn.copy_in_raw(&format!("copy import_households ({STAGE_H_EXTRA}, {H_COLS}) from stdin")).await?;
-    let rows = HouseholdRows { reader, index, shown, record: csv::StringRecord::new(), today, errors, progress, offset: 0, rows: 0 };
-    for h in rows {
-        copy_line(&mut buf, &staged_household_values(&h));
+    let mut members_started = false;
+    while let Some(parsed) = rx.recv().await {
+        match parsed {
+            Parsed::Households(batch, at) => {
+                for h in &batch {
+                    copy_line(&mut buf, &staged_household_values(h));
+                }
+                progress(at);
+            }
+            Parsed::Members(batch, at) => {
+                if !members_started {
+                    // Households are done: finish their COPY and start the members'.
+                    if !buf.is_empty() {
+                        copy.send(buf.as_bytes()).await?;
+                        buf.clear();
+                    }
+                    copy.finish().await?;
+                    copy = conn.copy_in_raw(&format!("copy import_members ({}) from stdin", member_stage_columns())).await?;
+                    members_started = true;
+                }
+                for m in &batch {
+                    copy_line(&mut buf, &staged_member_values(m));
+                }
+                progress(at);
+            }
+        }
         if buf.len() >= PG_CHUNK {
             copy.send(buf.as_bytes()).await?;
             buf.clear();
@@ -417,29 +437,9 @@ async fn stage_postgres(
     }
     if !buf.is_empty() {
         copy.send(buf.as_bytes()).await?;
-        buf.clear();
     }
     copy.finish().await?;
-    let offset = file_len(dir, HOUSEHOLDS_FILE);
-    let (reader, index, shown) = open_csv(dir, MEMBERS_FILE, MEMBER_COLUMNS, errors)?;
-    if errors.iter().any(|e| e.line <= 1) {
-        return Ok(());
-    }
-    let mut copy = conn.copy_in_raw(&format!("copy import_members ({}) from stdin", member_stage_columns())).await?;
-    let rows = MemberRows { reader, index, shown, record: csv::StringRecord::new(), today, errors, progress, offset, rows: 0 };
-    for m in rows {
-        copy_line(&mut buf, &staged_member_values(&m));
-        if buf.len() >= PG_CHUNK {
-            copy.send(buf.as_bytes()).await?;
-            buf.clear();
-        }
-    }
-    if !buf.is_empty() {
-        copy.send(buf.as_bytes()).await?;
-    }
-    copy.finish().await?;
-    progress(register_size(dir));
-    Ok(())
+    join_parser(handle, errors)
 }
 
 fn file_len(dir: &Path, file: &str) -> u64 {
@@ -567,7 +567,7 @@ fn commit_statements() -> Vec<String> {
         ),
         format!(
             "insert into members ({M_COLS}, created_at, updated_at) select h.household_id, {m_select}, $1, $1 \
-             from import_members m join households h on h.household_no = m.household_no order by m.line"
+             from import_members m join households h on h.household_no = m.household_no"
         ),
         "insert into incomes (household_id, year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen, \
          created_at, updated_at) select h.household_id, a.income_year, a.wages_fen, a.operating_fen, a.property_fen, \
@@ -605,7 +605,7 @@ macro_rules! record_import {
 
 /// Runs the cross-row checks and, if all is well, moves staged rows into the register.
 macro_rules! check_and_commit {
-    ($conn:expr, $errors:expr, $now:expr, $today:expr) => {{
+    ($conn:expr, $errors:expr, $now:expr, $today:expr, $analyze:expr) => {{
         let t = std::time::Instant::now();
         for ix in STAGING_INDEXES {
             sqlx::query(*ix).execute(&mut *$conn).await?;
@@ -622,11 +622,33 @@ macro_rules! check_and_commit {
             }
         }
         if $errors.is_empty() {
+            // Loading into an empty register (the first load of a district or province): build
+            // the secondary indexes once at the end instead of row by row, as PostgreSQL's
+            // "Populating a Database" advises. DDL is transactional on both backends, so a
+            // failure still rolls everything back.
+            let empty: bool = sqlx::query_scalar("select not exists (select 1 from members)").fetch_one(&mut *$conn).await?;
+            if empty {
+                for (name, _) in DEFERRED_INDEXES {
+                    sqlx::query(sql(&format!("drop index {name}"))).execute(&mut *$conn).await?;
+                }
+                // PostgreSQL checks a foreign key with a trigger per row; re-adding the
+                // constraint checks all rows in one join. (SQLite's checks are cheap and its
+                // constraints cannot be dropped.)
+                if $analyze {
+                    for (table, name, _) in DEFERRED_FOREIGN_KEYS {
+                        sqlx::query(sql(&format!("alter table {table} drop constraint {name}"))).execute(&mut *$conn).await?;
+                    }
+                }
+            }
             let mut report = ImportReport::default();
             for (i, stmt) in commit_statements().iter().enumerate() {
                 let t = std::time::Instant::now();
                 let n = sqlx::query(sql(stmt)).bind($now).bind($today).execute(&mut *$conn).await?.rows_affected();
                 tracing::info!(statement = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: commit step");
+                if i == 0 && $analyze {
+                    // The planner must know households just grew, or it joins members row by row.
+                    sqlx::query("analyze households").execute(&mut *$conn).await?;
+                }
                 match i {
                     0 => report.households = n,
                     1 => report.members = n,
@@ -634,12 +656,45 @@ macro_rules! check_and_commit {
                     _ => {}
                 }
             }
+            if empty {
+                let t = std::time::Instant::now();
+                for (name, definition) in DEFERRED_INDEXES {
+                    sqlx::query(sql(&format!("create {definition}").replacen("{name}", name, 1))).execute(&mut *$conn).await?;
+                }
+                if $analyze {
+                    for (table, name, definition) in DEFERRED_FOREIGN_KEYS {
+                        sqlx::query(sql(&format!("alter table {table} add constraint {name} {definition}"))).execute(&mut *$conn).await?;
+                    }
+                }
+                tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: indexes rebuilt");
+            }
             Some(report)
         } else {
             None
         }
     }};
 }
+
+/// PostgreSQL foreign keys re-added after a load into an empty register (names as PostgreSQL
+/// gives them to the migrations' inline `references`).
+const DEFERRED_FOREIGN_KEYS: &[(&str, &str, &str)] = &[
+    ("members", "members_household_id_fkey", "foreign key (household_id) references households(household_id)"),
+    ("incomes", "incomes_household_id_fkey", "foreign key (household_id) references households(household_id)"),
+    (
+        "household_history",
+        "household_history_household_id_fkey",
+        "foreign key (household_id) references households(household_id)",
+    ),
+];
+
+/// Secondary indexes rebuilt after a load into an empty register. They must match the
+/// migrations exactly; the conformance suite compares the schema before and after.
+const DEFERRED_INDEXES: &[(&str, &str)] = &[
+    ("households_area", "index {name} on households(area_code, household_id)"),
+    ("members_household", "index {name} on members(household_id)"),
+    ("members_active_id_number", "unique index {name} on members(id_number) where left_on is null"),
+    ("household_history_household", "index {name} on household_history(household_id)"),
+];
 
 const IMPORT_PRAGMAS: &[&str] =
     &["pragma cache_size = -262144", "pragma temp.cache_size = -262144", "pragma mmap_size = 1073741824"];
@@ -681,7 +736,7 @@ pub async fn import_register(
                 if errors.iter().any(|e| e.line <= 1) {
                     return Ok(None);
                 }
-                let report = check_and_commit!(conn, errors, now, today);
+                let report = check_and_commit!(conn, errors, now, today, false);
                 if report.is_some() {
                     record_import!(&mut *conn, &hash, report, now)?;
                 }
@@ -716,9 +771,16 @@ pub async fn import_register(
             stage_postgres(&mut tx, dir, today, &mut errors, progress).await?;
             tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staged");
             let report = if !errors.iter().any(|e| e.line <= 1) {
-                sqlx::query("analyze import_households").execute(&mut *tx).await?;
-                sqlx::query("analyze import_members").execute(&mut *tx).await?;
-                check_and_commit!(tx, errors, now, today)
+                for stmt in [
+                    "set local work_mem = '256MB'",
+                    "set local maintenance_work_mem = '512MB'",
+                    "set local synchronous_commit = off",
+                    "analyze import_households",
+                    "analyze import_members",
+                ] {
+                    sqlx::query(stmt).execute(&mut *tx).await?;
+                }
+                check_and_commit!(tx, errors, now, today, true)
             } else {
                 None
             };

@@ -253,3 +253,31 @@ mod tests {
 pub(crate) fn sql(text: &str) -> sqlx::AssertSqlSafe<&str> {
     sqlx::AssertSqlSafe(text)
 }
+
+impl Db {
+    /// The definitions of every index and foreign key, sorted: two registers with the same
+    /// fingerprint have the same schema (used to check that bulk loads restore it exactly).
+    pub async fn schema_fingerprint(&self) -> Result<Vec<String>, DbError> {
+        let rows: Vec<(String, String)> = match self {
+            Db::Sqlite(p) => {
+                sqlx::query_as(
+                    "select name, coalesce(sql, '') from sqlite_master where type in ('index', 'table') \
+                     and name not like 'sqlite_%' and name <> '_sqlx_migrations' order by name",
+                )
+                .fetch_all(p)
+                .await?
+            }
+            Db::Postgres(p) => {
+                sqlx::query_as(
+                    "select indexname::text, indexdef::text from pg_indexes where schemaname = 'public' \
+                     union all select conname::text, pg_get_constraintdef(c.oid) from pg_constraint c \
+                     join pg_namespace n on n.oid = c.connamespace where n.nspname = 'public' and contype = 'f' \
+                     order by 1",
+                )
+                .fetch_all(p)
+                .await?
+            }
+        };
+        Ok(rows.into_iter().map(|(n, d)| format!("{n}: {d}")).collect())
+    }
+}

@@ -140,3 +140,16 @@ conformance!(a_household_without_a_head_in_members_csv_is_reported_on_its_row, |
     let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
     assert_eq!(errors[0].to_string(), "households.csv:3: 户编号: 该户在 members.csv 中没有户主");
 });
+
+conformance!(a_first_load_leaves_exactly_the_migrated_indexes_and_foreign_keys, |db: Db| async move {
+    let before = db.schema_fingerprint().await.unwrap();
+    assert!(before.iter().any(|d| d.starts_with("members_active_id_number")), "{before:#?}");
+    let dir = register_dir(&good_households(), &good_members());
+    assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::Imported(_)));
+    assert_eq!(db.schema_fingerprint().await.unwrap(), before);
+    // And the unique rule still holds after the rebuild.
+    let dir2 = register_dir(&good_households().replace("40117", "x").replace("4117021012010001", "4117021012010011").replace("4117021012010002", "4117021012010012"),
+        &good_members().replace("4117021012010001", "4117021012010011").replace("4117021012010002", "4117021012010012"));
+    let Err(ImportError::Rows(errors)) = import(&db, &dir2).await else { panic!("expected the same people to be refused") };
+    assert!(errors.iter().all(|e| e.message.contains("现有成员")), "{errors:#?}");
+});
