@@ -610,11 +610,11 @@ macro_rules! check_and_commit {
         for ix in STAGING_INDEXES {
             sqlx::query(*ix).execute(&mut *$conn).await?;
         }
-        tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staging indexes");
+        tracing::debug!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staging indexes");
         for (i, (file, field, check)) in CROSS_CHECKS.iter().enumerate() {
             let t = std::time::Instant::now();
             let rows: Vec<(i64, String)> = sqlx::query_as(*check).fetch_all(&mut *$conn).await?;
-            tracing::info!(check = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: cross-row check");
+            tracing::debug!(check = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: cross-row check");
             let (file, columns): (&'static str, _) =
                 if *file == HOUSEHOLDS_FILE { (HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS) } else { (MEMBERS_FILE, MEMBER_COLUMNS) };
             for (line, message) in rows {
@@ -644,7 +644,7 @@ macro_rules! check_and_commit {
             for (i, stmt) in commit_statements().iter().enumerate() {
                 let t = std::time::Instant::now();
                 let n = sqlx::query(sql(stmt)).bind($now).bind($today).execute(&mut *$conn).await?.rows_affected();
-                tracing::info!(statement = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: commit step");
+                tracing::debug!(statement = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: commit step");
                 if i == 0 && $analyze {
                     // The planner must know households just grew, or it joins members row by row.
                     sqlx::query("analyze households").execute(&mut *$conn).await?;
@@ -666,7 +666,7 @@ macro_rules! check_and_commit {
                         sqlx::query(sql(&format!("alter table {table} add constraint {name} {definition}"))).execute(&mut *$conn).await?;
                     }
                 }
-                tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: indexes rebuilt");
+                tracing::debug!(elapsed_ms = t.elapsed().as_millis() as u64, "import: indexes rebuilt");
             }
             Some(report)
         } else {
@@ -730,7 +730,7 @@ pub async fn import_register(
                 }
                 let t = std::time::Instant::now();
                 stage_sqlite(&mut conn, dir, today, &mut errors, progress).await?;
-                tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staged");
+                tracing::debug!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staged");
                 // Header problems stop early; otherwise cross-row checks run even after row errors,
                 // so the user sees every problem in one go.
                 if errors.iter().any(|e| e.line <= 1) {
@@ -769,7 +769,7 @@ pub async fn import_register(
             }
             let t = std::time::Instant::now();
             stage_postgres(&mut tx, dir, today, &mut errors, progress).await?;
-            tracing::info!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staged");
+            tracing::debug!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staged");
             let report = if !errors.iter().any(|e| e.line <= 1) {
                 for stmt in [
                     "set local work_mem = '256MB'",

@@ -93,7 +93,7 @@ fn page(title: &str, body: String) -> String {
         "<!doctype html><html lang=zh-CN><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\">\
          <title>{}</title><style>body{{font-family:system-ui,\"PingFang SC\",\"Microsoft YaHei\",sans-serif;margin:0 auto;max-width:960px;padding:12px;color:#222}}\
          h1{{font-size:1.3em}}.sub{{color:#666}}table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left}}\
-         .n{{text-align:right;font-variant-numeric:tabular-nums}}tfoot th{{border-top:2px solid #999}}</style></head><body>{body}</body></html>",
+         .n{{text-align:right;font-variant-numeric:tabular-nums}}tfoot th{{border-top:2px solid #999}}td:first-child{{white-space:nowrap}}@media (max-width:480px){{th,td{{padding:6px 4px}}}}</style></head><body>{body}</body></html>",
         esc(title)
     )
 }
