@@ -28,6 +28,8 @@ pub struct HouseholdFilter {
     pub attribute: Option<PovertyAttribute>,
     pub main_cause: Option<PovertyCause>,
     pub monitoring_type: Option<MonitoringType>,
+    /// 搜索: a member's name, pinyin initials ("wxm") or full pinyin, a full ID number, or a household number.
+    pub query: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -42,8 +42,8 @@ pub(crate) const HOUSEHOLD_COLUMN_COUNT: usize = 34;
 
 pub(crate) const MEMBER_COLUMNS: &str = "household_id, name, sex, id_number, relation, ethnicity, education, \
     student_status, health, disability_grade, labour, migrant_work, migrant_months, basic_medical, \
-    serious_illness, pension, dibao, tekun, soldier, phone, joined_on, join_reason";
-pub(crate) const MEMBER_COLUMN_COUNT: usize = 22;
+    serious_illness, pension, dibao, tekun, soldier, phone, joined_on, join_reason, search_key";
+pub(crate) const MEMBER_COLUMN_COUNT: usize = 23;
 
 /// `($1, $2, …, $n)` starting after `offset` parameters.
 pub(crate) fn placeholders(offset: usize, n: usize) -> String {
@@ -192,6 +192,23 @@ impl HouseholdStore for Db {
                 conds.push(format!("h.{col} = ${}", binds.len() + 2));
             }
         }
+        let mut owned: Vec<String> = Vec::new();
+        if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let n = binds.len() + 3;
+            if let Ok(id) = IdNumber::parse(q) {
+                owned.push(id.as_str().to_owned());
+                conds.push(format!("exists (select 1 from members m where m.household_id = h.household_id and m.id_number = ${n})"));
+            } else if q.len() >= 6 && q.bytes().all(|b| b.is_ascii_digit()) {
+                owned.push(q.to_owned());
+                conds.push(format!("h.household_no = ${n}"));
+            } else {
+                let q = bangfu_core::household::search::normalise_query(q).replace(['%', '_', '\\'], "");
+                owned.push(format!("%{q}%"));
+                conds.push(format!(
+                    "exists (select 1 from members m where m.household_id = h.household_id and m.left_on is null and m.search_key like ${n})"
+                ));
+            }
+        }
         let where_ = conds.join(" and ");
         let size = page.size.clamp(1, 200) as i64;
         let offset = (page.number.max(1) as i64 - 1) * size;
@@ -203,6 +220,10 @@ impl HouseholdStore for Db {
             for b in &binds {
                 q = q.bind(*b);
                 c = c.bind(*b);
+            }
+            for b in &owned {
+                q = q.bind(b.as_str());
+                c = c.bind(b.as_str());
             }
             let rows = q.fetch_all(pool).await.map_err(domain_err)?;
             let total = c.fetch_one(pool).await.map_err(domain_err)?;

@@ -239,8 +239,10 @@ fn staging_ddl(pg: bool) -> [String; 2] {
     ]
 }
 
+/// Member columns staged per row, without the household id.
+const MEMBER_WIDTH: usize = crate::households::MEMBER_COLUMN_COUNT - 1;
 const SQLITE_H_BATCH: usize = 700;
-const SQLITE_M_BATCH: usize = 1400;
+const SQLITE_M_BATCH: usize = 1300;
 const PG_CHUNK: usize = 1 << 20;
 
 /// What the parsing thread hands to the writer: a batch of checked rows and how far into
@@ -366,7 +368,7 @@ async fn stage_sqlite(
     let h_cols = format!("{STAGE_H_EXTRA}, {H_COLS}");
     let m_cols = member_stage_columns();
     let full_h = multi_row_insert("import_households", &h_cols, 9 + 34, SQLITE_H_BATCH);
-    let full_m = multi_row_insert("import_members", &m_cols, 2 + 21, SQLITE_M_BATCH);
+    let full_m = multi_row_insert("import_members", &m_cols, 2 + MEMBER_WIDTH, SQLITE_M_BATCH);
     let (mut rx, handle) = spawn_parser(dir, today, households, (SQLITE_H_BATCH, SQLITE_M_BATCH));
     while let Some(parsed) = rx.recv().await {
         match parsed {
@@ -379,7 +381,7 @@ async fn stage_sqlite(
             }
             Parsed::Members(batch, at) => {
                 if !batch.is_empty() {
-                    let text = if batch.len() == SQLITE_M_BATCH { full_m.clone() } else { multi_row_insert("import_members", &m_cols, 2 + 21, batch.len()) };
+                    let text = if batch.len() == SQLITE_M_BATCH { full_m.clone() } else { multi_row_insert("import_members", &m_cols, 2 + MEMBER_WIDTH, batch.len()) };
                     bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_member_values)).execute(&mut *conn).await?;
                 }
                 progress(at);

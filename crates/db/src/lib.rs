@@ -9,8 +9,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub mod areas;
+pub mod audit;
 pub mod households;
 pub mod import;
+pub mod sessions;
 pub mod users;
 mod row;
 mod values;

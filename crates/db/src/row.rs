@@ -14,6 +14,7 @@ pub(crate) trait Get {
     fn opt_text(&self, col: &str) -> Result<Option<String>, DomainError>;
     fn int(&self, col: &str) -> Result<i64, DomainError>;
     fn opt_i32(&self, col: &str) -> Result<Option<i32>, DomainError>;
+    fn opt_i64(&self, col: &str) -> Result<Option<i64>, DomainError>;
     fn flag(&self, col: &str) -> Result<bool, DomainError>;
     fn opt_f64(&self, col: &str) -> Result<Option<f64>, DomainError>;
     fn opt_date(&self, col: &str) -> Result<Option<NaiveDate>, DomainError>;
@@ -37,6 +38,9 @@ macro_rules! impl_get {
             }
             fn opt_i32(&self, col: &str) -> Result<Option<i32>, DomainError> {
                 self.try_get::<Option<i32>, _>(col).map_err(|e| bad(col, e))
+            }
+            fn opt_i64(&self, col: &str) -> Result<Option<i64>, DomainError> {
+                self.try_get::<Option<i64>, _>(col).map_err(|e| bad(col, e))
             }
             fn flag(&self, col: &str) -> Result<bool, DomainError> {
                 self.try_get::<bool, _>(col).map_err(|e| bad(col, e))

@@ -10,7 +10,7 @@ use crate::{Db, dispatch, domain_err};
 
 const USER_COLUMNS: &str = "user_id, username, display_name, phone, role, area_code, must_change_password";
 
-fn user(r: &impl Get) -> DomainResult<User> {
+pub(crate) fn user_row(r: &impl Get) -> DomainResult<User> {
     Ok(User {
         id: r.int("user_id")?,
         username: r.text("username")?,
@@ -44,7 +44,7 @@ impl Db {
         dispatch!(self, pool => {
             let r = sqlx::query(crate::sql(&sql)).bind(username).fetch_optional(pool).await.map_err(domain_err)?;
             match r {
-                Some(r) => Ok(Some((user(&r)?, r.text("password_hash")?))),
+                Some(r) => Ok(Some((user_row(&r)?, r.text("password_hash")?))),
                 None => Ok(None),
             }
         })

@@ -11,6 +11,8 @@ pub(crate) enum Value<'a> {
     Real(Option<f64>),
     Bool(bool),
     Date(Option<NaiveDate>),
+    /// Text computed on the way in (such as a name's search key).
+    Owned(String),
 }
 
 use Value::*;
@@ -26,6 +28,7 @@ macro_rules! bind_values {
                 $crate::values::Value::Real(r) => q.bind(r),
                 $crate::values::Value::Bool(b) => q.bind(b),
                 $crate::values::Value::Date(d) => q.bind(d),
+                $crate::values::Value::Owned(s) => q.bind(s),
             };
         }
         q
@@ -98,6 +101,7 @@ pub(crate) fn member_values(m: &MemberData) -> Vec<Value<'_>> {
         Text(m.phone.as_deref()),
         Date(m.joined_on),
         Text(m.join_reason.as_deref()),
+        Owned(bangfu_core::household::search::search_key(&m.name)),
     ]
 }
 
@@ -110,6 +114,7 @@ pub(crate) fn copy_line(out: &mut String, values: &[Value<'_>]) {
         }
         match v {
             Text(Some(s)) => escape_copy(out, s),
+            Owned(s) => escape_copy(out, s),
             Int(Some(n)) => {
                 let _ = write!(out, "{n}");
             }

@@ -132,3 +132,106 @@ mod tests {
         assert_eq!(Role::parse("boss"), None);
     }
 }
+
+/// Sign-in and session rules, with the defaults a district office expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// Signed out after this long without a request (default 30 minutes).
+    pub idle: chrono::Duration,
+    /// Signed out this long after signing in, whatever happens (default 12 hours).
+    pub absolute: chrono::Duration,
+    /// Failed sign-ins in a row before the account is locked (default 5).
+    pub max_failures: i32,
+    /// How long a locked account stays locked (default 15 minutes).
+    pub lockout: chrono::Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle: chrono::Duration::minutes(30),
+            absolute: chrono::Duration::hours(12),
+            max_failures: 5,
+            lockout: chrono::Duration::minutes(15),
+        }
+    }
+}
+
+type Time = chrono::DateTime<chrono::Utc>;
+
+impl SessionPolicy {
+    pub fn session_alive(&self, created: Time, last_seen: Time, now: Time) -> bool {
+        now - last_seen < self.idle && now - created < self.absolute
+    }
+
+    /// After one more failure: the new count, and until when the account is locked, if it is.
+    pub fn after_failure(&self, failures_before: i32, now: Time) -> (i32, Option<Time>) {
+        let failures = failures_before + 1;
+        if failures >= self.max_failures { (0, Some(now + self.lockout)) } else { (failures, None) }
+    }
+}
+
+/// The one message for an unknown user, a wrong password and a locked account, so that
+/// nobody can learn which accounts exist or are locked.
+pub const SIGN_IN_FAILED: &str = "用户名或密码错误，或账号已被暂时锁定（连续5次错误将锁定15分钟）";
+
+/// A random token (256 bits, hex) for sessions, CSRF and API tokens.
+pub fn random_token() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Tokens are stored only as their SHA-256, so a copy of the database cannot be used to sign in.
+pub fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares secrets in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn t(min: i64) -> Time {
+        Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).unwrap() + Duration::minutes(min)
+    }
+
+    #[test]
+    fn a_session_ends_after_thirty_idle_minutes() {
+        let p = SessionPolicy::default();
+        assert!(p.session_alive(t(0), t(0), t(29)));
+        assert!(!p.session_alive(t(0), t(0), t(30)));
+    }
+
+    #[test]
+    fn a_session_ends_after_twelve_hours_even_when_busy() {
+        let p = SessionPolicy::default();
+        assert!(p.session_alive(t(0), t(700), t(719)));
+        assert!(!p.session_alive(t(0), t(719), t(720)));
+    }
+
+    #[test]
+    fn the_fifth_failure_in_a_row_locks_the_account_for_fifteen_minutes() {
+        let p = SessionPolicy::default();
+        assert_eq!(p.after_failure(3, t(0)), (4, None));
+        assert_eq!(p.after_failure(4, t(0)), (0, Some(t(15))));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let a = random_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_token());
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+        assert!(same_secret(&a, &a.clone()));
+        assert!(!same_secret(&a, &random_token()));
+    }
+}

@@ -5,6 +5,7 @@ pub mod columns;
 pub mod id_number;
 pub mod income;
 pub mod model;
+pub mod search;
 
 pub use codes::*;
 pub use id_number::IdNumber;

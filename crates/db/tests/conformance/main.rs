@@ -189,3 +189,28 @@ conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].area.name, "沙河店镇");
 });
+
+conformance!(households_are_found_by_name_pinyin_initials_id_number_or_household_number, |db: Db| async move {
+    let wang = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None).await.unwrap();
+    let zhang = vec![member("张桂兰", "女", &id("19500101", 3, false), "户主")];
+    let other = db.create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &zhang, None).await.unwrap();
+    let find = |q: &str| {
+        let db = db.clone();
+        let q = q.to_owned();
+        async move {
+            let filter = HouseholdFilter { query: Some(q), ..Default::default() };
+            db.list_households(&everything(), &filter, Page { number: 1, size: 20 }).await.unwrap().0.into_iter().map(|h| h.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find("wjg").await, vec![wang], "王建国 by initials");
+    assert_eq!(find("ＷＪＧ").await, vec![wang], "full-width letters too");
+    assert_eq!(find("李秀英").await, vec![wang], "any member's name finds the household");
+    assert_eq!(find("zhangguilan").await, vec![other]);
+    assert_eq!(find(&id("19500101", 3, false)).await, vec![other]);
+    assert_eq!(find("4117021012010002").await, vec![other]);
+    assert!(find("wxm").await.is_empty());
+    // A member who has left is no longer found under this household.
+    let wife = db.members(&everything(), wang).await.unwrap()[1].id;
+    db.member_leaves(&everything(), wife, date("2024-01-01"), "死亡").await.unwrap();
+    assert!(find("lxy").await.is_empty());
+});

@@ -1,0 +1,99 @@
+//! The audit log: appended to, read with filters, never changed.
+
+use bangfu_core::DomainResult;
+use bangfu_core::audit::{AuditAction, AuditEntry};
+use chrono::{DateTime, Utc};
+
+use crate::row::Get;
+use crate::{Db, dispatch, domain_err};
+
+const INSERT: &str = "insert into audit_log (at, user_id, username, role, ip, action, object_type, object_id, \
+    area_code, field, before_value, after_value) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+/// Binds an entry to INSERT (a macro: the same binding runs on a pool or a transaction).
+macro_rules! bind_entry {
+    ($e:expr) => {{
+        let e = $e;
+        sqlx::query(INSERT)
+            .bind(e.at)
+            .bind(e.user_id)
+            .bind(e.username.as_deref())
+            .bind(e.role.as_deref())
+            .bind(e.ip.as_deref())
+            .bind(e.action.code())
+            .bind(e.object_type.as_deref())
+            .bind(e.object_id.as_deref())
+            .bind(e.area_code.as_deref())
+            .bind(e.field.as_deref())
+            .bind(e.before_value.as_deref())
+            .bind(e.after_value.as_deref())
+    }};
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub action: Option<AuditAction>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+}
+
+impl Db {
+    pub async fn audit(&self, entry: &AuditEntry) -> DomainResult<()> {
+        dispatch!(self, pool => { bind_entry!(entry).execute(pool).await.map_err(domain_err)?; });
+        Ok(())
+    }
+
+    /// Newest first.
+    pub async fn audit_entries(&self, filter: &AuditFilter, limit: i64, offset: i64) -> DomainResult<(Vec<AuditEntry>, i64)> {
+        let mut conds = vec!["1 = 1".to_owned()];
+        let mut binds: Vec<String> = Vec::new();
+        for (col, v) in [
+            ("username", filter.username.clone()),
+            ("action", filter.action.map(|a| a.code().to_owned())),
+            ("object_type", filter.object_type.clone()),
+            ("object_id", filter.object_id.clone()),
+        ] {
+            if let Some(v) = v {
+                binds.push(v);
+                conds.push(format!("{col} = ${}", binds.len()));
+            }
+        }
+        let w = conds.join(" and ");
+        let list = format!(
+            "select at, user_id, username, role, ip, action, object_type, object_id, area_code, field, before_value, after_value \
+             from audit_log where {w} order by audit_id desc limit {} offset {}",
+            limit.clamp(1, 500),
+            offset.max(0)
+        );
+        let count = format!("select count(*) from audit_log where {w}");
+        dispatch!(self, pool => {
+            let mut q = sqlx::query(crate::sql(&list));
+            let mut c = sqlx::query_scalar::<_, i64>(crate::sql(&count));
+            for b in &binds {
+                q = q.bind(b);
+                c = c.bind(b);
+            }
+            let rows = q.fetch_all(pool).await.map_err(domain_err)?;
+            let total = c.fetch_one(pool).await.map_err(domain_err)?;
+            let entries = rows.iter().map(|r| {
+                let at: DateTime<Utc> = sqlx::Row::try_get(r, "at").map_err(domain_err)?;
+                Ok(AuditEntry {
+                    at,
+                    user_id: r.opt_i64("user_id")?,
+                    username: r.opt_text("username")?,
+                    role: r.opt_text("role")?,
+                    ip: r.opt_text("ip")?,
+                    action: AuditAction::parse(&r.text("action")?).unwrap_or(AuditAction::Update),
+                    object_type: r.opt_text("object_type")?,
+                    object_id: r.opt_text("object_id")?,
+                    area_code: r.opt_text("area_code")?,
+                    field: r.opt_text("field")?,
+                    before_value: r.opt_text("before_value")?,
+                    after_value: r.opt_text("after_value")?,
+                })
+            }).collect::<DomainResult<Vec<_>>>()?;
+            Ok((entries, total))
+        })
+    }
+}
