@@ -128,7 +128,7 @@ fn user_add_reads_the_password_from_standard_input_and_refuses_a_weak_one() {
 }
 
 #[test]
-fn the_demo_starts_prints_where_to_go_and_how_to_sign_in_and_serves_the_district() {
+fn the_demo_starts_prints_where_to_go_and_how_to_sign_in_and_serves_the_sign_in_page() {
     let t = Temp::new("demo");
     let mut child = bangfu()
         .current_dir(&t.0)
@@ -156,11 +156,14 @@ fn the_demo_starts_prints_where_to_go_and_how_to_sign_in_and_serves_the_district
     let address = address.unwrap_or_else(|| panic!("no address printed:\n{printed}"));
     assert!(printed.contains("admin") && printed.contains("yicheng-admin"), "{printed}");
     assert!(t.0.join("bangfu-demo.db").exists());
-    let page = http_get(&address, "/");
+    let home = http_get(&address, "/");
+    let login = http_get(&address, "/login");
+    let health = http_get(&address, "/healthz");
     let _ = child.kill();
     let _ = child.wait();
-    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    assert!(page.contains("驿城区") && page.contains("沙河店镇"), "{page}");
+    assert!(home.starts_with("HTTP/1.1 303") && home.contains("location: /login"), "{home}");
+    assert!(login.starts_with("HTTP/1.1 200") && login.contains("登录"), "{login}");
+    assert!(health.contains(r#"{"backend":"sqlite","status":"ok"}"#), "{health}");
 }
 
 fn http_get(address: &str, path: &str) -> String {

@@ -1,40 +1,262 @@
-//! In-process HTTP tests: the router answered without a network.
+//! In-process HTTP tests: sign-in, sessions, CSRF, lockout, and area scope on every page.
+
+use std::collections::HashMap;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use bangfu_core::store::AreaStore;
+use axum::http::{Request, StatusCode, header};
+use axum::Router;
+use bangfu_core::area::{AreaCode, Scope};
+use bangfu_core::auth::{NewUser, Role, SIGN_IN_FAILED, hash_password};
+use bangfu_core::household::id_number::check_char;
+use bangfu_core::household::{HouseholdData, HouseholdId, MemberData};
+use bangfu_core::store::{AreaStore, HouseholdStore};
+use bangfu_db::audit::AuditFilter;
 use bangfu_db::{Db, YICHENG_DIVISIONS, read_divisions};
 use bangfu_web::{AppState, router};
 use tower::ServiceExt;
 
-async fn state() -> AppState {
+struct App {
+    router: Router,
+    db: Db,
+    shahedian_household: HouseholdId,
+    yifeng_household: HouseholdId,
+    full_id: String,
+}
+
+fn id(birth: &str, seq: u32) -> String {
+    let first17 = format!("411702{birth}{seq:03}");
+    format!("{first17}{}", check_char(&first17))
+}
+
+fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+async fn household(db: &Db, no: &str, village: &str, head: &str, head_id: &str) -> HouseholdId {
+    let today = chrono::Local::now().date_naive();
+    let h = HouseholdData::parse(
+        &fields(&[("household_no", no), ("village_code", village), ("standard", "国家标准"), ("attribute", "一般贫困户"), ("main_cause", "因病"), ("status", "未脱贫")]),
+        today,
+    )
+    .unwrap();
+    let m = MemberData::parse(&fields(&[("name", head), ("sex", "男"), ("id_number", head_id), ("relation", "户主")]), today).unwrap();
+    db.create_household(&Scope::everything(), &h, &[m], None).await.unwrap()
+}
+
+async fn app() -> App {
     let db = Db::memory().await.unwrap();
     db.migrate().await.unwrap();
     db.upsert_areas(&read_divisions(YICHENG_DIVISIONS.as_bytes(), "x").unwrap()).await.unwrap();
-    AppState { db }
-}
-
-async fn get(state: AppState, path: &str) -> (StatusCode, String) {
-    let res = router(state).oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = res.status();
-    let body = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
-#[tokio::test]
-async fn the_health_check_answers_ok_with_the_backend() {
-    let (status, body) = get(state().await, "/healthz").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, r#"{"backend":"sqlite","status":"ok"}"#);
-}
-
-#[tokio::test]
-async fn the_start_page_lists_every_township_of_the_district_in_chinese() {
-    let (status, body) = get(state().await, "/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("<html lang=zh-CN>"));
-    assert!(body.contains("驿城区 建档立卡户概况"));
-    for t in ["沙河店镇", "蚁蜂镇", "胡庙乡", "人民街街道"] {
-        assert!(body.contains(t), "{t} missing");
+    let full_id = id("19650312", 1);
+    let shahedian_household = household(&db, "4117021012010001", "411702101201", "王建国", &full_id).await;
+    let yifeng_household = household(&db, "4117021042010001", "411702104201", "赵铁柱", &id("19700101", 3)).await;
+    for (username, role, area, must_change) in [
+        ("admin", Role::DistrictAdmin, "411702000000", false),
+        ("shahedian", Role::TownshipStaff, "411702101000", false),
+        ("newadmin", Role::DistrictAdmin, "411702000000", true),
+    ] {
+        db.create_user(&NewUser {
+            username: username.into(),
+            display_name: format!("{username}的名字"),
+            phone: None,
+            role,
+            area_code: AreaCode::parse(area).unwrap(),
+            password_hash: hash_password("correct-horse").unwrap(),
+            must_change_password: must_change,
+        })
+        .await
+        .unwrap();
     }
+    App { router: router(AppState::new(db.clone())), db, shahedian_household, yifeng_household, full_id }
+}
+
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    cookies: Vec<String>,
+    body: String,
+}
+
+impl App {
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let location = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+        let cookies = res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+        let body = String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 1 << 22).await.unwrap()).into_owned();
+        Reply { status, location, cookies, body }
+    }
+
+    async fn get(&self, path: &str, cookie: &str) -> Reply {
+        self.send(Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap()).await
+    }
+
+    async fn post(&self, path: &str, cookie: &str, form: &str) -> Reply {
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Signs in through the login form; returns the session cookie and the page's CSRF token.
+    async fn try_sign_in(&self, username: &str, password: &str) -> Reply {
+        let page = self.get("/login", "").await;
+        let csrf_cookie = cookie_pair(&page.cookies, "bangfu_login_csrf");
+        let csrf = csrf_cookie.split_once('=').unwrap().1.to_owned();
+        self.post("/login", &csrf_cookie, &format!("username={username}&password={password}&_csrf={csrf}&next=/")).await
+    }
+
+    async fn sign_in(&self, username: &str) -> (String, String) {
+        let r = self.try_sign_in(username, "correct-horse").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let session = cookie_pair(&r.cookies, "bangfu_session");
+        let page = self.get("/households", &session).await;
+        let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        (session, csrf)
+    }
+}
+
+fn cookie_pair(cookies: &[String], name: &str) -> String {
+    cookies.iter().find(|c| c.starts_with(&format!("{name}="))).unwrap().split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_health_check_answers_ok_without_signing_in() {
+    let app = app().await;
+    let r = app.get("/healthz", "").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, r#"{"backend":"sqlite","status":"ok"}"#);
+}
+
+#[tokio::test]
+async fn a_visitor_is_sent_to_sign_in_and_comes_back_afterwards() {
+    let app = app().await;
+    let r = app.get("/households?status=poor", "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some("/login?next=/households%3Fstatus%3Dpoor"));
+    let login = app.get("/login?next=/households", "").await;
+    assert!(login.body.contains("用户名") && login.body.contains("密码"));
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site() {
+    let app = app().await;
+    let r = app.try_sign_in("admin", "correct-horse").await;
+    let c = r.cookies.iter().find(|c| c.starts_with("bangfu_session=")).unwrap();
+    assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax"), "{c}");
+}
+
+#[tokio::test]
+async fn unknown_user_wrong_password_and_locked_account_get_the_same_message_and_are_audited() {
+    let app = app().await;
+    let unknown = app.try_sign_in("nobody", "correct-horse").await;
+    let wrong = app.try_sign_in("admin", "wrong-horse").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(unknown.body.contains(SIGN_IN_FAILED) && wrong.body.contains(SIGN_IN_FAILED));
+    for _ in 0..4 {
+        app.try_sign_in("admin", "wrong-horse").await;
+    }
+    // Five failures in a row: locked, even with the right password, with the same message.
+    let locked = app.try_sign_in("admin", "correct-horse").await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert!(locked.body.contains(SIGN_IN_FAILED));
+    let (failed, n) = app
+        .db
+        .audit_entries(&AuditFilter { action: Some(bangfu_core::audit::AuditAction::SignInFailed), ..Default::default() }, 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(n, 7);
+    assert!(failed.iter().any(|e| e.username.as_deref() == Some("nobody")));
+    // Another account is not affected.
+    assert_eq!(app.try_sign_in("shahedian", "correct-horse").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_login_form_without_its_csrf_token_is_refused() {
+    let app = app().await;
+    let r = app.post("/login", "", "username=admin&password=correct-horse&_csrf=x").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("页面已过期"));
+}
+
+#[tokio::test]
+async fn signing_out_really_ends_the_session_and_needs_the_csrf_token() {
+    let app = app().await;
+    let (session, csrf) = app.sign_in("admin").await;
+    assert_eq!(app.post("/logout", &session, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/", &session).await.status, StatusCode::OK, "a forged sign-out does nothing");
+    let r = app.post("/logout", &session, &format!("_csrf={csrf}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/", &session).await.status, StatusCode::SEE_OTHER, "the old cookie no longer works");
+}
+
+#[tokio::test]
+async fn the_district_admin_sees_every_township_and_both_households() {
+    let app = app().await;
+    let (session, _) = app.sign_in("admin").await;
+    let home = app.get("/", &session).await;
+    assert!(home.body.contains("驿城区 建档立卡户概况"));
+    for t in ["沙河店镇", "蚁蜂镇", "胡庙乡", "人民街街道"] {
+        assert!(home.body.contains(t), "{t}");
+    }
+    let list = app.get("/households", &session).await;
+    assert!(list.body.contains("共 2 户") && list.body.contains("王建国") && list.body.contains("赵铁柱"));
+}
+
+#[tokio::test]
+async fn a_township_user_cannot_see_or_reach_another_townships_household() {
+    let app = app().await;
+    let (session, _) = app.sign_in("shahedian").await;
+    let home = app.get("/", &session).await;
+    assert!(home.body.contains("沙河店镇 建档立卡户概况"));
+    assert!(!home.body.contains("蚁蜂镇"));
+    let list = app.get("/households", &session).await;
+    assert!(list.body.contains("共 1 户") && list.body.contains("王建国") && !list.body.contains("赵铁柱"));
+    let search = app.get("/households?q=ztz", &session).await;
+    assert!(search.body.contains("共 0 户"));
+    let theirs = app.get(&format!("/households/{}", app.yifeng_household.0), &session).await;
+    let missing = app.get("/households/999999", &session).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!((theirs.status, theirs.body), (missing.status, missing.body), "outside the area looks exactly like missing");
+    assert_eq!(app.get(&format!("/households/{}", app.shahedian_household.0), &session).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_household_page_masks_id_numbers() {
+    let app = app().await;
+    let (session, _) = app.sign_in("admin").await;
+    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("王建国户"));
+    assert!(!page.body.contains(&app.full_id), "no full ID number on the page");
+    assert!(page.body.contains(&format!("{}**********{}", &app.full_id[..4], &app.full_id[14..])));
+    assert!(page.body.contains("tag red"), "a poor household is shown red");
+}
+
+#[tokio::test]
+async fn households_are_found_by_pinyin_initials() {
+    let app = app().await;
+    let (session, _) = app.sign_in("admin").await;
+    let r = app.get("/households?q=wjg", &session).await;
+    assert!(r.body.contains("共 1 户") && r.body.contains("王建国"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_first_run_account_must_change_its_password_before_anything_else() {
+    let app = app().await;
+    let r = app.try_sign_in("newadmin", "correct-horse").await;
+    assert_eq!(r.location.as_deref(), Some("/password"));
+    let session = cookie_pair(&r.cookies, "bangfu_session");
+    assert_eq!(app.get("/households", &session).await.location.as_deref(), Some("/password"));
+    let page = app.get("/password", &session).await;
+    let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let weak = app.post("/password", &session, &format!("_csrf={csrf}&current=correct-horse&new=12345678&repeat=12345678")).await;
+    assert!(weak.body.contains("密码不能全是数字"));
+    let ok = app.post("/password", &session, &format!("_csrf={csrf}&current=correct-horse&new=zhumadian-2026&repeat=zhumadian-2026")).await;
+    assert_eq!(ok.location.as_deref(), Some("/"));
+    assert_eq!(app.get("/households", &session).await.status, StatusCode::OK);
 }

@@ -26,7 +26,7 @@ pub async fn serve(db: Db, listen: &str, announce: impl FnOnce(std::net::SocketA
         .await
         .map_err(|e| anyhow::anyhow!("无法监听 {listen}: {e}（端口被占用？可用 --listen 127.0.0.1:8081 换一个）"))?;
     announce(listener.local_addr()?);
-    bangfu_web::serve(listener, AppState { db }, async {
+    bangfu_web::serve(listener, AppState::new(db), async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

@@ -1,0 +1,71 @@
+//! One error type for pages: a domain error or a sign-in redirect, rendered as HTML.
+//! A record outside the user's area is a 404, exactly like a missing one.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use bangfu_core::DomainError;
+
+#[derive(Debug)]
+pub enum PageError {
+    SignIn { next: String },
+    MustChangePassword,
+    NotFound,
+    Forbidden,
+    Csrf,
+    Internal(String),
+}
+
+impl From<DomainError> for PageError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::NotFound => PageError::NotFound,
+            DomainError::Forbidden => PageError::Forbidden,
+            other => PageError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for PageError {
+    fn from(e: askama::Error) -> Self {
+        PageError::Internal(e.to_string())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match &self {
+            PageError::SignIn { next } => {
+                let target = format!("/login?next={}", encode(next));
+                return Redirect::to(&target).into_response();
+            }
+            PageError::MustChangePassword => return Redirect::to("/password").into_response(),
+            PageError::NotFound => (StatusCode::NOT_FOUND, "找不到该记录", "记录不存在，或不在您的管辖范围内。"),
+            PageError::Forbidden => (StatusCode::FORBIDDEN, "无权操作", "您的角色不能进行这项操作。"),
+            PageError::Csrf => (StatusCode::FORBIDDEN, "页面已过期", "请返回上一页，刷新后再提交。"),
+            PageError::Internal(cause) => {
+                tracing::error!(%cause, "page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "出错了", "系统暂时无法完成这项操作，请稍后再试。")
+            }
+        };
+        let body = ErrorPage { title, message }.render().unwrap_or_else(|_| message.to_owned());
+        (status, Html(body)).into_response()
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

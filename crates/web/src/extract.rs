@@ -1,0 +1,109 @@
+//! Who is asking: the signed-in user and the area scope every query is limited to.
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use bangfu_core::area::Scope;
+use bangfu_core::auth::{User, token_hash};
+use bangfu_core::store::AreaStore;
+
+use crate::AppState;
+use crate::error::PageError;
+
+pub const SESSION_COOKIE: &str = "bangfu_session";
+pub const LOGIN_CSRF_COOKIE: &str = "bangfu_login_csrf";
+
+/// A signed-in user with their scope. Handlers that take it cannot run for a visitor.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub scope: Scope,
+    pub area_name: String,
+    pub csrf: String,
+    pub session_hash: String,
+    pub ip: Option<String>,
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The client's address as the proxy in front reports it, else the socket's.
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    if let Some(fwd) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        return fwd.split(',').next().map(|s| s.trim().to_owned());
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let next = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(PageError::SignIn { next });
+        };
+        let hash = token_hash(&token);
+        let Some(session) = state.db.session(&hash, &state.policy, chrono::Utc::now()).await? else {
+            return Err(PageError::SignIn { next });
+        };
+        // A first-run account must set its own password before anything else.
+        if session.user.must_change_password && !matches!(parts.uri.path(), "/password" | "/logout") {
+            return Err(PageError::MustChangePassword);
+        }
+        let area = state.db.area(&session.user.area_code).await?.ok_or(PageError::Forbidden)?;
+        Ok(CurrentUser {
+            scope: Scope::of(&area),
+            area_name: area.name,
+            user: session.user,
+            csrf: session.csrf_token,
+            session_hash: hash,
+            ip: client_ip(parts),
+        })
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(u) => Ok(Some(u)),
+            Err(PageError::SignIn { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl CurrentUser {
+    /// Checks a form's CSRF token against the session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), PageError> {
+        if bangfu_core::auth::same_secret(token, &self.csrf) { Ok(()) } else { Err(PageError::Csrf) }
+    }
+
+    pub fn actor(&self) -> bangfu_core::audit::Actor {
+        bangfu_core::audit::Actor::user(&self.user, self.ip.clone())
+    }
+}
+
+/// The client's address, when known (behind a proxy: the first X-Forwarded-For entry).
+pub struct ClientIp(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}

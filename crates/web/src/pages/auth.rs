@@ -1,0 +1,160 @@
+//! 登录、退出、修改密码.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::auth::{SIGN_IN_FAILED, check_password, hash_password, random_token, same_secret, token_hash, verify_password};
+use bangfu_db::sessions::SignInCheck;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{ClientIp, CurrentUser, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/password", get(password_page).post(change_password))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<&'static str>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only paths on this site: never an open redirect.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn cookie_header(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+    // Double-submit token: the form and a cookie must carry the same random value.
+    let csrf = random_token();
+    let page = LoginPage { csrf: csrf.clone(), next: safe_next(q.next.as_deref()), username: String::new(), error: None };
+    let mut res = Html(page.render()?).into_response();
+    res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, LOGIN_CSRF_COOKIE, &csrf, Some(3600)));
+    Ok(res)
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+async fn login(State(state): State<AppState>, headers: HeaderMap, ClientIp(ip): ClientIp, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_secret(&form.csrf, &expected) {
+        return Err(PageError::Csrf);
+    }
+    let username = form.username.trim().to_owned();
+    let check = state.db.check_sign_in(&username, &form.password, &state.policy, chrono::Utc::now()).await?;
+    match check {
+        SignInCheck::Ok(user) => {
+            let token = random_token();
+            let csrf = random_token();
+            state.db.create_session(&token_hash(&token), user.id, &csrf, ip.as_deref()).await?;
+            state.db.audit(&AuditEntry::new(&Actor::user(&user, ip), AuditAction::SignIn)).await?;
+            let target = if user.must_change_password { "/password".to_owned() } else { safe_next(Some(&form.next)) };
+            let mut res = Redirect::to(&target).into_response();
+            res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, &token, None));
+            res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, LOGIN_CSRF_COOKIE, "", Some(0)));
+            Ok(res)
+        }
+        other => {
+            let (user_id, why) = match &other {
+                SignInCheck::UnknownUser => (None, "unknown_user"),
+                SignInCheck::WrongPassword(u) => (Some(u.id), "wrong_password"),
+                SignInCheck::Locked(u) => (Some(u.id), "locked"),
+                SignInCheck::Ok(_) => (None, ""),
+            };
+            let actor = Actor { user_id, username: username.clone(), role: None, ip };
+            state.db.audit(&AuditEntry::new(&actor, AuditAction::SignInFailed).change("reason", None, Some(why.into()))).await?;
+            let page = LoginPage { csrf: expected, next: safe_next(Some(&form.next)), username, error: Some(SIGN_IN_FAILED) };
+            Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+async fn logout(State(state): State<AppState>, me: CurrentUser, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
+    me.check_csrf(&form.csrf)?;
+    state.db.end_session(&me.session_hash).await?;
+    state.db.audit(&AuditEntry::new(&me.actor(), AuditAction::SignOut)).await?;
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, "", Some(0)));
+    Ok(res)
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage<'a> {
+    me: &'a CurrentUser,
+    error: Option<String>,
+}
+
+async fn password_page(me: CurrentUser) -> Result<Html<String>, PageError> {
+    Ok(Html(PasswordPage { me: &me, error: None }.render()?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    repeat: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+async fn change_password(State(state): State<AppState>, me: CurrentUser, Form(form): Form<PasswordForm>) -> Result<Response, PageError> {
+    me.check_csrf(&form.csrf)?;
+    let hash = state.db.user_by_name(&me.user.username).await?.map(|(_, h)| h).unwrap_or_default();
+    let error = if !verify_password(&form.current, &hash) {
+        Some("当前密码不正确".to_owned())
+    } else if form.new != form.repeat {
+        Some("两次输入的新密码不一致".to_owned())
+    } else if form.new == form.current {
+        Some("新密码不能与当前密码相同".to_owned())
+    } else {
+        check_password(&form.new).err().map(|e| e.message)
+    };
+    if let Some(error) = error {
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(PasswordPage { me: &me, error: Some(error) }.render()?)).into_response());
+    }
+    let new_hash = hash_password(&form.new).map_err(PageError::Internal)?;
+    state.db.set_password(me.user.id, &new_hash).await?;
+    state.db.audit(&AuditEntry::new(&me.actor(), AuditAction::PasswordChanged)).await?;
+    Ok(Redirect::to("/").into_response())
+}

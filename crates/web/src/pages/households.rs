@@ -1,0 +1,258 @@
+//! 户: the household list (filters, search, pages) and the household page.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use bangfu_core::household::*;
+use bangfu_core::store::{AreaStore, HouseholdFilter, HouseholdStore, HouseholdSummary, Page};
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::CurrentUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/households", get(list)).route("/households/{id}", get(show))
+}
+
+const PAGE_SIZE: u32 = 20;
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    attribute: String,
+    #[serde(default)]
+    cause: String,
+    #[serde(default)]
+    monitoring: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+/// One option of a filter's drop-down.
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, current: &str) -> Vec<Choice> {
+    all.iter().map(|&v| Choice { code: code(v), label: label(v), selected: code(v) == current }).collect()
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct ListPage<'a> {
+    me: &'a CurrentUser,
+    q: &'a str,
+    rows: Vec<Row>,
+    total: i64,
+    page: u32,
+    pages: u32,
+    statuses: Vec<Choice>,
+    attributes: Vec<Choice>,
+    causes: Vec<Choice>,
+    monitorings: Vec<Choice>,
+    query_without_page: String,
+}
+
+pub struct Row {
+    pub id: i64,
+    pub household_no: String,
+    pub head: String,
+    pub village: String,
+    pub size: i64,
+    pub status: &'static str,
+    pub colour: &'static str,
+    pub attribute: &'static str,
+    pub cause: &'static str,
+    pub monitoring: &'static str,
+}
+
+async fn village_names(state: &AppState, rows: &[HouseholdSummary]) -> Result<std::collections::HashMap<String, String>, PageError> {
+    let mut names = std::collections::HashMap::new();
+    for r in rows {
+        let code = r.village_code.as_str().to_owned();
+        if !names.contains_key(&code) {
+            let name = state.db.area(&r.village_code).await?.map(|a| a.name).unwrap_or_default();
+            names.insert(code, name);
+        }
+    }
+    Ok(names)
+}
+
+async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
+    let filter = HouseholdFilter {
+        area: None,
+        status: PovertyStatus::parse(&q.status),
+        attribute: PovertyAttribute::parse(&q.attribute),
+        main_cause: PovertyCause::parse(&q.cause),
+        monitoring_type: MonitoringType::parse(&q.monitoring),
+        query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    let (found, total) = state.db.list_households(&me.scope, &filter, Page { number: page, size: PAGE_SIZE }).await?;
+    let names = village_names(&state, &found).await?;
+    let rows = found
+        .iter()
+        .map(|h| Row {
+            id: h.id.0,
+            household_no: h.household_no.clone(),
+            head: h.head_name.clone().unwrap_or_else(|| "（无户主）".into()),
+            village: names.get(h.village_code.as_str()).cloned().unwrap_or_default(),
+            size: h.size,
+            status: h.status.label_zh(),
+            colour: h.status.colour(),
+            attribute: h.attribute.label_zh(),
+            cause: h.main_cause.label_zh(),
+            monitoring: h.monitoring_type.map(|m| m.label_zh()).unwrap_or(""),
+        })
+        .collect();
+    let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
+    let query_without_page = [("q", &q.q), ("status", &q.status), ("attribute", &q.attribute), ("cause", &q.cause), ("monitoring", &q.monitoring)]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::error::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let page_html = ListPage {
+        me: &me,
+        q: &q.q,
+        rows,
+        total,
+        page,
+        pages,
+        statuses: choices(PovertyStatus::ALL, PovertyStatus::code, PovertyStatus::label_zh, &q.status),
+        attributes: choices(PovertyAttribute::ALL, PovertyAttribute::code, PovertyAttribute::label_zh, &q.attribute),
+        causes: choices(PovertyCause::ALL, PovertyCause::code, PovertyCause::label_zh, &q.cause),
+        monitorings: choices(MonitoringType::ALL, MonitoringType::code, MonitoringType::label_zh, &q.monitoring),
+        query_without_page,
+    };
+    Ok(Html(page_html.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage<'a> {
+    me: &'a CurrentUser,
+    h: Household,
+    village: String,
+    status: &'static str,
+    colour: &'static str,
+    other_causes: String,
+    members: Vec<MemberRow>,
+    left: Vec<MemberRow>,
+    incomes: Vec<IncomeRow>,
+    history: Vec<HistoryRow>,
+}
+
+pub struct MemberRow {
+    pub name: String,
+    pub sex: &'static str,
+    pub id_masked: String,
+    pub age: u32,
+    pub relation: &'static str,
+    pub health: String,
+    pub labour: &'static str,
+    pub work: String,
+    pub left: String,
+}
+
+pub struct IncomeRow {
+    pub year: i32,
+    pub wages: String,
+    pub operating: String,
+    pub property: String,
+    pub transfer: String,
+    pub cost: String,
+    pub per_person: String,
+}
+
+pub struct HistoryRow {
+    pub on: String,
+    pub what: String,
+    pub reason: String,
+}
+
+fn status_label(kind: &str, code: Option<&str>) -> String {
+    let label = match (kind, code) {
+        (_, None) => None,
+        ("status", Some(c)) => PovertyStatus::parse(c).map(|s| s.label_zh()),
+        (_, Some(c)) => MonitoringType::parse(c).map(|m| m.label_zh()),
+    };
+    label.unwrap_or(if kind == "status" { "—" } else { "不监测" }).to_owned()
+}
+
+async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Html<String>, PageError> {
+    let id = HouseholdId(id);
+    let h = state.db.household(&me.scope, id).await?;
+    let members = state.db.members(&me.scope, id).await?;
+    let incomes = state.db.incomes(&me.scope, id).await?;
+    let history = state.db.history(&me.scope, id).await?;
+    let today = chrono::Local::now().date_naive();
+    let village = state.db.area(&h.data.village_code).await?.map(|a| a.name).unwrap_or_default();
+    let row = |m: &Member| MemberRow {
+        name: m.data.name.clone(),
+        sex: m.data.sex.label_zh(),
+        id_masked: m.data.id_number.masked(),
+        age: m.data.id_number.age_on(today),
+        relation: m.data.relation.label_zh(),
+        health: match (m.data.health, m.data.disability_grade) {
+            (Some(h), Some(g)) => format!("{}（{}）", h.label_zh(), g.label_zh()),
+            (Some(h), None) => h.label_zh().to_owned(),
+            _ => String::new(),
+        },
+        labour: m.data.labour.map(|l| l.label_zh()).unwrap_or(""),
+        work: match (m.data.migrant_work, m.data.migrant_months) {
+            (Some(w), Some(n)) => format!("{} {n}个月", w.label_zh()),
+            (Some(w), None) => w.label_zh().to_owned(),
+            _ => String::new(),
+        },
+        left: match (&m.left_on, &m.left_reason) {
+            (Some(d), r) => format!("{} {}", d.format("%Y年%-m月%-d日"), r.clone().unwrap_or_default()),
+            _ => String::new(),
+        },
+    };
+    let (current, gone): (Vec<&Member>, Vec<&Member>) = members.iter().partition(|m| m.left_on.is_none());
+    let page = HouseholdPage {
+        me: &me,
+        status: h.data.status.label_zh(),
+        colour: h.data.status.colour(),
+        other_causes: h.data.other_causes.iter().map(|c| c.label_zh()).collect::<Vec<_>>().join("、"),
+        members: current.into_iter().map(row).collect(),
+        left: gone.into_iter().map(row).collect(),
+        incomes: incomes
+            .iter()
+            .map(|i| IncomeRow {
+                year: i.year,
+                wages: i.wages.to_string(),
+                operating: i.operating.to_string(),
+                property: i.property.to_string(),
+                transfer: i.transfer.to_string(),
+                cost: i.operating_cost.to_string(),
+                per_person: i.net_per_person(h.size).map(|f| f.to_string()).unwrap_or_else(|| "—".into()),
+            })
+            .collect(),
+        history: history
+            .iter()
+            .map(|e| HistoryRow {
+                on: e.effective_on.format("%Y年%-m月%-d日").to_string(),
+                what: format!(
+                    "{}：{} → {}",
+                    if e.kind == "status" { "脱贫状态" } else { "监测类型" },
+                    status_label(&e.kind, e.from_value.as_deref()),
+                    status_label(&e.kind, e.to_value.as_deref())
+                ),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+        village,
+        h,
+    };
+    Ok(Html(page.render()?))
+}
