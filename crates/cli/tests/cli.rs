@@ -1,5 +1,7 @@
 //! The `bangfu` binary as a user types it: generate, import, serve, user add, demo.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

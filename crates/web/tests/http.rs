@@ -1,5 +1,7 @@
 //! In-process HTTP tests: sign-in, sessions, CSRF, lockout, and area scope on every page.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 
 use axum::body::Body;

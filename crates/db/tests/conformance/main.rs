@@ -1,5 +1,7 @@
 //! Storage conformance: every test runs on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used)]
+
 mod fixtures;
 mod harness;
 mod import;

@@ -1,0 +1,146 @@
+// Browser tests: a township clerk signs in, finds a household by pinyin initials, reads it
+// on a phone-sized screen, and cannot reach another township's household by URL.
+// Runs Debian's chromium through playwright-core against a real `bangfu serve`.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, '..', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+const bin = process.env.BANGFU_BIN;
+if (!bin) throw new Error('BANGFU_BIN must name the bangfu binary (scripts/test sets it)');
+
+const work = mkdtempSync(join(tmpdir(), 'bangfu-e2e-'));
+const db = join(work, 'e2e.db');
+let server, base, browser;
+
+// A valid resident ID number (GB 11643 check character).
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+const WANG_ID = idNumber('41170219800101001');
+
+function bangfu(args, input) {
+  return execFileSync(bin, args, { input, env: { ...process.env, BANGFU_LOG: 'error' } }).toString();
+}
+
+// Appends a row to a CSV, placing values by their Chinese header.
+function appendRow(file, values) {
+  const text = readFileSync(file, 'utf8');
+  const header = text.split('\n')[0].replace(/^\ufeff/, '').split(',');
+  const row = header.map((h) => values[h] ?? '');
+  writeFileSync(file, text + row.join(',') + '\n');
+}
+
+before(async () => {
+  const reg = join(work, 'reg');
+  bangfu(['generate', '--households', '300', '--out', reg, '--seed', '11']);
+  for (const [no, village, head, id] of [
+    ['4117021012019999', '411702101201', '王小明', WANG_ID],
+    ['4117021042019999', '411702104201', '赵铁柱', idNumber('41170219700101003')],
+  ]) {
+    appendRow(join(reg, 'households.csv'), {
+      户编号: no, 村代码: village, 识别标准: '国家标准', 贫困户属性: '一般贫困户', 主要致贫原因: '因病', 脱贫状态: '未脱贫',
+    });
+    appendRow(join(reg, 'members.csv'), { 户编号: no, 姓名: head, 性别: '男', 证件号码: id, 与户主关系: '户主' });
+  }
+  bangfu(['areas', 'import', join(here, '..', '..', 'data', 'divisions-yicheng.csv'), '--database', db]);
+  bangfu(['import', '--database', db, reg]);
+  bangfu(['user', 'add', '--database', db, '--username', 'shahe', '--name', '沙河店镇李干事', '--role', 'township_staff', '--area', '411702101000'], 'shahe-2026\n');
+  bangfu(['user', 'add', '--database', db, '--username', 'quban', '--name', '区扶贫办', '--role', 'district_admin', '--area', '411702000000'], 'quban-2026\n');
+
+  server = spawn(bin, ['serve', '--database', db, '--listen', '127.0.0.1:0'], { env: { ...process.env, BANGFU_LOG: 'error' } });
+  base = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
+      if (m) resolve(`http://${m[1]}`);
+    });
+    server.on('exit', (code) => reject(new Error(`bangfu serve exited with ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function signIn(page, username, password) {
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/login/);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
+}
+
+test('a township clerk on a phone finds 王小明 by typing wxm and sees a masked ID number', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'shahe', 'shahe-2026');
+  assert.match(await page.textContent('h1'), /沙河店镇/);
+  await page.screenshot({ path: join(artifacts, 'phone-overview.png'), fullPage: true });
+  await page.click('text=农户');
+  await page.fill('input[name=q]', 'wxm');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForSelector('text=共 1 户');
+  await page.screenshot({ path: join(artifacts, 'phone-search-wxm.png'), fullPage: true });
+  await page.click('a:has-text("王小明")');
+  await page.waitForSelector('h1:has-text("王小明户")');
+  const body = await page.textContent('body');
+  assert.ok(!body.includes(WANG_ID), 'the full ID number never appears');
+  assert.ok(body.includes(`${WANG_ID.slice(0, 4)}**********${WANG_ID.slice(14)}`));
+  // Fits a 360-px screen: no sideways scrolling of the page itself.
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `page is ${width}px wide`);
+  await page.screenshot({ path: join(artifacts, 'phone-household.png'), fullPage: true });
+  await context.close();
+});
+
+test('a township clerk cannot reach another township household by its URL', async () => {
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ap = await admin.newPage();
+  await signIn(ap, 'quban', 'quban-2026');
+  await ap.goto(`${base}/households?q=ztz`);
+  const href = await ap.getAttribute('a:has-text("赵铁柱")', 'href');
+  assert.match(href, /^\/households\/\d+$/);
+  await ap.screenshot({ path: join(artifacts, 'desktop-households.png'), fullPage: true });
+  await admin.close();
+
+  const clerk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await clerk.newPage();
+  await signIn(page, 'shahe', 'shahe-2026');
+  const res = await page.goto(`${base}${href}`);
+  assert.equal(res.status(), 404);
+  assert.match(await page.textContent('h1'), /找不到该记录/);
+  const missing = await page.goto(`${base}/households/99999999`);
+  assert.equal(missing.status(), 404);
+  await page.screenshot({ path: join(artifacts, 'desktop-not-found.png') });
+  await clerk.close();
+});
+
+test('signing out ends the session', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, 'shahe', 'shahe-2026');
+  await page.click('header button:has-text("退出")');
+  await page.waitForURL(/\/login/);
+  await page.goto(`${base}/households`);
+  assert.match(page.url(), /\/login/);
+  await context.close();
+});
