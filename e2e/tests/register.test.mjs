@@ -134,6 +134,40 @@ test('a township clerk cannot reach another township household by its URL', asyn
   await clerk.close();
 });
 
+test('a clerk edits a member with a bad ID number, sees the error, fixes it, and the change is in the audit log', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'shahe', 'shahe-2026');
+  await page.goto(`${base}/households?q=wxm`);
+  await page.click('a:has-text("王小明")');
+  await page.click('a:has-text("修改")');
+  await page.waitForSelector('h1:has-text("修改成员")');
+  const bad = WANG_ID.slice(0, 17) + (WANG_ID.endsWith('0') ? '1' : '0');
+  await page.fill('input[name=id_number]', bad);
+  await page.fill('input[name=phone]', '13912345678');
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('.field-error');
+  const error = await page.textContent('.field-error');
+  assert.match(error, /校验位错误/);
+  await page.screenshot({ path: join(artifacts, 'phone-member-bad-id.png'), fullPage: true });
+  // Fix it: the right number, typed with full-width digits as Chinese keyboards often do.
+  const fullWidth = [...WANG_ID].map((c) => (/[0-9]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c)).join('');
+  await page.fill('input[name=id_number]', fullWidth);
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('h1:has-text("王小明户")');
+  await context.close();
+
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ap = await admin.newPage();
+  await signIn(ap, 'quban', 'quban-2026');
+  await ap.goto(`${base}/audit?username=shahe`);
+  const log = await ap.textContent('table');
+  assert.match(log, /联系电话：（空） → 13912345678/);
+  assert.ok(!log.includes(WANG_ID));
+  await ap.screenshot({ path: join(artifacts, 'desktop-audit.png'), fullPage: true });
+  await admin.close();
+});
+
 test('signing out ends the session', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

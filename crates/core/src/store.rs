@@ -73,6 +73,15 @@ pub trait HouseholdStore {
     ) -> impl Future<Output = DomainResult<(Vec<HouseholdSummary>, i64)>> + Send;
     fn members(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Member>>> + Send;
     fn add_member(&self, scope: &Scope, id: HouseholdId, member: &MemberData) -> impl Future<Output = DomainResult<MemberId>> + Send;
+    /// Corrects a member's record; each changed field goes to the audit log in the same transaction.
+    fn update_member(
+        &self,
+        scope: &Scope,
+        member: MemberId,
+        data: &MemberData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;
+    fn member(&self, scope: &Scope, member: MemberId) -> impl Future<Output = DomainResult<Member>> + Send;
     /// A member leaves (death, marriage, split): kept, marked with the date and reason.
     fn member_leaves(
         &self,

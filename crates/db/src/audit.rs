@@ -7,14 +7,16 @@ use chrono::{DateTime, Utc};
 use crate::row::Get;
 use crate::{Db, dispatch, domain_err};
 
-const INSERT: &str = "insert into audit_log (at, user_id, username, role, ip, action, object_type, object_id, \
+pub(crate) const INSERT: &str = "insert into audit_log (at, user_id, username, role, ip, action, object_type, object_id, \
     area_code, field, before_value, after_value) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 /// Binds an entry to INSERT (a macro: the same binding runs on a pool or a transaction).
+#[macro_export]
+#[doc(hidden)]
 macro_rules! bind_entry {
     ($e:expr) => {{
         let e = $e;
-        sqlx::query(INSERT)
+        sqlx::query($crate::audit::INSERT)
             .bind(e.at)
             .bind(e.user_id)
             .bind(e.username.as_deref())

@@ -262,6 +262,68 @@ impl HouseholdStore for Db {
         })
     }
 
+    async fn member(&self, scope: &Scope, member: MemberId) -> DomainResult<Member> {
+        let (lo, hi) = scope.bounds();
+        let sql = format!(
+            "select member_id, {MEMBER_COLUMNS}, left_on, left_reason from members where member_id = $1 and household_id in \
+             (select household_id from households where area_code between $2 and $3)"
+        );
+        dispatch!(self, pool => {
+            let r = sqlx::query(crate::sql(&sql)).bind(member.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?;
+            r.as_ref().map(row::member).transpose()?.ok_or(DomainError::NotFound)
+        })
+    }
+
+    async fn update_member(
+        &self,
+        scope: &Scope,
+        member: MemberId,
+        data: &MemberData,
+        actor: &bangfu_core::audit::Actor,
+    ) -> DomainResult<HouseholdId> {
+        let old = self.member(scope, member).await?;
+        if old.left_on.is_some() {
+            return Err(DomainError::invalid("name", "该成员已减员，不能修改"));
+        }
+        let household = old.household_id;
+        let current = self.members(scope, household).await?;
+        let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none() && m.id != member).map(|m| &m.data).collect();
+        all.push(data);
+        let problems = check_members(&all);
+        if !problems.is_empty() {
+            return Err(DomainError::Invalid(problems));
+        }
+        let changes = member_changes(&old.data, data);
+        if changes.is_empty() {
+            return Ok(household);
+        }
+        let area = self.household(scope, household).await?.data.village_code;
+        let now = Utc::now();
+        let sets = MEMBER_COLUMNS
+            .split(',')
+            .map(str::trim)
+            .skip(1)
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let n = MEMBER_COLUMN_COUNT - 1;
+        let update = format!("update members set {sets}, updated_at = ${} where member_id = ${}", n + 1, n + 2);
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            bind_values!(sqlx::query(crate::sql(&update)), member_values(data)).bind(now).bind(member.0)
+                .execute(&mut *tx).await.map_err(domain_err)?;
+            for (field, before, after) in &changes {
+                let entry = bangfu_core::audit::AuditEntry::new(actor, bangfu_core::audit::AuditAction::Update)
+                    .object("member", member.0, Some(area.as_str()))
+                    .change(field, before.clone(), after.clone());
+                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            }
+            tx.commit().await.map_err(domain_err)?;
+        });
+        Ok(household)
+    }
+
     async fn member_leaves(&self, scope: &Scope, member: MemberId, on: NaiveDate, reason: &str) -> DomainResult<()> {
         let reason = reason.trim();
         if reason.is_empty() {

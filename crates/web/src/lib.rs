@@ -36,6 +36,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::auth::router())
         .merge(pages::overview::router())
         .merge(pages::households::router())
+        .merge(pages::members::router())
+        .merge(pages::audit::router())
         .route("/healthz", get(healthz))
         .fallback(|| async { error::PageError::NotFound })
         .with_state(state)

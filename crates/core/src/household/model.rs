@@ -600,3 +600,41 @@ pub fn check_members(members: &[&MemberData]) -> Vec<FieldError> {
 
 #[cfg(test)]
 mod tests;
+
+/// What changed between two versions of a member, field by field, as people read it
+/// (code-list labels, 是/否, ID numbers masked): `(field, before, after)`.
+pub fn member_changes(old: &MemberData, new: &MemberData) -> Vec<(&'static str, Option<String>, Option<String>)> {
+    fn label<T: CodeList>(v: Option<T>) -> Option<String> {
+        v.map(|x| x.label_zh().to_owned())
+    }
+    fn flag(b: bool) -> Option<String> {
+        Some(if b { "是" } else { "否" }.to_owned())
+    }
+    let pairs: Vec<(&'static str, Option<String>, Option<String>)> = vec![
+        ("name", Some(old.name.clone()), Some(new.name.clone())),
+        ("sex", label(Some(old.sex)), label(Some(new.sex))),
+        ("id_number", Some(old.id_number.masked()), Some(new.id_number.masked())),
+        ("relation", label(Some(old.relation)), label(Some(new.relation))),
+        ("ethnicity", label(old.ethnicity), label(new.ethnicity)),
+        ("education", label(old.education), label(new.education)),
+        ("student_status", label(old.student_status), label(new.student_status)),
+        ("health", label(old.health), label(new.health)),
+        ("disability_grade", label(old.disability_grade), label(new.disability_grade)),
+        ("labour", label(old.labour), label(new.labour)),
+        ("migrant_work", label(old.migrant_work), label(new.migrant_work)),
+        ("migrant_months", old.migrant_months.map(|m| m.to_string()), new.migrant_months.map(|m| m.to_string())),
+        ("basic_medical", flag(old.basic_medical), flag(new.basic_medical)),
+        ("serious_illness", flag(old.serious_illness), flag(new.serious_illness)),
+        ("pension", flag(old.pension), flag(new.pension)),
+        ("dibao", flag(old.dibao), flag(new.dibao)),
+        ("tekun", flag(old.tekun), flag(new.tekun)),
+        ("soldier", flag(old.soldier), flag(new.soldier)),
+        ("phone", old.phone.clone(), new.phone.clone()),
+    ];
+    let mut out: Vec<_> = pairs.into_iter().filter(|(_, a, b)| a != b).collect();
+    // A new ID number with the same first and last four digits still counts as a change.
+    if old.id_number != new.id_number && !out.iter().any(|(f, _, _)| *f == "id_number") {
+        out.push(("id_number", Some(old.id_number.masked()), Some(new.id_number.masked())));
+    }
+    out
+}

@@ -216,3 +216,36 @@ conformance!(households_are_found_by_name_pinyin_initials_id_number_or_household
     db.member_leaves(&everything(), wife, date("2024-01-01"), "死亡").await.unwrap();
     assert!(find("lxy").await.is_empty());
 });
+
+conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_numbers, |db: Db| async move {
+    use bangfu_core::audit::{Actor, AuditAction};
+    let h = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None).await.unwrap();
+    let other = db.create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &couple(5), None).await.unwrap();
+    let wife = db.members(&everything(), h).await.unwrap()[1].clone();
+    let actor = Actor { user_id: None, username: "tester".into(), role: Some("township_staff".into()), ip: Some("10.0.0.8".into()) };
+    let mut fixed = wife.data.clone();
+    fixed.name = "李秀兰".into();
+    fixed.id_number = IdNumber::parse(&id("19680706", 2, false)).unwrap();
+    db.update_member(&everything(), wife.id, &fixed, &actor).await.unwrap();
+    assert_eq!(db.member(&everything(), wife.id).await.unwrap().data, fixed);
+    let (log, n) = db.audit_entries(&bangfu_db::audit::AuditFilter { object_id: Some(wife.id.0.to_string()), ..Default::default() }, 10, 0).await.unwrap();
+    assert_eq!(n, 2);
+    let fields: Vec<_> = log.iter().map(|e| (e.field.clone().unwrap(), e.before_value.clone().unwrap(), e.after_value.clone().unwrap())).collect();
+    assert!(fields.contains(&("name".into(), "李秀英".into(), "李秀兰".into())));
+    let id_change = fields.iter().find(|f| f.0 == "id_number").unwrap();
+    assert!(id_change.1.contains("**********") && id_change.2.contains("**********"), "ID numbers are masked in the log");
+    assert!(log.iter().all(|e| e.action == AuditAction::Update && e.ip.as_deref() == Some("10.0.0.8")));
+    // Taking the ID of a current member of another household is a conflict and changes nothing.
+    let theirs = db.members(&everything(), other).await.unwrap()[0].data.id_number.clone();
+    let mut clash = fixed.clone();
+    clash.id_number = theirs;
+    clash.sex = Sex::Male;
+    clash.relation = Relation::Son;
+    let err = db.update_member(&everything(), wife.id, &clash, &actor).await.unwrap_err();
+    assert!(matches!(&err, DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
+    assert_eq!(db.member(&everything(), wife.id).await.unwrap().data, fixed);
+    assert_eq!(db.audit_entries(&Default::default(), 50, 0).await.unwrap().1, 2, "no audit rows for a refused change");
+    // Outside the user's area the member does not exist.
+    let yifeng = scope_of(&db, "411702104000").await;
+    assert!(matches!(db.update_member(&yifeng, wife.id, &fixed, &actor).await, Err(DomainError::NotFound)));
+});

@@ -149,9 +149,11 @@ struct HouseholdPage<'a> {
     left: Vec<MemberRow>,
     incomes: Vec<IncomeRow>,
     history: Vec<HistoryRow>,
+    can_edit: bool,
 }
 
 pub struct MemberRow {
+    pub id: i64,
     pub name: String,
     pub sex: &'static str,
     pub id_masked: String,
@@ -197,6 +199,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     let today = chrono::Local::now().date_naive();
     let village = state.db.area(&h.data.village_code).await?.map(|a| a.name).unwrap_or_default();
     let row = |m: &Member| MemberRow {
+        id: m.id.0,
         name: m.data.name.clone(),
         sex: m.data.sex.label_zh(),
         id_masked: m.data.id_number.masked(),
@@ -253,6 +256,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
             .collect(),
         village,
         h,
+        can_edit: me.user.role != bangfu_core::auth::Role::Auditor,
     };
     Ok(Html(page.render()?))
 }

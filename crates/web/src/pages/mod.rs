@@ -1,5 +1,7 @@
 //! Server-rendered pages, one module per resource.
 
+pub mod audit;
 pub mod auth;
 pub mod households;
+pub mod members;
 pub mod overview;

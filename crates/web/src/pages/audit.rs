@@ -1,0 +1,103 @@
+//! 审计日志: district admins and auditors browse and filter it; nobody edits it.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use bangfu_core::audit::AuditAction;
+use bangfu_core::auth::Role;
+use bangfu_db::audit::AuditFilter;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::CurrentUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/audit", get(list))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+pub struct Entry {
+    pub at: String,
+    pub who: String,
+    pub ip: String,
+    pub action: &'static str,
+    pub object: String,
+    pub change: String,
+}
+
+pub struct ActionChoice {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage<'a> {
+    me: &'a CurrentUser,
+    username: &'a str,
+    actions: Vec<ActionChoice>,
+    entries: Vec<Entry>,
+    total: i64,
+    page: i64,
+}
+
+const PAGE: i64 = 50;
+
+async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<AuditQuery>) -> Result<Html<String>, PageError> {
+    if !matches!(me.user.role, Role::DistrictAdmin | Role::Auditor) {
+        return Err(PageError::Forbidden);
+    }
+    let filter = AuditFilter {
+        username: Some(q.username.trim().to_owned()).filter(|s| !s.is_empty()),
+        action: AuditAction::parse(&q.action),
+        ..Default::default()
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    let (rows, total) = state.db.audit_entries(&filter, PAGE, (page - 1) * PAGE).await?;
+    let entries = rows
+        .into_iter()
+        .map(|e| Entry {
+            at: e.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string(),
+            who: match (&e.username, &e.role) {
+                (Some(u), Some(r)) => format!("{u}（{}）", Role::parse(r).map(|r| r.label_zh()).unwrap_or(r)),
+                (Some(u), None) => u.clone(),
+                _ => String::new(),
+            },
+            ip: e.ip.clone().unwrap_or_default(),
+            action: e.action.label_zh(),
+            object: match (&e.object_type, &e.object_id) {
+                (Some(t), Some(id)) => format!("{} #{id}", if t == "member" { "成员" } else if t == "household" { "户" } else { t }),
+                _ => String::new(),
+            },
+            change: match &e.field {
+                Some(f) => {
+                    let label = bangfu_core::household::columns::header_zh(bangfu_core::household::columns::MEMBER_COLUMNS, f);
+                    format!(
+                        "{}：{} → {}",
+                        if label.is_empty() { f.as_str() } else { label },
+                        e.before_value.clone().unwrap_or_else(|| "（空）".into()),
+                        e.after_value.clone().unwrap_or_else(|| "（空）".into())
+                    )
+                }
+                None => String::new(),
+            },
+        })
+        .collect();
+    let actions = AuditAction::ALL
+        .iter()
+        .map(|a| ActionChoice { code: a.code(), label: a.label_zh(), selected: a.code() == q.action })
+        .collect();
+    Ok(Html(AuditPage { me: &me, username: &q.username, actions, entries, total, page }.render()?))
+}

@@ -1,0 +1,211 @@
+//! 家庭成员: correcting a member's record, with errors shown beside the fields in Chinese.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use bangfu_core::DomainError;
+use bangfu_core::auth::Role;
+use bangfu_core::household::columns::MEMBER_COLUMNS;
+use bangfu_core::household::*;
+use bangfu_core::store::HouseholdStore;
+
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::CurrentUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/households/{hid}/members/{mid}/edit", get(edit_page).post(save))
+}
+
+pub struct Opt {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+pub struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    /// Empty for a text box; otherwise the choices of a drop-down.
+    pub options: Vec<Opt>,
+    pub required: bool,
+    pub hint: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "member_edit.html")]
+struct EditPage<'a> {
+    me: &'a CurrentUser,
+    household_id: i64,
+    member_name: String,
+    fields: Vec<FormField>,
+    errors: Vec<String>,
+}
+
+fn opts<T: CodeList>(current: &str) -> Vec<Opt> {
+    T::all().iter().map(|v| Opt { value: v.label_zh(), label: v.label_zh(), selected: v.label_zh() == current }).collect()
+}
+
+const YES_NO: [&str; 2] = ["否", "是"];
+
+fn flag_opts(current: &str) -> Vec<Opt> {
+    YES_NO.iter().map(|v| Opt { value: v, label: v, selected: *v == current }).collect()
+}
+
+/// The form's fields with the values to show (current or as typed) and their errors.
+fn form_fields(values: &HashMap<String, String>, errors: &[bangfu_core::FieldError], masked_id: &str) -> Vec<FormField> {
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let fields = [
+        "name", "sex", "id_number", "relation", "ethnicity", "education", "student_status", "health", "disability_grade",
+        "labour", "migrant_work", "migrant_months", "basic_medical", "serious_illness", "pension", "dibao", "tekun",
+        "soldier", "phone",
+    ];
+    fields
+        .iter()
+        .map(|&name| {
+            let col = MEMBER_COLUMNS.iter().find(|c| c.field == name);
+            let value = v(name);
+            let options = match name {
+                "sex" => opts::<Sex>(&value),
+                "relation" => opts::<Relation>(&value),
+                "ethnicity" => opts::<Ethnicity>(&value),
+                "education" => opts::<Education>(&value),
+                "student_status" => opts::<StudentStatus>(&value),
+                "health" => opts::<Health>(&value),
+                "disability_grade" => opts::<DisabilityGrade>(&value),
+                "labour" => opts::<Labour>(&value),
+                "migrant_work" => opts::<MigrantWork>(&value),
+                "basic_medical" | "serious_illness" | "pension" | "dibao" | "tekun" | "soldier" => flag_opts(&value),
+                _ => Vec::new(),
+            };
+            FormField {
+                name,
+                label: col.map(|c| c.zh).unwrap_or(name),
+                value,
+                options,
+                required: col.is_some_and(|c| c.required) && name != "id_number",
+                hint: if name == "id_number" { format!("现为 {masked_id}；不修改请留空") } else { String::new() },
+                error: errors.iter().find(|e| e.field == name).map(|e| e.message.clone()),
+            }
+        })
+        .collect()
+}
+
+/// A member's current values as the form shows them (labels, 是/否); the ID is never pre-filled.
+fn current_values(m: &MemberData) -> HashMap<String, String> {
+    fn l<T: CodeList>(v: Option<T>) -> String {
+        v.map(|x| x.label_zh().to_owned()).unwrap_or_default()
+    }
+    let f = |b: bool| if b { "是" } else { "否" }.to_owned();
+    [
+        ("name", m.name.clone()),
+        ("sex", l(Some(m.sex))),
+        ("relation", l(Some(m.relation))),
+        ("ethnicity", l(m.ethnicity)),
+        ("education", l(m.education)),
+        ("student_status", l(m.student_status)),
+        ("health", l(m.health)),
+        ("disability_grade", l(m.disability_grade)),
+        ("labour", l(m.labour)),
+        ("migrant_work", l(m.migrant_work)),
+        ("migrant_months", m.migrant_months.map(|x| x.to_string()).unwrap_or_default()),
+        ("basic_medical", f(m.basic_medical)),
+        ("serious_illness", f(m.serious_illness)),
+        ("pension", f(m.pension)),
+        ("dibao", f(m.dibao)),
+        ("tekun", f(m.tekun)),
+        ("soldier", f(m.soldier)),
+        ("phone", m.phone.clone().unwrap_or_default()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// Auditors read; everyone else may correct records inside their area.
+fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
+    if me.user.role == Role::Auditor { Err(PageError::Forbidden) } else { Ok(()) }
+}
+
+async fn load(state: &AppState, me: &CurrentUser, hid: i64, mid: i64) -> Result<Member, PageError> {
+    let m = state.db.member(&me.scope, MemberId(mid)).await?;
+    if m.household_id.0 != hid || m.left_on.is_some() {
+        return Err(PageError::NotFound);
+    }
+    Ok(m)
+}
+
+async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)): Path<(i64, i64)>) -> Result<Html<String>, PageError> {
+    require_editor(&me)?;
+    let m = load(&state, &me, hid, mid).await?;
+    let page = EditPage {
+        me: &me,
+        household_id: hid,
+        member_name: m.data.name.clone(),
+        fields: form_fields(&current_values(&m.data), &[], &m.data.id_number.masked()),
+        errors: Vec::new(),
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path((hid, mid)): Path<(i64, i64)>,
+    Form(mut form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    me.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let m = load(&state, &me, hid, mid).await?;
+    let typed_id = form.get("id_number").map(|s| s.trim().to_owned()).unwrap_or_default();
+    let mut fields = form.clone();
+    if typed_id.is_empty() {
+        fields.insert("id_number".into(), m.data.id_number.as_str().to_owned());
+    }
+    fields.insert("joined_on".into(), m.data.joined_on.map(|d| d.to_string()).unwrap_or_default());
+    fields.insert("join_reason".into(), m.data.join_reason.clone().unwrap_or_default());
+    let result = match MemberData::parse(&fields, chrono::Local::now().date_naive()) {
+        Ok(data) => state.db.update_member(&me.scope, MemberId(mid), &data, &me.actor()).await.map(|_| ()),
+        Err(errors) => Err(DomainError::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
+        Err(DomainError::Invalid(errors)) => Ok(rerender(&me, hid, &m, &mut form, errors)?),
+        Err(DomainError::Conflict { field, message }) => {
+            Ok(rerender(&me, hid, &m, &mut form, vec![bangfu_core::FieldError::new(field, message)])?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Shows the form again with what the user typed and every error beside its field; nothing was saved.
+fn rerender(
+    me: &CurrentUser,
+    hid: i64,
+    m: &Member,
+    form: &mut HashMap<String, String>,
+    errors: Vec<bangfu_core::FieldError>,
+) -> Result<Response, PageError> {
+    form.remove("_csrf");
+    let messages = errors
+        .iter()
+        .map(|e| {
+            let label = MEMBER_COLUMNS.iter().find(|c| c.field == e.field).map(|c| c.zh).unwrap_or("");
+            if label.is_empty() { e.message.clone() } else { format!("{label}：{}", e.message) }
+        })
+        .collect();
+    let page = EditPage {
+        me,
+        household_id: hid,
+        member_name: m.data.name.clone(),
+        fields: form_fields(form, &errors, &m.data.id_number.masked()),
+        errors: messages,
+    };
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+}
