@@ -335,6 +335,7 @@ async fn every_route_answers_every_role_inside_and_outside_its_area_as_expected(
             [OK, OK, OK, FB],
             [OK, NF, NF, FB],
         ),
+        ("/households/{hid}/members/{mid}/reveal", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/audit", "GET", "/audit".into(), "/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
         ("/password", "GET", "/password".into(), "/password".into(), [OK; 4], [OK; 4]),
         ("/login", "GET", "/login".into(), "/login".into(), [OK; 4], [OK; 4]),
@@ -390,4 +391,28 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[tokio::test]
+async fn the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited() {
+    let app = app().await;
+    let h = app.shahedian_household.0;
+    let m = first_member(&app, app.shahedian_household).await;
+    let (clerk, csrf) = app.sign_in("shahedian").await;
+    let page = app.post(&format!("/households/{h}/members/{m}/reveal"), &clerk, &format!("_csrf={csrf}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&app.full_id));
+    assert_eq!(app.post(&format!("/households/{h}/members/{m}/reveal"), &clerk, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
+    let (_, n) = app
+        .db
+        .audit_entries(&AuditFilter { action: Some(bangfu_core::audit::AuditAction::RevealId), ..Default::default() }, 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "one reveal, one audit row; the forged request revealed nothing");
+    let (auditor, acsrf) = app.sign_in("auditor").await;
+    assert_eq!(app.post(&format!("/households/{h}/members/{m}/reveal"), &auditor, &format!("_csrf={acsrf}")).await.status, StatusCode::FORBIDDEN);
+    // Another township's member: not found, and nothing revealed.
+    let theirs = first_member(&app, app.yifeng_household).await;
+    let other = app.post(&format!("/households/{}/members/{theirs}/reveal", app.yifeng_household.0), &clerk, &format!("_csrf={csrf}")).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
 }

@@ -18,7 +18,9 @@ use crate::error::PageError;
 use crate::extract::CurrentUser;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/households/{hid}/members/{mid}/edit", get(edit_page).post(save))
+    Router::new()
+        .route("/households/{hid}/members/{mid}/edit", get(edit_page).post(save))
+        .route("/households/{hid}/members/{mid}/reveal", axum::routing::post(reveal))
 }
 
 pub struct Opt {
@@ -208,4 +210,37 @@ fn rerender(
         errors: messages,
     };
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "member_reveal.html")]
+struct RevealPage<'a> {
+    me: &'a CurrentUser,
+    household_id: i64,
+    name: String,
+    id_number: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// 查看完整证件号码: shown only on request, to roles that work with households, and audited.
+async fn reveal(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path((hid, mid)): Path<(i64, i64)>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Html<String>, PageError> {
+    require_editor(&me)?;
+    me.check_csrf(&form.csrf)?;
+    let m = load(&state, &me, hid, mid).await?;
+    let area = state.db.household(&me.scope, m.household_id).await?.data.village_code;
+    let entry = bangfu_core::audit::AuditEntry::new(&me.actor(), bangfu_core::audit::AuditAction::RevealId)
+        .object("member", mid, Some(area.as_str()));
+    state.db.audit(&entry).await?;
+    let page = RevealPage { me: &me, household_id: hid, name: m.data.name.clone(), id_number: m.data.id_number.as_str().to_owned() };
+    Ok(Html(page.render()?))
 }
