@@ -29,6 +29,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::areas::Command,
     },
+    /// API 令牌
+    Token {
+        #[command(subcommand)]
+        command: commands::token::Command,
+    },
     /// 账号
     User {
         #[command(subcommand)]
@@ -60,6 +65,7 @@ fn main() -> std::process::ExitCode {
             Command::Generate(a) => commands::generate::run(a),
             Command::Areas { command } => commands::areas::run(command).await,
             Command::User { command } => commands::user::run(command).await,
+            Command::Token { command } => commands::token::run(command).await,
         }
     });
     match result {

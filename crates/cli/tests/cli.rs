@@ -127,6 +127,13 @@ fn user_add_reads_the_password_from_standard_input_and_refuses_a_weak_one() {
     assert!(text(&out.stdout).contains("已新建账号 lisi"));
     let out = add("shahe-2024", "lisi");
     assert!(text(&out.stderr).contains("用户名“lisi”已存在"), "{}", text(&out.stderr));
+    // An API token for the account: printed once on stdout, 64 hex characters; revocable.
+    let out = run(&["token", "create", "--database", &db, "--user", "lisi", "--label", "比对脚本"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&out.stdout).trim().to_owned();
+    assert_eq!(token.len(), 64);
+    let out = run(&["token", "revoke", "--database", &db, "--user", "lisi"]);
+    assert!(text(&out.stdout).contains("已作废 lisi 的 1 个令牌"), "{}", text(&out.stdout));
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod households;
 pub mod import;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 mod row;
 mod values;

@@ -13,6 +13,7 @@ use bangfu_core::auth::SessionPolicy;
 use bangfu_core::store::AreaStore;
 use bangfu_db::Db;
 
+pub mod api;
 pub mod error;
 pub mod extract;
 pub mod pages;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::households::router())
         .merge(pages::members::router())
         .merge(pages::audit::router())
+        .merge(api::router())
         .route("/healthz", get(healthz))
         .fallback(|| async { error::PageError::NotFound })
         .with_state(state)

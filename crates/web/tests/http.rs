@@ -341,6 +341,12 @@ async fn every_route_answers_every_role_inside_and_outside_its_area_as_expected(
         ("/login", "GET", "/login".into(), "/login".into(), [OK; 4], [OK; 4]),
         ("/logout", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/healthz", "GET", "/healthz".into(), "/healthz".into(), [OK; 4], [OK; 4]),
+        ("/api/v1/households", "GET", "/api/v1/households".into(), "/api/v1/households".into(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{id}", "GET", format!("/api/v1/households/{inside}"), format!("/api/v1/households/{outside}"), [OK; 4], [OK, NF, NF, OK]),
+        ("/api/v1/households/{hid}/members/{mid}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/audit", "GET", "/api/v1/audit".into(), "/api/v1/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
+        ("/api/openapi.json", "GET", "/api/openapi.json".into(), "/api/openapi.json".into(), [OK; 4], [OK; 4]),
+        ("/api/docs", "GET", "/api/docs".into(), "/api/docs".into(), [OK; 4], [OK; 4]),
     ];
     // Routes declared in the source.
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -372,9 +378,10 @@ async fn every_route_answers_every_role_inside_and_outside_its_area_as_expected(
         }
         // A visitor without a session is sent to sign in from every private page.
         for (route, method, path_in, ..) in &table {
-            if *method == "GET" && !matches!(*route, "/login" | "/healthz") {
+            if *method == "GET" && !matches!(*route, "/login" | "/healthz" | "/api/openapi.json" | "/api/docs") {
                 let r = app.get(path_in, "").await;
-                assert_eq!(r.status, S::SEE_OTHER, "visitor GET {route}");
+                let want = if route.starts_with("/api/") { S::UNAUTHORIZED } else { S::SEE_OTHER };
+                assert_eq!(r.status, want, "visitor GET {route}");
             }
         }
     }
@@ -415,4 +422,114 @@ async fn the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited()
     let theirs = first_member(&app, app.yifeng_household).await;
     let other = app.post(&format!("/households/{}/members/{theirs}/reveal", app.yifeng_household.0), &clerk, &format!("_csrf={csrf}")).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
+}
+
+async fn api_token(app: &App, username: &str) -> String {
+    let (user, _) = app.db.user_by_name(username).await.unwrap().unwrap();
+    let token = bangfu_core::auth::random_token();
+    app.db.create_token(&bangfu_core::auth::token_hash(&token), user.id, "test").await.unwrap();
+    token
+}
+
+impl App {
+    async fn api(&self, method: &str, path: &str, auth: &str, body: Option<&str>) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if !auth.is_empty() {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {auth}"));
+        }
+        let body = match body {
+            Some(b) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_owned())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+}
+
+#[tokio::test]
+async fn the_api_with_a_token_is_scoped_like_the_pages_and_masks_id_numbers() {
+    let app = app().await;
+    let token = api_token(&app, "shahedian").await;
+    let r = app.api("GET", "/api/v1/households", &token, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["items"][0]["head_name"], "王建国");
+    let mine = app.api("GET", &format!("/api/v1/households/{}", app.shahedian_household.0), &token, None).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(!mine.body.contains(&app.full_id), "the API masks ID numbers too");
+    assert!(mine.body.contains("**********"));
+    let theirs = app.api("GET", &format!("/api/v1/households/{}", app.yifeng_household.0), &token, None).await;
+    let missing = app.api("GET", "/api/v1/households/999999", &token, None).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert_eq!(theirs.body, missing.body);
+    assert_eq!(app.api("GET", "/api/v1/households", "not-a-token", None).await.status, StatusCode::UNAUTHORIZED);
+    // A revoked token stops working.
+    let (u, _) = app.db.user_by_name("shahedian").await.unwrap().unwrap();
+    app.db.revoke_tokens(u.id).await.unwrap();
+    assert_eq!(app.api("GET", "/api/v1/households", &token, None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_api_validates_a_member_like_the_form_and_lists_every_bad_field() {
+    let app = app().await;
+    let token = api_token(&app, "shahedian").await;
+    let h = app.shahedian_household.0;
+    let m = first_member(&app, app.shahedian_household).await;
+    let path = format!("/api/v1/households/{h}/members/{m}");
+    let r = app.api("PUT", &path, &token, Some(r#"{"name":"王建国","sex":"女","relation":"户主","migrant_months":13}"#)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["error"]["code"], "invalid");
+    let fields: Vec<&str> = v["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"id_number") && fields.contains(&"migrant_months"), "{fields:?}");
+    let ok = app.api("PUT", &path, &token, Some(r#"{"name":"王建国","sex":"male","relation":"head","phone":"13700137000","basic_medical":true}"#)).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let v: serde_json::Value = serde_json::from_str(&ok.body).unwrap();
+    assert_eq!(v["phone"], "13700137000");
+    assert_eq!(v["basic_medical"], true);
+    // An auditor's token reads but cannot change.
+    let audit_token = api_token(&app, "auditor").await;
+    assert_eq!(app.api("PUT", &path, &audit_token, Some("{}")).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_browser_session_must_send_its_csrf_token_to_change_anything_through_the_api() {
+    let app = app().await;
+    let (session, csrf) = app.sign_in("shahedian").await;
+    let h = app.shahedian_household.0;
+    let m = first_member(&app, app.shahedian_household).await;
+    let body = r#"{"name":"王建国","sex":"男","relation":"户主"}"#;
+    let put = |with_csrf: bool| {
+        let mut req = Request::put(format!("/api/v1/households/{h}/members/{m}"))
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, "application/json");
+        if with_csrf {
+            req = req.header("x-csrf-token", &csrf);
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+    assert_eq!(app.send(put(false)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.send(put(true)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route_in_the_source() {
+    let app = app().await;
+    let r = app.get("/api/openapi.json", "").await;
+    let doc: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+    for entry in walk(&src) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        for part in text.split(".route(\"/api/v1").skip(1) {
+            let path = format!("/api/v1{}", part.split('"').next().unwrap());
+            assert!(doc["paths"].get(&path).is_some(), "{path} missing from openapi.json");
+        }
+    }
+    // Code lists come from the domain: every relation code is offered.
+    let relation = &doc["paths"]["/api/v1/households/{hid}/members/{mid}"]["put"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["relation"]["enum"];
+    assert_eq!(relation.as_array().unwrap().len(), bangfu_core::household::Relation::ALL.len());
 }

@@ -6,6 +6,7 @@ pub mod generate;
 pub mod import;
 pub mod migrate;
 pub mod serve;
+pub mod token;
 pub mod user;
 
 use bangfu_db::{Create, DatabaseUrl, Db};

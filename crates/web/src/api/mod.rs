@@ -1,0 +1,128 @@
+//! JSON API under /api/v1: the same validation and scope as the pages. Authenticated by
+//! `Authorization: Bearer <token>` (tokens from `bangfu token create`) or by the browser
+//! session, which must then send its CSRF token in `X-CSRF-Token` on every change.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use bangfu_core::area::Scope;
+use bangfu_core::auth::{User, same_secret, token_hash};
+use bangfu_core::store::AreaStore;
+use bangfu_core::{DomainError, FieldError};
+use serde_json::json;
+
+use crate::AppState;
+use crate::extract::{SESSION_COOKIE, client_ip, cookie};
+
+pub mod audit;
+pub mod households;
+pub mod openapi;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(households::router())
+        .merge(audit::router())
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/docs", get(openapi::docs_page))
+}
+
+/// An API error: `{"error": {"code", "message", "fields": [{"field", "message"}]}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    fields: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into(), fields: Vec::new() }
+    }
+    pub fn unauthenticated() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录，或在 Authorization 头中提供有效的令牌")
+    }
+    pub fn forbidden() -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", "您的角色不能进行这项操作")
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "记录不存在，或不在您的管辖范围内"),
+            DomainError::Forbidden => ApiError::forbidden(),
+            DomainError::Invalid(fields) => {
+                ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid", message: "输入有误".into(), fields }
+            }
+            DomainError::Conflict { field, message } => ApiError {
+                status: StatusCode::CONFLICT,
+                code: "conflict",
+                message: message.clone(),
+                fields: vec![FieldError::new(field, message)],
+            },
+            DomainError::Internal(cause) => {
+                tracing::error!(%cause, "api request failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统暂时无法完成这项操作")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": { "code": self.code, "message": self.message, "fields": self.fields } });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// The caller of an API route, with the area scope every query is limited to.
+pub struct ApiUser {
+    pub user: User,
+    pub scope: Scope,
+    pub ip: Option<String>,
+}
+
+impl ApiUser {
+    pub fn actor(&self) -> bangfu_core::audit::Actor {
+        bangfu_core::audit::Actor::user(&self.user, self.ip.clone())
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let user = if let Some(token) = bearer {
+            state.db.token_user(&token_hash(token)).await?.ok_or_else(ApiError::unauthenticated)?
+        } else {
+            let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(ApiError::unauthenticated)?;
+            let session = state
+                .db
+                .session(&token_hash(&token), &state.policy, chrono::Utc::now())
+                .await?
+                .ok_or_else(ApiError::unauthenticated)?;
+            if parts.method != Method::GET && parts.method != Method::HEAD {
+                let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                if !same_secret(sent, &session.csrf_token) {
+                    return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "缺少或错误的 X-CSRF-Token"));
+                }
+            }
+            if session.user.must_change_password {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "password_change_required", "请先在网页上修改初始密码"));
+            }
+            session.user
+        };
+        let area = state.db.area(&user.area_code).await?.ok_or_else(ApiError::forbidden)?;
+        Ok(ApiUser { scope: Scope::of(&area), user, ip: client_ip(parts) })
+    }
+}

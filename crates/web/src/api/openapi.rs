@@ -1,0 +1,219 @@
+//! The OpenAPI document, built from the route table below and from the domain's own column
+//! and code lists, so the document cannot drift from what the API accepts.
+
+use axum::Json;
+use axum::response::Html;
+use bangfu_core::audit::AuditAction;
+use bangfu_core::household::columns::MEMBER_COLUMNS;
+use bangfu_core::household::*;
+use serde_json::{Map, Value, json};
+
+/// One API route: method, path, summary (Chinese first), query parameters, body schema, success schema.
+pub struct ApiRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub query: &'static [(&'static str, &'static str)],
+    pub body: Option<fn() -> Value>,
+    pub response: fn() -> Value,
+}
+
+pub const API_ROUTES: &[ApiRoute] = &[
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/households",
+        summary: "农户列表（限本人管辖范围）· List households in the caller's area",
+        query: &[
+            ("q", "姓名、拼音首字母、证件号码或户编号 · name, pinyin initials, ID number or household number"),
+            ("status", "脱贫状态 code · poverty status"),
+            ("attribute", "贫困户属性 code"),
+            ("main_cause", "主要致贫原因 code"),
+            ("monitoring_type", "监测对象类型 code"),
+            ("page", "页码，从1开始"),
+            ("page_size", "每页条数，1–200，默认20"),
+        ],
+        body: None,
+        response: household_list_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/households/{id}",
+        summary: "一户的详情：成员（证件号码打码）、年度收入、状态历史 · One household",
+        query: &[],
+        body: None,
+        response: household_schema,
+    },
+    ApiRoute {
+        method: "put",
+        path: "/api/v1/households/{hid}/members/{mid}",
+        summary: "修改家庭成员（与表单、导入相同的校验；每项修改记入审计日志）· Correct a member",
+        query: &[],
+        body: Some(member_input_schema),
+        response: member_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/audit",
+        summary: "审计日志（区级管理员、审计）· The audit log",
+        query: &[("username", "用户名"), ("action", "操作 code"), ("page", "页码")],
+        body: None,
+        response: audit_schema,
+    },
+];
+
+fn enum_of<T: CodeList>() -> Value {
+    json!({ "type": "string", "enum": T::all().iter().map(|v| v.code()).collect::<Vec<_>>(),
+            "description": format!("{}：{}", T::LIST_NAME_ZH, T::all().iter().map(|v| format!("{}={}", v.code(), v.label_zh())).collect::<Vec<_>>().join("，")) })
+}
+
+fn member_field_schema(field: &str) -> Value {
+    match field {
+        "sex" => enum_of::<Sex>(),
+        "relation" => enum_of::<Relation>(),
+        "ethnicity" => enum_of::<Ethnicity>(),
+        "education" => enum_of::<Education>(),
+        "student_status" => enum_of::<StudentStatus>(),
+        "health" => enum_of::<Health>(),
+        "disability_grade" => enum_of::<DisabilityGrade>(),
+        "labour" => enum_of::<Labour>(),
+        "migrant_work" => enum_of::<MigrantWork>(),
+        "migrant_months" => json!({ "type": "integer", "minimum": 0, "maximum": 12 }),
+        "basic_medical" | "serious_illness" | "pension" | "dibao" | "tekun" | "soldier" => json!({ "type": "boolean" }),
+        "joined_on" => json!({ "type": "string", "format": "date" }),
+        _ => json!({ "type": "string" }),
+    }
+}
+
+fn member_input_schema() -> Value {
+    let mut props = Map::new();
+    for c in MEMBER_COLUMNS.iter().filter(|c| c.field != "household_no") {
+        let mut s = member_field_schema(c.field);
+        if let Some(o) = s.as_object_mut() {
+            let d = o.get("description").and_then(Value::as_str).map(|d| format!("{} · {d}", c.zh)).unwrap_or_else(|| c.zh.to_owned());
+            o.insert("description".into(), Value::String(d));
+        }
+        props.insert(c.field.to_owned(), s);
+    }
+    let required: Vec<&str> =
+        MEMBER_COLUMNS.iter().filter(|c| c.required && c.field != "household_no" && c.field != "id_number").map(|c| c.field).collect();
+    json!({ "type": "object", "properties": props, "required": required,
+            "description": "代码或中文标签均可；id_number 不填则保留原号码 · codes or Chinese labels; omit id_number to keep it" })
+}
+
+fn member_schema() -> Value {
+    let mut s = member_input_schema();
+    if let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut) {
+        props.insert("member_id".into(), json!({ "type": "integer" }));
+        props.insert("id_number".into(), json!({ "type": "string", "description": "打码的证件号码，如 4117**********123X" }));
+        props.insert("left_on".into(), json!({ "type": ["string", "null"], "format": "date" }));
+    }
+    s
+}
+
+fn household_list_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "total": { "type": "integer" }, "page": { "type": "integer" }, "page_size": { "type": "integer" },
+        "items": { "type": "array", "items": { "type": "object", "properties": {
+            "id": { "type": "integer" }, "household_no": { "type": "string" }, "village_code": { "type": "string" },
+            "head_name": { "type": ["string", "null"] }, "status": enum_of::<PovertyStatus>(),
+            "monitoring_type": enum_of::<MonitoringType>(), "attribute": enum_of::<PovertyAttribute>(),
+            "main_cause": enum_of::<PovertyCause>(), "size": { "type": "integer" } } } } } })
+}
+
+fn household_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "household_id": { "type": "integer" }, "head_name": { "type": ["string", "null"] }, "size": { "type": "integer" },
+        "household": { "type": "object", "description": "户的全部登记信息（字段同 households.csv）" },
+        "members": { "type": "array", "items": member_schema() },
+        "incomes": { "type": "array", "items": { "type": "object", "description": "金额以分为单位；net_per_person_fen = 人均纯收入" } },
+        "history": { "type": "array", "items": { "type": "object", "properties": {
+            "kind": { "type": "string", "enum": ["status", "monitoring"] }, "from_value": { "type": ["string", "null"] },
+            "to_value": { "type": ["string", "null"] }, "effective_on": { "type": "string", "format": "date" }, "reason": { "type": "string" } } } } } })
+}
+
+fn audit_schema() -> Value {
+    json!({ "type": "object", "properties": { "total": { "type": "integer" }, "items": { "type": "array", "items": { "type": "object", "properties": {
+        "at": { "type": "string", "format": "date-time" }, "username": { "type": ["string", "null"] },
+        "action": { "type": "string", "enum": AuditAction::ALL.iter().map(|a| a.code()).collect::<Vec<_>>() },
+        "object_type": { "type": ["string", "null"] }, "object_id": { "type": ["string", "null"] }, "field": { "type": ["string", "null"] },
+        "before_value": { "type": ["string", "null"] }, "after_value": { "type": ["string", "null"] } } } } } })
+}
+
+fn error_schema() -> Value {
+    json!({ "type": "object", "properties": { "error": { "type": "object", "properties": {
+        "code": { "type": "string", "enum": ["unauthenticated", "forbidden", "csrf", "not_found", "invalid", "conflict", "internal", "password_change_required"] },
+        "message": { "type": "string" },
+        "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } } } } } })
+}
+
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for r in API_ROUTES {
+        let mut params: Vec<Value> = r
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer" } }))
+            .collect();
+        params.extend(r.query.iter().map(|(name, d)| json!({ "name": name, "in": "query", "required": false, "description": d, "schema": { "type": "string" } })));
+        let mut op = json!({
+            "summary": r.summary,
+            "parameters": params,
+            "responses": {
+                "200": { "description": "成功", "content": { "application/json": { "schema": (r.response)() } } },
+                "401": { "description": "未登录或令牌无效", "content": { "application/json": { "schema": error_schema() } } },
+                "403": { "description": "角色不允许，或缺少 X-CSRF-Token", "content": { "application/json": { "schema": error_schema() } } },
+                "404": { "description": "不存在，或不在管辖范围内（两者无法区分）", "content": { "application/json": { "schema": error_schema() } } },
+                "422": { "description": "输入有误，fields 列出每个字段的问题", "content": { "application/json": { "schema": error_schema() } } },
+            },
+        });
+        if let Some(body) = r.body {
+            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": body() } } });
+            op["responses"]["409"] = json!({ "description": "冲突（如同一人已是另一户的现有成员）", "content": { "application/json": { "schema": error_schema() } } });
+        }
+        let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
+        entry[r.method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "bangfu 帮扶 API", "version": env!("CARGO_PKG_VERSION"),
+                  "description": "建档立卡信息系统的 JSON 接口。所有数据限于调用者的管辖区划；证件号码一律打码。" },
+        "components": { "securitySchemes": {
+            "bearer": { "type": "http", "scheme": "bearer", "description": "bangfu token create --user 用户名" },
+            "session": { "type": "apiKey", "in": "cookie", "name": "bangfu_session" } } },
+        "security": [{ "bearer": [] }, { "session": [] }],
+        "paths": paths,
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}
+
+/// A readable page of the API, from the same route table.
+pub async fn docs_page() -> Html<String> {
+    let mut rows = String::new();
+    for r in API_ROUTES {
+        let q = r.query.iter().map(|(n, d)| format!("<li><code>{n}</code> {}</li>", esc(d))).collect::<String>();
+        rows.push_str(&format!(
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}{}</td></tr>",
+            r.method.to_uppercase(),
+            esc(r.path),
+            esc(r.summary),
+            if q.is_empty() { String::new() } else { format!("<ul>{q}</ul>") }
+        ));
+    }
+    Html(format!(
+        "<!doctype html><html lang=zh-CN><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\">\
+         <title>API · bangfu 帮扶</title><style>body{{font-family:system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:12px}}\
+         td,th{{border-bottom:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}}table{{border-collapse:collapse;width:100%}}</style></head>\
+         <body><h1>bangfu 帮扶 · JSON API</h1><p>认证：<code>Authorization: Bearer 令牌</code>（<code>bangfu token create --user 用户名</code>），\
+         或浏览器登录会话（修改类请求须带 <code>X-CSRF-Token</code>）。错误格式：<code>{{\"error\": {{\"code\", \"message\", \"fields\"}}}}</code>。\
+         机器可读文档：<a href=\"/api/openapi.json\">/api/openapi.json</a></p><table><thead><tr><th>方法</th><th>路径</th><th>说明</th></tr></thead>\
+         <tbody>{rows}</tbody></table></body></html>"
+    ))
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
