@@ -23,6 +23,7 @@ struct App {
     shahedian_household: HouseholdId,
     yifeng_household: HouseholdId,
     full_id: String,
+    _drop: Option<PgDrop>,
 }
 
 fn id(birth: &str, seq: u32) -> String {
@@ -45,9 +46,70 @@ async fn household(db: &Db, no: &str, village: &str, head: &str, head_id: &str) 
     db.create_household(&Scope::everything(), &h, &[m], None).await.unwrap()
 }
 
-async fn app() -> App {
-    let db = Db::memory().await.unwrap();
+/// A fresh register on the given backend: in-memory SQLite, or a new PostgreSQL database at
+/// BANGFU_TEST_POSTGRES_URL (None outside CI when that is not set; in CI it must be).
+async fn backend(pg: bool) -> Option<(Db, Option<PgDrop>)> {
+    if !pg {
+        let db = Db::memory().await.unwrap();
+        db.migrate().await.unwrap();
+        return Some((db, None));
+    }
+    let Ok(base) = std::env::var("BANGFU_TEST_POSTGRES_URL") else {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "in CI the PostgreSQL run must not be skipped");
+        return None;
+    };
+    use sqlx::Connection;
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!("bangfu_web_{}_{}", std::process::id(), N.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    let mut admin = sqlx::PgConnection::connect(&base).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}"))).execute(&mut admin).await.unwrap();
+    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+    let db = Db::open(&url.parse().unwrap(), bangfu_db::Create::Never).await.unwrap().db;
     db.migrate().await.unwrap();
+    Some((db, Some(PgDrop { base, name })))
+}
+
+/// Drops a test's PostgreSQL database when the test ends.
+struct PgDrop {
+    base: String,
+    name: String,
+}
+
+impl Drop for PgDrop {
+    fn drop(&mut self) {
+        let (base, name) = (self.base.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&base).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name} with (force)"))).execute(&mut admin).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL.
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn on_sqlite() {
+                if let Some($app) = app(false).await $body
+            }
+            #[tokio::test]
+            async fn on_postgres() {
+                if let Some($app) = app(true).await $body
+            }
+        }
+    };
+}
+
+async fn app(pg: bool) -> Option<App> {
+    let (db, drop_guard) = backend(pg).await?;
     db.upsert_areas(&read_divisions(YICHENG_DIVISIONS.as_bytes(), "x").unwrap()).await.unwrap();
     let full_id = id("19650312", 1);
     let shahedian_household = household(&db, "4117021012010001", "411702101201", "王建国", &full_id).await;
@@ -71,7 +133,7 @@ async fn app() -> App {
         .await
         .unwrap();
     }
-    App { router: router(AppState::new(db.clone())), db, shahedian_household, yifeng_household, full_id }
+    Some(App { router: router(AppState::new(db.clone())), db, shahedian_household, yifeng_household, full_id, _drop: drop_guard })
 }
 
 struct Reply {
@@ -128,35 +190,27 @@ fn cookie_pair(cookies: &[String], name: &str) -> String {
     cookies.iter().find(|c| c.starts_with(&format!("{name}="))).unwrap().split(';').next().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn the_health_check_answers_ok_without_signing_in() {
-    let app = app().await;
+both!(the_health_check_answers_ok_without_signing_in, |app| {
     let r = app.get("/healthz", "").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.body, r#"{"backend":"sqlite","status":"ok"}"#);
-}
+    assert_eq!(r.body, format!(r#"{{"backend":"{}","status":"ok"}}"#, app.db.backend()));
+});
 
-#[tokio::test]
-async fn a_visitor_is_sent_to_sign_in_and_comes_back_afterwards() {
-    let app = app().await;
+both!(a_visitor_is_sent_to_sign_in_and_comes_back_afterwards, |app| {
     let r = app.get("/households?status=poor", "").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location.as_deref(), Some("/login?next=/households%3Fstatus%3Dpoor"));
     let login = app.get("/login?next=/households", "").await;
     assert!(login.body.contains("用户名") && login.body.contains("密码"));
-}
+});
 
-#[tokio::test]
-async fn the_session_cookie_is_http_only_and_same_site() {
-    let app = app().await;
+both!(the_session_cookie_is_http_only_and_same_site, |app| {
     let r = app.try_sign_in("admin", "correct-horse").await;
     let c = r.cookies.iter().find(|c| c.starts_with("bangfu_session=")).unwrap();
     assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax"), "{c}");
-}
+});
 
-#[tokio::test]
-async fn unknown_user_wrong_password_and_locked_account_get_the_same_message_and_are_audited() {
-    let app = app().await;
+both!(unknown_user_wrong_password_and_locked_account_get_the_same_message_and_are_audited, |app| {
     let unknown = app.try_sign_in("nobody", "correct-horse").await;
     let wrong = app.try_sign_in("admin", "wrong-horse").await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
@@ -177,30 +231,24 @@ async fn unknown_user_wrong_password_and_locked_account_get_the_same_message_and
     assert!(failed.iter().any(|e| e.username.as_deref() == Some("nobody")));
     // Another account is not affected.
     assert_eq!(app.try_sign_in("shahedian", "correct-horse").await.status, StatusCode::SEE_OTHER);
-}
+});
 
-#[tokio::test]
-async fn a_login_form_without_its_csrf_token_is_refused() {
-    let app = app().await;
+both!(a_login_form_without_its_csrf_token_is_refused, |app| {
     let r = app.post("/login", "", "username=admin&password=correct-horse&_csrf=x").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("页面已过期"));
-}
+});
 
-#[tokio::test]
-async fn signing_out_really_ends_the_session_and_needs_the_csrf_token() {
-    let app = app().await;
+both!(signing_out_really_ends_the_session_and_needs_the_csrf_token, |app| {
     let (session, csrf) = app.sign_in("admin").await;
     assert_eq!(app.post("/logout", &session, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/", &session).await.status, StatusCode::OK, "a forged sign-out does nothing");
     let r = app.post("/logout", &session, &format!("_csrf={csrf}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get("/", &session).await.status, StatusCode::SEE_OTHER, "the old cookie no longer works");
-}
+});
 
-#[tokio::test]
-async fn the_district_admin_sees_every_township_and_both_households() {
-    let app = app().await;
+both!(the_district_admin_sees_every_township_and_both_households, |app| {
     let (session, _) = app.sign_in("admin").await;
     let home = app.get("/", &session).await;
     assert!(home.body.contains("驿城区 建档立卡户概况"));
@@ -209,11 +257,9 @@ async fn the_district_admin_sees_every_township_and_both_households() {
     }
     let list = app.get("/households", &session).await;
     assert!(list.body.contains("共 2 户") && list.body.contains("王建国") && list.body.contains("赵铁柱"));
-}
+});
 
-#[tokio::test]
-async fn a_township_user_cannot_see_or_reach_another_townships_household() {
-    let app = app().await;
+both!(a_township_user_cannot_see_or_reach_another_townships_household, |app| {
     let (session, _) = app.sign_in("shahedian").await;
     let home = app.get("/", &session).await;
     assert!(home.body.contains("沙河店镇 建档立卡户概况"));
@@ -227,11 +273,9 @@ async fn a_township_user_cannot_see_or_reach_another_townships_household() {
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert_eq!((theirs.status, theirs.body), (missing.status, missing.body), "outside the area looks exactly like missing");
     assert_eq!(app.get(&format!("/households/{}", app.shahedian_household.0), &session).await.status, StatusCode::OK);
-}
+});
 
-#[tokio::test]
-async fn the_household_page_masks_id_numbers() {
-    let app = app().await;
+both!(the_household_page_masks_id_numbers, |app| {
     let (session, _) = app.sign_in("admin").await;
     let page = app.get(&format!("/households/{}", app.shahedian_household.0), &session).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -239,19 +283,15 @@ async fn the_household_page_masks_id_numbers() {
     assert!(!page.body.contains(&app.full_id), "no full ID number on the page");
     assert!(page.body.contains(&format!("{}**********{}", &app.full_id[..4], &app.full_id[14..])));
     assert!(page.body.contains("tag red"), "a poor household is shown red");
-}
+});
 
-#[tokio::test]
-async fn households_are_found_by_pinyin_initials() {
-    let app = app().await;
+both!(households_are_found_by_pinyin_initials, |app| {
     let (session, _) = app.sign_in("admin").await;
     let r = app.get("/households?q=wjg", &session).await;
     assert!(r.body.contains("共 1 户") && r.body.contains("王建国"), "{}", r.body);
-}
+});
 
-#[tokio::test]
-async fn a_first_run_account_must_change_its_password_before_anything_else() {
-    let app = app().await;
+both!(a_first_run_account_must_change_its_password_before_anything_else, |app| {
     let r = app.try_sign_in("newadmin", "correct-horse").await;
     assert_eq!(r.location.as_deref(), Some("/password"));
     let session = cookie_pair(&r.cookies, "bangfu_session");
@@ -263,15 +303,13 @@ async fn a_first_run_account_must_change_its_password_before_anything_else() {
     let ok = app.post("/password", &session, &format!("_csrf={csrf}&current=correct-horse&new=zhumadian-2026&repeat=zhumadian-2026")).await;
     assert_eq!(ok.location.as_deref(), Some("/"));
     assert_eq!(app.get("/households", &session).await.status, StatusCode::OK);
-}
+});
 
 async fn first_member(app: &App, h: HouseholdId) -> i64 {
     app.db.members(&Scope::everything(), h).await.unwrap()[0].id.0
 }
 
-#[tokio::test]
-async fn a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_is_audited() {
-    let app = app().await;
+both!(a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_is_audited, |app| {
     let (session, csrf) = app.sign_in("shahedian").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
@@ -294,11 +332,9 @@ async fn a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_
     let log = app.get("/audit", &admin).await;
     assert!(log.body.contains("shahedian") && log.body.contains("联系电话：（空） → 13800138000"), "{}", log.body);
     assert!(!log.body.contains(&app.full_id));
-}
+});
 
-#[tokio::test]
-async fn an_auditor_reads_but_cannot_edit_and_only_admins_and_auditors_read_the_audit_log() {
-    let app = app().await;
+both!(an_auditor_reads_but_cannot_edit_and_only_admins_and_auditors_read_the_audit_log, |app| {
     let (auditor, _) = app.sign_in("auditor").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
@@ -307,13 +343,11 @@ async fn an_auditor_reads_but_cannot_edit_and_only_admins_and_auditors_read_the_
     assert_eq!(app.get("/audit", &auditor).await.status, StatusCode::OK);
     let (clerk, _) = app.sign_in("shahedian").await;
     assert_eq!(app.get("/audit", &clerk).await.status, StatusCode::FORBIDDEN);
-}
+});
 
 /// Every route, for every role, on a record inside and outside the user's area. The list of
 /// routes is read from the source, so a new route without a line here fails this test.
-#[tokio::test]
-async fn every_route_answers_every_role_inside_and_outside_its_area_as_expected() {
-    let app = app().await;
+both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |app| {
     let inside = app.shahedian_household.0; // 沙河店镇 沙东村
     let outside = app.yifeng_household.0; // 蚁蜂镇
     let m_in = first_member(&app, app.shahedian_household).await;
@@ -385,7 +419,7 @@ async fn every_route_answers_every_role_inside_and_outside_its_area_as_expected(
             }
         }
     }
-}
+});
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
@@ -400,9 +434,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-#[tokio::test]
-async fn the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited() {
-    let app = app().await;
+both!(the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited, |app| {
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
     let (clerk, csrf) = app.sign_in("shahedian").await;
@@ -422,7 +454,7 @@ async fn the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited()
     let theirs = first_member(&app, app.yifeng_household).await;
     let other = app.post(&format!("/households/{}/members/{theirs}/reveal", app.yifeng_household.0), &clerk, &format!("_csrf={csrf}")).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
-}
+});
 
 async fn api_token(app: &App, username: &str) -> String {
     let (user, _) = app.db.user_by_name(username).await.unwrap().unwrap();
@@ -448,9 +480,7 @@ impl App {
     }
 }
 
-#[tokio::test]
-async fn the_api_with_a_token_is_scoped_like_the_pages_and_masks_id_numbers() {
-    let app = app().await;
+both!(the_api_with_a_token_is_scoped_like_the_pages_and_masks_id_numbers, |app| {
     let token = api_token(&app, "shahedian").await;
     let r = app.api("GET", "/api/v1/households", &token, None).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -470,11 +500,9 @@ async fn the_api_with_a_token_is_scoped_like_the_pages_and_masks_id_numbers() {
     let (u, _) = app.db.user_by_name("shahedian").await.unwrap().unwrap();
     app.db.revoke_tokens(u.id).await.unwrap();
     assert_eq!(app.api("GET", "/api/v1/households", &token, None).await.status, StatusCode::UNAUTHORIZED);
-}
+});
 
-#[tokio::test]
-async fn the_api_validates_a_member_like_the_form_and_lists_every_bad_field() {
-    let app = app().await;
+both!(the_api_validates_a_member_like_the_form_and_lists_every_bad_field, |app| {
     let token = api_token(&app, "shahedian").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
@@ -493,11 +521,9 @@ async fn the_api_validates_a_member_like_the_form_and_lists_every_bad_field() {
     // An auditor's token reads but cannot change.
     let audit_token = api_token(&app, "auditor").await;
     assert_eq!(app.api("PUT", &path, &audit_token, Some("{}")).await.status, StatusCode::FORBIDDEN);
-}
+});
 
-#[tokio::test]
-async fn a_browser_session_must_send_its_csrf_token_to_change_anything_through_the_api() {
-    let app = app().await;
+both!(a_browser_session_must_send_its_csrf_token_to_change_anything_through_the_api, |app| {
     let (session, csrf) = app.sign_in("shahedian").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
@@ -513,11 +539,9 @@ async fn a_browser_session_must_send_its_csrf_token_to_change_anything_through_t
     };
     assert_eq!(app.send(put(false)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.send(put(true)).await.status, StatusCode::OK);
-}
+});
 
-#[tokio::test]
-async fn the_openapi_document_describes_every_api_route_in_the_source() {
-    let app = app().await;
+both!(the_openapi_document_describes_every_api_route_in_the_source, |app| {
     let r = app.get("/api/openapi.json", "").await;
     let doc: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
@@ -532,4 +556,4 @@ async fn the_openapi_document_describes_every_api_route_in_the_source() {
     // Code lists come from the domain: every relation code is offered.
     let relation = &doc["paths"]["/api/v1/households/{hid}/members/{mid}"]["put"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["relation"]["enum"];
     assert_eq!(relation.as_array().unwrap().len(), bangfu_core::household::Relation::ALL.len());
-}
+});
