@@ -63,6 +63,7 @@ pub trait HouseholdStore {
         data: &HouseholdData,
         members: &[MemberData],
         income: Option<&Income>,
+        actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;
     fn household(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Household>> + Send;
     fn list_households(
@@ -72,7 +73,13 @@ pub trait HouseholdStore {
         page: Page,
     ) -> impl Future<Output = DomainResult<(Vec<HouseholdSummary>, i64)>> + Send;
     fn members(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Member>>> + Send;
-    fn add_member(&self, scope: &Scope, id: HouseholdId, member: &MemberData) -> impl Future<Output = DomainResult<MemberId>> + Send;
+    fn add_member(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        member: &MemberData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<MemberId>> + Send;
     /// Corrects a member's record; each changed field goes to the audit log in the same transaction.
     fn update_member(
         &self,
@@ -89,6 +96,7 @@ pub trait HouseholdStore {
         member: MemberId,
         on: NaiveDate,
         reason: &str,
+        actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
     fn change_status(
         &self,
@@ -97,6 +105,7 @@ pub trait HouseholdStore {
         status: PovertyStatus,
         on: NaiveDate,
         reason: &str,
+        actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
     fn change_monitoring(
         &self,
@@ -105,10 +114,17 @@ pub trait HouseholdStore {
         monitoring: Option<MonitoringType>,
         on: NaiveDate,
         reason: &str,
+        actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
     fn history(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<HistoryEntry>>> + Send;
     /// Records a year's income, replacing that year's earlier figures.
-    fn record_income(&self, scope: &Scope, id: HouseholdId, income: &Income) -> impl Future<Output = DomainResult<()>> + Send;
+    fn record_income(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        income: &Income,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
     fn incomes(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Income>>> + Send;
     /// Households, poor, monitored and people per child area of `parent`, inside the scope.
     fn counts_by_child_area(&self, scope: &Scope, parent: &AreaCode) -> impl Future<Output = DomainResult<Vec<AreaCount>>> + Send;

@@ -1,6 +1,7 @@
 //! The household register: households, members, status history and income.
 
 use bangfu_core::area::{AreaCode, AreaLevel, Scope};
+use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::*;
 use bangfu_core::store::{AreaCount, HouseholdFilter, HouseholdStore, HouseholdSummary, Page};
 use bangfu_core::{DomainError, DomainResult};
@@ -112,6 +113,7 @@ impl HouseholdStore for Db {
         data: &HouseholdData,
         members: &[MemberData],
         income: Option<&Income>,
+        actor: &Actor,
     ) -> DomainResult<HouseholdId> {
         let problems = check_members(&members.iter().collect::<Vec<_>>());
         if !problems.is_empty() {
@@ -146,6 +148,10 @@ impl HouseholdStore for Db {
             if let Some(i) = income {
                 insert_income!(&mut *tx, id, i, now)?;
             }
+            let entry = AuditEntry::new(actor, AuditAction::Create)
+                .object("household", id, Some(data.village_code.as_str()))
+                .change("household_no", None, Some(data.household_no.clone()));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(HouseholdId(id))
         })
@@ -241,8 +247,8 @@ impl HouseholdStore for Db {
         })
     }
 
-    async fn add_member(&self, scope: &Scope, id: HouseholdId, member: &MemberData) -> DomainResult<MemberId> {
-        self.check_in_scope(scope, id).await?;
+    async fn add_member(&self, scope: &Scope, id: HouseholdId, member: &MemberData, actor: &Actor) -> DomainResult<MemberId> {
+        let area = self.household(scope, id).await?.data.village_code;
         let current = self.members(scope, id).await?;
         let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
         all.push(member);
@@ -256,8 +262,14 @@ impl HouseholdStore for Db {
             placeholders(0, MEMBER_COLUMN_COUNT + 2)
         );
         dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
             let mid: i64 = bind_values!(sqlx::query_scalar(crate::sql(&sql)).bind(id.0), member_values(member)).bind(now).bind(now)
-                .fetch_one(pool).await.map_err(domain_err)?;
+                .fetch_one(&mut *tx).await.map_err(domain_err)?;
+            let entry = AuditEntry::new(actor, AuditAction::Create)
+                .object("member", mid, Some(area.as_str()))
+                .change("joined", None, Some(format!("{}（{}，{}）", member.name, member.relation.label_zh(), member.id_number.masked())));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
             Ok(MemberId(mid))
         })
     }
@@ -324,29 +336,54 @@ impl HouseholdStore for Db {
         Ok(household)
     }
 
-    async fn member_leaves(&self, scope: &Scope, member: MemberId, on: NaiveDate, reason: &str) -> DomainResult<()> {
+    async fn member_leaves(&self, scope: &Scope, member: MemberId, on: NaiveDate, reason: &str, actor: &Actor) -> DomainResult<()> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("left_reason", "请填写减员原因（如死亡、婚出、分户）"));
         }
-        let (lo, hi) = scope.bounds();
+        if on > Utc::now().date_naive() {
+            return Err(DomainError::invalid("left_on", "减员日期不能晚于今天"));
+        }
+        let current = self.member(scope, member).await?;
+        if current.left_on.is_some() {
+            return Err(DomainError::NotFound);
+        }
+        let area = self.household(scope, current.household_id).await?.data.village_code;
         let now = Utc::now();
-        let affected = dispatch!(self, pool => {
-            sqlx::query("update members set left_on = $1, left_reason = $2, updated_at = $3 \
-                where member_id = $4 and left_on is null and household_id in \
-                (select household_id from households where area_code between $5 and $6)")
-                .bind(on).bind(reason).bind(now).bind(member.0).bind(lo).bind(hi)
-                .execute(pool).await.map_err(domain_err)?.rows_affected()
-        });
-        if affected == 1 { Ok(()) } else { Err(DomainError::NotFound) }
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let affected = sqlx::query("update members set left_on = $1, left_reason = $2, updated_at = $3 \
+                where member_id = $4 and left_on is null")
+                .bind(on).bind(reason).bind(now).bind(member.0)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if affected != 1 {
+                return Err(DomainError::NotFound);
+            }
+            let entry = AuditEntry::new(actor, AuditAction::Update)
+                .object("member", member.0, Some(area.as_str()))
+                .change("left_on", None, Some(format!("{on} {reason}")));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
     }
 
-    async fn change_status(&self, scope: &Scope, id: HouseholdId, status: PovertyStatus, on: NaiveDate, reason: &str) -> DomainResult<()> {
+    async fn change_status(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        status: PovertyStatus,
+        on: NaiveDate,
+        reason: &str,
+        actor: &Actor,
+    ) -> DomainResult<()> {
         let current = self.household(scope, id).await?;
         if current.data.status == status {
             return Err(DomainError::invalid("status", format!("该户已是“{status}”")));
         }
-        self.record_change(id, "status", Some(current.data.status.code()), Some(status.code()), on, reason).await
+        let labels = (Some(current.data.status.label_zh().to_owned()), Some(status.label_zh().to_owned()));
+        let change = Change { kind: "status", from: Some(current.data.status.code()), to: Some(status.code()), on, reason, labels };
+        self.record_change(id, &current.data.village_code, change, actor).await
     }
 
     async fn change_monitoring(
@@ -356,13 +393,25 @@ impl HouseholdStore for Db {
         monitoring: Option<MonitoringType>,
         on: NaiveDate,
         reason: &str,
+        actor: &Actor,
     ) -> DomainResult<()> {
         let current = self.household(scope, id).await?;
         if current.data.monitoring_type == monitoring {
             return Err(DomainError::invalid("monitoring_type", "监测对象类型没有变化"));
         }
-        self.record_change(id, "monitoring", current.data.monitoring_type.map(|m| m.code()), monitoring.map(|m| m.code()), on, reason)
-            .await
+        let labels = (
+            Some(current.data.monitoring_type.map_or("不监测", |m| m.label_zh()).to_owned()),
+            Some(monitoring.map_or("不监测", |m| m.label_zh()).to_owned()),
+        );
+        let change = Change {
+            kind: "monitoring",
+            from: current.data.monitoring_type.map(|m| m.code()),
+            to: monitoring.map(|m| m.code()),
+            on,
+            reason,
+            labels,
+        };
+        self.record_change(id, &current.data.village_code, change, actor).await
     }
 
     async fn history(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<HistoryEntry>> {
@@ -381,9 +430,19 @@ impl HouseholdStore for Db {
         })
     }
 
-    async fn record_income(&self, scope: &Scope, id: HouseholdId, income: &Income) -> DomainResult<()> {
+    async fn record_income(&self, scope: &Scope, id: HouseholdId, income: &Income, actor: &Actor) -> DomainResult<()> {
         income.validate().map_err(DomainError::Invalid)?;
-        self.check_in_scope(scope, id).await?;
+        let area = self.household(scope, id).await?.data.village_code;
+        let before = self.incomes(scope, id).await?.into_iter().find(|i| i.year == income.year);
+        let describe = |i: &Income| {
+            format!(
+                "工资性 {} 生产经营性 {} 财产性 {} 转移性 {} 支出 {}",
+                i.wages, i.operating, i.property, i.transfer, i.operating_cost
+            )
+        };
+        let entry = AuditEntry::new(actor, if before.is_some() { AuditAction::Update } else { AuditAction::Create })
+            .object("household", id.0, Some(area.as_str()))
+            .change(&format!("income_{}", income.year), before.as_ref().map(describe), Some(describe(income)));
         let now = Utc::now();
         dispatch!(self, pool => {
             let mut tx = pool.begin().await.map_err(domain_err)?;
@@ -395,6 +454,7 @@ impl HouseholdStore for Db {
             if updated == 0 {
                 insert_income!(&mut *tx, id.0, income, now)?;
             }
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(())
         })
@@ -441,16 +501,19 @@ impl HouseholdStore for Db {
     }
 }
 
+/// A status or monitoring change, with the labels the audit log shows.
+struct Change<'a> {
+    kind: &'static str,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    on: NaiveDate,
+    reason: &'a str,
+    labels: (Option<String>, Option<String>),
+}
+
 impl Db {
-    async fn record_change(
-        &self,
-        id: HouseholdId,
-        kind: &str,
-        from: Option<&str>,
-        to: Option<&str>,
-        on: NaiveDate,
-        reason: &str,
-    ) -> DomainResult<()> {
+    async fn record_change(&self, id: HouseholdId, area: &AreaCode, change: Change<'_>, actor: &Actor) -> DomainResult<()> {
+        let Change { kind, from, to, on, reason, labels } = change;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写变更原因"));
@@ -473,6 +536,10 @@ impl Db {
                 values ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id.0).bind(kind).bind(from).bind(to).bind(on).bind(reason).bind(now)
                 .execute(&mut *tx).await.map_err(domain_err)?;
+            let entry = AuditEntry::new(actor, AuditAction::Update)
+                .object("household", id.0, Some(area.as_str()))
+                .change(if kind == "status" { "status" } else { "monitoring_type" }, labels.0.clone(), labels.1.clone());
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(())
         })

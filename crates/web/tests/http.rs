@@ -43,7 +43,7 @@ async fn household(db: &Db, no: &str, village: &str, head: &str, head_id: &str) 
     )
     .unwrap();
     let m = MemberData::parse(&fields(&[("name", head), ("sex", "男"), ("id_number", head_id), ("relation", "户主")]), today).unwrap();
-    db.create_household(&Scope::everything(), &h, &[m], None).await.unwrap()
+    db.create_household(&Scope::everything(), &h, &[m], None, &actor()).await.unwrap()
 }
 
 /// A fresh register on the given backend: in-memory SQLite, or a new PostgreSQL database at
@@ -557,3 +557,7 @@ both!(the_openapi_document_describes_every_api_route_in_the_source, |app| {
     let relation = &doc["paths"]["/api/v1/households/{hid}/members/{mid}"]["put"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["relation"]["enum"];
     assert_eq!(relation.as_array().unwrap().len(), bangfu_core::household::Relation::ALL.len());
 });
+
+fn actor() -> bangfu_core::audit::Actor {
+    bangfu_core::audit::Actor { user_id: None, username: "fixture".into(), role: None, ip: None }
+}

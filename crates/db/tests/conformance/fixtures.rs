@@ -82,3 +82,8 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The clerk every storage test acts as.
+pub fn actor() -> bangfu_core::audit::Actor {
+    bangfu_core::audit::Actor { user_id: None, username: "测试员".into(), role: Some("district_admin".into()), ip: None }
+}
