@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::overview::router())
         .merge(pages::households::router())
         .merge(pages::members::router())
+        .merge(pages::changes::router())
         .merge(pages::audit::router())
         .merge(api::router())
         .route("/healthz", get(healthz))

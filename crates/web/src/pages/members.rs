@@ -131,7 +131,7 @@ fn current_values(m: &MemberData) -> HashMap<String, String> {
 }
 
 /// Auditors read; everyone else may correct records inside their area.
-fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
+pub fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
     if me.user.role == Role::Auditor { Err(PageError::Forbidden) } else { Ok(()) }
 }
 

@@ -1,0 +1,256 @@
+//! Changes to a household that people make every day: a member joins or leaves, a year's
+//! income, a status or monitoring change. Each is a small form; each is audited by storage.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use bangfu_core::household::*;
+use bangfu_core::money::Fen;
+use bangfu_core::store::HouseholdStore;
+use bangfu_core::{DomainError, FieldError};
+use chrono::NaiveDate;
+
+use super::members::{FormField, Opt, require_editor};
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::CurrentUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/households/{hid}/members/new", get(join_page).post(join))
+        .route("/households/{hid}/members/{mid}/leave", get(leave_page).post(leave))
+        .route("/households/{hid}/income", get(income_page).post(income))
+        .route("/households/{hid}/status", get(status_page).post(status))
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage<'a> {
+    me: &'a CurrentUser,
+    title: String,
+    back: String,
+    submit: &'static str,
+    fields: Vec<FormField>,
+    errors: Vec<String>,
+}
+
+type Values = HashMap<String, String>;
+
+fn text(name: &'static str, label: &'static str, required: bool, hint: &str, v: &Values) -> FormField {
+    FormField { name, label, value: v.get(name).cloned().unwrap_or_default(), options: Vec::new(), required, hint: hint.into(), error: None }
+}
+
+fn select<T: CodeList>(name: &'static str, label: &'static str, required: bool, v: &Values) -> FormField {
+    let current = v.get(name).cloned().unwrap_or_default();
+    let options = T::all().iter().map(|x| Opt { value: x.label_zh(), label: x.label_zh(), selected: x.label_zh() == current }).collect();
+    FormField { name, label, value: current, options, required, hint: String::new(), error: None }
+}
+
+fn render(
+    me: &CurrentUser,
+    hid: i64,
+    title: String,
+    submit: &'static str,
+    mut fields: Vec<FormField>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    for f in &mut fields {
+        f.error = errors.iter().find(|e| e.field == f.name).map(|e| e.message.clone());
+    }
+    let messages = errors
+        .iter()
+        .map(|e| match fields.iter().find(|f| f.name == e.field) {
+            Some(f) => format!("{}：{}", f.label, e.message),
+            None => e.message.clone(),
+        })
+        .collect::<Vec<_>>();
+    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let page = FormPage { me, title, back: format!("/households/{hid}"), submit, fields, errors: messages };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn date_field(v: &Values, name: &str) -> Result<NaiveDate, FieldError> {
+    let raw = v.get(name).map(String::as_str).unwrap_or("").trim();
+    match parse_date(raw) {
+        Some(d) if d > today() => Err(FieldError::new(name, "日期不能晚于今天")),
+        Some(d) => Ok(d),
+        None if raw.is_empty() => Err(FieldError::new(name, "请填写日期")),
+        None => Err(FieldError::new(name, format!("“{raw}”不是有效日期"))),
+    }
+}
+
+fn csrf(me: &CurrentUser, v: &Values) -> Result<(), PageError> {
+    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))
+}
+
+fn as_fields(e: DomainError) -> Result<Vec<FieldError>, PageError> {
+    match e {
+        DomainError::Invalid(f) => Ok(f),
+        DomainError::Conflict { field, message } => Ok(vec![FieldError::new(field, message)]),
+        other => Err(other.into()),
+    }
+}
+
+// ---- 增员: a member joins (birth, marriage, return) ----
+
+fn join_fields(v: &Values) -> Vec<FormField> {
+    vec![
+        text("name", "姓名", true, "", v),
+        select::<Sex>("sex", "性别", true, v),
+        text("id_number", "证件号码", true, "18位居民身份证号", v),
+        select::<Relation>("relation", "与户主关系", true, v),
+        select::<Ethnicity>("ethnicity", "民族", false, v),
+        select::<Health>("health", "健康状况", false, v),
+        text("joined_on", "加入日期", true, "", v),
+        text("join_reason", "加入原因", true, "如 出生、婚入、投靠", v),
+    ]
+}
+
+async fn join_page(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    let v = Values::from([("joined_on".to_owned(), today().to_string())]);
+    render(&me, hid, format!("{}户 · 增加成员", h.head_name.unwrap_or_default()), "保存", join_fields(&v), &[])
+}
+
+async fn join(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    csrf(&me, &v)?;
+    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    let mut errors = Vec::new();
+    if v.get("join_reason").is_none_or(|r| r.trim().is_empty()) {
+        errors.push(FieldError::new("join_reason", "请填写加入原因"));
+    }
+    if v.get("joined_on").is_none_or(|r| r.trim().is_empty()) {
+        errors.push(FieldError::new("joined_on", "请填写加入日期"));
+    }
+    let result = match MemberData::parse(&v, today()) {
+        Ok(m) if errors.is_empty() => state.db.add_member(&me.scope, h.id, &m, &me.actor()).await.map(|_| ()),
+        Ok(_) => Err(DomainError::Invalid(errors)),
+        Err(mut e) => {
+            e.extend(errors);
+            Err(DomainError::Invalid(e))
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
+        Err(e) => render(&me, hid, format!("{}户 · 增加成员", h.head_name.unwrap_or_default()), "保存", join_fields(&v), &as_fields(e)?),
+    }
+}
+
+// ---- 减员: a member leaves (death, marriage out, split household) ----
+
+fn leave_fields(v: &Values) -> Vec<FormField> {
+    vec![text("left_on", "减员日期", true, "", v), text("left_reason", "减员原因", true, "如 死亡、婚出、分户、迁出", v)]
+}
+
+async fn leave_page(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)): Path<(i64, i64)>) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    let m = state.db.member(&me.scope, MemberId(mid)).await?;
+    if m.household_id.0 != hid || m.left_on.is_some() {
+        return Err(PageError::NotFound);
+    }
+    let v = Values::from([("left_on".to_owned(), today().to_string())]);
+    render(&me, hid, format!("{} · 减员", m.data.name), "确认减员", leave_fields(&v), &[])
+}
+
+async fn leave(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)): Path<(i64, i64)>, Form(v): Form<Values>) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    csrf(&me, &v)?;
+    let m = state.db.member(&me.scope, MemberId(mid)).await?;
+    if m.household_id.0 != hid || m.left_on.is_some() {
+        return Err(PageError::NotFound);
+    }
+    let result = match date_field(&v, "left_on") {
+        Ok(on) => state.db.member_leaves(&me.scope, MemberId(mid), on, v.get("left_reason").map(String::as_str).unwrap_or(""), &me.actor()).await,
+        Err(e) => Err(DomainError::Invalid(vec![e])),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
+        Err(e) => render(&me, hid, format!("{} · 减员", m.data.name), "确认减员", leave_fields(&v), &as_fields(e)?),
+    }
+}
+
+// ---- 年度收入 ----
+
+fn income_fields(v: &Values) -> Vec<FormField> {
+    vec![
+        text("income_year", "收入年度", true, "", v),
+        text("wages", "工资性收入（元）", false, "含务工、公益岗位工资", v),
+        text("operating", "生产经营性收入（元）", false, "", v),
+        text("property", "财产性收入（元）", false, "含分红、合作社、光伏收益", v),
+        text("transfer", "转移性收入（元）", false, "含低保、养老金、各类补贴", v),
+        text("operating_cost", "生产经营性支出（元）", false, "", v),
+    ]
+}
+
+async fn income_page(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    let year = chrono::Datelike::year(&today()) - 1;
+    let current = state.db.incomes(&me.scope, h.id).await?.into_iter().find(|i| i.year == year);
+    let y = |f: Fen| f.to_yuan_string();
+    let mut v = Values::from([("income_year".to_owned(), year.to_string())]);
+    if let Some(i) = current {
+        for (k, f) in [("wages", i.wages), ("operating", i.operating), ("property", i.property), ("transfer", i.transfer), ("operating_cost", i.operating_cost)] {
+            v.insert(k.into(), y(f));
+        }
+    }
+    render(&me, hid, format!("{}户 · 登记年度收入", h.head_name.unwrap_or_default()), "保存", income_fields(&v), &[])
+}
+
+async fn income(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    csrf(&me, &v)?;
+    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    let result = match parse_income_fields(&v, today()) {
+        Ok(Some(i)) => state.db.record_income(&me.scope, h.id, &i, &me.actor()).await,
+        Ok(None) => Err(DomainError::invalid("income_year", "请填写收入年度和金额")),
+        Err(e) => Err(DomainError::Invalid(e)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
+        Err(e) => render(&me, hid, format!("{}户 · 登记年度收入", h.head_name.unwrap_or_default()), "保存", income_fields(&v), &as_fields(e)?),
+    }
+}
+
+// ---- 状态变更 ----
+
+fn status_fields(v: &Values) -> Vec<FormField> {
+    vec![
+        select::<PovertyStatus>("status", "脱贫状态", true, v),
+        text("effective_on", "生效日期", true, "", v),
+        text("reason", "变更原因", true, "如 2025年度脱贫退出（已公示、审定）", v),
+    ]
+}
+
+async fn status_page(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    let v = Values::from([("status".to_owned(), h.data.status.label_zh().to_owned()), ("effective_on".to_owned(), today().to_string())]);
+    render(&me, hid, format!("{}户 · 变更脱贫状态", h.head_name.unwrap_or_default()), "保存", status_fields(&v), &[])
+}
+
+async fn status(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
+    require_editor(&me)?;
+    csrf(&me, &v)?;
+    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    let new = v.get("status").and_then(|s| PovertyStatus::parse(s));
+    let result = match (new, date_field(&v, "effective_on")) {
+        (Some(s), Ok(on)) => state.db.change_status(&me.scope, h.id, s, on, v.get("reason").map(String::as_str).unwrap_or(""), &me.actor()).await,
+        (None, _) => Err(DomainError::invalid("status", "请选择脱贫状态")),
+        (_, Err(e)) => Err(DomainError::Invalid(vec![e])),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
+        Err(e) => render(&me, hid, format!("{}户 · 变更脱贫状态", h.head_name.unwrap_or_default()), "保存", status_fields(&v), &as_fields(e)?),
+    }
+}
