@@ -65,6 +65,16 @@ pub trait HouseholdStore {
         income: Option<&Income>,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;
+    /// Corrects a household's own record (not its status: that has its own dated history).
+    fn update_household(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        data: &HouseholdData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// The villages inside a scope, for forms.
+    fn villages(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<Area>>> + Send;
     fn household(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Household>> + Send;
     fn list_households(
         &self,

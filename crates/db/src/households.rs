@@ -157,6 +157,45 @@ impl HouseholdStore for Db {
         })
     }
 
+    async fn update_household(&self, scope: &Scope, id: HouseholdId, data: &HouseholdData, actor: &Actor) -> DomainResult<()> {
+        let old = self.household(scope, id).await?;
+        if data.status != old.data.status || data.monitoring_type != old.data.monitoring_type {
+            return Err(DomainError::invalid("status", "脱贫状态和监测类型请通过“变更脱贫状态”修改，以保留变更记录"));
+        }
+        self.check_village(scope, &data.village_code).await?;
+        let changes = household_changes(&old.data, data);
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let sets = HOUSEHOLD_COLUMNS.split(',').map(str::trim).enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect::<Vec<_>>().join(", ");
+        let n = HOUSEHOLD_COLUMN_COUNT;
+        let update = format!("update households set {sets}, updated_at = ${} where household_id = ${}", n + 1, n + 2);
+        let now = Utc::now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            bind_values!(sqlx::query(crate::sql(&update)), household_values(data)).bind(now).bind(id.0)
+                .execute(&mut *tx).await.map_err(domain_err)?;
+            for (field, before, after) in &changes {
+                let entry = AuditEntry::new(actor, AuditAction::Update)
+                    .object("household", id.0, Some(data.village_code.as_str()))
+                    .change(field, before.clone(), after.clone());
+                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            }
+            tx.commit().await.map_err(domain_err)?;
+        });
+        Ok(())
+    }
+
+    async fn villages(&self, scope: &Scope) -> DomainResult<Vec<bangfu_core::area::Area>> {
+        let (lo, hi) = scope.bounds();
+        dispatch!(self, pool => {
+            let rows = sqlx::query("select area_code, name, level, parent_code from areas where level = 'village' \
+                and area_code between $1 and $2 order by area_code")
+                .bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(row::area).collect()
+        })
+    }
+
     async fn household(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Household> {
         let (lo, hi) = scope.bounds();
         let sql = format!(

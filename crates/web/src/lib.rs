@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::households::router())
         .merge(pages::members::router())
         .merge(pages::changes::router())
+        .merge(pages::household_form::router())
         .merge(pages::audit::router())
         .merge(api::router())
         .route("/healthz", get(healthz))

@@ -381,6 +381,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ),
         ("/households/{hid}/income", "GET", format!("/households/{inside}/income"), format!("/households/{outside}/income"), [OK, OK, OK, FB], [OK, NF, NF, FB]),
         ("/households/{hid}/status", "GET", format!("/households/{inside}/status"), format!("/households/{outside}/status"), [OK, OK, OK, FB], [OK, NF, NF, FB]),
+        ("/households/new", "GET", "/households/new".into(), "/households/new".into(), [OK, OK, OK, FB], [OK, OK, OK, FB]),
+        ("/households/{id}/edit", "GET", format!("/households/{inside}/edit"), format!("/households/{outside}/edit"), [OK, OK, OK, FB], [OK, NF, NF, FB]),
         ("/audit", "GET", "/audit".into(), "/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
         ("/password", "GET", "/password".into(), "/password".into(), [OK; 4], [OK; 4]),
         ("/login", "GET", "/login".into(), "/login".into(), [OK; 4], [OK; 4]),
@@ -615,4 +617,38 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
     assert!(page.body.contains("tag green") && page.body.contains("脱贫状态：未脱贫 → 已脱贫（享受政策）"));
     let (_, n) = app.db.audit_entries(&AuditFilter { username: Some("shadong".into()), ..Default::default() }, 50, 0).await.unwrap();
     assert_eq!(n, 1 + 4, "a sign-in and four changes");
+});
+
+both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, |app| {
+    let (session, csrf) = app.sign_in("shahedian").await;
+    let form = |village: &str, head_id: &str| {
+        format!(
+            "_csrf={csrf}&household_no=4117021012020001&village_code={village}&standard={}&attribute={}&main_cause={}&status={}&head_name={}&head_sex={}&head_id_number={head_id}",
+            enc("国家标准"), enc("一般贫困户"), enc("因残"), enc("未脱贫"), enc("刘德华"), enc("男")
+        )
+    };
+    let head_id = id("19610927", 13);
+    let mut bad = head_id.clone();
+    bad.replace_range(17.., if bad.ends_with('0') { "1" } else { "0" });
+    let r = app.post("/households/new", &session, &form("411702101202", &bad)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("户主证件号码：校验位错误"), "{}", r.body);
+    // 蚁蜂镇's village is not offered and not accepted.
+    let page = app.get("/households/new", &session).await;
+    assert!(page.body.contains("杨庄村民委员会") && !page.body.contains("老庄村民委员会"));
+    let r = app.post("/households/new", &session, &form("411702104201", &head_id)).await;
+    assert!(r.body.contains("不存在或不在您的管辖范围内"), "{}", r.body);
+    let r = app.post("/households/new", &session, &form("411702101202", &head_id)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let path = r.location.unwrap();
+    let page = app.get(&path, &session).await;
+    assert!(page.body.contains("刘德华户") && page.body.contains("杨庄村民委员会"));
+    // Correct the phone number; the status cannot be changed through this form.
+    let edit = app.get(&format!("{path}/edit"), &session).await;
+    assert!(edit.body.contains("4117021012020001") && !edit.body.contains("name=\"status\""));
+    let r = app.post(&format!("{path}/edit"), &session, &format!("{}&phone=13611112222", form("411702101202", ""))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (log, _) = app.db.audit_entries(&AuditFilter { username: Some("shahedian".into()), ..Default::default() }, 10, 0).await.unwrap();
+    assert!(log.iter().any(|e| e.field.as_deref() == Some("phone") && e.after_value.as_deref() == Some("13611112222")));
+    assert!(log.iter().any(|e| e.action == bangfu_core::audit::AuditAction::Create && e.object_type.as_deref() == Some("household")));
 });

@@ -638,3 +638,53 @@ pub fn member_changes(old: &MemberData, new: &MemberData) -> Vec<(&'static str, 
     }
     out
 }
+
+/// What changed between two versions of a household's own record, as people read it:
+/// `(field, before, after)`. Status and monitoring changes have their own dated history.
+pub fn household_changes(old: &HouseholdData, new: &HouseholdData) -> Vec<(&'static str, Option<String>, Option<String>)> {
+    fn label<T: CodeList>(v: Option<T>) -> Option<String> {
+        v.map(|x| x.label_zh().to_owned())
+    }
+    fn flag(b: bool) -> Option<String> {
+        Some(if b { "是" } else { "否" }.to_owned())
+    }
+    fn num(v: Option<f64>) -> Option<String> {
+        v.map(|x| format!("{x}"))
+    }
+    fn causes(c: &[PovertyCause]) -> Option<String> {
+        (!c.is_empty()).then(|| c.iter().map(|x| x.label_zh()).collect::<Vec<_>>().join("、"))
+    }
+    let (a, b) = (&old.living, &new.living);
+    let pairs: Vec<(&'static str, Option<String>, Option<String>)> = vec![
+        ("household_no", Some(old.household_no.clone()), Some(new.household_no.clone())),
+        ("village_code", Some(old.village_code.to_string()), Some(new.village_code.to_string())),
+        ("group_name", old.group_name.clone(), new.group_name.clone()),
+        ("address", old.address.clone(), new.address.clone()),
+        ("phone", old.phone.clone(), new.phone.clone()),
+        ("bank_name", old.bank_name.clone(), new.bank_name.clone()),
+        ("bank_account", old.bank_account.clone(), new.bank_account.clone()),
+        ("standard", label(Some(old.standard)), label(Some(new.standard))),
+        ("attribute", label(Some(old.attribute)), label(Some(new.attribute))),
+        ("main_cause", label(Some(old.main_cause)), label(Some(new.main_cause))),
+        ("other_causes", causes(&old.other_causes), causes(&new.other_causes)),
+        ("first_identified_on", old.first_identified_on.map(|d| d.to_string()), new.first_identified_on.map(|d| d.to_string())),
+        ("exit_year", old.exit_year.map(|y| y.to_string()), new.exit_year.map(|y| y.to_string())),
+        ("farmland_mu", num(a.farmland_mu), num(b.farmland_mu)),
+        ("irrigated_mu", num(a.irrigated_mu), num(b.irrigated_mu)),
+        ("forest_mu", num(a.forest_mu), num(b.forest_mu)),
+        ("housing_m2", num(a.housing_m2), num(b.housing_m2)),
+        ("housing_structure", label(a.housing_structure), label(b.housing_structure)),
+        ("danger_grade", label(a.danger_grade), label(b.danger_grade)),
+        ("road_distance_km", num(a.road_distance_km), num(b.road_distance_km)),
+        ("road_type", label(a.road_type), label(b.road_type)),
+        ("household_power", flag(a.household_power), flag(b.household_power)),
+        ("production_power", flag(a.production_power), flag(b.production_power)),
+        ("water_difficult", flag(a.water_difficult), flag(b.water_difficult)),
+        ("water_safe", flag(a.water_safe), flag(b.water_safe)),
+        ("fuel", label(a.fuel), label(b.fuel)),
+        ("sanitary_toilet", flag(a.sanitary_toilet), flag(b.sanitary_toilet)),
+        ("in_cooperative", flag(a.in_cooperative), flag(b.in_cooperative)),
+        ("relocated", flag(a.relocated), flag(b.relocated)),
+    ];
+    pairs.into_iter().filter(|(_, x, y)| x != y).collect()
+}

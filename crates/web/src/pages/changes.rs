@@ -46,7 +46,7 @@ fn text(name: &'static str, label: &'static str, required: bool, hint: &str, v: 
 
 fn select<T: CodeList>(name: &'static str, label: &'static str, required: bool, v: &Values) -> FormField {
     let current = v.get(name).cloned().unwrap_or_default();
-    let options = T::all().iter().map(|x| Opt { value: x.label_zh(), label: x.label_zh(), selected: x.label_zh() == current }).collect();
+    let options = T::all().iter().map(|x| Opt { value: x.label_zh().into(), label: x.label_zh().into(), selected: x.label_zh() == current }).collect();
     FormField { name, label, value: current, options, required, hint: String::new(), error: None }
 }
 

@@ -24,8 +24,8 @@ pub fn router() -> Router<AppState> {
 }
 
 pub struct Opt {
-    pub value: &'static str,
-    pub label: &'static str,
+    pub value: String,
+    pub label: String,
     pub selected: bool,
 }
 
@@ -51,13 +51,13 @@ struct EditPage<'a> {
 }
 
 fn opts<T: CodeList>(current: &str) -> Vec<Opt> {
-    T::all().iter().map(|v| Opt { value: v.label_zh(), label: v.label_zh(), selected: v.label_zh() == current }).collect()
+    T::all().iter().map(|v| Opt { value: v.label_zh().into(), label: v.label_zh().into(), selected: v.label_zh() == current }).collect()
 }
 
 const YES_NO: [&str; 2] = ["否", "是"];
 
 fn flag_opts(current: &str) -> Vec<Opt> {
-    YES_NO.iter().map(|v| Opt { value: v, label: v, selected: *v == current }).collect()
+    YES_NO.iter().map(|v| Opt { value: (*v).into(), label: (*v).into(), selected: *v == current }).collect()
 }
 
 /// The form's fields with the values to show (current or as typed) and their errors.
