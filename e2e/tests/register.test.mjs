@@ -140,7 +140,7 @@ test('a clerk edits a member with a bad ID number, sees the error, fixes it, and
   await signIn(page, 'shahe', 'shahe-2026');
   await page.goto(`${base}/households?q=wxm`);
   await page.click('a:has-text("王小明")');
-  await page.click('a:has-text("修改")');
+  await page.click('td a:text-is("修改")');
   await page.waitForSelector('h1:has-text("修改成员")');
   const bad = WANG_ID.slice(0, 17) + (WANG_ID.endsWith('0') ? '1' : '0');
   await page.fill('input[name=id_number]', bad);
