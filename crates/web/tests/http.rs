@@ -652,3 +652,14 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     assert!(log.iter().any(|e| e.field.as_deref() == Some("phone") && e.after_value.as_deref() == Some("13611112222")));
     assert!(log.iter().any(|e| e.action == bangfu_core::audit::AuditAction::Create && e.object_type.as_deref() == Some("household")));
 });
+
+both!(the_household_list_filters_by_area_but_never_beyond_the_users_own, |app| {
+    let (admin, _) = app.sign_in("admin").await;
+    let r = app.get("/households?area=411702104000", &admin).await;
+    assert!(r.body.contains("共 1 户") && r.body.contains("赵铁柱"));
+    assert!(r.body.contains("蚁蜂镇（全部）"), "townships are offered to the district");
+    let (clerk, _) = app.sign_in("shahedian").await;
+    let r = app.get("/households?area=411702104000", &clerk).await;
+    assert!(r.body.contains("共 0 户"), "another township as a filter finds nothing");
+    assert!(!r.body.contains("老庄村民委员会"), "and its villages are not offered");
+});

@@ -25,6 +25,8 @@ pub struct Args {
     /// 演示数据库文件
     #[arg(long, default_value = "bangfu-demo.db")]
     database: PathBuf,
+    #[command(flatten)]
+    session: super::serve::SessionArgs,
 }
 
 /// The demo accounts: (username, name, role, area, password).
@@ -40,7 +42,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let db = super::open(&url, Create::IfMissing).await?;
     prepare(&db, args.households).await?;
     let path = absolute(&args.database)?;
-    super::serve::serve(db, &args.listen, |addr| {
+    super::serve::serve(args.session.state(db), &args.listen, |addr| {
         println!();
         println!("bangfu 演示已启动 · demo is running");
         println!("  打开 / open:   http://{addr}/");

@@ -31,6 +31,8 @@ pub struct ListQuery {
     #[serde(default)]
     monitoring: String,
     #[serde(default)]
+    area: String,
+    #[serde(default)]
     page: Option<u32>,
 }
 
@@ -58,7 +60,28 @@ struct ListPage<'a> {
     attributes: Vec<Choice>,
     causes: Vec<Choice>,
     monitorings: Vec<Choice>,
+    areas: Vec<AreaChoice>,
     query_without_page: String,
+}
+
+/// An area of the filter: the townships under the user's area, then each village.
+pub struct AreaChoice {
+    pub code: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+async fn area_choices(state: &AppState, me: &CurrentUser, current: &str) -> Result<Vec<AreaChoice>, PageError> {
+    let mut out = Vec::new();
+    let townships: Vec<_> = state.db.children(me.scope.root()).await?.into_iter().filter(|a| a.level == bangfu_core::area::AreaLevel::Township).collect();
+    for t in &townships {
+        out.push(AreaChoice { code: t.code.to_string(), label: format!("{}（全部）", t.name), selected: t.code.as_str() == current });
+    }
+    for v in state.db.villages(&me.scope).await? {
+        let town = townships.iter().find(|t| v.parent.as_ref() == Some(&t.code)).map(|t| format!("{} · ", t.name)).unwrap_or_default();
+        out.push(AreaChoice { code: v.code.to_string(), label: format!("{town}{}", v.name), selected: v.code.as_str() == current });
+    }
+    Ok(out)
 }
 
 pub struct Row {
@@ -88,7 +111,7 @@ async fn village_names(state: &AppState, rows: &[HouseholdSummary]) -> Result<st
 
 async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
     let filter = HouseholdFilter {
-        area: None,
+        area: bangfu_core::area::AreaCode::parse(&q.area).ok(),
         status: PovertyStatus::parse(&q.status),
         attribute: PovertyAttribute::parse(&q.attribute),
         main_cause: PovertyCause::parse(&q.cause),
@@ -114,7 +137,7 @@ async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<Li
         })
         .collect();
     let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
-    let query_without_page = [("q", &q.q), ("status", &q.status), ("attribute", &q.attribute), ("cause", &q.cause), ("monitoring", &q.monitoring)]
+    let query_without_page = [("q", &q.q), ("area", &q.area), ("status", &q.status), ("attribute", &q.attribute), ("cause", &q.cause), ("monitoring", &q.monitoring)]
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={}", crate::error::encode(v)))
@@ -131,6 +154,7 @@ async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<Li
         attributes: choices(PovertyAttribute::ALL, PovertyAttribute::code, PovertyAttribute::label_zh, &q.attribute),
         causes: choices(PovertyCause::ALL, PovertyCause::code, PovertyCause::label_zh, &q.cause),
         monitorings: choices(MonitoringType::ALL, MonitoringType::code, MonitoringType::label_zh, &q.monitoring),
+        areas: area_choices(&state, &me, &q.area).await?,
         query_without_page,
     };
     Ok(Html(page_html.render()?))
