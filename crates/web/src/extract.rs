@@ -22,6 +22,12 @@ pub struct CurrentUser {
     pub csrf: String,
     pub session_hash: String,
     pub ip: Option<String>,
+    pub lang: crate::i18n::Lang,
+}
+
+/// The interface language chosen by this browser (Chinese unless it chose English).
+pub fn lang_of(headers: &HeaderMap) -> crate::i18n::Lang {
+    cookie(headers, crate::i18n::LANG_COOKIE).map(|c| crate::i18n::Lang::from_code(&c)).unwrap_or_default()
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -70,6 +76,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             csrf: session.csrf_token,
             session_hash: hash,
             ip: client_ip(parts),
+            lang: lang_of(&parts.headers),
         })
     }
 }

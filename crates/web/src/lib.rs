@@ -16,6 +16,7 @@ use bangfu_db::Db;
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod pages;
 
 #[derive(Clone)]
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::audit::router())
         .merge(api::router())
         .route("/healthz", get(healthz))
+        .route("/lang/{code}", get(switch_language))
         .fallback(|| async { error::PageError::NotFound })
         .with_state(state)
 }
@@ -56,6 +58,29 @@ pub async fn serve(
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Switches the interface language (a cookie) and goes back where the user was.
+async fn switch_language(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let lang = i18n::Lang::from_code(&code);
+    let back = headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_owned()))
+        .filter(|p| !p.starts_with("//"))
+        .unwrap_or_else(|| "/".to_owned());
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{}={}; Path=/; SameSite=Lax; Max-Age=31536000{secure}", i18n::LANG_COOKIE, lang.code());
+    let mut res = axum::response::Redirect::to(&back).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(axum::http::header::SET_COOKIE, v);
+    }
+    res
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

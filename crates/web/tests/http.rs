@@ -388,6 +388,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/login", "GET", "/login".into(), "/login".into(), [OK; 4], [OK; 4]),
         ("/logout", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/healthz", "GET", "/healthz".into(), "/healthz".into(), [OK; 4], [OK; 4]),
+        ("/lang/{code}", "GET", "/lang/en".into(), "/lang/zh-CN".into(), [S::SEE_OTHER; 4], [S::SEE_OTHER; 4]),
         ("/api/v1/households", "GET", "/api/v1/households".into(), "/api/v1/households".into(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{id}", "GET", format!("/api/v1/households/{inside}"), format!("/api/v1/households/{outside}"), [OK; 4], [OK, NF, NF, OK]),
         ("/api/v1/households/{hid}/members/{mid}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
@@ -662,4 +663,20 @@ both!(the_household_list_filters_by_area_but_never_beyond_the_users_own, |app| {
     let r = app.get("/households?area=411702104000", &clerk).await;
     assert!(r.body.contains("共 0 户"), "another township as a filter finds nothing");
     assert!(!r.body.contains("老庄村民委员会"), "and its villages are not offered");
+});
+
+both!(the_interface_is_chinese_by_default_and_switches_to_english, |app| {
+    let (session, _) = app.sign_in("admin").await;
+    let zh = app.get("/households", &session).await;
+    assert!(zh.body.contains("<html lang=\"zh-CN\">") && zh.body.contains("共 2 户") && zh.body.contains("未脱贫"));
+    let r = app.send(Request::get("/lang/en").header(header::REFERER, "http://127.0.0.1:8080/households?q=w").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.location.as_deref(), Some("/households?q=w"));
+    let lang = cookie_pair(&r.cookies, "bangfu_lang");
+    let en = app.get("/households", &format!("{session}; {lang}")).await;
+    assert!(en.body.contains("<html lang=\"en\">") && en.body.contains("2 households"), "{}", en.body);
+    assert!(en.body.contains("Households") && en.body.contains("Sign out"));
+    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &format!("{session}; {lang}")).await;
+    assert!(page.body.contains("Members") && page.body.contains("Relation to head"));
+    let login = app.get("/login", &lang).await;
+    assert!(login.body.contains("User name"));
 });

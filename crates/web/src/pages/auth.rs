@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
+    lang: crate::i18n::Lang,
     csrf: String,
     next: String,
     username: String,
@@ -50,10 +51,10 @@ fn cookie_header(state: &AppState, name: &str, value: &str, max_age: Option<i64>
         .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
     // Double-submit token: the form and a cookie must carry the same random value.
     let csrf = random_token();
-    let page = LoginPage { csrf: csrf.clone(), next: safe_next(q.next.as_deref()), username: String::new(), error: None };
+    let page = LoginPage { lang: crate::extract::lang_of(&headers), csrf: csrf.clone(), next: safe_next(q.next.as_deref()), username: String::new(), error: None };
     let mut res = Html(page.render()?).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, LOGIN_CSRF_COOKIE, &csrf, Some(3600)));
     Ok(res)
@@ -97,7 +98,7 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, ClientIp(ip): 
             };
             let actor = Actor { user_id, username: username.clone(), role: None, ip };
             state.db.audit(&AuditEntry::new(&actor, AuditAction::SignInFailed).change("reason", None, Some(why.into()))).await?;
-            let page = LoginPage { csrf: expected, next: safe_next(Some(&form.next)), username, error: Some(SIGN_IN_FAILED) };
+            let page = LoginPage { lang: crate::extract::lang_of(&headers), csrf: expected, next: safe_next(Some(&form.next)), username, error: Some(SIGN_IN_FAILED) };
             Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
         }
     }

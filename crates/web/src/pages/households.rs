@@ -97,6 +97,14 @@ pub struct Row {
     pub monitoring: &'static str,
 }
 
+/// The label function of a code list in the user's language.
+fn label_fn<T: CodeList>(lang: crate::i18n::Lang) -> fn(T) -> &'static str {
+    match lang {
+        crate::i18n::Lang::ZhCn => T::label_zh,
+        crate::i18n::Lang::En => T::label_en,
+    }
+}
+
 async fn village_names(state: &AppState, rows: &[HouseholdSummary]) -> Result<std::collections::HashMap<String, String>, PageError> {
     let mut names = std::collections::HashMap::new();
     for r in rows {
@@ -129,11 +137,11 @@ async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<Li
             head: h.head_name.clone().unwrap_or_else(|| "（无户主）".into()),
             village: names.get(h.village_code.as_str()).cloned().unwrap_or_default(),
             size: h.size,
-            status: h.status.label_zh(),
+            status: me.lang.label(&h.status),
             colour: h.status.colour(),
-            attribute: h.attribute.label_zh(),
-            cause: h.main_cause.label_zh(),
-            monitoring: h.monitoring_type.map(|m| m.label_zh()).unwrap_or(""),
+            attribute: me.lang.label(&h.attribute),
+            cause: me.lang.label(&h.main_cause),
+            monitoring: h.monitoring_type.map(|m| me.lang.label(&m)).unwrap_or(""),
         })
         .collect();
     let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
@@ -150,10 +158,10 @@ async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<Li
         total,
         page,
         pages,
-        statuses: choices(PovertyStatus::ALL, PovertyStatus::code, PovertyStatus::label_zh, &q.status),
-        attributes: choices(PovertyAttribute::ALL, PovertyAttribute::code, PovertyAttribute::label_zh, &q.attribute),
-        causes: choices(PovertyCause::ALL, PovertyCause::code, PovertyCause::label_zh, &q.cause),
-        monitorings: choices(MonitoringType::ALL, MonitoringType::code, MonitoringType::label_zh, &q.monitoring),
+        statuses: choices(PovertyStatus::ALL, PovertyStatus::code, label_fn(me.lang), &q.status),
+        attributes: choices(PovertyAttribute::ALL, PovertyAttribute::code, label_fn(me.lang), &q.attribute),
+        causes: choices(PovertyCause::ALL, PovertyCause::code, label_fn(me.lang), &q.cause),
+        monitorings: choices(MonitoringType::ALL, MonitoringType::code, label_fn(me.lang), &q.monitoring),
         areas: area_choices(&state, &me, &q.area).await?,
         query_without_page,
     };
@@ -168,6 +176,7 @@ struct HouseholdPage<'a> {
     village: String,
     status: &'static str,
     colour: &'static str,
+    monitoring: &'static str,
     other_causes: String,
     members: Vec<MemberRow>,
     left: Vec<MemberRow>,
@@ -225,10 +234,10 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     let row = |m: &Member| MemberRow {
         id: m.id.0,
         name: m.data.name.clone(),
-        sex: m.data.sex.label_zh(),
+        sex: me.lang.label(&m.data.sex),
         id_masked: m.data.id_number.masked(),
         age: m.data.id_number.age_on(today),
-        relation: m.data.relation.label_zh(),
+        relation: me.lang.label(&m.data.relation),
         health: match (m.data.health, m.data.disability_grade) {
             (Some(h), Some(g)) => format!("{}（{}）", h.label_zh(), g.label_zh()),
             (Some(h), None) => h.label_zh().to_owned(),
@@ -248,7 +257,8 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     let (current, gone): (Vec<&Member>, Vec<&Member>) = members.iter().partition(|m| m.left_on.is_none());
     let page = HouseholdPage {
         me: &me,
-        status: h.data.status.label_zh(),
+        status: me.lang.label(&h.data.status),
+        monitoring: h.data.monitoring_type.map(|m| me.lang.label(&m)).unwrap_or(""),
         colour: h.data.status.colour(),
         other_causes: h.data.other_causes.iter().map(|c| c.label_zh()).collect::<Vec<_>>().join("、"),
         members: current.into_iter().map(row).collect(),
