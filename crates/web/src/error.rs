@@ -37,6 +37,7 @@ impl From<askama::Error> for PageError {
 struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
+    home: &'a str,
 }
 
 impl IntoResponse for PageError {
@@ -55,7 +56,8 @@ impl IntoResponse for PageError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "出错了", "系统暂时无法完成这项操作，请稍后再试。")
             }
         };
-        let body = ErrorPage { title, message }.render().unwrap_or_else(|_| message.to_owned());
+        let home = crate::i18n::Lang::ZhCn.t("error.home");
+        let body = ErrorPage { title, message, home }.render().unwrap_or_else(|_| message.to_owned());
         (status, Html(body)).into_response()
     }
 }
