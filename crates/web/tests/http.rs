@@ -392,6 +392,10 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/api/v1/households", "GET", "/api/v1/households".into(), "/api/v1/households".into(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{id}", "GET", format!("/api/v1/households/{inside}"), format!("/api/v1/households/{outside}"), [OK; 4], [OK, NF, NF, OK]),
         ("/api/v1/households/{hid}/members/{mid}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/members", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/members/{mid}/leave", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/incomes/{year}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/status", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/audit", "GET", "/api/v1/audit".into(), "/api/v1/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
         ("/api/openapi.json", "GET", "/api/openapi.json".into(), "/api/openapi.json".into(), [OK; 4], [OK; 4]),
         ("/api/docs", "GET", "/api/docs".into(), "/api/docs".into(), [OK; 4], [OK; 4]),
@@ -679,4 +683,41 @@ both!(the_interface_is_chinese_by_default_and_switches_to_english, |app| {
     assert!(page.body.contains("Members") && page.body.contains("Relation to head"));
     let login = app.get("/login", &lang).await;
     assert!(login.body.contains("User name"));
+});
+
+both!(the_api_registers_and_changes_households_with_the_same_rules_and_scope, |app| {
+    let token = api_token(&app, "shahedian").await;
+    let head = id("19700505", 15);
+    let body = |village: &str| format!(
+        r#"{{"household_no":"4117021012030001","village_code":"{village}","standard":"国家标准","attribute":"低保贫困户","main_cause":"因病","status":"未脱贫",
+            "members":[{{"name":"周大勇","sex":"男","id_number":"{head}","relation":"户主"}},{{"name":"吴小花","sex":"男","id_number":"123","relation":"配偶"}}]}}"#
+    );
+    let r = app.api("POST", "/api/v1/households", &token, Some(&body("411702101203"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("members[1].id_number"), "{}", r.body);
+    let good = body("411702101203").replace(r#"{"name":"吴小花","sex":"男","id_number":"123","relation":"配偶"}"#, &format!(r#"{{"name":"吴小花","sex":"女","id_number":"{}","relation":"配偶"}}"#, id("19720808", 16)));
+    let outside = good.replace("411702101203", "411702104201");
+    let r = app.api("POST", "/api/v1/households", &token, Some(&outside)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "another township's village is refused");
+    let r = app.api("POST", "/api/v1/households", &token, Some(&good)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let hid = v["household_id"].as_i64().unwrap();
+    assert_eq!(v["size"], 2);
+    // A child is born; the wife's record stays when she leaves; a year's income; the status changes.
+    let r = app.api("POST", &format!("/api/v1/households/{hid}/members"), &token,
+        Some(&format!(r#"{{"name":"周小勇","sex":"男","id_number":"{}","relation":"之子","joined_on":"2020-01-01","join_reason":"出生"}}"#, id("20200101", 17)))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let wife = v["members"][1]["member_id"].as_i64().unwrap();
+    let r = app.api("POST", &format!("/api/v1/households/{hid}/members/{wife}/leave"), &token, Some(r#"{"left_on":"2024-02-02","reason":"婚出"}"#)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.api("PUT", &format!("/api/v1/households/{hid}/incomes/2025"), &token, Some(r#"{"wages":"20000","transfer":"1000.50"}"#)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["incomes"][0]["net_per_person_fen"], 1_050_025, "(20 000 + 1 000.50) ÷ 2 people");
+    let r = app.api("POST", &format!("/api/v1/households/{hid}/status"), &token, Some(r#"{"status":"exited","effective_on":"2025-12-31","reason":"2025年度脱贫"}"#)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Another township's household cannot be changed, and looks missing.
+    let r = app.api("POST", &format!("/api/v1/households/{}/status", app.yifeng_household.0), &token, Some(r#"{"status":"exited","effective_on":"2025-12-31","reason":"x"}"#)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 });

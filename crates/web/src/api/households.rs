@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use bangfu_core::DomainError;
 use bangfu_core::auth::Role;
@@ -16,9 +16,13 @@ use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/households", get(list))
+        .route("/api/v1/households", get(list).post(create))
         .route("/api/v1/households/{id}", get(show))
+        .route("/api/v1/households/{hid}/members", post(add_member))
         .route("/api/v1/households/{hid}/members/{mid}", put(update_member))
+        .route("/api/v1/households/{hid}/members/{mid}/leave", post(member_leaves))
+        .route("/api/v1/households/{hid}/incomes/{year}", put(record_income))
+        .route("/api/v1/households/{hid}/status", post(change_status))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -107,8 +111,19 @@ async fn update_member(
     if current.household_id.0 != hid || current.left_on.is_some() {
         return Err(DomainError::NotFound.into());
     }
-    let mut fields: HashMap<String, String> = body
-        .into_iter()
+    let mut fields = texts(body);
+    if fields.get("id_number").is_none_or(|s| s.trim().is_empty()) {
+        fields.insert("id_number".into(), current.data.id_number.as_str().to_owned());
+    }
+    let data = MemberData::parse(&fields, chrono::Local::now().date_naive()).map_err(DomainError::Invalid)?;
+    state.db.update_member(&me.scope, MemberId(mid), &data, &me.actor()).await?;
+    let updated = state.db.member(&me.scope, MemberId(mid)).await?;
+    Ok(Json(member_json(&updated)))
+}
+
+/// JSON values as the text fields the shared parsers read (booleans as 是/否).
+fn texts(body: HashMap<String, Value>) -> HashMap<String, String> {
+    body.into_iter()
         .map(|(k, v)| {
             let text = match v {
                 Value::String(s) => s,
@@ -118,12 +133,115 @@ async fn update_member(
             };
             (k, text)
         })
-        .collect();
-    if fields.get("id_number").is_none_or(|s| s.trim().is_empty()) {
-        fields.insert("id_number".into(), current.data.id_number.as_str().to_owned());
+        .collect()
+}
+
+fn editor(me: &ApiUser) -> Result<(), ApiError> {
+    if me.user.role == Role::Auditor { Err(ApiError::forbidden()) } else { Ok(()) }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Errors of one nested member are reported as `members[i].field`.
+fn nested(i: usize, errors: Vec<bangfu_core::FieldError>) -> Vec<bangfu_core::FieldError> {
+    errors.into_iter().map(|e| bangfu_core::FieldError::new(format!("members[{i}].{}", e.field), e.message)).collect()
+}
+
+/// Registers a household: its fields as in households.csv, `members` as in members.csv (one 户主).
+async fn create(State(state): State<AppState>, me: ApiUser, Json(mut body): Json<HashMap<String, Value>>) -> Result<Json<Value>, ApiError> {
+    editor(&me)?;
+    let members = match body.remove("members") {
+        Some(Value::Array(list)) => list,
+        _ => return Err(DomainError::invalid("members", "请提供 members：至少包括户主").into()),
+    };
+    let fields = texts(body);
+    let mut errors = Vec::new();
+    let household = HouseholdData::parse(&fields, today()).map_err(|e| errors.extend(e)).ok();
+    let income = parse_income_fields(&fields, today()).map_err(|e| errors.extend(e)).ok().flatten();
+    let mut parsed = Vec::new();
+    for (i, m) in members.into_iter().enumerate() {
+        let map: HashMap<String, Value> = serde_json::from_value(m).unwrap_or_default();
+        match MemberData::parse(&texts(map), today()) {
+            Ok(m) => parsed.push(m),
+            Err(e) => errors.extend(nested(i, e)),
+        }
     }
-    let data = MemberData::parse(&fields, chrono::Local::now().date_naive()).map_err(DomainError::Invalid)?;
-    state.db.update_member(&me.scope, MemberId(mid), &data, &me.actor()).await?;
-    let updated = state.db.member(&me.scope, MemberId(mid)).await?;
-    Ok(Json(member_json(&updated)))
+    let (Some(household), true) = (household, errors.is_empty()) else { return Err(DomainError::Invalid(errors).into()) };
+    let id = state.db.create_household(&me.scope, &household, &parsed, income.as_ref(), &me.actor()).await?;
+    show(State(state), me, Path(id.0)).await
+}
+
+async fn add_member(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(hid): Path<i64>,
+    Json(body): Json<HashMap<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    editor(&me)?;
+    let fields = texts(body);
+    let data = MemberData::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    let mid = state.db.add_member(&me.scope, HouseholdId(hid), &data, &me.actor()).await?;
+    Ok(Json(member_json(&state.db.member(&me.scope, mid).await?)))
+}
+
+#[derive(serde::Deserialize)]
+pub struct Leave {
+    left_on: String,
+    reason: String,
+}
+
+async fn member_leaves(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path((hid, mid)): Path<(i64, i64)>,
+    Json(body): Json<Leave>,
+) -> Result<Json<Value>, ApiError> {
+    editor(&me)?;
+    let current = state.db.member(&me.scope, MemberId(mid)).await?;
+    if current.household_id.0 != hid {
+        return Err(DomainError::NotFound.into());
+    }
+    let on = parse_date(&body.left_on).ok_or_else(|| DomainError::invalid("left_on", format!("“{}”不是有效日期", body.left_on)))?;
+    state.db.member_leaves(&me.scope, MemberId(mid), on, &body.reason, &me.actor()).await?;
+    Ok(Json(member_json(&state.db.member(&me.scope, MemberId(mid)).await?)))
+}
+
+/// Records a year's income; amounts in 元 as text or numbers, as in households.csv.
+async fn record_income(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path((hid, year)): Path<(i64, i32)>,
+    Json(body): Json<HashMap<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    editor(&me)?;
+    let mut fields = texts(body);
+    fields.insert("income_year".into(), year.to_string());
+    let income = parse_income_fields(&fields, today())
+        .map_err(DomainError::Invalid)?
+        .ok_or_else(|| DomainError::invalid("income_year", "请提供收入金额"))?;
+    state.db.record_income(&me.scope, HouseholdId(hid), &income, &me.actor()).await?;
+    show(State(state), me, Path(hid)).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct StatusChange {
+    status: String,
+    effective_on: String,
+    reason: String,
+}
+
+async fn change_status(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(hid): Path<i64>,
+    Json(body): Json<StatusChange>,
+) -> Result<Json<Value>, ApiError> {
+    editor(&me)?;
+    let status = PovertyStatus::parse(&body.status).ok_or_else(|| DomainError::invalid("status", format!("“{}”不是有效的脱贫状态", body.status)))?;
+    let on = parse_date(&body.effective_on)
+        .ok_or_else(|| DomainError::invalid("effective_on", format!("“{}”不是有效日期", body.effective_on)))?;
+    state.db.change_status(&me.scope, HouseholdId(hid), status, on, &body.reason, &me.actor()).await?;
+    show(State(state), me, Path(hid)).await
 }

@@ -36,6 +36,46 @@ pub const API_ROUTES: &[ApiRoute] = &[
         response: household_list_schema,
     },
     ApiRoute {
+        method: "post",
+        path: "/api/v1/households",
+        summary: "登记新农户：户的字段同 households.csv，members 同 members.csv（须有一名户主）· Register a household",
+        query: &[],
+        body: Some(household_input_schema),
+        response: household_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/members",
+        summary: "增员（出生、婚入等），须填加入日期和原因 · A member joins",
+        query: &[],
+        body: Some(member_input_schema),
+        response: member_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/members/{mid}/leave",
+        summary: "减员（死亡、婚出、分户等），记录保留 · A member leaves",
+        query: &[],
+        body: Some(leave_schema),
+        response: member_schema,
+    },
+    ApiRoute {
+        method: "put",
+        path: "/api/v1/households/{hid}/incomes/{year}",
+        summary: "登记或更正某年度收入（元）· Record a year's income",
+        query: &[],
+        body: Some(income_schema),
+        response: household_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/status",
+        summary: "变更脱贫状态，保留带日期的变更记录 · Change the poverty status",
+        query: &[],
+        body: Some(status_schema),
+        response: household_schema,
+    },
+    ApiRoute {
         method: "get",
         path: "/api/v1/households/{id}",
         summary: "一户的详情：成员（证件号码打码）、年度收入、状态历史 · One household",
@@ -98,6 +138,34 @@ fn member_input_schema() -> Value {
         MEMBER_COLUMNS.iter().filter(|c| c.required && c.field != "household_no" && c.field != "id_number").map(|c| c.field).collect();
     json!({ "type": "object", "properties": props, "required": required,
             "description": "代码或中文标签均可；id_number 不填则保留原号码 · codes or Chinese labels; omit id_number to keep it" })
+}
+
+fn household_input_schema() -> Value {
+    let mut props = Map::new();
+    for c in bangfu_core::household::columns::HOUSEHOLD_COLUMNS {
+        props.insert(c.field.to_owned(), json!({ "type": "string", "description": c.zh }));
+    }
+    props.insert("members".into(), json!({ "type": "array", "items": member_input_schema() }));
+    let required: Vec<&str> = bangfu_core::household::columns::HOUSEHOLD_COLUMNS.iter().filter(|c| c.required).map(|c| c.field).collect();
+    json!({ "type": "object", "properties": props, "required": required })
+}
+
+fn leave_schema() -> Value {
+    json!({ "type": "object", "required": ["left_on", "reason"], "properties": {
+        "left_on": { "type": "string", "format": "date" }, "reason": { "type": "string", "description": "如 死亡、婚出、分户" } } })
+}
+
+fn income_schema() -> Value {
+    let props: Map<String, Value> = ["wages", "operating", "property", "transfer", "operating_cost"]
+        .iter()
+        .map(|f| ((*f).to_owned(), json!({ "type": "string", "description": "元，最多两位小数" })))
+        .collect();
+    json!({ "type": "object", "properties": props })
+}
+
+fn status_schema() -> Value {
+    json!({ "type": "object", "required": ["status", "effective_on", "reason"], "properties": {
+        "status": enum_of::<PovertyStatus>(), "effective_on": { "type": "string", "format": "date" }, "reason": { "type": "string" } } })
 }
 
 fn member_schema() -> Value {
