@@ -40,11 +40,12 @@ struct FormPage<'a> {
 
 type Values = HashMap<String, String>;
 
-fn text(name: &'static str, label: &'static str, required: bool, hint: &str, v: &Values) -> FormField {
-    FormField { name, label, value: v.get(name).cloned().unwrap_or_default(), options: Vec::new(), required, hint: hint.into(), error: None }
+fn text(lang: crate::i18n::Lang, name: &'static str, required: bool, hint: &str, v: &Values) -> FormField {
+    FormField { name, label: super::field_label(lang, name), value: v.get(name).cloned().unwrap_or_default(), options: Vec::new(), required, hint: hint.into(), error: None }
 }
 
-fn select<T: CodeList>(name: &'static str, label: &'static str, required: bool, v: &Values) -> FormField {
+fn select<T: CodeList>(lang: crate::i18n::Lang, name: &'static str, required: bool, v: &Values) -> FormField {
+    let label = super::field_label(lang, name);
     let current = v.get(name).cloned().unwrap_or_default();
     let options = T::all().iter().map(|x| Opt { value: x.label_zh().into(), label: x.label_zh().into(), selected: x.label_zh() == current }).collect();
     FormField { name, label, value: current, options, required, hint: String::new(), error: None }
@@ -101,16 +102,16 @@ fn as_fields(e: DomainError) -> Result<Vec<FieldError>, PageError> {
 
 // ---- 增员: a member joins (birth, marriage, return) ----
 
-fn join_fields(v: &Values) -> Vec<FormField> {
+fn join_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     vec![
-        text("name", "姓名", true, "", v),
-        select::<Sex>("sex", "性别", true, v),
-        text("id_number", "证件号码", true, "18位居民身份证号", v),
-        select::<Relation>("relation", "与户主关系", true, v),
-        select::<Ethnicity>("ethnicity", "民族", false, v),
-        select::<Health>("health", "健康状况", false, v),
-        text("joined_on", "加入日期", true, "", v),
-        text("join_reason", "加入原因", true, "如 出生、婚入、投靠", v),
+        text(lang, "name", true, "", v),
+        select::<Sex>(lang, "sex", true, v),
+        text(lang, "id_number", true, "18位居民身份证号", v),
+        select::<Relation>(lang, "relation", true, v),
+        select::<Ethnicity>(lang, "ethnicity", false, v),
+        select::<Health>(lang, "health", false, v),
+        text(lang, "joined_on", true, "", v),
+        text(lang, "join_reason", true, "如 出生、婚入、投靠", v),
     ]
 }
 
@@ -118,7 +119,7 @@ async fn join_page(State(state): State<AppState>, me: CurrentUser, Path(hid): Pa
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let v = Values::from([("joined_on".to_owned(), today().to_string())]);
-    render(&me, hid, format!("{}户 · 增加成员", h.head_name.unwrap_or_default()), "保存", join_fields(&v), &[])
+    render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.join")), me.lang.t("form.save"), join_fields(me.lang, &v), &[])
 }
 
 async fn join(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
@@ -142,14 +143,14 @@ async fn join(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i6
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(&me, hid, format!("{}户 · 增加成员", h.head_name.unwrap_or_default()), "保存", join_fields(&v), &as_fields(e)?),
+        Err(e) => render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.join")), me.lang.t("form.save"), join_fields(me.lang, &v), &as_fields(e)?),
     }
 }
 
 // ---- 减员: a member leaves (death, marriage out, split household) ----
 
-fn leave_fields(v: &Values) -> Vec<FormField> {
-    vec![text("left_on", "减员日期", true, "", v), text("left_reason", "减员原因", true, "如 死亡、婚出、分户、迁出", v)]
+fn leave_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
+    vec![text(lang, "left_on", true, "", v), text(lang, "left_reason", true, "如 死亡、婚出、分户、迁出", v)]
 }
 
 async fn leave_page(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)): Path<(i64, i64)>) -> Result<Response, PageError> {
@@ -159,7 +160,7 @@ async fn leave_page(State(state): State<AppState>, me: CurrentUser, Path((hid, m
         return Err(PageError::NotFound);
     }
     let v = Values::from([("left_on".to_owned(), today().to_string())]);
-    render(&me, hid, format!("{} · 减员", m.data.name), "确认减员", leave_fields(&v), &[])
+    render(&me, hid, format!("{} · {}", m.data.name, me.lang.t("title.leave")), me.lang.t("button.leave"), leave_fields(me.lang, &v), &[])
 }
 
 async fn leave(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)): Path<(i64, i64)>, Form(v): Form<Values>) -> Result<Response, PageError> {
@@ -175,20 +176,20 @@ async fn leave(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)):
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(&me, hid, format!("{} · 减员", m.data.name), "确认减员", leave_fields(&v), &as_fields(e)?),
+        Err(e) => render(&me, hid, format!("{} · {}", m.data.name, me.lang.t("title.leave")), me.lang.t("button.leave"), leave_fields(me.lang, &v), &as_fields(e)?),
     }
 }
 
 // ---- 年度收入 ----
 
-fn income_fields(v: &Values) -> Vec<FormField> {
+fn income_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     vec![
-        text("income_year", "收入年度", true, "", v),
-        text("wages", "工资性收入（元）", false, "含务工、公益岗位工资", v),
-        text("operating", "生产经营性收入（元）", false, "", v),
-        text("property", "财产性收入（元）", false, "含分红、合作社、光伏收益", v),
-        text("transfer", "转移性收入（元）", false, "含低保、养老金、各类补贴", v),
-        text("operating_cost", "生产经营性支出（元）", false, "", v),
+        text(lang, "income_year", true, "", v),
+        text(lang, "wages", false, "含务工、公益岗位工资", v),
+        text(lang, "operating", false, "", v),
+        text(lang, "property", false, "含分红、合作社、光伏收益", v),
+        text(lang, "transfer", false, "含低保、养老金、各类补贴", v),
+        text(lang, "operating_cost", false, "", v),
     ]
 }
 
@@ -204,7 +205,7 @@ async fn income_page(State(state): State<AppState>, me: CurrentUser, Path(hid): 
             v.insert(k.into(), y(f));
         }
     }
-    render(&me, hid, format!("{}户 · 登记年度收入", h.head_name.unwrap_or_default()), "保存", income_fields(&v), &[])
+    render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")), me.lang.t("form.save"), income_fields(me.lang, &v), &[])
 }
 
 async fn income(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
@@ -218,17 +219,17 @@ async fn income(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(&me, hid, format!("{}户 · 登记年度收入", h.head_name.unwrap_or_default()), "保存", income_fields(&v), &as_fields(e)?),
+        Err(e) => render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")), me.lang.t("form.save"), income_fields(me.lang, &v), &as_fields(e)?),
     }
 }
 
 // ---- 状态变更 ----
 
-fn status_fields(v: &Values) -> Vec<FormField> {
+fn status_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     vec![
-        select::<PovertyStatus>("status", "脱贫状态", true, v),
-        text("effective_on", "生效日期", true, "", v),
-        text("reason", "变更原因", true, "如 2025年度脱贫退出（已公示、审定）", v),
+        select::<PovertyStatus>(lang, "status", true, v),
+        text(lang, "effective_on", true, "", v),
+        text(lang, "reason", true, "如 2025年度脱贫退出（已公示、审定）", v),
     ]
 }
 
@@ -236,7 +237,7 @@ async fn status_page(State(state): State<AppState>, me: CurrentUser, Path(hid): 
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let v = Values::from([("status".to_owned(), h.data.status.label_zh().to_owned()), ("effective_on".to_owned(), today().to_string())]);
-    render(&me, hid, format!("{}户 · 变更脱贫状态", h.head_name.unwrap_or_default()), "保存", status_fields(&v), &[])
+    render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.status")), me.lang.t("form.save"), status_fields(me.lang, &v), &[])
 }
 
 async fn status(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
@@ -251,6 +252,6 @@ async fn status(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(&me, hid, format!("{}户 · 变更脱贫状态", h.head_name.unwrap_or_default()), "保存", status_fields(&v), &as_fields(e)?),
+        Err(e) => render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.status")), me.lang.t("form.save"), status_fields(me.lang, &v), &as_fields(e)?),
     }
 }

@@ -84,10 +84,10 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
             "first_identified_on" => "如 2014-10-01",
             _ => "",
         };
-        out.push(FormField { name: c.field, label: c.zh, value, options: opts, required: c.required, hint: hint.into(), error: None });
+        out.push(FormField { name: c.field, label: super::field_label(me.lang, c.field), value, options: opts, required: c.required, hint: hint.into(), error: None });
     }
     if creating {
-        for (name, _, label) in HEAD_FIELDS {
+        for (name, _, _) in HEAD_FIELDS {
             let value = v.get(*name).cloned().unwrap_or_default();
             let opts = match *name {
                 "head_sex" => options::<Sex>(&value),
@@ -95,7 +95,7 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
                 _ => Vec::new(),
             };
             let required = matches!(*name, "head_name" | "head_sex" | "head_id_number");
-            out.push(FormField { name, label, value, options: opts, required, hint: String::new(), error: None });
+            out.push(FormField { name, label: super::field_label(me.lang, name), value, options: opts, required, hint: String::new(), error: None });
         }
     }
     Ok(out)
@@ -122,7 +122,7 @@ async fn render(
         })
         .collect();
     let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let page = FormPage { me, title, back, submit: "保存", fields, errors: messages };
+    let page = FormPage { me, title, back, submit: me.lang.t("form.save"), fields, errors: messages };
     Ok((status, Html(page.render()?)).into_response())
 }
 
@@ -147,7 +147,7 @@ async fn new_page(State(state): State<AppState>, me: CurrentUser) -> Result<Resp
         ("first_identified_on".to_owned(), today().to_string()),
         ("head_ethnicity".to_owned(), "汉族".to_owned()),
     ]);
-    render(&state, &me, "新增农户".into(), "/households".into(), &v, true, &[]).await
+    render(&state, &me, me.lang.t("title.new_household").into(), "/households".into(), &v, true, &[]).await
 }
 
 async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Values>) -> Result<Response, PageError> {
@@ -174,7 +174,7 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/households/{}", id.0)).into_response()),
-        Err(e) => render(&state, &me, "新增农户".into(), "/households".into(), &v, true, &as_fields(e)?).await,
+        Err(e) => render(&state, &me, me.lang.t("title.new_household").into(), "/households".into(), &v, true, &as_fields(e)?).await,
     }
 }
 
@@ -225,7 +225,7 @@ fn current_values(h: &HouseholdData) -> Values {
 async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(id)).await?;
-    let title = format!("修改农户信息：{}户", h.head_name.clone().unwrap_or_default());
+    let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
     render(&state, &me, title, format!("/households/{id}"), &current_values(&h.data), false, &[]).await
 }
 
@@ -246,7 +246,7 @@ async fn save(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
         Err(e) => {
-            let title = format!("修改农户信息：{}户", h.head_name.clone().unwrap_or_default());
+            let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
             render(&state, &me, title, format!("/households/{id}"), &v, false, &as_fields(e)?).await
         }
     }

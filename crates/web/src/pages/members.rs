@@ -61,7 +61,7 @@ fn flag_opts(current: &str) -> Vec<Opt> {
 }
 
 /// The form's fields with the values to show (current or as typed) and their errors.
-fn form_fields(values: &HashMap<String, String>, errors: &[bangfu_core::FieldError], masked_id: &str) -> Vec<FormField> {
+fn form_fields(lang: crate::i18n::Lang, values: &HashMap<String, String>, errors: &[bangfu_core::FieldError], masked_id: &str) -> Vec<FormField> {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let fields = [
         "name", "sex", "id_number", "relation", "ethnicity", "education", "student_status", "health", "disability_grade",
@@ -88,7 +88,7 @@ fn form_fields(values: &HashMap<String, String>, errors: &[bangfu_core::FieldErr
             };
             FormField {
                 name,
-                label: col.map(|c| c.zh).unwrap_or(name),
+                label: super::field_label(lang, name),
                 value,
                 options,
                 required: col.is_some_and(|c| c.required) && name != "id_number",
@@ -150,7 +150,7 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path((hid, mi
         me: &me,
         household_id: hid,
         member_name: m.data.name.clone(),
-        fields: form_fields(&current_values(&m.data), &[], &m.data.id_number.masked()),
+        fields: form_fields(me.lang, &current_values(&m.data), &[], &m.data.id_number.masked()),
         errors: Vec::new(),
     };
     Ok(Html(page.render()?))
@@ -198,7 +198,7 @@ fn rerender(
     let messages = errors
         .iter()
         .map(|e| {
-            let label = MEMBER_COLUMNS.iter().find(|c| c.field == e.field).map(|c| c.zh).unwrap_or("");
+            let label = if MEMBER_COLUMNS.iter().any(|c| c.field == e.field) { super::field_label(me.lang, &e.field) } else { "" };
             if label.is_empty() { e.message.clone() } else { format!("{label}：{}", e.message) }
         })
         .collect();
@@ -206,7 +206,7 @@ fn rerender(
         me,
         household_id: hid,
         member_name: m.data.name.clone(),
-        fields: form_fields(form, &errors, &m.data.id_number.masked()),
+        fields: form_fields(me.lang, form, &errors, &m.data.id_number.masked()),
         errors: messages,
     };
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())

@@ -7,3 +7,17 @@ pub mod household_form;
 pub mod households;
 pub mod members;
 pub mod overview;
+
+use bangfu_core::household::columns::{HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
+
+use crate::i18n::Lang;
+
+/// A form field's label in the user's language: the register's column names, then the
+/// locale file's `field.<name>` for fields that are not columns.
+pub fn field_label(lang: Lang, field: &str) -> &'static str {
+    match MEMBER_COLUMNS.iter().chain(HOUSEHOLD_COLUMNS).find(|c| c.field == field) {
+        Some(c) if lang == Lang::En => c.en,
+        Some(c) => c.zh,
+        None => lang.t(&format!("field.{field}")),
+    }
+}
