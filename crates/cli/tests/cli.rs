@@ -191,3 +191,35 @@ fn the_import_guide_documents_every_column() {
         assert!(doc.contains(&format!("| {} | `{}` |", c.zh, c.field)), "docs/import.md lacks {}", c.zh);
     }
 }
+
+#[test]
+fn the_first_serve_of_a_register_without_accounts_makes_an_admin_who_must_change_the_password() {
+    let t = Temp::new("firstrun");
+    let db = t.join("r.db");
+    assert!(run(&["areas", "import", &divisions(), "--database", &db]).status.success());
+    let mut child = bangfu().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    for _ in 0..5 {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        printed.push_str(&line);
+        if line.contains("http://") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(printed.contains("已新建管理员账号 admin（驿城区）"), "{printed}");
+    let password = printed.split("初始密码 ").nth(1).unwrap().split_whitespace().next().unwrap();
+    assert_eq!(password.len(), 16);
+    // The second start does not make another.
+    let mut child = bangfu().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.contains("bangfu 已启动"), "{first}");
+}

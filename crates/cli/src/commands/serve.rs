@@ -43,6 +43,7 @@ impl SessionArgs {
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let db = super::open(&args.database, Create::Never).await?;
+    first_run_admin(&db).await?;
     serve(args.session.state(db), &args.listen, |addr| println!("bangfu 已启动：http://{addr}/  （按 Ctrl+C 停止）")).await
 }
 
@@ -57,4 +58,40 @@ pub async fn serve(state: AppState, listen: &str, announce: impl FnOnce(std::net
     })
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// On a register without any account, makes `admin` (区级管理员 of the deployment's area)
+/// with a random password printed once, to be changed at the first sign-in.
+pub async fn first_run_admin(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::store::AreaStore;
+    if db.count_users().await? > 0 {
+        return Ok(());
+    }
+    let mut chain = db.children_of_root().await?;
+    let Some(mut area) = (chain.len() == 1).then(|| chain.remove(0)) else {
+        eprintln!("注意：还没有任何账号，也没有唯一的顶级区划。请先导入区划，再用 bangfu user add 新建管理员。");
+        return Ok(());
+    };
+    loop {
+        let mut children = db.children(&area.code).await?;
+        if children.len() == 1 {
+            area = children.remove(0);
+        } else {
+            break;
+        }
+    }
+    let password = bangfu_core::auth::random_token()[..16].to_owned();
+    let user = bangfu_core::auth::NewUser {
+        username: "admin".into(),
+        display_name: format!("{}管理员", area.name),
+        phone: None,
+        role: bangfu_core::auth::Role::DistrictAdmin,
+        area_code: area.code.clone(),
+        password_hash: bangfu_core::auth::hash_password(&password).map_err(anyhow::Error::msg)?,
+        must_change_password: true,
+    };
+    db.create_user(&user).await?;
+    println!("首次运行：已新建管理员账号 admin（{}），初始密码 {password}", area.name);
+    println!("请立即登录并修改密码；此密码不会再次显示。");
+    Ok(())
 }
