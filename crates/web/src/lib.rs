@@ -46,7 +46,31 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
         .fallback(|| async { error::PageError::NotFound })
+        .layer(axum::middleware::from_fn(trace_request))
         .with_state(state)
+}
+
+/// One span per request, named by the matched route (never the raw URI, whose query may
+/// hold an ID number someone searched for), with a request id; status and duration logged.
+async fn trace_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tracing::Instrument;
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "(unmatched)".to_owned());
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let span = tracing::info_span!("request", request_id = id, method = %req.method(), route = %route);
+    let started = std::time::Instant::now();
+    async move {
+        let res = next.run(req).await;
+        tracing::info!(status = res.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "served");
+        res
+    }
+    .instrument(span)
+    .await
 }
 
 /// Serves until `shutdown` resolves. Tests bind port 0 and pass their own listener.
