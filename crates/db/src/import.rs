@@ -110,13 +110,11 @@ impl Fields for RecordFields<'_> {
     }
 }
 
+/// An opened CSV: its reader, each field's column index, and each field's header as the file wrote it.
+type OpenedCsv = (csv::Reader<std::fs::File>, HashMap<&'static str, usize>, HashMap<&'static str, String>);
+
 /// Opens a file and maps its header row; header problems are row errors on line 1.
-fn open_csv(
-    dir: &Path,
-    file: &'static str,
-    columns: &'static [Column],
-    errors: &mut Vec<RowError>,
-) -> Result<(csv::Reader<std::fs::File>, HashMap<&'static str, usize>, HashMap<&'static str, String>), ImportError> {
+fn open_csv(dir: &Path, file: &'static str, columns: &'static [Column], errors: &mut Vec<RowError>) -> Result<OpenedCsv, ImportError> {
     let path = dir.join(file);
     let f = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(f);
@@ -230,7 +228,7 @@ fn staging_ddl(pg: bool) -> [String; 2] {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let temp = if pg { "create temp table" } else { "create temp table" };
+    let temp = "create temp table";
     let tail = if pg { " on commit drop" } else { "" };
     let member_cols = M_COLS.replacen("household_id,", "", 1);
     [
@@ -257,7 +255,7 @@ enum Parsed {
 fn spawn_parser(
     dir: &Path,
     today: NaiveDate,
-    households: (csv::Reader<std::fs::File>, HashMap<&'static str, usize>, HashMap<&'static str, String>),
+    households: OpenedCsv,
     batch: (usize, usize),
 ) -> (tokio::sync::mpsc::Receiver<Parsed>, std::thread::JoinHandle<Vec<RowError>>) {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
@@ -798,7 +796,7 @@ pub async fn import_register(
     match report {
         Some(r) => Ok(ImportOutcome::Imported(r)),
         None => {
-            errors.sort_by(|a, b| (a.file != HOUSEHOLDS_FILE, a.line).cmp(&(b.file != HOUSEHOLDS_FILE, b.line)));
+            errors.sort_by_key(|a| (a.file != HOUSEHOLDS_FILE, a.line));
             Err(ImportError::Rows(errors))
         }
     }
@@ -847,8 +845,8 @@ pub fn read_divisions(input: impl Read, file: &'static str) -> Result<Vec<bangfu
         let get = |c: &str| index.get(c).and_then(|&i| record.get(i)).unwrap_or("");
         match bangfu_core::area::Area::from_fields(get("code"), get("name"), get("level"), get("parent_code")) {
             Ok(area) => {
-                if let Some(parent) = &area.parent {
-                    if !seen.contains(parent) {
+                if let Some(parent) = &area.parent
+                    && !seen.contains(parent) {
                         errors.push(RowError {
                             file,
                             line,
@@ -856,7 +854,6 @@ pub fn read_divisions(input: impl Read, file: &'static str) -> Result<Vec<bangfu
                             message: format!("上级区划“{parent}”未在此行之前出现"),
                         });
                     }
-                }
                 if !seen.insert(area.code.clone()) {
                     errors.push(RowError { file, line, column: "code".into(), message: format!("区划代码“{}”重复", area.code) });
                 }

@@ -184,11 +184,10 @@ impl PartialEq for Db {
 impl Eq for Db {}
 
 async fn open_sqlite(path: &Path, create: bool) -> Result<SqlitePool, DbError> {
-    if create {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    if create
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
         }
-    }
     let opts = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(create)

@@ -117,7 +117,7 @@ impl Db {
                    where user_id = $1 and status = 'active'";
         dispatch!(self, pool => {
             let r = sqlx::query(sql).bind(user_id).fetch_optional(pool).await.map_err(domain_err)?;
-            r.as_ref().map(|r| crate::users::user_row(r)).transpose()
+            r.as_ref().map(crate::users::user_row).transpose()
         })
     }
 }

@@ -314,8 +314,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return NaiveDate::parse_from_str(&s, "%Y%m%d").ok();
     }
     let cleaned: String = s
-        .replace('年', "-")
-        .replace('月', "-")
+        .replace(['年', '月'], "-")
         .replace('日', "")
         .replace(['/', '.'], "-")
         .trim_end_matches('-')
@@ -388,29 +387,26 @@ impl HouseholdData {
             }
             _ => {}
         }
-        if let (Some(first), Some(exit)) = (first_identified_on, exit_year) {
-            if exit < chrono::Datelike::year(&first) {
+        if let (Some(first), Some(exit)) = (first_identified_on, exit_year)
+            && exit < chrono::Datelike::year(&first) {
                 c.errors.push(FieldError::new("exit_year", "脱贫年度早于首次识别时间"));
             }
-        }
         let monitoring_type = c.code::<MonitoringType>("monitoring_type");
         let risk_identified_on = c.date("risk_identified_on", today);
         let risk_cleared_on = c.date("risk_cleared_on", today);
         if monitoring_type.is_none() && (risk_identified_on.is_some() || risk_cleared_on.is_some()) {
             c.errors.push(FieldError::new("monitoring_type", "填写了风险识别或消除时间，但未填写监测对象类型"));
         }
-        if let (Some(a), Some(b)) = (risk_identified_on, risk_cleared_on) {
-            if b < a {
+        if let (Some(a), Some(b)) = (risk_identified_on, risk_cleared_on)
+            && b < a {
                 c.errors.push(FieldError::new("risk_cleared_on", "风险消除时间早于风险识别时间"));
             }
-        }
         let farmland_mu = c.number("farmland_mu", "耕地面积", 10_000.0);
         let irrigated_mu = c.number("irrigated_mu", "有效灌溉面积", 10_000.0);
-        if let (Some(farm), Some(irr)) = (farmland_mu, irrigated_mu) {
-            if irr > farm {
+        if let (Some(farm), Some(irr)) = (farmland_mu, irrigated_mu)
+            && irr > farm {
                 c.errors.push(FieldError::new("irrigated_mu", "有效灌溉面积不能大于耕地面积"));
             }
-        }
         let living = LivingConditions {
             farmland_mu,
             irrigated_mu,
@@ -434,11 +430,10 @@ impl HouseholdData {
         let phone = c.phone("phone");
         let bank_name = c.text("bank_name");
         let bank_account = c.text("bank_account").map(|a| normalise_digits(&a).replace(' ', ""));
-        if let Some(acct) = &bank_account {
-            if !(8..=30).contains(&acct.len()) || !acct.bytes().all(|b| b.is_ascii_digit()) {
+        if let Some(acct) = &bank_account
+            && (!(8..=30).contains(&acct.len()) || !acct.bytes().all(|b| b.is_ascii_digit())) {
                 c.errors.push(FieldError::new("bank_account", "银行账号应为8到30位数字"));
             }
-        }
         match (village_code, standard, attribute, main_cause, status) {
             (Some(village_code), Some(standard), Some(attribute), Some(main_cause), Some(status)) if c.errors.is_empty() => {
                 Ok(HouseholdData {
@@ -545,11 +540,10 @@ impl MemberData {
         ];
         let phone = c.phone("phone");
         let joined_on = c.date("joined_on", today);
-        if let (Some(id), Some(joined)) = (&id_number, joined_on) {
-            if joined < id.birth_date() {
+        if let (Some(id), Some(joined)) = (&id_number, joined_on)
+            && joined < id.birth_date() {
                 c.errors.push(FieldError::new("joined_on", "加入日期早于出生日期"));
             }
-        }
         // Every problem of the row is reported at once; only then is a missing ID fatal.
         let (Some(id_number), true) = (id_number, c.errors.is_empty()) else { return Err(c.errors) };
         let [basic_medical, serious_illness, pension, dibao, tekun, soldier] = flags;

@@ -109,9 +109,9 @@ async fn village_names(state: &AppState, rows: &[HouseholdSummary]) -> Result<st
     let mut names = std::collections::HashMap::new();
     for r in rows {
         let code = r.village_code.as_str().to_owned();
-        if !names.contains_key(&code) {
+        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(code) {
             let name = state.db.area(&r.village_code).await?.map(|a| a.name).unwrap_or_default();
-            names.insert(code, name);
+            e.insert(name);
         }
     }
     Ok(names)
