@@ -14,9 +14,8 @@ use bangfu_core::area::{Area, AreaCode, AreaLevel};
 use bangfu_core::household::columns::{Column, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
 use bangfu_core::household::id_number::check_char;
 use bangfu_core::household::{
-    DangerGrade, DisabilityGrade, Education, Ethnicity, Fuel, Health, HousingStructure,
-    IdentificationStandard, Labour, MigrantWork, MonitoringType, PovertyAttribute, PovertyCause,
-    PovertyStatus, Relation, RoadType, Sex, StudentStatus,
+    DangerGrade, DisabilityGrade, Education, Ethnicity, Fuel, Health, HousingStructure, IdentificationStandard, Labour,
+    MigrantWork, MonitoringType, PovertyAttribute, PovertyCause, PovertyStatus, Relation, RoadType, Sex, StudentStatus,
 };
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -45,40 +44,26 @@ pub struct GenerateSummary {
 /// Reads a division list CSV (code,name,level,parent_code) and returns its villages
 /// (村/社区, level "village"). Every row is checked as the division importer would.
 pub fn villages_from_divisions(reader: impl Read) -> Result<Vec<Village>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(reader);
-    let headers = rdr
-        .headers()
-        .context("reading the division list header")?
-        .clone();
+    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(reader);
+    let headers = rdr.headers().context("reading the division list header")?.clone();
     let index = |name: &str| {
         headers
             .iter()
             .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
             .ok_or_else(|| anyhow!("the division list has no “{name}” column"))
     };
-    let (code, name, level, parent) = (
-        index("code")?,
-        index("name")?,
-        index("level")?,
-        index("parent_code")?,
-    );
+    let (code, name, level, parent) = (index("code")?, index("name")?, index("level")?, index("parent_code")?);
     let mut villages = Vec::new();
     for (i, record) in rdr.records().enumerate() {
         let line = i + 2;
         let record = record.with_context(|| format!("division list line {line}"))?;
         let field = |k: usize| record.get(k).unwrap_or("");
-        let area = Area::from_fields(field(code), field(name), field(level), field(parent))
-            .map_err(|errors| {
-                let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                anyhow!("division list line {line}: {}", text.join("; "))
-            })?;
+        let area = Area::from_fields(field(code), field(name), field(level), field(parent)).map_err(|errors| {
+            let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow!("division list line {line}: {}", text.join("; "))
+        })?;
         if area.level == AreaLevel::Village {
-            villages.push(Village {
-                code: area.code.as_str().to_owned(),
-                name: area.name,
-            });
+            villages.push(Village { code: area.code.as_str().to_owned(), name: area.name });
         }
     }
     Ok(villages)
@@ -91,10 +76,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
         bail!("no villages to put households in");
     }
     if opts.today.year() < 2021 {
-        bail!(
-            "the generator writes incomes and monitoring up to 2025; today ({}) must be 2021 or later",
-            opts.today
-        );
+        bail!("the generator writes incomes and monitoring up to 2025; today ({}) must be 2021 or later", opts.today);
     }
     let household_cols = field_map(HOUSEHOLD_COLUMNS, HouseholdField::from_name)?;
     let member_cols = field_map(MEMBER_COLUMNS, MemberField::from_name)?;
@@ -105,21 +87,12 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
     let width = sequence_width(opts.households, villages.len());
     let counts = apportion(opts.households, &villages, 10u64.pow(width) - 1);
 
-    fs::create_dir_all(&opts.out_dir)
-        .with_context(|| format!("creating {}", opts.out_dir.display()))?;
+    fs::create_dir_all(&opts.out_dir).with_context(|| format!("creating {}", opts.out_dir.display()))?;
     let mut hh_out = Out::create(&opts.out_dir.join("households.csv"), HOUSEHOLD_COLUMNS)?;
     let mut m_out = Out::create(&opts.out_dir.join("members.csv"), MEMBER_COLUMNS)?;
 
-    let mut g = Generator {
-        rng,
-        ledger,
-        today: opts.today,
-        members: Vec::with_capacity(8),
-    };
-    let mut summary = GenerateSummary {
-        households: 0,
-        members: 0,
-    };
+    let mut g = Generator { rng, ledger, today: opts.today, members: Vec::with_capacity(8) };
+    let mut summary = GenerateSummary { households: 0, members: 0 };
     for (v, village) in villages.iter().enumerate() {
         for seq in 1..=counts[v] {
             let household_no = format!("{}{:0w$}", village.code, seq, w = width as usize);
@@ -144,10 +117,7 @@ fn field_map<F: Copy>(columns: &[Column], known: fn(&str) -> Option<F>) -> Resul
         .iter()
         .map(|c| match known(c.field) {
             Some(f) => Ok(Some(f)),
-            None if c.required => Err(anyhow!(
-                "the generator cannot fill the required column {}",
-                c.field
-            )),
+            None if c.required => Err(anyhow!("the generator cannot fill the required column {}", c.field)),
             None => Ok(None),
         })
         .collect()
@@ -170,9 +140,7 @@ impl Rng {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             z ^ (z >> 31)
         };
-        Rng {
-            s: [splitmix(), splitmix(), splitmix(), splitmix()],
-        }
+        Rng { s: [splitmix(), splitmix(), splitmix(), splitmix()] }
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -195,11 +163,7 @@ impl Rng {
 
     /// Uniform in lo..=hi.
     fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            lo
-        } else {
-            lo + self.below((hi - lo + 1) as u64) as i64
-        }
+        if hi <= lo { lo } else { lo + self.below((hi - lo + 1) as u64) as i64 }
     }
 
     fn unit(&mut self) -> f64 {
@@ -244,22 +208,16 @@ struct IdLedger {
 
 impl IdLedger {
     fn new(today: NaiveDate) -> Result<IdLedger> {
-        let epoch =
-            NaiveDate::from_ymd_opt(EPOCH_YEAR, 1, 1).ok_or_else(|| anyhow!("bad epoch"))?;
+        let epoch = NaiveDate::from_ymd_opt(EPOCH_YEAR, 1, 1).ok_or_else(|| anyhow!("bad epoch"))?;
         let last = usize::try_from((today - epoch).num_days()).context("today is before 1920")?;
-        Ok(IdLedger {
-            epoch,
-            last,
-            areas: Vec::new(),
-        })
+        Ok(IdLedger { epoch, last, areas: Vec::new() })
     }
 
     fn area_index(&mut self, area: &str) -> usize {
         if let Some(i) = self.areas.iter().position(|(a, _)| a == area) {
             return i;
         }
-        self.areas
-            .push((area.to_owned(), vec![[0; 2]; self.last + 1]));
+        self.areas.push((area.to_owned(), vec![[0; 2]; self.last + 1]));
         self.areas.len() - 1
     }
 
@@ -268,9 +226,7 @@ impl IdLedger {
     }
 
     fn date(&self, day: usize) -> NaiveDate {
-        self.epoch
-            .checked_add_days(Days::new(day as u64))
-            .unwrap_or(self.epoch)
+        self.epoch.checked_add_days(Days::new(day as u64)).unwrap_or(self.epoch)
     }
 
     /// Issues an ID number near `wanted` (the same day unless that day is full).
@@ -285,11 +241,7 @@ impl IdLedger {
             .ok_or_else(|| anyhow!("area {code} has no ID numbers left"))?;
         let k = days[day][slot];
         days[day][slot] += 1;
-        let sequence = if sex == Sex::Male {
-            2 * k + 1
-        } else {
-            2 * k + 2
-        };
+        let sequence = if sex == Sex::Male { 2 * k + 1 } else { 2 * k + 2 };
         let birth = self.date(day);
         let mut id = String::with_capacity(18);
         let _ = write!(
@@ -320,11 +272,7 @@ struct VillageInfo {
     weight: f64,
 }
 
-fn prepare_villages(
-    villages: &[Village],
-    ledger: &mut IdLedger,
-    rng: &mut Rng,
-) -> Result<Vec<VillageInfo>> {
+fn prepare_villages(villages: &[Village], ledger: &mut IdLedger, rng: &mut Rng) -> Result<Vec<VillageInfo>> {
     villages
         .iter()
         .map(|v| {
@@ -333,32 +281,16 @@ fn prepare_villages(
                 bail!("{} ({}) is not a village-level code", v.code, v.name);
             }
             let urban = v.name.contains("居民委员会") || v.name.ends_with("社区");
-            let own_surname = v
-                .name
-                .chars()
-                .next()
-                .and_then(|c| SURNAMES.iter().position(|&s| s == c));
-            let clans = [
-                own_surname.unwrap_or_else(|| surname_index(rng)),
-                surname_index(rng),
-                surname_index(rng),
-            ];
+            let own_surname = v.name.chars().next().and_then(|c| SURNAMES.iter().position(|&s| s == c));
+            let clans = [own_surname.unwrap_or_else(|| surname_index(rng)), surname_index(rng), surname_index(rng)];
             // Rural villages hold most registered households; a few are much bigger.
             let u = rng.unit() + rng.unit() + rng.unit();
-            let weight = if urban {
-                0.15 + 0.35 * rng.unit()
-            } else {
-                0.3 + u * u / 3.0
-            };
+            let weight = if urban { 0.15 + 0.35 * rng.unit() } else { 0.3 + u * u / 3.0 };
             Ok(VillageInfo {
                 code: v.code.clone(),
                 short_name: short_name(&v.name),
                 urban,
-                groups: if urban {
-                    rng.range(3, 8)
-                } else {
-                    rng.range(4, 14)
-                },
+                groups: if urban { rng.range(3, 8) } else { rng.range(4, 14) },
                 area: ledger.area_index(&v.code[..6]),
                 clans,
                 weight,
@@ -369,12 +301,9 @@ fn prepare_villages(
 
 fn short_name(name: &str) -> String {
     let name = name.trim();
-    for (suffix, replacement) in [
-        ("村民委员会", "村"),
-        ("村委会", "村"),
-        ("社区居民委员会", "社区"),
-        ("居民委员会", "社区"),
-    ] {
+    for (suffix, replacement) in
+        [("村民委员会", "村"), ("村委会", "村"), ("社区居民委员会", "社区"), ("居民委员会", "社区")]
+    {
         if let Some(stem) = name.strip_suffix(suffix) {
             return format!("{stem}{replacement}");
         }
@@ -412,11 +341,7 @@ fn apportion(total: u64, villages: &[VillageInfo], cap: u64) -> Vec<u64> {
             fractions.push((exact - exact.floor(), i));
         }
         fractions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for &(_, i) in fractions
-            .iter()
-            .cycle()
-            .take(left.saturating_sub(given) as usize)
-        {
+        for &(_, i) in fractions.iter().cycle().take(left.saturating_sub(given) as usize) {
             counts[i] += 1;
         }
         let mut changed = false;
@@ -438,30 +363,28 @@ fn apportion(total: u64, villages: &[VillageInfo], cap: u64) -> Vec<u64> {
 // Names.
 
 const SURNAMES: [char; 104] = [
-    '王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭',
-    '何', '高', '林', '罗', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾',
-    '萧', '田', '董', '袁', '潘', '于', '蒋', '蔡', '余', '杜', '叶', '程', '苏', '魏', '吕', '丁',
-    '任', '沈', '姚', '卢', '姜', '崔', '钟', '谭', '陆', '汪', '范', '金', '石', '廖', '贾', '夏',
-    '韦', '付', '方', '白', '邹', '孟', '熊', '秦', '邱', '江', '尹', '薛', '闫', '段', '雷', '侯',
-    '龙', '史', '陶', '黎', '贺', '顾', '毛', '郝', '龚', '邵', '万', '钱', '严', '覃', '武', '戴',
-    '莫', '孔', '向', '汤', '单', '常', '牛', '岳',
+    '王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林',
+    '罗', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾', '萧', '田', '董', '袁', '潘', '于',
+    '蒋', '蔡', '余', '杜', '叶', '程', '苏', '魏', '吕', '丁', '任', '沈', '姚', '卢', '姜', '崔', '钟', '谭', '陆',
+    '汪', '范', '金', '石', '廖', '贾', '夏', '韦', '付', '方', '白', '邹', '孟', '熊', '秦', '邱', '江', '尹', '薛',
+    '闫', '段', '雷', '侯', '龙', '史', '陶', '黎', '贺', '顾', '毛', '郝', '龚', '邵', '万', '钱', '严', '覃', '武',
+    '戴', '莫', '孔', '向', '汤', '单', '常', '牛', '岳',
 ];
 const MALE_OLD: &[char] = &[
-    '建', '国', '军', '德', '明', '志', '强', '保', '振', '华', '长', '春', '福', '林', '海', '成',
-    '文', '学', '庆', '永', '全', '山', '贵', '发', '平', '忠', '新', '富', '清', '广', '江', '水',
-    '中', '东',
+    '建', '国', '军', '德', '明', '志', '强', '保', '振', '华', '长', '春', '福', '林', '海', '成', '文', '学', '庆',
+    '永', '全', '山', '贵', '发', '平', '忠', '新', '富', '清', '广', '江', '水', '中', '东',
 ];
 const FEMALE_OLD: &[char] = &[
-    '秀', '英', '兰', '桂', '芳', '玉', '梅', '珍', '凤', '花', '荣', '琴', '香', '云', '翠', '爱',
-    '淑', '霞', '金', '莲', '素', '巧', '菊', '红',
+    '秀', '英', '兰', '桂', '芳', '玉', '梅', '珍', '凤', '花', '荣', '琴', '香', '云', '翠', '爱', '淑', '霞', '金',
+    '莲', '素', '巧', '菊', '红',
 ];
 const MALE_YOUNG: &[char] = &[
-    '浩', '宇', '轩', '博', '子', '俊', '杰', '鹏', '磊', '涛', '超', '辉', '亮', '飞', '凯', '鑫',
-    '晨', '阳', '铭', '泽', '睿', '航', '豪', '一', '嘉', '文', '明', '伟', '帅', '康',
+    '浩', '宇', '轩', '博', '子', '俊', '杰', '鹏', '磊', '涛', '超', '辉', '亮', '飞', '凯', '鑫', '晨', '阳', '铭',
+    '泽', '睿', '航', '豪', '一', '嘉', '文', '明', '伟', '帅', '康',
 ];
 const FEMALE_YOUNG: &[char] = &[
-    '欣', '怡', '佳', '雨', '涵', '思', '梦', '晨', '悦', '婷', '静', '丽', '雪', '琳', '萱', '诗',
-    '可', '妍', '颖', '雅', '璐', '婉', '馨', '若', '娜', '敏', '倩', '晓',
+    '欣', '怡', '佳', '雨', '涵', '思', '梦', '晨', '悦', '婷', '静', '丽', '雪', '琳', '萱', '诗', '可', '妍', '颖',
+    '雅', '璐', '婉', '馨', '若', '娜', '敏', '倩', '晓',
 ];
 
 /// Common surnames come up more often (a triangular bias towards the front of the list).
@@ -512,10 +435,7 @@ struct Person {
 
 impl Person {
     fn is_student(&self) -> bool {
-        !matches!(
-            self.student,
-            StudentStatus::NotStudent | StudentStatus::Preschool
-        )
+        !matches!(self.student, StudentStatus::NotStudent | StudentStatus::Preschool)
     }
 }
 
@@ -605,8 +525,7 @@ impl Generator {
         let exit_year = match status {
             PovertyStatus::Poor => None,
             _ => {
-                let year =
-                    rng.weighted(&[(2016, 15), (2017, 25), (2018, 25), (2019, 25), (2020, 10)]);
+                let year = rng.weighted(&[(2016, 15), (2017, 25), (2018, 25), (2019, 25), (2020, 10)]);
                 Some(year.max(ident_year))
             }
         };
@@ -622,16 +541,8 @@ impl Generator {
         } else {
             rng.range(5, 80)
         };
-        let irrigated = if farmland > 0 && rng.chance(0.7) {
-            farmland * rng.range(30, 100) / 100
-        } else {
-            0
-        };
-        let forest = if rng.chance(0.08) {
-            rng.range(5, 50)
-        } else {
-            0
-        };
+        let irrigated = if farmland > 0 && rng.chance(0.7) { farmland * rng.range(30, 100) / 100 } else { 0 };
+        let forest = if rng.chance(0.08) { rng.range(5, 50) } else { 0 };
         let housing = rng.range(40, 200) * 10 + if rng.chance(0.3) { rng.range(1, 9) } else { 0 };
         let structure = rng.weighted(&[
             (HousingStructure::BrickConcrete, 60),
@@ -641,19 +552,9 @@ impl Generator {
             (HousingStructure::Other, 2),
         ]);
         let danger = if poor_now {
-            rng.weighted(&[
-                (DangerGrade::A, 55),
-                (DangerGrade::B, 30),
-                (DangerGrade::C, 10),
-                (DangerGrade::D, 5),
-            ])
+            rng.weighted(&[(DangerGrade::A, 55), (DangerGrade::B, 30), (DangerGrade::C, 10), (DangerGrade::D, 5)])
         } else {
-            rng.weighted(&[
-                (DangerGrade::A, 700),
-                (DangerGrade::B, 293),
-                (DangerGrade::C, 5),
-                (DangerGrade::D, 2),
-            ])
+            rng.weighted(&[(DangerGrade::A, 700), (DangerGrade::B, 293), (DangerGrade::C, 5), (DangerGrade::D, 2)])
         };
         let u = rng.unit();
         let road_distance = (u * u * 300.0) as i64;
@@ -680,10 +581,8 @@ impl Generator {
         } else {
             None
         };
-        if let (Some(phone), Some(head)) = (
-            &phone,
-            members.iter_mut().find(|m| m.relation == Relation::Head),
-        ) && !phone.starts_with('0')
+        if let (Some(phone), Some(head)) = (&phone, members.iter_mut().find(|m| m.relation == Relation::Head))
+            && !phone.starts_with('0')
         {
             head.phone = Some(phone.clone());
         }
@@ -734,31 +633,16 @@ impl Generator {
     }
 
     /// Turns the plan into people: ID numbers, names, schooling and health by age.
-    fn people(
-        &mut self,
-        village: &VillageInfo,
-        plan: &[Plan],
-        attribute: PovertyAttribute,
-    ) -> Result<()> {
+    fn people(&mut self, village: &VillageInfo, plan: &[Plan], attribute: PovertyAttribute) -> Result<()> {
         let rng = &mut self.rng;
         self.members.clear();
-        let head_surname = if rng.chance(0.45) {
-            SURNAMES[rng.pick(&village.clans)]
-        } else {
-            SURNAMES[surname_index(rng)]
-        };
-        let ethnicity = if rng.chance(0.985) {
-            Ethnicity::Han
-        } else {
-            Ethnicity::Hui
-        };
+        let head_surname =
+            if rng.chance(0.45) { SURNAMES[rng.pick(&village.clans)] } else { SURNAMES[surname_index(rng)] };
+        let ethnicity = if rng.chance(0.985) { Ethnicity::Han } else { Ethnicity::Hui };
         for p in plan {
             let days_ago = (p.age * 365 + p.age / 4 + rng.range(0, 364)) as u64;
-            let wanted = self.ledger.day_index(
-                self.today
-                    .checked_sub_days(Days::new(days_ago))
-                    .unwrap_or(NaiveDate::MIN),
-            );
+            let wanted =
+                self.ledger.day_index(self.today.checked_sub_days(Days::new(days_ago)).unwrap_or(NaiveDate::MIN));
             let (id, birth) = self.ledger.issue(village.area, wanted, p.sex)?;
             let age = self.today.years_since(birth).unwrap_or(0);
             // Spouses, in-laws and the head's mother keep their own surnames.
@@ -771,11 +655,7 @@ impl Generator {
                     | Relation::ParentInLawH
             ) || (p.relation == Relation::Parent && p.sex == Sex::Female);
             let mut name = String::with_capacity(9);
-            name.push(if own_surname {
-                SURNAMES[surname_index(rng)]
-            } else {
-                head_surname
-            });
+            name.push(if own_surname { SURNAMES[surname_index(rng)] } else { head_surname });
             given_name(rng, &mut name, p.sex, birth.year());
             let (education, student) = schooling(rng, age, birth.year());
             let health = rng_health(rng, age);
@@ -786,11 +666,7 @@ impl Generator {
                 id,
                 birth,
                 age,
-                ethnicity: if p.relation == Relation::Spouse && rng.chance(0.05) {
-                    Ethnicity::Han
-                } else {
-                    ethnicity
-                },
+                ethnicity: if p.relation == Relation::Spouse && rng.chance(0.05) { Ethnicity::Han } else { ethnicity },
                 education,
                 student,
                 health,
@@ -823,55 +699,28 @@ fn plan_family(rng: &mut Rng, attribute: PovertyAttribute) -> Vec<Plan> {
     } else {
         rng.weighted(&[(1, 15), (2, 21), (3, 19), (4, 21), (5, 15), (6, 6), (7, 3)])
     };
-    let head_sex = if rng.chance(0.84) {
-        Sex::Male
-    } else {
-        Sex::Female
-    };
+    let head_sex = if rng.chance(0.84) { Sex::Male } else { Sex::Female };
     let other = |s: Sex| {
-        if s == Sex::Male {
-            Sex::Female
-        } else {
-            Sex::Male
-        }
+        if s == Sex::Male { Sex::Female } else { Sex::Male }
     };
     let child = |rng: &mut Rng, parent_age: i64, son: Relation, daughter: Relation| {
         let gap = rng.range(20, 34.min(parent_age));
         let male = rng.chance(0.52);
         let sex = if male { Sex::Male } else { Sex::Female };
-        Plan {
-            relation: if male { son } else { daughter },
-            sex,
-            age: (parent_age - gap).max(0),
-        }
+        Plan { relation: if male { son } else { daughter }, sex, age: (parent_age - gap).max(0) }
     };
     let spouse_of = |rng: &mut Rng, p: Plan, relation: Relation| {
         // Husbands are usually a little older than their wives.
         let diff = rng.range(-2, 5);
-        let age = if p.sex == Sex::Male {
-            p.age - diff
-        } else {
-            p.age + diff
-        };
-        Plan {
-            relation,
-            sex: other(p.sex),
-            age: age.max(20),
-        }
+        let age = if p.sex == Sex::Male { p.age - diff } else { p.age + diff };
+        Plan { relation, sex: other(p.sex), age: age.max(20) }
     };
 
     let mut plan = Vec::with_capacity(size);
     if size == 1 {
-        let age = if attribute == PovertyAttribute::Tekun || rng.chance(0.7) {
-            rng.range(58, 92)
-        } else {
-            rng.range(30, 60)
-        };
-        plan.push(Plan {
-            relation: Relation::Head,
-            sex: head_sex,
-            age,
-        });
+        let age =
+            if attribute == PovertyAttribute::Tekun || rng.chance(0.7) { rng.range(58, 92) } else { rng.range(30, 60) };
+        plan.push(Plan { relation: Relation::Head, sex: head_sex, age });
         return plan;
     }
     let elderly = attribute == PovertyAttribute::Tekun || (size == 2 && rng.chance(0.55));
@@ -883,11 +732,7 @@ fn plan_family(rng: &mut Rng, attribute: PovertyAttribute) -> Vec<Plan> {
     } else {
         rng.range(28, 62)
     };
-    let head = Plan {
-        relation: Relation::Head,
-        sex: head_sex,
-        age: head_age,
-    };
+    let head = Plan { relation: Relation::Head, sex: head_sex, age: head_age };
     plan.push(head);
     let mut slots = size - 1;
     let with_spouse = if elderly {
@@ -909,11 +754,7 @@ fn plan_family(rng: &mut Rng, attribute: PovertyAttribute) -> Vec<Plan> {
         slots -= 1;
         let mut young_parents_age = married.age;
         if slots >= 1 && rng.chance(0.85) {
-            let in_law = if married.sex == Sex::Male {
-                Relation::DaughterInLaw
-            } else {
-                Relation::SonInLaw
-            };
+            let in_law = if married.sex == Sex::Male { Relation::DaughterInLaw } else { Relation::SonInLaw };
             let partner = spouse_of(rng, married, in_law);
             young_parents_age = young_parents_age.min(partner.age);
             plan.push(partner);
@@ -924,32 +765,15 @@ fn plan_family(rng: &mut Rng, attribute: PovertyAttribute) -> Vec<Plan> {
             slots -= 1;
         }
         for _ in 0..slots {
-            plan.push(child(
-                rng,
-                young_parents_age,
-                Relation::Grandchild,
-                Relation::Grandchild,
-            ));
+            plan.push(child(rng, young_parents_age, Relation::Grandchild, Relation::Grandchild));
         }
     } else {
         if !elderly && head_age <= 58 && slots >= 2 && rng.chance(0.3) {
             let both = slots >= 3 && rng.chance(0.4);
-            let first = if both || rng.chance(0.4) {
-                Sex::Male
-            } else {
-                Sex::Female
-            };
-            let parents: &[Sex] = if both {
-                &[Sex::Male, Sex::Female]
-            } else {
-                std::slice::from_ref(&first)
-            };
+            let first = if both || rng.chance(0.4) { Sex::Male } else { Sex::Female };
+            let parents: &[Sex] = if both { &[Sex::Male, Sex::Female] } else { std::slice::from_ref(&first) };
             for &sex in parents {
-                plan.push(Plan {
-                    relation: Relation::Parent,
-                    sex,
-                    age: (head_age + rng.range(22, 34)).min(94),
-                });
+                plan.push(Plan { relation: Relation::Parent, sex, age: (head_age + rng.range(22, 34)).min(94) });
                 slots -= 1;
             }
         }
@@ -982,12 +806,7 @@ fn schooling(rng: &mut Rng, age: u32, birth_year: i32) -> (Education, StudentSta
         _ => {
             let education = match birth_year {
                 ..1950 => rng.weighted(&[(E::Illiterate, 45), (E::Primary, 40), (E::Junior, 15)]),
-                1950..1965 => rng.weighted(&[
-                    (E::Illiterate, 15),
-                    (E::Primary, 45),
-                    (E::Junior, 35),
-                    (E::Senior, 5),
-                ]),
+                1950..1965 => rng.weighted(&[(E::Illiterate, 15), (E::Primary, 45), (E::Junior, 35), (E::Senior, 5)]),
                 1965..1980 => rng.weighted(&[
                     (E::Illiterate, 3),
                     (E::Primary, 25),
@@ -995,12 +814,7 @@ fn schooling(rng: &mut Rng, age: u32, birth_year: i32) -> (Education, StudentSta
                     (E::Senior, 10),
                     (E::College, 2),
                 ]),
-                1980..1995 => rng.weighted(&[
-                    (E::Primary, 8),
-                    (E::Junior, 62),
-                    (E::Senior, 20),
-                    (E::College, 10),
-                ]),
+                1980..1995 => rng.weighted(&[(E::Primary, 8), (E::Junior, 62), (E::Senior, 20), (E::College, 10)]),
                 _ => rng.weighted(&[(E::Junior, 45), (E::Senior, 30), (E::College, 25)]),
             };
             (education, S::NotStudent)
@@ -1035,12 +849,7 @@ fn main_cause(rng: &mut Rng, members: &mut [Person], attribute: PovertyAttribute
     use PovertyCause as C;
     let student = members.iter().any(Person::is_student);
     let cause = if attribute == PovertyAttribute::Tekun {
-        rng.weighted(&[
-            (C::LackLabour, 40),
-            (C::Illness, 30),
-            (C::Disability, 20),
-            (C::Other, 10),
-        ])
+        rng.weighted(&[(C::LackLabour, 40), (C::Illness, 30), (C::Disability, 20), (C::Other, 10)])
     } else {
         rng.weighted(&[
             (C::Illness, 400),
@@ -1059,17 +868,9 @@ fn main_cause(rng: &mut Rng, members: &mut [Person], attribute: PovertyAttribute
         ])
     };
     match cause {
-        C::Illness
-            if !members
-                .iter()
-                .any(|m| matches!(m.health, Health::Chronic | Health::Serious)) =>
-        {
+        C::Illness if !members.iter().any(|m| matches!(m.health, Health::Chronic | Health::Serious)) => {
             let i = sufferer(rng, members);
-            members[i].health = if rng.chance(0.35) {
-                Health::Serious
-            } else {
-                Health::Chronic
-            };
+            members[i].health = if rng.chance(0.35) { Health::Serious } else { Health::Chronic };
             members[i].disability = None;
         }
         C::Disability if !members.iter().any(|m| m.health == Health::Disabled) => {
@@ -1087,12 +888,7 @@ fn sufferer(rng: &mut Rng, members: &[Person]) -> usize {
     let older = members.iter().filter(|m| m.age >= 40).count();
     if older > 0 && rng.chance(0.8) {
         let k = rng.below(older as u64) as usize;
-        members
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.age >= 40)
-            .nth(k)
-            .map_or(0, |(i, _)| i)
+        members.iter().enumerate().filter(|(_, m)| m.age >= 40).nth(k).map_or(0, |(i, _)| i)
     } else {
         rng.below(members.len() as u64) as usize
     }
@@ -1100,9 +896,7 @@ fn sufferer(rng: &mut Rng, members: &[Person]) -> usize {
 
 fn other_causes(rng: &mut Rng, members: &[Person], main: PovertyCause) -> Vec<PovertyCause> {
     use PovertyCause as C;
-    let ill = members
-        .iter()
-        .any(|m| matches!(m.health, Health::Chronic | Health::Serious));
+    let ill = members.iter().any(|m| matches!(m.health, Health::Chronic | Health::Serious));
     let disabled = members.iter().any(|m| m.health == Health::Disabled);
     let student = members.iter().any(Person::is_student);
     let mut candidates = vec![
@@ -1138,31 +932,19 @@ fn work_and_cover(rng: &mut Rng, m: &mut Person, attribute: PovertyAttribute) {
     } else {
         match (m.health, m.age) {
             (Health::Serious, _) => rng.weighted(&[(L::Lost, 70), (L::Weak, 30)]),
-            (Health::Disabled, _)
-                if matches!(grade, Some(DisabilityGrade::One | DisabilityGrade::Two)) =>
-            {
-                L::Lost
-            }
+            (Health::Disabled, _) if matches!(grade, Some(DisabilityGrade::One | DisabilityGrade::Two)) => L::Lost,
             (Health::Disabled, 16..=59) if grade == Some(DisabilityGrade::Four) => {
                 rng.weighted(&[(L::Weak, 70), (L::Ordinary, 30)])
             }
             (Health::Disabled, _) => rng.weighted(&[(L::Weak, 60), (L::Lost, 40)]),
             (Health::Chronic, 70..) => rng.weighted(&[(L::NoLabour, 70), (L::Lost, 30)]),
-            (Health::Chronic, _) => {
-                rng.weighted(&[(L::Weak, 75), (L::Ordinary, 15), (L::Lost, 10)])
-            }
+            (Health::Chronic, _) => rng.weighted(&[(L::Weak, 75), (L::Ordinary, 15), (L::Lost, 10)]),
             (_, 70..) => rng.weighted(&[(L::NoLabour, 65), (L::Weak, 25), (L::Lost, 10)]),
-            (_, 60..=69) => rng.weighted(&[
-                (L::Weak, 60),
-                (L::Ordinary, 25),
-                (L::NoLabour, 10),
-                (L::Lost, 5),
-            ]),
+            (_, 60..=69) => rng.weighted(&[(L::Weak, 60), (L::Ordinary, 25), (L::NoLabour, 10), (L::Lost, 5)]),
             _ => rng.weighted(&[(L::Ordinary, 78), (L::Skilled, 20), (L::Weak, 2)]),
         }
     };
-    let can_work =
-        matches!(m.labour, L::Ordinary | L::Skilled) || (m.labour == L::Weak && rng.chance(0.1));
+    let can_work = matches!(m.labour, L::Ordinary | L::Skilled) || (m.labour == L::Weak && rng.chance(0.1));
     if can_work && (18..=57).contains(&m.age) && rng.chance(0.6) {
         let place = rng.weighted(&[
             (MigrantWork::Township, 15),
@@ -1170,20 +952,14 @@ fn work_and_cover(rng: &mut Rng, m: &mut Person, attribute: PovertyAttribute) {
             (MigrantWork::Province, 25),
             (MigrantWork::Outside, 40),
         ]);
-        let months = if rng.chance(0.8) {
-            rng.range(6, 12)
-        } else {
-            rng.range(1, 5)
-        };
+        let months = if rng.chance(0.8) { rng.range(6, 12) } else { rng.range(1, 5) };
         m.migrant = Some((place, months));
     }
     m.basic_medical = rng.chance(0.995);
     m.serious_illness = m.basic_medical && rng.chance(0.98);
     m.pension = m.age >= 16 && !m.is_student() && rng.chance(if m.age >= 60 { 0.97 } else { 0.9 });
-    m.dibao =
-        attribute == PovertyAttribute::Dibao && (m.relation == Relation::Head || rng.chance(0.7));
-    m.soldier =
-        m.sex == Sex::Male && (18..=24).contains(&m.age) && !m.is_student() && rng.chance(0.015);
+    m.dibao = attribute == PovertyAttribute::Dibao && (m.relation == Relation::Head || rng.chance(0.7));
+    m.soldier = m.sex == Sex::Male && (18..=24).contains(&m.age) && !m.is_student() && rng.chance(0.015);
     if m.relation != Relation::Head && (18..=65).contains(&m.age) && rng.chance(0.45) {
         m.phone = Some(mobile(rng));
     }
@@ -1198,15 +974,12 @@ fn monitoring(
         return None;
     }
     let kind = match status {
-        PovertyStatus::Poor | PovertyStatus::Returned => rng.weighted(&[
-            (MonitoringType::Unstable, 60),
-            (MonitoringType::Hardship, 40),
-        ]),
-        _ => rng.weighted(&[
-            (MonitoringType::Unstable, 75),
-            (MonitoringType::Hardship, 15),
-            (MonitoringType::Edge, 10),
-        ]),
+        PovertyStatus::Poor | PovertyStatus::Returned => {
+            rng.weighted(&[(MonitoringType::Unstable, 60), (MonitoringType::Hardship, 40)])
+        }
+        _ => {
+            rng.weighted(&[(MonitoringType::Unstable, 75), (MonitoringType::Hardship, 15), (MonitoringType::Edge, 10)])
+        }
     };
     let first = NaiveDate::from_ymd_opt(2021, 1, 1)?;
     let last = NaiveDate::from_ymd_opt(2025, 12, 31)?.min(today);
@@ -1222,12 +995,7 @@ fn monitoring(
 
 /// [wages, operating, property, transfer, operating cost] in fen: natural amounts from
 /// land, pensions and allowances, with wages making up the household's target net income.
-fn income(
-    rng: &mut Rng,
-    members: &[Person],
-    status: PovertyStatus,
-    farmland_tenths: i64,
-) -> [i64; 5] {
+fn income(rng: &mut Rng, members: &[Person], status: PovertyStatus, farmland_tenths: i64) -> [i64; 5] {
     let size = members.len() as i64;
     let per_person_yuan = match status {
         PovertyStatus::Poor => rng.range(2_800, 6_000),
@@ -1243,11 +1011,7 @@ fn income(
         operating += rng.range(2_000, 15_000) * 100;
     }
     let mut operating_cost = operating * rng.range(35, 55) / 100 / 100 * 100;
-    let mut property = if rng.chance(0.6) {
-        rng.range(300, 1_500) * 100
-    } else {
-        0
-    };
+    let mut property = if rng.chance(0.6) { rng.range(300, 1_500) * 100 } else { 0 };
     let mut transfer = 0;
     for m in members {
         if m.age >= 60 {
@@ -1281,9 +1045,9 @@ fn income(
 }
 
 const MOBILE_PREFIXES: &[&str] = &[
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155",
-    "156", "157", "158", "159", "166", "173", "176", "177", "178", "180", "181", "182", "183",
-    "185", "186", "187", "188", "189", "191", "198", "199",
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156", "157", "158",
+    "159", "166", "173", "176", "177", "178", "180", "181", "182", "183", "185", "186", "187", "188", "189", "191",
+    "198", "199",
 ];
 
 fn mobile(rng: &mut Rng) -> String {
@@ -1305,11 +1069,7 @@ fn bank_account(rng: &mut Rng) -> (&'static str, String) {
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
-            } else {
-                d
-            }
+            if i % 2 == 0 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
         })
         .sum();
     account.push(char::from(b'0' + ((10 - sum % 10) % 10) as u8));
@@ -1478,13 +1238,8 @@ impl Out {
     fn create(path: &std::path::Path, columns: &[Column]) -> Result<Out> {
         let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
         let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
-        w.write_record(columns.iter().map(|c| c.zh))
-            .with_context(|| format!("writing {}", path.display()))?;
-        Ok(Out {
-            w,
-            buf: String::with_capacity(64),
-            path: path.to_owned(),
-        })
+        w.write_record(columns.iter().map(|c| c.zh)).with_context(|| format!("writing {}", path.display()))?;
+        Ok(Out { w, buf: String::with_capacity(64), path: path.to_owned() })
     }
 
     fn text(&mut self, s: &str) -> csv::Result<()> {
@@ -1503,12 +1258,7 @@ impl Out {
 
     fn date(&mut self, d: Option<NaiveDate>) -> csv::Result<()> {
         match d {
-            Some(d) => self.fmt(format_args!(
-                "{:04}-{:02}-{:02}",
-                d.year(),
-                d.month(),
-                d.day()
-            )),
+            Some(d) => self.fmt(format_args!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())),
             None => self.text(""),
         }
     }
@@ -1520,26 +1270,14 @@ impl Out {
 
     fn scaled(&mut self, value: i64, decimals: u32) -> csv::Result<()> {
         let unit = 10i64.pow(decimals);
-        self.fmt(format_args!(
-            "{}.{:0w$}",
-            value / unit,
-            value % unit,
-            w = decimals as usize
-        ))
+        self.fmt(format_args!("{}.{:0w$}", value / unit, value % unit, w = decimals as usize))
     }
 
     fn end(&mut self) -> Result<()> {
-        self.w
-            .write_record(None::<&[u8]>)
-            .with_context(|| format!("writing {}", self.path.display()))
+        self.w.write_record(None::<&[u8]>).with_context(|| format!("writing {}", self.path.display()))
     }
 
-    fn household(
-        &mut self,
-        cols: &[Option<HouseholdField>],
-        h: &HouseholdRow,
-        v: &VillageInfo,
-    ) -> Result<()> {
+    fn household(&mut self, cols: &[Option<HouseholdField>], h: &HouseholdRow, v: &VillageInfo) -> Result<()> {
         use HouseholdField as F;
         for col in cols {
             let Some(col) = col else {
@@ -1549,15 +1287,9 @@ impl Out {
             match col {
                 F::HouseholdNo => self.text(&h.household_no),
                 F::VillageCode => self.text(&v.code),
-                F::GroupName => self.fmt(format_args!(
-                    "第{}{}",
-                    h.group,
-                    if v.urban {
-                        "居民小组"
-                    } else {
-                        "村民小组"
-                    }
-                )),
+                F::GroupName => {
+                    self.fmt(format_args!("第{}{}", h.group, if v.urban { "居民小组" } else { "村民小组" }))
+                }
                 F::Address => self.fmt(format_args!("{}第{}组", v.short_name, h.group)),
                 F::Phone => self.text(h.phone.as_deref().unwrap_or("")),
                 F::BankName => self.text(h.bank.as_ref().map_or("", |b| b.0)),
@@ -1652,9 +1384,7 @@ impl Out {
     }
 
     fn finish(mut self) -> Result<()> {
-        self.w
-            .flush()
-            .with_context(|| format!("writing {}", self.path.display()))?;
+        self.w.flush().with_context(|| format!("writing {}", self.path.display()))?;
         Ok(())
     }
 }
@@ -1680,8 +1410,7 @@ mod tests {
 
     impl TempDir {
         fn new(name: &str) -> TempDir {
-            let path =
-                std::env::temp_dir().join(format!("bangfu-generate-{name}-{}", std::process::id()));
+            let path = std::env::temp_dir().join(format!("bangfu-generate-{name}-{}", std::process::id()));
             let _ = fs::remove_dir_all(&path);
             TempDir(path)
         }
@@ -1695,14 +1424,8 @@ mod tests {
 
     fn run(households: u64, seed: u64, dir: &Path) -> GenerateSummary {
         let villages = villages_from_divisions(DIVISIONS.as_bytes()).expect("divisions");
-        generate(&GenerateOptions {
-            households,
-            seed,
-            out_dir: dir.to_owned(),
-            villages,
-            today: today(),
-        })
-        .expect("generate")
+        generate(&GenerateOptions { households, seed, out_dir: dir.to_owned(), villages, today: today() })
+            .expect("generate")
     }
 
     /// Every row of a generated file as field name → value.
@@ -1712,20 +1435,12 @@ mod tests {
             .headers()
             .expect("headers")
             .iter()
-            .map(|h| {
-                find_column(columns, h)
-                    .unwrap_or_else(|| panic!("unknown header {h}"))
-                    .field
-            })
+            .map(|h| find_column(columns, h).unwrap_or_else(|| panic!("unknown header {h}")).field)
             .collect();
         rdr.records()
             .map(|r| {
                 let r = r.expect("record");
-                fields
-                    .iter()
-                    .zip(r.iter())
-                    .map(|(f, v)| ((*f).to_owned(), v.to_owned()))
-                    .collect()
+                fields.iter().zip(r.iter()).map(|(f, v)| ((*f).to_owned(), v.to_owned())).collect()
             })
             .collect()
     }
@@ -1740,16 +1455,10 @@ mod tests {
         assert_eq!(households.len(), 2_000);
         let mut numbers = HashSet::new();
         for row in &households {
-            let data =
-                HouseholdData::parse(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
-            let income =
-                parse_income_fields(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
+            let data = HouseholdData::parse(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
+            let income = parse_income_fields(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
             assert!(income.is_some());
-            assert!(
-                numbers.insert(data.household_no.clone()),
-                "{} twice",
-                data.household_no
-            );
+            assert!(numbers.insert(data.household_no.clone()), "{} twice", data.household_no);
         }
 
         let members = rows(&dir.0.join("members.csv"), MEMBER_COLUMNS);
@@ -1758,19 +1467,12 @@ mod tests {
         let mut by_household: HashMap<String, Vec<MemberData>> = HashMap::new();
         for row in &members {
             let m = MemberData::parse(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
-            assert!(
-                ids.insert(m.id_number.as_str().to_owned()),
-                "ID number repeated"
-            );
+            assert!(ids.insert(m.id_number.as_str().to_owned()), "ID number repeated");
             let no = &row["household_no"];
             assert!(numbers.contains(no), "member of unknown household {no}");
             by_household.entry(no.clone()).or_default().push(m);
         }
-        assert_eq!(
-            by_household.len(),
-            households.len(),
-            "a household without members"
-        );
+        assert_eq!(by_household.len(), households.len(), "a household without members");
         for (no, list) in &by_household {
             let refs: Vec<&MemberData> = list.iter().collect();
             assert_eq!(check_members(&refs), vec![], "household {no}");
@@ -1787,11 +1489,7 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_identical_files_and_another_seed_different_ones() {
-        let (a, b, c) = (
-            TempDir::new("seed-a"),
-            TempDir::new("seed-b"),
-            TempDir::new("seed-c"),
-        );
+        let (a, b, c) = (TempDir::new("seed-a"), TempDir::new("seed-b"), TempDir::new("seed-c"));
         run(2_000, 42, &a.0);
         run(2_000, 42, &b.0);
         run(2_000, 43, &c.0);
@@ -1806,11 +1504,7 @@ mod tests {
     fn the_yicheng_division_list_has_206_villages() {
         let villages = villages_from_divisions(DIVISIONS.as_bytes()).expect("divisions");
         assert_eq!(villages.len(), 206);
-        assert!(
-            villages
-                .iter()
-                .all(|v| v.code.len() == 12 && v.code.starts_with("411702"))
-        );
+        assert!(villages.iter().all(|v| v.code.len() == 12 && v.code.starts_with("411702")));
     }
 
     #[test]

@@ -44,7 +44,8 @@ enum Command {
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BANGFU_LOG").unwrap_or_else(|_| "warn,sqlx=error,bangfu=info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("BANGFU_LOG")
+                .unwrap_or_else(|_| "warn,sqlx=error,bangfu=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

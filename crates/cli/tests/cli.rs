@@ -70,8 +70,13 @@ fn an_import_with_bad_rows_exits_non_zero_lists_each_row_and_imports_nothing() {
     let hpath = t.0.join("reg/households.csv");
     let households = std::fs::read_to_string(&hpath).unwrap();
     let mut lines: Vec<String> = households.lines().map(str::to_owned).collect();
-    lines[3] = lines[3].replacen(",因病,", ",因穷,", 1).replacen(",因残,", ",因穷,", 1).replacen(",缺技术,", ",因穷,", 1)
-        .replacen(",缺劳力,", ",因穷,", 1).replacen(",缺资金,", ",因穷,", 1).replacen(",因学,", ",因穷,", 1);
+    lines[3] = lines[3]
+        .replacen(",因病,", ",因穷,", 1)
+        .replacen(",因残,", ",因穷,", 1)
+        .replacen(",缺技术,", ",因穷,", 1)
+        .replacen(",缺劳力,", ",因穷,", 1)
+        .replacen(",缺资金,", ",因穷,", 1)
+        .replacen(",因学,", ",因穷,", 1);
     std::fs::write(&hpath, lines.join("\n") + "\n").unwrap();
     let mpath = t.0.join("reg/members.csv");
     let members = std::fs::read_to_string(&mpath).unwrap();
@@ -110,7 +115,20 @@ fn user_add_reads_the_password_from_standard_input_and_refuses_a_weak_one() {
     assert!(run(&["areas", "import", &divisions(), "--database", &db]).status.success());
     let add = |password: &str, username: &str| {
         let mut child = bangfu()
-            .args(["user", "add", "--database", &db, "--username", username, "--name", "李干部", "--role", "township_staff", "--area", "411702101000"])
+            .args([
+                "user",
+                "add",
+                "--database",
+                &db,
+                "--username",
+                username,
+                "--name",
+                "李干部",
+                "--role",
+                "township_staff",
+                "--area",
+                "411702101000",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -197,7 +215,8 @@ fn the_first_serve_of_a_register_without_accounts_makes_an_admin_who_must_change
     let t = Temp::new("firstrun");
     let db = t.join("r.db");
     assert!(run(&["areas", "import", &divisions(), "--database", &db]).status.success());
-    let mut child = bangfu().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        bangfu().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
     for _ in 0..5 {
@@ -216,7 +235,8 @@ fn the_first_serve_of_a_register_without_accounts_makes_an_admin_who_must_change
     let password = printed.split("初始密码 ").nth(1).unwrap().split_whitespace().next().unwrap();
     assert_eq!(password.len(), 16);
     // The second start does not make another.
-    let mut child = bangfu().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        bangfu().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let _ = child.kill();

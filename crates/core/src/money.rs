@@ -20,19 +20,7 @@ pub enum MoneyError {
 }
 
 /// An amount in fen. `Fen(123_450)` is 1 234.50 yuan.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    serde::Serialize,
-    serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Fen(pub i64);
 
@@ -96,9 +84,7 @@ impl Fen {
             None => (rest, ""),
         };
         let int_digits = integer_digits(int_part).ok_or_else(invalid)?;
-        if !frac_part.bytes().all(|b| b.is_ascii_digit())
-            || (int_digits.is_empty() && frac_part.is_empty())
-        {
+        if !frac_part.bytes().all(|b| b.is_ascii_digit()) || (int_digits.is_empty() && frac_part.is_empty()) {
             return Err(invalid());
         }
         if frac_part.len() > 2 {
@@ -109,10 +95,7 @@ impl Fen {
         let mut fen: i64 = 0;
         let frac_padded = format!("{frac_part:0<2}");
         for b in int_digits.bytes().chain(frac_padded.bytes()) {
-            fen = fen
-                .checked_mul(10)
-                .and_then(|f| f.checked_add(i64::from(b - b'0')))
-                .ok_or_else(overflow)?;
+            fen = fen.checked_mul(10).and_then(|f| f.checked_add(i64::from(b - b'0'))).ok_or_else(overflow)?;
         }
         Ok(Fen(if negative { -fen } else { fen }))
     }
@@ -137,9 +120,7 @@ impl Fen {
 /// Full-width digits and the punctuation of amounts become their ASCII twins.
 fn half_width(c: char) -> char {
     match c {
-        '０'..='９' | '．' | '，' | '－' | '＋' => {
-            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-        }
+        '０'..='９' | '．' | '，' | '－' | '＋' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '−' => '-',
         _ => c,
     }
@@ -334,15 +315,9 @@ mod tests {
 
     #[test]
     fn an_amount_too_large_for_the_register_is_refused() {
-        assert_eq!(
-            refusal("99999999999999999999"),
-            "金额“99999999999999999999”超出范围"
-        );
+        assert_eq!(refusal("99999999999999999999"), "金额“99999999999999999999”超出范围");
         assert_eq!(yuan("92233720368547758.07"), Fen(i64::MAX));
-        assert!(matches!(
-            Fen::parse_yuan("92233720368547758.08"),
-            Err(MoneyError::Overflow(_))
-        ));
+        assert!(matches!(Fen::parse_yuan("92233720368547758.08"), Err(MoneyError::Overflow(_))));
     }
 
     #[test]
@@ -428,9 +403,6 @@ mod tests {
 
     #[test]
     fn money_errors_are_comparable_and_keep_the_input() {
-        assert_eq!(
-            Fen::parse_yuan(" x1 "),
-            Err(MoneyError::Invalid("x1".to_owned()))
-        );
+        assert_eq!(Fen::parse_yuan(" x1 "), Err(MoneyError::Invalid("x1".to_owned())));
     }
 }

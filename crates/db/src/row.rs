@@ -77,7 +77,11 @@ pub(crate) fn area(r: &impl Get) -> Result<Area, DomainError> {
         code: AreaCode::parse(&r.text("area_code")?).map_err(|e| bad("area_code", e))?,
         name: r.text("name")?,
         level: AreaLevel::parse(&r.text("level")?).ok_or_else(|| bad("level", "unknown"))?,
-        parent: r.opt_text("parent_code")?.map(|p| AreaCode::parse(&p)).transpose().map_err(|e| bad("parent_code", e))?,
+        parent: r
+            .opt_text("parent_code")?
+            .map(|p| AreaCode::parse(&p))
+            .transpose()
+            .map_err(|e| bad("parent_code", e))?,
     })
 }
 

@@ -63,7 +63,13 @@ impl Db {
         }
     }
 
-    pub async fn create_session(&self, token_hash: &str, user_id: i64, csrf: &str, ip: Option<&str>) -> DomainResult<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        ip: Option<&str>,
+    ) -> DomainResult<()> {
         let now = Utc::now();
         dispatch!(self, pool => {
             sqlx::query("insert into sessions (session_hash, user_id, csrf_token, created_at, last_seen_at, ip) values ($1, $2, $3, $4, $4, $5)")
@@ -74,7 +80,12 @@ impl Db {
     }
 
     /// The session's user, if the session exists and is still alive; a dead one is removed.
-    pub async fn session(&self, token_hash: &str, policy: &SessionPolicy, now: DateTime<Utc>) -> DomainResult<Option<SessionInfo>> {
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        policy: &SessionPolicy,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Option<SessionInfo>> {
         let found: Option<(i64, String, DateTime<Utc>, DateTime<Utc>)> = dispatch!(self, pool => {
             sqlx::query_as("select s.user_id, s.csrf_token, s.created_at, s.last_seen_at from sessions s \
                 join users u on u.user_id = s.user_id where s.session_hash = $1 and u.status = 'active'")

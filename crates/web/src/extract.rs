@@ -46,10 +46,7 @@ pub fn client_ip(parts: &Parts) -> Option<String> {
     if let Some(fwd) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
         return fwd.split(',').next().map(|s| s.trim().to_owned());
     }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

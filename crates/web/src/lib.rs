@@ -110,6 +110,8 @@ async fn switch_language(
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.db.count_areas().await {
         Ok(_) => Json(serde_json::json!({ "status": "ok", "backend": state.db.backend() })).into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" }))).into_response(),
+        Err(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+        }
     }
 }

@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
+use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use axum::Router;
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::auth::{NewUser, Role, SIGN_IN_FAILED, hash_password};
 use bangfu_core::household::id_number::check_char;
@@ -38,11 +38,22 @@ fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 async fn household(db: &Db, no: &str, village: &str, head: &str, head_id: &str) -> HouseholdId {
     let today = chrono::Local::now().date_naive();
     let h = HouseholdData::parse(
-        &fields(&[("household_no", no), ("village_code", village), ("standard", "国家标准"), ("attribute", "一般贫困户"), ("main_cause", "因病"), ("status", "未脱贫")]),
+        &fields(&[
+            ("household_no", no),
+            ("village_code", village),
+            ("standard", "国家标准"),
+            ("attribute", "一般贫困户"),
+            ("main_cause", "因病"),
+            ("status", "未脱贫"),
+        ]),
         today,
     )
     .unwrap();
-    let m = MemberData::parse(&fields(&[("name", head), ("sex", "男"), ("id_number", head_id), ("relation", "户主")]), today).unwrap();
+    let m = MemberData::parse(
+        &fields(&[("name", head), ("sex", "男"), ("id_number", head_id), ("relation", "户主")]),
+        today,
+    )
+    .unwrap();
     db.create_household(&Scope::everything(), &h, &[m], None, &actor()).await.unwrap()
 }
 
@@ -83,7 +94,9 @@ impl Drop for PgDrop {
             rt.block_on(async move {
                 use sqlx::Connection;
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&base).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name} with (force)"))).execute(&mut admin).await;
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name} with (force)")))
+                        .execute(&mut admin)
+                        .await;
                 }
             });
         })
@@ -133,7 +146,14 @@ async fn app(pg: bool) -> Option<App> {
         .await
         .unwrap();
     }
-    Some(App { router: router(AppState::new(db.clone())), db, shahedian_household, yifeng_household, full_id, _drop: drop_guard })
+    Some(App {
+        router: router(AppState::new(db.clone())),
+        db,
+        shahedian_household,
+        yifeng_household,
+        full_id,
+        _drop: drop_guard,
+    })
 }
 
 struct Reply {
@@ -148,7 +168,8 @@ impl App {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let location = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
-        let cookies = res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+        let cookies =
+            res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect();
         let body = String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 1 << 22).await.unwrap()).into_owned();
         Reply { status, location, cookies, body }
     }
@@ -224,7 +245,11 @@ both!(unknown_user_wrong_password_and_locked_account_get_the_same_message_and_ar
     assert!(locked.body.contains(SIGN_IN_FAILED));
     let (failed, n) = app
         .db
-        .audit_entries(&AuditFilter { action: Some(bangfu_core::audit::AuditAction::SignInFailed), ..Default::default() }, 50, 0)
+        .audit_entries(
+            &AuditFilter { action: Some(bangfu_core::audit::AuditAction::SignInFailed), ..Default::default() },
+            50,
+            0,
+        )
         .await
         .unwrap();
     assert_eq!(n, 7);
@@ -271,7 +296,11 @@ both!(a_township_user_cannot_see_or_reach_another_townships_household, |app| {
     let theirs = app.get(&format!("/households/{}", app.yifeng_household.0), &session).await;
     let missing = app.get("/households/999999", &session).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
-    assert_eq!((theirs.status, theirs.body), (missing.status, missing.body), "outside the area looks exactly like missing");
+    assert_eq!(
+        (theirs.status, theirs.body),
+        (missing.status, missing.body),
+        "outside the area looks exactly like missing"
+    );
     assert_eq!(app.get(&format!("/households/{}", app.shahedian_household.0), &session).await.status, StatusCode::OK);
 });
 
@@ -298,9 +327,17 @@ both!(a_first_run_account_must_change_its_password_before_anything_else, |app| {
     assert_eq!(app.get("/households", &session).await.location.as_deref(), Some("/password"));
     let page = app.get("/password", &session).await;
     let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let weak = app.post("/password", &session, &format!("_csrf={csrf}&current=correct-horse&new=12345678&repeat=12345678")).await;
+    let weak = app
+        .post("/password", &session, &format!("_csrf={csrf}&current=correct-horse&new=12345678&repeat=12345678"))
+        .await;
     assert!(weak.body.contains("密码不能全是数字"));
-    let ok = app.post("/password", &session, &format!("_csrf={csrf}&current=correct-horse&new=zhumadian-2026&repeat=zhumadian-2026")).await;
+    let ok = app
+        .post(
+            "/password",
+            &session,
+            &format!("_csrf={csrf}&current=correct-horse&new=zhumadian-2026&repeat=zhumadian-2026"),
+        )
+        .await;
     assert_eq!(ok.location.as_deref(), Some("/"));
     assert_eq!(app.get("/households", &session).await.status, StatusCode::OK);
 });
@@ -313,7 +350,11 @@ both!(a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_is_
     let (session, csrf) = app.sign_in("shahedian").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
-    let form = |id: &str| format!("_csrf={csrf}&name=%E7%8E%8B%E5%BB%BA%E5%9B%BD&sex=%E7%94%B7&relation=%E6%88%B7%E4%B8%BB&id_number={id}&phone=13800138000");
+    let form = |id: &str| {
+        format!(
+            "_csrf={csrf}&name=%E7%8E%8B%E5%BB%BA%E5%9B%BD&sex=%E7%94%B7&relation=%E6%88%B7%E4%B8%BB&id_number={id}&phone=13800138000"
+        )
+    };
     let mut bad = app.full_id.clone();
     bad.replace_range(17.., if bad.ends_with('0') { "1" } else { "0" });
     let r = app.post(&format!("/households/{h}/members/{m}/edit"), &session, &form(&bad)).await;
@@ -323,7 +364,13 @@ both!(a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_is_
     let stored = app.db.member(&Scope::everything(), bangfu_core::household::MemberId(m)).await.unwrap();
     assert_eq!(stored.data.phone, None, "nothing was saved");
     // Fixed: the same form with the right number (typed in lower case with spaces) saves.
-    let r = app.post(&format!("/households/{h}/members/{m}/edit"), &session, &form(&format!("+{}+", app.full_id.to_lowercase()))).await;
+    let r = app
+        .post(
+            &format!("/households/{h}/members/{m}/edit"),
+            &session,
+            &form(&format!("+{}+", app.full_id.to_lowercase())),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app.db.member(&Scope::everything(), bangfu_core::household::MemberId(m)).await.unwrap();
     assert_eq!(stored.data.phone.as_deref(), Some("13800138000"));
@@ -360,7 +407,14 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     let table: Vec<(&str, &str, String, String, [S; 4], [S; 4])> = vec![
         ("/", "GET", "/".into(), "/".into(), [OK; 4], [OK; 4]),
         ("/households", "GET", "/households".into(), "/households".into(), [OK; 4], [OK; 4]),
-        ("/households/{id}", "GET", format!("/households/{inside}"), format!("/households/{outside}"), [OK; 4], [OK, NF, NF, OK]),
+        (
+            "/households/{id}",
+            "GET",
+            format!("/households/{inside}"),
+            format!("/households/{outside}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
         (
             "/households/{hid}/members/{mid}/edit",
             "GET",
@@ -370,7 +424,14 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK, NF, NF, FB],
         ),
         ("/households/{hid}/members/{mid}/reveal", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
-        ("/households/{hid}/members/new", "GET", format!("/households/{inside}/members/new"), format!("/households/{outside}/members/new"), [OK, OK, OK, FB], [OK, NF, NF, FB]),
+        (
+            "/households/{hid}/members/new",
+            "GET",
+            format!("/households/{inside}/members/new"),
+            format!("/households/{outside}/members/new"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
         (
             "/households/{hid}/members/{mid}/leave",
             "GET",
@@ -379,10 +440,38 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK, OK, OK, FB],
             [OK, NF, NF, FB],
         ),
-        ("/households/{hid}/income", "GET", format!("/households/{inside}/income"), format!("/households/{outside}/income"), [OK, OK, OK, FB], [OK, NF, NF, FB]),
-        ("/households/{hid}/status", "GET", format!("/households/{inside}/status"), format!("/households/{outside}/status"), [OK, OK, OK, FB], [OK, NF, NF, FB]),
-        ("/households/new", "GET", "/households/new".into(), "/households/new".into(), [OK, OK, OK, FB], [OK, OK, OK, FB]),
-        ("/households/{id}/edit", "GET", format!("/households/{inside}/edit"), format!("/households/{outside}/edit"), [OK, OK, OK, FB], [OK, NF, NF, FB]),
+        (
+            "/households/{hid}/income",
+            "GET",
+            format!("/households/{inside}/income"),
+            format!("/households/{outside}/income"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/status",
+            "GET",
+            format!("/households/{inside}/status"),
+            format!("/households/{outside}/status"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/new",
+            "GET",
+            "/households/new".into(),
+            "/households/new".into(),
+            [OK, OK, OK, FB],
+            [OK, OK, OK, FB],
+        ),
+        (
+            "/households/{id}/edit",
+            "GET",
+            format!("/households/{inside}/edit"),
+            format!("/households/{outside}/edit"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
         ("/audit", "GET", "/audit".into(), "/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
         ("/password", "GET", "/password".into(), "/password".into(), [OK; 4], [OK; 4]),
         ("/login", "GET", "/login".into(), "/login".into(), [OK; 4], [OK; 4]),
@@ -390,7 +479,14 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/healthz", "GET", "/healthz".into(), "/healthz".into(), [OK; 4], [OK; 4]),
         ("/lang/{code}", "GET", "/lang/en".into(), "/lang/zh-CN".into(), [S::SEE_OTHER; 4], [S::SEE_OTHER; 4]),
         ("/api/v1/households", "GET", "/api/v1/households".into(), "/api/v1/households".into(), [OK; 4], [OK; 4]),
-        ("/api/v1/households/{id}", "GET", format!("/api/v1/households/{inside}"), format!("/api/v1/households/{outside}"), [OK; 4], [OK, NF, NF, OK]),
+        (
+            "/api/v1/households/{id}",
+            "GET",
+            format!("/api/v1/households/{inside}"),
+            format!("/api/v1/households/{outside}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
         ("/api/v1/households/{hid}/members/{mid}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/members", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/members/{mid}/leave", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
@@ -459,18 +555,34 @@ both!(the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited, |ap
     let page = app.post(&format!("/households/{h}/members/{m}/reveal"), &clerk, &format!("_csrf={csrf}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&app.full_id));
-    assert_eq!(app.post(&format!("/households/{h}/members/{m}/reveal"), &clerk, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&format!("/households/{h}/members/{m}/reveal"), &clerk, "_csrf=forged").await.status,
+        StatusCode::FORBIDDEN
+    );
     let (_, n) = app
         .db
-        .audit_entries(&AuditFilter { action: Some(bangfu_core::audit::AuditAction::RevealId), ..Default::default() }, 10, 0)
+        .audit_entries(
+            &AuditFilter { action: Some(bangfu_core::audit::AuditAction::RevealId), ..Default::default() },
+            10,
+            0,
+        )
         .await
         .unwrap();
     assert_eq!(n, 1, "one reveal, one audit row; the forged request revealed nothing");
     let (auditor, acsrf) = app.sign_in("auditor").await;
-    assert_eq!(app.post(&format!("/households/{h}/members/{m}/reveal"), &auditor, &format!("_csrf={acsrf}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post(&format!("/households/{h}/members/{m}/reveal"), &auditor, &format!("_csrf={acsrf}")).await.status,
+        StatusCode::FORBIDDEN
+    );
     // Another township's member: not found, and nothing revealed.
     let theirs = first_member(&app, app.yifeng_household).await;
-    let other = app.post(&format!("/households/{}/members/{theirs}/reveal", app.yifeng_household.0), &clerk, &format!("_csrf={csrf}")).await;
+    let other = app
+        .post(
+            &format!("/households/{}/members/{theirs}/reveal", app.yifeng_household.0),
+            &clerk,
+            &format!("_csrf={csrf}"),
+        )
+        .await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
 });
 
@@ -525,13 +637,23 @@ both!(the_api_validates_a_member_like_the_form_and_lists_every_bad_field, |app| 
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
     let path = format!("/api/v1/households/{h}/members/{m}");
-    let r = app.api("PUT", &path, &token, Some(r#"{"name":"王建国","sex":"女","relation":"户主","migrant_months":13}"#)).await;
+    let r = app
+        .api("PUT", &path, &token, Some(r#"{"name":"王建国","sex":"女","relation":"户主","migrant_months":13}"#))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["error"]["code"], "invalid");
-    let fields: Vec<&str> = v["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        v["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"id_number") && fields.contains(&"migrant_months"), "{fields:?}");
-    let ok = app.api("PUT", &path, &token, Some(r#"{"name":"王建国","sex":"male","relation":"head","phone":"13700137000","basic_medical":true}"#)).await;
+    let ok = app
+        .api(
+            "PUT",
+            &path,
+            &token,
+            Some(r#"{"name":"王建国","sex":"male","relation":"head","phone":"13700137000","basic_medical":true}"#),
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let v: serde_json::Value = serde_json::from_str(&ok.body).unwrap();
     assert_eq!(v["phone"], "13700137000");
@@ -572,7 +694,8 @@ both!(the_openapi_document_describes_every_api_route_in_the_source, |app| {
         }
     }
     // Code lists come from the domain: every relation code is offered.
-    let relation = &doc["paths"]["/api/v1/households/{hid}/members/{mid}"]["put"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["relation"]["enum"];
+    let relation = &doc["paths"]["/api/v1/households/{hid}/members/{mid}"]["put"]["requestBody"]["content"]["application/json"]
+        ["schema"]["properties"]["relation"]["enum"];
     assert_eq!(relation.as_array().unwrap().len(), bangfu_core::household::Relation::ALL.len());
 });
 
@@ -581,7 +704,9 @@ fn actor() -> bangfu_core::audit::Actor {
 }
 
 fn enc(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }
 
 both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_history_and_audit, |app| {
@@ -590,7 +715,15 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
     // 增员 with a wrong check digit: refused with the reason beside the field.
     let mut bad = id("20200101", 21);
     bad.replace_range(17.., if bad.ends_with('0') { "1" } else { "0" });
-    let form = |idn: &str| format!("_csrf={csrf}&name={}&sex={}&id_number={idn}&relation={}&joined_on=2020-01-01&join_reason={}", enc("王小宝"), enc("男"), enc("之子"), enc("出生"));
+    let form = |idn: &str| {
+        format!(
+            "_csrf={csrf}&name={}&sex={}&id_number={idn}&relation={}&joined_on=2020-01-01&join_reason={}",
+            enc("王小宝"),
+            enc("男"),
+            enc("之子"),
+            enc("出生")
+        )
+    };
     let r = app.post(&format!("/households/{h}/members/new"), &session, &form(&bad)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("校验位错误"));
@@ -599,28 +732,73 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
     let page = app.get(&format!("/households/{h}"), &session).await;
     assert!(page.body.contains("王小宝") && page.body.contains("家庭人口</dt><dd>2 人"));
     // 减员 in the future is refused; today with a reason is kept as history.
-    let m = app.db.members(&Scope::everything(), app.shahedian_household).await.unwrap().into_iter().find(|m| m.data.name == "王小宝").unwrap().id.0;
-    let r = app.post(&format!("/households/{h}/members/{m}/leave"), &session, &format!("_csrf={csrf}&left_on=2999-01-01&left_reason={}", enc("迁出"))).await;
+    let m = app
+        .db
+        .members(&Scope::everything(), app.shahedian_household)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.data.name == "王小宝")
+        .unwrap()
+        .id
+        .0;
+    let r = app
+        .post(
+            &format!("/households/{h}/members/{m}/leave"),
+            &session,
+            &format!("_csrf={csrf}&left_on=2999-01-01&left_reason={}", enc("迁出")),
+        )
+        .await;
     assert!(r.body.contains("日期不能晚于今天"));
-    let r = app.post(&format!("/households/{h}/members/{m}/leave"), &session, &format!("_csrf={csrf}&left_on=2024-05-01&left_reason={}", enc("迁出"))).await;
+    let r = app
+        .post(
+            &format!("/households/{h}/members/{m}/leave"),
+            &session,
+            &format!("_csrf={csrf}&left_on=2024-05-01&left_reason={}", enc("迁出")),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = app.get(&format!("/households/{h}"), &session).await;
     assert!(page.body.contains("已减员") && page.body.contains("2024年5月1日 迁出"));
     // Income: a negative amount is refused; a good one shows net income per person.
-    let r = app.post(&format!("/households/{h}/income"), &session, &format!("_csrf={csrf}&income_year=2025&wages=-5")).await;
+    let r = app
+        .post(&format!("/households/{h}/income"), &session, &format!("_csrf={csrf}&income_year=2025&wages=-5"))
+        .await;
     assert!(r.body.contains("工资性收入不能为负数"), "{}", r.body);
-    let r = app.post(&format!("/households/{h}/income"), &session, &format!("_csrf={csrf}&income_year=2025&wages=12000&transfer=2400.5")).await;
+    let r = app
+        .post(
+            &format!("/households/{h}/income"),
+            &session,
+            &format!("_csrf={csrf}&income_year=2025&wages=12000&transfer=2400.5"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&format!("/households/{h}"), &session).await;
     assert!(page.body.contains("14,400.50"), "one person: net per person = total");
     // Status: needs a reason; then it is in the dated history, coloured green.
-    let r = app.post(&format!("/households/{h}/status"), &session, &format!("_csrf={csrf}&status=exited&effective_on=2025-12-01&reason=")).await;
+    let r = app
+        .post(
+            &format!("/households/{h}/status"),
+            &session,
+            &format!("_csrf={csrf}&status=exited&effective_on=2025-12-01&reason="),
+        )
+        .await;
     assert!(r.body.contains("请填写变更原因"));
-    let r = app.post(&format!("/households/{h}/status"), &session, &format!("_csrf={csrf}&status=exited&effective_on=2025-12-01&reason={}", enc("2025年度脱贫"))).await;
+    let r = app
+        .post(
+            &format!("/households/{h}/status"),
+            &session,
+            &format!("_csrf={csrf}&status=exited&effective_on=2025-12-01&reason={}", enc("2025年度脱贫")),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&format!("/households/{h}"), &session).await;
     assert!(page.body.contains("tag green") && page.body.contains("脱贫状态：未脱贫 → 已脱贫（享受政策）"));
-    let (_, n) = app.db.audit_entries(&AuditFilter { username: Some("shadong".into()), ..Default::default() }, 50, 0).await.unwrap();
+    let (_, n) = app
+        .db
+        .audit_entries(&AuditFilter { username: Some("shadong".into()), ..Default::default() }, 50, 0)
+        .await
+        .unwrap();
     assert_eq!(n, 1 + 4, "a sign-in and four changes");
 });
 
@@ -629,7 +807,12 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     let form = |village: &str, head_id: &str| {
         format!(
             "_csrf={csrf}&household_no=4117021012020001&village_code={village}&standard={}&attribute={}&main_cause={}&status={}&head_name={}&head_sex={}&head_id_number={head_id}",
-            enc("国家标准"), enc("一般贫困户"), enc("因残"), enc("未脱贫"), enc("刘德华"), enc("男")
+            enc("国家标准"),
+            enc("一般贫困户"),
+            enc("因残"),
+            enc("未脱贫"),
+            enc("刘德华"),
+            enc("男")
         )
     };
     let head_id = id("19610927", 13);
@@ -651,11 +834,20 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     // Correct the phone number; the status cannot be changed through this form.
     let edit = app.get(&format!("{path}/edit"), &session).await;
     assert!(edit.body.contains("4117021012020001") && !edit.body.contains("name=\"status\""));
-    let r = app.post(&format!("{path}/edit"), &session, &format!("{}&phone=13611112222", form("411702101202", ""))).await;
+    let r =
+        app.post(&format!("{path}/edit"), &session, &format!("{}&phone=13611112222", form("411702101202", ""))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let (log, _) = app.db.audit_entries(&AuditFilter { username: Some("shahedian".into()), ..Default::default() }, 10, 0).await.unwrap();
+    let (log, _) = app
+        .db
+        .audit_entries(&AuditFilter { username: Some("shahedian".into()), ..Default::default() }, 10, 0)
+        .await
+        .unwrap();
     assert!(log.iter().any(|e| e.field.as_deref() == Some("phone") && e.after_value.as_deref() == Some("13611112222")));
-    assert!(log.iter().any(|e| e.action == bangfu_core::audit::AuditAction::Create && e.object_type.as_deref() == Some("household")));
+    assert!(
+        log.iter()
+            .any(|e| e.action == bangfu_core::audit::AuditAction::Create
+                && e.object_type.as_deref() == Some("household"))
+    );
 });
 
 both!(the_household_list_filters_by_area_but_never_beyond_the_users_own, |app| {
@@ -673,7 +865,14 @@ both!(the_interface_is_chinese_by_default_and_switches_to_english, |app| {
     let (session, _) = app.sign_in("admin").await;
     let zh = app.get("/households", &session).await;
     assert!(zh.body.contains("<html lang=\"zh-CN\">") && zh.body.contains("共 2 户") && zh.body.contains("未脱贫"));
-    let r = app.send(Request::get("/lang/en").header(header::REFERER, "http://127.0.0.1:8080/households?q=w").body(Body::empty()).unwrap()).await;
+    let r = app
+        .send(
+            Request::get("/lang/en")
+                .header(header::REFERER, "http://127.0.0.1:8080/households?q=w")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(r.location.as_deref(), Some("/households?q=w"));
     let lang = cookie_pair(&r.cookies, "bangfu_lang");
     let en = app.get("/households", &format!("{session}; {lang}")).await;
@@ -688,14 +887,19 @@ both!(the_interface_is_chinese_by_default_and_switches_to_english, |app| {
 both!(the_api_registers_and_changes_households_with_the_same_rules_and_scope, |app| {
     let token = api_token(&app, "shahedian").await;
     let head = id("19700505", 15);
-    let body = |village: &str| format!(
-        r#"{{"household_no":"4117021012030001","village_code":"{village}","standard":"国家标准","attribute":"低保贫困户","main_cause":"因病","status":"未脱贫",
+    let body = |village: &str| {
+        format!(
+            r#"{{"household_no":"4117021012030001","village_code":"{village}","standard":"国家标准","attribute":"低保贫困户","main_cause":"因病","status":"未脱贫",
             "members":[{{"name":"周大勇","sex":"男","id_number":"{head}","relation":"户主"}},{{"name":"吴小花","sex":"男","id_number":"123","relation":"配偶"}}]}}"#
-    );
+        )
+    };
     let r = app.api("POST", "/api/v1/households", &token, Some(&body("411702101203"))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("members[1].id_number"), "{}", r.body);
-    let good = body("411702101203").replace(r#"{"name":"吴小花","sex":"男","id_number":"123","relation":"配偶"}"#, &format!(r#"{{"name":"吴小花","sex":"女","id_number":"{}","relation":"配偶"}}"#, id("19720808", 16)));
+    let good = body("411702101203").replace(
+        r#"{"name":"吴小花","sex":"男","id_number":"123","relation":"配偶"}"#,
+        &format!(r#"{{"name":"吴小花","sex":"女","id_number":"{}","relation":"配偶"}}"#, id("19720808", 16)),
+    );
     let outside = good.replace("411702101203", "411702104201");
     let r = app.api("POST", "/api/v1/households", &token, Some(&outside)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "another township's village is refused");
@@ -709,15 +913,43 @@ both!(the_api_registers_and_changes_households_with_the_same_rules_and_scope, |a
         Some(&format!(r#"{{"name":"周小勇","sex":"男","id_number":"{}","relation":"之子","joined_on":"2020-01-01","join_reason":"出生"}}"#, id("20200101", 17)))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let wife = v["members"][1]["member_id"].as_i64().unwrap();
-    let r = app.api("POST", &format!("/api/v1/households/{hid}/members/{wife}/leave"), &token, Some(r#"{"left_on":"2024-02-02","reason":"婚出"}"#)).await;
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/households/{hid}/members/{wife}/leave"),
+            &token,
+            Some(r#"{"left_on":"2024-02-02","reason":"婚出"}"#),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = app.api("PUT", &format!("/api/v1/households/{hid}/incomes/2025"), &token, Some(r#"{"wages":"20000","transfer":"1000.50"}"#)).await;
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/households/{hid}/incomes/2025"),
+            &token,
+            Some(r#"{"wages":"20000","transfer":"1000.50"}"#),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["incomes"][0]["net_per_person_fen"], 1_050_025, "(20 000 + 1 000.50) ÷ 2 people");
-    let r = app.api("POST", &format!("/api/v1/households/{hid}/status"), &token, Some(r#"{"status":"exited","effective_on":"2025-12-31","reason":"2025年度脱贫"}"#)).await;
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/households/{hid}/status"),
+            &token,
+            Some(r#"{"status":"exited","effective_on":"2025-12-31","reason":"2025年度脱贫"}"#),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // Another township's household cannot be changed, and looks missing.
-    let r = app.api("POST", &format!("/api/v1/households/{}/status", app.yifeng_household.0), &token, Some(r#"{"status":"exited","effective_on":"2025-12-31","reason":"x"}"#)).await;
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/households/{}/status", app.yifeng_household.0),
+            &token,
+            Some(r#"{"status":"exited","effective_on":"2025-12-31","reason":"x"}"#),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 });

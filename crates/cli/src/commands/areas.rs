@@ -21,7 +21,9 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     match cmd {
         Command::Import { file, database } => {
             let f = std::fs::File::open(&file).with_context(|| format!("无法打开 {}", file.display()))?;
-            let name: &'static str = Box::leak(file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().into_boxed_str());
+            let name: &'static str = Box::leak(
+                file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().into_boxed_str(),
+            );
             let areas = match read_divisions(f, name) {
                 Ok(a) => a,
                 Err(errors) => {

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use bangfu_core::area::AreaCode;
+use bangfu_core::area::Scope;
 use bangfu_core::auth::{NewUser, Role, hash_password};
 use bangfu_core::store::{AreaStore, HouseholdFilter, HouseholdStore, Page};
-use bangfu_core::area::Scope;
 use bangfu_db::{Create, Db, YICHENG_DIVISIONS, read_divisions};
 
 use crate::generate::{GenerateOptions, generate, villages_from_divisions};
@@ -66,14 +66,24 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
         let areas = read_divisions(YICHENG_DIVISIONS.as_bytes(), "divisions-yicheng.csv")
             .map_err(|e| anyhow::anyhow!("内置区划有误: {}", e[0]))?;
         db.upsert_areas(&areas).await?;
-        println!("已载入驿城区区划：{} 个乡镇（街道）", db.children(&AreaCode::parse("411702000000").map_err(anyhow::Error::msg)?).await?.len());
+        println!(
+            "已载入驿城区区划：{} 个乡镇（街道）",
+            db.children(&AreaCode::parse("411702000000").map_err(anyhow::Error::msg)?).await?.len()
+        );
     }
-    let (_, existing) = db.list_households(&Scope::everything(), &HouseholdFilter::default(), Page { number: 1, size: 1 }).await?;
+    let (_, existing) =
+        db.list_households(&Scope::everything(), &HouseholdFilter::default(), Page { number: 1, size: 1 }).await?;
     if existing == 0 && households > 0 {
         let dir = std::env::temp_dir().join(format!("bangfu-demo-{}", std::process::id()));
         let villages = villages_from_divisions(YICHENG_DIVISIONS.as_bytes())?;
-        let summary = generate(&GenerateOptions { households, seed: 2014, out_dir: dir.clone(), villages, today: super::today() })
-            .context("生成模拟数据失败")?;
+        let summary = generate(&GenerateOptions {
+            households,
+            seed: 2014,
+            out_dir: dir.clone(),
+            villages,
+            today: super::today(),
+        })
+        .context("生成模拟数据失败")?;
         println!("已生成 {} 户、{} 人的模拟数据，正在导入…", summary.households, summary.members);
         let code = super::import::import_dir(db, &dir).await;
         let _ = std::fs::remove_dir_all(&dir);

@@ -25,7 +25,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let villages = match &args.divisions {
-        Some(p) => villages_from_divisions(std::fs::File::open(p).with_context(|| format!("无法打开 {}", p.display()))?)?,
+        Some(p) => {
+            villages_from_divisions(std::fs::File::open(p).with_context(|| format!("无法打开 {}", p.display()))?)?
+        }
         None => villages_from_divisions(bangfu_db::YICHENG_DIVISIONS.as_bytes())?,
     };
     let summary = generate(&GenerateOptions {

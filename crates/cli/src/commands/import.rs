@@ -30,9 +30,11 @@ pub async fn import_dir(db: &Db, dir: &Path) -> anyhow::Result<ExitCode> {
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(register_size(dir));
         bar.set_style(
-            ProgressStyle::with_template("{spinner} 导入中 [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} 剩余 {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} 导入中 [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} 剩余 {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         bar
     } else {

@@ -44,11 +44,16 @@ impl SessionArgs {
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let db = super::open(&args.database, Create::Never).await?;
     first_run_admin(&db).await?;
-    serve(args.session.state(db), &args.listen, |addr| println!("bangfu 已启动：http://{addr}/  （按 Ctrl+C 停止）")).await
+    serve(args.session.state(db), &args.listen, |addr| println!("bangfu 已启动：http://{addr}/  （按 Ctrl+C 停止）"))
+        .await
 }
 
 /// Binds, reports the address, and serves until Ctrl+C.
-pub async fn serve(state: AppState, listen: &str, announce: impl FnOnce(std::net::SocketAddr)) -> anyhow::Result<ExitCode> {
+pub async fn serve(
+    state: AppState,
+    listen: &str,
+    announce: impl FnOnce(std::net::SocketAddr),
+) -> anyhow::Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("无法监听 {listen}: {e}（端口被占用？可用 --listen 127.0.0.1:8081 换一个）"))?;

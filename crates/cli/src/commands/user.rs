@@ -38,7 +38,9 @@ pub enum Command {
 pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     let Command::Add { database, username, name, role, area, phone, must_change_password } = cmd;
     let username = check_username(&username).map_err(|e| anyhow::anyhow!(e.message))?;
-    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("未知角色“{role}”：可选 district_admin、township_staff、village_worker、auditor"))?;
+    let role = Role::parse(&role).ok_or_else(|| {
+        anyhow::anyhow!("未知角色“{role}”：可选 district_admin、township_staff、village_worker、auditor")
+    })?;
     let area_code = AreaCode::parse(&area).map_err(|e| anyhow::anyhow!(e))?;
     let password = read_password()?;
     check_password(&password).map_err(|e| anyhow::anyhow!(e.message))?;

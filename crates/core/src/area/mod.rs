@@ -147,10 +147,7 @@ impl Area {
         }
         let level = AreaLevel::parse(level);
         if level.is_none() {
-            errors.push(FieldError::new(
-                "level",
-                "级别应为 province、city、county、township 或 village 之一",
-            ));
+            errors.push(FieldError::new("level", "级别应为 province、city、county、township 或 village 之一"));
         }
         let parent = if parent.trim().is_empty() {
             None

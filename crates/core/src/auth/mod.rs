@@ -1,7 +1,7 @@
 //! 账号与角色: users, their role and the area they work in, and password hashing.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use crate::area::AreaCode;
 use crate::error::FieldError;

@@ -499,13 +499,7 @@ mod tests {
     fn every_chinese_label_parses_back_to_its_own_value() {
         fn check<T: CodeList + Debug>() {
             for &v in T::all() {
-                assert_eq!(
-                    T::parse(v.label_zh()),
-                    Some(v),
-                    "{} {:?}",
-                    T::LIST_NAME_ZH,
-                    v
-                );
+                assert_eq!(T::parse(v.label_zh()), Some(v), "{} {:?}", T::LIST_NAME_ZH, v);
             }
         }
         for_every_list!(check);
@@ -542,13 +536,7 @@ mod tests {
             let mut seen = HashMap::new();
             for &v in T::all() {
                 if let Some(other) = seen.insert(v.code(), v) {
-                    panic!(
-                        "{}: {:?} and {:?} share code {}",
-                        T::LIST_NAME_ZH,
-                        other,
-                        v,
-                        v.code()
-                    );
+                    panic!("{}: {:?} and {:?} share code {}", T::LIST_NAME_ZH, other, v, v.code());
                 }
             }
         }
@@ -566,12 +554,7 @@ mod tests {
                     if let Some(other) = seen.insert(s.to_lowercase(), v)
                         && other != v
                     {
-                        panic!(
-                            "{}: “{s}” means both {:?} and {:?}",
-                            T::LIST_NAME_ZH,
-                            other,
-                            v
-                        );
+                        panic!("{}: “{s}” means both {:?} and {:?}", T::LIST_NAME_ZH, other, v);
                     }
                 }
             }
@@ -585,11 +568,7 @@ mod tests {
             for &v in T::all() {
                 let code = v.code();
                 assert!(!code.is_empty() && code.len() <= 24, "{code}");
-                assert!(
-                    code.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-                    "{code}"
-                );
+                assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{code}");
             }
         }
         for_every_list!(check);
@@ -626,10 +605,7 @@ mod tests {
 
     #[test]
     fn serde_reads_a_chinese_label_too() {
-        assert_eq!(
-            deserialized::<PovertyCause>("因病").ok(),
-            Some(PovertyCause::Illness)
-        );
+        assert_eq!(deserialized::<PovertyCause>("因病").ok(), Some(PovertyCause::Illness));
     }
 
     #[test]
@@ -653,20 +629,14 @@ mod tests {
     #[test]
     fn the_error_quotes_the_value_without_its_surrounding_spaces() {
         let err = "  火星  ".parse::<Fuel>().expect_err("not a fuel");
-        assert_eq!(
-            err.to_string(),
-            "“火星”不是有效的主要燃料类型，可选：柴草、煤炭、电、燃气、其他"
-        );
+        assert_eq!(err.to_string(), "“火星”不是有效的主要燃料类型，可选：柴草、煤炭、电、燃气、其他");
     }
 
     #[test]
     fn an_unknown_ethnicity_lists_the_first_twenty_choices_and_the_count() {
         let err = "火星族".parse::<Ethnicity>().expect_err("not an ethnicity");
         let text = err.to_string();
-        assert!(
-            text.starts_with("“火星族”不是有效的民族，可选：汉族、蒙古族、回族、藏族、"),
-            "{text}"
-        );
+        assert!(text.starts_with("“火星族”不是有效的民族，可选：汉族、蒙古族、回族、藏族、"), "{text}");
         assert!(text.ends_with("傈僳族等58项"), "{text}");
     }
 
@@ -685,10 +655,7 @@ mod tests {
     fn surrounding_spaces_are_ignored_including_the_full_width_space() {
         assert_eq!(Sex::parse("  男 "), Some(Sex::Male));
         assert_eq!(Sex::parse("\u{3000}女\u{3000}"), Some(Sex::Female));
-        assert_eq!(
-            PovertyCause::parse("\tillness\n"),
-            Some(PovertyCause::Illness)
-        );
+        assert_eq!(PovertyCause::parse("\tillness\n"), Some(PovertyCause::Illness));
     }
 
     #[test]
@@ -700,18 +667,9 @@ mod tests {
 
     #[test]
     fn poverty_status_accepts_ascii_parentheses() {
-        assert_eq!(
-            PovertyStatus::parse("已脱贫(享受政策)"),
-            Some(PovertyStatus::Exited)
-        );
-        assert_eq!(
-            PovertyStatus::parse("已脱贫(不再享受政策)"),
-            Some(PovertyStatus::Closed)
-        );
-        assert_eq!(
-            PovertyStatus::parse("已脱贫（享受政策）"),
-            Some(PovertyStatus::Exited)
-        );
+        assert_eq!(PovertyStatus::parse("已脱贫(享受政策)"), Some(PovertyStatus::Exited));
+        assert_eq!(PovertyStatus::parse("已脱贫(不再享受政策)"), Some(PovertyStatus::Closed));
+        assert_eq!(PovertyStatus::parse("已脱贫（享受政策）"), Some(PovertyStatus::Exited));
     }
 
     #[test]
@@ -736,10 +694,7 @@ mod tests {
 
     #[test]
     fn student_status_accepts_the_junior_grade_wording_of_the_national_form() {
-        assert_eq!(
-            StudentStatus::parse("初中年级"),
-            Some(StudentStatus::Junior)
-        );
+        assert_eq!(StudentStatus::parse("初中年级"), Some(StudentStatus::Junior));
         assert_eq!(StudentStatus::parse("初中"), Some(StudentStatus::Junior));
         assert_eq!(StudentStatus::NotStudent.code(), "none");
     }
@@ -804,10 +759,7 @@ mod tests {
         assert_eq!(Relation::parse("妻子"), Some(Relation::Spouse));
         assert_eq!(Relation::parse("岳母"), Some(Relation::ParentInLaw));
         assert_eq!(Relation::parse("婆婆"), Some(Relation::ParentInLawH));
-        assert_eq!(
-            Relation::parse("parent_in_law_h"),
-            Some(Relation::ParentInLawH)
-        );
+        assert_eq!(Relation::parse("parent_in_law_h"), Some(Relation::ParentInLawH));
     }
 
     #[test]

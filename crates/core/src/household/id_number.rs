@@ -77,8 +77,8 @@ impl IdNumber {
             return Err(IdNumberError::BadAreaCode);
         }
         let birth_text = &number[6..14];
-        let birth = date_from_digits(birth_text)
-            .ok_or_else(|| IdNumberError::ImpossibleBirthDate(birth_text.to_owned()))?;
+        let birth =
+            date_from_digits(birth_text).ok_or_else(|| IdNumberError::ImpossibleBirthDate(birth_text.to_owned()))?;
         if birth.year() < EARLIEST_BIRTH_YEAR || birth > today {
             return Err(IdNumberError::UnreasonableBirthDate(birth_text.to_owned()));
         }
@@ -98,24 +98,13 @@ impl IdNumber {
     /// 出生日期, digits 7–14.
     pub fn birth_date(&self) -> NaiveDate {
         // parse() checked these digits form a real date; the fallback is unreachable.
-        self.0
-            .get(6..14)
-            .and_then(date_from_digits)
-            .unwrap_or_default()
+        self.0.get(6..14).and_then(date_from_digits).unwrap_or_default()
     }
 
     /// The 17th digit (sequence number): odd for men, even for women.
     pub fn sex(&self) -> Sex {
-        let digit = self
-            .0
-            .as_bytes()
-            .get(16)
-            .map_or(0, |b| b.wrapping_sub(b'0'));
-        if digit % 2 == 1 {
-            Sex::Male
-        } else {
-            Sex::Female
-        }
+        let digit = self.0.as_bytes().get(16).map_or(0, |b| b.wrapping_sub(b'0'));
+        if digit % 2 == 1 { Sex::Male } else { Sex::Female }
     }
 
     /// Age in full years on `date` (0 if `date` is before the birth date).
@@ -133,14 +122,7 @@ impl IdNumber {
     /// Checks that the member's recorded sex agrees with the 17th digit.
     pub fn check_sex(&self, sex: Sex) -> Result<(), IdNumberError> {
         let implied = self.sex();
-        if implied == sex {
-            Ok(())
-        } else {
-            Err(IdNumberError::SexMismatch {
-                implied,
-                given: sex,
-            })
-        }
+        if implied == sex { Ok(()) } else { Err(IdNumberError::SexMismatch { implied, given: sex }) }
     }
 }
 
@@ -149,11 +131,7 @@ impl IdNumber {
 /// Meant for 17 ASCII digits (a data generator uses it to make valid numbers);
 /// any other character counts as 0 and extra characters are ignored.
 pub fn check_char(first17: &str) -> char {
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
+    let sum: u32 = first17.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
     CHECK_CHARS[(sum % 11) as usize]
 }
 
@@ -275,20 +253,14 @@ mod tests {
     #[test]
     fn full_width_digits_are_converted_to_ascii() {
         let text = valid(MAN);
-        let wide: String = text
-            .chars()
-            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
-            .collect();
+        let wide: String =
+            text.chars().map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c)).collect();
         assert_eq!(parse(&wide).expect("valid").as_str(), text);
     }
 
     #[test]
     fn a_lower_case_or_full_width_x_becomes_an_upper_case_x() {
-        for s in [
-            "11010519491231002x",
-            "11010519491231002Ｘ",
-            "11010519491231002ｘ",
-        ] {
+        for s in ["11010519491231002x", "11010519491231002Ｘ", "11010519491231002ｘ"] {
             assert_eq!(parse(s).expect(s).as_str(), "11010519491231002X");
         }
     }
@@ -297,12 +269,7 @@ mod tests {
     fn surrounding_spaces_are_trimmed_including_the_full_width_space() {
         let text = valid(WOMAN);
         assert_eq!(parse(&format!("  {text}\t")).expect("valid").as_str(), text);
-        assert_eq!(
-            parse(&format!("\u{3000}{text}\u{3000}"))
-                .expect("valid")
-                .as_str(),
-            text
-        );
+        assert_eq!(parse(&format!("\u{3000}{text}\u{3000}")).expect("valid").as_str(), text);
     }
 
     #[test]
@@ -314,19 +281,13 @@ mod tests {
     #[test]
     fn a_space_inside_the_number_is_refused() {
         assert_eq!(message("411702 19850612123X"), "证件号码中间不能有空格");
-        assert_eq!(
-            parse("411702\u{3000}19850612123X"),
-            Err(IdNumberError::InnerSpace)
-        );
+        assert_eq!(parse("411702\u{3000}19850612123X"), Err(IdNumberError::InnerSpace));
     }
 
     #[test]
     fn a_number_of_the_wrong_length_says_how_long_it_was() {
         assert_eq!(message("411702850612123"), "证件号码应为18位，实际为15位");
-        assert_eq!(
-            message(&format!("{}1", valid(MAN))),
-            "证件号码应为18位，实际为19位"
-        );
+        assert_eq!(message(&format!("{}1", valid(MAN))), "证件号码应为18位，实际为19位");
     }
 
     #[test]
@@ -338,10 +299,7 @@ mod tests {
     #[test]
     fn a_letter_in_the_number_is_named() {
         assert_eq!(message("4117021985061212A3"), "证件号码含有非法字符“A”");
-        assert_eq!(
-            message("41170219850612一23"),
-            "证件号码应为18位，实际为17位"
-        );
+        assert_eq!(message("41170219850612一23"), "证件号码应为18位，实际为17位");
         assert_eq!(message("41170219850612一234"), "证件号码含有非法字符“一”");
     }
 
@@ -352,26 +310,14 @@ mod tests {
 
     #[test]
     fn an_area_code_starting_with_zero_is_refused() {
-        assert_eq!(
-            message(&valid("01170219850612123")),
-            "证件号码前6位地区码无效"
-        );
+        assert_eq!(message(&valid("01170219850612123")), "证件号码前6位地区码无效");
     }
 
     #[test]
     fn an_impossible_birth_date_is_named() {
-        assert_eq!(
-            message(&valid("41170219990230123")),
-            "出生日期 19990230 不存在"
-        );
-        assert_eq!(
-            message(&valid("41170219991301123")),
-            "出生日期 19991301 不存在"
-        );
-        assert_eq!(
-            message(&valid("41170220230229123")),
-            "出生日期 20230229 不存在"
-        );
+        assert_eq!(message(&valid("41170219990230123")), "出生日期 19990230 不存在");
+        assert_eq!(message(&valid("41170219991301123")), "出生日期 19991301 不存在");
+        assert_eq!(message(&valid("41170220230229123")), "出生日期 20230229 不存在");
     }
 
     #[test]
@@ -381,14 +327,8 @@ mod tests {
 
     #[test]
     fn a_birth_date_in_the_future_is_unreasonable() {
-        assert_eq!(
-            message(&valid("41170220240602123")),
-            "出生日期 20240602 不合理"
-        );
-        assert!(
-            parse(&valid("41170220240601123")).is_ok(),
-            "born today is fine"
-        );
+        assert_eq!(message(&valid("41170220240602123")), "出生日期 20240602 不合理");
+        assert!(parse(&valid("41170220240601123")).is_ok(), "born today is fine");
     }
 
     #[test]
@@ -400,20 +340,11 @@ mod tests {
 
     #[test]
     fn a_wrong_check_character_says_what_it_should_be() {
-        assert_eq!(
-            message("110105194912310021"),
-            "校验位错误：最后一位应为X，实际为1"
-        );
+        assert_eq!(message("110105194912310021"), "校验位错误：最后一位应为X，实际为1");
         let text = valid(MAN);
         let expected = check_char(MAN);
         let wrong = if expected == '0' { '1' } else { '0' };
-        assert_eq!(
-            parse(&format!("{MAN}{wrong}")),
-            Err(IdNumberError::WrongCheckChar {
-                expected,
-                actual: wrong
-            })
-        );
+        assert_eq!(parse(&format!("{MAN}{wrong}")), Err(IdNumberError::WrongCheckChar { expected, actual: wrong }));
         assert!(parse(&text).is_ok());
     }
 
@@ -427,13 +358,7 @@ mod tests {
     fn a_man_recorded_as_a_woman_is_a_mismatch() {
         let id = parse(&valid(MAN)).expect("valid");
         let err = id.check_sex(Sex::Female).expect_err("mismatch");
-        assert_eq!(
-            err,
-            IdNumberError::SexMismatch {
-                implied: Sex::Male,
-                given: Sex::Female
-            }
-        );
+        assert_eq!(err, IdNumberError::SexMismatch { implied: Sex::Male, given: Sex::Female });
         assert_eq!(err.to_string(), "证件号码第17位表示男性，与性别“女”不符");
         assert_eq!(id.check_sex(Sex::Male), Ok(()));
     }
@@ -454,10 +379,7 @@ mod tests {
         let masked = id.masked();
         assert_eq!(masked.len(), 18);
         assert!(masked.starts_with("4117**********123"), "{masked}");
-        assert_eq!(
-            parse("11010519491231002X").expect("valid").masked(),
-            "1101**********002X"
-        );
+        assert_eq!(parse("11010519491231002X").expect("valid").masked(), "1101**********002X");
     }
 
     #[test]

@@ -47,10 +47,7 @@ impl Income {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if !(FIRST_YEAR..=LAST_YEAR).contains(&self.year) {
-            errors.push(FieldError::new(
-                "year",
-                format!("收入年度应在{FIRST_YEAR}年至{LAST_YEAR}年之间"),
-            ));
+            errors.push(FieldError::new("year", format!("收入年度应在{FIRST_YEAR}年至{LAST_YEAR}年之间")));
         }
         let components = [
             ("wages", "工资性收入", self.wages),
@@ -64,11 +61,7 @@ impl Income {
                 errors.push(FieldError::new(field, format!("{label}不能为负数")));
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 }
 
@@ -102,10 +95,7 @@ mod tests {
     fn net_income_per_person_rounds_to_the_nearest_fen() {
         // 18 000.00 ÷ 7 = 2 571.428… yuan
         assert_eq!(income().net_per_person(7), Some(Fen(257_143)));
-        let half = Income {
-            wages: Fen(5),
-            ..zero()
-        };
+        let half = Income { wages: Fen(5), ..zero() };
         assert_eq!(half.net_per_person(2), Some(Fen(3)));
     }
 
@@ -117,10 +107,7 @@ mod tests {
 
     #[test]
     fn costs_above_income_give_a_negative_net_income() {
-        let loss = Income {
-            operating_cost: Fen(3_000_000),
-            ..income()
-        };
+        let loss = Income { operating_cost: Fen(3_000_000), ..income() };
         assert_eq!(loss.total_net(), Fen(-1_020_000));
         assert_eq!(loss.net_per_person(3), Some(Fen(-340_000)));
     }
@@ -144,47 +131,22 @@ mod tests {
 
     #[test]
     fn the_first_and_last_accepted_years_pass_validation() {
-        assert_eq!(
-            Income {
-                year: 2013,
-                ..zero()
-            }
-            .validate(),
-            Ok(())
-        );
-        assert_eq!(
-            Income {
-                year: 2100,
-                ..zero()
-            }
-            .validate(),
-            Ok(())
-        );
+        assert_eq!(Income { year: 2013, ..zero() }.validate(), Ok(()));
+        assert_eq!(Income { year: 2100, ..zero() }.validate(), Ok(()));
     }
 
     #[test]
     fn a_year_outside_2013_to_2100_is_refused() {
         for year in [2012, 2101, 0, -2020] {
             let errors = Income { year, ..zero() }.validate().expect_err("bad year");
-            assert_eq!(
-                errors,
-                vec![FieldError::new("year", "收入年度应在2013年至2100年之间")]
-            );
+            assert_eq!(errors, vec![FieldError::new("year", "收入年度应在2013年至2100年之间")]);
         }
     }
 
     #[test]
     fn negative_wages_are_refused_with_the_field_named() {
-        let errors = Income {
-            wages: Fen(-1),
-            ..zero()
-        }
-        .validate()
-        .expect_err("negative");
-        assert_eq!(
-            errors,
-            vec![FieldError::new("wages", "工资性收入不能为负数")]
-        );
+        let errors = Income { wages: Fen(-1), ..zero() }.validate().expect_err("negative");
+        assert_eq!(errors, vec![FieldError::new("wages", "工资性收入不能为负数")]);
     }
 
     #[test]
@@ -198,10 +160,7 @@ mod tests {
             operating_cost: Fen(-1),
         };
         let errors = bad.validate().expect_err("all bad");
-        let pairs: Vec<_> = errors
-            .iter()
-            .map(|e| (e.field.as_str(), e.message.as_str()))
-            .collect();
+        let pairs: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
         assert_eq!(
             pairs,
             [

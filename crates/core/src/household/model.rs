@@ -242,10 +242,8 @@ impl<'a, F: Fields + ?Sized> Collector<'a, F> {
         match normalise_digits(v).parse::<i32>() {
             Ok(x) if range.contains(&x) => Some(x),
             _ => {
-                self.errors.push(FieldError::new(
-                    field,
-                    format!("{label}应为{}到{}之间的整数", range.start(), range.end()),
-                ));
+                self.errors
+                    .push(FieldError::new(field, format!("{label}应为{}到{}之间的整数", range.start(), range.end())));
                 None
             }
         }
@@ -294,7 +292,8 @@ pub fn normalise_digits(s: &str) -> String {
 fn is_phone(s: &str) -> bool {
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     let mobile = s.len() == 11 && s.starts_with('1') && digits == 11;
-    let landline = s.bytes().all(|b| b.is_ascii_digit() || b == b'-') && (7..=13).contains(&digits) && s.starts_with('0');
+    let landline =
+        s.bytes().all(|b| b.is_ascii_digit() || b == b'-') && (7..=13).contains(&digits) && s.starts_with('0');
     mobile || landline
 }
 
@@ -313,12 +312,8 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(&s, "%Y%m%d").ok();
     }
-    let cleaned: String = s
-        .replace(['年', '月'], "-")
-        .replace('日', "")
-        .replace(['/', '.'], "-")
-        .trim_end_matches('-')
-        .to_owned();
+    let cleaned: String =
+        s.replace(['年', '月'], "-").replace('日', "").replace(['/', '.'], "-").trim_end_matches('-').to_owned();
     let parts: Vec<&str> = cleaned.split('-').collect();
     let num = |p: &str| p.parse::<u32>().ok();
     match parts.as_slice() {
@@ -388,9 +383,10 @@ impl HouseholdData {
             _ => {}
         }
         if let (Some(first), Some(exit)) = (first_identified_on, exit_year)
-            && exit < chrono::Datelike::year(&first) {
-                c.errors.push(FieldError::new("exit_year", "脱贫年度早于首次识别时间"));
-            }
+            && exit < chrono::Datelike::year(&first)
+        {
+            c.errors.push(FieldError::new("exit_year", "脱贫年度早于首次识别时间"));
+        }
         let monitoring_type = c.code::<MonitoringType>("monitoring_type");
         let risk_identified_on = c.date("risk_identified_on", today);
         let risk_cleared_on = c.date("risk_cleared_on", today);
@@ -398,15 +394,17 @@ impl HouseholdData {
             c.errors.push(FieldError::new("monitoring_type", "填写了风险识别或消除时间，但未填写监测对象类型"));
         }
         if let (Some(a), Some(b)) = (risk_identified_on, risk_cleared_on)
-            && b < a {
-                c.errors.push(FieldError::new("risk_cleared_on", "风险消除时间早于风险识别时间"));
-            }
+            && b < a
+        {
+            c.errors.push(FieldError::new("risk_cleared_on", "风险消除时间早于风险识别时间"));
+        }
         let farmland_mu = c.number("farmland_mu", "耕地面积", 10_000.0);
         let irrigated_mu = c.number("irrigated_mu", "有效灌溉面积", 10_000.0);
         if let (Some(farm), Some(irr)) = (farmland_mu, irrigated_mu)
-            && irr > farm {
-                c.errors.push(FieldError::new("irrigated_mu", "有效灌溉面积不能大于耕地面积"));
-            }
+            && irr > farm
+        {
+            c.errors.push(FieldError::new("irrigated_mu", "有效灌溉面积不能大于耕地面积"));
+        }
         let living = LivingConditions {
             farmland_mu,
             irrigated_mu,
@@ -431,11 +429,14 @@ impl HouseholdData {
         let bank_name = c.text("bank_name");
         let bank_account = c.text("bank_account").map(|a| normalise_digits(&a).replace(' ', ""));
         if let Some(acct) = &bank_account
-            && (!(8..=30).contains(&acct.len()) || !acct.bytes().all(|b| b.is_ascii_digit())) {
-                c.errors.push(FieldError::new("bank_account", "银行账号应为8到30位数字"));
-            }
+            && (!(8..=30).contains(&acct.len()) || !acct.bytes().all(|b| b.is_ascii_digit()))
+        {
+            c.errors.push(FieldError::new("bank_account", "银行账号应为8到30位数字"));
+        }
         match (village_code, standard, attribute, main_cause, status) {
-            (Some(village_code), Some(standard), Some(attribute), Some(main_cause), Some(status)) if c.errors.is_empty() => {
+            (Some(village_code), Some(standard), Some(attribute), Some(main_cause), Some(status))
+                if c.errors.is_empty() =>
+            {
                 Ok(HouseholdData {
                     household_no,
                     village_code,
@@ -541,9 +542,10 @@ impl MemberData {
         let phone = c.phone("phone");
         let joined_on = c.date("joined_on", today);
         if let (Some(id), Some(joined)) = (&id_number, joined_on)
-            && joined < id.birth_date() {
-                c.errors.push(FieldError::new("joined_on", "加入日期早于出生日期"));
-            }
+            && joined < id.birth_date()
+        {
+            c.errors.push(FieldError::new("joined_on", "加入日期早于出生日期"));
+        }
         // Every problem of the row is reported at once; only then is a missing ID fatal.
         let (Some(id_number), true) = (id_number, c.errors.is_empty()) else { return Err(c.errors) };
         let [basic_medical, serious_illness, pension, dibao, tekun, soldier] = flags;
@@ -635,7 +637,10 @@ pub fn member_changes(old: &MemberData, new: &MemberData) -> Vec<(&'static str, 
 
 /// What changed between two versions of a household's own record, as people read it:
 /// `(field, before, after)`. Status and monitoring changes have their own dated history.
-pub fn household_changes(old: &HouseholdData, new: &HouseholdData) -> Vec<(&'static str, Option<String>, Option<String>)> {
+pub fn household_changes(
+    old: &HouseholdData,
+    new: &HouseholdData,
+) -> Vec<(&'static str, Option<String>, Option<String>)> {
     fn label<T: CodeList>(v: Option<T>) -> Option<String> {
         v.map(|x| x.label_zh().to_owned())
     }
@@ -661,7 +666,11 @@ pub fn household_changes(old: &HouseholdData, new: &HouseholdData) -> Vec<(&'sta
         ("attribute", label(Some(old.attribute)), label(Some(new.attribute))),
         ("main_cause", label(Some(old.main_cause)), label(Some(new.main_cause))),
         ("other_causes", causes(&old.other_causes), causes(&new.other_causes)),
-        ("first_identified_on", old.first_identified_on.map(|d| d.to_string()), new.first_identified_on.map(|d| d.to_string())),
+        (
+            "first_identified_on",
+            old.first_identified_on.map(|d| d.to_string()),
+            new.first_identified_on.map(|d| d.to_string()),
+        ),
         ("exit_year", old.exit_year.map(|y| y.to_string()), new.exit_year.map(|y| y.to_string())),
         ("farmland_mu", num(a.farmland_mu), num(b.farmland_mu)),
         ("irrigated_mu", num(a.irrigated_mu), num(b.irrigated_mu)),

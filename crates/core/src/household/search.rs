@@ -15,12 +15,8 @@ use pinyin::ToPinyin;
 
 /// Compound surnames with at least one character that the crate reads wrongly.
 /// Compounds made only of unambiguous characters (欧阳, 司马, 诸葛 …) need no entry.
-const COMPOUND_SURNAMES: &[(char, char, &str, &str)] = &[
-    ('尉', '迟', "yu", "chi"),
-    ('万', '俟', "mo", "qi"),
-    ('长', '孙', "zhang", "sun"),
-    ('澹', '台', "tan", "tai"),
-];
+const COMPOUND_SURNAMES: &[(char, char, &str, &str)] =
+    &[('尉', '迟', "yu", "chi"), ('万', '俟', "mo", "qi"), ('长', '孙', "zhang", "sun"), ('澹', '台', "tan", "tai")];
 
 /// Readings of single-character surnames. Some merely confirm the crate's default;
 /// they are listed so the table documents every surname that was checked.
@@ -101,14 +97,10 @@ fn pieces(name: &str) -> Vec<Piece> {
     let mut out = Vec::with_capacity(chars.len());
 
     let compound = match chars.as_slice() {
-        [a, b, ..] => COMPOUND_SURNAMES
-            .iter()
-            .find(|&&(ca, cb, _, _)| ca == *a && cb == *b),
+        [a, b, ..] => COMPOUND_SURNAMES.iter().find(|&&(ca, cb, _, _)| ca == *a && cb == *b),
         _ => None,
     };
-    let single = chars
-        .first()
-        .and_then(|a| SURNAME_READINGS.iter().find(|&&(c, _)| c == *a));
+    let single = chars.first().and_then(|a| SURNAME_READINGS.iter().find(|&&(c, _)| c == *a));
     let rest = if let Some(&(_, _, ra, rb)) = compound {
         out.push(Piece::Syllable(ra));
         out.push(Piece::Syllable(rb));
@@ -190,11 +182,7 @@ pub fn search_key(name: &str) -> String {
 /// Traditional characters are not converted to Simplified: that needs a conversion
 /// table this crate does not have.
 pub fn normalise_query(q: &str) -> String {
-    q.chars()
-        .map(half_width)
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    q.chars().map(half_width).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 #[cfg(test)]

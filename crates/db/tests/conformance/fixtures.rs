@@ -46,7 +46,10 @@ pub fn member(name: &str, sex: &str, id_number: &str, relation: &str) -> MemberD
 
 /// 王建国 (head) and 李秀英 (spouse).
 pub fn couple(seq: u32) -> Vec<MemberData> {
-    vec![member("王建国", "男", &id("19650312", seq, true), "户主"), member("李秀英", "女", &id("19680705", seq, false), "配偶")]
+    vec![
+        member("王建国", "男", &id("19650312", seq, true), "户主"),
+        member("李秀英", "女", &id("19680705", seq, false), "配偶"),
+    ]
 }
 
 /// 沙河店镇's first village and 蚁蜂镇's first village, from the embedded division list.
@@ -85,5 +88,10 @@ impl Drop for TempDir {
 
 /// The clerk every storage test acts as.
 pub fn actor() -> bangfu_core::audit::Actor {
-    bangfu_core::audit::Actor { user_id: None, username: "测试员".into(), role: Some("district_admin".into()), ip: None }
+    bangfu_core::audit::Actor {
+        user_id: None,
+        username: "测试员".into(),
+        role: Some("district_admin".into()),
+        ip: None,
+    }
 }

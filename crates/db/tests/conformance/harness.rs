@@ -34,10 +34,14 @@ impl TestDb {
         static N: AtomicU32 = AtomicU32::new(0);
         let name = format!("bangfu_test_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
         let mut admin = sqlx::PgConnection::connect(&base).await.expect("connect to BANGFU_TEST_POSTGRES_URL");
-        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}"))).execute(&mut admin).await.expect("create database");
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create database");
         admin.close().await.ok();
         let url = with_database(&base, &name);
-        let opened = Db::open(&DatabaseUrl::from_str(&url).expect("url"), Create::Never).await.expect("open test database");
+        let opened =
+            Db::open(&DatabaseUrl::from_str(&url).expect("url"), Create::Never).await.expect("open test database");
         opened.db.migrate().await.expect("migrate postgres");
         Some(TestDb { db: opened.db, pg: Some((base, name)) })
     }
@@ -59,9 +63,10 @@ impl Drop for TestDb {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async move {
                     if let Ok(mut admin) = sqlx::PgConnection::connect(&base).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name} with (force)")))
-                            .execute(&mut admin)
-                            .await;
+                        let _ =
+                            sqlx::query(sqlx::AssertSqlSafe(format!("drop database if exists {name} with (force)")))
+                                .execute(&mut admin)
+                                .await;
                     }
                 });
             })

@@ -27,7 +27,13 @@ fn good_members() -> String {
         id("19650312", 1, true),
         id("19680705", 2, false).to_lowercase(),
         // Typed with full-width digits, as often happens on Chinese keyboards.
-        id("19500101", 3, false).chars().map(|c| match c { '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(), c => c }).collect::<String>(),
+        id("19500101", 3, false)
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(),
+                c => c,
+            })
+            .collect::<String>(),
     )
 }
 
@@ -44,7 +50,8 @@ conformance!(a_valid_register_imports_with_members_income_and_history, |db: Db| 
     let outcome = import(&db, &dir).await.unwrap();
     let ImportOutcome::Imported(report) = outcome else { panic!("expected an import, got {outcome:?}") };
     assert_eq!((report.households, report.members, report.incomes), (2, 3, 2));
-    let (list, _) = db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
+    let (list, _) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
     let first = list.iter().find(|h| h.household_no == "4117021012010001").unwrap();
     assert_eq!(first.head_name.as_deref(), Some("王建国"));
     assert_eq!(first.size, 2);
@@ -72,7 +79,11 @@ conformance!(an_overlapping_register_is_refused_row_by_row, |db: Db| async move 
     let dir2 = register_dir(&good_households().replace("第2组", "第3组"), &good_members());
     let Err(ImportError::Rows(errors)) = import(&db, &dir2).await else { panic!("expected row errors") };
     let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-    assert!(shown.contains(&"households.csv:2: 户编号: 户编号“4117021012010001”已在系统中（同一户不能重复导入）".to_owned()), "{shown:#?}");
+    assert!(
+        shown
+            .contains(&"households.csv:2: 户编号: 户编号“4117021012010001”已在系统中（同一户不能重复导入）".to_owned()),
+        "{shown:#?}"
+    );
     assert!(shown.iter().any(|s| s.starts_with("members.csv:2: 证件号码: 此人已是系统中另一户")), "{shown:#?}");
     assert_eq!(household_count(&db).await, 2);
 });
@@ -119,11 +130,15 @@ conformance!(a_register_with_bad_rows_changes_nothing_and_lists_every_bad_row, |
 });
 
 conformance!(a_village_code_missing_from_the_area_tree_is_reported, |db: Db| async move {
-    let households = good_households().replace(&format!("4117021012010002,{SHAHEDIAN_VILLAGE}"), "4117021012010002,411702101999");
+    let households =
+        good_households().replace(&format!("4117021012010002,{SHAHEDIAN_VILLAGE}"), "4117021012010002,411702101999");
     let dir = register_dir(&households, &good_members());
     let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(errors[0].to_string(), "households.csv:3: 村代码: 村代码“411702101999”不在系统的区划中（请先导入区划，或检查代码）");
+    assert_eq!(
+        errors[0].to_string(),
+        "households.csv:3: 村代码: 村代码“411702101999”不在系统的区划中（请先导入区划，或检查代码）"
+    );
 });
 
 conformance!(unknown_and_missing_columns_are_named_on_line_one, |db: Db| async move {
@@ -148,8 +163,15 @@ conformance!(a_first_load_leaves_exactly_the_migrated_indexes_and_foreign_keys, 
     assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::Imported(_)));
     assert_eq!(db.schema_fingerprint().await.unwrap(), before);
     // And the unique rule still holds after the rebuild.
-    let dir2 = register_dir(&good_households().replace("40117", "x").replace("4117021012010001", "4117021012010011").replace("4117021012010002", "4117021012010012"),
-        &good_members().replace("4117021012010001", "4117021012010011").replace("4117021012010002", "4117021012010012"));
-    let Err(ImportError::Rows(errors)) = import(&db, &dir2).await else { panic!("expected the same people to be refused") };
+    let dir2 = register_dir(
+        &good_households()
+            .replace("40117", "x")
+            .replace("4117021012010001", "4117021012010011")
+            .replace("4117021012010002", "4117021012010012"),
+        &good_members().replace("4117021012010001", "4117021012010011").replace("4117021012010002", "4117021012010012"),
+    );
+    let Err(ImportError::Rows(errors)) = import(&db, &dir2).await else {
+        panic!("expected the same people to be refused")
+    };
     assert!(errors.iter().all(|e| e.message.contains("现有成员")), "{errors:#?}");
 });

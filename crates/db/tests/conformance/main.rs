@@ -59,19 +59,39 @@ conformance!(a_household_without_a_head_is_refused, |db: Db| async move {
     let data = household("4117021012010002", SHAHEDIAN_VILLAGE, &[]);
     let err = db.create_household(&everything(), &data, &couple(1)[1..], None, &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(e) if e[0].message == "该户没有户主"), "{err}");
-    let (list, total) = db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 20 }).await.unwrap();
+    let (list, total) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 20 }).await.unwrap();
     assert_eq!((list.len(), total), (0, 0));
 });
 
 conformance!(a_household_outside_the_users_township_is_not_found_and_not_listed, |db: Db| async move {
-    let mine = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None, &actor()).await.unwrap();
-    let theirs = db.create_household(&everything(), &household("4117021042010001", YIFENG_VILLAGE, &[]), &couple(3), None, &actor()).await.unwrap();
+    let mine = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let theirs = db
+        .create_household(
+            &everything(),
+            &household("4117021042010001", YIFENG_VILLAGE, &[]),
+            &couple(3),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
     let shahedian = scope_of(&db, SHAHEDIAN).await;
     assert!(db.household(&shahedian, mine).await.is_ok());
     assert!(matches!(db.household(&shahedian, theirs).await, Err(DomainError::NotFound)));
     assert!(matches!(db.members(&shahedian, theirs).await, Err(DomainError::NotFound)));
     assert!(matches!(db.history(&shahedian, theirs).await, Err(DomainError::NotFound)));
-    let (list, total) = db.list_households(&shahedian, &HouseholdFilter::default(), Page { number: 1, size: 20 }).await.unwrap();
+    let (list, total) =
+        db.list_households(&shahedian, &HouseholdFilter::default(), Page { number: 1, size: 20 }).await.unwrap();
     assert_eq!(total, 1);
     assert_eq!(list[0].id, mine);
     // A filter naming another township cannot widen the scope.
@@ -88,27 +108,56 @@ conformance!(a_household_outside_the_users_township_is_not_found_and_not_listed,
 
 conformance!(households_are_filtered_by_status_and_cause_and_paginated, |db: Db| async move {
     for i in 1..=25u32 {
-        let status: &[(&str, &str)] = if i % 5 == 0 { &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")] } else { &[] };
+        let status: &[(&str, &str)] =
+            if i % 5 == 0 { &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")] } else { &[] };
         let no = format!("41170210120100{i:02}");
-        db.create_household(&everything(), &household(&no, SHAHEDIAN_VILLAGE, status), &couple(i * 2 + 1), None, &actor()).await.unwrap();
+        db.create_household(
+            &everything(),
+            &household(&no, SHAHEDIAN_VILLAGE, status),
+            &couple(i * 2 + 1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
     }
     let filter = HouseholdFilter { status: Some(PovertyStatus::Exited), ..Default::default() };
     let (list, total) = db.list_households(&everything(), &filter, Page { number: 1, size: 20 }).await.unwrap();
     assert_eq!((list.len(), total), (5, 5));
     assert!(list.iter().all(|h| h.status == PovertyStatus::Exited && h.size == 2));
-    let (page2, total) = db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 2, size: 20 }).await.unwrap();
+    let (page2, total) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 2, size: 20 }).await.unwrap();
     assert_eq!((page2.len(), total), (5, 25));
 });
 
 conformance!(the_same_person_cannot_be_a_current_member_of_two_households, |db: Db| async move {
-    let first = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None, &actor()).await.unwrap();
-    let second = db.create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &couple(3), None, &actor()).await.unwrap();
+    let first = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let second = db
+        .create_household(
+            &everything(),
+            &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]),
+            &couple(3),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
     let son = member("王小明", "男", &id("19900101", 11, true), "之子");
     db.add_member(&everything(), first, &son, &actor()).await.unwrap();
     let err = db.add_member(&everything(), second, &son, &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
     // Once he has left the first household (split off, 分户), he may join the second.
-    let son_id = db.members(&everything(), first).await.unwrap().into_iter().find(|m| m.data.name == "王小明").unwrap().id;
+    let son_id =
+        db.members(&everything(), first).await.unwrap().into_iter().find(|m| m.data.name == "王小明").unwrap().id;
     db.member_leaves(&everything(), son_id, date("2024-03-01"), "分户", &actor()).await.unwrap();
     db.add_member(&everything(), second, &son, &actor()).await.unwrap();
     let kept = db.members(&everything(), first).await.unwrap();
@@ -119,7 +168,16 @@ conformance!(the_same_person_cannot_be_a_current_member_of_two_households, |db: 
 });
 
 conformance!(a_member_leaving_needs_a_reason_and_is_kept, |db: Db| async move {
-    let h = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None, &actor()).await.unwrap();
+    let h = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
     let wife = db.members(&everything(), h).await.unwrap()[1].id;
     let err = db.member_leaves(&everything(), wife, date("2024-01-01"), " ", &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "left_reason"));
@@ -127,14 +185,32 @@ conformance!(a_member_leaving_needs_a_reason_and_is_kept, |db: Db| async move {
     assert_eq!(db.members(&everything(), h).await.unwrap().len(), 2);
     assert_eq!(db.household(&everything(), h).await.unwrap().size, 1);
     // Leaving twice is not possible.
-    assert!(matches!(db.member_leaves(&everything(), wife, date("2024-01-02"), "死亡", &actor()).await, Err(DomainError::NotFound)));
+    assert!(matches!(
+        db.member_leaves(&everything(), wife, date("2024-01-02"), "死亡", &actor()).await,
+        Err(DomainError::NotFound)
+    ));
 });
 
 conformance!(status_and_monitoring_changes_are_kept_as_dated_history, |db: Db| async move {
-    let h = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None, &actor()).await.unwrap();
-    db.change_status(&everything(), h, PovertyStatus::Exited, date("2019-12-20"), "2019年度脱贫退出", &actor()).await.unwrap();
-    db.change_monitoring(&everything(), h, Some(MonitoringType::Unstable), date("2022-05-01"), "因病支出大", &actor()).await.unwrap();
-    db.change_status(&everything(), h, PovertyStatus::Returned, date("2023-02-01"), "因病返贫", &actor()).await.unwrap();
+    let h = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    db.change_status(&everything(), h, PovertyStatus::Exited, date("2019-12-20"), "2019年度脱贫退出", &actor())
+        .await
+        .unwrap();
+    db.change_monitoring(&everything(), h, Some(MonitoringType::Unstable), date("2022-05-01"), "因病支出大", &actor())
+        .await
+        .unwrap();
+    db.change_status(&everything(), h, PovertyStatus::Returned, date("2023-02-01"), "因病返贫", &actor())
+        .await
+        .unwrap();
     let hist = db.history(&everything(), h).await.unwrap();
     let kinds: Vec<(&str, Option<&str>, Option<&str>)> =
         hist.iter().map(|e| (e.kind.as_str(), e.from_value.as_deref(), e.to_value.as_deref())).collect();
@@ -153,14 +229,29 @@ conformance!(status_and_monitoring_changes_are_kept_as_dated_history, |db: Db| a
     assert_eq!(now.monitoring_type, Some(MonitoringType::Unstable));
     assert_eq!(now.risk_identified_on, Some(date("2022-05-01")));
     // The same status again is refused; so is a change without a reason.
-    assert!(db.change_status(&everything(), h, PovertyStatus::Returned, date("2023-02-02"), "x", &actor()).await.is_err());
+    assert!(
+        db.change_status(&everything(), h, PovertyStatus::Returned, date("2023-02-02"), "x", &actor()).await.is_err()
+    );
     assert!(db.change_status(&everything(), h, PovertyStatus::Poor, date("2023-02-02"), "", &actor()).await.is_err());
 });
 
 conformance!(income_is_kept_per_year_in_fen_and_net_per_person_is_computed, |db: Db| async move {
-    let first = Income { year: 2024, wages: Fen(1_200_000), operating: Fen(300_000), property: Fen(50_000), transfer: Fen(250_000), operating_cost: Fen(100_000) };
+    let first = Income {
+        year: 2024,
+        wages: Fen(1_200_000),
+        operating: Fen(300_000),
+        property: Fen(50_000),
+        transfer: Fen(250_000),
+        operating_cost: Fen(100_000),
+    };
     let h = db
-        .create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), Some(&first), &actor())
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            Some(&first),
+            &actor(),
+        )
         .await
         .unwrap();
     let second = Income { year: 2025, wages: Fen(1_500_000), ..first.clone() };
@@ -178,9 +269,27 @@ conformance!(income_is_kept_per_year_in_fen_and_net_per_person_is_computed, |db:
 });
 
 conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move {
-    db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None, &actor()).await.unwrap();
-    db.create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")]), &couple(3), None, &actor()).await.unwrap();
-    db.create_household(&everything(), &household("4117021042010001", YIFENG_VILLAGE, &[]), &couple(5), None, &actor()).await.unwrap();
+    db.create_household(
+        &everything(),
+        &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+        &couple(1),
+        None,
+        &actor(),
+    )
+    .await
+    .unwrap();
+    db.create_household(
+        &everything(),
+        &household("4117021012010002", SHAHEDIAN_VILLAGE, &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")]),
+        &couple(3),
+        None,
+        &actor(),
+    )
+    .await
+    .unwrap();
+    db.create_household(&everything(), &household("4117021042010001", YIFENG_VILLAGE, &[]), &couple(5), None, &actor())
+        .await
+        .unwrap();
     let district = code("411702000000");
     let counts = db.counts_by_child_area(&everything(), &district).await.unwrap();
     assert_eq!(counts.len(), 21);
@@ -193,15 +302,33 @@ conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move
 });
 
 conformance!(households_are_found_by_name_pinyin_initials_id_number_or_household_number, |db: Db| async move {
-    let wang = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None, &actor()).await.unwrap();
+    let wang = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
     let zhang = vec![member("张桂兰", "女", &id("19500101", 3, false), "户主")];
-    let other = db.create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &zhang, None, &actor()).await.unwrap();
+    let other = db
+        .create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &zhang, None, &actor())
+        .await
+        .unwrap();
     let find = |q: &str| {
         let db = db.clone();
         let q = q.to_owned();
         async move {
             let filter = HouseholdFilter { query: Some(q), ..Default::default() };
-            db.list_households(&everything(), &filter, Page { number: 1, size: 20 }).await.unwrap().0.into_iter().map(|h| h.id).collect::<Vec<_>>()
+            db.list_households(&everything(), &filter, Page { number: 1, size: 20 })
+                .await
+                .unwrap()
+                .0
+                .into_iter()
+                .map(|h| h.id)
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(find("wjg").await, vec![wang], "王建国 by initials");
@@ -219,21 +346,61 @@ conformance!(households_are_found_by_name_pinyin_initials_id_number_or_household
 
 conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_numbers, |db: Db| async move {
     use bangfu_core::audit::{Actor, AuditAction};
-    let h = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None, &actor()).await.unwrap();
-    let other = db.create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &couple(5), None, &actor()).await.unwrap();
+    let h = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let other = db
+        .create_household(
+            &everything(),
+            &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]),
+            &couple(5),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
     let wife = db.members(&everything(), h).await.unwrap()[1].clone();
-    let actor = Actor { user_id: None, username: "tester".into(), role: Some("township_staff".into()), ip: Some("10.0.0.8".into()) };
+    let actor = Actor {
+        user_id: None,
+        username: "tester".into(),
+        role: Some("township_staff".into()),
+        ip: Some("10.0.0.8".into()),
+    };
     let mut fixed = wife.data.clone();
     fixed.name = "李秀兰".into();
     fixed.id_number = IdNumber::parse(&id("19680706", 2, false)).unwrap();
     db.update_member(&everything(), wife.id, &fixed, &actor).await.unwrap();
     assert_eq!(db.member(&everything(), wife.id).await.unwrap().data, fixed);
-    let (log, n) = db.audit_entries(&bangfu_db::audit::AuditFilter { object_type: Some("member".into()), object_id: Some(wife.id.0.to_string()), ..Default::default() }, 10, 0).await.unwrap();
+    let (log, n) = db
+        .audit_entries(
+            &bangfu_db::audit::AuditFilter {
+                object_type: Some("member".into()),
+                object_id: Some(wife.id.0.to_string()),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .await
+        .unwrap();
     assert_eq!(n, 2);
-    let fields: Vec<_> = log.iter().map(|e| (e.field.clone().unwrap(), e.before_value.clone().unwrap(), e.after_value.clone().unwrap())).collect();
+    let fields: Vec<_> = log
+        .iter()
+        .map(|e| (e.field.clone().unwrap(), e.before_value.clone().unwrap(), e.after_value.clone().unwrap()))
+        .collect();
     assert!(fields.contains(&("name".into(), "李秀英".into(), "李秀兰".into())));
     let id_change = fields.iter().find(|f| f.0 == "id_number").unwrap();
-    assert!(id_change.1.contains("**********") && id_change.2.contains("**********"), "ID numbers are masked in the log");
+    assert!(
+        id_change.1.contains("**********") && id_change.2.contains("**********"),
+        "ID numbers are masked in the log"
+    );
     assert!(log.iter().all(|e| e.action == AuditAction::Update && e.ip.as_deref() == Some("10.0.0.8")));
     // Taking the ID of a current member of another household is a conflict and changes nothing.
     let theirs = db.members(&everything(), other).await.unwrap()[0].data.id_number.clone();
@@ -254,15 +421,37 @@ conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_number
 conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async move {
     use bangfu_core::audit::AuditAction;
     use bangfu_db::audit::AuditFilter;
-    let h = db.create_household(&everything(), &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), None, &actor()).await.unwrap();
-    let son = db.add_member(&everything(), h, &member("王小明", "男", &id("19900101", 11, true), "之子"), &actor()).await.unwrap();
+    let h = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let son = db
+        .add_member(&everything(), h, &member("王小明", "男", &id("19900101", 11, true), "之子"), &actor())
+        .await
+        .unwrap();
     db.member_leaves(&everything(), son, date("2024-03-01"), "分户", &actor()).await.unwrap();
     db.change_status(&everything(), h, PovertyStatus::Exited, date("2019-12-20"), "脱贫", &actor()).await.unwrap();
-    db.change_monitoring(&everything(), h, Some(MonitoringType::Edge), date("2022-01-05"), "收入骤降", &actor()).await.unwrap();
-    let income = Income { year: 2025, wages: Fen(100), operating: Fen(0), property: Fen(0), transfer: Fen(0), operating_cost: Fen(0) };
+    db.change_monitoring(&everything(), h, Some(MonitoringType::Edge), date("2022-01-05"), "收入骤降", &actor())
+        .await
+        .unwrap();
+    let income = Income {
+        year: 2025,
+        wages: Fen(100),
+        operating: Fen(0),
+        property: Fen(0),
+        transfer: Fen(0),
+        operating_cost: Fen(0),
+    };
     db.record_income(&everything(), h, &income, &actor()).await.unwrap();
     let (log, total) = db.audit_entries(&AuditFilter::default(), 50, 0).await.unwrap();
-    let seen: Vec<(AuditAction, String)> = log.iter().rev().map(|e| (e.action, e.field.clone().unwrap_or_default())).collect();
+    let seen: Vec<(AuditAction, String)> =
+        log.iter().rev().map(|e| (e.action, e.field.clone().unwrap_or_default())).collect();
     assert_eq!(
         seen,
         vec![
@@ -276,9 +465,17 @@ conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async mov
     );
     assert_eq!(total, 6);
     let status = log.iter().find(|e| e.field.as_deref() == Some("status")).unwrap();
-    assert_eq!((status.before_value.as_deref(), status.after_value.as_deref()), (Some("未脱贫"), Some("已脱贫（享受政策）")));
-    assert!(log.iter().all(|e| e.username.as_deref() == Some("测试员") && e.area_code.as_deref() == Some(SHAHEDIAN_VILLAGE)));
+    assert_eq!(
+        (status.before_value.as_deref(), status.after_value.as_deref()),
+        (Some("未脱贫"), Some("已脱贫（享受政策）"))
+    );
+    assert!(
+        log.iter()
+            .all(|e| e.username.as_deref() == Some("测试员") && e.area_code.as_deref() == Some(SHAHEDIAN_VILLAGE))
+    );
     // A refused change leaves no audit row.
-    assert!(db.change_status(&everything(), h, PovertyStatus::Exited, date("2020-01-01"), "again", &actor()).await.is_err());
+    assert!(
+        db.change_status(&everything(), h, PovertyStatus::Exited, date("2020-01-01"), "again", &actor()).await.is_err()
+    );
     assert_eq!(db.audit_entries(&AuditFilter::default(), 50, 0).await.unwrap().1, 6);
 });

@@ -22,7 +22,11 @@ pub struct AuditQuery {
     page: Option<i64>,
 }
 
-async fn list(State(state): State<AppState>, me: ApiUser, Query(q): Query<AuditQuery>) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Value>, ApiError> {
     if !matches!(me.user.role, Role::DistrictAdmin | Role::Auditor) {
         return Err(ApiError::forbidden());
     }

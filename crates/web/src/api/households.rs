@@ -39,7 +39,9 @@ pub struct ListQuery {
 fn code<T>(v: &Option<String>, parse: fn(&str) -> Option<T>, field: &str, list: &str) -> Result<Option<T>, ApiError> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => parse(s).map(Some).ok_or_else(|| DomainError::invalid(field, format!("“{s}”不是有效的{list}")).into()),
+        Some(s) => {
+            parse(s).map(Some).ok_or_else(|| DomainError::invalid(field, format!("“{s}”不是有效的{list}")).into())
+        }
     }
 }
 
@@ -150,7 +152,11 @@ fn nested(i: usize, errors: Vec<bangfu_core::FieldError>) -> Vec<bangfu_core::Fi
 }
 
 /// Registers a household: its fields as in households.csv, `members` as in members.csv (one 户主).
-async fn create(State(state): State<AppState>, me: ApiUser, Json(mut body): Json<HashMap<String, Value>>) -> Result<Json<Value>, ApiError> {
+async fn create(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Json(mut body): Json<HashMap<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
     editor(&me)?;
     let members = match body.remove("members") {
         Some(Value::Array(list)) => list,
@@ -168,7 +174,9 @@ async fn create(State(state): State<AppState>, me: ApiUser, Json(mut body): Json
             Err(e) => errors.extend(nested(i, e)),
         }
     }
-    let (Some(household), true) = (household, errors.is_empty()) else { return Err(DomainError::Invalid(errors).into()) };
+    let (Some(household), true) = (household, errors.is_empty()) else {
+        return Err(DomainError::Invalid(errors).into());
+    };
     let id = state.db.create_household(&me.scope, &household, &parsed, income.as_ref(), &me.actor()).await?;
     show(State(state), me, Path(id.0)).await
 }
@@ -203,7 +211,8 @@ async fn member_leaves(
     if current.household_id.0 != hid {
         return Err(DomainError::NotFound.into());
     }
-    let on = parse_date(&body.left_on).ok_or_else(|| DomainError::invalid("left_on", format!("“{}”不是有效日期", body.left_on)))?;
+    let on = parse_date(&body.left_on)
+        .ok_or_else(|| DomainError::invalid("left_on", format!("“{}”不是有效日期", body.left_on)))?;
     state.db.member_leaves(&me.scope, MemberId(mid), on, &body.reason, &me.actor()).await?;
     Ok(Json(member_json(&state.db.member(&me.scope, MemberId(mid)).await?)))
 }
@@ -239,7 +248,8 @@ async fn change_status(
     Json(body): Json<StatusChange>,
 ) -> Result<Json<Value>, ApiError> {
     editor(&me)?;
-    let status = PovertyStatus::parse(&body.status).ok_or_else(|| DomainError::invalid("status", format!("“{}”不是有效的脱贫状态", body.status)))?;
+    let status = PovertyStatus::parse(&body.status)
+        .ok_or_else(|| DomainError::invalid("status", format!("“{}”不是有效的脱贫状态", body.status)))?;
     let on = parse_date(&body.effective_on)
         .ok_or_else(|| DomainError::invalid("effective_on", format!("“{}”不是有效日期", body.effective_on)))?;
     state.db.change_status(&me.scope, HouseholdId(hid), status, on, &body.reason, &me.actor()).await?;

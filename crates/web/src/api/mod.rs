@@ -53,11 +53,16 @@ impl ApiError {
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "记录不存在，或不在您的管辖范围内"),
-            DomainError::Forbidden => ApiError::forbidden(),
-            DomainError::Invalid(fields) => {
-                ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid", message: "输入有误".into(), fields }
+            DomainError::NotFound => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", "记录不存在，或不在您的管辖范围内")
             }
+            DomainError::Forbidden => ApiError::forbidden(),
+            DomainError::Invalid(fields) => ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "invalid",
+                message: "输入有误".into(),
+                fields,
+            },
             DomainError::Conflict { field, message } => ApiError {
                 status: StatusCode::CONFLICT,
                 code: "conflict",
@@ -118,7 +123,11 @@ impl FromRequestParts<AppState> for ApiUser {
                 }
             }
             if session.user.must_change_password {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "password_change_required", "请先在网页上修改初始密码"));
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "password_change_required",
+                    "请先在网页上修改初始密码",
+                ));
             }
             session.user
         };

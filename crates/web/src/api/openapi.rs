@@ -129,13 +129,20 @@ fn member_input_schema() -> Value {
     for c in MEMBER_COLUMNS.iter().filter(|c| c.field != "household_no") {
         let mut s = member_field_schema(c.field);
         if let Some(o) = s.as_object_mut() {
-            let d = o.get("description").and_then(Value::as_str).map(|d| format!("{} · {d}", c.zh)).unwrap_or_else(|| c.zh.to_owned());
+            let d = o
+                .get("description")
+                .and_then(Value::as_str)
+                .map(|d| format!("{} · {d}", c.zh))
+                .unwrap_or_else(|| c.zh.to_owned());
             o.insert("description".into(), Value::String(d));
         }
         props.insert(c.field.to_owned(), s);
     }
-    let required: Vec<&str> =
-        MEMBER_COLUMNS.iter().filter(|c| c.required && c.field != "household_no" && c.field != "id_number").map(|c| c.field).collect();
+    let required: Vec<&str> = MEMBER_COLUMNS
+        .iter()
+        .filter(|c| c.required && c.field != "household_no" && c.field != "id_number")
+        .map(|c| c.field)
+        .collect();
     json!({ "type": "object", "properties": props, "required": required,
             "description": "代码或中文标签均可；id_number 不填则保留原号码 · codes or Chinese labels; omit id_number to keep it" })
 }
@@ -146,7 +153,8 @@ fn household_input_schema() -> Value {
         props.insert(c.field.to_owned(), json!({ "type": "string", "description": c.zh }));
     }
     props.insert("members".into(), json!({ "type": "array", "items": member_input_schema() }));
-    let required: Vec<&str> = bangfu_core::household::columns::HOUSEHOLD_COLUMNS.iter().filter(|c| c.required).map(|c| c.field).collect();
+    let required: Vec<&str> =
+        bangfu_core::household::columns::HOUSEHOLD_COLUMNS.iter().filter(|c| c.required).map(|c| c.field).collect();
     json!({ "type": "object", "properties": props, "required": required })
 }
 
@@ -172,7 +180,10 @@ fn member_schema() -> Value {
     let mut s = member_input_schema();
     if let Some(props) = s.get_mut("properties").and_then(Value::as_object_mut) {
         props.insert("member_id".into(), json!({ "type": "integer" }));
-        props.insert("id_number".into(), json!({ "type": "string", "description": "打码的证件号码，如 4117**********123X" }));
+        props.insert(
+            "id_number".into(),
+            json!({ "type": "string", "description": "打码的证件号码，如 4117**********123X" }),
+        );
         props.insert("left_on".into(), json!({ "type": ["string", "null"], "format": "date" }));
     }
     s

@@ -1,10 +1,10 @@
 //! 审计日志: district admins and auditors browse and filter it; nobody edits it.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use bangfu_core::audit::AuditAction;
 use bangfu_core::auth::Role;
 use bangfu_db::audit::AuditFilter;
@@ -55,7 +55,11 @@ struct AuditPage<'a> {
 
 const PAGE: i64 = 50;
 
-async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<AuditQuery>) -> Result<Html<String>, PageError> {
+async fn list(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Html<String>, PageError> {
     if !matches!(me.user.role, Role::DistrictAdmin | Role::Auditor) {
         return Err(PageError::Forbidden);
     }
@@ -78,12 +82,22 @@ async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<Au
             ip: e.ip.clone().unwrap_or_default(),
             action: e.action.label_zh(),
             object: match (&e.object_type, &e.object_id) {
-                (Some(t), Some(id)) => format!("{} #{id}", if t == "member" { "成员" } else if t == "household" { "户" } else { t }),
+                (Some(t), Some(id)) => format!(
+                    "{} #{id}",
+                    if t == "member" {
+                        "成员"
+                    } else if t == "household" {
+                        "户"
+                    } else {
+                        t
+                    }
+                ),
                 _ => String::new(),
             },
             change: match &e.field {
                 Some(f) => {
-                    let label = bangfu_core::household::columns::header_zh(bangfu_core::household::columns::MEMBER_COLUMNS, f);
+                    let label =
+                        bangfu_core::household::columns::header_zh(bangfu_core::household::columns::MEMBER_COLUMNS, f);
                     format!(
                         "{}：{} → {}",
                         if label.is_empty() { f.as_str() } else { label },

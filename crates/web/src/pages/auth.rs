@@ -7,7 +7,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
-use bangfu_core::auth::{SIGN_IN_FAILED, check_password, hash_password, random_token, same_secret, token_hash, verify_password};
+use bangfu_core::auth::{
+    SIGN_IN_FAILED, check_password, hash_password, random_token, same_secret, token_hash, verify_password,
+};
 use bangfu_db::sessions::SignInCheck;
 
 use crate::AppState;
@@ -51,10 +53,20 @@ fn cookie_header(state: &AppState, name: &str, value: &str, max_age: Option<i64>
         .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<NextQuery>) -> Result<Response, PageError> {
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, PageError> {
     // Double-submit token: the form and a cookie must carry the same random value.
     let csrf = random_token();
-    let page = LoginPage { lang: crate::extract::lang_of(&headers), csrf: csrf.clone(), next: safe_next(q.next.as_deref()), username: String::new(), error: None };
+    let page = LoginPage {
+        lang: crate::extract::lang_of(&headers),
+        csrf: csrf.clone(),
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        error: None,
+    };
     let mut res = Html(page.render()?).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, LOGIN_CSRF_COOKIE, &csrf, Some(3600)));
     Ok(res)
@@ -70,7 +82,12 @@ pub struct LoginForm {
     csrf: String,
 }
 
-async fn login(State(state): State<AppState>, headers: HeaderMap, ClientIp(ip): ClientIp, Form(form): Form<LoginForm>) -> Result<Response, PageError> {
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same_secret(&form.csrf, &expected) {
         return Err(PageError::Csrf);
@@ -97,8 +114,17 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, ClientIp(ip): 
                 SignInCheck::Ok(_) => (None, ""),
             };
             let actor = Actor { user_id, username: username.clone(), role: None, ip };
-            state.db.audit(&AuditEntry::new(&actor, AuditAction::SignInFailed).change("reason", None, Some(why.into()))).await?;
-            let page = LoginPage { lang: crate::extract::lang_of(&headers), csrf: expected, next: safe_next(Some(&form.next)), username, error: Some(SIGN_IN_FAILED) };
+            state
+                .db
+                .audit(&AuditEntry::new(&actor, AuditAction::SignInFailed).change("reason", None, Some(why.into())))
+                .await?;
+            let page = LoginPage {
+                lang: crate::extract::lang_of(&headers),
+                csrf: expected,
+                next: safe_next(Some(&form.next)),
+                username,
+                error: Some(SIGN_IN_FAILED),
+            };
             Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
         }
     }
@@ -110,7 +136,11 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(State(state): State<AppState>, me: CurrentUser, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
+async fn logout(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     me.check_csrf(&form.csrf)?;
     state.db.end_session(&me.session_hash).await?;
     state.db.audit(&AuditEntry::new(&me.actor(), AuditAction::SignOut)).await?;
@@ -139,7 +169,11 @@ pub struct PasswordForm {
     csrf: String,
 }
 
-async fn change_password(State(state): State<AppState>, me: CurrentUser, Form(form): Form<PasswordForm>) -> Result<Response, PageError> {
+async fn change_password(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
     me.check_csrf(&form.csrf)?;
     let hash = state.db.user_by_name(&me.user.username).await?.map(|(_, h)| h).unwrap_or_default();
     let error = if !verify_password(&form.current, &hash) {
@@ -152,7 +186,11 @@ async fn change_password(State(state): State<AppState>, me: CurrentUser, Form(fo
         check_password(&form.new).err().map(|e| e.message)
     };
     if let Some(error) = error {
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Html(PasswordPage { me: &me, error: Some(error) }.render()?)).into_response());
+        return Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            Html(PasswordPage { me: &me, error: Some(error) }.render()?),
+        )
+            .into_response());
     }
     let new_hash = hash_password(&form.new).map_err(PageError::Internal)?;
     state.db.set_password(me.user.id, &new_hash).await?;

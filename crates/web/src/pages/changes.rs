@@ -41,13 +41,24 @@ struct FormPage<'a> {
 type Values = HashMap<String, String>;
 
 fn text(lang: crate::i18n::Lang, name: &'static str, required: bool, hint: &str, v: &Values) -> FormField {
-    FormField { name, label: super::field_label(lang, name), value: v.get(name).cloned().unwrap_or_default(), options: Vec::new(), required, hint: hint.into(), error: None }
+    FormField {
+        name,
+        label: super::field_label(lang, name),
+        value: v.get(name).cloned().unwrap_or_default(),
+        options: Vec::new(),
+        required,
+        hint: hint.into(),
+        error: None,
+    }
 }
 
 fn select<T: CodeList>(lang: crate::i18n::Lang, name: &'static str, required: bool, v: &Values) -> FormField {
     let label = super::field_label(lang, name);
     let current = v.get(name).cloned().unwrap_or_default();
-    let options = T::all().iter().map(|x| Opt { value: x.label_zh().into(), label: x.label_zh().into(), selected: x.label_zh() == current }).collect();
+    let options = T::all()
+        .iter()
+        .map(|x| Opt { value: x.label_zh().into(), label: x.label_zh().into(), selected: x.label_zh() == current })
+        .collect();
     FormField { name, label, value: current, options, required, hint: String::new(), error: None }
 }
 
@@ -69,7 +80,8 @@ fn render(
             None => e.message.clone(),
         })
         .collect::<Vec<_>>();
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let status =
+        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let page = FormPage { me, title, back: format!("/households/{hid}"), submit, fields, errors: messages };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -115,14 +127,30 @@ fn join_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     ]
 }
 
-async fn join_page(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Response, PageError> {
+async fn join_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let v = Values::from([("joined_on".to_owned(), today().to_string())]);
-    render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.join")), me.lang.t("form.save"), join_fields(me.lang, &v), &[])
+    render(
+        &me,
+        hid,
+        format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.join")),
+        me.lang.t("form.save"),
+        join_fields(me.lang, &v),
+        &[],
+    )
 }
 
-async fn join(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
+async fn join(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     csrf(&me, &v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
@@ -143,7 +171,14 @@ async fn join(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i6
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.join")), me.lang.t("form.save"), join_fields(me.lang, &v), &as_fields(e)?),
+        Err(e) => render(
+            &me,
+            hid,
+            format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.join")),
+            me.lang.t("form.save"),
+            join_fields(me.lang, &v),
+            &as_fields(e)?,
+        ),
     }
 }
 
@@ -153,17 +188,33 @@ fn leave_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     vec![text(lang, "left_on", true, "", v), text(lang, "left_reason", true, "如 死亡、婚出、分户、迁出", v)]
 }
 
-async fn leave_page(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)): Path<(i64, i64)>) -> Result<Response, PageError> {
+async fn leave_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path((hid, mid)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     let m = state.db.member(&me.scope, MemberId(mid)).await?;
     if m.household_id.0 != hid || m.left_on.is_some() {
         return Err(PageError::NotFound);
     }
     let v = Values::from([("left_on".to_owned(), today().to_string())]);
-    render(&me, hid, format!("{} · {}", m.data.name, me.lang.t("title.leave")), me.lang.t("button.leave"), leave_fields(me.lang, &v), &[])
+    render(
+        &me,
+        hid,
+        format!("{} · {}", m.data.name, me.lang.t("title.leave")),
+        me.lang.t("button.leave"),
+        leave_fields(me.lang, &v),
+        &[],
+    )
 }
 
-async fn leave(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)): Path<(i64, i64)>, Form(v): Form<Values>) -> Result<Response, PageError> {
+async fn leave(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path((hid, mid)): Path<(i64, i64)>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     csrf(&me, &v)?;
     let m = state.db.member(&me.scope, MemberId(mid)).await?;
@@ -171,12 +222,30 @@ async fn leave(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)):
         return Err(PageError::NotFound);
     }
     let result = match date_field(&v, "left_on") {
-        Ok(on) => state.db.member_leaves(&me.scope, MemberId(mid), on, v.get("left_reason").map(String::as_str).unwrap_or(""), &me.actor()).await,
+        Ok(on) => {
+            state
+                .db
+                .member_leaves(
+                    &me.scope,
+                    MemberId(mid),
+                    on,
+                    v.get("left_reason").map(String::as_str).unwrap_or(""),
+                    &me.actor(),
+                )
+                .await
+        }
         Err(e) => Err(DomainError::Invalid(vec![e])),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(&me, hid, format!("{} · {}", m.data.name, me.lang.t("title.leave")), me.lang.t("button.leave"), leave_fields(me.lang, &v), &as_fields(e)?),
+        Err(e) => render(
+            &me,
+            hid,
+            format!("{} · {}", m.data.name, me.lang.t("title.leave")),
+            me.lang.t("button.leave"),
+            leave_fields(me.lang, &v),
+            &as_fields(e)?,
+        ),
     }
 }
 
@@ -193,7 +262,11 @@ fn income_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     ]
 }
 
-async fn income_page(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Response, PageError> {
+async fn income_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let year = chrono::Datelike::year(&today()) - 1;
@@ -201,14 +274,32 @@ async fn income_page(State(state): State<AppState>, me: CurrentUser, Path(hid): 
     let y = |f: Fen| f.to_yuan_string();
     let mut v = Values::from([("income_year".to_owned(), year.to_string())]);
     if let Some(i) = current {
-        for (k, f) in [("wages", i.wages), ("operating", i.operating), ("property", i.property), ("transfer", i.transfer), ("operating_cost", i.operating_cost)] {
+        for (k, f) in [
+            ("wages", i.wages),
+            ("operating", i.operating),
+            ("property", i.property),
+            ("transfer", i.transfer),
+            ("operating_cost", i.operating_cost),
+        ] {
             v.insert(k.into(), y(f));
         }
     }
-    render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")), me.lang.t("form.save"), income_fields(me.lang, &v), &[])
+    render(
+        &me,
+        hid,
+        format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")),
+        me.lang.t("form.save"),
+        income_fields(me.lang, &v),
+        &[],
+    )
 }
 
-async fn income(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
+async fn income(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     csrf(&me, &v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
@@ -219,7 +310,14 @@ async fn income(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")), me.lang.t("form.save"), income_fields(me.lang, &v), &as_fields(e)?),
+        Err(e) => render(
+            &me,
+            hid,
+            format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")),
+            me.lang.t("form.save"),
+            income_fields(me.lang, &v),
+            &as_fields(e)?,
+        ),
     }
 }
 
@@ -233,25 +331,56 @@ fn status_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     ]
 }
 
-async fn status_page(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Response, PageError> {
+async fn status_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    let v = Values::from([("status".to_owned(), h.data.status.label_zh().to_owned()), ("effective_on".to_owned(), today().to_string())]);
-    render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.status")), me.lang.t("form.save"), status_fields(me.lang, &v), &[])
+    let v = Values::from([
+        ("status".to_owned(), h.data.status.label_zh().to_owned()),
+        ("effective_on".to_owned(), today().to_string()),
+    ]);
+    render(
+        &me,
+        hid,
+        format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.status")),
+        me.lang.t("form.save"),
+        status_fields(me.lang, &v),
+        &[],
+    )
 }
 
-async fn status(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>, Form(v): Form<Values>) -> Result<Response, PageError> {
+async fn status(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     csrf(&me, &v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let new = v.get("status").and_then(|s| PovertyStatus::parse(s));
     let result = match (new, date_field(&v, "effective_on")) {
-        (Some(s), Ok(on)) => state.db.change_status(&me.scope, h.id, s, on, v.get("reason").map(String::as_str).unwrap_or(""), &me.actor()).await,
+        (Some(s), Ok(on)) => {
+            state
+                .db
+                .change_status(&me.scope, h.id, s, on, v.get("reason").map(String::as_str).unwrap_or(""), &me.actor())
+                .await
+        }
         (None, _) => Err(DomainError::invalid("status", "请选择脱贫状态")),
         (_, Err(e)) => Err(DomainError::Invalid(vec![e])),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(&me, hid, format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.status")), me.lang.t("form.save"), status_fields(me.lang, &v), &as_fields(e)?),
+        Err(e) => render(
+            &me,
+            hid,
+            format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.status")),
+            me.lang.t("form.save"),
+            status_fields(me.lang, &v),
+            &as_fields(e)?,
+        ),
     }
 }

@@ -39,7 +39,13 @@ type Values = HashMap<String, String>;
 const INCOME_FIELDS: &[&str] = &["income_year", "wages", "operating", "property", "transfer", "operating_cost"];
 const STATUS_FIELDS: &[&str] = &["status", "exit_year", "monitoring_type", "risk_identified_on", "risk_cleared_on"];
 const FLAGS: &[&str] = &[
-    "household_power", "production_power", "water_difficult", "water_safe", "sanitary_toilet", "in_cooperative", "relocated",
+    "household_power",
+    "production_power",
+    "water_difficult",
+    "water_safe",
+    "sanitary_toilet",
+    "in_cooperative",
+    "relocated",
 ];
 /// The head's fields on the new-household form, prefixed so they do not clash with the household's.
 const HEAD_FIELDS: &[(&str, &str, &str)] = &[
@@ -51,7 +57,10 @@ const HEAD_FIELDS: &[(&str, &str, &str)] = &[
 ];
 
 fn options<T: CodeList>(current: &str) -> Vec<Opt> {
-    T::all().iter().map(|x| Opt { value: x.label_zh().into(), label: x.label_zh().into(), selected: x.label_zh() == current }).collect()
+    T::all()
+        .iter()
+        .map(|x| Opt { value: x.label_zh().into(), label: x.label_zh().into(), selected: x.label_zh() == current })
+        .collect()
 }
 
 async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) -> Result<Vec<FormField>, PageError> {
@@ -76,7 +85,10 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
             "danger_grade" => options::<DangerGrade>(&value),
             "road_type" => options::<RoadType>(&value),
             "fuel" => options::<Fuel>(&value),
-            f if FLAGS.contains(&f) => ["否", "是"].iter().map(|x| Opt { value: (*x).into(), label: (*x).into(), selected: *x == value }).collect(),
+            f if FLAGS.contains(&f) => ["否", "是"]
+                .iter()
+                .map(|x| Opt { value: (*x).into(), label: (*x).into(), selected: *x == value })
+                .collect(),
             _ => Vec::new(),
         };
         let hint = match c.field {
@@ -84,7 +96,15 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
             "first_identified_on" => "如 2014-10-01",
             _ => "",
         };
-        out.push(FormField { name: c.field, label: super::field_label(me.lang, c.field), value, options: opts, required: c.required, hint: hint.into(), error: None });
+        out.push(FormField {
+            name: c.field,
+            label: super::field_label(me.lang, c.field),
+            value,
+            options: opts,
+            required: c.required,
+            hint: hint.into(),
+            error: None,
+        });
     }
     if creating {
         for (name, _, _) in HEAD_FIELDS {
@@ -95,7 +115,15 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
                 _ => Vec::new(),
             };
             let required = matches!(*name, "head_name" | "head_sex" | "head_id_number");
-            out.push(FormField { name, label: super::field_label(me.lang, name), value, options: opts, required, hint: String::new(), error: None });
+            out.push(FormField {
+                name,
+                label: super::field_label(me.lang, name),
+                value,
+                options: opts,
+                required,
+                hint: String::new(),
+                error: None,
+            });
         }
     }
     Ok(out)
@@ -121,7 +149,8 @@ async fn render(
             None => e.message.clone(),
         })
         .collect();
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let status =
+        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     let page = FormPage { me, title, back, submit: me.lang.t("form.save"), fields, errors: messages };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -153,7 +182,10 @@ async fn new_page(State(state): State<AppState>, me: CurrentUser) -> Result<Resp
 async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Values>) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
-    let mut head: Values = HEAD_FIELDS.iter().map(|(form, field, _)| ((*field).to_owned(), v.get(*form).cloned().unwrap_or_default())).collect();
+    let mut head: Values = HEAD_FIELDS
+        .iter()
+        .map(|(form, field, _)| ((*field).to_owned(), v.get(*form).cloned().unwrap_or_default()))
+        .collect();
     head.insert("relation".into(), "户主".into());
     let household = HouseholdData::parse(&v, today());
     let member = MemberData::parse(&head, today()).map_err(|errs| {
@@ -174,7 +206,10 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/households/{}", id.0)).into_response()),
-        Err(e) => render(&state, &me, me.lang.t("title.new_household").into(), "/households".into(), &v, true, &as_fields(e)?).await,
+        Err(e) => {
+            render(&state, &me, me.lang.t("title.new_household").into(), "/households".into(), &v, true, &as_fields(e)?)
+                .await
+        }
     }
 }
 
@@ -229,7 +264,12 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     render(&state, &me, title, format!("/households/{id}"), &current_values(&h.data), false, &[]).await
 }
 
-async fn save(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>, Form(mut v): Form<Values>) -> Result<Response, PageError> {
+async fn save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(mut v): Form<Values>,
+) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
     let h = state.db.household(&me.scope, HouseholdId(id)).await?;

@@ -1,10 +1,10 @@
 //! 户: the household list (filters, search, pages) and the household page.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use bangfu_core::household::*;
 use bangfu_core::store::{AreaStore, HouseholdFilter, HouseholdStore, HouseholdSummary, Page};
 
@@ -43,7 +43,12 @@ pub struct Choice {
     pub selected: bool,
 }
 
-fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, current: &str) -> Vec<Choice> {
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    current: &str,
+) -> Vec<Choice> {
     all.iter().map(|&v| Choice { code: code(v), label: label(v), selected: code(v) == current }).collect()
 }
 
@@ -73,13 +78,31 @@ pub struct AreaChoice {
 
 async fn area_choices(state: &AppState, me: &CurrentUser, current: &str) -> Result<Vec<AreaChoice>, PageError> {
     let mut out = Vec::new();
-    let townships: Vec<_> = state.db.children(me.scope.root()).await?.into_iter().filter(|a| a.level == bangfu_core::area::AreaLevel::Township).collect();
+    let townships: Vec<_> = state
+        .db
+        .children(me.scope.root())
+        .await?
+        .into_iter()
+        .filter(|a| a.level == bangfu_core::area::AreaLevel::Township)
+        .collect();
     for t in &townships {
-        out.push(AreaChoice { code: t.code.to_string(), label: format!("{}（全部）", t.name), selected: t.code.as_str() == current });
+        out.push(AreaChoice {
+            code: t.code.to_string(),
+            label: format!("{}（全部）", t.name),
+            selected: t.code.as_str() == current,
+        });
     }
     for v in state.db.villages(&me.scope).await? {
-        let town = townships.iter().find(|t| v.parent.as_ref() == Some(&t.code)).map(|t| format!("{} · ", t.name)).unwrap_or_default();
-        out.push(AreaChoice { code: v.code.to_string(), label: format!("{town}{}", v.name), selected: v.code.as_str() == current });
+        let town = townships
+            .iter()
+            .find(|t| v.parent.as_ref() == Some(&t.code))
+            .map(|t| format!("{} · ", t.name))
+            .unwrap_or_default();
+        out.push(AreaChoice {
+            code: v.code.to_string(),
+            label: format!("{town}{}", v.name),
+            selected: v.code.as_str() == current,
+        });
     }
     Ok(out)
 }
@@ -105,7 +128,10 @@ fn label_fn<T: CodeList>(lang: crate::i18n::Lang) -> fn(T) -> &'static str {
     }
 }
 
-async fn village_names(state: &AppState, rows: &[HouseholdSummary]) -> Result<std::collections::HashMap<String, String>, PageError> {
+async fn village_names(
+    state: &AppState,
+    rows: &[HouseholdSummary],
+) -> Result<std::collections::HashMap<String, String>, PageError> {
     let mut names = std::collections::HashMap::new();
     for r in rows {
         let code = r.village_code.as_str().to_owned();
@@ -117,7 +143,11 @@ async fn village_names(state: &AppState, rows: &[HouseholdSummary]) -> Result<st
     Ok(names)
 }
 
-async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<ListQuery>) -> Result<Html<String>, PageError> {
+async fn list(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, PageError> {
     let filter = HouseholdFilter {
         area: bangfu_core::area::AreaCode::parse(&q.area).ok(),
         status: PovertyStatus::parse(&q.status),
@@ -145,12 +175,19 @@ async fn list(State(state): State<AppState>, me: CurrentUser, Query(q): Query<Li
         })
         .collect();
     let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
-    let query_without_page = [("q", &q.q), ("area", &q.area), ("status", &q.status), ("attribute", &q.attribute), ("cause", &q.cause), ("monitoring", &q.monitoring)]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", crate::error::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let query_without_page = [
+        ("q", &q.q),
+        ("area", &q.area),
+        ("status", &q.status),
+        ("attribute", &q.attribute),
+        ("cause", &q.cause),
+        ("monitoring", &q.monitoring),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k}={}", crate::error::encode(v)))
+    .collect::<Vec<_>>()
+    .join("&");
     let page_html = ListPage {
         me: &me,
         q: &q.q,

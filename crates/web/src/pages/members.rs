@@ -51,7 +51,10 @@ struct EditPage<'a> {
 }
 
 fn opts<T: CodeList>(current: &str) -> Vec<Opt> {
-    T::all().iter().map(|v| Opt { value: v.label_zh().into(), label: v.label_zh().into(), selected: v.label_zh() == current }).collect()
+    T::all()
+        .iter()
+        .map(|v| Opt { value: v.label_zh().into(), label: v.label_zh().into(), selected: v.label_zh() == current })
+        .collect()
 }
 
 const YES_NO: [&str; 2] = ["否", "是"];
@@ -61,12 +64,33 @@ fn flag_opts(current: &str) -> Vec<Opt> {
 }
 
 /// The form's fields with the values to show (current or as typed) and their errors.
-fn form_fields(lang: crate::i18n::Lang, values: &HashMap<String, String>, errors: &[bangfu_core::FieldError], masked_id: &str) -> Vec<FormField> {
+fn form_fields(
+    lang: crate::i18n::Lang,
+    values: &HashMap<String, String>,
+    errors: &[bangfu_core::FieldError],
+    masked_id: &str,
+) -> Vec<FormField> {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let fields = [
-        "name", "sex", "id_number", "relation", "ethnicity", "education", "student_status", "health", "disability_grade",
-        "labour", "migrant_work", "migrant_months", "basic_medical", "serious_illness", "pension", "dibao", "tekun",
-        "soldier", "phone",
+        "name",
+        "sex",
+        "id_number",
+        "relation",
+        "ethnicity",
+        "education",
+        "student_status",
+        "health",
+        "disability_grade",
+        "labour",
+        "migrant_work",
+        "migrant_months",
+        "basic_medical",
+        "serious_illness",
+        "pension",
+        "dibao",
+        "tekun",
+        "soldier",
+        "phone",
     ];
     fields
         .iter()
@@ -92,7 +116,11 @@ fn form_fields(lang: crate::i18n::Lang, values: &HashMap<String, String>, errors
                 value,
                 options,
                 required: col.is_some_and(|c| c.required) && name != "id_number",
-                hint: if name == "id_number" { format!("现为 {masked_id}；不修改请留空") } else { String::new() },
+                hint: if name == "id_number" {
+                    format!("现为 {masked_id}；不修改请留空")
+                } else {
+                    String::new()
+                },
                 error: errors.iter().find(|e| e.field == name).map(|e| e.message.clone()),
             }
         })
@@ -143,7 +171,11 @@ async fn load(state: &AppState, me: &CurrentUser, hid: i64, mid: i64) -> Result<
     Ok(m)
 }
 
-async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path((hid, mid)): Path<(i64, i64)>) -> Result<Html<String>, PageError> {
+async fn edit_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path((hid, mid)): Path<(i64, i64)>,
+) -> Result<Html<String>, PageError> {
     require_editor(&me)?;
     let m = load(&state, &me, hid, mid).await?;
     let page = EditPage {
@@ -198,7 +230,11 @@ fn rerender(
     let messages = errors
         .iter()
         .map(|e| {
-            let label = if MEMBER_COLUMNS.iter().any(|c| c.field == e.field) { super::field_label(me.lang, &e.field) } else { "" };
+            let label = if MEMBER_COLUMNS.iter().any(|c| c.field == e.field) {
+                super::field_label(me.lang, &e.field)
+            } else {
+                ""
+            };
             if label.is_empty() { e.message.clone() } else { format!("{label}：{}", e.message) }
         })
         .collect();
@@ -238,9 +274,17 @@ async fn reveal(
     me.check_csrf(&form.csrf)?;
     let m = load(&state, &me, hid, mid).await?;
     let area = state.db.household(&me.scope, m.household_id).await?.data.village_code;
-    let entry = bangfu_core::audit::AuditEntry::new(&me.actor(), bangfu_core::audit::AuditAction::RevealId)
-        .object("member", mid, Some(area.as_str()));
+    let entry = bangfu_core::audit::AuditEntry::new(&me.actor(), bangfu_core::audit::AuditAction::RevealId).object(
+        "member",
+        mid,
+        Some(area.as_str()),
+    );
     state.db.audit(&entry).await?;
-    let page = RevealPage { me: &me, household_id: hid, name: m.data.name.clone(), id_number: m.data.id_number.as_str().to_owned() };
+    let page = RevealPage {
+        me: &me,
+        household_id: hid,
+        name: m.data.name.clone(),
+        id_number: m.data.id_number.as_str().to_owned(),
+    };
     Ok(Html(page.render()?))
 }

@@ -1,10 +1,10 @@
 //! 首页: counts per child area inside the user's scope.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use bangfu_core::store::{AreaCount, HouseholdStore};
 
 use crate::AppState;
