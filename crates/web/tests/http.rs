@@ -953,3 +953,45 @@ both!(the_api_registers_and_changes_households_with_the_same_rules_and_scope, |a
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 });
+
+/// Collects log output in memory for one test.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+both!(log_lines_name_routes_and_never_carry_a_full_id_number, |app| {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (session, csrf) = app.sign_in("admin").await;
+    app.get(&format!("/households?q={}", app.full_id), &session).await;
+    let token = api_token(&app, "admin").await;
+    app.api("GET", &format!("/api/v1/households?q={}", app.full_id), &token, None).await;
+    let h = app.shahedian_household.0;
+    let m = first_member(&app, app.shahedian_household).await;
+    let mut bad = app.full_id.clone();
+    bad.replace_range(17.., if bad.ends_with('0') { "1" } else { "0" });
+    app.post(
+        &format!("/households/{h}/members/{m}/edit"),
+        &session,
+        &format!("_csrf={csrf}&name=x&sex=%E7%94%B7&relation=%E6%88%B7%E4%B8%BB&id_number={bad}"),
+    )
+    .await;
+    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(text.contains("route=/households"), "requests are logged by route: {text}");
+    assert!(!text.contains(&app.full_id) && !text.contains(&bad), "a full ID number reached the log: {text}");
+});
