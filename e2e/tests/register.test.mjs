@@ -18,7 +18,8 @@ const bin = process.env.BANGFU_BIN;
 if (!bin) throw new Error('BANGFU_BIN must name the bangfu binary (scripts/test sets it)');
 
 const work = mkdtempSync(join(tmpdir(), 'bangfu-e2e-'));
-const db = join(work, 'e2e.db');
+// SQLite by default; BANGFU_E2E_DATABASE (a postgres:// URL of an empty database) runs the same tests on PostgreSQL.
+const db = process.env.BANGFU_E2E_DATABASE || join(work, 'e2e.db');
 let server, base, browser;
 
 // A valid resident ID number (GB 11643 check character).
