@@ -995,3 +995,47 @@ both!(log_lines_name_routes_and_never_carry_a_full_id_number, |app| {
     assert!(text.contains("route=/households"), "requests are logged by route: {text}");
     assert!(!text.contains(&app.full_id) && !text.contains(&bad), "a full ID number reached the log: {text}");
 });
+
+/// Every state-changing route, by a user of each role, on a record outside their area: the
+/// record does not exist for them (404), and an auditor may change nothing (403).
+both!(every_change_route_refuses_records_outside_the_users_area, |app| {
+    let out = app.yifeng_household.0;
+    let m_out = first_member(&app, app.yifeng_household).await;
+    let forms = [
+        format!("/households/{out}/members/{m_out}/edit"),
+        format!("/households/{out}/members/{m_out}/reveal"),
+        format!("/households/{out}/members/new"),
+        format!("/households/{out}/members/{m_out}/leave"),
+        format!("/households/{out}/income"),
+        format!("/households/{out}/status"),
+        format!("/households/{out}/edit"),
+    ];
+    let apis = [
+        ("PUT", format!("/api/v1/households/{out}/members/{m_out}"), "{}"),
+        ("POST", format!("/api/v1/households/{out}/members"), "{}"),
+        ("POST", format!("/api/v1/households/{out}/members/{m_out}/leave"), r#"{"left_on":"2024-01-01","reason":"x"}"#),
+        ("PUT", format!("/api/v1/households/{out}/incomes/2025"), r#"{"wages":"1"}"#),
+        (
+            "POST",
+            format!("/api/v1/households/{out}/status"),
+            r#"{"status":"exited","effective_on":"2024-01-01","reason":"x"}"#,
+        ),
+    ];
+    for (role, want) in
+        [("shahedian", StatusCode::NOT_FOUND), ("shadong", StatusCode::NOT_FOUND), ("auditor", StatusCode::FORBIDDEN)]
+    {
+        let (session, csrf) = app.sign_in(role).await;
+        for path in &forms {
+            let r = app.post(path, &session, &format!("_csrf={csrf}")).await;
+            assert_eq!(r.status, want, "{role} POST {path}");
+        }
+        let token = api_token(&app, role).await;
+        for (method, path, body) in &apis {
+            let r = app.api(method, path, &token, Some(body)).await;
+            assert_eq!(r.status, want, "{role} {method} {path}: {}", r.body);
+        }
+    }
+    // Nothing happened to the household.
+    let h = app.db.household(&Scope::everything(), app.yifeng_household).await.unwrap();
+    assert_eq!((h.size, h.data.status), (1, bangfu_core::household::PovertyStatus::Poor));
+});

@@ -188,6 +188,8 @@ async fn add_member(
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
     editor(&me)?;
+    // Outside the caller's area the household does not exist, whatever the body says.
+    state.db.household(&me.scope, HouseholdId(hid)).await?;
     let fields = texts(body);
     let data = MemberData::parse(&fields, today()).map_err(DomainError::Invalid)?;
     let mid = state.db.add_member(&me.scope, HouseholdId(hid), &data, &me.actor()).await?;
@@ -225,6 +227,7 @@ async fn record_income(
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
     editor(&me)?;
+    state.db.household(&me.scope, HouseholdId(hid)).await?;
     let mut fields = texts(body);
     fields.insert("income_year".into(), year.to_string());
     let income = parse_income_fields(&fields, today())
@@ -248,6 +251,7 @@ async fn change_status(
     Json(body): Json<StatusChange>,
 ) -> Result<Json<Value>, ApiError> {
     editor(&me)?;
+    state.db.household(&me.scope, HouseholdId(hid)).await?;
     let status = PovertyStatus::parse(&body.status)
         .ok_or_else(|| DomainError::invalid("status", format!("“{}”不是有效的脱贫状态", body.status)))?;
     let on = parse_date(&body.effective_on)
