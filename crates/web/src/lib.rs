@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
+        .route("/static/{file}", get(static_file))
         .fallback(|| async { error::PageError::NotFound })
         .layer(axum::middleware::from_fn(trace_request))
         .with_state(state)
@@ -82,6 +83,19 @@ pub async fn serve(
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Vendored front-end files, embedded in the binary (see static/README.md).
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    const HTMX: &str = include_str!("../static/htmx.min.js");
+    const HTMX_LICENSE: &str = include_str!("../static/htmx.LICENSE");
+    let (body, kind) = match file.as_str() {
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "htmx.LICENSE" => (HTMX_LICENSE, "text/plain; charset=utf-8"),
+        _ => return error::PageError::NotFound.into_response(),
+    };
+    ([(axum::http::header::CONTENT_TYPE, kind), (axum::http::header::CACHE_CONTROL, "public, max-age=86400")], body)
+        .into_response()
 }
 
 /// Switches the interface language (a cookie) and goes back where the user was.

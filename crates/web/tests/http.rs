@@ -477,6 +477,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/login", "GET", "/login".into(), "/login".into(), [OK; 4], [OK; 4]),
         ("/logout", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/healthz", "GET", "/healthz".into(), "/healthz".into(), [OK; 4], [OK; 4]),
+        ("/static/{file}", "GET", "/static/htmx.min.js".into(), "/static/htmx.LICENSE".into(), [OK; 4], [OK; 4]),
         ("/lang/{code}", "GET", "/lang/en".into(), "/lang/zh-CN".into(), [S::SEE_OTHER; 4], [S::SEE_OTHER; 4]),
         ("/api/v1/households", "GET", "/api/v1/households".into(), "/api/v1/households".into(), [OK; 4], [OK; 4]),
         (
@@ -526,7 +527,9 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         }
         // A visitor without a session is sent to sign in from every private page.
         for (route, method, path_in, ..) in &table {
-            if *method == "GET" && !matches!(*route, "/login" | "/healthz" | "/api/openapi.json" | "/api/docs") {
+            if *method == "GET"
+                && !matches!(*route, "/login" | "/healthz" | "/api/openapi.json" | "/api/docs" | "/static/{file}")
+            {
                 let r = app.get(path_in, "").await;
                 let want = if route.starts_with("/api/") { S::UNAUTHORIZED } else { S::SEE_OTHER };
                 assert_eq!(r.status, want, "visitor GET {route}");
