@@ -2,6 +2,7 @@
 //! Types here validate themselves; nothing here knows HTTP or SQL.
 
 pub mod area;
+pub mod assistance;
 pub mod audit;
 pub mod auth;
 pub mod error;

@@ -143,3 +143,43 @@ pub trait HouseholdStore {
         parent: &AreaCode,
     ) -> impl Future<Output = DomainResult<Vec<AreaCount>>> + Send;
 }
+
+/// 帮扶: units, helpers and their assignment to households.
+pub trait AssistanceStore {
+    fn create_unit(
+        &self,
+        name: &str,
+        level: crate::assistance::UnitLevel,
+        area: &AreaCode,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    fn units(&self) -> impl Future<Output = DomainResult<Vec<crate::assistance::Unit>>> + Send;
+    /// Registers a helper inside the scope; a registered poor person cannot be a helper.
+    fn create_helper(
+        &self,
+        scope: &Scope,
+        data: &crate::assistance::HelperData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    fn helpers(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Helper>>> + Send;
+    /// Makes `helper` the household's helper from `on`, ending the current one's period.
+    fn assign_helper(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+        helper: i64,
+        on: NaiveDate,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// Current first, then earlier helpers.
+    fn helper_history(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+    ) -> impl Future<Output = DomainResult<Vec<crate::assistance::Assignment>>> + Send;
+    /// 一个都不能少: poor, returned or monitored households in the scope without a current helper.
+    fn households_without_helper(
+        &self,
+        scope: &Scope,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<HouseholdSummary>, i64)>> + Send;
+}

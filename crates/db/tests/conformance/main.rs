@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod assistance;
 mod fixtures;
 mod harness;
 mod import;

@@ -1,0 +1,161 @@
+//! 帮扶: helping units (帮扶单位), their pairings, and helpers (帮扶责任人) assigned to
+//! households. Every poor or monitored household must have exactly one current helper.
+
+use chrono::NaiveDate;
+
+use crate::area::AreaCode;
+use crate::error::FieldError;
+use crate::household::IdNumber;
+use crate::household::model::{Fields, normalise_digits};
+
+/// 帮扶单位级别.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitLevel {
+    Provincial,
+    City,
+    County,
+    Township,
+    Village,
+}
+
+impl UnitLevel {
+    pub const ALL: &'static [UnitLevel] =
+        &[UnitLevel::Provincial, UnitLevel::City, UnitLevel::County, UnitLevel::Township, UnitLevel::Village];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UnitLevel::Provincial => "provincial",
+            UnitLevel::City => "city",
+            UnitLevel::County => "county",
+            UnitLevel::Township => "township",
+            UnitLevel::Village => "village",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            UnitLevel::Provincial => "省直",
+            UnitLevel::City => "市直",
+            UnitLevel::County => "县直",
+            UnitLevel::Township => "乡镇",
+            UnitLevel::Village => "村级",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UnitLevel> {
+        let s = s.trim();
+        UnitLevel::ALL.iter().copied().find(|l| l.code() == s || l.label_zh() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unit {
+    pub id: i64,
+    pub name: String,
+    pub level: UnitLevel,
+    pub area_code: AreaCode,
+}
+
+/// 帮扶责任人: a cadre who helps named households.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct HelperData {
+    pub name: String,
+    pub phone: Option<String>,
+    pub unit_id: Option<i64>,
+    pub post: Option<String>,
+    /// Checked against the register: a helper may not be a registered poor person.
+    #[serde(skip)]
+    pub id_number: Option<IdNumber>,
+    /// Where the helper works: households they help must lie inside it.
+    pub area_code: AreaCode,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Helper {
+    pub id: i64,
+    pub data: HelperData,
+}
+
+/// One period of a helper's responsibility for a household.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Assignment {
+    pub helper: Helper,
+    pub start_on: NaiveDate,
+    pub end_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+}
+
+impl HelperData {
+    pub fn parse(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<HelperData, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = f.get("name").trim().to_owned();
+        if name.is_empty() {
+            errors.push(FieldError::new("name", "姓名不能为空"));
+        }
+        let phone = Some(normalise_digits(f.get("phone").trim())).filter(|p| !p.is_empty());
+        if let Some(p) = &phone {
+            if !(p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit())) {
+                errors.push(FieldError::new("phone", format!("联系电话“{p}”无效：手机号应为11位")));
+            }
+        }
+        let id_number = match f.get("id_number").trim() {
+            "" => None,
+            raw => match IdNumber::parse_as_of(raw, today) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    errors.push(FieldError::new("id_number", e.to_string()));
+                    None
+                }
+            },
+        };
+        let area_code = match AreaCode::parse(f.get("area_code")) {
+            Ok(a) => Some(a),
+            Err(m) => {
+                errors.push(FieldError::new("area_code", m));
+                None
+            }
+        };
+        let unit_id = match f.get("unit_id").trim() {
+            "" => None,
+            raw => match raw.parse::<i64>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.push(FieldError::new("unit_id", "帮扶单位无效"));
+                    None
+                }
+            },
+        };
+        let post = Some(f.get("post").trim().to_owned()).filter(|p| !p.is_empty());
+        match area_code {
+            Some(area_code) if errors.is_empty() => Ok(HelperData { name, phone, unit_id, post, id_number, area_code }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn a_helper_needs_a_name_and_an_area_and_a_valid_mobile() {
+        let f: HashMap<&str, &str> = [("name", ""), ("area_code", "4117"), ("phone", "12")].into_iter().collect();
+        let errs = HelperData::parse(&f, today()).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["name", "phone", "area_code"]);
+    }
+
+    #[test]
+    fn unit_levels_read_in_chinese() {
+        assert_eq!(UnitLevel::parse("县直"), Some(UnitLevel::County));
+        assert_eq!(UnitLevel::parse("乡镇").map(UnitLevel::code), Some("township"));
+        assert_eq!(UnitLevel::parse("中直"), None);
+    }
+}

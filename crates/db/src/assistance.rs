@@ -1,0 +1,196 @@
+//! 帮扶: units, helpers and assignments.
+
+use bangfu_core::area::{AreaCode, AreaLevel, Scope};
+use bangfu_core::assistance::{Assignment, Helper, HelperData, Unit, UnitLevel};
+use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::household::HouseholdId;
+use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, HouseholdSummary, Page};
+use bangfu_core::{DomainError, DomainResult};
+use chrono::{NaiveDate, Utc};
+
+use crate::row::Get;
+use crate::{Db, dispatch, domain_err};
+
+/// The households that must have a helper: poor, returned, or monitored and not cleared.
+pub(crate) const NEEDS_HELPER: &str =
+    "(h.status in ('poor', 'returned') or (h.monitoring_type is not null and h.risk_cleared_on is null))";
+
+fn helper_row(r: &impl Get) -> DomainResult<Helper> {
+    Ok(Helper {
+        id: r.int("helper_id")?,
+        data: HelperData {
+            name: r.text("name")?,
+            phone: r.opt_text("phone")?,
+            unit_id: r.opt_i64("unit_id")?,
+            post: r.opt_text("post")?,
+            id_number: None,
+            area_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
+        },
+    })
+}
+
+impl AssistanceStore for Db {
+    async fn create_unit(&self, name: &str, level: UnitLevel, area: &AreaCode) -> DomainResult<i64> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(DomainError::invalid("name", "单位名称不能为空"));
+        }
+        let now = Utc::now();
+        dispatch!(self, pool => {
+            let exists: Option<i64> = sqlx::query_scalar("select unit_id from units where name = $1").bind(name)
+                .fetch_optional(pool).await.map_err(domain_err)?;
+            if exists.is_some() {
+                return Err(DomainError::conflict("name", format!("单位“{name}”已存在")));
+            }
+            sqlx::query_scalar("insert into units (name, level, area_code, created_at, updated_at) values ($1, $2, $3, $4, $4) returning unit_id")
+                .bind(name).bind(level.code()).bind(area.as_str()).bind(now)
+                .fetch_one(pool).await.map_err(domain_err)
+        })
+    }
+
+    async fn units(&self) -> DomainResult<Vec<Unit>> {
+        dispatch!(self, pool => {
+            let rows = sqlx::query("select unit_id, name, level, area_code from units order by unit_id").fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(|r| Ok(Unit {
+                id: r.int("unit_id")?,
+                name: r.text("name")?,
+                level: UnitLevel::parse(&r.text("level")?).ok_or_else(|| DomainError::Internal("unit level".into()))?,
+                area_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
+            })).collect()
+        })
+    }
+
+    async fn create_helper(&self, scope: &Scope, data: &HelperData, actor: &Actor) -> DomainResult<i64> {
+        if !scope.contains(&data.area_code) || self.area(&data.area_code).await?.is_none() {
+            return Err(DomainError::invalid("area_code", "所在区划不存在或不在您的管辖范围内"));
+        }
+        if let Some(id) = &data.id_number {
+            let poor: Option<i64> = dispatch!(self, pool => {
+                sqlx::query_scalar("select member_id from members where id_number = $1 and left_on is null")
+                    .bind(id.as_str()).fetch_optional(pool).await.map_err(domain_err)?
+            });
+            if poor.is_some() {
+                return Err(DomainError::invalid("id_number", "此人是建档立卡登记的家庭成员，不能担任帮扶责任人"));
+            }
+        }
+        let now = Utc::now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let id: i64 = sqlx::query_scalar("insert into helpers (name, phone, unit_id, post, id_number, area_code, created_at, updated_at) \
+                values ($1, $2, $3, $4, $5, $6, $7, $7) returning helper_id")
+                .bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id).bind(data.post.as_deref())
+                .bind(data.id_number.as_ref().map(|i| i.as_str())).bind(data.area_code.as_str()).bind(now)
+                .fetch_one(&mut *tx).await.map_err(domain_err)?;
+            let entry = AuditEntry::new(actor, AuditAction::Create).object("helper", id, Some(data.area_code.as_str()))
+                .change("name", None, Some(data.name.clone()));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(id)
+        })
+    }
+
+    async fn helpers(&self, scope: &Scope) -> DomainResult<Vec<Helper>> {
+        let (lo, hi) = scope.bounds();
+        dispatch!(self, pool => {
+            let rows = sqlx::query("select helper_id, name, phone, unit_id, post, area_code from helpers \
+                where status = 'active' and area_code between $1 and $2 order by name")
+                .bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(helper_row).collect()
+        })
+    }
+
+    async fn assign_helper(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+        helper: i64,
+        on: NaiveDate,
+        actor: &Actor,
+    ) -> DomainResult<()> {
+        if on > Utc::now().date_naive() {
+            return Err(DomainError::invalid("start_on", "开始日期不能晚于今天"));
+        }
+        let h = self.household(scope, household).await?;
+        let helpers = self.helpers(scope).await?;
+        let Some(chosen) = helpers.into_iter().find(|x| x.id == helper) else {
+            return Err(DomainError::invalid("helper_id", "帮扶责任人不存在或不在您的管辖范围内"));
+        };
+        // The helper's own area must contain the household (a village helper helps that village).
+        let level = self.area(&chosen.data.area_code).await?.map(|a| a.level).unwrap_or(AreaLevel::Village);
+        let (lo, hi) = chosen.data.area_code.subtree_range(level);
+        if !(lo.as_str() <= h.data.village_code.as_str() && h.data.village_code.as_str() <= hi.as_str()) {
+            return Err(DomainError::invalid(
+                "helper_id",
+                format!("帮扶责任人“{}”不在该户所在区域，不能帮扶该户", chosen.data.name),
+            ));
+        }
+        let current = self.helper_history(scope, household).await?.into_iter().find(|a| a.end_on.is_none());
+        if current.as_ref().is_some_and(|a| a.helper.id == helper) {
+            return Err(DomainError::invalid("helper_id", "该户的帮扶责任人已是此人"));
+        }
+        let now = Utc::now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            sqlx::query("update helper_assignments set end_on = $1, end_reason = '更换帮扶责任人' where household_id = $2 and end_on is null")
+                .bind(on).bind(household.0).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("insert into helper_assignments (household_id, helper_id, start_on, created_at) values ($1, $2, $3, $4)")
+                .bind(household.0).bind(helper).bind(on).bind(now).execute(&mut *tx).await.map_err(domain_err)?;
+            let entry = AuditEntry::new(actor, AuditAction::Update).object("household", household.0, Some(h.data.village_code.as_str()))
+                .change("helper", current.map(|a| a.helper.data.name), Some(chosen.data.name.clone()));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+
+    async fn helper_history(&self, scope: &Scope, household: HouseholdId) -> DomainResult<Vec<Assignment>> {
+        self.household(scope, household).await?;
+        dispatch!(self, pool => {
+            let rows = sqlx::query("select a.start_on, a.end_on, a.end_reason, p.helper_id, p.name, p.phone, p.unit_id, p.post, p.area_code \
+                from helper_assignments a join helpers p on p.helper_id = a.helper_id where a.household_id = $1 \
+                order by (case when a.end_on is null then 0 else 1 end), a.start_on desc, a.assignment_id desc")
+                .bind(household.0).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(|r| Ok(Assignment {
+                helper: helper_row(r)?,
+                start_on: r.opt_date("start_on")?.ok_or_else(|| DomainError::Internal("start_on".into()))?,
+                end_on: r.opt_date("end_on")?,
+                end_reason: r.opt_text("end_reason")?,
+            })).collect()
+        })
+    }
+
+    async fn households_without_helper(&self, scope: &Scope, page: Page) -> DomainResult<(Vec<HouseholdSummary>, i64)> {
+        let (lo, hi) = scope.bounds();
+        let cond = format!(
+            "h.area_code between $1 and $2 and {NEEDS_HELPER} and not exists \
+             (select 1 from helper_assignments a where a.household_id = h.household_id and a.end_on is null)"
+        );
+        let size = page.size.clamp(1, 200) as i64;
+        let offset = (page.number.max(1) as i64 - 1) * size;
+        let ids_sql = format!(
+            "select h.household_id from households h where {cond} order by h.area_code, h.household_id limit {size} offset {offset}"
+        );
+        let count_sql = format!("select count(*) from households h where {cond}");
+        let (ids, total): (Vec<i64>, i64) = dispatch!(self, pool => {
+            let ids = sqlx::query_scalar(crate::sql(&ids_sql)).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
+            let total = sqlx::query_scalar(crate::sql(&count_sql)).bind(lo).bind(hi).fetch_one(pool).await.map_err(domain_err)?;
+            (ids, total)
+        });
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let h = self.household(scope, HouseholdId(id)).await?;
+            out.push(HouseholdSummary {
+                id: h.id,
+                household_no: h.data.household_no,
+                village_code: h.data.village_code,
+                head_name: h.head_name,
+                status: h.data.status,
+                monitoring_type: h.data.monitoring_type,
+                attribute: h.data.attribute,
+                main_cause: h.data.main_cause,
+                size: h.size,
+            });
+        }
+        Ok((out, total))
+    }
+}
