@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::changes::router())
         .merge(pages::household_form::router())
         .merge(pages::audit::router())
+        .merge(pages::assistance::router())
         .merge(api::router())
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))

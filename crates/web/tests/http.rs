@@ -472,6 +472,15 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK, OK, OK, FB],
             [OK, NF, NF, FB],
         ),
+        ("/worklist", "GET", "/worklist".into(), "/worklist".into(), [OK; 4], [OK; 4]),
+        (
+            "/households/{hid}/helper",
+            "GET",
+            format!("/households/{inside}/helper"),
+            format!("/households/{outside}/helper"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
         ("/audit", "GET", "/audit".into(), "/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
         ("/password", "GET", "/password".into(), "/password".into(), [OK; 4], [OK; 4]),
         ("/login", "GET", "/login".into(), "/login".into(), [OK; 4], [OK; 4]),
@@ -1012,6 +1021,7 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         format!("/households/{out}/income"),
         format!("/households/{out}/status"),
         format!("/households/{out}/edit"),
+        format!("/households/{out}/helper"),
     ];
     let apis = [
         ("PUT", format!("/api/v1/households/{out}/members/{m_out}"), "{}"),
@@ -1041,4 +1051,29 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     // Nothing happened to the household.
     let h = app.db.household(&Scope::everything(), app.yifeng_household).await.unwrap();
     assert_eq!((h.size, h.data.status), (1, bangfu_core::household::PovertyStatus::Poor));
+});
+
+both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |app| {
+    use bangfu_core::store::AssistanceStore;
+    let shahedian = Scope::of(&app.db.area(&AreaCode::parse("411702101000").unwrap()).await.unwrap().unwrap());
+    let f: HashMap<&str, &str> =
+        [("name", "李干事"), ("area_code", "411702101201"), ("post", "驻村第一书记")].into_iter().collect();
+    let data = bangfu_core::assistance::HelperData::parse(&f, chrono::Local::now().date_naive()).unwrap();
+    let li = app.db.create_helper(&shahedian, &data, &actor()).await.unwrap();
+    let (session, csrf) = app.sign_in("shadong").await;
+    let list = app.get("/worklist", &session).await;
+    assert!(list.body.contains("没有帮扶责任人的户（1）") && list.body.contains("王建国"), "{}", list.body);
+    let h = app.shahedian_household.0;
+    assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("尚无帮扶责任人"));
+    let r = app
+        .post(&format!("/households/{h}/helper"), &session, &format!("_csrf={csrf}&helper_id={li}&start_on=2099-01-01"))
+        .await;
+    assert!(r.body.contains("开始日期不能晚于今天"), "{}", r.body);
+    let r = app
+        .post(&format!("/households/{h}/helper"), &session, &format!("_csrf={csrf}&helper_id={li}&start_on=2025-01-01"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = app.get("/worklist", &session).await;
+    assert!(list.body.contains("没有帮扶责任人的户（0）") && list.body.contains("每一户都有帮扶责任人"));
+    assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("李干事"));
 });

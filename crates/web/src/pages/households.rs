@@ -128,6 +128,26 @@ fn label_fn<T: CodeList>(lang: crate::i18n::Lang) -> fn(T) -> &'static str {
     }
 }
 
+/// List rows for households, labelled in the user's language.
+pub async fn rows(state: &AppState, me: &CurrentUser, found: &[HouseholdSummary]) -> Result<Vec<Row>, PageError> {
+    let names = village_names(state, found).await?;
+    Ok(found
+        .iter()
+        .map(|h| Row {
+            id: h.id.0,
+            household_no: h.household_no.clone(),
+            head: h.head_name.clone().unwrap_or_else(|| "（无户主）".into()),
+            village: names.get(h.village_code.as_str()).cloned().unwrap_or_default(),
+            size: h.size,
+            status: me.lang.label(&h.status),
+            colour: h.status.colour(),
+            attribute: me.lang.label(&h.attribute),
+            cause: me.lang.label(&h.main_cause),
+            monitoring: h.monitoring_type.map(|m| me.lang.label(&m)).unwrap_or(""),
+        })
+        .collect())
+}
+
 async fn village_names(
     state: &AppState,
     rows: &[HouseholdSummary],
@@ -158,22 +178,7 @@ async fn list(
     };
     let page = q.page.unwrap_or(1).max(1);
     let (found, total) = state.db.list_households(&me.scope, &filter, Page { number: page, size: PAGE_SIZE }).await?;
-    let names = village_names(&state, &found).await?;
-    let rows = found
-        .iter()
-        .map(|h| Row {
-            id: h.id.0,
-            household_no: h.household_no.clone(),
-            head: h.head_name.clone().unwrap_or_else(|| "（无户主）".into()),
-            village: names.get(h.village_code.as_str()).cloned().unwrap_or_default(),
-            size: h.size,
-            status: me.lang.label(&h.status),
-            colour: h.status.colour(),
-            attribute: me.lang.label(&h.attribute),
-            cause: me.lang.label(&h.main_cause),
-            monitoring: h.monitoring_type.map(|m| me.lang.label(&m)).unwrap_or(""),
-        })
-        .collect();
+    let rows = rows(&state, &me, &found).await?;
     let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
     let query_without_page = [
         ("q", &q.q),
@@ -220,6 +225,7 @@ struct HouseholdPage<'a> {
     incomes: Vec<IncomeRow>,
     history: Vec<HistoryRow>,
     can_edit: bool,
+    helper: String,
 }
 
 pub struct MemberRow {
@@ -266,6 +272,12 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     let members = state.db.members(&me.scope, id).await?;
     let incomes = state.db.incomes(&me.scope, id).await?;
     let history = state.db.history(&me.scope, id).await?;
+    let helper = bangfu_core::store::AssistanceStore::helper_history(&state.db, &me.scope, id)
+        .await?
+        .into_iter()
+        .find(|a| a.end_on.is_none())
+        .map(|a| format!("{} {}", a.helper.data.name, a.helper.data.phone.unwrap_or_default()).trim().to_owned())
+        .unwrap_or_default();
     let today = chrono::Local::now().date_naive();
     let village = state.db.area(&h.data.village_code).await?.map(|a| a.name).unwrap_or_default();
     let row = |m: &Member| MemberRow {
@@ -328,6 +340,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         village,
         h,
         can_edit: me.user.role != bangfu_core::auth::Role::Auditor,
+        helper,
     };
     Ok(Html(page.render()?))
 }
