@@ -93,6 +93,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     } else if existing > 0 {
         println!("沿用已有演示数据：{existing} 户");
     }
+    seed_assistance(db).await?;
     if db.count_users().await? == 0 {
         for (username, name, role, area, password) in DEMO_USERS {
             let user = NewUser {
@@ -107,5 +108,68 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
             db.create_user(&user).await?;
         }
     }
+    Ok(())
+}
+
+/// Demo 帮扶: the three paired sub-district offices as units, one helper per village with
+/// households to help, assigned to most of them — so the worklist is neither empty nor all red.
+async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::assistance::{HelperData, UnitLevel};
+    use bangfu_core::audit::Actor;
+    use bangfu_core::store::AssistanceStore;
+    if !db.units().await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor { user_id: None, username: "bangfu demo".into(), role: None, ip: None };
+    let mut units = Vec::new();
+    for (name, area) in
+        [("人民街道办事处", "411702001000"), ("新华街道办事处", "411702004000"), ("西园街道办事处", "411702003000")]
+    {
+        units.push(
+            db.create_unit(name, UnitLevel::Township, &AreaCode::parse(area).map_err(anyhow::Error::msg)?).await?,
+        );
+    }
+    let everything = Scope::everything();
+    let mut needing = Vec::new();
+    for page in 1.. {
+        let (found, _) = db.households_without_helper(&everything, Page { number: page, size: 200 }).await?;
+        if found.is_empty() {
+            break;
+        }
+        needing.extend(found.into_iter().map(|h| (h.id, h.village_code)));
+    }
+    const SURNAMES: &[&str] = &["李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "郭", "马"];
+    const GIVEN: &[&str] = &["建华", "志强", "秀梅", "国庆", "丽娟", "海涛", "红霞", "卫东", "晓燕", "春生"];
+    let mut helpers: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default();
+    for (i, (household, village)) in needing.iter().enumerate() {
+        // Every seventh household is left without a helper: the worklist has work on it.
+        if i % 7 == 3 {
+            continue;
+        }
+        let n = helpers.len();
+        let helper = match helpers.get(village.as_str()) {
+            Some(id) => *id,
+            None => {
+                let fields: std::collections::HashMap<String, String> = [
+                    ("name", format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n / SURNAMES.len()) % GIVEN.len()])),
+                    ("area_code", village.to_string()),
+                    ("phone", format!("139{:08}", 37_100_000 + n)),
+                    ("post", "驻村工作队员".to_owned()),
+                    ("unit_id", units[n % units.len()].to_string()),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect();
+                let data = HelperData::parse(&fields, super::today())
+                    .map_err(|e| anyhow::anyhow!("演示帮扶责任人有误: {}", e[0]))?;
+                let id = db.create_helper(&everything, &data, &actor).await?;
+                helpers.insert(village.to_string(), id);
+                id
+            }
+        };
+        db.assign_helper(&everything, *household, helper, start, &actor).await?;
+    }
+    println!("已建立演示帮扶：3 个帮扶单位、{} 名帮扶责任人", helpers.len());
     Ok(())
 }
