@@ -502,6 +502,9 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/api/v1/households/{hid}/members/{mid}/leave", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/incomes/{year}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/status", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/worklist", "GET", "/api/v1/worklist".into(), "/api/v1/worklist".into(), [OK; 4], [OK; 4]),
+        ("/api/v1/helpers", "GET", "/api/v1/helpers".into(), "/api/v1/helpers".into(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/helper", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/audit", "GET", "/api/v1/audit".into(), "/api/v1/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
         ("/api/openapi.json", "GET", "/api/openapi.json".into(), "/api/openapi.json".into(), [OK; 4], [OK; 4]),
         ("/api/docs", "GET", "/api/docs".into(), "/api/docs".into(), [OK; 4], [OK; 4]),
@@ -1033,6 +1036,7 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
             format!("/api/v1/households/{out}/status"),
             r#"{"status":"exited","effective_on":"2024-01-01","reason":"x"}"#,
         ),
+        ("POST", format!("/api/v1/households/{out}/helper"), r#"{"helper_id":1,"start_on":"2024-01-01"}"#),
     ];
     for (role, want) in
         [("shahedian", StatusCode::NOT_FOUND), ("shadong", StatusCode::NOT_FOUND), ("auditor", StatusCode::FORBIDDEN)]
@@ -1076,4 +1080,13 @@ both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |ap
     let list = app.get("/worklist", &session).await;
     assert!(list.body.contains("没有帮扶责任人的户（0）") && list.body.contains("每一户都有帮扶责任人"));
     assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("李干事"));
+    // The same through the API, scoped: the village worker's token sees an empty worklist.
+    let token = api_token(&app, "shadong").await;
+    let r = app.api("GET", "/api/v1/worklist", &token, None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["no_helper"]["total"], 0);
+    let admin = api_token(&app, "admin").await;
+    let r = app.api("GET", "/api/v1/worklist", &admin, None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["no_helper"]["total"], 1, "蚁蜂镇's household still has none");
 });

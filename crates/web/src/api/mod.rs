@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::extract::{SESSION_COOKIE, client_ip, cookie};
 
+pub mod assistance;
 pub mod audit;
 pub mod households;
 pub mod openapi;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(households::router())
         .merge(audit::router())
+        .merge(assistance::router())
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::docs_page))
 }

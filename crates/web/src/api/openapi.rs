@@ -93,6 +93,30 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/worklist",
+        summary: "待办：管辖范围内没有帮扶责任人的未脱贫、返贫和监测户 · Households without a helper",
+        query: &[("page", "页码")],
+        body: None,
+        response: worklist_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/helpers",
+        summary: "管辖范围内的帮扶责任人 · Helpers in the caller's area",
+        query: &[],
+        body: None,
+        response: helpers_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/helper",
+        summary: "指派或更换帮扶责任人（原责任人的帮扶期结束，记录保留）· Assign a helper",
+        query: &[],
+        body: Some(assign_schema),
+        response: helpers_schema,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/audit",
         summary: "审计日志（区级管理员、审计）· The audit log",
         query: &[("username", "用户名"), ("action", "操作 code"), ("page", "页码")],
@@ -208,6 +232,19 @@ fn household_schema() -> Value {
         "history": { "type": "array", "items": { "type": "object", "properties": {
             "kind": { "type": "string", "enum": ["status", "monitoring"] }, "from_value": { "type": ["string", "null"] },
             "to_value": { "type": ["string", "null"] }, "effective_on": { "type": "string", "format": "date" }, "reason": { "type": "string" } } } } } })
+}
+
+fn worklist_schema() -> Value {
+    json!({ "type": "object", "properties": { "no_helper": household_list_schema() } })
+}
+
+fn helpers_schema() -> Value {
+    json!({ "type": "object", "description": "帮扶责任人列表（含帮扶期）" })
+}
+
+fn assign_schema() -> Value {
+    json!({ "type": "object", "required": ["helper_id", "start_on"], "properties": {
+        "helper_id": { "type": "integer" }, "start_on": { "type": "string", "format": "date" } } })
 }
 
 fn audit_schema() -> Value {

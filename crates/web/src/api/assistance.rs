@@ -1,0 +1,61 @@
+//! /api/v1/worklist and helper assignment.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use bangfu_core::DomainError;
+use bangfu_core::auth::Role;
+use bangfu_core::household::{HouseholdId, parse_date};
+use bangfu_core::store::{AssistanceStore, Page};
+use serde_json::{Value, json};
+
+use super::{ApiError, ApiUser};
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/worklist", get(worklist))
+        .route("/api/v1/helpers", get(helpers))
+        .route("/api/v1/households/{hid}/helper", post(assign))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u32>,
+}
+
+async fn worklist(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let page = Page { number: q.page.unwrap_or(1).max(1), size: 50 };
+    let (items, total) = state.db.households_without_helper(&me.scope, page).await?;
+    Ok(Json(json!({ "no_helper": { "total": total, "page": page.number, "page_size": page.size, "items": items } })))
+}
+
+async fn helpers(State(state): State<AppState>, me: ApiUser) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "items": state.db.helpers(&me.scope).await? })))
+}
+
+#[derive(serde::Deserialize)]
+pub struct AssignBody {
+    helper_id: i64,
+    start_on: String,
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(hid): Path<i64>,
+    Json(body): Json<AssignBody>,
+) -> Result<Json<Value>, ApiError> {
+    if me.user.role == Role::Auditor {
+        return Err(ApiError::forbidden());
+    }
+    let household = HouseholdId(hid);
+    let on = parse_date(&body.start_on)
+        .ok_or_else(|| DomainError::invalid("start_on", format!("“{}”不是有效日期", body.start_on)))?;
+    state.db.assign_helper(&me.scope, household, body.helper_id, on, &me.actor()).await?;
+    Ok(Json(json!({ "helpers": state.db.helper_history(&me.scope, household).await? })))
+}
