@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::area::AreaCode;
 use crate::error::FieldError;
 use crate::household::IdNumber;
-use crate::household::model::{Fields, normalise_digits};
+use crate::household::model::{Fields, parse_phone};
 
 /// 帮扶单位级别.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -93,12 +93,10 @@ impl HelperData {
         if name.is_empty() {
             errors.push(FieldError::new("name", "姓名不能为空"));
         }
-        let phone = Some(normalise_digits(f.get("phone").trim())).filter(|p| !p.is_empty());
-        if let Some(p) = &phone {
-            if !(p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit())) {
-                errors.push(FieldError::new("phone", format!("联系电话“{p}”无效：手机号应为11位")));
-            }
-        }
+        let phone = parse_phone("phone", f.get("phone")).unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
         let id_number = match f.get("id_number").trim() {
             "" => None,
             raw => match IdNumber::parse_as_of(raw, today) {

@@ -264,16 +264,10 @@ impl<'a, F: Fields + ?Sized> Collector<'a, F> {
     }
 
     fn phone(&mut self, field: &str) -> Option<String> {
-        let v = normalise_digits(self.fields.get(field).trim());
-        if v.is_empty() {
-            return None;
-        }
-        if is_phone(&v) {
-            Some(v)
-        } else {
-            self.errors.push(FieldError::new(field, format!("联系电话“{v}”无效：手机号应为11位，座机如 0396-2345678")));
+        parse_phone(field, self.fields.get(field)).unwrap_or_else(|e| {
+            self.errors.push(e);
             None
-        }
+        })
     }
 }
 
@@ -287,6 +281,18 @@ pub fn normalise_digits(s: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// A phone number as typed (mobile, or landline with area code); empty is none.
+pub fn parse_phone(field: &str, raw: &str) -> Result<Option<String>, FieldError> {
+    let v = normalise_digits(raw.trim());
+    if v.is_empty() {
+        Ok(None)
+    } else if is_phone(&v) {
+        Ok(Some(v))
+    } else {
+        Err(FieldError::new(field, format!("联系电话“{v}”无效：手机号应为11位，座机如 0396-2345678")))
+    }
 }
 
 fn is_phone(s: &str) -> bool {

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::{ApiError, ApiUser};
 use crate::AppState;
+use crate::pages::form::today;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -140,10 +141,6 @@ fn texts(body: HashMap<String, Value>) -> HashMap<String, String> {
 
 fn editor(me: &ApiUser) -> Result<(), ApiError> {
     if me.user.role == Role::Auditor { Err(ApiError::forbidden()) } else { Ok(()) }
-}
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 /// Errors of one nested member are reported as `members[i].field`.

@@ -11,8 +11,8 @@ use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AssistanceStore, HouseholdStore, Page};
 use bangfu_core::{DomainError, FieldError};
 
+use super::form::{FormField, Opt, render_form, require_editor, today};
 use super::households::Row;
-use super::members::{FormField, Opt, require_editor};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -43,17 +43,6 @@ async fn worklist(
         state.db.households_without_helper(&me.scope, Page { number: q.page.unwrap_or(1), size: 50 }).await?;
     let rows = super::households::rows(&state, &me, &found).await?;
     Ok(Html(WorklistPage { me: &me, rows, total }.render()?))
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormPage<'a> {
-    me: &'a CurrentUser,
-    title: String,
-    back: String,
-    submit: &'static str,
-    fields: Vec<FormField>,
-    errors: Vec<String>,
 }
 
 async fn render(
@@ -96,17 +85,8 @@ async fn render(
             error: errors.iter().find(|e| e.field == "start_on").map(|e| e.message.clone()),
         },
     ];
-    let page = FormPage {
-        me,
-        title: format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.helper")),
-        back: format!("/households/{hid}"),
-        submit: me.lang.t("form.save"),
-        fields,
-        errors: errors.iter().map(|e| e.message.clone()).collect(),
-    };
-    let status =
-        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, Html(page.render()?)).into_response())
+    let title = format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.helper"));
+    render_form(me, title, format!("/households/{hid}"), me.lang.t("form.save"), fields, errors)
 }
 
 async fn assign_page(
@@ -115,7 +95,7 @@ async fn assign_page(
     Path(hid): Path<i64>,
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
-    let v = HashMap::from([("start_on".to_owned(), chrono::Local::now().date_naive().to_string())]);
+    let v = HashMap::from([("start_on".to_owned(), today().to_string())]);
     render(&state, &me, hid, &v, &[]).await
 }
 

@@ -3,9 +3,8 @@
 
 use std::collections::HashMap;
 
-use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use bangfu_core::household::*;
@@ -14,7 +13,7 @@ use bangfu_core::store::HouseholdStore;
 use bangfu_core::{DomainError, FieldError};
 use chrono::NaiveDate;
 
-use super::members::{FormField, Opt, require_editor};
+use super::form::{FormField, Opt, field_errors, render_form, require_editor, today};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -25,17 +24,6 @@ pub fn router() -> Router<AppState> {
         .route("/households/{hid}/members/{mid}/leave", get(leave_page).post(leave))
         .route("/households/{hid}/income", get(income_page).post(income))
         .route("/households/{hid}/status", get(status_page).post(status))
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormPage<'a> {
-    me: &'a CurrentUser,
-    title: String,
-    back: String,
-    submit: &'static str,
-    fields: Vec<FormField>,
-    errors: Vec<String>,
 }
 
 type Values = HashMap<String, String>;
@@ -67,27 +55,10 @@ fn render(
     hid: i64,
     title: String,
     submit: &'static str,
-    mut fields: Vec<FormField>,
+    fields: Vec<FormField>,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    for f in &mut fields {
-        f.error = errors.iter().find(|e| e.field == f.name).map(|e| e.message.clone());
-    }
-    let messages = errors
-        .iter()
-        .map(|e| match fields.iter().find(|f| f.name == e.field) {
-            Some(f) => format!("{}：{}", f.label, e.message),
-            None => e.message.clone(),
-        })
-        .collect::<Vec<_>>();
-    let status =
-        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let page = FormPage { me, title, back: format!("/households/{hid}"), submit, fields, errors: messages };
-    Ok((status, Html(page.render()?)).into_response())
-}
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    render_form(me, title, format!("/households/{hid}"), submit, fields, errors)
 }
 
 fn date_field(v: &Values, name: &str) -> Result<NaiveDate, FieldError> {
@@ -102,14 +73,6 @@ fn date_field(v: &Values, name: &str) -> Result<NaiveDate, FieldError> {
 
 fn csrf(me: &CurrentUser, v: &Values) -> Result<(), PageError> {
     me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))
-}
-
-fn as_fields(e: DomainError) -> Result<Vec<FieldError>, PageError> {
-    match e {
-        DomainError::Invalid(f) => Ok(f),
-        DomainError::Conflict { field, message } => Ok(vec![FieldError::new(field, message)]),
-        other => Err(other.into()),
-    }
 }
 
 // ---- 增员: a member joins (birth, marriage, return) ----
@@ -177,7 +140,7 @@ async fn join(
             format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.join")),
             me.lang.t("form.save"),
             join_fields(me.lang, &v),
-            &as_fields(e)?,
+            &field_errors(e)?,
         ),
     }
 }
@@ -244,7 +207,7 @@ async fn leave(
             format!("{} · {}", m.data.name, me.lang.t("title.leave")),
             me.lang.t("button.leave"),
             leave_fields(me.lang, &v),
-            &as_fields(e)?,
+            &field_errors(e)?,
         ),
     }
 }
@@ -316,7 +279,7 @@ async fn income(
             format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")),
             me.lang.t("form.save"),
             income_fields(me.lang, &v),
-            &as_fields(e)?,
+            &field_errors(e)?,
         ),
     }
 }
@@ -380,7 +343,7 @@ async fn status(
             format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.status")),
             me.lang.t("form.save"),
             status_fields(me.lang, &v),
-            &as_fields(e)?,
+            &field_errors(e)?,
         ),
     }
 }

@@ -2,9 +2,8 @@
 
 use std::collections::HashMap;
 
-use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use bangfu_core::household::columns::HOUSEHOLD_COLUMNS;
@@ -12,7 +11,7 @@ use bangfu_core::household::*;
 use bangfu_core::store::HouseholdStore;
 use bangfu_core::{DomainError, FieldError};
 
-use super::members::{FormField, Opt, require_editor};
+use super::form::{FormField, Opt, field_errors, render_form, require_editor, today};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -21,17 +20,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/households/new", get(new_page).post(create))
         .route("/households/{id}/edit", get(edit_page).post(save))
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormPage<'a> {
-    me: &'a CurrentUser,
-    title: String,
-    back: String,
-    submit: &'static str,
-    fields: Vec<FormField>,
-    errors: Vec<String>,
 }
 
 type Values = HashMap<String, String>;
@@ -138,33 +126,8 @@ async fn render(
     creating: bool,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let mut fields = fields(state, me, v, creating).await?;
-    for f in &mut fields {
-        f.error = errors.iter().find(|e| e.field == f.name).map(|e| e.message.clone());
-    }
-    let messages = errors
-        .iter()
-        .map(|e| match fields.iter().find(|f| f.name == e.field) {
-            Some(f) => format!("{}：{}", f.label, e.message),
-            None => e.message.clone(),
-        })
-        .collect();
-    let status =
-        if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    let page = FormPage { me, title, back, submit: me.lang.t("form.save"), fields, errors: messages };
-    Ok((status, Html(page.render()?)).into_response())
-}
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-fn as_fields(e: DomainError) -> Result<Vec<FieldError>, PageError> {
-    match e {
-        DomainError::Invalid(f) => Ok(f),
-        DomainError::Conflict { field, message } => Ok(vec![FieldError::new(field, message)]),
-        other => Err(other.into()),
-    }
+    let fields = fields(state, me, v, creating).await?;
+    render_form(me, title, back, me.lang.t("form.save"), fields, errors)
 }
 
 async fn new_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
@@ -207,8 +170,16 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/households/{}", id.0)).into_response()),
         Err(e) => {
-            render(&state, &me, me.lang.t("title.new_household").into(), "/households".into(), &v, true, &as_fields(e)?)
-                .await
+            render(
+                &state,
+                &me,
+                me.lang.t("title.new_household").into(),
+                "/households".into(),
+                &v,
+                true,
+                &field_errors(e)?,
+            )
+            .await
         }
     }
 }
@@ -287,7 +258,7 @@ async fn save(
         Ok(()) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
         Err(e) => {
             let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
-            render(&state, &me, title, format!("/households/{id}"), &v, false, &as_fields(e)?).await
+            render(&state, &me, title, format!("/households/{id}"), &v, false, &field_errors(e)?).await
         }
     }
 }

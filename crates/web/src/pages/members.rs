@@ -8,11 +8,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use bangfu_core::DomainError;
-use bangfu_core::auth::Role;
 use bangfu_core::household::columns::MEMBER_COLUMNS;
 use bangfu_core::household::*;
 use bangfu_core::store::HouseholdStore;
 
+use super::form::{FormField, Opt, require_editor};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -21,23 +21,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/households/{hid}/members/{mid}/edit", get(edit_page).post(save))
         .route("/households/{hid}/members/{mid}/reveal", axum::routing::post(reveal))
-}
-
-pub struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-pub struct FormField {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub value: String,
-    /// Empty for a text box; otherwise the choices of a drop-down.
-    pub options: Vec<Opt>,
-    pub required: bool,
-    pub hint: String,
-    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -156,11 +139,6 @@ fn current_values(m: &MemberData) -> HashMap<String, String> {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect()
-}
-
-/// Auditors read; everyone else may correct records inside their area.
-pub fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
-    if me.user.role == Role::Auditor { Err(PageError::Forbidden) } else { Ok(()) }
 }
 
 async fn load(state: &AppState, me: &CurrentUser, hid: i64, mid: i64) -> Result<Member, PageError> {

@@ -1,0 +1,83 @@
+//! The small forms pages share: fields, the page that shows them, errors placed beside
+//! their fields, and who may change records at all.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use bangfu_core::auth::Role;
+use bangfu_core::{DomainError, FieldError};
+
+use crate::error::PageError;
+use crate::extract::CurrentUser;
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    /// Empty for a text box; otherwise the choices of a drop-down.
+    pub options: Vec<Opt>,
+    pub required: bool,
+    pub hint: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage<'a> {
+    me: &'a CurrentUser,
+    title: String,
+    back: String,
+    submit: &'static str,
+    fields: Vec<FormField>,
+    errors: Vec<String>,
+}
+
+/// Shows a form; with errors, each is placed beside its field and listed at the top
+/// ("label：message"), and the answer is 422 — nothing was saved.
+pub fn render_form(
+    me: &CurrentUser,
+    title: String,
+    back: String,
+    submit: &'static str,
+    mut fields: Vec<FormField>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    for f in &mut fields {
+        f.error = errors.iter().find(|e| e.field == f.name).map(|e| e.message.clone());
+    }
+    let messages = errors
+        .iter()
+        .map(|e| match fields.iter().find(|f| f.name == e.field) {
+            Some(f) => format!("{}：{}", f.label, e.message),
+            None => e.message.clone(),
+        })
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = FormPage { me, title, back, submit, fields, errors: messages };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The errors a form shows again; anything else (not found, internal) is a page error.
+pub fn field_errors(e: DomainError) -> Result<Vec<FieldError>, PageError> {
+    match e {
+        DomainError::Invalid(f) => Ok(f),
+        DomainError::Conflict { field, message } => Ok(vec![FieldError::new(field, message)]),
+        other => Err(other.into()),
+    }
+}
+
+/// Auditors read; everyone else may correct records inside their area.
+pub fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
+    if me.user.role == Role::Auditor { Err(PageError::Forbidden) } else { Ok(()) }
+}
+
+/// Today in the server's time zone: the bound for dates people type.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
