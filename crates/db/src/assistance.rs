@@ -8,6 +8,7 @@ use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, HouseholdSu
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{NaiveDate, Utc};
 
+use crate::households::{SUMMARY_SELECT, summary};
 use crate::row::Get;
 use crate::{Db, dispatch, domain_err};
 
@@ -167,30 +168,13 @@ impl AssistanceStore for Db {
         );
         let size = page.size.clamp(1, 200) as i64;
         let offset = (page.number.max(1) as i64 - 1) * size;
-        let ids_sql = format!(
-            "select h.household_id from households h where {cond} order by h.area_code, h.household_id limit {size} offset {offset}"
-        );
+        let list_sql =
+            format!("{SUMMARY_SELECT} where {cond} order by h.area_code, h.household_id limit {size} offset {offset}");
         let count_sql = format!("select count(*) from households h where {cond}");
-        let (ids, total): (Vec<i64>, i64) = dispatch!(self, pool => {
-            let ids = sqlx::query_scalar(crate::sql(&ids_sql)).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&list_sql)).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
             let total = sqlx::query_scalar(crate::sql(&count_sql)).bind(lo).bind(hi).fetch_one(pool).await.map_err(domain_err)?;
-            (ids, total)
-        });
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let h = self.household(scope, HouseholdId(id)).await?;
-            out.push(HouseholdSummary {
-                id: h.id,
-                household_no: h.data.household_no,
-                village_code: h.data.village_code,
-                head_name: h.head_name,
-                status: h.data.status,
-                monitoring_type: h.data.monitoring_type,
-                attribute: h.data.attribute,
-                main_cause: h.data.main_cause,
-                size: h.size,
-            });
-        }
-        Ok((out, total))
+            Ok((rows.iter().map(summary).collect::<DomainResult<Vec<_>>>()?, total))
+        })
     }
 }

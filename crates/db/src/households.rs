@@ -61,13 +61,13 @@ pub(crate) fn placeholders(offset: usize, n: usize) -> String {
     s
 }
 
-const SUMMARY_SELECT: &str = "select h.household_id, h.household_no, h.area_code, h.status, h.monitoring_type, \
+pub(crate) const SUMMARY_SELECT: &str = "select h.household_id, h.household_no, h.area_code, h.status, h.monitoring_type, \
     h.attribute, h.main_cause, \
     (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
     (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size \
     from households h";
 
-fn summary(r: &impl Get) -> DomainResult<HouseholdSummary> {
+pub(crate) fn summary(r: &impl Get) -> DomainResult<HouseholdSummary> {
     let (status, monitoring_type) = row::summary_status(r)?;
     Ok(HouseholdSummary {
         id: HouseholdId(r.int("household_id")?),
