@@ -183,3 +183,163 @@ pub trait AssistanceStore {
         page: Page,
     ) -> impl Future<Output = DomainResult<(Vec<HouseholdSummary>, i64)>> + Send;
 }
+
+/// 结对帮扶 and 驻村工作队.
+pub trait TeamStore {
+    /// Pairings whose township or village lies in the scope, current first.
+    fn pairings(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Pairing>>> + Send;
+    fn create_pairing(
+        &self,
+        scope: &Scope,
+        data: &crate::assistance::PairingData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    fn end_pairing(
+        &self,
+        scope: &Scope,
+        pairing: i64,
+        on: NaiveDate,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// Every village in the scope (under `under` when given) with its current team members.
+    fn teams(
+        &self,
+        scope: &Scope,
+        under: Option<&AreaCode>,
+    ) -> impl Future<Output = DomainResult<Vec<crate::assistance::Team>>> + Send;
+    /// One village's current team; a village outside the scope is `NotFound`.
+    fn team(
+        &self,
+        scope: &Scope,
+        village: &AreaCode,
+    ) -> impl Future<Output = DomainResult<crate::assistance::Team>> + Send;
+    fn add_team_member(
+        &self,
+        scope: &Scope,
+        village: &AreaCode,
+        data: &crate::assistance::TeamMemberData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    /// 召回: ends a member's stay; the record stays.
+    fn end_team_member(
+        &self,
+        scope: &Scope,
+        member: i64,
+        on: NaiveDate,
+        reason: &str,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+}
+
+/// 帮扶计划, 帮扶措施 and their evidence.
+pub trait PlanStore {
+    /// Every plan of the household, newest year first, with measures and evidence.
+    fn plans(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+    ) -> impl Future<Output = DomainResult<Vec<crate::assistance::Plan>>> + Send;
+    fn create_plan(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+        data: &crate::assistance::PlanData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    /// The plan's household (checked against the scope) and year.
+    fn plan_owner(&self, scope: &Scope, plan: i64) -> impl Future<Output = DomainResult<(HouseholdId, i32)>> + Send;
+    fn add_measure(
+        &self,
+        scope: &Scope,
+        plan: i64,
+        data: &crate::assistance::MeasureData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    fn measure(
+        &self,
+        scope: &Scope,
+        measure: i64,
+    ) -> impl Future<Output = DomainResult<(HouseholdId, crate::assistance::Measure)>> + Send;
+    fn progress_measure(
+        &self,
+        scope: &Scope,
+        measure: i64,
+        progress: &crate::assistance::MeasureProgress,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// Adds a note and/or a checked file ([`crate::assistance::evidence::check_upload`]).
+    fn add_evidence(
+        &self,
+        scope: &Scope,
+        measure: i64,
+        note: Option<&str>,
+        file: Option<(&crate::assistance::evidence::Upload, &[u8])>,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    /// An uploaded file's description and bytes, within the scope.
+    fn evidence_file(
+        &self,
+        scope: &Scope,
+        evidence: i64,
+    ) -> impl Future<Output = DomainResult<(crate::assistance::Evidence, Vec<u8>)>> + Send;
+}
+
+/// 走访 and the changes visits propose.
+pub trait VisitStore {
+    fn record_visit(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+        data: &crate::assistance::VisitData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    /// Newest first.
+    fn visits(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+    ) -> impl Future<Output = DomainResult<Vec<crate::assistance::Visit>>> + Send;
+    fn visit(&self, scope: &Scope, visit: i64) -> impl Future<Output = DomainResult<crate::assistance::Visit>> + Send;
+    fn follow_up_done(
+        &self,
+        scope: &Scope,
+        visit: i64,
+        on: NaiveDate,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// Accepting applies the proposed change (with its history) in the same transaction.
+    fn review_proposal(
+        &self,
+        scope: &Scope,
+        visit: i64,
+        accept: bool,
+        note: &str,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+}
+
+/// 一个都不能少: the worklists and their settings.
+pub trait WorklistStore {
+    /// 走访间隔（天）, default 30.
+    fn visit_interval_days(&self) -> impl Future<Output = DomainResult<u32>> + Send;
+    fn set_visit_interval_days(
+        &self,
+        days: u32,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// The households in the scope on one worklist, as of `today`.
+    fn worklist(
+        &self,
+        scope: &Scope,
+        reason: crate::assistance::WorkReason,
+        today: NaiveDate,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<HouseholdSummary>, i64)>> + Send;
+    /// Counts per reason for the whole scope, then per child area of `parent`.
+    fn worklist_counts(
+        &self,
+        scope: &Scope,
+        parent: &AreaCode,
+        today: NaiveDate,
+    ) -> impl Future<Output = DomainResult<(Vec<i64>, Vec<crate::assistance::WorkCounts>)>> + Send;
+}

@@ -84,7 +84,7 @@ pub(crate) fn summary(r: &impl Get) -> DomainResult<HouseholdSummary> {
 
 impl Db {
     /// Fails with NotFound unless the household exists inside the scope.
-    async fn check_in_scope(&self, scope: &Scope, id: HouseholdId) -> DomainResult<()> {
+    pub(crate) async fn check_in_scope(&self, scope: &Scope, id: HouseholdId) -> DomainResult<()> {
         let (lo, hi) = scope.bounds();
         let found = dispatch!(self, pool => {
             sqlx::query("select 1 from households where household_id = $1 and area_code between $2 and $3")
@@ -94,7 +94,7 @@ impl Db {
     }
 
     /// The village must exist, be a village, and lie inside the scope.
-    async fn check_village(&self, scope: &Scope, code: &AreaCode) -> DomainResult<()> {
+    pub(crate) async fn check_village(&self, scope: &Scope, code: &AreaCode) -> DomainResult<()> {
         let level: Option<String> = dispatch!(self, pool => {
             sqlx::query_scalar("select level from areas where area_code = $1")
                 .bind(code.as_str()).fetch_optional(pool).await.map_err(domain_err)?
@@ -448,20 +448,7 @@ impl HouseholdStore for Db {
         reason: &str,
         actor: &Actor,
     ) -> DomainResult<()> {
-        let current = self.household(scope, id).await?;
-        if current.data.status == status {
-            return Err(DomainError::invalid("status", format!("该户已是“{status}”")));
-        }
-        let labels = (Some(current.data.status.label_zh().to_owned()), Some(status.label_zh().to_owned()));
-        let change = Change {
-            kind: "status",
-            from: Some(current.data.status.code()),
-            to: Some(status.code()),
-            on,
-            reason,
-            labels,
-        };
-        self.record_change(id, &current.data.village_code, change, actor).await
+        self.apply_status(scope, id, status, on, reason, actor, None).await
     }
 
     async fn change_monitoring(
@@ -473,23 +460,7 @@ impl HouseholdStore for Db {
         reason: &str,
         actor: &Actor,
     ) -> DomainResult<()> {
-        let current = self.household(scope, id).await?;
-        if current.data.monitoring_type == monitoring {
-            return Err(DomainError::invalid("monitoring_type", "监测对象类型没有变化"));
-        }
-        let labels = (
-            Some(current.data.monitoring_type.map_or("不监测", |m| m.label_zh()).to_owned()),
-            Some(monitoring.map_or("不监测", |m| m.label_zh()).to_owned()),
-        );
-        let change = Change {
-            kind: "monitoring",
-            from: current.data.monitoring_type.map(|m| m.code()),
-            to: monitoring.map(|m| m.code()),
-            on,
-            reason,
-            labels,
-        };
-        self.record_change(id, &current.data.village_code, change, actor).await
+        self.apply_monitoring(scope, id, monitoring, on, reason, actor, None).await
     }
 
     async fn history(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<HistoryEntry>> {
@@ -587,9 +558,75 @@ struct Change<'a> {
     on: NaiveDate,
     reason: &'a str,
     labels: (Option<String>, Option<String>),
+    review: Option<Review<'a>>,
+}
+
+/// A visit's proposal being accepted: marked in the same transaction as the change it makes.
+pub(crate) struct Review<'a> {
+    pub visit_id: i64,
+    pub note: &'a str,
 }
 
 impl Db {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn apply_status(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        status: PovertyStatus,
+        on: NaiveDate,
+        reason: &str,
+        actor: &Actor,
+        review: Option<Review<'_>>,
+    ) -> DomainResult<()> {
+        let current = self.household(scope, id).await?;
+        if current.data.status == status {
+            return Err(DomainError::invalid("status", format!("该户已是“{status}”")));
+        }
+        let labels = (Some(current.data.status.label_zh().to_owned()), Some(status.label_zh().to_owned()));
+        let change = Change {
+            kind: "status",
+            from: Some(current.data.status.code()),
+            to: Some(status.code()),
+            on,
+            reason,
+            labels,
+            review,
+        };
+        self.record_change(id, &current.data.village_code, change, actor).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn apply_monitoring(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        monitoring: Option<MonitoringType>,
+        on: NaiveDate,
+        reason: &str,
+        actor: &Actor,
+        review: Option<Review<'_>>,
+    ) -> DomainResult<()> {
+        let current = self.household(scope, id).await?;
+        if current.data.monitoring_type == monitoring {
+            return Err(DomainError::invalid("monitoring_type", "监测对象类型没有变化"));
+        }
+        let labels = (
+            Some(current.data.monitoring_type.map_or("不监测", |m| m.label_zh()).to_owned()),
+            Some(monitoring.map_or("不监测", |m| m.label_zh()).to_owned()),
+        );
+        let change = Change {
+            kind: "monitoring",
+            from: current.data.monitoring_type.map(|m| m.code()),
+            to: monitoring.map(|m| m.code()),
+            on,
+            reason,
+            labels,
+            review,
+        };
+        self.record_change(id, &current.data.village_code, change, actor).await
+    }
+
     async fn record_change(
         &self,
         id: HouseholdId,
@@ -597,7 +634,7 @@ impl Db {
         change: Change<'_>,
         actor: &Actor,
     ) -> DomainResult<()> {
-        let Change { kind, from, to, on, reason, labels } = change;
+        let Change { kind, from, to, on, reason, labels, review } = change;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写变更原因"));
@@ -630,6 +667,18 @@ impl Db {
                 .object("household", id.0, Some(area.as_str()))
                 .change(if kind == "status" { "status" } else { "monitoring_type" }, labels.0.clone(), labels.1.clone());
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            if let Some(review) = &review {
+                let done = sqlx::query("update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
+                    where visit_id = $4 and proposal_state = 'pending'")
+                    .bind(&actor.username).bind(now.date_naive()).bind(review.note).bind(review.visit_id)
+                    .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+                if done != 1 {
+                    return Err(DomainError::invalid("proposal", "该建议已审核"));
+                }
+                let entry = AuditEntry::new(actor, AuditAction::Update).object("visit", review.visit_id, Some(area.as_str()))
+                    .change("proposal_state", Some("待审核".into()), Some("已采纳".into()));
+                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            }
             tx.commit().await.map_err(domain_err)?;
             Ok(())
         })

@@ -13,11 +13,15 @@ pub mod assistance;
 pub mod audit;
 pub mod households;
 pub mod import;
+pub mod plans;
 mod row;
 pub mod sessions;
+pub mod teams;
 pub mod tokens;
 pub mod users;
 mod values;
+pub mod visits;
+pub mod worklist;
 
 pub use import::{
     ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register, read_divisions,

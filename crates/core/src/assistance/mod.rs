@@ -3,6 +3,18 @@
 
 use chrono::NaiveDate;
 
+pub mod evidence;
+pub mod plan;
+pub mod team;
+pub mod visit;
+pub mod worklist;
+
+pub use crate::household::{MeasureKind, MeasureStatus, TeamRole};
+pub use plan::{Evidence, Measure, MeasureData, MeasureProgress, Plan, PlanData};
+pub use team::{Team, TeamMember, TeamMemberData};
+pub use visit::{Proposal, ProposalState, Visit, VisitData};
+pub use worklist::{WorkCounts, WorkReason};
+
 use crate::area::AreaCode;
 use crate::error::FieldError;
 use crate::household::IdNumber;
@@ -55,6 +67,61 @@ pub struct Unit {
     pub name: String,
     pub level: UnitLevel,
     pub area_code: AreaCode,
+}
+
+/// 结对帮扶: a unit paired with a township or village for a period.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Pairing {
+    pub id: i64,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub area_code: AreaCode,
+    pub area_name: String,
+    pub start_on: NaiveDate,
+    pub end_on: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// A new pairing, as entered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairingData {
+    pub unit_id: i64,
+    pub area_code: AreaCode,
+    pub start_on: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl PairingData {
+    pub fn parse(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<PairingData, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let unit_id = f
+            .get("unit_id")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| errors.push(FieldError::new("unit_id", "请选择帮扶单位")))
+            .ok();
+        let area_code = AreaCode::parse(f.get("area_code"))
+            .map_err(|_| errors.push(FieldError::new("area_code", "请选择结对的乡镇或村")))
+            .ok();
+        let start_on = match crate::household::model::parse_date(f.get("start_on")) {
+            Some(d) if d > today => {
+                errors.push(FieldError::new("start_on", "开始日期不能晚于今天"));
+                None
+            }
+            Some(d) => Some(d),
+            None => {
+                errors.push(FieldError::new("start_on", "请填写开始日期，如 2025-03-01"));
+                None
+            }
+        };
+        let note = Some(f.get("note").trim().to_owned()).filter(|s| !s.is_empty());
+        match (unit_id, area_code, start_on) {
+            (Some(unit_id), Some(area_code), Some(start_on)) if errors.is_empty() => {
+                Ok(PairingData { unit_id, area_code, start_on, note })
+            }
+            _ => Err(errors),
+        }
+    }
 }
 
 /// 帮扶责任人: a cadre who helps named households.

@@ -436,6 +436,45 @@ code_list! {
     }
 }
 
+// ---- 帮扶 (DOMAIN.md §5): the code lists of assistance work, kept here with the others ----
+
+code_list! {
+    /// 帮扶措施类型 (from the household card 明白卡).
+    pub enum MeasureKind: "帮扶措施类型" {
+        Industry => "industry", "产业帮扶", "Industry", ["产业", "产业扶贫"];
+        Employment => "employment", "就业帮扶", "Employment", ["就业", "就业扶贫", "转移就业"];
+        Relocation => "relocation", "易地扶贫搬迁", "Relocation", ["易地搬迁", "搬迁"];
+        PublicJob => "public_job", "公益岗位", "Public-welfare job", ["公益性岗位"];
+        Education => "education", "教育帮扶", "Education", ["教育", "教育扶贫", "雨露计划"];
+        Health => "health", "健康帮扶", "Health", ["健康", "健康扶贫", "医疗"];
+        Housing => "housing", "危房改造", "Dangerous-house renovation", ["危房改造帮扶", "住房安全"];
+        Finance => "finance", "金融帮扶", "Finance (micro-credit, insurance)", ["小额信贷", "金融扶贫"];
+        Living => "living", "生活条件改善", "Living conditions", ["基础设施", "人居环境"];
+        Security => "security", "兜底保障", "Social security", ["兜底", "社会保障"];
+        Ecological => "ecological", "生态补偿", "Ecological compensation", ["生态扶贫"];
+        Other => "other", "其他", "Other";
+    }
+}
+
+code_list! {
+    /// 措施状态: a measure is planned, under way, done, or dropped (with a reason).
+    pub enum MeasureStatus: "措施状态" {
+        Planned => "planned", "计划中", "Planned", ["未开始"];
+        InProgress => "in_progress", "实施中", "In progress", ["进行中"];
+        Done => "done", "已完成", "Done", ["完成"];
+        Dropped => "dropped", "已取消", "Dropped", ["取消", "放弃"];
+    }
+}
+
+code_list! {
+    /// 驻村工作队职务.
+    pub enum TeamRole: "工作队职务" {
+        FirstSecretary => "first_secretary", "第一书记", "First secretary", ["第一书记兼队长"];
+        Leader => "leader", "队长", "Team leader", ["工作队长"];
+        Member => "member", "队员", "Member", ["工作队员"];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

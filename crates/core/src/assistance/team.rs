@@ -1,0 +1,147 @@
+//! 驻村工作队: a village's work team — members from units, a first secretary or leader,
+//! each with a start and end date. A team should have at least 3 members.
+
+use chrono::NaiveDate;
+
+use crate::area::AreaCode;
+use crate::error::FieldError;
+use crate::household::TeamRole;
+use crate::household::model::{Fields, parse_date, parse_phone};
+
+/// At least 3 members (DOMAIN.md §1).
+pub const MIN_TEAM_SIZE: usize = 3;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TeamMemberData {
+    pub name: String,
+    pub phone: Option<String>,
+    pub unit_id: Option<i64>,
+    pub role: TeamRole,
+    pub start_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TeamMember {
+    pub id: i64,
+    pub village_code: AreaCode,
+    pub data: TeamMemberData,
+    pub unit_name: Option<String>,
+    pub end_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+}
+
+/// The current members of one village's team.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Team {
+    pub village_code: AreaCode,
+    pub village_name: String,
+    pub members: Vec<TeamMember>,
+}
+
+impl Team {
+    /// What a township or district officer should look at, in Chinese.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if self.members.is_empty() {
+            w.push("未派驻工作队".to_owned());
+            return w;
+        }
+        if self.members.len() < MIN_TEAM_SIZE {
+            w.push(format!("工作队仅{}人，不足{MIN_TEAM_SIZE}人", self.members.len()));
+        }
+        if !self.members.iter().any(|m| matches!(m.data.role, TeamRole::FirstSecretary | TeamRole::Leader)) {
+            w.push("未明确第一书记或队长".to_owned());
+        }
+        w
+    }
+}
+
+impl TeamMemberData {
+    pub fn parse(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<TeamMemberData, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = f.get("name").trim().to_owned();
+        if name.is_empty() {
+            errors.push(FieldError::new("name", "姓名不能为空"));
+        }
+        let phone = parse_phone("phone", f.get("phone")).unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
+        let role = match f.get("role").trim() {
+            "" => Some(TeamRole::Member),
+            raw => raw.parse::<TeamRole>().map_err(|e| errors.push(FieldError::new("role", e.to_string()))).ok(),
+        };
+        let unit_id = match f.get("unit_id").trim() {
+            "" => None,
+            raw => raw.parse::<i64>().map_err(|_| errors.push(FieldError::new("unit_id", "派出单位无效"))).ok(),
+        };
+        let start_on = match parse_date(f.get("start_on")) {
+            Some(d) if d > today => {
+                errors.push(FieldError::new("start_on", "驻村开始日期不能晚于今天"));
+                None
+            }
+            Some(d) => Some(d),
+            None => {
+                errors.push(FieldError::new("start_on", "请填写驻村开始日期，如 2025-03-01"));
+                None
+            }
+        };
+        match (role, start_on) {
+            (Some(role), Some(start_on)) if errors.is_empty() => {
+                Ok(TeamMemberData { name, phone, unit_id, role, start_on })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn member(name: &str, role: TeamRole) -> TeamMember {
+        TeamMember {
+            id: 1,
+            village_code: AreaCode::parse("411702101201").unwrap(),
+            data: TeamMemberData {
+                name: name.into(),
+                phone: None,
+                unit_id: None,
+                role,
+                start_on: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            },
+            unit_name: None,
+            end_on: None,
+            end_reason: None,
+        }
+    }
+
+    #[test]
+    fn a_team_of_two_without_a_leader_gets_two_warnings() {
+        let team = Team {
+            village_code: AreaCode::parse("411702101201").unwrap(),
+            village_name: "陈楼村".into(),
+            members: vec![member("甲", TeamRole::Member), member("乙", TeamRole::Member)],
+        };
+        assert_eq!(team.warnings(), vec!["工作队仅2人，不足3人", "未明确第一书记或队长"]);
+        let full = Team {
+            members: vec![
+                member("丙", TeamRole::FirstSecretary),
+                member("甲", TeamRole::Member),
+                member("乙", TeamRole::Member),
+            ],
+            ..team
+        };
+        assert!(full.warnings().is_empty());
+    }
+
+    #[test]
+    fn a_member_starts_on_a_date_not_in_the_future() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let f: HashMap<&str, &str> =
+            [("name", "张三"), ("role", "第一书记"), ("start_on", "2027-01-01")].into_iter().collect();
+        assert_eq!(TeamMemberData::parse(&f, today).unwrap_err()[0].message, "驻村开始日期不能晚于今天");
+    }
+}

@@ -1,0 +1,108 @@
+//! 一个都不能少: why a household needs someone's attention. Each reason is a rule over the
+//! register; a household leaves a worklist as soon as the gap is closed.
+
+use crate::area::Area;
+use crate::error::FieldError;
+
+/// 走访间隔 default: a household needing help is visited at least every 30 days.
+pub const DEFAULT_VISIT_INTERVAL_DAYS: u32 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkReason {
+    /// 无帮扶责任人.
+    NoHelper,
+    /// 本年度无帮扶计划.
+    NoPlan,
+    /// 措施逾期.
+    OverdueMeasure,
+    /// 超期未走访.
+    NotVisited,
+    /// 后续事项到期.
+    FollowUpDue,
+    /// 变更建议待审核.
+    ProposalPending,
+}
+
+impl WorkReason {
+    pub const ALL: &'static [WorkReason] = &[
+        WorkReason::NoHelper,
+        WorkReason::NoPlan,
+        WorkReason::OverdueMeasure,
+        WorkReason::NotVisited,
+        WorkReason::FollowUpDue,
+        WorkReason::ProposalPending,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            WorkReason::NoHelper => "no_helper",
+            WorkReason::NoPlan => "no_plan",
+            WorkReason::OverdueMeasure => "overdue_measure",
+            WorkReason::NotVisited => "not_visited",
+            WorkReason::FollowUpDue => "follow_up_due",
+            WorkReason::ProposalPending => "proposal_pending",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WorkReason> {
+        WorkReason::ALL.iter().copied().find(|r| r.code() == s.trim())
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            WorkReason::NoHelper => "无帮扶责任人",
+            WorkReason::NoPlan => "本年度无帮扶计划",
+            WorkReason::OverdueMeasure => "帮扶措施逾期",
+            WorkReason::NotVisited => "超期未走访",
+            WorkReason::FollowUpDue => "走访后续事项到期",
+            WorkReason::ProposalPending => "变更建议待审核",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            WorkReason::NoHelper => "No helper",
+            WorkReason::NoPlan => "No plan this year",
+            WorkReason::OverdueMeasure => "Measure overdue",
+            WorkReason::NotVisited => "Not visited recently",
+            WorkReason::FollowUpDue => "Follow-up due",
+            WorkReason::ProposalPending => "Proposal to review",
+        }
+    }
+}
+
+/// Counts per reason for one area (a township or village under the user's area).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WorkCounts {
+    pub area: Area,
+    /// In the order of [`WorkReason::ALL`].
+    pub counts: Vec<i64>,
+}
+
+/// 走访间隔（天）: 1 to 365.
+pub fn parse_visit_interval(s: &str) -> Result<u32, FieldError> {
+    match crate::household::model::normalise_digits(s.trim()).trim_end_matches('天').parse::<u32>() {
+        Ok(n) if (1..=365).contains(&n) => Ok(n),
+        _ => Err(FieldError::new("visit_interval_days", "走访间隔应为1至365之间的天数")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_read_back_from_their_codes() {
+        for r in WorkReason::ALL {
+            assert_eq!(WorkReason::parse(r.code()), Some(*r));
+        }
+        assert_eq!(WorkReason::NotVisited.label_zh(), "超期未走访");
+    }
+
+    #[test]
+    fn the_visit_interval_is_a_number_of_days_in_a_year() {
+        assert_eq!(parse_visit_interval("３０天"), Ok(30));
+        assert_eq!(parse_visit_interval("0").unwrap_err().message, "走访间隔应为1至365之间的天数");
+    }
+}

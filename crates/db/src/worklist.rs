@@ -1,0 +1,153 @@
+//! 一个都不能少: each worklist is one condition over the register, so a household leaves it
+//! as soon as the gap is closed. Counts per area come from one pass over the households.
+
+use bangfu_core::area::{AreaCode, Scope};
+use bangfu_core::assistance::worklist::DEFAULT_VISIT_INTERVAL_DAYS;
+use bangfu_core::assistance::{WorkCounts, WorkReason};
+use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::store::{AreaStore, HouseholdSummary, Page, WorklistStore};
+use bangfu_core::{DomainError, DomainResult};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+
+use crate::assistance::NEEDS_HELPER;
+use crate::households::{SUMMARY_SELECT, summary};
+use crate::row::Get;
+use crate::{Db, dispatch, domain_err};
+
+/// The condition for one reason. Parameters: $1, $2 scope bounds; $3 this year;
+/// $4 today; $5 the last day that counts as "not visited recently".
+fn condition(reason: WorkReason) -> String {
+    match reason {
+        WorkReason::NoHelper => format!(
+            "{NEEDS_HELPER} and not exists (select 1 from helper_assignments a where a.household_id = h.household_id and a.end_on is null)"
+        ),
+        WorkReason::NoPlan => format!(
+            "{NEEDS_HELPER} and not exists (select 1 from plans p where p.household_id = h.household_id and p.year = $3)"
+        ),
+        WorkReason::OverdueMeasure => "exists (select 1 from measures m where m.household_id = h.household_id \
+            and m.status in ('planned', 'in_progress') and m.due_on < $4)"
+            .to_owned(),
+        WorkReason::NotVisited => format!(
+            "{NEEDS_HELPER} and not exists (select 1 from visits v where v.household_id = h.household_id and v.visited_on > $5)"
+        ),
+        WorkReason::FollowUpDue => "exists (select 1 from visits v where v.household_id = h.household_id \
+            and v.follow_up_due <= $4 and v.follow_up_done_on is null)"
+            .to_owned(),
+        WorkReason::ProposalPending => "exists (select 1 from visits v where v.household_id = h.household_id \
+            and v.proposal_state = 'pending')"
+            .to_owned(),
+    }
+}
+
+/// Every condition mentions $3, $4 and $5 so one set of bindings serves them all.
+fn with_all_params(cond: &str) -> String {
+    format!("({cond}) and $3 = $3 and $4 = $4 and $5 = $5")
+}
+
+impl Db {
+    async fn work_params(&self, today: NaiveDate) -> DomainResult<(i32, NaiveDate, NaiveDate)> {
+        let days = self.visit_interval_days().await?;
+        Ok((today.year(), today, today - Duration::days(i64::from(days))))
+    }
+}
+
+impl WorklistStore for Db {
+    async fn visit_interval_days(&self) -> DomainResult<u32> {
+        let v: Option<String> = dispatch!(self, pool => {
+            sqlx::query_scalar("select value from settings where key = 'visit_interval_days'")
+                .fetch_optional(pool).await.map_err(domain_err)?
+        });
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_VISIT_INTERVAL_DAYS))
+    }
+
+    async fn set_visit_interval_days(&self, days: u32, actor: &Actor) -> DomainResult<()> {
+        if !(1..=365).contains(&days) {
+            return Err(DomainError::invalid("visit_interval_days", "走访间隔应为1至365之间的天数"));
+        }
+        let before = self.visit_interval_days().await?;
+        let now = Utc::now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            sqlx::query("insert into settings (key, value, updated_at) values ('visit_interval_days', $1, $2) \
+                on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at")
+                .bind(days.to_string()).bind(now).execute(&mut *tx).await.map_err(domain_err)?;
+            let entry = AuditEntry::new(actor, AuditAction::Update).object("setting", "visit_interval_days", None)
+                .change("visit_interval_days", Some(before.to_string()), Some(days.to_string()));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+
+    async fn worklist(
+        &self,
+        scope: &Scope,
+        reason: WorkReason,
+        today: NaiveDate,
+        page: Page,
+    ) -> DomainResult<(Vec<HouseholdSummary>, i64)> {
+        let (lo, hi) = scope.bounds();
+        let (year, today, cutoff) = self.work_params(today).await?;
+        let cond = with_all_params(&condition(reason));
+        let size = page.size.clamp(1, 200) as i64;
+        let offset = (page.number.max(1) as i64 - 1) * size;
+        let list_sql = format!(
+            "{SUMMARY_SELECT} where h.area_code between $1 and $2 and {cond} order by h.area_code, h.household_id limit {size} offset {offset}"
+        );
+        let count_sql = format!("select count(*) from households h where h.area_code between $1 and $2 and {cond}");
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&list_sql)).bind(lo).bind(hi).bind(year).bind(today).bind(cutoff)
+                .fetch_all(pool).await.map_err(domain_err)?;
+            let total: i64 = sqlx::query_scalar(crate::sql(&count_sql)).bind(lo).bind(hi).bind(year).bind(today).bind(cutoff)
+                .fetch_one(pool).await.map_err(domain_err)?;
+            Ok((rows.iter().map(summary).collect::<DomainResult<Vec<_>>>()?, total))
+        })
+    }
+
+    async fn worklist_counts(
+        &self,
+        scope: &Scope,
+        parent: &AreaCode,
+        today: NaiveDate,
+    ) -> DomainResult<(Vec<i64>, Vec<WorkCounts>)> {
+        let children: Vec<_> = self.children(parent).await?.into_iter().filter(|a| scope.contains(&a.code)).collect();
+        let keep = children.first().map(|a| a.level.prefix_len()).unwrap_or(12);
+        let pad = "0".repeat(12 - keep);
+        let (plo, phi) = parent.subtree_range(parent.implied_level());
+        let (slo, shi) = scope.bounds();
+        let (lo, hi) = (plo.as_str().max(slo).to_owned(), phi.as_str().min(shi).to_owned());
+        let (year, today, cutoff) = self.work_params(today).await?;
+        let sums: Vec<String> = WorkReason::ALL
+            .iter()
+            .map(|r| format!("cast(sum(case when {} then 1 else 0 end) as bigint) as {}", condition(*r), r.code()))
+            .collect();
+        let sql = format!(
+            "select substr(h.area_code, 1, {keep}) as prefix, {} from households h \
+             where h.area_code between $1 and $2 and $3 = $3 and $4 = $4 and $5 = $5 group by substr(h.area_code, 1, {keep})",
+            sums.join(", ")
+        );
+        let by_prefix: std::collections::HashMap<String, Vec<i64>> = dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(&lo).bind(&hi).bind(year).bind(today).bind(cutoff)
+                .fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(|r| {
+                let counts = WorkReason::ALL.iter().map(|w| r.int(w.code())).collect::<DomainResult<Vec<_>>>()?;
+                Ok((format!("{}{pad}", r.text("prefix")?), counts))
+            }).collect::<DomainResult<_>>()?
+        });
+        let mut totals = vec![0i64; WorkReason::ALL.len()];
+        for counts in by_prefix.values() {
+            for (t, c) in totals.iter_mut().zip(counts) {
+                *t += c;
+            }
+        }
+        let per_area = children
+            .into_iter()
+            .map(|area| {
+                let counts =
+                    by_prefix.get(area.code.as_str()).cloned().unwrap_or_else(|| vec![0; WorkReason::ALL.len()]);
+                WorkCounts { area, counts }
+            })
+            .collect();
+        Ok((totals, per_area))
+    }
+}
