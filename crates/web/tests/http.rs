@@ -394,11 +394,89 @@ both!(an_auditor_reads_but_cannot_edit_and_only_admins_and_auditors_read_the_aud
 
 /// Every route, for every role, on a record inside and outside the user's area. The list of
 /// routes is read from the source, so a new route without a line here fails this test.
+/// A plan with a measure and a photo, a visit proposing a change, and a work-team member,
+/// for one household: what the work routes need to exist.
+struct Work {
+    plan: i64,
+    measure: i64,
+    evidence: i64,
+    visit: i64,
+    member: i64,
+}
+
+/// The smallest valid PNG header: enough for the upload check to recognise it.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
+async fn work_fixture(db: &Db, household: HouseholdId, village: &str) -> Work {
+    use bangfu_core::assistance::*;
+    use bangfu_core::store::{PlanStore, TeamStore, VisitStore};
+    use chrono::Datelike;
+    let all = Scope::everything();
+    let today = chrono::Local::now().date_naive();
+    let plan = db
+        .create_plan(
+            &all,
+            household,
+            &PlanData { year: today.year(), written_on: today, written_with: "户主".into(), goal: None },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let due = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap();
+    let measure = db
+        .add_measure(
+            &all,
+            plan,
+            &MeasureData {
+                kind: MeasureKind::Industry,
+                content: "发放肉牛2头".into(),
+                responsible: "李干事".into(),
+                due_on: due,
+                amount: None,
+            },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let upload = evidence::check_upload("牛棚.png", PNG).unwrap();
+    let evidence = db.add_evidence(&all, measure, None, Some((&upload, PNG)), &actor()).await.unwrap();
+    let f: HashMap<&str, &str> = [
+        ("visited_on", "2025-06-01"),
+        ("visitors", "李干事"),
+        ("found", "户主在家"),
+        ("follow_up", "联系卫生院"),
+        ("follow_up_due", "2025-06-10"),
+        ("proposal", "monitoring:edge"),
+        ("proposal_reason", "户主住院，开支大"),
+    ]
+    .into_iter()
+    .collect();
+    let visit = db.record_visit(&all, household, &VisitData::parse(&f, today).unwrap(), &actor()).await.unwrap();
+    let member = db
+        .add_team_member(
+            &all,
+            &AreaCode::parse(village).unwrap(),
+            &TeamMemberData {
+                name: "张书记".into(),
+                phone: None,
+                unit_id: None,
+                role: TeamRole::FirstSecretary,
+                start_on: chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+            },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    Work { plan, measure, evidence, visit, member }
+}
+
 both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |app| {
     let inside = app.shahedian_household.0; // 沙河店镇 沙东村
     let outside = app.yifeng_household.0; // 蚁蜂镇
     let m_in = first_member(&app, app.shahedian_household).await;
     let m_out = first_member(&app, app.yifeng_household).await;
+    let w_in = work_fixture(&app.db, app.shahedian_household, "411702101201").await;
+    let w_out = work_fixture(&app.db, app.yifeng_household, "411702104201").await;
     // (route as written in the source, method, concrete path, [admin, township, village, auditor] when inside, same when outside)
     use StatusCode as S;
     const OK: S = S::OK;
@@ -474,6 +552,163 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ),
         ("/worklist", "GET", "/worklist".into(), "/worklist".into(), [OK; 4], [OK; 4]),
         (
+            "/households/{hid}/plans/new",
+            "GET",
+            format!("/households/{inside}/plans/new"),
+            format!("/households/{outside}/plans/new"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/plans/{pid}/measures/new",
+            "GET",
+            format!("/plans/{}/measures/new", w_in.plan),
+            format!("/plans/{}/measures/new", w_out.plan),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/measures/{mid}/progress",
+            "GET",
+            format!("/measures/{}/progress", w_in.measure),
+            format!("/measures/{}/progress", w_out.measure),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/measures/{mid}/evidence",
+            "GET",
+            format!("/measures/{}/evidence", w_in.measure),
+            format!("/measures/{}/evidence", w_out.measure),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/evidence/{eid}",
+            "GET",
+            format!("/evidence/{}", w_in.evidence),
+            format!("/evidence/{}", w_out.evidence),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/households/{hid}/visits/new",
+            "GET",
+            format!("/households/{inside}/visits/new"),
+            format!("/households/{outside}/visits/new"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/visits/{vid}/follow-up", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/visits/{vid}/review",
+            "GET",
+            format!("/visits/{}/review", w_in.visit),
+            format!("/visits/{}/review", w_out.visit),
+            [OK, OK, FB, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/teams", "GET", "/teams".into(), "/teams?area=411702104000".into(), [OK; 4], [OK, NF, NF, OK]),
+        (
+            "/teams/{village}",
+            "GET",
+            "/teams/411702101201".into(),
+            "/teams/411702104201".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/teams/{village}/members/new",
+            "GET",
+            "/teams/411702101201/members/new".into(),
+            "/teams/411702104201/members/new".into(),
+            [OK, OK, FB, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/team-members/{id}/recall",
+            "GET",
+            format!("/team-members/{}/recall", w_in.member),
+            format!("/team-members/{}/recall", w_out.member),
+            [OK, OK, FB, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/pairings", "GET", "/pairings".into(), "/pairings".into(), [OK; 4], [OK; 4]),
+        ("/pairings/new", "GET", "/pairings/new".into(), "/pairings/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        ("/pairings/{id}/end", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/settings", "GET", "/settings".into(), "/settings".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        (
+            "/households/{hid}/card",
+            "GET",
+            format!("/households/{inside}/card"),
+            format!("/households/{outside}/card"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/households/{hid}/handbook",
+            "GET",
+            format!("/households/{inside}/handbook"),
+            format!("/households/{outside}/handbook"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/worklist/{reason}",
+            "GET",
+            "/api/v1/worklist/no_plan".into(),
+            "/api/v1/worklist/no_plan?area=411702104000".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/worklist-counts",
+            "GET",
+            "/api/v1/worklist-counts".into(),
+            "/api/v1/worklist-counts?area=411702104000".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/households/{hid}/plans",
+            "GET",
+            format!("/api/v1/households/{inside}/plans"),
+            format!("/api/v1/households/{outside}/plans"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/plans/{pid}/measures", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/measures/{mid}/progress", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/measures/{mid}/evidence", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/evidence/{eid}",
+            "GET",
+            format!("/api/v1/evidence/{}", w_in.evidence),
+            format!("/api/v1/evidence/{}", w_out.evidence),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/households/{hid}/visits",
+            "GET",
+            format!("/api/v1/households/{inside}/visits"),
+            format!("/api/v1/households/{outside}/visits"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/visits/{vid}/follow-up", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/visits/{vid}/review", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/teams",
+            "GET",
+            "/api/v1/teams".into(),
+            "/api/v1/teams?area=411702104000".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/teams/{village}/members", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/pairings", "GET", "/api/v1/pairings".into(), "/api/v1/pairings".into(), [OK; 4], [OK; 4]),
+        (
             "/households/{hid}/helper",
             "GET",
             format!("/households/{inside}/helper"),
@@ -514,8 +749,10 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     let mut declared = Vec::new();
     for entry in walk(&src) {
         let text = std::fs::read_to_string(&entry).unwrap();
-        for part in text.split(".route(\"").skip(1) {
-            declared.push(part.split('"').next().unwrap().to_owned());
+        for part in text.split(".route(").skip(1) {
+            if let Some(path) = part.trim_start().strip_prefix('"') {
+                declared.push(path.split('"').next().unwrap().to_owned());
+            }
         }
     }
     declared.sort();
@@ -703,8 +940,9 @@ both!(the_openapi_document_describes_every_api_route_in_the_source, |app| {
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
     for entry in walk(&src) {
         let text = std::fs::read_to_string(&entry).unwrap();
-        for part in text.split(".route(\"/api/v1").skip(1) {
-            let path = format!("/api/v1{}", part.split('"').next().unwrap());
+        for part in text.split(".route(").skip(1) {
+            let Some(rest) = part.trim_start().strip_prefix("\"/api/v1") else { continue };
+            let path = format!("/api/v1{}", rest.split('"').next().unwrap());
             assert!(doc["paths"].get(&path).is_some(), "{path} missing from openapi.json");
         }
     }
@@ -1011,12 +1249,21 @@ both!(log_lines_name_routes_and_never_carry_a_full_id_number, |app| {
     assert!(!text.contains(&app.full_id) && !text.contains(&bad), "a full ID number reached the log: {text}");
 });
 
-/// Every state-changing route, by a user of each role, on a record outside their area: the
-/// record does not exist for them (404), and an auditor may change nothing (403).
+// Every state-changing route, by a user of each role, on a record outside their area: the
+// record does not exist for them (404), and an auditor may change nothing (403).
 both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     let out = app.yifeng_household.0;
     let m_out = first_member(&app, app.yifeng_household).await;
+    let w = work_fixture(&app.db, app.yifeng_household, "411702104201").await;
     let forms = [
+        format!("/households/{out}/plans/new"),
+        format!("/plans/{}/measures/new", w.plan),
+        format!("/measures/{}/progress", w.measure),
+        format!("/households/{out}/visits/new"),
+        format!("/visits/{}/follow-up", w.visit),
+        format!("/visits/{}/review", w.visit),
+        "/teams/411702104201/members/new".to_owned(),
+        format!("/team-members/{}/recall", w.member),
         format!("/households/{out}/members/{m_out}/edit"),
         format!("/households/{out}/members/{m_out}/reveal"),
         format!("/households/{out}/members/new"),
@@ -1037,6 +1284,13 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
             r#"{"status":"exited","effective_on":"2024-01-01","reason":"x"}"#,
         ),
         ("POST", format!("/api/v1/households/{out}/helper"), r#"{"helper_id":1,"start_on":"2024-01-01"}"#),
+        ("POST", format!("/api/v1/households/{out}/plans"), "{}"),
+        ("POST", format!("/api/v1/plans/{}/measures", w.plan), "{}"),
+        ("POST", format!("/api/v1/measures/{}/progress", w.measure), r#"{"status":"done"}"#),
+        ("POST", format!("/api/v1/households/{out}/visits"), "{}"),
+        ("POST", format!("/api/v1/visits/{}/follow-up", w.visit), "{}"),
+        ("POST", format!("/api/v1/visits/{}/review", w.visit), r#"{"accept":true}"#),
+        ("POST", "/api/v1/teams/411702104201/members".to_owned(), r#"{"name":"x","start_on":"2024-01-01"}"#),
     ];
     for (role, want) in
         [("shahedian", StatusCode::NOT_FOUND), ("shadong", StatusCode::NOT_FOUND), ("auditor", StatusCode::FORBIDDEN)]
@@ -1052,9 +1306,16 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
             assert_eq!(r.status, want, "{role} {method} {path}: {}", r.body);
         }
     }
-    // Nothing happened to the household.
+    // Nothing happened to the household or its work.
     let h = app.db.household(&Scope::everything(), app.yifeng_household).await.unwrap();
     assert_eq!((h.size, h.data.status), (1, bangfu_core::household::PovertyStatus::Poor));
+    assert_eq!(h.data.monitoring_type, None, "the proposal was not accepted");
+    use bangfu_core::store::{PlanStore, VisitStore};
+    let plans = app.db.plans(&Scope::everything(), app.yifeng_household).await.unwrap();
+    assert_eq!((plans.len(), plans[0].measures.len()), (1, 1));
+    assert_eq!(plans[0].measures[0].status, bangfu_core::assistance::MeasureStatus::Planned);
+    let visits = app.db.visits(&Scope::everything(), app.yifeng_household).await.unwrap();
+    assert_eq!((visits.len(), visits[0].follow_up_done_on), (1, None));
 });
 
 both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |app| {
@@ -1066,7 +1327,7 @@ both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |ap
     let li = app.db.create_helper(&shahedian, &data, &actor()).await.unwrap();
     let (session, csrf) = app.sign_in("shadong").await;
     let list = app.get("/worklist", &session).await;
-    assert!(list.body.contains("没有帮扶责任人的户（1）") && list.body.contains("王建国"), "{}", list.body);
+    assert!(list.body.contains("无帮扶责任人（1）") && list.body.contains("王建国"), "{}", list.body);
     let h = app.shahedian_household.0;
     assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("尚无帮扶责任人"));
     let r = app
@@ -1078,7 +1339,7 @@ both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |ap
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let list = app.get("/worklist", &session).await;
-    assert!(list.body.contains("没有帮扶责任人的户（0）") && list.body.contains("每一户都有帮扶责任人"));
+    assert!(list.body.contains("无帮扶责任人（0）") && list.body.contains("这个清单上没有农户"));
     assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("李干事"));
     // The same through the API, scoped: the village worker's token sees an empty worklist.
     let token = api_token(&app, "shadong").await;
@@ -1089,4 +1350,287 @@ both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |ap
     let r = app.api("GET", "/api/v1/worklist", &admin, None).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["no_helper"]["total"], 1, "蚁蜂镇's household still has none");
+});
+
+/// A multipart body with a CSRF token, a note and (optionally) a file.
+fn multipart(csrf: &str, note: &str, file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----bangfu-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("_csrf", csrf), ("note", note)] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    if let Some((file_name, bytes)) = file {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl App {
+    async fn upload(&self, path: &str, cookie: &str, body: (String, Vec<u8>)) -> Reply {
+        self.send(
+            Request::post(path)
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, body.0)
+                .body(Body::from(body.1))
+                .unwrap(),
+        )
+        .await
+    }
+}
+
+both!(a_plan_with_measures_is_written_from_the_household_page_and_closes_the_no_plan_gap, |app| {
+    use chrono::Datelike;
+    let year = chrono::Local::now().date_naive().year();
+    let (session, csrf) = app.sign_in("shadong").await;
+    let h = app.shahedian_household.0;
+    let list = app.get("/worklist?reason=no_plan", &session).await;
+    assert!(list.body.contains("本年度无帮扶计划（1）") && list.body.contains("王建国"), "{}", list.body);
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("本年度尚无帮扶计划") && page.body.contains(&format!("制定{year}年帮扶计划")));
+    // The form comes filled with this year, today and the head of household.
+    let form = app.get(&format!("/households/{h}/plans/new"), &session).await;
+    assert!(form.body.contains("户主王建国") && form.body.contains(&format!("value=\"{year}\"")));
+    let r = app
+        .post(
+            &format!("/households/{h}/plans/new"),
+            &session,
+            &format!("_csrf={csrf}&year={year}&written_on={year}-01-05&written_with=&goal="),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请填写参与制定的家庭成员"), "{}", r.body);
+    let r = app
+        .post(
+            &format!("/households/{h}/plans/new"),
+            &session,
+            &format!("_csrf={csrf}&year={year}&written_on={year}-01-05&written_with={}&goal=", enc("户主王建国")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(app.get("/worklist?reason=no_plan", &session).await.body.contains("本年度无帮扶计划（0）"));
+    use bangfu_core::store::PlanStore;
+    let plan = app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].id;
+    // A due date before the plan year: the reason beside the field, nothing stored.
+    let measure = |due: &str| {
+        format!(
+            "_csrf={csrf}&kind=industry&content={}&responsible={}&due_on={due}&amount=8000",
+            enc("发放肉牛2头"),
+            enc("李干事")
+        )
+    };
+    let r = app.post(&format!("/plans/{plan}/measures/new"), &session, &measure(&format!("{}-12-31", year - 1))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&format!("完成期限不能早于计划年度（{year}年1月1日）")), "{}", r.body);
+    assert!(app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures.is_empty());
+    let r = app.post(&format!("/plans/{plan}/measures/new"), &session, &measure(&format!("{year}-12-31"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("发放肉牛2头") && page.body.contains("8,000.00元") && page.body.contains("计划中"));
+    // The card and the handbook print it without typing anything again.
+    let card = app.get(&format!("/households/{h}/card"), &session).await;
+    assert!(card.body.contains("扶贫政策明白卡") && card.body.contains("发放肉牛2头"), "{}", card.body);
+    let book = app.get(&format!("/households/{h}/handbook"), &session).await;
+    assert!(book.body.contains("扶贫手册") && book.body.contains("发放肉牛2头") && !book.body.contains(&app.full_id));
+    // Progress: done moves the measure; a dropped one needs its reason.
+    let m = app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures[0].id;
+    let r = app
+        .post(
+            &format!("/measures/{m}/progress"),
+            &session,
+            &format!("_csrf={csrf}&status=dropped&on={year}-01-06&reason="),
+        )
+        .await;
+    assert!(r.body.contains("取消措施须填写原因"), "{}", r.body);
+    let today = chrono::Local::now().date_naive();
+    let r = app
+        .post(&format!("/measures/{m}/progress"), &session, &format!("_csrf={csrf}&status=done&on={today}&reason="))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("已完成"));
+});
+
+both!(a_visit_recorded_on_the_phone_form_clears_not_visited_and_its_proposal_waits_for_review, |app| {
+    let (worker, csrf) = app.sign_in("shadong").await;
+    let h = app.shahedian_household.0;
+    let list = app.get("/worklist?reason=not_visited", &worker).await;
+    assert!(list.body.contains("超期未走访（1）") && list.body.contains("超过 30 天未走访即列入"), "{}", list.body);
+    // The quick form is filled with today and the worker's own name.
+    let form = app.get(&format!("/households/{h}/visits/new"), &worker).await;
+    let today = chrono::Local::now().date_naive().to_string();
+    assert!(form.body.contains(&today) && form.body.contains("shadong的名字"));
+    let bad = app
+        .post(
+            &format!("/households/{h}/visits/new"),
+            &worker,
+            &format!("_csrf={csrf}&visited_on=2099-01-01&visitors=x&found="),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("走访日期不能晚于今天") && bad.body.contains("请填写走访情况"));
+    let r = app
+        .post(
+            &format!("/households/{h}/visits/new"),
+            &worker,
+            &format!(
+                "_csrf={csrf}&visited_on={today}&visitors={}&found={}&proposal=status%3Aexited&proposal_reason={}",
+                enc("李干事"),
+                enc("牛已出栏，收入稳定"),
+                enc("人均纯收入已超过标准")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(app.get("/worklist?reason=not_visited", &worker).await.body.contains("超期未走访（0）"));
+    let page = app.get(&format!("/households/{h}"), &worker).await;
+    assert!(page.body.contains("牛已出栏，收入稳定") && page.body.contains("待审核"));
+    // The village worker proposes; the township reviews.
+    use bangfu_core::store::VisitStore;
+    let v = app.db.visits(&Scope::everything(), app.shahedian_household).await.unwrap()[0].id;
+    assert_eq!(
+        app.post(&format!("/visits/{v}/review"), &worker, &format!("_csrf={csrf}&decision=accept")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let (town, tcsrf) = app.sign_in("shahedian").await;
+    assert!(app.get("/worklist?reason=proposal_pending", &town).await.body.contains("变更建议待审核（1）"));
+    let r = app.post(&format!("/visits/{v}/review"), &town, &format!("_csrf={tcsrf}&decision=reject&note=")).await;
+    assert!(r.body.contains("不采纳时请写明理由"), "{}", r.body);
+    let r = app
+        .post(&format!("/visits/{v}/review"), &town, &format!("_csrf={tcsrf}&decision=accept&note={}", enc("已核实")))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let hh = app.db.household(&Scope::everything(), app.shahedian_household).await.unwrap();
+    assert_eq!(hh.data.status, bangfu_core::household::PovertyStatus::Exited);
+    assert!(app.get("/worklist?reason=proposal_pending", &town).await.body.contains("变更建议待审核（0）"));
+});
+
+both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app| {
+    let w = work_fixture(&app.db, app.shahedian_household, "411702101201").await;
+    let (session, csrf) = app.sign_in("shadong").await;
+    let path = format!("/measures/{}/evidence", w.measure);
+    let r =
+        app.upload(&path, &session, multipart(&csrf, "", Some(("photo.jpg", b"just some text, not a photo")))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("只能上传照片（JPG、PNG、WebP）或 PDF 文件"), "{}", r.body);
+    let mut big = vec![0u8; 6 * 1024 * 1024];
+    big[..3].copy_from_slice(&[0xFF, 0xD8, 0xFF]);
+    let r = app.upload(&path, &session, multipart(&csrf, "", Some(("big.jpg", &big)))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("文件太大"), "{}", r.body);
+    let huge = vec![0xFFu8; 11 * 1024 * 1024];
+    let r = app.upload(&path, &session, multipart(&csrf, "", Some(("huge.jpg", &huge)))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "over the body limit: still a Chinese message");
+    assert!(r.body.contains("文件太大"), "{}", r.body);
+    use bangfu_core::store::PlanStore;
+    let count = || async {
+        app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures[0].evidence.len()
+    };
+    assert_eq!(count().await, 1, "only the fixture's photo: nothing bad was stored");
+    let r = app.upload(&path, &session, multipart(&csrf, "牛棚已建成", Some(("C:\\\\照片\\\\牛棚.png", PNG)))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(count().await, 2);
+    let id = app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures[0].evidence[1].id;
+    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &session).await;
+    assert!(page.body.contains("牛棚.png") && page.body.contains("牛棚已建成"));
+    let res = app
+        .router
+        .clone()
+        .oneshot(Request::get(format!("/evidence/{id}")).header(header::COOKIE, &session).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()[..], PNG);
+    // A forged request stores nothing; another township's user gets the same 404 as a missing file.
+    let r = app.upload(&path, &session, multipart("forged", "x", None)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (other, _) = app.sign_in("admin").await;
+    assert_eq!(app.get(&format!("/evidence/{id}"), &other).await.status, StatusCode::OK);
+    let yifeng_user = {
+        app.db
+            .create_user(&NewUser {
+                username: "yifeng".into(),
+                display_name: "蚁蜂镇".into(),
+                phone: None,
+                role: Role::TownshipStaff,
+                area_code: AreaCode::parse("411702104000").unwrap(),
+                password_hash: hash_password("correct-horse").unwrap(),
+                must_change_password: false,
+            })
+            .await
+            .unwrap();
+        app.sign_in("yifeng").await.0
+    };
+    assert_eq!(
+        app.get(&format!("/evidence/{id}"), &yifeng_user).await.body,
+        app.get("/evidence/99999999", &yifeng_user).await.body
+    );
+    assert_eq!(app.get(&format!("/evidence/{id}"), &yifeng_user).await.status, StatusCode::NOT_FOUND);
+    // The API takes the same upload and refuses the same bad file.
+    let token = api_token(&app, "shadong").await;
+    let (ctype, body) = multipart("", "", Some(("a.jpg", b"not an image")));
+    let r = app
+        .send(
+            Request::post(format!("/api/v1/measures/{}/evidence", w.measure))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ctype)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("\"field\":\"file\""), "{}", r.body);
+    assert_eq!(count().await, 2);
+});
+
+both!(district_and_township_staff_see_worklist_counts_per_area_and_teams_with_warnings, |app| {
+    let (admin, _) = app.sign_in("admin").await;
+    let page = app.get("/worklist?reason=no_helper", &admin).await;
+    assert!(
+        page.body.contains("各地情况") && page.body.contains("沙河店镇") && page.body.contains("蚁蜂镇"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("无帮扶责任人（2）"));
+    // Drilling into a township shows its villages; a village worker cannot drill outside.
+    let town = app.get("/worklist?reason=no_helper&area=411702101000", &admin).await;
+    assert!(town.body.contains("无帮扶责任人（1）") && town.body.contains("沙东村"), "{}", town.body);
+    let (worker, _) = app.sign_in("shadong").await;
+    assert_eq!(app.get("/worklist?area=411702104000", &worker).await.status, StatusCode::NOT_FOUND);
+    // Teams: a village with one member is warned about; adding members clears it.
+    let w = work_fixture(&app.db, app.shahedian_household, "411702101201").await;
+    let _ = w;
+    let (clerk, csrf) = app.sign_in("shahedian").await;
+    let teams = app.get("/teams", &clerk).await;
+    assert!(teams.body.contains("工作队仅1人，不足3人") && teams.body.contains("未派驻工作队"), "{}", teams.body);
+    for name in ["刘队员", "陈队员"] {
+        let r = app
+            .post(
+                "/teams/411702101201/members/new",
+                &clerk,
+                &format!("_csrf={csrf}&name={}&role=member&phone=13900000001&start_on=2025-03-01&unit_id=", enc(name)),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let team = app.get("/teams/411702101201", &clerk).await;
+    assert!(team.body.contains("张书记") && team.body.contains("陈队员") && !team.body.contains("不足3人"));
+    let token = api_token(&app, "admin").await;
+    let r = app.api("GET", "/api/v1/worklist-counts", &token, None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["totals"]["no_helper"], 2);
+    assert_eq!(
+        v["areas"].as_array().unwrap().iter().find(|a| a["name"] == "沙河店镇").unwrap()["counts"]["no_helper"],
+        1
+    );
 });

@@ -125,7 +125,7 @@ async fn update_member(
 }
 
 /// JSON values as the text fields the shared parsers read (booleans as 是/否).
-fn texts(body: HashMap<String, Value>) -> HashMap<String, String> {
+pub(crate) fn texts(body: HashMap<String, Value>) -> HashMap<String, String> {
     body.into_iter()
         .map(|(k, v)| {
             let text = match v {
@@ -139,7 +139,7 @@ fn texts(body: HashMap<String, Value>) -> HashMap<String, String> {
         .collect()
 }
 
-fn editor(me: &ApiUser) -> Result<(), ApiError> {
+pub(crate) fn editor(me: &ApiUser) -> Result<(), ApiError> {
     if me.user.role == Role::Auditor { Err(ApiError::forbidden()) } else { Ok(()) }
 }
 

@@ -21,12 +21,14 @@ pub mod assistance;
 pub mod audit;
 pub mod households;
 pub mod openapi;
+pub mod work;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(households::router())
         .merge(audit::router())
         .merge(assistance::router())
+        .merge(work::router())
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::docs_page))
 }

@@ -117,6 +117,134 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/worklist/{reason}",
+        summary: "待办清单：reason = no_helper 无帮扶责任人 / no_plan 本年度无计划 / overdue_measure 措施逾期 / not_visited 超期未走访 / follow_up_due 后续事项到期 / proposal_pending 变更建议待审核 · One worklist",
+        query: &[("area", "下级区划代码（须在本人管辖范围内）"), ("page", "页码")],
+        body: None,
+        response: reason_list_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/worklist-counts",
+        summary: "各类待办的户数，合计及按下级区划 · Worklist counts per area",
+        query: &[("area", "下级区划代码")],
+        body: None,
+        response: counts_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/households/{hid}/plans",
+        summary: "该户的帮扶计划（含措施和佐证）· The household's plans",
+        query: &[],
+        body: None,
+        response: plans_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/plans",
+        summary: "制定帮扶计划（每户每年一份）· Write a plan",
+        query: &[],
+        body: Some(plan_input_schema),
+        response: plan_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/plans/{pid}/measures",
+        summary: "增加帮扶措施（完成期限不早于计划年度）· Add a measure",
+        query: &[],
+        body: Some(measure_input_schema),
+        response: measure_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/measures/{mid}/progress",
+        summary: "更新措施进度（取消须写原因）· Update a measure's status",
+        query: &[],
+        body: Some(progress_schema),
+        response: measure_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/measures/{mid}/evidence",
+        summary: "上传佐证（multipart/form-data：file 照片或PDF，不超过5MB；note 说明）· Add evidence",
+        query: &[],
+        body: None,
+        response: evidence_created_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/evidence/{eid}",
+        summary: "下载佐证文件（限管辖范围）· Download an evidence file",
+        query: &[],
+        body: None,
+        response: file_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/households/{hid}/visits",
+        summary: "该户的走访记录 · The household's visits",
+        query: &[],
+        body: None,
+        response: visits_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/visits",
+        summary: "记录走访（可提出状态或监测变更建议，待审核）· Record a visit",
+        query: &[],
+        body: Some(visit_input_schema),
+        response: visit_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/visits/{vid}/follow-up",
+        summary: "后续事项办结 · Mark a follow-up done",
+        query: &[],
+        body: Some(done_schema),
+        response: visit_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/visits/{vid}/review",
+        summary: "审核变更建议（乡镇、区级；采纳即生效并记入历史）· Review a proposal",
+        query: &[],
+        body: Some(review_schema),
+        response: visit_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/teams",
+        summary: "驻村工作队（每村在岗队员及提醒）· Village work teams",
+        query: &[("area", "下级区划代码")],
+        body: None,
+        response: teams_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/teams/{village}/members",
+        summary: "增加驻村工作队员（乡镇、区级）· Add a team member",
+        query: &[],
+        body: Some(team_member_schema),
+        response: teams_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/pairings",
+        summary: "结对帮扶 · Pairings",
+        query: &[],
+        body: None,
+        response: pairings_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/pairings",
+        summary: "新增结对帮扶（区级管理员）· New pairing",
+        query: &[],
+        body: Some(pairing_input_schema),
+        response: pairings_schema,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/audit",
         summary: "审计日志（区级管理员、审计）· The audit log",
         query: &[("username", "用户名"), ("action", "操作 code"), ("page", "页码")],
@@ -247,6 +375,122 @@ fn assign_schema() -> Value {
         "helper_id": { "type": "integer" }, "start_on": { "type": "string", "format": "date" } } })
 }
 
+fn date() -> Value {
+    json!({ "type": "string", "format": "date" })
+}
+
+fn reason_list_schema() -> Value {
+    let mut s = household_list_schema();
+    if let Some(p) = s.get_mut("properties").and_then(Value::as_object_mut) {
+        p.insert("reason".into(), json!({ "type": "string", "enum": bangfu_core::assistance::WorkReason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>() }));
+        p.insert("label".into(), json!({ "type": "string" }));
+    }
+    s
+}
+
+fn counts_schema() -> Value {
+    let per: Map<String, Value> = bangfu_core::assistance::WorkReason::ALL
+        .iter()
+        .map(|r| (r.code().to_owned(), json!({ "type": "integer", "description": r.label_zh() })))
+        .collect();
+    json!({ "type": "object", "properties": { "visit_interval_days": { "type": "integer" },
+        "totals": { "type": "object", "properties": per.clone() },
+        "areas": { "type": "array", "items": { "type": "object", "properties": {
+            "area_code": { "type": "string" }, "name": { "type": "string" }, "counts": { "type": "object", "properties": per } } } } } })
+}
+
+fn plan_input_schema() -> Value {
+    json!({ "type": "object", "required": ["written_on", "written_with"], "properties": {
+        "year": { "type": "integer", "description": "计划年度，默认今年" }, "written_on": date(),
+        "written_with": { "type": "string", "description": "参与制定的家庭成员，如 户主王建国" }, "goal": { "type": "string" } } })
+}
+
+fn measure_input_schema() -> Value {
+    json!({ "type": "object", "required": ["kind", "content", "responsible", "due_on"], "properties": {
+        "kind": enum_of::<MeasureKind>(), "content": { "type": "string" }, "responsible": { "type": "string" },
+        "due_on": date(), "amount": { "type": "string", "description": "元，最多两位小数；小额信贷不超过50000" } } })
+}
+
+fn measure_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "id": { "type": "integer" }, "plan_id": { "type": "integer" }, "plan_year": { "type": "integer" },
+        "data": { "type": "object", "properties": { "kind": enum_of::<MeasureKind>(), "content": { "type": "string" },
+            "responsible": { "type": "string" }, "due_on": date(), "amount": { "type": ["integer", "null"], "description": "分" } } },
+        "status": enum_of::<MeasureStatus>(), "status_on": date(), "drop_reason": { "type": ["string", "null"] },
+        "evidence": { "type": "array", "items": { "type": "object" } } } })
+}
+
+fn plan_schema() -> Value {
+    json!({ "type": "object", "properties": { "id": { "type": "integer" }, "household_id": { "type": "integer" },
+        "data": plan_input_schema(), "measures": { "type": "array", "items": measure_schema() } } })
+}
+
+fn plans_schema() -> Value {
+    json!({ "type": "object", "properties": { "items": { "type": "array", "items": plan_schema() } } })
+}
+
+fn progress_schema() -> Value {
+    json!({ "type": "object", "required": ["status"], "properties": {
+        "status": enum_of::<MeasureStatus>(), "on": date(), "reason": { "type": "string", "description": "取消时必填" } } })
+}
+
+fn evidence_created_schema() -> Value {
+    json!({ "type": "object", "properties": { "evidence_id": { "type": "integer" } } })
+}
+
+fn file_schema() -> Value {
+    json!({ "type": "string", "format": "binary", "description": "image/jpeg、image/png、image/webp 或 application/pdf" })
+}
+
+fn visit_input_schema() -> Value {
+    json!({ "type": "object", "required": ["visited_on", "visitors", "found"], "properties": {
+        "visited_on": date(), "visitors": { "type": "string" }, "found": { "type": "string" },
+        "follow_up": { "type": "string" }, "follow_up_due": date(),
+        "proposal": { "type": "string", "enum": bangfu_core::assistance::Proposal::all().iter().map(|p| p.code()).collect::<Vec<_>>(),
+            "description": "变更建议（须经审核）" },
+        "proposal_reason": { "type": "string" } } })
+}
+
+fn visit_schema() -> Value {
+    json!({ "type": "object", "properties": { "id": { "type": "integer" }, "household_id": { "type": "integer" },
+        "data": visit_input_schema(), "follow_up_done_on": { "type": ["string", "null"], "format": "date" },
+        "proposal_state": { "type": ["string", "null"], "enum": ["pending", "accepted", "rejected", null] },
+        "review_note": { "type": ["string", "null"] }, "recorded_by": { "type": "string" } } })
+}
+
+fn visits_schema() -> Value {
+    json!({ "type": "object", "properties": { "items": { "type": "array", "items": visit_schema() } } })
+}
+
+fn done_schema() -> Value {
+    json!({ "type": "object", "properties": { "on": date() } })
+}
+
+fn review_schema() -> Value {
+    json!({ "type": "object", "required": ["accept"], "properties": {
+        "accept": { "type": "boolean" }, "note": { "type": "string", "description": "不采纳时必填" } } })
+}
+
+fn team_member_schema() -> Value {
+    json!({ "type": "object", "required": ["name", "start_on"], "properties": {
+        "name": { "type": "string" }, "phone": { "type": "string" }, "unit_id": { "type": "integer" },
+        "role": enum_of::<TeamRole>(), "start_on": date() } })
+}
+
+fn teams_schema() -> Value {
+    json!({ "type": "object", "description": "每村在岗队员（members）和提醒（warnings，如 工作队仅2人，不足3人）" })
+}
+
+fn pairing_input_schema() -> Value {
+    json!({ "type": "object", "required": ["unit_id", "area_code", "start_on"], "properties": {
+        "unit_id": { "type": "integer" }, "area_code": { "type": "string", "description": "乡镇或村的12位代码" },
+        "start_on": date(), "note": { "type": "string" } } })
+}
+
+fn pairings_schema() -> Value {
+    json!({ "type": "object", "description": "结对帮扶（单位、乡镇或村、起止日期）" })
+}
+
 fn audit_schema() -> Value {
     json!({ "type": "object", "properties": { "total": { "type": "integer" }, "items": { "type": "array", "items": { "type": "object", "properties": {
         "at": { "type": "string", "format": "date-time" }, "username": { "type": ["string", "null"] },
@@ -269,7 +513,10 @@ pub fn build() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "integer" } }))
+            .map(|name| {
+                let kind = if matches!(name, "village" | "reason") { "string" } else { "integer" };
+                json!({ "name": name, "in": "path", "required": true, "schema": { "type": kind } })
+            })
             .collect();
         params.extend(r.query.iter().map(|(name, d)| json!({ "name": name, "in": "query", "required": false, "description": d, "schema": { "type": "string" } })));
         let mut op = json!({

@@ -1,4 +1,5 @@
-//! 帮扶: the worklist of households without a helper, and assigning a helper to a household.
+//! 一个都不能少: the worklists (no helper, no plan, overdue measure, not visited, follow-up due,
+//! proposal to review) with counts per area, and assigning a helper to a household.
 
 use std::collections::HashMap;
 
@@ -7,8 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use bangfu_core::area::{AreaCode, Scope};
+use bangfu_core::assistance::WorkReason;
 use bangfu_core::household::HouseholdId;
-use bangfu_core::store::{AssistanceStore, HouseholdStore, Page};
+use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
 use super::form::{FormField, Opt, render_form, require_editor, today};
@@ -25,24 +28,101 @@ pub fn router() -> Router<AppState> {
 #[template(path = "worklist.html")]
 struct WorklistPage<'a> {
     me: &'a CurrentUser,
+    tabs: Vec<Tab>,
+    reason: WorkReason,
+    reason_label: &'static str,
+    action: &'static str,
+    anchor: &'static str,
     rows: Vec<Row>,
     total: i64,
+    page: u32,
+    pages: i64,
+    area_query: String,
+    /// Per township or village, for district and township staff.
+    areas: Vec<AreaRow>,
+    area_heads: Vec<&'static str>,
+    interval: u32,
+}
+
+struct Tab {
+    code: &'static str,
+    label: &'static str,
+    count: i64,
+}
+
+struct AreaRow {
+    code: String,
+    name: String,
+    counts: Vec<i64>,
 }
 
 #[derive(serde::Deserialize, Default)]
-pub struct PageQuery {
+pub struct WorklistQuery {
     page: Option<u32>,
+    reason: Option<String>,
+    area: Option<String>,
+}
+
+fn reason_label(lang: crate::i18n::Lang, r: WorkReason) -> &'static str {
+    if lang == crate::i18n::Lang::En { r.label_en() } else { r.label_zh() }
+}
+
+/// What to do about a household on each list: a link on the household's page.
+fn action_of(r: WorkReason) -> (&'static str, &'static str) {
+    match r {
+        WorkReason::NoHelper => ("worklist.assign", "/helper"),
+        WorkReason::NoPlan => ("work.new_plan_short", "/plans/new"),
+        WorkReason::OverdueMeasure => ("worklist.see_measures", "#plans"),
+        WorkReason::NotVisited => ("work.record_visit", "/visits/new"),
+        WorkReason::FollowUpDue | WorkReason::ProposalPending => ("worklist.see_visits", "#visits"),
+    }
 }
 
 async fn worklist(
     State(state): State<AppState>,
     me: CurrentUser,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<WorklistQuery>,
 ) -> Result<Html<String>, PageError> {
-    let (found, total) =
-        state.db.households_without_helper(&me.scope, Page { number: q.page.unwrap_or(1), size: 50 }).await?;
+    let reason = q.reason.as_deref().and_then(WorkReason::parse).unwrap_or(WorkReason::NoHelper);
+    // Drill down into a township or village inside the user's own area; anything else is theirs.
+    let area = match q.area.as_deref().map(AreaCode::parse) {
+        Some(Ok(code)) if me.scope.contains(&code) => state.db.area(&code).await?.ok_or(PageError::NotFound)?,
+        Some(_) => return Err(PageError::NotFound),
+        None => state.db.area(me.scope.root()).await?.ok_or(PageError::NotFound)?,
+    };
+    let scope = Scope::of(&area);
+    let today = today();
+    let number = q.page.unwrap_or(1).max(1);
+    let (found, total) = state.db.worklist(&scope, reason, today, Page { number, size: 50 }).await?;
     let rows = super::households::rows(&state, &me, &found).await?;
-    Ok(Html(WorklistPage { me: &me, rows, total }.render()?))
+    let (totals, per_area) = state.db.worklist_counts(&scope, &area.code, today).await?;
+    let tabs = WorkReason::ALL
+        .iter()
+        .zip(&totals)
+        .map(|(r, n)| Tab { code: r.code(), label: reason_label(me.lang, *r), count: *n })
+        .collect();
+    let areas = per_area
+        .into_iter()
+        .map(|c| AreaRow { code: c.area.code.to_string(), name: c.area.name, counts: c.counts })
+        .collect();
+    let (action, anchor) = action_of(reason);
+    let page = WorklistPage {
+        me: &me,
+        tabs,
+        reason,
+        reason_label: reason_label(me.lang, reason),
+        action: me.lang.t(action),
+        anchor,
+        rows,
+        total,
+        page: number,
+        pages: ((total + 49) / 50).max(1),
+        area_query: q.area.map(|a| format!("&area={a}")).unwrap_or_default(),
+        areas,
+        area_heads: WorkReason::ALL.iter().map(|r| reason_label(me.lang, *r)).collect(),
+        interval: state.db.visit_interval_days().await?,
+    };
+    Ok(Html(page.render()?))
 }
 
 async fn render(

@@ -27,6 +27,18 @@ pub struct FormField {
     pub error: Option<String>,
 }
 
+impl FormField {
+    /// Free text a person writes a sentence or two into gets a text area.
+    pub fn is_long(&self) -> bool {
+        matches!(self.name, "found" | "follow_up" | "content" | "goal" | "proposal_reason" | "note" | "reason")
+    }
+
+    /// Dates get the phone's date picker.
+    pub fn input_type(&self) -> &'static str {
+        if self.name.ends_with("_on") || self.name.ends_with("_due") { "date" } else { "text" }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "form.html")]
 struct FormPage<'a> {

@@ -226,6 +226,7 @@ struct HouseholdPage<'a> {
     history: Vec<HistoryRow>,
     can_edit: bool,
     helper: String,
+    work: super::work::HouseholdWork,
 }
 
 pub struct MemberRow {
@@ -341,6 +342,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         h,
         can_edit: me.user.role != bangfu_core::auth::Role::Auditor,
         helper,
+        work: super::work::household_work(&state, &me, id).await?,
     };
     Ok(Html(page.render()?))
 }

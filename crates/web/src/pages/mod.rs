@@ -9,6 +9,9 @@ pub mod household_form;
 pub mod households;
 pub mod members;
 pub mod overview;
+pub mod print;
+pub mod teams;
+pub mod work;
 
 use bangfu_core::household::columns::{HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
 

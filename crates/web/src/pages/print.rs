@@ -1,0 +1,284 @@
+//! Printouts of the register, never typed twice: the household card (明白卡) and the full
+//! handbook (扶贫手册), A4 from the browser's print dialogue.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use axum::routing::get;
+use bangfu_core::area::AreaLevel;
+use bangfu_core::household::{HouseholdId, Member};
+use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, PlanStore, TeamStore, VisitStore};
+use chrono::Datelike;
+
+use super::form::today;
+use super::work::{MeasureView, VisitView, measure_view, visit_view, zh_date};
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::CurrentUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/households/{hid}/card", get(card)).route("/households/{hid}/handbook", get(handbook))
+}
+
+/// What both printouts show at the top.
+struct Basics {
+    head: String,
+    household_no: String,
+    place: String,
+    office: String,
+    size: i64,
+    status: &'static str,
+    attribute: &'static str,
+    causes: String,
+    monitoring: &'static str,
+    phone: String,
+    helper: String,
+    helper_phone: String,
+    helper_unit: String,
+    secretary: String,
+    secretary_phone: String,
+    policies: Vec<String>,
+    printed: String,
+}
+
+struct IncomeLine {
+    year: i32,
+    total: String,
+    per_person: String,
+    wages: String,
+    operating: String,
+    transfer: String,
+    property: String,
+}
+
+/// 享受政策: what the members' flags say they receive.
+fn policies(members: &[Member]) -> Vec<String> {
+    let count = |f: fn(&Member) -> bool| members.iter().filter(|m| f(m)).count();
+    [
+        ("城乡居民基本医疗保险", count(|m| m.data.basic_medical)),
+        ("大病保险", count(|m| m.data.serious_illness)),
+        ("城乡居民养老保险", count(|m| m.data.pension)),
+        ("最低生活保障（低保）", count(|m| m.data.dibao)),
+        ("特困人员供养", count(|m| m.data.tekun)),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(name, n)| format!("{name}（{n}人）"))
+    .collect()
+}
+
+async fn basics(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<(Basics, Vec<Member>), PageError> {
+    let h = state.db.household(&me.scope, id).await?;
+    let members: Vec<Member> =
+        state.db.members(&me.scope, id).await?.into_iter().filter(|m| m.left_on.is_none()).collect();
+    let mut place = Vec::new();
+    let mut office = String::new();
+    let mut code = Some(h.data.village_code.clone());
+    while let Some(c) = code {
+        let Some(a) = state.db.area(&c).await? else { break };
+        if a.level == AreaLevel::County {
+            office = format!("{}脱贫攻坚领导小组办公室", a.name);
+        }
+        if matches!(a.level, AreaLevel::County | AreaLevel::Township | AreaLevel::Village) {
+            place.push(a.name.clone());
+        }
+        code = a.parent;
+    }
+    place.reverse();
+    let helper = state.db.helper_history(&me.scope, id).await?.into_iter().find(|a| a.end_on.is_none());
+    let unit_name = match helper.as_ref().and_then(|a| a.helper.data.unit_id) {
+        Some(uid) => state.db.units().await?.into_iter().find(|u| u.id == uid).map(|u| u.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let team = state.db.team(&me.scope, &h.data.village_code).await.ok();
+    let secretary =
+        team.and_then(|t| t.members.into_iter().find(|m| m.data.role != bangfu_core::assistance::TeamRole::Member));
+    let mut causes = vec![h.data.main_cause.label_zh()];
+    causes.extend(h.data.other_causes.iter().map(|c| c.label_zh()));
+    let b = Basics {
+        head: h.head_name.clone().unwrap_or_default(),
+        household_no: h.data.household_no.clone(),
+        place: place.join(" "),
+        office,
+        size: h.size,
+        status: h.data.status.label_zh(),
+        attribute: h.data.attribute.label_zh(),
+        causes: causes.join("、"),
+        monitoring: h.data.monitoring_type.map(|m| m.label_zh()).unwrap_or(""),
+        phone: h.data.phone.clone().unwrap_or_default(),
+        helper: helper.as_ref().map(|a| a.helper.data.name.clone()).unwrap_or_default(),
+        helper_phone: helper.as_ref().and_then(|a| a.helper.data.phone.clone()).unwrap_or_default(),
+        helper_unit: unit_name,
+        secretary: secretary.as_ref().map(|m| m.data.name.clone()).unwrap_or_default(),
+        secretary_phone: secretary.and_then(|m| m.data.phone).unwrap_or_default(),
+        policies: policies(&members),
+        printed: zh_date(today()),
+    };
+    Ok((b, members))
+}
+
+async fn incomes(state: &AppState, me: &CurrentUser, id: HouseholdId, size: i64) -> Result<Vec<IncomeLine>, PageError> {
+    Ok(state
+        .db
+        .incomes(&me.scope, id)
+        .await?
+        .iter()
+        .map(|i| IncomeLine {
+            year: i.year,
+            total: i.total_net().display_yuan(),
+            per_person: i.net_per_person(size).map(|f| f.display_yuan()).unwrap_or_else(|| "—".into()),
+            wages: i.wages.display_yuan(),
+            operating: i.operating.display_yuan(),
+            transfer: i.transfer.display_yuan(),
+            property: i.property.display_yuan(),
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "card.html")]
+struct CardPage<'a> {
+    me: &'a CurrentUser,
+    id: i64,
+    b: Basics,
+    year: i32,
+    measures: Vec<MeasureView>,
+    income: Option<IncomeLine>,
+}
+
+async fn card(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Html<String>, PageError> {
+    let id = HouseholdId(hid);
+    let (b, _) = basics(&state, &me, id).await?;
+    let year = today().year();
+    let plans = state.db.plans(&me.scope, id).await?;
+    let measures = plans
+        .iter()
+        .filter(|p| p.data.year == year)
+        .flat_map(|p| p.measures.iter())
+        .map(|m| measure_view(me.lang, m, today()))
+        .collect();
+    let income = incomes(&state, &me, id, b.size).await?.into_iter().max_by_key(|i| i.year);
+    Ok(Html(CardPage { me: &me, id: hid, b, year, measures, income }.render()?))
+}
+
+struct MemberLine {
+    name: String,
+    relation: &'static str,
+    sex: &'static str,
+    id_masked: String,
+    age: u32,
+    education: &'static str,
+    health: &'static str,
+    labour: &'static str,
+}
+
+struct PlanSection {
+    title: String,
+    written: String,
+    goal: String,
+    measures: Vec<MeasureView>,
+}
+
+struct HelperLine {
+    name: String,
+    period: String,
+}
+
+struct HistoryLine {
+    on: String,
+    what: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "handbook.html")]
+struct HandbookPage<'a> {
+    me: &'a CurrentUser,
+    id: i64,
+    b: Basics,
+    members: Vec<MemberLine>,
+    helpers: Vec<HelperLine>,
+    plans: Vec<PlanSection>,
+    incomes: Vec<IncomeLine>,
+    visits: Vec<VisitView>,
+    history: Vec<HistoryLine>,
+}
+
+async fn handbook(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let id = HouseholdId(hid);
+    let today = today();
+    let (b, members) = basics(&state, &me, id).await?;
+    let members = members
+        .iter()
+        .map(|m| MemberLine {
+            name: m.data.name.clone(),
+            relation: m.data.relation.label_zh(),
+            sex: m.data.sex.label_zh(),
+            id_masked: m.data.id_number.masked(),
+            age: m.data.id_number.age_on(today),
+            education: m.data.education.map(|e| e.label_zh()).unwrap_or(""),
+            health: m.data.health.map(|e| e.label_zh()).unwrap_or(""),
+            labour: m.data.labour.map(|e| e.label_zh()).unwrap_or(""),
+        })
+        .collect();
+    let helpers = state
+        .db
+        .helper_history(&me.scope, id)
+        .await?
+        .into_iter()
+        .map(|a| HelperLine {
+            name: format!(
+                "{}{}",
+                a.helper.data.name,
+                a.helper.data.phone.map(|p| format!("（{p}）")).unwrap_or_default()
+            ),
+            period: match a.end_on {
+                Some(end) => format!("{} — {}", zh_date(a.start_on), zh_date(end)),
+                None => format!("{} 起", zh_date(a.start_on)),
+            },
+        })
+        .collect();
+    let plans = state
+        .db
+        .plans(&me.scope, id)
+        .await?
+        .iter()
+        .map(|p| {
+            let v = super::work::plan_view(me.lang, p, today);
+            PlanSection { title: v.title, written: v.written, goal: v.goal, measures: v.measures }
+        })
+        .collect();
+    let visits = state.db.visits(&me.scope, id).await?.iter().map(|v| visit_view(me.lang, v, today)).collect();
+    let history = state
+        .db
+        .history(&me.scope, id)
+        .await?
+        .into_iter()
+        .map(|e| HistoryLine {
+            on: zh_date(e.effective_on),
+            what: format!(
+                "{}：{} → {}",
+                if e.kind == "status" { "脱贫状态" } else { "监测类型" },
+                label(&e.kind, e.from_value.as_deref()),
+                label(&e.kind, e.to_value.as_deref())
+            ),
+            reason: e.reason,
+        })
+        .collect();
+    let incomes = incomes(&state, &me, id, b.size).await?;
+    Ok(Html(HandbookPage { me: &me, id: hid, b, members, helpers, plans, incomes, visits, history }.render()?))
+}
+
+fn label(kind: &str, code: Option<&str>) -> &'static str {
+    use bangfu_core::household::{MonitoringType, PovertyStatus};
+    match (kind, code) {
+        ("status", Some(c)) => PovertyStatus::parse(c).map(|s| s.label_zh()).unwrap_or("—"),
+        (_, Some(c)) => MonitoringType::parse(c).map(|s| s.label_zh()).unwrap_or("—"),
+        (_, None) => "不监测",
+    }
+}

@@ -1,0 +1,435 @@
+//! 驻村工作队 (village work teams, with warnings), 结对帮扶 (pairings of units with townships
+//! and villages), and the district's worklist setting (visit interval).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use bangfu_core::area::AreaCode;
+use bangfu_core::assistance::{PairingData, TeamMemberData, TeamRole};
+use bangfu_core::auth::Role;
+use bangfu_core::store::{AreaStore, AssistanceStore, TeamStore, WorklistStore};
+use bangfu_core::{DomainError, FieldError};
+
+use super::form::{FormField, Opt, field_errors, render_form, require_editor, today};
+use super::work::zh_date;
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::CurrentUser;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/teams", get(teams))
+        .route("/teams/{village}", get(team))
+        .route("/teams/{village}/members/new", get(member_page).post(member_save))
+        .route("/team-members/{id}/recall", get(recall_page).post(recall_save))
+        .route("/pairings", get(pairings))
+        .route("/pairings/new", get(pairing_page).post(pairing_save))
+        .route("/pairings/{id}/end", post(pairing_end))
+        .route("/settings", get(settings_page).post(settings_save))
+}
+
+/// Teams and pairings are arranged by district and township staff.
+fn require_manager(me: &CurrentUser) -> Result<(), PageError> {
+    if matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff) { Ok(()) } else { Err(PageError::Forbidden) }
+}
+
+fn require_admin(me: &CurrentUser) -> Result<(), PageError> {
+    if me.user.role == Role::DistrictAdmin { Ok(()) } else { Err(PageError::Forbidden) }
+}
+
+fn checked(me: &CurrentUser, v: &HashMap<String, String>) -> Result<(), PageError> {
+    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))
+}
+
+fn field(me: &CurrentUser, v: &HashMap<String, String>, name: &'static str, required: bool) -> FormField {
+    FormField {
+        name,
+        label: super::field_label(me.lang, name),
+        value: v.get(name).cloned().unwrap_or_default(),
+        options: Vec::new(),
+        required,
+        hint: String::new(),
+        error: None,
+    }
+}
+
+// ---------------------------------------------------------------- teams
+
+#[derive(Template)]
+#[template(path = "teams.html")]
+struct TeamsPage<'a> {
+    me: &'a CurrentUser,
+    rows: Vec<TeamRow>,
+    short: usize,
+    area_name: String,
+    townships: Vec<Opt>,
+}
+
+struct TeamRow {
+    code: String,
+    village: String,
+    size: usize,
+    leader: String,
+    warnings: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct AreaQuery {
+    area: Option<String>,
+}
+
+async fn teams(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<AreaQuery>,
+) -> Result<Html<String>, PageError> {
+    let under = match q.area.as_deref().filter(|a| !a.is_empty()).map(AreaCode::parse) {
+        Some(Ok(code)) if me.scope.contains(&code) => Some(code),
+        Some(_) => return Err(PageError::NotFound),
+        None => None,
+    };
+    let list = state.db.teams(&me.scope, under.as_ref()).await?;
+    let rows: Vec<TeamRow> = list
+        .iter()
+        .map(|t| TeamRow {
+            code: t.village_code.to_string(),
+            village: t.village_name.clone(),
+            size: t.members.len(),
+            leader: t
+                .members
+                .iter()
+                .find(|m| m.data.role != TeamRole::Member)
+                .map(|m| format!("{}（{}）", m.data.name, me.lang.label(&m.data.role)))
+                .unwrap_or_default(),
+            warnings: t.warnings().join("；"),
+        })
+        .collect();
+    let townships = if me.scope.level() == bangfu_core::area::AreaLevel::Village {
+        Vec::new()
+    } else {
+        state
+            .db
+            .children(me.scope.root())
+            .await?
+            .into_iter()
+            .map(|a| Opt { selected: under.as_ref() == Some(&a.code), value: a.code.to_string(), label: a.name })
+            .collect()
+    };
+    let area_name = match &under {
+        Some(code) => state.db.area(code).await?.map(|a| a.name).unwrap_or_default(),
+        None => me.area_name.clone(),
+    };
+    let short = rows.iter().filter(|r| !r.warnings.is_empty()).count();
+    Ok(Html(TeamsPage { me: &me, rows, short, area_name, townships }.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "team.html")]
+struct TeamPage<'a> {
+    me: &'a CurrentUser,
+    code: String,
+    village: String,
+    warnings: Vec<String>,
+    members: Vec<MemberRow>,
+    can_manage: bool,
+}
+
+struct MemberRow {
+    id: i64,
+    name: String,
+    role: &'static str,
+    unit: String,
+    phone: String,
+    since: String,
+}
+
+async fn team(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(village): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let code = AreaCode::parse(&village).map_err(|_| PageError::NotFound)?;
+    let t = state.db.team(&me.scope, &code).await?;
+    let page = TeamPage {
+        me: &me,
+        code: code.to_string(),
+        village: t.village_name.clone(),
+        warnings: t.warnings(),
+        members: t
+            .members
+            .iter()
+            .map(|m| MemberRow {
+                id: m.id,
+                name: m.data.name.clone(),
+                role: me.lang.label(&m.data.role),
+                unit: m.unit_name.clone().unwrap_or_default(),
+                phone: m.data.phone.clone().unwrap_or_default(),
+                since: zh_date(m.data.start_on),
+            })
+            .collect(),
+        can_manage: require_manager(&me).is_ok(),
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn unit_options(state: &AppState, selected: &str) -> Result<Vec<Opt>, PageError> {
+    Ok(state
+        .db
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| Opt { selected: u.id.to_string() == selected, value: u.id.to_string(), label: u.name })
+        .collect())
+}
+
+async fn member_form(
+    state: &AppState,
+    me: &CurrentUser,
+    code: &AreaCode,
+    v: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    let t = state.db.team(&me.scope, code).await?;
+    let mut role = field(me, v, "role", true);
+    role.options = TeamRole::ALL
+        .iter()
+        .map(|r| Opt { value: r.code().into(), label: me.lang.label(r).into(), selected: r.code() == role.value })
+        .collect();
+    let mut unit = field(me, v, "unit_id", false);
+    unit.options = unit_options(state, &unit.value).await?;
+    let fields =
+        vec![field(me, v, "name", true), role, unit, field(me, v, "phone", false), field(me, v, "start_on", true)];
+    let title = format!("{} · {}", t.village_name, me.lang.t("title.team_member"));
+    render_form(me, title, format!("/teams/{code}"), me.lang.t("form.save"), fields, errors)
+}
+
+async fn member_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(village): Path<String>,
+) -> Result<Response, PageError> {
+    let code = AreaCode::parse(&village).map_err(|_| PageError::NotFound)?;
+    state.db.team(&me.scope, &code).await?;
+    require_manager(&me)?;
+    let v = HashMap::from([("start_on".to_owned(), today().to_string()), ("role".to_owned(), "member".to_owned())]);
+    member_form(&state, &me, &code, &v, &[]).await
+}
+
+async fn member_save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(village): Path<String>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let code = AreaCode::parse(&village).map_err(|_| PageError::NotFound)?;
+    state.db.team(&me.scope, &code).await?;
+    require_manager(&me)?;
+    checked(&me, &v)?;
+    let result = match TeamMemberData::parse(&v, today()) {
+        Ok(data) => state.db.add_team_member(&me.scope, &code, &data, &me.actor()).await,
+        Err(e) => Err(DomainError::Invalid(e)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/teams/{code}")).into_response()),
+        Err(e) => member_form(&state, &me, &code, &v, &field_errors(e)?).await,
+    }
+}
+
+/// The team member's village, if it lies inside the user's area.
+async fn member_village(state: &AppState, me: &CurrentUser, id: i64) -> Result<(AreaCode, String), PageError> {
+    for t in state.db.teams(&me.scope, None).await? {
+        if let Some(m) = t.members.iter().find(|m| m.id == id) {
+            return Ok((t.village_code.clone(), m.data.name.clone()));
+        }
+    }
+    Err(PageError::NotFound)
+}
+
+async fn recall_form(
+    me: &CurrentUser,
+    village: &AreaCode,
+    name: &str,
+    v: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    let fields = vec![field(me, v, "end_on", true), field(me, v, "reason", true)];
+    let title = format!("{} · {name}", me.lang.t("title.recall"));
+    render_form(me, title, format!("/teams/{village}"), me.lang.t("form.save"), fields, errors)
+}
+
+async fn recall_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (village, name) = member_village(&state, &me, id).await?;
+    require_manager(&me)?;
+    let v = HashMap::from([("end_on".to_owned(), today().to_string())]);
+    recall_form(&me, &village, &name, &v, &[]).await
+}
+
+async fn recall_save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let (village, name) = member_village(&state, &me, id).await?;
+    require_manager(&me)?;
+    checked(&me, &v)?;
+    let on = v.get("end_on").and_then(|s| bangfu_core::household::parse_date(s));
+    let result = match on {
+        Some(on) => {
+            state
+                .db
+                .end_team_member(&me.scope, id, on, v.get("reason").map(String::as_str).unwrap_or(""), &me.actor())
+                .await
+        }
+        None => Err(DomainError::invalid("end_on", "请填写召回日期")),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/teams/{village}")).into_response()),
+        Err(e) => recall_form(&me, &village, &name, &v, &field_errors(e)?).await,
+    }
+}
+
+// ---------------------------------------------------------------- pairings
+
+#[derive(Template)]
+#[template(path = "pairings.html")]
+struct PairingsPage<'a> {
+    me: &'a CurrentUser,
+    rows: Vec<PairingRow>,
+    can_manage: bool,
+}
+
+struct PairingRow {
+    id: i64,
+    unit: String,
+    area: String,
+    period: String,
+    note: String,
+    current: bool,
+}
+
+async fn pairings(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
+    let rows = state
+        .db
+        .pairings(&me.scope)
+        .await?
+        .into_iter()
+        .map(|p| PairingRow {
+            id: p.id,
+            unit: p.unit_name,
+            area: p.area_name,
+            period: match p.end_on {
+                Some(end) => format!("{} — {}", zh_date(p.start_on), zh_date(end)),
+                None => format!("{} {}", zh_date(p.start_on), me.lang.t("pairing.since")),
+            },
+            note: p.note.unwrap_or_default(),
+            current: p.end_on.is_none(),
+        })
+        .collect();
+    Ok(Html(PairingsPage { me: &me, rows, can_manage: require_admin(&me).is_ok() }.render()?))
+}
+
+async fn pairing_form(
+    state: &AppState,
+    me: &CurrentUser,
+    v: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    let mut unit = field(me, v, "unit_id", true);
+    unit.options = unit_options(state, &unit.value).await?;
+    let mut area = field(me, v, "area_code", true);
+    let townships = state.db.children(me.scope.root()).await?;
+    area.options = townships
+        .into_iter()
+        .map(|a| Opt { selected: a.code.as_str() == area.value, value: a.code.to_string(), label: a.name })
+        .collect();
+    area.hint = me.lang.t("pairing.area_hint").to_owned();
+    let fields = vec![unit, area, field(me, v, "start_on", true), field(me, v, "note", false)];
+    render_form(me, me.lang.t("title.pairing").to_owned(), "/pairings".into(), me.lang.t("form.save"), fields, errors)
+}
+
+async fn pairing_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
+    require_admin(&me)?;
+    let v = HashMap::from([("start_on".to_owned(), today().to_string())]);
+    pairing_form(&state, &me, &v, &[]).await
+}
+
+async fn pairing_save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    require_admin(&me)?;
+    checked(&me, &v)?;
+    let result = match PairingData::parse(&v, today()) {
+        Ok(data) => state.db.create_pairing(&me.scope, &data, &me.actor()).await,
+        Err(e) => Err(DomainError::Invalid(e)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/pairings").into_response()),
+        Err(e) => pairing_form(&state, &me, &v, &field_errors(e)?).await,
+    }
+}
+
+async fn pairing_end(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !state.db.pairings(&me.scope).await?.iter().any(|p| p.id == id) {
+        return Err(PageError::NotFound);
+    }
+    require_admin(&me)?;
+    checked(&me, &v)?;
+    match state.db.end_pairing(&me.scope, id, today(), &me.actor()).await {
+        Ok(()) | Err(DomainError::Invalid(_)) => Ok(Redirect::to("/pairings").into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------- settings
+
+async fn settings_form(
+    me: &CurrentUser,
+    v: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    let mut f = field(me, v, "visit_interval_days", true);
+    f.hint = me.lang.t("settings.interval_hint").to_owned();
+    render_form(me, me.lang.t("title.settings").to_owned(), "/worklist".into(), me.lang.t("form.save"), vec![f], errors)
+}
+
+async fn settings_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
+    require_admin(&me)?;
+    let v = HashMap::from([("visit_interval_days".to_owned(), state.db.visit_interval_days().await?.to_string())]);
+    settings_form(&me, &v, &[]).await
+}
+
+async fn settings_save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    require_admin(&me)?;
+    require_editor(&me)?;
+    checked(&me, &v)?;
+    let result = match bangfu_core::assistance::worklist::parse_visit_interval(
+        v.get("visit_interval_days").map(String::as_str).unwrap_or(""),
+    ) {
+        Ok(days) => state.db.set_visit_interval_days(days, &me.actor()).await,
+        Err(e) => Err(DomainError::Invalid(vec![e])),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/worklist?reason=not_visited").into_response()),
+        Err(e) => settings_form(&me, &v, &field_errors(e)?).await,
+    }
+}
