@@ -238,31 +238,6 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
     DomainError::Internal(e.to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_choose_the_backend_and_plain_paths_are_sqlite() {
-        assert_eq!("bangfu.db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Sqlite("bangfu.db".into()));
-        assert_eq!("sqlite:///tmp/a.db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Sqlite("/tmp/a.db".into()));
-        assert!(matches!("postgres://u@h/db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Postgres(_)));
-        assert!(matches!("mysql://h/db".parse::<DatabaseUrl>(), Err(DbError::UnknownScheme(_))));
-    }
-
-    #[test]
-    fn a_postgres_url_never_shows_its_password() {
-        let url: DatabaseUrl = "postgres://bangfu:secret@127.0.0.1/bangfu".parse().unwrap();
-        assert_eq!(url.to_string(), "postgres://bangfu:***@127.0.0.1/bangfu");
-    }
-
-    #[tokio::test]
-    async fn serve_refuses_a_missing_sqlite_file() {
-        let url = DatabaseUrl::Sqlite("/nonexistent/typo.db".into());
-        let err = Db::open(&url, Create::Never).await.unwrap_err();
-        assert!(err.to_string().contains("不存在"), "{err}");
-    }
-}
 
 /// Marks SQL text built in this crate from constants and numbers as safe: user values
 /// are always bound as parameters, never spliced into the text.
@@ -295,5 +270,31 @@ impl Db {
             }
         };
         Ok(rows.into_iter().map(|(n, d)| format!("{n}: {d}")).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_choose_the_backend_and_plain_paths_are_sqlite() {
+        assert_eq!("bangfu.db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Sqlite("bangfu.db".into()));
+        assert_eq!("sqlite:///tmp/a.db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Sqlite("/tmp/a.db".into()));
+        assert!(matches!("postgres://u@h/db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Postgres(_)));
+        assert!(matches!("mysql://h/db".parse::<DatabaseUrl>(), Err(DbError::UnknownScheme(_))));
+    }
+
+    #[test]
+    fn a_postgres_url_never_shows_its_password() {
+        let url: DatabaseUrl = "postgres://bangfu:secret@127.0.0.1/bangfu".parse().unwrap();
+        assert_eq!(url.to_string(), "postgres://bangfu:***@127.0.0.1/bangfu");
+    }
+
+    #[tokio::test]
+    async fn serve_refuses_a_missing_sqlite_file() {
+        let url = DatabaseUrl::Sqlite("/nonexistent/typo.db".into());
+        let err = Db::open(&url, Create::Never).await.unwrap_err();
+        assert!(err.to_string().contains("不存在"), "{err}");
     }
 }

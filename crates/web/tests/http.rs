@@ -482,7 +482,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     const OK: S = S::OK;
     const NF: S = S::NOT_FOUND;
     const FB: S = S::FORBIDDEN;
-    let table: Vec<(&str, &str, String, String, [S; 4], [S; 4])> = vec![
+    type Row = (&'static str, &'static str, String, String, [S; 4], [S; 4]);
+    let table: Vec<Row> = vec![
         ("/", "GET", "/".into(), "/".into(), [OK; 4], [OK; 4]),
         ("/households", "GET", "/households".into(), "/households".into(), [OK; 4], [OK; 4]),
         (
@@ -634,6 +635,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK, NF, NF, FB],
         ),
         ("/pairings", "GET", "/pairings".into(), "/pairings".into(), [OK; 4], [OK; 4]),
+        ("/helpers", "GET", "/helpers".into(), "/helpers".into(), [OK; 4], [OK; 4]),
+        ("/helpers/new", "GET", "/helpers/new".into(), "/helpers/new".into(), [OK, OK, FB, FB], [OK, OK, FB, FB]),
         ("/pairings/new", "GET", "/pairings/new".into(), "/pairings/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
         ("/pairings/{id}/end", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/settings", "GET", "/settings".into(), "/settings".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
@@ -1633,4 +1636,22 @@ both!(district_and_township_staff_see_worklist_counts_per_area_and_teams_with_wa
         v["areas"].as_array().unwrap().iter().find(|a| a["name"] == "沙河店镇").unwrap()["counts"]["no_helper"],
         1
     );
+});
+
+both!(a_township_clerk_registers_a_helper_only_inside_the_township_and_never_a_registered_poor_person, |app| {
+    let (clerk, csrf) = app.sign_in("shahedian").await;
+    let form = |name: &str, area: &str, idn: &str| {
+        format!("_csrf={csrf}&name={}&phone=13900001111&post=&unit_id=&area_code={area}&id_number={idn}", enc(name))
+    };
+    let r = app.post("/helpers/new", &clerk, &form("孙干事", "411702104201", "")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
+    let r = app.post("/helpers/new", &clerk, &form("王建国", "411702101201", &app.full_id)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不能担任帮扶责任人"), "{}", r.body);
+    let r = app.post("/helpers/new", &clerk, &form("李干事", "411702101201", "")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(app.get("/helpers", &clerk).await.body.contains("李干事"));
+    let (other, _) = app.sign_in("shadong").await;
+    assert_eq!(app.post("/helpers/new", &other, &form("x", "411702101201", "")).await.status, StatusCode::FORBIDDEN);
 });

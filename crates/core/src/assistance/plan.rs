@@ -10,7 +10,7 @@ use crate::household::{MeasureKind, MeasureStatus};
 use crate::money::Fen;
 
 /// 小额信贷: at most 50 000 yuan per household (DOMAIN.md §5).
-pub const MICRO_CREDIT_LIMIT: Fen = Fen(50_000_00);
+pub const MICRO_CREDIT_LIMIT: Fen = Fen(5_000_000);
 
 /// What a plan says; the household and year identify it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -10,6 +10,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::assistance::WorkReason;
+use bangfu_core::auth::Role;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
@@ -21,7 +22,124 @@ use crate::error::PageError;
 use crate::extract::CurrentUser;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/worklist", get(worklist)).route("/households/{hid}/helper", get(assign_page).post(assign))
+    Router::new()
+        .route("/worklist", get(worklist))
+        .route("/households/{hid}/helper", get(assign_page).post(assign))
+        .route("/helpers", get(helpers))
+        .route("/helpers/new", get(helper_page).post(helper_save))
+}
+
+#[derive(Template)]
+#[template(path = "helpers.html")]
+struct HelpersPage<'a> {
+    me: &'a CurrentUser,
+    rows: Vec<HelperRow>,
+    can_add: bool,
+}
+
+struct HelperRow {
+    name: String,
+    post: String,
+    unit: String,
+    phone: String,
+    area: String,
+}
+
+/// 帮扶责任人 in the user's area.
+async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
+    let units = state.db.units().await?;
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut rows = Vec::new();
+    for h in state.db.helpers(&me.scope).await? {
+        let code = h.data.area_code.to_string();
+        if !names.contains_key(&code) {
+            let name = state.db.area(&h.data.area_code).await?.map(|a| a.name).unwrap_or_default();
+            names.insert(code.clone(), name);
+        }
+        rows.push(HelperRow {
+            name: h.data.name,
+            post: h.data.post.unwrap_or_default(),
+            unit: h.data.unit_id.and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.name.clone()).unwrap_or_default(),
+            phone: h.data.phone.unwrap_or_default(),
+            area: names.get(&code).cloned().unwrap_or_default(),
+        });
+    }
+    let can_add = matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff);
+    Ok(Html(HelpersPage { me: &me, rows, can_add }.render()?))
+}
+
+fn require_manager(me: &CurrentUser) -> Result<(), PageError> {
+    if matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff) { Ok(()) } else { Err(PageError::Forbidden) }
+}
+
+async fn helper_form(
+    state: &AppState,
+    me: &CurrentUser,
+    v: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    let text = |name: &'static str, required: bool| FormField {
+        name,
+        label: super::field_label(me.lang, name),
+        value: v.get(name).cloned().unwrap_or_default(),
+        options: Vec::new(),
+        required,
+        hint: String::new(),
+        error: None,
+    };
+    // Where the helper works: the user's own area, its townships, or their villages.
+    let mut area = text("area_code", true);
+    area.label = me.lang.t("field.helper_area");
+    let root = state.db.area(me.scope.root()).await?.ok_or(PageError::NotFound)?;
+    let mut places = vec![root.clone()];
+    for child in state.db.children(&root.code).await? {
+        let grandchildren = state.db.children(&child.code).await?;
+        places.push(child);
+        places.extend(grandchildren);
+    }
+    area.options = places
+        .into_iter()
+        .filter(|a| me.scope.contains(&a.code))
+        .map(|a| Opt {
+            selected: a.code.as_str() == area.value,
+            label: if a.level == bangfu_core::area::AreaLevel::Village { format!("　{}", a.name) } else { a.name },
+            value: a.code.to_string(),
+        })
+        .collect();
+    let mut unit = text("unit_id", false);
+    unit.options = state
+        .db
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| Opt { selected: u.id.to_string() == unit.value, value: u.id.to_string(), label: u.name })
+        .collect();
+    let mut id_number = text("id_number", false);
+    id_number.hint = me.lang.t("helper.id_hint").to_owned();
+    let fields = vec![text("name", true), text("phone", false), text("post", false), unit, area, id_number];
+    render_form(me, me.lang.t("title.new_helper").to_owned(), "/helpers".into(), me.lang.t("form.save"), fields, errors)
+}
+
+async fn helper_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
+    require_manager(&me)?;
+    helper_form(&state, &me, &HashMap::new(), &[]).await
+}
+
+async fn helper_save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    require_manager(&me)?;
+    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let result = match bangfu_core::assistance::HelperData::parse(&v, today()) {
+        Ok(data) => state.db.create_helper(&me.scope, &data, &me.actor()).await,
+        Err(e) => Err(DomainError::Invalid(e)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/helpers").into_response()),
+        Err(e) => helper_form(&state, &me, &v, &super::form::field_errors(e)?).await,
+    }
 }
 
 #[derive(Template)]
