@@ -1,5 +1,7 @@
 // Browser tests: a township clerk signs in, finds a household by pinyin initials, reads it
-// on a phone-sized screen, and cannot reach another township's household by URL.
+// on a phone-sized screen, and cannot reach another township's household by URL; the 帮扶
+// work — a helper assigned, a plan written, a visit recorded on a phone — and the
+// worklists changing as a result.
 // Runs Debian's chromium through playwright-core against a real `bangfu serve`.
 
 import { test, before, after } from 'node:test';
@@ -58,6 +60,7 @@ before(async () => {
   bangfu(['import', '--database', db, reg]);
   bangfu(['user', 'add', '--database', db, '--username', 'shahe', '--name', '沙河店镇李干事', '--role', 'township_staff', '--area', '411702101000'], 'shahe-2026\n');
   bangfu(['user', 'add', '--database', db, '--username', 'quban', '--name', '区扶贫办', '--role', 'district_admin', '--area', '411702000000'], 'quban-2026\n');
+  bangfu(['user', 'add', '--database', db, '--username', 'shadong', '--name', '沙东村张队员', '--role', 'village_worker', '--area', '411702101201'], 'shadong-2026\n');
 
   server = spawn(bin, ['serve', '--database', db, '--listen', '127.0.0.1:0'], { env: { ...process.env, BANGFU_LOG: 'error' } });
   base = await new Promise((resolve, reject) => {
@@ -178,5 +181,102 @@ test('signing out ends the session', async () => {
   await page.waitForURL(/\/login/);
   await page.goto(`${base}/households`);
   assert.match(page.url(), /\/login/);
+  await context.close();
+});
+
+// The count on a worklist tab, e.g. 无帮扶责任人 12.
+async function worklistCount(page, reason) {
+  await page.goto(`${base}/worklist?reason=${reason}`);
+  return Number(await page.textContent(`a[data-reason=${reason}] .count`));
+}
+
+async function openWang(page) {
+  await page.goto(`${base}/households?q=wxm`);
+  await page.click('a:has-text("王小明")');
+  await page.waitForSelector('h1:has-text("王小明户")');
+}
+
+test('a township clerk registers a helper, assigns him and writes a plan; the worklists shrink', async () => {
+  const year = new Date().getFullYear();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'shahe', 'shahe-2026');
+  const noHelper = await worklistCount(page, 'no_helper');
+  const noPlan = await worklistCount(page, 'no_plan');
+  assert.ok(noHelper > 0 && noPlan > 0, `${noHelper} without a helper, ${noPlan} without a plan`);
+  await page.screenshot({ path: join(artifacts, 'desktop-worklist.png'), fullPage: true });
+
+  await page.goto(`${base}/helpers/new`);
+  await page.fill('input[name=name]', '李帮扶');
+  await page.fill('input[name=phone]', '13911112222');
+  await page.fill('input[name=post]', '镇农业服务中心');
+  await page.selectOption('select[name=area_code]', '411702101201');
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('td:has-text("李帮扶")');
+
+  await openWang(page);
+  assert.ok((await page.textContent('body')).includes('尚无帮扶责任人'));
+  await page.click('a:has-text("指派/更换")');
+  await page.selectOption('select[name=helper_id]', { label: '李帮扶（镇农业服务中心）' });
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('h1:has-text("王小明户")');
+  assert.ok((await page.textContent('dl.facts')).includes('李帮扶 13911112222'));
+  assert.equal(await worklistCount(page, 'no_helper'), noHelper - 1);
+
+  // The plan: written with the household; a measure due before the plan year is refused.
+  await openWang(page);
+  await page.click(`a:has-text("制定${year}年帮扶计划")`);
+  assert.equal(await page.inputValue('input[name=written_with]'), '户主王小明');
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('h1:has-text("王小明户")');
+  await page.click('a:has-text("增加措施")');
+  await page.selectOption('select[name=kind]', 'health');
+  await page.fill('textarea[name=content]', '办理慢性病卡，落实家庭医生签约');
+  assert.equal(await page.inputValue('input[name=responsible]'), '李帮扶');
+  await page.fill('input[name=due_on]', `${year - 1}-12-31`);
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('.field-error');
+  assert.equal((await page.textContent('.field-error')).trim(), `完成期限不能早于计划年度（${year}年1月1日）`);
+  await page.screenshot({ path: join(artifacts, 'desktop-measure-bad-due-date.png'), fullPage: true });
+  await page.fill('input[name=due_on]', `${year}-12-31`);
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('td:has-text("办理慢性病卡，落实家庭医生签约")');
+  await page.screenshot({ path: join(artifacts, 'desktop-household-plan.png'), fullPage: true });
+  assert.equal(await worklistCount(page, 'no_plan'), noPlan - 1);
+
+  // The household card prints what was entered, nothing typed again.
+  await openWang(page);
+  await page.click('a:has-text("明白卡")');
+  await page.waitForSelector('h1:has-text("扶贫政策明白卡")');
+  const card = await page.textContent('body');
+  assert.ok(card.includes('李帮扶') && card.includes('13911112222') && card.includes('办理慢性病卡'));
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: join(artifacts, 'print-card.png'), fullPage: true });
+  await page.pdf?.({ path: join(artifacts, 'card.pdf'), format: 'A4' }).catch(() => {});
+  await context.close();
+});
+
+test('a village worker records a visit on a phone in a few taps and the household leaves the not-visited list', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await signIn(page, 'shadong', 'shadong-2026');
+  const notVisited = await worklistCount(page, 'not_visited');
+  assert.ok(notVisited > 0);
+  await page.screenshot({ path: join(artifacts, 'phone-worklist.png'), fullPage: true });
+  await openWang(page);
+  await page.click('a:has-text("记录走访")');
+  await page.waitForSelector('h1:has-text("记录走访")');
+  // Date and visitor are filled in; what was found is the only thing to type.
+  assert.equal(await page.inputValue('input[name=visitors]'), '沙东村张队员');
+  assert.ok((await page.inputValue('input[name=visited_on]')).length === 10);
+  await page.fill('textarea[name=found]', '户主腰痛好转，能下地干活；慢性病卡已在办理');
+  await page.fill('textarea[name=follow_up]', '下周陪同到镇卫生院复查');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the visit form is ${width}px wide`);
+  await page.screenshot({ path: join(artifacts, 'phone-visit-form.png'), fullPage: true });
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('.visit:has-text("户主腰痛好转")');
+  await page.screenshot({ path: join(artifacts, 'phone-household-visit.png'), fullPage: true });
+  assert.equal(await worklistCount(page, 'not_visited'), notVisited - 1);
   await context.close();
 });
