@@ -29,6 +29,8 @@ enum Command {
         #[command(subcommand)]
         command: commands::areas::Command,
     },
+    /// 待办统计：各乡镇（村）无帮扶责任人、无计划、措施逾期、超期未走访等的户数
+    Worklist(commands::worklist::Args),
     /// API 令牌
     Token {
         #[command(subcommand)]
@@ -67,6 +69,7 @@ fn main() -> std::process::ExitCode {
             Command::Areas { command } => commands::areas::run(command).await,
             Command::User { command } => commands::user::run(command).await,
             Command::Token { command } => commands::token::run(command).await,
+            Command::Worklist(a) => commands::worklist::run(a).await,
         }
     });
     match result {

@@ -238,7 +238,6 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
     DomainError::Internal(e.to_string())
 }
 
-
 /// Marks SQL text built in this crate from constants and numbers as safe: user values
 /// are always bound as parameters, never spliced into the text.
 pub(crate) fn sql(text: &str) -> sqlx::AssertSqlSafe<&str> {

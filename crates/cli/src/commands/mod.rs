@@ -8,6 +8,7 @@ pub mod migrate;
 pub mod serve;
 pub mod token;
 pub mod user;
+pub mod worklist;
 
 use bangfu_db::{Create, DatabaseUrl, Db};
 

@@ -59,7 +59,12 @@ async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<
         rows.push(HelperRow {
             name: h.data.name,
             post: h.data.post.unwrap_or_default(),
-            unit: h.data.unit_id.and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.name.clone()).unwrap_or_default(),
+            unit: h
+                .data
+                .unit_id
+                .and_then(|u| units.iter().find(|x| x.id == u))
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
             phone: h.data.phone.unwrap_or_default(),
             area: names.get(&code).cloned().unwrap_or_default(),
         });
