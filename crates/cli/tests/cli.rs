@@ -58,6 +58,18 @@ fn a_generated_register_imports_once_and_a_second_import_changes_nothing() {
     let out = run(&["import", "--database", &db, &t.join("reg")]);
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("已于") && text(&out.stdout).contains("导入过"), "{}", text(&out.stdout));
+    // The 待办 report: one line per township and a total that adds up.
+    let out = run(&["worklist", "--database", &db, "--csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    let lines: Vec<Vec<&str>> = report.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(lines[0][..4], ["区划代码", "区划", "无帮扶责任人", "本年度无帮扶计划"]);
+    assert_eq!(lines.len(), 1 + 21 + 1, "header, 21 townships of 驿城区, total");
+    let total = lines.last().unwrap();
+    assert_eq!(total[1], "驿城区（合计）");
+    let sum: i64 = lines[1..lines.len() - 1].iter().map(|l| l[2].parse::<i64>().unwrap()).sum();
+    assert_eq!(sum, total[2].parse::<i64>().unwrap());
+    assert!(sum > 0, "a generated register has poor households and no helpers yet");
 }
 
 #[test]
