@@ -95,22 +95,7 @@ async fn helper_form(
     // Where the helper works: the user's own area, its townships, or their villages.
     let mut area = text("area_code", true);
     area.label = me.lang.t("field.helper_area");
-    let root = state.db.area(me.scope.root()).await?.ok_or(PageError::NotFound)?;
-    let mut places = vec![root.clone()];
-    for child in state.db.children(&root.code).await? {
-        let grandchildren = state.db.children(&child.code).await?;
-        places.push(child);
-        places.extend(grandchildren);
-    }
-    area.options = places
-        .into_iter()
-        .filter(|a| me.scope.contains(&a.code))
-        .map(|a| Opt {
-            selected: a.code.as_str() == area.value,
-            label: if a.level == bangfu_core::area::AreaLevel::Village { format!("　{}", a.name) } else { a.name },
-            value: a.code.to_string(),
-        })
-        .collect();
+    area.options = super::form::area_choices(state, me, &area.value).await?;
     let mut unit = text("unit_id", false);
     unit.options = state
         .db

@@ -93,3 +93,28 @@ pub fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
+
+/// The user's own area, its townships and their villages (indented), for a drop-down.
+pub async fn area_choices(
+    state: &crate::AppState,
+    me: &CurrentUser,
+    selected: &str,
+) -> Result<Vec<Opt>, PageError> {
+    use bangfu_core::store::AreaStore;
+    let root = state.db.area(me.scope.root()).await?.ok_or(PageError::NotFound)?;
+    let mut places = vec![root.clone()];
+    for child in state.db.children(&root.code).await? {
+        let grandchildren = state.db.children(&child.code).await?;
+        places.push(child);
+        places.extend(grandchildren);
+    }
+    Ok(places
+        .into_iter()
+        .filter(|a| me.scope.contains(&a.code))
+        .map(|a| Opt {
+            selected: a.code.as_str() == selected,
+            label: if a.level == bangfu_core::area::AreaLevel::Village { format!("　{}", a.name) } else { a.name },
+            value: a.code.to_string(),
+        })
+        .collect())
+}

@@ -346,11 +346,7 @@ async fn pairing_form(
     let mut unit = field(me, v, "unit_id", true);
     unit.options = unit_options(state, &unit.value).await?;
     let mut area = field(me, v, "area_code", true);
-    let townships = state.db.children(me.scope.root()).await?;
-    area.options = townships
-        .into_iter()
-        .map(|a| Opt { selected: a.code.as_str() == area.value, value: a.code.to_string(), label: a.name })
-        .collect();
+    area.options = super::form::area_choices(state, me, &area.value).await?;
     area.hint = me.lang.t("pairing.area_hint").to_owned();
     let fields = vec![unit, area, field(me, v, "start_on", true), field(me, v, "note", false)];
     render_form(me, me.lang.t("title.pairing").to_owned(), "/pairings".into(), me.lang.t("form.save"), fields, errors)
