@@ -15,7 +15,7 @@ use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, render_form, require_editor, today};
+use super::form::{FormField, Opt, parse_then, render_form, require_editor, today};
 use super::households::Row;
 use crate::AppState;
 use crate::error::PageError;
@@ -122,10 +122,10 @@ async fn helper_save(
 ) -> Result<Response, PageError> {
     require_manager(&me)?;
     me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
-    let result = match bangfu_core::assistance::HelperData::parse(&v, today()) {
-        Ok(data) => state.db.create_helper(&me.scope, &data, &me.actor()).await,
-        Err(e) => Err(DomainError::Invalid(e)),
-    };
+    let result = parse_then(bangfu_core::assistance::HelperData::parse(&v, today()), async |data| {
+        state.db.create_helper(&me.scope, &data, &me.actor()).await
+    })
+    .await;
     match result {
         Ok(_) => Ok(Redirect::to("/helpers").into_response()),
         Err(e) => helper_form(&state, &me, &v, &super::form::field_errors(e)?).await,

@@ -95,11 +95,7 @@ pub fn today() -> chrono::NaiveDate {
 }
 
 /// The user's own area, its townships and their villages (indented), for a drop-down.
-pub async fn area_choices(
-    state: &crate::AppState,
-    me: &CurrentUser,
-    selected: &str,
-) -> Result<Vec<Opt>, PageError> {
+pub async fn area_choices(state: &crate::AppState, me: &CurrentUser, selected: &str) -> Result<Vec<Opt>, PageError> {
     use bangfu_core::store::AreaStore;
     let root = state.db.area(me.scope.root()).await?.ok_or(PageError::NotFound)?;
     let mut places = vec![root.clone()];
@@ -117,4 +113,16 @@ pub async fn area_choices(
             value: a.code.to_string(),
         })
         .collect())
+}
+
+/// Stores what parsed; a parse failure comes back as the same kind of error as a refused store,
+/// so a form shows both the same way.
+pub async fn parse_then<T, R>(
+    parsed: Result<T, Vec<FieldError>>,
+    store: impl AsyncFnOnce(T) -> Result<R, DomainError>,
+) -> Result<R, DomainError> {
+    match parsed {
+        Ok(value) => store(value).await,
+        Err(errors) => Err(DomainError::Invalid(errors)),
+    }
 }

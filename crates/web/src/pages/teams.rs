@@ -14,7 +14,7 @@ use bangfu_core::auth::Role;
 use bangfu_core::store::{AreaStore, AssistanceStore, TeamStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, field_errors, render_form, require_editor, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_editor, today};
 use super::work::zh_date;
 use crate::AppState;
 use crate::error::PageError;
@@ -229,10 +229,10 @@ async fn member_save(
     state.db.team(&me.scope, &code).await?;
     require_manager(&me)?;
     checked(&me, &v)?;
-    let result = match TeamMemberData::parse(&v, today()) {
-        Ok(data) => state.db.add_team_member(&me.scope, &code, &data, &me.actor()).await,
-        Err(e) => Err(DomainError::Invalid(e)),
-    };
+    let result = parse_then(TeamMemberData::parse(&v, today()), async |data| {
+        state.db.add_team_member(&me.scope, &code, &data, &me.actor()).await
+    })
+    .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/teams/{code}")).into_response()),
         Err(e) => member_form(&state, &me, &code, &v, &field_errors(e)?).await,
@@ -365,10 +365,10 @@ async fn pairing_save(
 ) -> Result<Response, PageError> {
     require_admin(&me)?;
     checked(&me, &v)?;
-    let result = match PairingData::parse(&v, today()) {
-        Ok(data) => state.db.create_pairing(&me.scope, &data, &me.actor()).await,
-        Err(e) => Err(DomainError::Invalid(e)),
-    };
+    let result = parse_then(PairingData::parse(&v, today()), async |data| {
+        state.db.create_pairing(&me.scope, &data, &me.actor()).await
+    })
+    .await;
     match result {
         Ok(_) => Ok(Redirect::to("/pairings").into_response()),
         Err(e) => pairing_form(&state, &me, &v, &field_errors(e)?).await,

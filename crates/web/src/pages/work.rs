@@ -19,7 +19,7 @@ use bangfu_core::store::{HouseholdStore, PlanStore, VisitStore};
 use bangfu_core::{DomainError, FieldError};
 use chrono::{Datelike, NaiveDate};
 
-use super::form::{FormField, Opt, field_errors, render_form, require_editor, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_editor, today};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -282,10 +282,10 @@ async fn plan_save(
     checked(&me, &v)?;
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
-    let result = match PlanData::parse(&v, today()) {
-        Ok(data) => state.db.create_plan(&me.scope, hid, &data, &me.actor()).await,
-        Err(e) => Err(DomainError::Invalid(e)),
-    };
+    let result = parse_then(PlanData::parse(&v, today()), async |data| {
+        state.db.create_plan(&me.scope, hid, &data, &me.actor()).await
+    })
+    .await;
     match result {
         Ok(_) => Ok(back_to(hid)),
         Err(e) => plan_form(&state, &me, hid, &v, &field_errors(e)?).await,
@@ -338,10 +338,10 @@ async fn measure_save(
 ) -> Result<Response, PageError> {
     checked(&me, &v)?;
     let (hid, year) = state.db.plan_owner(&me.scope, pid).await?;
-    let result = match MeasureData::parse(&v, year) {
-        Ok(data) => state.db.add_measure(&me.scope, pid, &data, &me.actor()).await,
-        Err(e) => Err(DomainError::Invalid(e)),
-    };
+    let result = parse_then(MeasureData::parse(&v, year), async |data| {
+        state.db.add_measure(&me.scope, pid, &data, &me.actor()).await
+    })
+    .await;
     match result {
         Ok(_) => Ok(back_to(hid)),
         Err(e) => measure_form(&state, &me, pid, &v, &field_errors(e)?).await,
@@ -393,10 +393,10 @@ async fn progress_save(
 ) -> Result<Response, PageError> {
     checked(&me, &v)?;
     let (hid, _) = state.db.measure(&me.scope, mid).await?;
-    let result = match MeasureProgress::parse(&v, today()) {
-        Ok(p) => state.db.progress_measure(&me.scope, mid, &p, &me.actor()).await,
-        Err(e) => Err(DomainError::Invalid(e)),
-    };
+    let result = parse_then(MeasureProgress::parse(&v, today()), async |p| {
+        state.db.progress_measure(&me.scope, mid, &p, &me.actor()).await
+    })
+    .await;
     match result {
         Ok(()) => Ok(back_to(hid)),
         Err(e) => progress_form(&state, &me, mid, &v, &field_errors(e)?).await,
@@ -598,10 +598,10 @@ async fn visit_save(
     checked(&me, &v)?;
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
-    let result = match VisitData::parse(&v, today()) {
-        Ok(data) => state.db.record_visit(&me.scope, hid, &data, &me.actor()).await,
-        Err(e) => Err(DomainError::Invalid(e)),
-    };
+    let result = parse_then(VisitData::parse(&v, today()), async |data| {
+        state.db.record_visit(&me.scope, hid, &data, &me.actor()).await
+    })
+    .await;
     match result {
         Ok(_) => Ok(back_to(hid)),
         Err(e) => visit_form(&state, &me, hid, &v, &field_errors(e)?).await,
