@@ -2,15 +2,27 @@
 //! local SQLite file — 驿城区's real townships and villages, synthetic households, demo
 //! accounts — and serves it.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use bangfu_core::FieldError;
 use bangfu_core::area::AreaCode;
 use bangfu_core::area::Scope;
+use bangfu_core::assistance::{
+    MeasureData, MeasureKind, MeasureProgress, MeasureStatus, PairingData, PlanData, Proposal, TeamMemberData,
+    TeamRole, VisitData,
+};
+use bangfu_core::audit::Actor;
 use bangfu_core::auth::{NewUser, Role, hash_password};
-use bangfu_core::store::{AreaStore, HouseholdFilter, HouseholdStore, Page};
+use bangfu_core::household::{HouseholdId, MonitoringType, PovertyCause, PovertyStatus};
+use bangfu_core::money::Fen;
+use bangfu_core::store::{
+    AreaStore, HouseholdFilter, HouseholdStore, HouseholdSummary, Page, PlanStore, TeamStore, VisitStore,
+};
 use bangfu_db::{Create, Db, YICHENG_DIVISIONS, read_divisions};
+use chrono::{Datelike, NaiveDate};
 
 use crate::generate::{GenerateOptions, generate, villages_from_divisions};
 
@@ -111,16 +123,19 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Demo 帮扶: the three paired sub-district offices as units, one helper per village with
-/// households to help, assigned to most of them — so the worklist is neither empty nor all red.
+/// Demo 帮扶, all made once (when there are no units yet): three sub-district offices as units,
+/// paired with three townships; a helper per village with households to help, assigned to most
+/// of them; a work team in each such village; this year's plans with measures in every state;
+/// and visits. Each worklist has some households on it, but not most.
 async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
-    use bangfu_core::assistance::{HelperData, UnitLevel};
-    use bangfu_core::audit::Actor;
-    use bangfu_core::store::AssistanceStore;
+    use bangfu_core::assistance::{HelperData, UnitLevel, WorkReason};
+    use bangfu_core::store::{AssistanceStore, WorklistStore};
     if !db.units().await?.is_empty() {
         return Ok(());
     }
     let actor = Actor { user_id: None, username: "bangfu demo".into(), role: None, ip: None };
+    // The forms check against the local date, the store against UTC: stay within both.
+    let today = super::today().min(chrono::Utc::now().date_naive());
     let mut units = Vec::new();
     for (name, area) in
         [("人民街道办事处", "411702001000"), ("新华街道办事处", "411702004000"), ("西园街道办事处", "411702003000")]
@@ -138,38 +153,536 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
         }
         needing.extend(found.into_iter().map(|h| (h.id, h.village_code)));
     }
-    const SURNAMES: &[&str] = &["李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "郭", "马"];
-    const GIVEN: &[&str] = &["建华", "志强", "秀梅", "国庆", "丽娟", "海涛", "红霞", "卫东", "晓燕", "春生"];
-    let mut helpers: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default();
+    let mut helpers: HashMap<String, DemoHelper> = HashMap::new();
+    let mut helper_of: HashMap<HouseholdId, String> = HashMap::new();
+    let start = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default();
     for (i, (household, village)) in needing.iter().enumerate() {
         // Every seventh household is left without a helper: the worklist has work on it.
         if i % 7 == 3 {
             continue;
         }
         let n = helpers.len();
-        let helper = match helpers.get(village.as_str()) {
-            Some(id) => *id,
-            None => {
-                let fields: std::collections::HashMap<String, String> = [
-                    ("name", format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n / SURNAMES.len()) % GIVEN.len()])),
-                    ("area_code", village.to_string()),
-                    ("phone", format!("139{:08}", 37_100_000 + n)),
-                    ("post", "驻村工作队员".to_owned()),
-                    ("unit_id", units[n % units.len()].to_string()),
-                ]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect();
-                let data = HelperData::parse(&fields, super::today())
-                    .map_err(|e| anyhow::anyhow!("演示帮扶责任人有误: {}", e[0]))?;
-                let id = db.create_helper(&everything, &data, &actor).await?;
-                helpers.insert(village.to_string(), id);
-                id
-            }
-        };
-        db.assign_helper(&everything, *household, helper, start, &actor).await?;
+        if !helpers.contains_key(village.as_str()) {
+            let name = format!("{}{}", SURNAMES[n % SURNAMES.len()], GIVEN[(n * 7 + n / SURNAMES.len()) % GIVEN.len()]);
+            let phone = format!("139{:08}", 37_100_000 + n);
+            let unit = units[n % units.len()];
+            let fields = form(&[
+                ("name", name.clone()),
+                ("area_code", village.to_string()),
+                ("phone", phone.clone()),
+                ("post", "驻村工作队员".to_owned()),
+                ("unit_id", unit.to_string()),
+            ]);
+            let data = HelperData::parse(&fields, super::today()).map_err(|e| refused("帮扶责任人", &e))?;
+            let id = db.create_helper(&everything, &data, &actor).await?;
+            helpers.insert(village.to_string(), DemoHelper { id, name, phone, unit });
+        }
+        let helper = &helpers[village.as_str()];
+        db.assign_helper(&everything, *household, helper.id, start, &actor).await?;
+        helper_of.insert(*household, helper.name.clone());
     }
-    println!("已建立演示帮扶：3 个帮扶单位、{} 名帮扶责任人", helpers.len());
+    let pairings = seed_pairings(db, &units, &actor, today).await?;
+    let villages: std::collections::BTreeSet<String> = needing.iter().map(|(_, v)| v.to_string()).collect();
+    let teams = seed_teams(db, &villages, &units, &helpers, &actor, today).await?;
+    // Everyone needing help, read before any plan exists: the no-plan list is all of them.
+    let mut households = Vec::new();
+    for page in 1.. {
+        let (found, _) = db.worklist(&everything, WorkReason::NoPlan, today, Page { number: page, size: 200 }).await?;
+        if found.is_empty() {
+            break;
+        }
+        households.extend(found);
+    }
+    let responsible = |h: &HouseholdSummary| {
+        helper_of
+            .get(&h.id)
+            .or_else(|| teams.get(h.village_code.as_str()).and_then(|t| t.first()))
+            .cloned()
+            .unwrap_or_else(|| "驻村工作队".to_owned())
+    };
+    let (plans, measures) = seed_plans(db, &households, &responsible, &actor, today).await?;
+    let visits = seed_visits(db, &households, &responsible, &teams, &actor, today).await?;
+    println!(
+        "已建立演示帮扶：{} 个帮扶单位、{pairings} 对结对、{} 名帮扶责任人、{} 支工作队、{plans} 份帮扶计划、{measures} 条措施、{visits} 次走访",
+        units.len(),
+        helpers.len(),
+        teams.len()
+    );
     Ok(())
+}
+
+const SURNAMES: &[&str] = &["李", "王", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "郭", "马"];
+const GIVEN: &[&str] = &["建华", "志强", "秀梅", "国庆", "丽娟", "海涛", "红霞", "卫东", "晓燕", "春生"];
+/// Team members' given names: none is a helper's, so a helper joining the team never clashes.
+const TEAM_GIVEN: &[&str] =
+    &["振宇", "文静", "俊峰", "玉兰", "明亮", "雪梅", "向阳", "淑芬", "新民", "慧敏", "永刚", "艳玲"];
+
+struct DemoHelper {
+    id: i64,
+    name: String,
+    phone: String,
+    unit: i64,
+}
+
+/// A stable pseudo-random number from an id and a purpose (splitmix64): the demo comes out
+/// the same on every run, with no randomness from the system.
+fn roll(id: i64, purpose: u64) -> u64 {
+    let mut z = (id as u64).wrapping_add(purpose.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn days(n: u64) -> chrono::Duration {
+    chrono::Duration::days(n as i64)
+}
+
+/// Form fields, so the demo goes through the same checks as a user's entry.
+fn form(pairs: &[(&str, String)]) -> HashMap<String, String> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+}
+
+fn refused(what: &str, errors: &[FieldError]) -> anyhow::Error {
+    match errors.first() {
+        Some(e) => anyhow::anyhow!("演示{what}有误: {e}"),
+        None => anyhow::anyhow!("演示{what}有误"),
+    }
+}
+
+/// 结对帮扶: each sub-district office with a rural township, since 2024.
+async fn seed_pairings(db: &Db, units: &[i64], actor: &Actor, today: NaiveDate) -> anyhow::Result<usize> {
+    let district = AreaCode::parse("411702000000").map_err(anyhow::Error::msg)?;
+    let humiao = db
+        .children(&district)
+        .await?
+        .into_iter()
+        .find(|a| a.name == "胡庙乡")
+        .ok_or_else(|| anyhow::anyhow!("内置区划中没有胡庙乡"))?;
+    let pairs = [
+        (units[0], "411702101000".to_owned(), "人居环境整治项目"),
+        (units[1], "411702104000".to_owned(), "特色种植产业帮扶项目"),
+        (units[2], humiao.code.to_string(), "村集体经济发展项目"),
+    ];
+    for (unit, area, note) in &pairs {
+        let fields = form(&[
+            ("unit_id", unit.to_string()),
+            ("area_code", area.clone()),
+            ("start_on", "2024-01-01".to_owned()),
+            ("note", (*note).to_owned()),
+        ]);
+        let data = PairingData::parse(&fields, today).map_err(|e| refused("结对帮扶", &e))?;
+        db.create_pairing(&Scope::everything(), &data, actor).await?;
+    }
+    Ok(pairs.len())
+}
+
+/// 驻村工作队 in every village with households to help: a first secretary, the village's helper
+/// and other members from the three units; one village in eight has only two. Returns each
+/// village's member names, the first secretary first.
+async fn seed_teams(
+    db: &Db,
+    villages: &std::collections::BTreeSet<String>,
+    units: &[i64],
+    helpers: &HashMap<String, DemoHelper>,
+    actor: &Actor,
+    today: NaiveDate,
+) -> anyhow::Result<HashMap<String, Vec<String>>> {
+    let first_day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+    let mut teams = HashMap::new();
+    for (vi, village) in villages.iter().enumerate() {
+        let code = AreaCode::parse(village).map_err(anyhow::Error::msg)?;
+        let size = if vi % 8 == 5 {
+            2
+        } else if roll(vi as i64, 1).is_multiple_of(3) {
+            4
+        } else {
+            3
+        };
+        let pooled = |k: usize| {
+            let n = vi * 4 + k;
+            (
+                format!("{}{}", SURNAMES[(n * 5 + n / 12) % SURNAMES.len()], TEAM_GIVEN[n % TEAM_GIVEN.len()]),
+                format!("159{:08}", 39_600_000 + n),
+            )
+        };
+        let (name, phone) = pooled(0);
+        let mut members = vec![(name, phone, units[vi % units.len()], TeamRole::FirstSecretary)];
+        if let Some(h) = helpers.get(village) {
+            members.push((h.name.clone(), h.phone.clone(), h.unit, TeamRole::Member));
+        }
+        let mut k = 1;
+        while members.len() < size {
+            let (name, phone) = pooled(k);
+            members.push((name, phone, units[(vi + k) % units.len()], TeamRole::Member));
+            k += 1;
+        }
+        // Sent in 2024: the first secretary first, the others within a few weeks.
+        let arrived = first_day + days(14 + roll(vi as i64, 2) % 240);
+        for (j, (name, phone, unit, role)) in members.iter().enumerate() {
+            let fields = form(&[
+                ("name", name.clone()),
+                ("phone", phone.clone()),
+                ("unit_id", unit.to_string()),
+                ("role", role.code().to_owned()),
+                ("start_on", (arrived + days(7 * j as u64)).to_string()),
+            ]);
+            let data = TeamMemberData::parse(&fields, today).map_err(|e| refused("工作队员", &e))?;
+            db.add_team_member(&Scope::everything(), &code, &data, actor).await?;
+        }
+        teams.insert(village.clone(), members.into_iter().map(|m| m.0).collect());
+    }
+    Ok(teams)
+}
+
+/// A measure a plan may take up; `by` is the office responsible, or the household's helper.
+struct Template {
+    kind: MeasureKind,
+    content: &'static str,
+    by: Option<&'static str>,
+    yuan: i64,
+}
+
+const fn t(kind: MeasureKind, content: &'static str, by: Option<&'static str>, yuan: i64) -> Template {
+    Template { kind, content, by, yuan }
+}
+
+use MeasureKind as K;
+
+const ILLNESS: &[Template] = &[
+    t(K::Health, "落实家庭医生签约服务，办理慢性病卡", Some("区卫健委"), 0),
+    t(K::Health, "资助参加城乡居民基本医疗保险，落实“三重保障”报销", Some("区医保局"), 380),
+    t(K::Security, "纳入农村低保，按月发放低保金", Some("区民政局"), 4080),
+    t(K::PublicJob, "安排家庭成员担任村保洁员公益岗位", None, 6000),
+];
+const DISABILITY: &[Template] = &[
+    t(K::Security, "发放困难残疾人生活补贴和重度残疾人护理补贴", Some("区残联"), 1680),
+    t(K::Health, "开展家庭医生上门康复服务，适配辅助器具", Some("区残联"), 0),
+    t(K::PublicJob, "安排家庭成员担任村级护路员公益岗位", None, 6000),
+];
+const SCHOOLING: &[Template] = &[
+    t(K::Education, "申请雨露计划补助", Some("区乡村振兴局"), 3000),
+    t(K::Education, "落实学前至高中阶段家庭经济困难学生资助", Some("区教育局"), 2000),
+    t(K::Employment, "推荐家长到区产业集聚区企业务工", Some("区人社局"), 0),
+];
+const DISASTER: &[Template] = &[
+    t(K::Housing, "实施危房改造，加固屋顶和墙体", Some("区住建局"), 20000),
+    t(K::Finance, "申报防贫保险理赔", None, 5000),
+    t(K::Security, "申请临时救助", Some("区民政局"), 2000),
+];
+const LAND_WATER_ROADS: &[Template] = &[
+    t(K::Living, "实施农村供水巩固提升工程，接通自来水入户", Some("区水利局"), 800),
+    t(K::Living, "硬化入户道路，完成户厕改造", None, 0),
+    t(K::Industry, "流转土地入股合作社，获得保底分红", None, 1500),
+    t(K::Ecological, "落实公益林生态效益补偿", Some("区林业局"), 300),
+];
+const SKILLS: &[Template] = &[
+    t(K::Employment, "参加区人社局组织的电焊工技能培训，推荐到产业集聚区就业", Some("区人社局"), 0),
+    t(K::Industry, "参加食用菌种植技术培训，免费提供菌棒", None, 3000),
+    t(K::Employment, "落实外出务工一次性交通补贴", Some("区人社局"), 500),
+];
+const LABOUR: &[Template] = &[
+    t(K::PublicJob, "安排家庭成员担任村级护林员公益岗位", None, 6000),
+    t(K::Security, "纳入农村低保，按月发放低保金", Some("区民政局"), 4080),
+    t(K::Industry, "入股村集体光伏电站，享受收益分红", None, 1000),
+];
+const CAPITAL: &[Template] = &[
+    t(K::Finance, "申请扶贫小额信贷，用于发展肉牛养殖", Some("区农商银行"), 50000),
+    t(K::Finance, "申请扶贫小额信贷，用于扩大花生种植", Some("区农商银行"), 30000),
+    t(K::Industry, "发放产业奖补资金，扶持养殖黄牛2头", None, 4000),
+];
+const DRIVE: &[Template] = &[
+    t(K::Employment, "开展“扶志扶智”教育，推荐到村扶贫车间务工", None, 0),
+    t(K::PublicJob, "安排家庭成员担任村保洁员公益岗位", None, 6000),
+];
+const OTHER: &[Template] =
+    &[t(K::Security, "申请临时救助", Some("区民政局"), 2000), t(K::Employment, "推荐到村扶贫车间务工", None, 0)];
+/// For any household, after those for its main cause.
+const GENERAL: &[Template] = &[
+    t(K::Industry, "发放花生良种和化肥，扶持种植5亩", None, 1200),
+    t(K::Employment, "推荐到驿城区产业集聚区企业务工", Some("区人社局"), 0),
+    t(K::Living, "改造户厕，整治庭院环境", None, 0),
+    t(K::Finance, "为家庭主要劳动力购买防贫保险", Some("区乡村振兴局"), 100),
+    t(K::Health, "落实家庭医生签约服务，开展年度健康体检", Some("区卫健委"), 0),
+    t(K::Industry, "发展庭院经济，种植辣椒和时令蔬菜", None, 500),
+];
+
+fn templates_for(cause: PovertyCause) -> &'static [Template] {
+    match cause {
+        PovertyCause::Illness => ILLNESS,
+        PovertyCause::Disability => DISABILITY,
+        PovertyCause::Schooling => SCHOOLING,
+        PovertyCause::Disaster => DISASTER,
+        PovertyCause::LackLand | PovertyCause::LackWater | PovertyCause::PoorTransport => LAND_WATER_ROADS,
+        PovertyCause::LackSkills => SKILLS,
+        PovertyCause::LackLabour => LABOUR,
+        PovertyCause::LackCapital => CAPITAL,
+        PovertyCause::LackDrive => DRIVE,
+        PovertyCause::Marriage | PovertyCause::Funeral | PovertyCause::Other => OTHER,
+    }
+}
+
+/// One to three measures of different kinds, those for the main cause first.
+fn choose_measures(cause: PovertyCause, r: u64) -> Vec<&'static Template> {
+    let own = templates_for(cause);
+    let count = match r % 10 {
+        0..=2 => 1,
+        3..=7 => 2,
+        _ => 3,
+    };
+    let from_own = own.iter().cycle().skip((r / 10) as usize % own.len()).take(own.len());
+    let from_general = GENERAL.iter().cycle().skip((r / 1000) as usize % GENERAL.len()).take(GENERAL.len());
+    let mut chosen: Vec<&'static Template> = Vec::new();
+    for t in from_own.chain(from_general) {
+        if chosen.len() == count {
+            break;
+        }
+        if !chosen.iter().any(|c| c.kind == t.kind) {
+            chosen.push(t);
+        }
+    }
+    chosen
+}
+
+fn goal(cause: PovertyCause) -> &'static str {
+    match cause {
+        PovertyCause::Illness | PovertyCause::Disability => "医疗费用按政策报销到位，家庭收入稳定，不因病因残返贫",
+        PovertyCause::Schooling => "子女顺利完成学业，家庭不因学返贫",
+        PovertyCause::LackCapital => "发展养殖种植，年内增加家庭经营性收入5000元以上",
+        PovertyCause::LackSkills | PovertyCause::LackDrive => "家庭至少一人掌握一门实用技术并稳定就业",
+        _ => "年内家庭人均纯收入稳定超过防返贫监测标准，“两不愁三保障”持续巩固",
+    }
+}
+
+fn evidence_note(kind: MeasureKind) -> &'static str {
+    match kind {
+        MeasureKind::Finance => "资金已到户，合同和户主签字已存档",
+        MeasureKind::Health => "已签约家庭医生，签约协议存档",
+        MeasureKind::Education => "补助资金已通过“一卡通”发放到户，户主签字确认",
+        MeasureKind::Housing => "已竣工验收，验收照片存档",
+        MeasureKind::PublicJob => "已签订公益岗位协议，岗位补贴按月发放",
+        _ => "已发放，户主签字确认",
+    }
+}
+
+/// This year's 帮扶计划 for all but about one household in nine, with measures due over the
+/// year: most of those past due are done, about one in twenty is still open (逾期).
+async fn seed_plans(
+    db: &Db,
+    households: &[HouseholdSummary],
+    responsible: &impl Fn(&HouseholdSummary) -> String,
+    actor: &Actor,
+    today: NaiveDate,
+) -> anyhow::Result<(usize, usize)> {
+    let everything = Scope::everything();
+    let year = today.year();
+    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
+    let dec31 = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today);
+    let (mut plans, mut measures) = (0, 0);
+    for (i, h) in households.iter().enumerate() {
+        if i % 9 == 4 {
+            continue;
+        }
+        let id = h.id.0;
+        let helper = responsible(h);
+        // Written with the household in the first quarter.
+        let written_on = (jan1 + days(1 + roll(id, 10) % 78)).min(today);
+        let fields = form(&[
+            ("year", year.to_string()),
+            ("written_on", written_on.to_string()),
+            ("written_with", format!("户主{}", h.head_name.as_deref().unwrap_or(""))),
+            ("goal", goal(h.main_cause).to_owned()),
+        ]);
+        let data = PlanData::parse(&fields, today).map_err(|e| refused("帮扶计划", &e))?;
+        let plan = db.create_plan(&everything, h.id, &data, actor).await?;
+        plans += 1;
+        for (j, template) in choose_measures(h.main_cause, roll(id, 11)).into_iter().enumerate() {
+            let r = roll(id, 20 + j as u64);
+            let span = ((dec31 - written_on).num_days() - 20).max(1) as u64;
+            let due_on = written_on + days(20 + r % span);
+            let data = MeasureData {
+                kind: template.kind,
+                content: template.content.to_owned(),
+                responsible: template.by.map_or_else(|| helper.clone(), str::to_owned),
+                due_on,
+                amount: (template.yuan > 0).then_some(Fen(template.yuan * 100)),
+            };
+            let measure = db.add_measure(&everything, plan, &data, actor).await?;
+            measures += 1;
+            let started = (written_on + days(20 + (r >> 8) % 40)).min(today);
+            let p = (r >> 16) % 100;
+            let progress = if due_on < today {
+                match p {
+                    0..=4 => (p % 2 == 1).then_some((MeasureStatus::InProgress, started.min(due_on))),
+                    5 => Some((MeasureStatus::Dropped, due_on)),
+                    _ => Some((MeasureStatus::Done, (due_on - days((r >> 24) % 15)).max(written_on))),
+                }
+            } else {
+                match p {
+                    0..=44 => Some((MeasureStatus::InProgress, started)),
+                    45..=54 => Some((MeasureStatus::Done, (today - days((r >> 24) % 20)).max(written_on))),
+                    _ => None,
+                }
+            };
+            let Some((status, on)) = progress else { continue };
+            let reason = (status == MeasureStatus::Dropped).then(|| "家庭情况发生变化，经户主本人申请取消".to_owned());
+            let progress = MeasureProgress { status, on: on.min(today), reason };
+            db.progress_measure(&everything, measure, &progress, actor).await?;
+            if status == MeasureStatus::Done && (r >> 32).is_multiple_of(3) {
+                db.add_evidence(&everything, measure, Some(evidence_note(template.kind)), None, actor).await?;
+            }
+        }
+    }
+    Ok((plans, measures))
+}
+
+const FOUND: &[&str] = &[
+    "户主在家，身体状况稳定，肉牛长势良好",
+    "家中两人在外务工，收入稳定，住房安全，饮水正常",
+    "户主在地里干活，小麦已播种，家庭生活正常",
+    "核对了家庭收入台账，各项帮扶政策均已享受",
+    "宣讲了防返贫监测政策，告知了申报渠道和联系电话",
+    "房屋无安全隐患，自来水正常使用，院落干净整洁",
+    "户主外出务工，电话联系了解情况，家中老人生活正常",
+    "与户主一起查看了花生长势，今年收成较好",
+    "了解过冬准备情况，棉被、取暖用品齐全",
+    "户主在村扶贫车间上班，月收入约2000元",
+];
+
+fn found_for(cause: PovertyCause) -> &'static [&'static str] {
+    match cause {
+        PovertyCause::Illness => {
+            &["户主高血压病情稳定，按时服药，家庭医生每月随访一次", "老人住院后已出院，医疗费用已按政策报销"]
+        }
+        PovertyCause::Disability => &["残疾人两项补贴按月到账，生活能够自理"],
+        PovertyCause::Schooling => &["孩子在区第二初级中学就读，学习正常，教育资助已到账"],
+        PovertyCause::LackCapital => &["小额信贷资金已用于购买肉牛3头，牛棚已建好"],
+        PovertyCause::LackSkills => &["户主参加电焊培训后在产业集聚区务工，月收入约3500元"],
+        PovertyCause::LackLabour => &["户主年老体弱，低保金按月到账，邻里帮助照看"],
+        PovertyCause::Disaster => &["房屋加固已完工，屋顶不再漏雨"],
+        _ => &[],
+    }
+}
+
+const FOLLOW_UPS: &[&str] = &[
+    "协助办理慢性病卡续期",
+    "联系区人社局推荐务工岗位",
+    "帮助申请临时救助",
+    "核实住院医疗费用报销情况",
+    "帮助修缮漏雨屋顶",
+    "帮助联系肉牛收购商",
+    "协助办理教育资助申请",
+];
+
+/// The change a visitor might propose for this household, and why; the first of the three
+/// is the sort: 0 exit, 1 a change of monitoring, 2 clearing the risk.
+fn proposal_for(h: &HouseholdSummary) -> (u8, Proposal, &'static str) {
+    match (h.status, h.monitoring_type) {
+        (PovertyStatus::Returned, None) => (
+            1,
+            Proposal::Monitoring(MonitoringType::Unstable),
+            "返贫后务工收入仍不稳定，建议纳入脱贫不稳定户监测，落实针对性帮扶",
+        ),
+        (PovertyStatus::Poor | PovertyStatus::Returned, Some(MonitoringType::Unstable)) => (
+            1,
+            Proposal::Monitoring(MonitoringType::Hardship),
+            "户主今年9月突发脑梗住院，自付医疗费用约4.6万元，建议调整为突发严重困难户",
+        ),
+        (PovertyStatus::Poor | PovertyStatus::Returned, _) => (
+            0,
+            Proposal::Status(PovertyStatus::Exited),
+            "今年家庭人均纯收入约9800元，已稳定超过脱贫标准，“两不愁三保障”和饮水安全均有保障",
+        ),
+        _ => (2, Proposal::ClearRisk, "家中两名劳动力在外稳定务工，年人均纯收入约1.3万元，返贫风险已消除"),
+    }
+}
+
+/// Which households' last visit proposes a change: `count` of them, spread over the list and
+/// taking the three sorts of proposal in turn where the district has them.
+fn proposing(households: &[HouseholdSummary], count: usize) -> Vec<usize> {
+    let n = households.len();
+    let mut chosen: Vec<usize> = Vec::new();
+    for j in 0..count.min(n) {
+        let from = (2 * j + 1) * n / (2 * count);
+        let sort = (j % 3) as u8;
+        let pick = (0..n)
+            .map(|k| (from + k) % n)
+            .find(|i| !chosen.contains(i) && proposal_for(&households[*i]).0 == sort)
+            .or_else(|| (0..n).map(|k| (from + k) % n).find(|i| !chosen.contains(i)));
+        chosen.extend(pick);
+    }
+    chosen
+}
+
+/// 走访: two or three visits to each household needing help, the last within 30 days for most
+/// and 35 to 90 days ago for about one in eight; a few follow-ups due and a few proposals.
+async fn seed_visits(
+    db: &Db,
+    households: &[HouseholdSummary],
+    responsible: &impl Fn(&HouseholdSummary) -> String,
+    teams: &HashMap<String, Vec<String>>,
+    actor: &Actor,
+    today: NaiveDate,
+) -> anyhow::Result<usize> {
+    let everything = Scope::everything();
+    let n = households.len();
+    let proposals = proposing(households, (n / 70).clamp(1, 5));
+    let mut visits = 0;
+    for (i, h) in households.iter().enumerate() {
+        let id = h.id.0;
+        let r = roll(id, 30);
+        let helper = responsible(h);
+        let secretary = teams.get(h.village_code.as_str()).and_then(|t| t.first());
+        let stale = r % 100 < 12;
+        let last = today - days(if stale { 35 + (r >> 8) % 56 } else { (r >> 8) % 28 });
+        let earlier = 1 + (r >> 16) % 2;
+        let mut on = last - days(earlier * 30);
+        for k in (0..=earlier).rev() {
+            let v = roll(id, 40 + k);
+            let visitors = match secretary {
+                Some(s) if v.is_multiple_of(4) && *s != helper => format!("{helper}、{s}"),
+                _ => helper.clone(),
+            };
+            let own = found_for(h.main_cause);
+            let found = if !own.is_empty() && (v >> 8).is_multiple_of(2) {
+                own[(v >> 12) as usize % own.len()]
+            } else {
+                FOUND[(v >> 12) as usize % FOUND.len()]
+            };
+            let mut fields =
+                form(&[("visited_on", on.to_string()), ("visitors", visitors), ("found", found.to_owned())]);
+            let follow_up = FOLLOW_UPS[(v >> 20) as usize % FOLLOW_UPS.len()].to_owned();
+            let f = (v >> 28) % 100;
+            // Earlier visits' follow-ups were done; the last visit's may be due or still ahead.
+            let mut done_on = None;
+            let due = if k > 0 {
+                (f < 15).then(|| {
+                    done_on = Some((on + days(3 + f % 7)).min(today));
+                    on + days(10)
+                })
+            } else if f < 4 {
+                Some(on + days(f.min((today - on).num_days() as u64)))
+            } else if f < 12 {
+                Some(today + days(7 + f % 30))
+            } else {
+                None
+            };
+            if let Some(due) = due {
+                fields.insert("follow_up".into(), follow_up);
+                fields.insert("follow_up_due".into(), due.to_string());
+            }
+            if k == 0 && proposals.contains(&i) {
+                let (_, proposal, reason) = proposal_for(h);
+                fields.insert("proposal".into(), proposal.code());
+                fields.insert("proposal_reason".into(), reason.to_owned());
+            }
+            let data = VisitData::parse(&fields, today).map_err(|e| refused("走访记录", &e))?;
+            let visit = db.record_visit(&everything, h.id, &data, actor).await?;
+            visits += 1;
+            if let Some(done) = done_on {
+                db.follow_up_done(&everything, visit, done, actor).await?;
+            }
+            on += days(30);
+        }
+    }
+    Ok(visits)
 }
