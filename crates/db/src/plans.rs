@@ -57,14 +57,9 @@ macro_rules! evidence_row {
             content_type: r.opt_text("content_type")?,
             size_bytes: r.opt_i64("size_bytes")?,
             added_by: r.text("added_by")?,
-            added_on: at.with_timezone(&chrono_tz_offset()).date_naive(),
+            added_on: at.with_timezone(&chrono::Local).date_naive(),
         })
     }};
-}
-
-/// Dates are shown in China Standard Time (UTC+8).
-fn chrono_tz_offset() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
 impl PlanStore for Db {
