@@ -108,7 +108,7 @@ impl AssistanceStore for Db {
         on: NaiveDate,
         actor: &Actor,
     ) -> DomainResult<()> {
-        if on > Utc::now().date_naive() {
+        if on > crate::today() {
             return Err(DomainError::invalid("start_on", "开始日期不能晚于今天"));
         }
         let h = self.household(scope, household).await?;

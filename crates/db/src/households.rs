@@ -124,7 +124,7 @@ impl HouseholdStore for Db {
         }
         self.check_village(scope, &data.village_code).await?;
         let now = Utc::now();
-        let today = now.date_naive();
+        let today = crate::today();
         let insert_h = format!(
             "insert into households ({HOUSEHOLD_COLUMNS}, created_at, updated_at) values {} returning household_id",
             placeholders(0, HOUSEHOLD_COLUMN_COUNT + 2)
@@ -412,7 +412,7 @@ impl HouseholdStore for Db {
         if reason.is_empty() {
             return Err(DomainError::invalid("left_reason", "请填写减员原因（如死亡、婚出、分户）"));
         }
-        if on > Utc::now().date_naive() {
+        if on > crate::today() {
             return Err(DomainError::invalid("left_on", "减员日期不能晚于今天"));
         }
         let current = self.member(scope, member).await?;
@@ -639,7 +639,7 @@ impl Db {
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写变更原因"));
         }
-        if on > Utc::now().date_naive() {
+        if on > crate::today() {
             return Err(DomainError::invalid("effective_on", "生效日期不能晚于今天"));
         }
         let now = Utc::now();
@@ -670,7 +670,7 @@ impl Db {
             if let Some(review) = &review {
                 let done = sqlx::query("update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
                     where visit_id = $4 and proposal_state = 'pending'")
-                    .bind(&actor.username).bind(now.date_naive()).bind(review.note).bind(review.visit_id)
+                    .bind(&actor.username).bind(crate::today()).bind(review.note).bind(review.visit_id)
                     .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
                 if done != 1 {
                     return Err(DomainError::invalid("proposal", "该建议已审核"));

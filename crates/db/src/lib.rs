@@ -240,6 +240,12 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
 
 /// Marks SQL text built in this crate from constants and numbers as safe: user values
 /// are always bound as parameters, never spliced into the text.
+/// Today in the server's time zone: the bound for dates people type ("not after today"), the same
+/// day the pages and the command line use, so a visit entered at 7 a.m. in Beijing is not "tomorrow".
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 pub(crate) fn sql(text: &str) -> sqlx::AssertSqlSafe<&str> {
     sqlx::AssertSqlSafe(text)
 }

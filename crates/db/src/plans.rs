@@ -159,7 +159,7 @@ impl PlanStore for Db {
         MeasureData::parse(&fields, year).map_err(DomainError::Invalid)?;
         let area = self.household(scope, household).await?.data.village_code;
         let now = Utc::now();
-        let today = now.date_naive();
+        let today = crate::today();
         dispatch!(self, pool => {
             let mut tx = pool.begin().await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into measures (plan_id, household_id, kind, content, responsible, due_on, amount_fen, \
@@ -204,7 +204,7 @@ impl PlanStore for Db {
                 format!("措施已是“{}”，不能改为“{}”", m.status.label_zh(), progress.status.label_zh()),
             ));
         }
-        if progress.on > Utc::now().date_naive() {
+        if progress.on > crate::today() {
             return Err(DomainError::invalid("on", "日期不能晚于今天"));
         }
         let area = self.household(scope, household).await?.data.village_code;

@@ -101,7 +101,7 @@ impl TeamStore for Db {
         if p.end_on.is_some() {
             return Err(DomainError::invalid("end_on", "该结对已结束"));
         }
-        if on < p.start_on || on > Utc::now().date_naive() {
+        if on < p.start_on || on > crate::today() {
             return Err(DomainError::invalid("end_on", "结束日期应在开始日期之后、今天之前"));
         }
         dispatch!(self, pool => {
@@ -216,7 +216,7 @@ impl TeamStore for Db {
         if m.end_on.is_some() {
             return Err(DomainError::invalid("end_on", "该队员已召回"));
         }
-        if on < m.data.start_on || on > Utc::now().date_naive() {
+        if on < m.data.start_on || on > crate::today() {
             return Err(DomainError::invalid("end_on", "召回日期应在驻村开始之后、今天之前"));
         }
         dispatch!(self, pool => {

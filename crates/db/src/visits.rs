@@ -44,7 +44,7 @@ impl VisitStore for Db {
         actor: &Actor,
     ) -> DomainResult<i64> {
         let h = self.household(scope, household).await?;
-        if data.visited_on > Utc::now().date_naive() {
+        if data.visited_on > crate::today() {
             return Err(DomainError::invalid("visited_on", "走访日期不能晚于今天"));
         }
         if data.proposal.is_some() && data.proposal_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
@@ -98,7 +98,7 @@ impl VisitStore for Db {
         if v.follow_up_done_on.is_some() {
             return Err(DomainError::invalid("follow_up", "后续事项已办结"));
         }
-        if on < v.data.visited_on || on > Utc::now().date_naive() {
+        if on < v.data.visited_on || on > crate::today() {
             return Err(DomainError::invalid("on", "办结日期应在走访日期之后、今天之前"));
         }
         let area = self.household(scope, HouseholdId(v.household_id)).await?.data.village_code;
@@ -128,7 +128,7 @@ impl VisitStore for Db {
         };
         let note = note.trim();
         let household = HouseholdId(v.household_id);
-        let today = Utc::now().date_naive();
+        let today = crate::today();
         if accept {
             let reason = format!(
                 "采纳{}走访建议：{}{}",

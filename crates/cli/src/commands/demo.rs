@@ -134,8 +134,7 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
         return Ok(());
     }
     let actor = Actor { user_id: None, username: "bangfu demo".into(), role: None, ip: None };
-    // The forms check against the local date, the store against UTC: stay within both.
-    let today = super::today().min(chrono::Utc::now().date_naive());
+    let today = super::today();
     let mut units = Vec::new();
     for (name, area) in
         [("人民街道办事处", "411702001000"), ("新华街道办事处", "411702004000"), ("西园街道办事处", "411702003000")]

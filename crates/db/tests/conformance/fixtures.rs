@@ -7,7 +7,7 @@ use bangfu_core::household::*;
 use chrono::NaiveDate;
 
 pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+    chrono::Local::now().date_naive()
 }
 
 /// A valid ID number for a person born on `birth` (YYYYMMDD) with a sequence number.
