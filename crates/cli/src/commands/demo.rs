@@ -103,7 +103,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
             anyhow::bail!("模拟数据导入失败");
         }
     } else if existing > 0 {
-        println!("沿用已有演示数据：{existing} 户");
+        println!("沿用已有演示数据：{existing} 户（删除 bangfu-demo.db 即可重新生成最新的演示数据）");
     }
     seed_assistance(db).await?;
     if db.count_users().await? == 0 {

@@ -56,6 +56,9 @@ pub fn can_review(me: &CurrentUser) -> bool {
 // ---------------------------------------------------------------- household page sections
 
 pub struct HouseholdWork {
+    /// 驻村工作队 of the household's village, e.g. "张书记（第一书记）等3人", empty when none.
+    pub team: String,
+    pub village_code: String,
     pub this_year: i32,
     pub new_plan: String,
     pub has_plan_this_year: bool,
@@ -187,7 +190,18 @@ pub async fn household_work(state: &AppState, me: &CurrentUser, id: HouseholdId)
     let today = today();
     let plans = state.db.plans(&me.scope, id).await?;
     let visits = state.db.visits(&me.scope, id).await?;
+    let village = state.db.household(&me.scope, id).await?.data.village_code;
+    let team = bangfu_core::store::TeamStore::team(&state.db, &me.scope, &village).await?;
+    let team = match team.members.first() {
+        Some(lead) => me.lang.f(
+            "work.team_summary",
+            &[("name", &lead.data.name), ("role", &me.lang.label(&lead.data.role)), ("n", &team.members.len())],
+        ),
+        None => String::new(),
+    };
     Ok(HouseholdWork {
+        team,
+        village_code: village.to_string(),
         this_year: today.year(),
         new_plan: me.lang.f("work.new_plan", &[("year", &today.year())]),
         has_plan_this_year: plans.iter().any(|p| p.data.year == today.year()),
