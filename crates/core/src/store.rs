@@ -213,6 +213,12 @@ pub trait TeamStore {
         scope: &Scope,
         village: &AreaCode,
     ) -> impl Future<Output = DomainResult<crate::assistance::Team>> + Send;
+    /// One member (current or recalled) of a team inside the scope.
+    fn team_member(
+        &self,
+        scope: &Scope,
+        member: i64,
+    ) -> impl Future<Output = DomainResult<crate::assistance::TeamMember>> + Send;
     fn add_team_member(
         &self,
         scope: &Scope,

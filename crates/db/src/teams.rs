@@ -158,6 +158,15 @@ impl TeamStore for Db {
         self.teams(scope, Some(village)).await?.into_iter().next().ok_or(DomainError::NotFound)
     }
 
+    async fn team_member(&self, scope: &Scope, member: i64) -> DomainResult<TeamMember> {
+        let sql = format!("{MEMBER_SELECT} where t.team_member_id = $1");
+        let found = dispatch!(self, pool => {
+            sqlx::query(crate::sql(&sql)).bind(member).fetch_optional(pool).await.map_err(domain_err)?
+                .map(|r| member_row(&r)).transpose()?
+        });
+        found.filter(|m| scope.contains(&m.village_code)).ok_or(DomainError::NotFound)
+    }
+
     async fn add_team_member(
         &self,
         scope: &Scope,
@@ -207,12 +216,7 @@ impl TeamStore for Db {
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写召回原因"));
         }
-        let sql = format!("{MEMBER_SELECT} where t.team_member_id = $1");
-        let found = dispatch!(self, pool => {
-            sqlx::query(crate::sql(&sql)).bind(member).fetch_optional(pool).await.map_err(domain_err)?
-                .map(|r| member_row(&r)).transpose()?
-        });
-        let Some(m) = found.filter(|m| scope.contains(&m.village_code)) else { return Err(DomainError::NotFound) };
+        let m = self.team_member(scope, member).await?;
         if m.end_on.is_some() {
             return Err(DomainError::invalid("end_on", "该队员已召回"));
         }

@@ -239,14 +239,10 @@ async fn member_save(
     }
 }
 
-/// The team member's village, if it lies inside the user's area.
+/// The team member's village and name, if it lies inside the user's area.
 async fn member_village(state: &AppState, me: &CurrentUser, id: i64) -> Result<(AreaCode, String), PageError> {
-    for t in state.db.teams(&me.scope, None).await? {
-        if let Some(m) = t.members.iter().find(|m| m.id == id) {
-            return Ok((t.village_code.clone(), m.data.name.clone()));
-        }
-    }
-    Err(PageError::NotFound)
+    let m = state.db.team_member(&me.scope, id).await?;
+    Ok((m.village_code, m.data.name))
 }
 
 async fn recall_form(
