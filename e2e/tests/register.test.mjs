@@ -280,3 +280,47 @@ test('a village worker records a visit on a phone in a few taps and the househol
   assert.equal(await worklistCount(page, 'not_visited'), notVisited - 1);
   await context.close();
 });
+
+test('evidence: a text file posing as a photo is refused in Chinese, a large phone photo is shrunk and stored', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN', hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await signIn(page, 'shadong', 'shadong-2026');
+  await openWang(page);
+  await page.click('a:has-text("上传佐证")');
+  await page.waitForSelector('h1:has-text("上传佐证材料")');
+  await page.setInputFiles('input[name=file]', { name: '照片.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is not a photo') });
+  await page.click('button:has-text("上传")');
+  await page.waitForSelector('.error');
+  assert.match(await page.textContent('.error'), /只能上传照片（JPG、PNG、WebP）或 PDF 文件/);
+  await page.screenshot({ path: join(artifacts, 'phone-evidence-refused.png'), fullPage: true });
+  // A camera-sized photo, over the 5 MB limit: the page makes it smaller before sending it.
+  const size = await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 3000; c.height = 2400;
+    const ctx = c.getContext('2d');
+    const img = ctx.createImageData(c.width, c.height);
+    for (let i = 0; i < img.data.length; i += 4) {
+      const x = (i / 4) % c.width;
+      img.data[i] = (x / 12 + Math.random() * 24) | 0; img.data[i + 1] = 120 + ((Math.random() * 24) | 0);
+      img.data[i + 2] = 80 + ((Math.random() * 24) | 0); img.data[i + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
+    const blob = await new Promise((ok) => c.toBlob(ok, 'image/png'));
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'IMG_2026.png', { type: 'image/png' }));
+    document.querySelector('input[name=file]').files = dt.files;
+    return blob.size;
+  });
+  assert.ok(size > 5 * 1024 * 1024, `the test photo is ${size} bytes`);
+  await page.fill('textarea[name=note]', '户主在卫生院签约家庭医生');
+  await page.click('button:has-text("上传")');
+  await page.waitForSelector('a:has-text("IMG_2026.jpg")');
+  assert.ok((await page.textContent('body')).includes('户主在卫生院签约家庭医生'));
+  await page.screenshot({ path: join(artifacts, 'phone-evidence-stored.png'), fullPage: true });
+  const href = await page.getAttribute('a:has-text("IMG_2026.jpg")', 'href');
+  const res = await page.request.get(`${base}${href}`);
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'], 'image/jpeg');
+  assert.ok((await res.body()).length <= 5 * 1024 * 1024);
+  await context.close();
+});

@@ -428,6 +428,7 @@ struct EvidencePage<'a> {
     note: String,
     errors: Vec<FieldError>,
     hint: String,
+    max_bytes: usize,
 }
 
 async fn evidence_form(
@@ -447,6 +448,7 @@ async fn evidence_form(
         note,
         errors,
         hint: me.lang.f("work.file_hint", &[("mb", &(MAX_UPLOAD_BYTES / 1024 / 1024))]),
+        max_bytes: MAX_UPLOAD_BYTES,
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -545,7 +547,9 @@ pub fn file_response(e: &bangfu_core::assistance::Evidence, bytes: Vec<u8>) -> R
     if let Ok(v) = HeaderValue::from_str(&ctype) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")) {
+    // Photos open in the browser; documents are saved (a sandboxed page cannot show a PDF).
+    let disposition = if ctype.starts_with("image/") { "inline" } else { "attachment" };
+    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename*=UTF-8''{encoded}")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
