@@ -341,6 +341,15 @@ pub trait WorklistStore {
         today: NaiveDate,
         page: Page,
     ) -> impl Future<Output = DomainResult<(Vec<HouseholdSummary>, i64)>> + Send;
+    /// Why each of these households (inside the scope) is on the list; households the reason
+    /// has nothing to add for (no helper, no plan) are left out.
+    fn worklist_notes(
+        &self,
+        scope: &Scope,
+        reason: crate::assistance::WorkReason,
+        households: &[HouseholdId],
+        today: NaiveDate,
+    ) -> impl Future<Output = DomainResult<Vec<(HouseholdId, crate::assistance::worklist::WorkNote)>>> + Send;
     /// Counts per reason for the whole scope, then per child area of `parent`.
     fn worklist_counts(
         &self,

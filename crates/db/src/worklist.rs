@@ -3,8 +3,10 @@
 
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::assistance::worklist::DEFAULT_VISIT_INTERVAL_DAYS;
+use bangfu_core::assistance::worklist::WorkNote;
 use bangfu_core::assistance::{WorkCounts, WorkReason};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AreaStore, HouseholdSummary, Page, WorklistStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
@@ -102,6 +104,64 @@ impl WorklistStore for Db {
                 .fetch_one(pool).await.map_err(domain_err)?;
             Ok((rows.iter().map(summary).collect::<DomainResult<Vec<_>>>()?, total))
         })
+    }
+
+    async fn worklist_notes(
+        &self,
+        scope: &Scope,
+        reason: WorkReason,
+        households: &[HouseholdId],
+        today: NaiveDate,
+    ) -> DomainResult<Vec<(HouseholdId, WorkNote)>> {
+        let ids: Vec<i64> = households.iter().map(|h| h.0).take(200).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (lo, hi) = scope.bounds();
+        // The ids are integers from the caller's page, written into the query as numbers.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let inside = format!("h.household_id in ({list}) and h.area_code between $1 and $2");
+        let sql = match reason {
+            WorkReason::NoHelper | WorkReason::NoPlan => return Ok(Vec::new()),
+            WorkReason::NotVisited => format!(
+                "select h.household_id, max(v.visited_on) as on_date, null as text from households h \
+                 left join visits v on v.household_id = h.household_id where {inside} and $3 = $3 group by h.household_id"
+            ),
+            WorkReason::OverdueMeasure => format!(
+                "select m.household_id, m.due_on as on_date, m.content as text from measures m join households h on h.household_id = m.household_id \
+                 where {inside} and m.status in ('planned', 'in_progress') and m.due_on < $3 order by m.due_on desc, m.measure_id desc"
+            ),
+            WorkReason::FollowUpDue => format!(
+                "select v.household_id, v.follow_up_due as on_date, v.follow_up as text from visits v join households h on h.household_id = v.household_id \
+                 where {inside} and v.follow_up_due <= $3 and v.follow_up_done_on is null order by v.follow_up_due desc, v.visit_id desc"
+            ),
+            WorkReason::ProposalPending => format!(
+                "select v.household_id, v.visited_on as on_date, v.proposal as text from visits v join households h on h.household_id = v.household_id \
+                 where {inside} and v.proposal_state = 'pending' and $3 = $3 order by v.visit_id desc"
+            ),
+        };
+        let rows: Vec<(i64, Option<NaiveDate>, Option<String>)> = dispatch!(self, pool => {
+            sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).bind(today).fetch_all(pool).await.map_err(domain_err)?
+                .iter().map(|r| Ok((r.int("household_id")?, r.opt_date("on_date")?, r.opt_text("text")?)))
+                .collect::<DomainResult<Vec<_>>>()?
+        });
+        // Rows come latest first: the last one kept per household is the earliest.
+        let mut notes: std::collections::HashMap<i64, WorkNote> = std::collections::HashMap::new();
+        for (id, on, text) in rows {
+            let note = match (reason, on) {
+                (WorkReason::NotVisited, on) => WorkNote::LastVisit { on },
+                (WorkReason::OverdueMeasure, Some(due_on)) => {
+                    WorkNote::Overdue { content: text.unwrap_or_default(), due_on }
+                }
+                (WorkReason::FollowUpDue, Some(due_on)) => {
+                    WorkNote::FollowUp { text: text.unwrap_or_default(), due_on }
+                }
+                (WorkReason::ProposalPending, _) => WorkNote::Proposal { proposal: text.unwrap_or_default() },
+                _ => continue,
+            };
+            notes.insert(id, note);
+        }
+        Ok(ids.into_iter().filter_map(|id| notes.remove(&id).map(|n| (HouseholdId(id), n))).collect())
     }
 
     async fn worklist_counts(

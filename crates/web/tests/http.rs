@@ -1467,6 +1467,7 @@ both!(a_visit_recorded_on_the_phone_form_clears_not_visited_and_its_proposal_wai
     let h = app.shahedian_household.0;
     let list = app.get("/worklist?reason=not_visited", &worker).await;
     assert!(list.body.contains("超期未走访（1）") && list.body.contains("超过 30 天未走访即列入"), "{}", list.body);
+    assert!(list.body.contains("从未走访"), "the row says why");
     // The quick form is filled with today and the worker's own name.
     let form = app.get(&format!("/households/{h}/visits/new"), &worker).await;
     let today = chrono::Local::now().date_naive().to_string();
@@ -1635,6 +1636,10 @@ both!(district_and_township_staff_see_worklist_counts_per_area_and_teams_with_wa
     let r = app.api("GET", "/api/v1/worklist-counts", &token, None).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["totals"]["no_helper"], 2);
+    let r = app.api("GET", "/api/v1/worklist/not_visited", &token, None).await;
+    let wl: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let note = &wl["notes"][app.shahedian_household.0.to_string()];
+    assert_eq!((note["kind"].as_str(), note["on"].as_str()), (Some("last_visit"), Some("2025-06-01")), "{}", r.body);
     assert_eq!(
         v["areas"].as_array().unwrap().iter().find(|a| a["name"] == "沙河店镇").unwrap()["counts"]["no_helper"],
         1

@@ -72,6 +72,20 @@ impl WorkReason {
     }
 }
 
+/// Why one household is on a list, for the row that shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WorkNote {
+    /// 最近走访 (None: never visited).
+    LastVisit { on: Option<chrono::NaiveDate> },
+    /// The earliest overdue open measure.
+    Overdue { content: String, due_on: chrono::NaiveDate },
+    /// The earliest follow-up due.
+    FollowUp { text: String, due_on: chrono::NaiveDate },
+    /// The proposal waiting for review.
+    Proposal { proposal: String },
+}
+
 /// Counts per reason for one area (a township or village under the user's area).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct WorkCounts {

@@ -122,6 +122,11 @@ conformance!(
         .await
         .unwrap();
         assert_eq!(on_list(&db, &shahedian, WorkReason::OverdueMeasure).await, vec![h.0]);
+        let notes = db.worklist_notes(&shahedian, WorkReason::OverdueMeasure, &[h], today()).await.unwrap();
+        assert!(
+            matches!(&notes[..], [(id, bangfu_core::assistance::worklist::WorkNote::Overdue { content, .. })] if *id == h && content == "发放肉牛2头，帮助建牛棚"),
+            "{notes:?}"
+        );
         let progress =
             |status, reason: Option<&str>| MeasureProgress { status, on: today(), reason: reason.map(Into::into) };
         db.progress_measure(&shahedian, m, &progress(MeasureStatus::InProgress, None), &actor()).await.unwrap();
@@ -181,8 +186,19 @@ conformance!(a_household_not_visited_recently_is_listed_until_a_visit_is_recorde
     let h = poor_household(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let shahedian = scope(&db, SHAHEDIAN).await;
     assert_eq!(on_list(&db, &shahedian, WorkReason::NotVisited).await, vec![h.0], "never visited");
+    use bangfu_core::assistance::worklist::WorkNote;
+    let notes = db.worklist_notes(&shahedian, WorkReason::NotVisited, &[h], today()).await.unwrap();
+    assert_eq!(notes, vec![(h, WorkNote::LastVisit { on: None })]);
     db.record_visit(&shahedian, h, &visit(today() - Duration::days(40), &[]), &actor()).await.unwrap();
+    db.record_visit(&shahedian, h, &visit(today() - Duration::days(50), &[]), &actor()).await.unwrap();
     assert_eq!(on_list(&db, &shahedian, WorkReason::NotVisited).await, vec![h.0], "40 days ago is too long");
+    let notes = db.worklist_notes(&shahedian, WorkReason::NotVisited, &[h], today()).await.unwrap();
+    assert_eq!(notes, vec![(h, WorkNote::LastVisit { on: Some(today() - Duration::days(40)) })], "the latest visit");
+    let yifeng = scope(&db, "411702104000").await;
+    assert!(
+        db.worklist_notes(&yifeng, WorkReason::NotVisited, &[h], today()).await.unwrap().is_empty(),
+        "outside the area"
+    );
     db.set_visit_interval_days(60, &actor()).await.unwrap();
     assert!(on_list(&db, &shahedian, WorkReason::NotVisited).await.is_empty(), "within a 60-day interval");
     db.set_visit_interval_days(30, &actor()).await.unwrap();
@@ -193,9 +209,8 @@ conformance!(a_household_not_visited_recently_is_listed_until_a_visit_is_recorde
     let visits = db.visits(&shahedian, h).await.unwrap();
     assert_eq!(
         visits.iter().map(|v| v.data.visited_on).collect::<Vec<_>>(),
-        vec![today(), today() - Duration::days(40)]
+        vec![today(), today() - Duration::days(40), today() - Duration::days(50)]
     );
-    let yifeng = scope(&db, "411702104000").await;
     assert!(matches!(db.record_visit(&yifeng, h, &visit(today(), &[]), &actor()).await, Err(DomainError::NotFound)));
     assert!(matches!(db.visit(&yifeng, visits[0].id).await, Err(DomainError::NotFound)));
 });

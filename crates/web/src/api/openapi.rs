@@ -384,6 +384,7 @@ fn reason_list_schema() -> Value {
     if let Some(p) = s.get_mut("properties").and_then(Value::as_object_mut) {
         p.insert("reason".into(), json!({ "type": "string", "enum": bangfu_core::assistance::WorkReason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>() }));
         p.insert("label".into(), json!({ "type": "string" }));
+        p.insert("notes".into(), json!({ "type": "object", "description": "按户 id：为何列入，如 {\"kind\":\"last_visit\",\"on\":\"2026-09-03\"}、{\"kind\":\"overdue\",\"content\":…,\"due_on\":…}" }));
     }
     s
 }

@@ -71,8 +71,16 @@ async fn worklist(
     let scope = area_scope(&state, &me, q.area.as_deref()).await?;
     let page = Page { number: q.page.unwrap_or(1).max(1), size: 50 };
     let (items, total) = state.db.worklist(&scope, reason, today(), page).await?;
+    let ids: Vec<HouseholdId> = items.iter().map(|h| h.id).collect();
+    let notes: serde_json::Map<String, Value> = state
+        .db
+        .worklist_notes(&scope, reason, &ids, today())
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id.0.to_string(), json!(n)))
+        .collect();
     Ok(Json(json!({ "reason": reason, "label": reason.label_zh(), "total": total, "page": page.number,
-        "page_size": page.size, "items": items })))
+        "page_size": page.size, "items": items, "notes": notes })))
 }
 
 async fn counts(

@@ -10,6 +10,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::assistance::WorkReason;
+use bangfu_core::assistance::worklist::WorkNote;
 use bangfu_core::auth::Role;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, WorklistStore};
@@ -142,6 +143,8 @@ struct WorklistPage<'a> {
     action: &'static str,
     anchor: &'static str,
     rows: Vec<Row>,
+    /// Why each row is on the list, aligned with `rows` (empty when there is nothing to add).
+    notes: Vec<String>,
     total: i64,
     page: u32,
     pages: i64,
@@ -175,6 +178,27 @@ fn reason_label(lang: crate::i18n::Lang, r: WorkReason) -> &'static str {
     if lang == crate::i18n::Lang::En { r.label_en() } else { r.label_zh() }
 }
 
+/// A worklist row's reason in words: the last visit, the overdue measure, the follow-up due.
+fn note_text(lang: crate::i18n::Lang, n: &WorkNote, today: chrono::NaiveDate) -> String {
+    use super::work::zh_date;
+    match n {
+        WorkNote::LastVisit { on: Some(on) } => {
+            lang.f("worklist.last_visit", &[("date", &zh_date(*on)), ("days", &(today - *on).num_days())])
+        }
+        WorkNote::LastVisit { on: None } => lang.t("worklist.never_visited").to_owned(),
+        WorkNote::Overdue { content, due_on } => lang.f(
+            "worklist.overdue",
+            &[("what", content), ("date", &zh_date(*due_on)), ("days", &(today - *due_on).num_days())],
+        ),
+        WorkNote::FollowUp { text, due_on } => {
+            lang.f("worklist.follow_up", &[("what", text), ("date", &zh_date(*due_on))])
+        }
+        WorkNote::Proposal { proposal } => bangfu_core::assistance::Proposal::parse(proposal)
+            .map(|p| super::work::proposal_label(lang, p))
+            .unwrap_or_default(),
+    }
+}
+
 /// What to do about a household on each list: a link on the household's page.
 fn action_of(r: WorkReason) -> (&'static str, &'static str) {
     match r {
@@ -203,6 +227,15 @@ async fn worklist(
     let number = q.page.unwrap_or(1).max(1);
     let (found, total) = state.db.worklist(&scope, reason, today, Page { number, size: 50 }).await?;
     let rows = super::households::rows(&state, &me, &found).await?;
+    let ids: Vec<HouseholdId> = found.iter().map(|h| h.id).collect();
+    let mut by_id: HashMap<i64, String> = state
+        .db
+        .worklist_notes(&scope, reason, &ids, today)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id.0, note_text(me.lang, &n, today)))
+        .collect();
+    let notes = rows.iter().map(|r| by_id.remove(&r.id).unwrap_or_default()).collect();
     let (totals, per_area) = state.db.worklist_counts(&scope, &area.code, today).await?;
     let tabs = WorkReason::ALL
         .iter()
@@ -222,6 +255,7 @@ async fn worklist(
         action: me.lang.t(action),
         anchor,
         rows,
+        notes,
         total,
         page: number,
         pages: ((total + 49) / 50).max(1),
