@@ -180,7 +180,7 @@ fn reason_label(lang: crate::i18n::Lang, r: WorkReason) -> &'static str {
 
 /// A worklist row's reason in words: the last visit, the overdue measure, the follow-up due.
 fn note_text(lang: crate::i18n::Lang, n: &WorkNote, today: chrono::NaiveDate) -> String {
-    use super::work::zh_date;
+    let zh_date = |d: chrono::NaiveDate| super::work::show_date(lang, d);
     match n {
         WorkNote::LastVisit { on: Some(on) } => {
             lang.f("worklist.last_visit", &[("date", &zh_date(*on)), ("days", &(today - *on).num_days())])

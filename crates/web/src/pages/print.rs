@@ -156,7 +156,7 @@ async fn card(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i6
         .iter()
         .filter(|p| p.data.year == year)
         .flat_map(|p| p.measures.iter())
-        .map(|m| measure_view(me.lang, m, today()))
+        .map(|m| measure_view(crate::i18n::Lang::ZhCn, m, today()))
         .collect();
     let income = incomes(&state, &me, id, b.size).await?.into_iter().max_by_key(|i| i.year);
     Ok(Html(CardPage { me: &me, id: hid, b, year, measures, income }.render()?))
@@ -249,11 +249,12 @@ async fn handbook(
         .await?
         .iter()
         .map(|p| {
-            let v = super::work::plan_view(me.lang, p, today);
+            let v = super::work::plan_view(crate::i18n::Lang::ZhCn, p, today);
             PlanSection { title: v.title, written: v.written, goal: v.goal, measures: v.measures }
         })
         .collect();
-    let visits = state.db.visits(&me.scope, id).await?.iter().map(|v| visit_view(me.lang, v, today)).collect();
+    let visits =
+        state.db.visits(&me.scope, id).await?.iter().map(|v| visit_view(crate::i18n::Lang::ZhCn, v, today)).collect();
     let history = state
         .db
         .history(&me.scope, id)

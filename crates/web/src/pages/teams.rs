@@ -15,7 +15,7 @@ use bangfu_core::store::{AreaStore, AssistanceStore, TeamStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
 use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_editor, today};
-use super::work::zh_date;
+use super::work::show_date;
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -168,7 +168,7 @@ async fn team(
                 role: me.lang.label(&m.data.role),
                 unit: m.unit_name.clone().unwrap_or_default(),
                 phone: m.data.phone.clone().unwrap_or_default(),
-                since: zh_date(m.data.start_on),
+                since: show_date(me.lang, m.data.start_on),
             })
             .collect(),
         can_manage: require_manager(&me).is_ok(),
@@ -323,8 +323,8 @@ async fn pairings(State(state): State<AppState>, me: CurrentUser) -> Result<Html
             unit: p.unit_name,
             area: p.area_name,
             period: match p.end_on {
-                Some(end) => format!("{} — {}", zh_date(p.start_on), zh_date(end)),
-                None => format!("{} {}", zh_date(p.start_on), me.lang.t("pairing.since")),
+                Some(end) => format!("{} — {}", show_date(me.lang, p.start_on), show_date(me.lang, end)),
+                None => format!("{} {}", show_date(me.lang, p.start_on), me.lang.t("pairing.since")),
             },
             note: p.note.unwrap_or_default(),
             current: p.end_on.is_none(),

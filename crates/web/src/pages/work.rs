@@ -48,6 +48,11 @@ pub fn zh_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
+/// A date as the reader expects it: 2026年3月5日 in Chinese, 2026-03-05 in English.
+pub fn show_date(lang: Lang, d: NaiveDate) -> String {
+    if lang == Lang::En { d.to_string() } else { zh_date(d) }
+}
+
 /// District and township staff review proposals; village workers make them; auditors read.
 pub fn can_review(me: &CurrentUser) -> bool {
     matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff)
@@ -122,7 +127,7 @@ pub fn measure_view(lang: Lang, m: &bangfu_core::assistance::Measure, today: Nai
         kind: lang.label(&m.data.kind),
         content: m.data.content.clone(),
         responsible: m.data.responsible.clone(),
-        due: zh_date(m.data.due_on),
+        due: show_date(lang, m.data.due_on),
         amount: m.data.amount.map(|a| a.display_yuan()).unwrap_or_default(),
         status: if overdue { lang.t("work.overdue") } else { lang.label(&m.status) },
         colour: if overdue { "red" } else { m.status.colour() },
@@ -130,7 +135,7 @@ pub fn measure_view(lang: Lang, m: &bangfu_core::assistance::Measure, today: Nai
         open: m.status.is_open(),
         note: match (m.status, &m.drop_reason) {
             (MeasureStatus::Dropped, Some(r)) => format!("{}：{r}", lang.t("work.drop_reason")),
-            (MeasureStatus::Done, _) => format!("{} {}", zh_date(m.status_on), lang.t("work.done_on")),
+            (MeasureStatus::Done, _) => format!("{} {}", show_date(lang, m.status_on), lang.t("work.done_on")),
             _ => String::new(),
         },
         evidence: m
@@ -141,7 +146,7 @@ pub fn measure_view(lang: Lang, m: &bangfu_core::assistance::Measure, today: Nai
                 note: e.note.clone().unwrap_or_default(),
                 file_name: e.file_name.clone().unwrap_or_default(),
                 is_image: e.content_type.as_deref().is_some_and(|t| t.starts_with("image/")),
-                added: format!("{} {}", zh_date(e.added_on), e.added_by),
+                added: format!("{} {}", show_date(lang, e.added_on), e.added_by),
             })
             .collect(),
     }
@@ -152,7 +157,8 @@ pub fn plan_view(lang: Lang, p: &Plan, today: NaiveDate) -> PlanView {
         id: p.id,
         year: p.data.year,
         title: lang.f("work.plan_of_year", &[("year", &p.data.year)]),
-        written: lang.f("work.written", &[("date", &zh_date(p.data.written_on)), ("with", &p.data.written_with)]),
+        written: lang
+            .f("work.written", &[("date", &show_date(lang, p.data.written_on)), ("with", &p.data.written_with)]),
         goal: p.data.goal.clone().unwrap_or_default(),
         measures: p.measures.iter().map(|m| measure_view(lang, m, today)).collect(),
     }
@@ -165,12 +171,12 @@ pub fn proposal_label(lang: Lang, p: Proposal) -> String {
 pub fn visit_view(lang: Lang, v: &Visit, today: NaiveDate) -> VisitView {
     VisitView {
         id: v.id,
-        on: zh_date(v.data.visited_on),
+        on: show_date(lang, v.data.visited_on),
         visitors: v.data.visitors.clone(),
         found: v.data.found.clone(),
         follow_up: v.data.follow_up.clone().unwrap_or_default(),
-        follow_up_due: v.data.follow_up_due.map(zh_date).unwrap_or_default(),
-        follow_up_done: v.follow_up_done_on.map(zh_date).unwrap_or_default(),
+        follow_up_due: v.data.follow_up_due.map(|d| show_date(lang, d)).unwrap_or_default(),
+        follow_up_done: v.follow_up_done_on.map(|d| show_date(lang, d)).unwrap_or_default(),
         follow_up_overdue: v.follow_up_is_due(today),
         proposal: v.data.proposal.map(|p| proposal_label(lang, p)).unwrap_or_default(),
         proposal_reason: v.data.proposal_reason.clone().unwrap_or_default(),
@@ -662,7 +668,7 @@ async fn review_form(
         .collect();
     decision.hint = format!(
         "{} {}：{}",
-        zh_date(visit.data.visited_on),
+        show_date(me.lang, visit.data.visited_on),
         visit.data.visitors,
         visit.data.proposal_reason.clone().unwrap_or_default()
     );
