@@ -1331,6 +1331,12 @@ both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |ap
     let (session, csrf) = app.sign_in("shadong").await;
     let list = app.get("/worklist", &session).await;
     assert!(list.body.contains("无帮扶责任人（1）") && list.body.contains("王建国"), "{}", list.body);
+    let home = app.get("/", &session).await;
+    assert!(
+        home.body.contains("data-reason=\"no_helper\">无帮扶责任人<span class=\"count\">1</span>"),
+        "{}",
+        home.body
+    );
     let h = app.shahedian_household.0;
     assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("尚无帮扶责任人"));
     let r = app

@@ -1,11 +1,13 @@
-//! 首页: counts per child area inside the user's scope.
+//! 首页: what needs the user today (the worklist counts), then counts per child area inside
+//! the user's scope.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use bangfu_core::store::{AreaCount, HouseholdStore};
+use bangfu_core::assistance::WorkReason;
+use bangfu_core::store::{AreaCount, HouseholdStore, WorklistStore};
 
 use crate::AppState;
 use crate::error::PageError;
@@ -21,6 +23,8 @@ struct OverviewPage<'a> {
     me: &'a CurrentUser,
     counts: Vec<AreaCount>,
     total: AreaTotals,
+    /// (reason code, label, households) for the user's whole area.
+    work: Vec<(&'static str, &'static str, i64)>,
 }
 
 #[derive(Default)]
@@ -39,5 +43,11 @@ async fn overview(State(state): State<AppState>, me: CurrentUser) -> Result<Html
         poor: t.poor + c.poor,
         monitored: t.monitored + c.monitored,
     });
-    Ok(Html(OverviewPage { me: &me, counts, total }.render()?))
+    let (totals, _) = state.db.worklist_counts(&me.scope, me.scope.root(), super::form::today()).await?;
+    let work = WorkReason::ALL
+        .iter()
+        .zip(totals)
+        .map(|(r, n)| (r.code(), if me.lang == crate::i18n::Lang::En { r.label_en() } else { r.label_zh() }, n))
+        .collect();
+    Ok(Html(OverviewPage { me: &me, counts, total, work }.render()?))
 }
