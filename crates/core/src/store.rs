@@ -170,6 +170,17 @@ pub trait AssistanceStore {
         on: NaiveDate,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// 调离: the helper stops helping from `on`; their current assignments end with the reason,
+    /// so those households show on the no-helper worklist until someone else is assigned.
+    /// Returns how many households were released.
+    fn retire_helper(
+        &self,
+        scope: &Scope,
+        helper: i64,
+        on: NaiveDate,
+        reason: &str,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<u64>> + Send;
     /// Current first, then earlier helpers.
     fn helper_history(
         &self,

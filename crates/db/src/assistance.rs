@@ -144,6 +144,47 @@ impl AssistanceStore for Db {
         })
     }
 
+    async fn retire_helper(
+        &self,
+        scope: &Scope,
+        helper: i64,
+        on: NaiveDate,
+        reason: &str,
+        actor: &Actor,
+    ) -> DomainResult<u64> {
+        let Some(h) = self.helpers(scope).await?.into_iter().find(|x| x.id == helper) else {
+            return Err(DomainError::NotFound);
+        };
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DomainError::invalid("reason", "请填写调离原因"));
+        }
+        if on > crate::today() {
+            return Err(DomainError::invalid("end_on", "调离日期不能晚于今天"));
+        }
+        let latest: Option<NaiveDate> = dispatch!(self, pool => {
+            sqlx::query_scalar("select max(start_on) from helper_assignments where helper_id = $1 and end_on is null")
+                .bind(helper).fetch_one(pool).await.map_err(domain_err)?
+        });
+        if latest.is_some_and(|d| on < d) {
+            return Err(DomainError::invalid("end_on", "调离日期不能早于其现有帮扶的开始日期"));
+        }
+        let now = Utc::now();
+        let end_reason = format!("帮扶责任人调离：{reason}");
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            sqlx::query("update helpers set status = 'retired', updated_at = $1 where helper_id = $2")
+                .bind(now).bind(helper).execute(&mut *tx).await.map_err(domain_err)?;
+            let released = sqlx::query("update helper_assignments set end_on = $1, end_reason = $2 where helper_id = $3 and end_on is null")
+                .bind(on).bind(&end_reason).bind(helper).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            let entry = AuditEntry::new(actor, AuditAction::Update).object("helper", helper, Some(h.data.area_code.as_str()))
+                .change("status", Some("在岗".into()), Some(format!("{on} 调离（{reason}），{released} 户待重新指派")));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(released)
+        })
+    }
+
     async fn helper_history(&self, scope: &Scope, household: HouseholdId) -> DomainResult<Vec<Assignment>> {
         self.household(scope, household).await?;
         dispatch!(self, pool => {

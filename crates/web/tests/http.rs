@@ -477,6 +477,13 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     let m_out = first_member(&app, app.yifeng_household).await;
     let w_in = work_fixture(&app.db, app.shahedian_household, "411702101201").await;
     let w_out = work_fixture(&app.db, app.yifeng_household, "411702104201").await;
+    let helper_at = |area: &str| {
+        let f: HashMap<&str, &str> = [("name", "李干事"), ("area_code", area)].into_iter().collect();
+        bangfu_core::assistance::HelperData::parse(&f, chrono::Local::now().date_naive()).unwrap()
+    };
+    use bangfu_core::store::AssistanceStore;
+    let h_in = app.db.create_helper(&Scope::everything(), &helper_at("411702101201"), &actor()).await.unwrap();
+    let h_out = app.db.create_helper(&Scope::everything(), &helper_at("411702104201"), &actor()).await.unwrap();
     // (route as written in the source, method, concrete path, [admin, township, village, auditor] when inside, same when outside)
     use StatusCode as S;
     const OK: S = S::OK;
@@ -637,6 +644,14 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/pairings", "GET", "/pairings".into(), "/pairings".into(), [OK; 4], [OK; 4]),
         ("/helpers", "GET", "/helpers".into(), "/helpers".into(), [OK; 4], [OK; 4]),
         ("/helpers/new", "GET", "/helpers/new".into(), "/helpers/new".into(), [OK, OK, FB, FB], [OK, OK, FB, FB]),
+        (
+            "/helpers/{id}/retire",
+            "GET",
+            format!("/helpers/{h_in}/retire"),
+            format!("/helpers/{h_out}/retire"),
+            [OK, OK, FB, FB],
+            [OK, NF, NF, FB],
+        ),
         ("/pairings/new", "GET", "/pairings/new".into(), "/pairings/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
         ("/pairings/{id}/end", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/settings", "GET", "/settings".into(), "/settings".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
@@ -743,6 +758,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/api/v1/worklist", "GET", "/api/v1/worklist".into(), "/api/v1/worklist".into(), [OK; 4], [OK; 4]),
         ("/api/v1/helpers", "GET", "/api/v1/helpers".into(), "/api/v1/helpers".into(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/helper", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/helpers/{id}/retire", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/audit", "GET", "/api/v1/audit".into(), "/api/v1/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
         ("/api/openapi.json", "GET", "/api/openapi.json".into(), "/api/openapi.json".into(), [OK; 4], [OK; 4]),
         ("/api/docs", "GET", "/api/docs".into(), "/api/docs".into(), [OK; 4], [OK; 4]),
@@ -1258,7 +1274,14 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     let out = app.yifeng_household.0;
     let m_out = first_member(&app, app.yifeng_household).await;
     let w = work_fixture(&app.db, app.yifeng_household, "411702104201").await;
+    let their_helper = {
+        use bangfu_core::store::AssistanceStore;
+        let f: HashMap<&str, &str> = [("name", "孙干事"), ("area_code", "411702104201")].into_iter().collect();
+        let data = bangfu_core::assistance::HelperData::parse(&f, chrono::Local::now().date_naive()).unwrap();
+        app.db.create_helper(&Scope::everything(), &data, &actor()).await.unwrap()
+    };
     let forms = [
+        format!("/helpers/{their_helper}/retire"),
         format!("/households/{out}/plans/new"),
         format!("/plans/{}/measures/new", w.plan),
         format!("/measures/{}/progress", w.measure),
@@ -1294,6 +1317,7 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         ("POST", format!("/api/v1/visits/{}/follow-up", w.visit), "{}"),
         ("POST", format!("/api/v1/visits/{}/review", w.visit), r#"{"accept":true}"#),
         ("POST", "/api/v1/teams/411702104201/members".to_owned(), r#"{"name":"x","start_on":"2024-01-01"}"#),
+        ("POST", format!("/api/v1/helpers/{their_helper}/retire"), r#"{"end_on":"2025-01-01","reason":"x"}"#),
     ];
     for (role, want) in
         [("shahedian", StatusCode::NOT_FOUND), ("shadong", StatusCode::NOT_FOUND), ("auditor", StatusCode::FORBIDDEN)]
@@ -1319,6 +1343,8 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     assert_eq!(plans[0].measures[0].status, bangfu_core::assistance::MeasureStatus::Planned);
     let visits = app.db.visits(&Scope::everything(), app.yifeng_household).await.unwrap();
     assert_eq!((visits.len(), visits[0].follow_up_done_on), (1, None));
+    use bangfu_core::store::AssistanceStore;
+    assert!(app.db.helpers(&Scope::everything()).await.unwrap().iter().any(|h| h.id == their_helper), "still active");
 });
 
 both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |app| {
@@ -1666,6 +1692,27 @@ both!(a_township_clerk_registers_a_helper_only_inside_the_township_and_never_a_r
     let r = app.post("/helpers/new", &clerk, &form("李干事", "411702101201", "")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(app.get("/helpers", &clerk).await.body.contains("李干事"));
+    // 调离: the helper's household goes back on the no-helper list.
+    use bangfu_core::store::AssistanceStore;
+    let li =
+        app.db.helpers(&Scope::everything()).await.unwrap().into_iter().find(|h| h.data.name == "李干事").unwrap().id;
+    let h = app.shahedian_household.0;
+    let r = app
+        .post(&format!("/households/{h}/helper"), &clerk, &format!("_csrf={csrf}&helper_id={li}&start_on=2025-01-01"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r =
+        app.post(&format!("/helpers/{li}/retire"), &clerk, &format!("_csrf={csrf}&end_on=2025-06-01&reason=")).await;
+    assert!(r.body.contains("请填写调离原因"), "{}", r.body);
+    let r = app
+        .post(
+            &format!("/helpers/{li}/retire"),
+            &clerk,
+            &format!("_csrf={csrf}&end_on=2025-06-01&reason={}", enc("调往区直单位")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(app.get("/worklist?reason=no_helper", &clerk).await.body.contains("王建国"));
     let (other, _) = app.sign_in("shadong").await;
     assert_eq!(app.post("/helpers/new", &other, &form("x", "411702101201", "")).await.status, StatusCode::FORBIDDEN);
 });

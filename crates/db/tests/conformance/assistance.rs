@@ -112,3 +112,48 @@ conformance!(a_helper_outside_the_households_area_or_registered_as_poor_is_refus
     assert!(db.create_helper(&shahedian, &helper("孙干事", "411702104000", ""), &actor()).await.is_err());
     assert!(db.helper_history(&shahedian, h).await.unwrap().is_empty());
 });
+
+conformance!(
+    a_helper_who_leaves_releases_their_households_to_the_worklist_and_history_keeps_why,
+    |db: Db| async move {
+        let h = db
+            .create_household(
+                &everything(),
+                &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+                &couple(1),
+                None,
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let shahedian = Scope::of(&db.area(&AreaCode::parse(SHAHEDIAN).unwrap()).await.unwrap().unwrap());
+        let li = db.create_helper(&shahedian, &helper("李干事", SHAHEDIAN, ""), &actor()).await.unwrap();
+        db.assign_helper(&shahedian, h, li, d("2024-01-01"), &actor()).await.unwrap();
+        assert!(worklist(&db, &shahedian).await.is_empty());
+        let yifeng = Scope::of(&db.area(&AreaCode::parse("411702104000").unwrap()).await.unwrap().unwrap());
+        assert!(matches!(
+            db.retire_helper(&yifeng, li, d("2025-01-01"), "调往区直单位", &actor()).await,
+            Err(DomainError::NotFound)
+        ));
+        let err = db.retire_helper(&shahedian, li, d("2023-12-01"), "调往区直单位", &actor()).await.unwrap_err();
+        assert!(
+            matches!(&err, DomainError::Invalid(e) if e[0].message == "调离日期不能早于其现有帮扶的开始日期"),
+            "{err}"
+        );
+        assert!(matches!(
+            db.retire_helper(&shahedian, li, d("2025-01-01"), " ", &actor()).await,
+            Err(DomainError::Invalid(_))
+        ));
+        assert_eq!(worklist(&db, &shahedian).await, Vec::<i64>::new(), "refused attempts changed nothing");
+        assert_eq!(db.retire_helper(&shahedian, li, d("2025-01-01"), "调往区直单位", &actor()).await.unwrap(), 1);
+        assert_eq!(worklist(&db, &shahedian).await, vec![h.0], "the household needs a new helper");
+        let history = db.helper_history(&shahedian, h).await.unwrap();
+        assert_eq!(history[0].end_on, Some(d("2025-01-01")));
+        assert_eq!(history[0].end_reason.as_deref(), Some("帮扶责任人调离：调往区直单位"));
+        assert!(db.helpers(&shahedian).await.unwrap().is_empty(), "no longer offered");
+        assert!(matches!(
+            db.retire_helper(&shahedian, li, d("2025-01-02"), "x", &actor()).await,
+            Err(DomainError::NotFound)
+        ));
+    }
+);

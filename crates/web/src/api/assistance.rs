@@ -17,6 +17,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/worklist", get(worklist))
         .route("/api/v1/helpers", get(helpers))
         .route("/api/v1/households/{hid}/helper", post(assign))
+        .route("/api/v1/helpers/{id}/retire", post(retire))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -58,4 +59,30 @@ async fn assign(
         .ok_or_else(|| DomainError::invalid("start_on", format!("“{}”不是有效日期", body.start_on)))?;
     state.db.assign_helper(&me.scope, household, body.helper_id, on, &me.actor()).await?;
     Ok(Json(json!({ "helpers": state.db.helper_history(&me.scope, household).await? })))
+}
+
+#[derive(serde::Deserialize)]
+pub struct RetireBody {
+    end_on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// 调离: the helper's current households are released to the no-helper worklist.
+async fn retire(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<RetireBody>,
+) -> Result<Json<Value>, ApiError> {
+    if !state.db.helpers(&me.scope).await?.iter().any(|h| h.id == id) {
+        return Err(DomainError::NotFound.into());
+    }
+    if !matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff) {
+        return Err(ApiError::forbidden());
+    }
+    let on = parse_date(&body.end_on)
+        .ok_or_else(|| DomainError::invalid("end_on", format!("“{}”不是有效日期", body.end_on)))?;
+    let released = state.db.retire_helper(&me.scope, id, on, &body.reason, &me.actor()).await?;
+    Ok(Json(json!({ "helper_id": id, "released_households": released })))
 }

@@ -244,6 +244,14 @@ pub const API_ROUTES: &[ApiRoute] = &[
         response: pairings_schema,
     },
     ApiRoute {
+        method: "post",
+        path: "/api/v1/helpers/{id}/retire",
+        summary: "帮扶责任人调离（其帮扶的户列入无帮扶责任人待办）· A helper leaves",
+        query: &[],
+        body: Some(retire_schema),
+        response: retire_result_schema,
+    },
+    ApiRoute {
         method: "get",
         path: "/api/v1/audit",
         summary: "审计日志（区级管理员、审计）· The audit log",
@@ -490,6 +498,15 @@ fn pairing_input_schema() -> Value {
 
 fn pairings_schema() -> Value {
     json!({ "type": "object", "description": "结对帮扶（单位、乡镇或村、起止日期）" })
+}
+
+fn retire_schema() -> Value {
+    json!({ "type": "object", "required": ["end_on", "reason"], "properties": {
+        "end_on": date(), "reason": { "type": "string", "description": "调离原因" } } })
+}
+
+fn retire_result_schema() -> Value {
+    json!({ "type": "object", "properties": { "helper_id": { "type": "integer" }, "released_households": { "type": "integer" } } })
 }
 
 fn audit_schema() -> Value {

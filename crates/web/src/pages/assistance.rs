@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/households/{hid}/helper", get(assign_page).post(assign))
         .route("/helpers", get(helpers))
         .route("/helpers/new", get(helper_page).post(helper_save))
+        .route("/helpers/{id}/retire", get(retire_page).post(retire_save))
 }
 
 #[derive(Template)]
@@ -39,6 +40,7 @@ struct HelpersPage<'a> {
 }
 
 struct HelperRow {
+    id: i64,
     name: String,
     post: String,
     unit: String,
@@ -58,6 +60,7 @@ async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<
             names.insert(code.clone(), name);
         }
         rows.push(HelperRow {
+            id: h.id,
             name: h.data.name,
             post: h.data.post.unwrap_or_default(),
             unit: h
@@ -341,5 +344,68 @@ async fn assign(
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
         Err(DomainError::Invalid(errors)) => render(&state, &me, hid, &v, &errors).await,
         Err(e) => Err(e.into()),
+    }
+}
+
+async fn retire_form(
+    me: &CurrentUser,
+    name: &str,
+    v: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    let field = |name: &'static str, label: &'static str, hint: &'static str| FormField {
+        name,
+        label,
+        value: v.get(name).cloned().unwrap_or_default(),
+        options: Vec::new(),
+        required: true,
+        hint: hint.to_owned(),
+        error: None,
+    };
+    let fields = vec![
+        field("end_on", me.lang.t("field.retire_on"), ""),
+        field("reason", me.lang.t("field.retire_reason"), me.lang.t("helper.retire_hint")),
+    ];
+    let title = format!("{} · {name}", me.lang.t("title.retire_helper"));
+    render_form(me, title, "/helpers".into(), me.lang.t("form.save"), fields, errors)
+}
+
+/// The helper, if active and inside the user's area.
+async fn helper_in_scope(state: &AppState, me: &CurrentUser, id: i64) -> Result<String, PageError> {
+    state.db.helpers(&me.scope).await?.into_iter().find(|h| h.id == id).map(|h| h.data.name).ok_or(PageError::NotFound)
+}
+
+async fn retire_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let name = helper_in_scope(&state, &me, id).await?;
+    require_manager(&me)?;
+    retire_form(&me, &name, &HashMap::from([("end_on".to_owned(), today().to_string())]), &[]).await
+}
+
+async fn retire_save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let name = helper_in_scope(&state, &me, id).await?;
+    require_manager(&me)?;
+    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let on = v.get("end_on").and_then(|s| bangfu_core::household::parse_date(s));
+    let result = match on {
+        Some(on) => {
+            state
+                .db
+                .retire_helper(&me.scope, id, on, v.get("reason").map(String::as_str).unwrap_or(""), &me.actor())
+                .await
+        }
+        None => Err(DomainError::invalid("end_on", "请填写调离日期")),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/worklist?reason=no_helper").into_response()),
+        Err(e) => retire_form(&me, &name, &v, &super::form::field_errors(e)?).await,
     }
 }
