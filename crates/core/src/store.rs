@@ -161,6 +161,12 @@ pub trait AssistanceStore {
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<i64>> + Send;
     fn helpers(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Helper>>> + Send;
+    /// One active helper whose area lies in the scope; anything else is `NotFound`.
+    fn helper(
+        &self,
+        scope: &Scope,
+        helper: i64,
+    ) -> impl Future<Output = DomainResult<crate::assistance::Helper>> + Send;
     /// Makes `helper` the household's helper from `on`, ending the current one's period.
     fn assign_helper(
         &self,

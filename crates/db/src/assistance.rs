@@ -100,6 +100,17 @@ impl AssistanceStore for Db {
         })
     }
 
+    async fn helper(&self, scope: &Scope, helper: i64) -> DomainResult<Helper> {
+        let (lo, hi) = scope.bounds();
+        let found = dispatch!(self, pool => {
+            sqlx::query("select helper_id, name, phone, unit_id, post, area_code from helpers \
+                where helper_id = $1 and status = 'active' and area_code between $2 and $3")
+                .bind(helper).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+                .map(|r| helper_row(&r)).transpose()?
+        });
+        found.ok_or(DomainError::NotFound)
+    }
+
     async fn assign_helper(
         &self,
         scope: &Scope,
@@ -112,9 +123,11 @@ impl AssistanceStore for Db {
             return Err(DomainError::invalid("start_on", "开始日期不能晚于今天"));
         }
         let h = self.household(scope, household).await?;
-        let helpers = self.helpers(scope).await?;
-        let Some(chosen) = helpers.into_iter().find(|x| x.id == helper) else {
-            return Err(DomainError::invalid("helper_id", "帮扶责任人不存在或不在您的管辖范围内"));
+        let chosen = match self.helper(scope, helper).await {
+            Err(DomainError::NotFound) => {
+                return Err(DomainError::invalid("helper_id", "帮扶责任人不存在或不在您的管辖范围内"));
+            }
+            other => other?,
         };
         // The helper's own area must contain the household (a village helper helps that village).
         let level = self.area(&chosen.data.area_code).await?.map(|a| a.level).unwrap_or(AreaLevel::Village);
@@ -152,9 +165,7 @@ impl AssistanceStore for Db {
         reason: &str,
         actor: &Actor,
     ) -> DomainResult<u64> {
-        let Some(h) = self.helpers(scope).await?.into_iter().find(|x| x.id == helper) else {
-            return Err(DomainError::NotFound);
-        };
+        let h = self.helper(scope, helper).await?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写调离原因"));

@@ -145,18 +145,8 @@ impl PlanStore for Db {
 
     async fn add_measure(&self, scope: &Scope, plan: i64, data: &MeasureData, actor: &Actor) -> DomainResult<i64> {
         let (household, year) = self.plan_owner(scope, plan).await?;
-        // The same check the form makes, so the API cannot bypass it.
-        let check: std::collections::HashMap<&str, String> = [
-            ("kind", data.kind.code().to_owned()),
-            ("content", data.content.clone()),
-            ("responsible", data.responsible.clone()),
-            ("due_on", data.due_on.to_string()),
-            ("amount", data.amount.map(|a| a.to_yuan_string()).unwrap_or_default()),
-        ]
-        .into_iter()
-        .collect();
-        let fields: std::collections::HashMap<&str, &str> = check.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        MeasureData::parse(&fields, year).map_err(DomainError::Invalid)?;
+        // The same rules as the form, whoever built the measure.
+        data.check(year).map_err(DomainError::Invalid)?;
         let area = self.household(scope, household).await?.data.village_code;
         let now = Utc::now();
         let today = crate::today();

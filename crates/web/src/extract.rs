@@ -96,6 +96,11 @@ impl CurrentUser {
         if bangfu_core::auth::same_secret(token, &self.csrf) { Ok(()) } else { Err(PageError::Csrf) }
     }
 
+    /// Checks the `_csrf` field of a submitted form.
+    pub fn check_form_csrf(&self, form: &std::collections::HashMap<String, String>) -> Result<(), PageError> {
+        self.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))
+    }
+
     pub fn actor(&self) -> bangfu_core::audit::Actor {
         bangfu_core::audit::Actor::user(&self.user, self.ip.clone())
     }

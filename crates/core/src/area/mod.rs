@@ -213,6 +213,16 @@ impl Scope {
     pub fn contains(&self, code: &AreaCode) -> bool {
         code.as_str() >= self.lo.as_str() && code.as_str() <= self.hi.as_str()
     }
+
+    /// A sub-area named in a request (`?area=…`): `None` when none is given; `NotFound` when
+    /// the text is not a code inside this scope — the same answer as for an area that does not exist.
+    pub fn sub_area(&self, raw: Option<&str>) -> Result<Option<AreaCode>, crate::DomainError> {
+        match raw.map(str::trim).filter(|a| !a.is_empty()).map(AreaCode::parse) {
+            None => Ok(None),
+            Some(Ok(code)) if self.contains(&code) => Ok(Some(code)),
+            Some(_) => Err(crate::DomainError::NotFound),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -221,6 +231,16 @@ mod tests {
 
     fn area(code: &str, level: &str, parent: &str) -> Result<Area, Vec<FieldError>> {
         Area::from_fields(code, "某地", level, parent)
+    }
+
+    #[test]
+    fn a_requested_sub_area_outside_the_scope_is_not_found_like_a_missing_one() {
+        let scope = Scope::of(&area("411702104000", "township", "411702000000").unwrap());
+        assert_eq!(scope.sub_area(None).unwrap(), None);
+        assert_eq!(scope.sub_area(Some(" ")).unwrap(), None);
+        assert_eq!(scope.sub_area(Some("411702104201")).unwrap(), Some(AreaCode::parse("411702104201").unwrap()));
+        assert!(matches!(scope.sub_area(Some("411702101201")), Err(crate::DomainError::NotFound)));
+        assert!(matches!(scope.sub_area(Some("沙河店")), Err(crate::DomainError::NotFound)));
     }
 
     #[test]

@@ -156,7 +156,43 @@ impl PlanData {
     }
 }
 
+/// A due date inside the plan's years: from 1 January of the plan year to the end of the third year after.
+fn due_problem(due: NaiveDate, plan_year: i32) -> Option<FieldError> {
+    if due.year() < plan_year {
+        Some(FieldError::new("due_on", format!("完成期限不能早于计划年度（{plan_year}年1月1日）")))
+    } else if due.year() > plan_year + 3 {
+        Some(FieldError::new("due_on", format!("完成期限不能晚于{}年底", plan_year + 3)))
+    } else {
+        None
+    }
+}
+
+/// Not negative; micro-credit at most 50 000 yuan.
+fn amount_problem(kind: Option<MeasureKind>, amount: Option<Fen>) -> Option<FieldError> {
+    match amount {
+        Some(a) if a.is_negative() => Some(FieldError::new("amount", "金额不能为负数")),
+        Some(a) if kind == Some(MeasureKind::Finance) && a > MICRO_CREDIT_LIMIT => {
+            Some(FieldError::new("amount", "小额信贷每户不超过5万元"))
+        }
+        _ => None,
+    }
+}
+
 impl MeasureData {
+    /// The rules [`MeasureData::parse`] applies, for a measure built in code (the API, storage).
+    pub fn check(&self, plan_year: i32) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.content.trim().is_empty() {
+            errors.push(FieldError::new("content", "请填写措施内容"));
+        }
+        if self.responsible.trim().is_empty() {
+            errors.push(FieldError::new("responsible", "请填写责任人"));
+        }
+        errors.extend(due_problem(self.due_on, plan_year));
+        errors.extend(amount_problem(Some(self.kind), self.amount));
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
     /// Checks a measure of the plan for `plan_year`: its due date falls inside the plan's
     /// years (from 1 January of the plan year to the end of the third year after).
     pub fn parse(f: &(impl Fields + ?Sized), plan_year: i32) -> Result<MeasureData, Vec<FieldError>> {
@@ -177,30 +213,12 @@ impl MeasureData {
             errors.push(FieldError::new("responsible", "请填写责任人"));
         }
         let due_on = date(f, "due_on", "请填写完成期限", &mut errors);
-        if let Some(due) = due_on {
-            if due.year() < plan_year {
-                errors.push(FieldError::new("due_on", format!("完成期限不能早于计划年度（{plan_year}年1月1日）")));
-            } else if due.year() > plan_year + 3 {
-                errors.push(FieldError::new("due_on", format!("完成期限不能晚于{}年底", plan_year + 3)));
-            }
-        }
+        errors.extend(due_on.and_then(|due| due_problem(due, plan_year)));
         let amount = match f.get("amount").trim() {
             "" => None,
-            raw => match Fen::parse_yuan(raw) {
-                Ok(a) if a.is_negative() => {
-                    errors.push(FieldError::new("amount", "金额不能为负数"));
-                    None
-                }
-                Ok(a) => Some(a),
-                Err(e) => {
-                    errors.push(FieldError::new("amount", e.to_string()));
-                    None
-                }
-            },
+            raw => Fen::parse_yuan(raw).map_err(|e| errors.push(FieldError::new("amount", e.to_string()))).ok(),
         };
-        if kind == Some(MeasureKind::Finance) && amount.is_some_and(|a| a > MICRO_CREDIT_LIMIT) {
-            errors.push(FieldError::new("amount", "小额信贷每户不超过5万元"));
-        }
+        errors.extend(amount_problem(kind, amount));
         match (kind, content, responsible, due_on) {
             (Some(kind), Some(content), Some(responsible), Some(due_on)) if errors.is_empty() => {
                 Ok(MeasureData { kind, content, responsible, due_on, amount })

@@ -40,6 +40,12 @@ impl Role {
         }
     }
 
+    /// District and township staff arrange the work: register and move helpers, man the
+    /// village teams, pair units, and review the changes visits propose.
+    pub fn arranges_work(self) -> bool {
+        matches!(self, Role::DistrictAdmin | Role::TownshipStaff)
+    }
+
     pub fn parse(s: &str) -> Option<Role> {
         let s = s.trim();
         Role::ALL.iter().copied().find(|r| r.code() == s || r.label_zh() == s)

@@ -75,10 +75,8 @@ async fn retire(
     Path(id): Path<i64>,
     Json(body): Json<RetireBody>,
 ) -> Result<Json<Value>, ApiError> {
-    if !state.db.helpers(&me.scope).await?.iter().any(|h| h.id == id) {
-        return Err(DomainError::NotFound.into());
-    }
-    if !matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff) {
+    state.db.helper(&me.scope, id).await?;
+    if !me.user.role.arranges_work() {
         return Err(ApiError::forbidden());
     }
     let on = parse_date(&body.end_on)

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use super::households::{editor, texts};
 use super::{ApiError, ApiUser};
 use crate::AppState;
-use crate::pages::work::{UPLOAD_BODY_LIMIT, file_response, read_evidence};
+use crate::pages::work::{UPLOAD_BODY_LIMIT, file_response, read_evidence, store_evidence};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -52,11 +52,8 @@ pub struct ListQuery {
 
 /// A sub-area of the caller's own, or the caller's whole area.
 async fn area_scope(state: &AppState, me: &ApiUser, area: Option<&str>) -> Result<Scope, ApiError> {
-    match area.filter(|a| !a.is_empty()).map(AreaCode::parse) {
-        Some(Ok(code)) if me.scope.contains(&code) => {
-            Ok(Scope::of(&state.db.area(&code).await?.ok_or(DomainError::NotFound)?))
-        }
-        Some(_) => Err(DomainError::NotFound.into()),
+    match me.scope.sub_area(area)? {
+        Some(code) => Ok(Scope::of(&state.db.area(&code).await?.ok_or(DomainError::NotFound)?)),
         None => Ok(me.scope.clone()),
     }
 }
@@ -165,15 +162,7 @@ async fn add_evidence(
     editor(&me)?;
     state.db.measure(&me.scope, mid).await?;
     let parts = read_evidence(multipart).await.map_err(|e| DomainError::Invalid(vec![e]))?;
-    let upload = match &parts.file {
-        Some((name, bytes)) => Some((
-            bangfu_core::assistance::evidence::check_upload(name, bytes).map_err(|e| DomainError::Invalid(vec![e]))?,
-            bytes.as_slice(),
-        )),
-        None => None,
-    };
-    let note = Some(parts.note.as_str()).filter(|n| !n.trim().is_empty());
-    let id = state.db.add_evidence(&me.scope, mid, note, upload.as_ref().map(|(u, b)| (u, *b)), &me.actor()).await?;
+    let id = store_evidence(&state, &me.scope, &me.actor(), mid, &parts).await?;
     Ok((axum::http::StatusCode::CREATED, Json(json!({ "evidence_id": id }))))
 }
 
@@ -235,7 +224,7 @@ async fn review(
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<Value>, ApiError> {
     state.db.visit(&me.scope, vid).await?;
-    if !matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff) {
+    if !me.user.role.arranges_work() {
         return Err(ApiError::forbidden());
     }
     state.db.review_proposal(&me.scope, vid, body.accept, &body.note, &me.actor()).await?;
@@ -262,7 +251,7 @@ async fn add_team_member(
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let code = AreaCode::parse(&village).map_err(|_| DomainError::NotFound)?;
     state.db.team(&me.scope, &code).await?;
-    if !matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff) {
+    if !me.user.role.arranges_work() {
         return Err(ApiError::forbidden());
     }
     let data = TeamMemberData::parse(&texts(body), today()).map_err(DomainError::Invalid)?;

@@ -8,15 +8,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use bangfu_core::area::{AreaCode, Scope};
+use bangfu_core::area::Scope;
 use bangfu_core::assistance::WorkReason;
 use bangfu_core::assistance::worklist::WorkNote;
-use bangfu_core::auth::Role;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, parse_then, render_form, require_editor, today};
+use super::form::{FormField, Opt, parse_then, render_form, require_editor, require_manager, today};
 use super::households::Row;
 use crate::AppState;
 use crate::error::PageError;
@@ -73,12 +72,8 @@ async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<
             area: names.get(&code).cloned().unwrap_or_default(),
         });
     }
-    let can_add = matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff);
+    let can_add = me.user.role.arranges_work();
     Ok(Html(HelpersPage { me: &me, rows, can_add }.render()?))
-}
-
-fn require_manager(me: &CurrentUser) -> Result<(), PageError> {
-    if matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff) { Ok(()) } else { Err(PageError::Forbidden) }
 }
 
 async fn helper_form(
@@ -87,15 +82,7 @@ async fn helper_form(
     v: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let text = |name: &'static str, required: bool| FormField {
-        name,
-        label: super::field_label(me.lang, name),
-        value: v.get(name).cloned().unwrap_or_default(),
-        options: Vec::new(),
-        required,
-        hint: String::new(),
-        error: None,
-    };
+    let text = |name: &'static str, required: bool| FormField::of(me, v, name, required);
     // Where the helper works: the user's own area, its townships, or their villages.
     let mut area = text("area_code", true);
     area.label = me.lang.t("field.helper_area");
@@ -125,7 +112,7 @@ async fn helper_save(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     require_manager(&me)?;
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    me.check_form_csrf(&v)?;
     let result = parse_then(bangfu_core::assistance::HelperData::parse(&v, today()), async |data| {
         state.db.create_helper(&me.scope, &data, &me.actor()).await
     })
@@ -220,11 +207,8 @@ async fn worklist(
 ) -> Result<Html<String>, PageError> {
     let reason = q.reason.as_deref().and_then(WorkReason::parse).unwrap_or(WorkReason::NoHelper);
     // Drill down into a township or village inside the user's own area; anything else is theirs.
-    let area = match q.area.as_deref().map(AreaCode::parse) {
-        Some(Ok(code)) if me.scope.contains(&code) => state.db.area(&code).await?.ok_or(PageError::NotFound)?,
-        Some(_) => return Err(PageError::NotFound),
-        None => state.db.area(me.scope.root()).await?.ok_or(PageError::NotFound)?,
-    };
+    let code = me.scope.sub_area(q.area.as_deref())?.unwrap_or_else(|| me.scope.root().clone());
+    let area = state.db.area(&code).await?.ok_or(PageError::NotFound)?;
     let scope = Scope::of(&area);
     let today = today();
     let number = q.page.unwrap_or(1).max(1);
@@ -331,7 +315,7 @@ async fn assign(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    me.check_form_csrf(&v)?;
     state.db.household(&me.scope, HouseholdId(hid)).await?;
     let helper = v.get("helper_id").and_then(|s| s.parse::<i64>().ok());
     let on = v.get("start_on").and_then(|s| bangfu_core::household::parse_date(s));
@@ -354,13 +338,9 @@ async fn retire_form(
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
     let field = |name: &'static str, label: &'static str, hint: &'static str| FormField {
-        name,
         label,
-        value: v.get(name).cloned().unwrap_or_default(),
-        options: Vec::new(),
-        required: true,
         hint: hint.to_owned(),
-        error: None,
+        ..FormField::of(me, v, name, true)
     };
     let fields = vec![
         field("end_on", me.lang.t("field.retire_on"), ""),
@@ -372,7 +352,7 @@ async fn retire_form(
 
 /// The helper, if active and inside the user's area.
 async fn helper_in_scope(state: &AppState, me: &CurrentUser, id: i64) -> Result<String, PageError> {
-    state.db.helpers(&me.scope).await?.into_iter().find(|h| h.id == id).map(|h| h.data.name).ok_or(PageError::NotFound)
+    Ok(state.db.helper(&me.scope, id).await?.data.name)
 }
 
 async fn retire_page(
@@ -393,7 +373,7 @@ async fn retire_save(
 ) -> Result<Response, PageError> {
     let name = helper_in_scope(&state, &me, id).await?;
     require_manager(&me)?;
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    me.check_form_csrf(&v)?;
     let on = v.get("end_on").and_then(|s| bangfu_core::household::parse_date(s));
     let result = match on {
         Some(on) => {

@@ -71,10 +71,6 @@ fn date_field(v: &Values, name: &str) -> Result<NaiveDate, FieldError> {
     }
 }
 
-fn csrf(me: &CurrentUser, v: &Values) -> Result<(), PageError> {
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))
-}
-
 // ---- 增员: a member joins (birth, marriage, return) ----
 
 fn join_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
@@ -115,7 +111,7 @@ async fn join(
     Form(v): Form<Values>,
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
-    csrf(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let mut errors = Vec::new();
     if v.get("join_reason").is_none_or(|r| r.trim().is_empty()) {
@@ -179,7 +175,7 @@ async fn leave(
     Form(v): Form<Values>,
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
-    csrf(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let m = state.db.member(&me.scope, MemberId(mid)).await?;
     if m.household_id.0 != hid || m.left_on.is_some() {
         return Err(PageError::NotFound);
@@ -264,7 +260,7 @@ async fn income(
     Form(v): Form<Values>,
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
-    csrf(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let result = match parse_income_fields(&v, today()) {
         Ok(Some(i)) => state.db.record_income(&me.scope, h.id, &i, &me.actor()).await,
@@ -322,7 +318,7 @@ async fn status(
     Form(v): Form<Values>,
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
-    csrf(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let new = v.get("status").and_then(|s| PovertyStatus::parse(s));
     let result = match (new, date_field(&v, "effective_on")) {

@@ -28,6 +28,24 @@ pub struct FormField {
 }
 
 impl FormField {
+    /// A text field named `name`, labelled in the user's language, showing the submitted value.
+    pub fn of(
+        me: &CurrentUser,
+        v: &std::collections::HashMap<String, String>,
+        name: &'static str,
+        required: bool,
+    ) -> FormField {
+        FormField {
+            name,
+            label: super::field_label(me.lang, name),
+            value: v.get(name).cloned().unwrap_or_default(),
+            options: Vec::new(),
+            required,
+            hint: String::new(),
+            error: None,
+        }
+    }
+
     /// Free text a person writes a sentence or two into gets a text area.
     pub fn is_long(&self) -> bool {
         matches!(self.name, "found" | "follow_up" | "content" | "goal" | "proposal_reason" | "note" | "reason")
@@ -87,6 +105,11 @@ pub fn field_errors(e: DomainError) -> Result<Vec<FieldError>, PageError> {
 /// Auditors read; everyone else may correct records inside their area.
 pub fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
     if me.user.role == Role::Auditor { Err(PageError::Forbidden) } else { Ok(()) }
+}
+
+/// Helpers, teams, pairings and reviews are arranged by district and township staff.
+pub fn require_manager(me: &CurrentUser) -> Result<(), PageError> {
+    if me.user.role.arranges_work() { Ok(()) } else { Err(PageError::Forbidden) }
 }
 
 /// Today in the server's time zone: the bound for dates people type.

@@ -144,7 +144,7 @@ async fn new_page(State(state): State<AppState>, me: CurrentUser) -> Result<Resp
 
 async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Values>) -> Result<Response, PageError> {
     require_editor(&me)?;
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    me.check_form_csrf(&v)?;
     let mut head: Values = HEAD_FIELDS
         .iter()
         .map(|(form, field, _)| ((*field).to_owned(), v.get(*form).cloned().unwrap_or_default()))
@@ -242,7 +242,7 @@ async fn save(
     Form(mut v): Form<Values>,
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    me.check_form_csrf(&v)?;
     let h = state.db.household(&me.scope, HouseholdId(id)).await?;
     // Status and monitoring keep their values here; they change only through their own form.
     v.insert("status".into(), h.data.status.label_zh().into());

@@ -305,6 +305,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         },
     };
     let (current, gone): (Vec<&Member>, Vec<&Member>) = members.iter().partition(|m| m.left_on.is_none());
+    let work = super::work::household_work(&state, &me, &h).await?;
     let page = HouseholdPage {
         me: &me,
         status: me.lang.label(&h.data.status),
@@ -342,7 +343,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         h,
         can_edit: me.user.role != bangfu_core::auth::Role::Auditor,
         helper,
-        work: super::work::household_work(&state, &me, id).await?,
+        work,
     };
     Ok(Html(page.render()?))
 }

@@ -14,7 +14,7 @@ use bangfu_core::auth::Role;
 use bangfu_core::store::{AreaStore, AssistanceStore, TeamStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_editor, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_editor, require_manager, today};
 use super::work::show_date;
 use crate::AppState;
 use crate::error::PageError;
@@ -32,29 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/settings", get(settings_page).post(settings_save))
 }
 
-/// Teams and pairings are arranged by district and township staff.
-fn require_manager(me: &CurrentUser) -> Result<(), PageError> {
-    if matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff) { Ok(()) } else { Err(PageError::Forbidden) }
-}
-
 fn require_admin(me: &CurrentUser) -> Result<(), PageError> {
     if me.user.role == Role::DistrictAdmin { Ok(()) } else { Err(PageError::Forbidden) }
-}
-
-fn checked(me: &CurrentUser, v: &HashMap<String, String>) -> Result<(), PageError> {
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))
-}
-
-fn field(me: &CurrentUser, v: &HashMap<String, String>, name: &'static str, required: bool) -> FormField {
-    FormField {
-        name,
-        label: super::field_label(me.lang, name),
-        value: v.get(name).cloned().unwrap_or_default(),
-        options: Vec::new(),
-        required,
-        hint: String::new(),
-        error: None,
-    }
 }
 
 // ---------------------------------------------------------------- teams
@@ -87,11 +66,7 @@ async fn teams(
     me: CurrentUser,
     Query(q): Query<AreaQuery>,
 ) -> Result<Html<String>, PageError> {
-    let under = match q.area.as_deref().filter(|a| !a.is_empty()).map(AreaCode::parse) {
-        Some(Ok(code)) if me.scope.contains(&code) => Some(code),
-        Some(_) => return Err(PageError::NotFound),
-        None => None,
-    };
+    let under = me.scope.sub_area(q.area.as_deref())?;
     let list = state.db.teams(&me.scope, under.as_ref()).await?;
     let rows: Vec<TeamRow> = list
         .iter()
@@ -194,15 +169,20 @@ async fn member_form(
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
     let t = state.db.team(&me.scope, code).await?;
-    let mut role = field(me, v, "role", true);
+    let mut role = FormField::of(me, v, "role", true);
     role.options = TeamRole::ALL
         .iter()
         .map(|r| Opt { value: r.code().into(), label: me.lang.label(r).into(), selected: r.code() == role.value })
         .collect();
-    let mut unit = field(me, v, "unit_id", false);
+    let mut unit = FormField::of(me, v, "unit_id", false);
     unit.options = unit_options(state, &unit.value).await?;
-    let fields =
-        vec![field(me, v, "name", true), role, unit, field(me, v, "phone", false), field(me, v, "start_on", true)];
+    let fields = vec![
+        FormField::of(me, v, "name", true),
+        role,
+        unit,
+        FormField::of(me, v, "phone", false),
+        FormField::of(me, v, "start_on", true),
+    ];
     let title = format!("{} · {}", t.village_name, me.lang.t("title.team_member"));
     render_form(me, title, format!("/teams/{code}"), me.lang.t("form.save"), fields, errors)
 }
@@ -228,7 +208,7 @@ async fn member_save(
     let code = AreaCode::parse(&village).map_err(|_| PageError::NotFound)?;
     state.db.team(&me.scope, &code).await?;
     require_manager(&me)?;
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let result = parse_then(TeamMemberData::parse(&v, today()), async |data| {
         state.db.add_team_member(&me.scope, &code, &data, &me.actor()).await
     })
@@ -252,7 +232,7 @@ async fn recall_form(
     v: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let fields = vec![field(me, v, "end_on", true), field(me, v, "reason", true)];
+    let fields = vec![FormField::of(me, v, "end_on", true), FormField::of(me, v, "reason", true)];
     let title = format!("{} · {name}", me.lang.t("title.recall"));
     render_form(me, title, format!("/teams/{village}"), me.lang.t("form.save"), fields, errors)
 }
@@ -276,7 +256,7 @@ async fn recall_save(
 ) -> Result<Response, PageError> {
     let (village, name) = member_village(&state, &me, id).await?;
     require_manager(&me)?;
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let on = v.get("end_on").and_then(|s| bangfu_core::household::parse_date(s));
     let result = match on {
         Some(on) => {
@@ -339,12 +319,12 @@ async fn pairing_form(
     v: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let mut unit = field(me, v, "unit_id", true);
+    let mut unit = FormField::of(me, v, "unit_id", true);
     unit.options = unit_options(state, &unit.value).await?;
-    let mut area = field(me, v, "area_code", true);
+    let mut area = FormField::of(me, v, "area_code", true);
     area.options = super::form::area_choices(state, me, &area.value).await?;
     area.hint = me.lang.t("pairing.area_hint").to_owned();
-    let fields = vec![unit, area, field(me, v, "start_on", true), field(me, v, "note", false)];
+    let fields = vec![unit, area, FormField::of(me, v, "start_on", true), FormField::of(me, v, "note", false)];
     render_form(me, me.lang.t("title.pairing").to_owned(), "/pairings".into(), me.lang.t("form.save"), fields, errors)
 }
 
@@ -360,7 +340,7 @@ async fn pairing_save(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     require_admin(&me)?;
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let result = parse_then(PairingData::parse(&v, today()), async |data| {
         state.db.create_pairing(&me.scope, &data, &me.actor()).await
     })
@@ -381,7 +361,7 @@ async fn pairing_end(
         return Err(PageError::NotFound);
     }
     require_admin(&me)?;
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     match state.db.end_pairing(&me.scope, id, today(), &me.actor()).await {
         Ok(()) | Err(DomainError::Invalid(_)) => Ok(Redirect::to("/pairings").into_response()),
         Err(e) => Err(e.into()),
@@ -395,7 +375,7 @@ async fn settings_form(
     v: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let mut f = field(me, v, "visit_interval_days", true);
+    let mut f = FormField::of(me, v, "visit_interval_days", true);
     f.hint = me.lang.t("settings.interval_hint").to_owned();
     render_form(me, me.lang.t("title.settings").to_owned(), "/worklist".into(), me.lang.t("form.save"), vec![f], errors)
 }
@@ -413,7 +393,7 @@ async fn settings_save(
 ) -> Result<Response, PageError> {
     require_admin(&me)?;
     require_editor(&me)?;
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let result = match bangfu_core::assistance::worklist::parse_visit_interval(
         v.get("visit_interval_days").map(String::as_str).unwrap_or(""),
     ) {

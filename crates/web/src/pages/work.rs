@@ -13,7 +13,6 @@ use bangfu_core::assistance::evidence::{MAX_UPLOAD_BYTES, Upload, check_upload};
 use bangfu_core::assistance::{
     MeasureData, MeasureKind, MeasureProgress, MeasureStatus, Plan, PlanData, Proposal, ProposalState, Visit, VisitData,
 };
-use bangfu_core::auth::Role;
 use bangfu_core::household::{CodeList, HouseholdId};
 use bangfu_core::store::{HouseholdStore, PlanStore, VisitStore};
 use bangfu_core::{DomainError, FieldError};
@@ -55,7 +54,7 @@ pub fn show_date(lang: Lang, d: NaiveDate) -> String {
 
 /// District and township staff review proposals; village workers make them; auditors read.
 pub fn can_review(me: &CurrentUser) -> bool {
-    matches!(me.user.role, Role::DistrictAdmin | Role::TownshipStaff)
+    me.user.role.arranges_work()
 }
 
 // ---------------------------------------------------------------- household page sections
@@ -192,12 +191,17 @@ pub fn visit_view(lang: Lang, v: &Visit, today: NaiveDate) -> VisitView {
 }
 
 /// The plans and visits shown on a household's page.
-pub async fn household_work(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<HouseholdWork, PageError> {
+pub async fn household_work(
+    state: &AppState,
+    me: &CurrentUser,
+    h: &bangfu_core::household::Household,
+) -> Result<HouseholdWork, PageError> {
+    let id = h.id;
     let today = today();
     let plans = state.db.plans(&me.scope, id).await?;
     let visits = state.db.visits(&me.scope, id).await?;
-    let village = state.db.household(&me.scope, id).await?.data.village_code;
-    let team = bangfu_core::store::TeamStore::team(&state.db, &me.scope, &village).await?;
+    let village = &h.data.village_code;
+    let team = bangfu_core::store::TeamStore::team(&state.db, &me.scope, village).await?;
     let team = match team.members.first() {
         Some(lead) => me.lang.f(
             "work.team_summary",
@@ -219,18 +223,6 @@ pub async fn household_work(state: &AppState, me: &CurrentUser, id: HouseholdId)
 
 // ---------------------------------------------------------------- forms
 
-fn field(me: &CurrentUser, v: &HashMap<String, String>, name: &'static str, required: bool) -> FormField {
-    FormField {
-        name,
-        label: super::field_label(me.lang, name),
-        value: v.get(name).cloned().unwrap_or_default(),
-        options: Vec::new(),
-        required,
-        hint: String::new(),
-        error: None,
-    }
-}
-
 fn hint(mut f: FormField, hint: impl Into<String>) -> FormField {
     f.hint = hint.into();
     f
@@ -251,7 +243,7 @@ async fn title_of(state: &AppState, me: &CurrentUser, hid: HouseholdId, key: &st
 
 fn checked(me: &CurrentUser, v: &HashMap<String, String>) -> Result<(), PageError> {
     require_editor(me)?;
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))
+    me.check_form_csrf(v)
 }
 
 fn back_to(hid: HouseholdId) -> Response {
@@ -269,10 +261,10 @@ async fn plan_form(
 ) -> Result<Response, PageError> {
     let title = title_of(state, me, hid, "title.plan").await?;
     let fields = vec![
-        field(me, v, "year", true),
-        field(me, v, "written_on", true),
-        hint(field(me, v, "written_with", true), me.lang.t("work.written_with_hint")),
-        field(me, v, "goal", false),
+        FormField::of(me, v, "year", true),
+        FormField::of(me, v, "written_on", true),
+        hint(FormField::of(me, v, "written_with", true), me.lang.t("work.written_with_hint")),
+        FormField::of(me, v, "goal", false),
     ];
     render_form(me, title, format!("/households/{}", hid.0), me.lang.t("form.save"), fields, errors)
 }
@@ -324,11 +316,11 @@ async fn measure_form(
     let (hid, year) = state.db.plan_owner(&me.scope, pid).await?;
     let title = format!("{} · {year}", title_of(state, me, hid, "title.measure").await?);
     let fields = vec![
-        choices::<MeasureKind>(me, field(me, v, "kind", true)),
-        hint(field(me, v, "content", true), me.lang.t("work.content_hint")),
-        field(me, v, "responsible", true),
-        hint(field(me, v, "due_on", true), me.lang.f("work.due_hint", &[("year", &year)])),
-        hint(field(me, v, "amount", false), me.lang.t("work.amount_hint")),
+        choices::<MeasureKind>(me, FormField::of(me, v, "kind", true)),
+        hint(FormField::of(me, v, "content", true), me.lang.t("work.content_hint")),
+        FormField::of(me, v, "responsible", true),
+        hint(FormField::of(me, v, "due_on", true), me.lang.f("work.due_hint", &[("year", &year)])),
+        hint(FormField::of(me, v, "amount", false), me.lang.t("work.amount_hint")),
     ];
     render_form(me, title, format!("/households/{}", hid.0), me.lang.t("form.save"), fields, errors)
 }
@@ -379,7 +371,7 @@ async fn progress_form(
 ) -> Result<Response, PageError> {
     let (hid, m) = state.db.measure(&me.scope, mid).await?;
     let title = format!("{}：{}", title_of(state, me, hid, "title.progress").await?, m.data.content);
-    let mut status = field(me, v, "status", true);
+    let mut status = FormField::of(me, v, "status", true);
     status.label = me.lang.t("field.measure_status");
     status.options = MeasureStatus::ALL
         .iter()
@@ -390,8 +382,11 @@ async fn progress_form(
             selected: s.code() == status.value,
         })
         .collect();
-    let fields =
-        vec![status, field(me, v, "on", true), hint(field(me, v, "reason", false), me.lang.t("work.reason_hint"))];
+    let fields = vec![
+        status,
+        FormField::of(me, v, "on", true),
+        hint(FormField::of(me, v, "reason", false), me.lang.t("work.reason_hint")),
+    ];
     render_form(me, title, format!("/households/{}", hid.0), me.lang.t("form.save"), fields, errors)
 }
 
@@ -502,10 +497,11 @@ pub async fn read_evidence(mut multipart: Multipart) -> Result<EvidenceParts, Fi
     Ok(parts)
 }
 
-/// Checks and stores an upload; the errors come back by field.
+/// Checks and stores an upload (from a page or the API); the errors come back by field.
 pub async fn store_evidence(
     state: &AppState,
-    me: &CurrentUser,
+    scope: &bangfu_core::area::Scope,
+    actor: &bangfu_core::audit::Actor,
     mid: i64,
     parts: &EvidenceParts,
 ) -> Result<i64, DomainError> {
@@ -514,7 +510,7 @@ pub async fn store_evidence(
         None => None,
     };
     let note = Some(parts.note.as_str()).filter(|n| !n.trim().is_empty());
-    state.db.add_evidence(&me.scope, mid, note, upload.as_ref().map(|(u, b)| (u, *b)), &me.actor()).await
+    state.db.add_evidence(scope, mid, note, upload.as_ref().map(|(u, b)| (u, *b)), actor).await
 }
 
 async fn evidence_save(
@@ -531,7 +527,7 @@ async fn evidence_save(
         Err(e) => return evidence_form(&state, &me, mid, String::new(), vec![e]).await,
     };
     me.check_csrf(&parts.csrf)?;
-    match store_evidence(&state, &me, mid, &parts).await {
+    match store_evidence(&state, &me.scope, &me.actor(), mid, &parts).await {
         Ok(_) => Ok(back_to(hid)),
         Err(e) => evidence_form(&state, &me, mid, parts.note.clone(), field_errors(e)?).await,
     }
@@ -583,19 +579,19 @@ async fn visit_form(
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
     let title = title_of(state, me, hid, "title.visit").await?;
-    let mut proposal = hint(field(me, v, "proposal", false), me.lang.t("work.proposal_hint"));
+    let mut proposal = hint(FormField::of(me, v, "proposal", false), me.lang.t("work.proposal_hint"));
     proposal.options = Proposal::all()
         .into_iter()
         .map(|p| Opt { value: p.code(), label: proposal_label(me.lang, p), selected: p.code() == proposal.value })
         .collect();
     let fields = vec![
-        field(me, v, "visited_on", true),
-        field(me, v, "visitors", true),
-        hint(field(me, v, "found", true), me.lang.t("work.found_hint")),
-        field(me, v, "follow_up", false),
-        field(me, v, "follow_up_due", false),
+        FormField::of(me, v, "visited_on", true),
+        FormField::of(me, v, "visitors", true),
+        hint(FormField::of(me, v, "found", true), me.lang.t("work.found_hint")),
+        FormField::of(me, v, "follow_up", false),
+        FormField::of(me, v, "follow_up_due", false),
         proposal,
-        field(me, v, "proposal_reason", false),
+        FormField::of(me, v, "proposal_reason", false),
     ];
     render_form(me, title, format!("/households/{}", hid.0), me.lang.t("form.save"), fields, errors)
 }
@@ -657,7 +653,7 @@ async fn review_form(
     let hid = HouseholdId(visit.household_id);
     let proposal = visit.data.proposal.map(|p| proposal_label(me.lang, p)).unwrap_or_default();
     let title = format!("{}：{proposal}", title_of(state, me, hid, "title.review").await?);
-    let mut decision = field(me, v, "decision", true);
+    let mut decision = FormField::of(me, v, "decision", true);
     decision.options = [("accept", "work.accept"), ("reject", "work.reject")]
         .into_iter()
         .map(|(value, key)| Opt {
@@ -672,7 +668,7 @@ async fn review_form(
         visit.data.visitors,
         visit.data.proposal_reason.clone().unwrap_or_default()
     );
-    let fields = vec![decision, hint(field(me, v, "note", false), me.lang.t("work.review_hint"))];
+    let fields = vec![decision, hint(FormField::of(me, v, "note", false), me.lang.t("work.review_hint"))];
     render_form(me, title, format!("/households/{}", hid.0), me.lang.t("form.save"), fields, errors)
 }
 
@@ -698,7 +694,7 @@ async fn review_save(
     if !can_review(&me) {
         return Err(PageError::Forbidden);
     }
-    me.check_csrf(v.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    me.check_form_csrf(&v)?;
     let note = v.get("note").map(String::as_str).unwrap_or("");
     let result = match v.get("decision").map(String::as_str) {
         Some("accept") => state.db.review_proposal(&me.scope, vid, true, note, &me.actor()).await,
