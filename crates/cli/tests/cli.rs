@@ -112,6 +112,22 @@ fn an_import_with_bad_rows_exits_non_zero_lists_each_row_and_imports_nothing() {
 }
 
 #[test]
+fn an_import_into_a_register_without_its_areas_says_so_once_not_once_per_row() {
+    let t = Temp::new("noareas");
+    let db = t.join("reg.db");
+    assert!(run(&["generate", "--households", "40", "--out", &t.join("reg")]).status.success());
+    // No `bangfu areas import` first: every household's village code is unknown.
+    let out = run(&["import", "--database", &db, &t.join("reg")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("村代码")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].starts_with("households.csv: 40 行: 村代码: "), "{err}");
+    assert!(lines[0].contains("第2–41行"), "{err}");
+    assert!(lines[0].contains("先运行 bangfu areas import"), "{err}");
+}
+
+#[test]
 fn serve_refuses_a_database_file_that_does_not_exist() {
     let t = Temp::new("serve");
     let out = run(&["serve", "--database", &t.join("typo.db"), "--listen", "127.0.0.1:0"]);

@@ -12,6 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use bangfu_core::DomainError;
+use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::columns::{Column, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, find_column, header_zh};
 use bangfu_core::household::*;
 use chrono::{NaiveDate, Utc};
@@ -21,7 +22,7 @@ use sqlx::sqlite::SqliteConnection;
 
 use crate::households::{HOUSEHOLD_COLUMNS as H_COLS, MEMBER_COLUMNS as M_COLS};
 use crate::values::{Value, bind_values, copy_line, household_values, member_values};
-use crate::{Db, domain_err, sql};
+use crate::{Db, dispatch, domain_err, sql};
 
 pub const HOUSEHOLDS_FILE: &str = "households.csv";
 pub const MEMBERS_FILE: &str = "members.csv";
@@ -124,7 +125,7 @@ fn open_csv(
 ) -> Result<OpenedCsv, ImportError> {
     let path = dir.join(file);
     let f = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(f);
+    let mut reader = csv_reader().from_reader(f);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -153,6 +154,16 @@ fn open_csv(
         errors.push(RowError { file, line: 1, column: c.zh.to_owned(), message: "缺少必填列".into() });
     }
     Ok((reader, index, shown))
+}
+
+/// Records end at a line feed only, so a Windows file's CR LF counts as one line like Excel shows
+/// it (with the default CR-or-LF terminator a record after CR LF is reported one line early);
+/// the CR left at the end of each line is trimmed with the other surrounding spaces. Rows of the
+/// wrong width are read and reported, not refused by the reader.
+fn csv_reader() -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.flexible(true).terminator(csv::Terminator::Any(b'\n')).trim(csv::Trim::All);
+    b
 }
 
 fn csv_problem(e: &csv::Error) -> String {
@@ -290,10 +301,12 @@ fn spawn_parser(
     let handle = std::thread::spawn(move || {
         let mut errors = Vec::new();
         let (mut reader, index, shown) = households;
+        let width = header_width(&mut reader);
         let mut record = csv::StringRecord::new();
         let mut rows = Vec::with_capacity(batch.0);
         loop {
             match reader.read_record(&mut record) {
+                Ok(true) if record.len() != width => errors.push(width_error(HOUSEHOLDS_FILE, &record, width)),
                 Ok(true) => {
                     rows.push(parse_household(&record, &index, &shown, today, &mut errors));
                     if rows.len() == batch.0 {
@@ -330,9 +343,11 @@ fn spawn_parser(
                 return errors;
             }
         };
+        let width = header_width(&mut reader);
         let mut rows = Vec::with_capacity(batch.1);
         loop {
             match reader.read_record(&mut record) {
+                Ok(true) if record.len() != width => errors.push(width_error(MEMBERS_FILE, &record, width)),
                 Ok(true) => {
                     let line = record.position().map_or(0, |p| p.line());
                     let fields = RecordFields { record: &record, index: &index };
@@ -546,6 +561,18 @@ fn push_field_errors(
             .unwrap_or(fe.field);
         errors.push(RowError { file, line, column, message: fe.message });
     }
+}
+
+/// How many columns the header row has: every data row must have as many.
+fn header_width<R: std::io::Read>(reader: &mut csv::Reader<R>) -> usize {
+    reader.headers().map_or(0, |h| h.len())
+}
+
+/// A row with more or fewer columns than the header: a stray comma, or a cell split in two.
+fn width_error(file: &'static str, record: &csv::StringRecord, width: usize) -> RowError {
+    let line = record.position().map_or(0, |p| p.line());
+    let message = format!("应有 {width} 列（与表头相同），实际 {} 列：请检查是否多了或少了逗号", record.len());
+    RowError { file, line, column: "整行".into(), message }
 }
 
 fn csv_error(file: &'static str, e: &csv::Error) -> RowError {
@@ -779,6 +806,7 @@ pub async fn import_register(
     db: &Db,
     dir: &Path,
     today: NaiveDate,
+    actor: &Actor,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportOutcome, ImportError> {
     let hash = fingerprint(dir)?;
@@ -813,6 +841,7 @@ pub async fn import_register(
                 let report = check_and_commit!(conn, errors, now, today, false);
                 if report.is_some() {
                     record_import!(&mut *conn, &hash, report, now)?;
+                    crate::bind_entry!(&import_audit(actor, &hash, dir, report)).execute(&mut *conn).await?;
                 }
                 Ok(report)
             }
@@ -849,7 +878,6 @@ pub async fn import_register(
                 for stmt in [
                     "set local work_mem = '256MB'",
                     "set local maintenance_work_mem = '512MB'",
-                    "set local synchronous_commit = off",
                     "analyze import_households",
                     "analyze import_members",
                 ] {
@@ -861,6 +889,7 @@ pub async fn import_register(
             };
             if report.is_some() {
                 record_import!(&mut *tx, &hash, report, now)?;
+                crate::bind_entry!(&import_audit(actor, &hash, dir, report)).execute(&mut *tx).await?;
                 tx.commit().await?;
             } else {
                 tx.rollback().await?;
@@ -868,6 +897,13 @@ pub async fn import_register(
             report
         }
     };
+    if report.is_some() {
+        // The planner's statistics must know the tables just grew, or the first queries after a
+        // large load scan instead of using the indexes.
+        for table in LOADED_TABLES {
+            dispatch!(db, pool => { sqlx::query(sql(&format!("analyze {table}"))).execute(pool).await?; });
+        }
+    }
     match report {
         Some(r) => Ok(ImportOutcome::Imported(r)),
         None => {
@@ -875,6 +911,19 @@ pub async fn import_register(
             Err(ImportError::Rows(errors))
         }
     }
+}
+
+/// Every table an import writes to.
+const LOADED_TABLES: &[&str] = &["households", "members", "incomes", "household_history", "imports"];
+
+/// The audit row of a finished import: who, which files, how much.
+fn import_audit(actor: &Actor, hash: &str, dir: &Path, report: Option<ImportReport>) -> AuditEntry {
+    let r = report.unwrap_or_default();
+    AuditEntry::new(actor, AuditAction::Import).object("import", &hash[..12.min(hash.len())], None).change(
+        "register",
+        None,
+        Some(format!("{}：{} 户、{} 名成员、{} 条收入", dir.display(), r.households, r.members, r.incomes)),
+    )
 }
 
 async fn already_imported_sqlite(conn: &mut SqliteConnection, hash: &str) -> Result<Option<String>, ImportError> {
@@ -892,7 +941,7 @@ pub const YICHENG_DIVISIONS: &str = include_str!("../../../data/divisions-yichen
 
 /// Reads a division list (code,name,level,parent_code); every bad row is reported.
 pub fn read_divisions(input: impl Read, file: &'static str) -> Result<Vec<bangfu_core::area::Area>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let mut reader = csv_reader().from_reader(input);
     let mut errors = Vec::new();
     let mut areas = Vec::new();
     let index: HashMap<String, usize> = match reader.headers() {

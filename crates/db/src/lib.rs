@@ -13,6 +13,7 @@ pub mod assistance;
 pub mod audit;
 pub mod households;
 pub mod import;
+pub mod import_errors;
 pub mod plans;
 mod row;
 pub mod sessions;

@@ -4,7 +4,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use bangfu_db::{Create, Db, ImportError, ImportOutcome, import::register_size, import_register};
+use bangfu_core::audit::Actor;
+use bangfu_db::{Create, Db, ImportError, ImportOutcome, import::register_size, import_errors, import_register};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(clap::Args)]
@@ -42,7 +43,7 @@ pub async fn import_dir(db: &Db, dir: &Path) -> anyhow::Result<ExitCode> {
     };
     let started = std::time::Instant::now();
     let progress = |n: u64| bar.set_position(n);
-    let outcome = import_register(db, dir, super::today(), &progress).await;
+    let outcome = import_register(db, dir, super::today(), &Actor::command_line(), &progress).await;
     bar.finish_and_clear();
     match outcome {
         Ok(ImportOutcome::Imported(r)) => {
@@ -60,8 +61,8 @@ pub async fn import_dir(db: &Db, dir: &Path) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportError::Rows(errors)) => {
-            for e in &errors {
-                eprintln!("{e}");
+            for line in import_errors::summarise(&errors) {
+                eprintln!("{line}");
             }
             eprintln!("共 {} 处错误，未导入任何数据。请修改后重新导入。", errors.len());
             Ok(ExitCode::from(2))

@@ -15,6 +15,8 @@ pub enum AuditAction {
     Update,
     Export,
     RevealId,
+    /// 批量导入: a whole register loaded from files.
+    Import,
 }
 
 impl AuditAction {
@@ -27,6 +29,7 @@ impl AuditAction {
         AuditAction::Update,
         AuditAction::Export,
         AuditAction::RevealId,
+        AuditAction::Import,
     ];
 
     pub fn code(self) -> &'static str {
@@ -39,6 +42,7 @@ impl AuditAction {
             AuditAction::Update => "update",
             AuditAction::Export => "export",
             AuditAction::RevealId => "reveal_id",
+            AuditAction::Import => "import",
         }
     }
 
@@ -52,6 +56,7 @@ impl AuditAction {
             AuditAction::Update => "修改",
             AuditAction::Export => "导出",
             AuditAction::RevealId => "查看完整证件号码",
+            AuditAction::Import => "批量导入",
         }
     }
 
@@ -70,6 +75,16 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Someone at the server's command line (`bangfu import`, `bangfu user add` …): no account,
+    /// so the operating-system user is recorded.
+    pub fn command_line() -> Actor {
+        let who = std::env::var("SUDO_USER")
+            .or_else(|_| std::env::var("USER"))
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        Actor { user_id: None, username: format!("命令行（{who}）"), role: None, ip: None }
+    }
+
     pub fn user(user: &User, ip: Option<String>) -> Actor {
         Actor { user_id: Some(user.id), username: user.username.clone(), role: Some(user.role.code().into()), ip }
     }

@@ -38,7 +38,7 @@ fn good_members() -> String {
 }
 
 async fn import(db: &Db, dir: &TempDir) -> Result<ImportOutcome, ImportError> {
-    import_register(db, dir.path(), today(), &|_| {}).await
+    import_register(db, dir.path(), today(), &bangfu_core::audit::Actor::command_line(), &|_| {}).await
 }
 
 async fn household_count(db: &Db) -> i64 {
@@ -174,4 +174,51 @@ conformance!(a_first_load_leaves_exactly_the_migrated_indexes_and_foreign_keys, 
         panic!("expected the same people to be refused")
     };
     assert!(errors.iter().all(|e| e.message.contains("现有成员")), "{errors:#?}");
+});
+
+conformance!(a_row_with_the_wrong_number_of_columns_is_named_with_the_expected_and_found_counts, |db: Db| async move {
+    // Line 3 has an unquoted comma inside the group name: one column too many.
+    let households = good_households().replacen(",第2组,", ",第2组,北头,", 1);
+    let dir = register_dir(&households, &good_members());
+    let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        shown.contains(
+            &"households.csv:3: 整行: 应有 14 列（与表头相同），实际 15 列：请检查是否多了或少了逗号".to_owned()
+        ),
+        "{shown:#?}"
+    );
+    assert_eq!(household_count(&db).await, 0);
+});
+
+conformance!(line_numbers_are_right_in_a_file_saved_with_windows_line_endings, |db: Db| async move {
+    let households = good_households().replace("因残,,未脱贫", "因懒,,未脱贫").replace('\n', "\r\n");
+    let members = good_members().replace('\n', "\r\n");
+    let dir = register_dir(&households, &members);
+    let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(shown.len(), 1, "{shown:#?}");
+    assert!(shown[0].starts_with("households.csv:3: 主要致贫原因: “因懒”不是有效的致贫原因"), "{shown:#?}");
+    // Fixed, the same CRLF file imports whole.
+    let dir = register_dir(&good_households().replace('\n', "\r\n"), &members);
+    assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::Imported(_)));
+});
+
+conformance!(a_finished_import_is_in_the_audit_log_with_who_ran_it_and_what_it_loaded, |db: Db| async move {
+    let dir = register_dir(&good_households(), &good_members());
+    import(&db, &dir).await.unwrap();
+    let filter =
+        bangfu_db::audit::AuditFilter { action: Some(bangfu_core::audit::AuditAction::Import), ..Default::default() };
+    let (entries, total) = db.audit_entries(&filter, 10, 0).await.unwrap();
+    assert_eq!(total, 1);
+    assert!(entries[0].username.as_deref().unwrap().starts_with("命令行（"), "{:?}", entries[0].username);
+    assert!(
+        entries[0].after_value.as_deref().unwrap().ends_with("2 户、3 名成员、2 条收入"),
+        "{:?}",
+        entries[0].after_value
+    );
+    // A refused import leaves no audit row of an import.
+    let dir = register_dir(&good_households().replace("因残", "因懒"), &good_members());
+    assert!(import(&db, &dir).await.is_err());
+    assert_eq!(db.audit_entries(&filter, 10, 0).await.unwrap().1, 1);
 });
