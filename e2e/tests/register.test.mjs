@@ -324,3 +324,41 @@ test('evidence: a text file posing as a photo is refused in Chinese, a large pho
   assert.ok((await res.body()).length <= 5 * 1024 * 1024);
   await context.close();
 });
+
+test('a form typed while the session runs out is filled in again after signing in, then saved with 已保存', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'shahe', 'shahe-2026');
+  await openWang(page);
+  await page.click('td a:text-is("修改")');
+  await page.waitForSelector('h1:has-text("修改成员")');
+  // The session ends on the server (as after 30 idle minutes) while the browser keeps its cookie.
+  const cookies = await context.cookies();
+  await page.evaluate(async () => {
+    const csrf = document.querySelector('input[name=_csrf]').value;
+    await fetch('/logout', { method: 'POST', body: new URLSearchParams({ _csrf: csrf }) });
+  });
+  await context.addCookies(cookies);
+  await page.fill('input[name=phone]', '13800001111');
+  await page.click('button:has-text("保存")');
+  await page.waitForURL(/\/login\?next=.*expired=1/);
+  assert.match(await page.textContent('main'), /登录已超时/);
+  assert.match(await page.textContent('main'), /已暂存在本浏览器标签页中/);
+  await page.screenshot({ path: join(artifacts, 'phone-session-expired.png'), fullPage: true });
+  await page.fill('input[name=username]', 'shahe');
+  await page.fill('input[name=password]', 'shahe-2026');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('h1:has-text("修改成员")');
+  assert.equal(await page.inputValue('input[name=phone]'), '13800001111', 'what was typed is back');
+  assert.match(await page.textContent('main'), /已恢复您重新登录前填写的内容/);
+  await page.screenshot({ path: join(artifacts, 'phone-draft-restored.png'), fullPage: true });
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('h1:has-text("王小明户")');
+  assert.match(await page.textContent('.flash[data-saved]'), /已保存/);
+  // Opening the form again shows what the register now holds, with no note of an old draft.
+  await page.click('td a:text-is("修改")');
+  await page.waitForSelector('h1:has-text("修改成员")');
+  assert.equal(await page.inputValue('input[name=phone]'), '13800001111', 'saved in the register');
+  assert.equal(await page.locator('.draft-note').count(), 0);
+  await context.close();
+});

@@ -16,6 +16,7 @@ use bangfu_db::Db;
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod flash;
 pub mod i18n;
 pub mod pages;
 
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(switch_language))
         .route("/static/{file}", get(static_file))
         .fallback(|| async { error::PageError::NotFound })
+        .layer(axum::middleware::from_fn(flash::layer))
         .layer(axum::middleware::from_fn(trace_request))
         .with_state(state)
 }
@@ -93,8 +95,10 @@ pub async fn serve(
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     const HTMX: &str = include_str!("../static/htmx.min.js");
     const HTMX_LICENSE: &str = include_str!("../static/htmx.LICENSE");
+    const FORMS: &str = include_str!("../static/forms.js");
     let (body, kind) = match file.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "forms.js" => (FORMS, "text/javascript; charset=utf-8"),
         "htmx.LICENSE" => (HTMX_LICENSE, "text/plain; charset=utf-8"),
         _ => return error::PageError::NotFound.into_response(),
     };

@@ -1786,3 +1786,51 @@ both!(pairings_settings_and_recalls_check_their_input_and_are_for_the_right_role
         (Some("2025-01-01".into()), Some("任期届满"))
     );
 });
+
+both!(every_save_is_confirmed_once_on_the_next_page_and_a_refused_one_is_not, |app| {
+    let (admin, csrf) = app.sign_in("admin").await;
+    // Refused input: the form comes back, nothing says "saved".
+    let bad = app.post("/settings", &admin, &format!("_csrf={csrf}&visit_interval_days=0")).await;
+    assert!(!bad.cookies.iter().any(|c| c.starts_with("bangfu_flash=saved")), "{:?}", bad.cookies);
+    assert!(!bad.body.contains("已保存"));
+    let ok = app.post("/settings", &admin, &format!("_csrf={csrf}&visit_interval_days=45")).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let flash = cookie_pair(&ok.cookies, "bangfu_flash");
+    let next = ok.location.unwrap();
+    let page = app.get(&next, &format!("{admin}; {flash}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"<p class="flash" role="status" data-saved>已保存</p>"#), "{}", page.body);
+    assert!(page.cookies.iter().any(|c| c.starts_with("bangfu_flash=;") && c.contains("Max-Age=0")), "shown once");
+    // Signing in is not a save.
+    let r = app.try_sign_in("shahedian", "correct-horse").await;
+    assert!(!r.cookies.iter().any(|c| c.starts_with("bangfu_flash=saved")));
+});
+
+both!(a_form_posted_after_the_session_ran_out_goes_to_sign_in_back_to_its_page_and_says_why, |app| {
+    use bangfu_core::store::WorklistStore;
+    let (admin, csrf) = app.sign_in("admin").await;
+    assert_eq!(app.post("/logout", &admin, &format!("_csrf={csrf}")).await.status, StatusCode::SEE_OTHER);
+    // The old cookie is still sent, as a browser does after the session ended on the server.
+    let r = app
+        .send(
+            Request::post("/settings")
+                .header(header::COOKIE, &admin)
+                .header(header::HOST, "bangfu.example")
+                .header(header::REFERER, "http://bangfu.example/settings")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("_csrf={csrf}&visit_interval_days=50")))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some("/login?next=/settings&expired=1"));
+    let login = app.get("/login?next=/settings&expired=1", "").await;
+    assert!(login.body.contains("登录已超时"), "{}", login.body);
+    assert!(login.body.contains(r#"<script src="/static/forms.js" defer></script>"#));
+    assert_eq!(app.db.visit_interval_days().await.unwrap(), 30, "nothing saved");
+    // A first visit to the sign-in page does not talk about an expired session.
+    assert!(!app.get("/login", "").await.body.contains("登录已超时"));
+    let js = app.get("/static/forms.js", "").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.body.contains("sessionStorage"));
+});

@@ -31,11 +31,14 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<&'static str>,
+    /// Sent here because the session ran out (not a first visit).
+    expired: bool,
 }
 
 #[derive(serde::Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    expired: Option<String>,
 }
 
 /// Only paths on this site: never an open redirect.
@@ -66,6 +69,7 @@ async fn login_page(
         next: safe_next(q.next.as_deref()),
         username: String::new(),
         error: None,
+        expired: q.expired.is_some(),
     };
     let mut res = Html(page.render()?).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, LOGIN_CSRF_COOKIE, &csrf, Some(3600)));
@@ -124,6 +128,7 @@ async fn login(
                 next: safe_next(Some(&form.next)),
                 username,
                 error: Some(SIGN_IN_FAILED),
+                expired: false,
             };
             Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
         }
