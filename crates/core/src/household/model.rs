@@ -145,6 +145,15 @@ impl MemberData {
         super::certificate::document_number(self.id_kind, &self.id_number, disability)
     }
 
+    /// The number to check again when a correction leaves 证件号码 blank ("keep it"): the
+    /// 18 digits if the form now says 居民身份证, else the number as the record holds it.
+    pub fn kept_document_number(&self, typed_kind: &str) -> String {
+        match IdKind::parse(typed_kind) {
+            Some(IdKind::ResidentId) => self.id_number.as_str().to_owned(),
+            _ => self.document_number(),
+        }
+    }
+
     /// Whether the member has this health value (of possibly several).
     pub fn has_health(&self, h: Health) -> bool {
         self.health.is_some_and(|s| s.contains(h))
