@@ -14,8 +14,9 @@ use bangfu_core::area::{Area, AreaCode, AreaLevel};
 use bangfu_core::household::columns::{Column, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
 use bangfu_core::household::id_number::check_char;
 use bangfu_core::household::{
-    DangerGrade, DisabilityGrade, Education, Ethnicity, Fuel, Health, HousingStructure, IdentificationStandard, Labour,
-    MigrantWork, MonitoringType, PovertyAttribute, PovertyCause, PovertyStatus, Relation, RoadType, Sex, StudentStatus,
+    DangerGrade, DisabilityCategory, DisabilityGrade, Education, Ethnicity, Fuel, Health, HousingStructure,
+    IdentificationStandard, Labour, MedicalInsurance, MigrantWork, MonitoringType, PensionInsurance, PoliticalStatus,
+    PovertyAttribute, PovertyCause, PovertyStatus, Relation, RoadType, Sex, StudentStatus,
 };
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -424,6 +425,8 @@ struct Person {
     disability: Option<DisabilityGrade>,
     labour: Labour,
     migrant: Option<(MigrantWork, i64)>,
+    /// The national member fields, settled with the work and cover (see `national_fields`).
+    national: National,
     basic_medical: bool,
     serious_illness: bool,
     pension: bool,
@@ -431,6 +434,24 @@ struct Person {
     tekun: bool,
     soldier: bool,
     phone: Option<String>,
+}
+
+/// What the national form adds to a member: 证件类型, 政治面貌, insurance schemes, 公益性岗位,
+/// 务工地点, and a second health value beside a disability ("残疾,长期慢性病").
+#[derive(Default)]
+struct National {
+    /// A disabled member's 残疾人证: its category (the grade is `Person::disability`).
+    certificate: Option<DisabilityCategory>,
+    /// Disability category without a certificate.
+    category: Option<DisabilityCategory>,
+    also_chronic: bool,
+    political: Option<PoliticalStatus>,
+    medical: Option<MedicalInsurance>,
+    pension: Option<PensionInsurance>,
+    commercial: bool,
+    medical_aid: bool,
+    public_job: Option<i64>,
+    migrant_place: &'static str,
 }
 
 impl Person {
@@ -673,6 +694,7 @@ impl Generator {
                 disability: (health == Health::Disabled).then(|| disability_grade(rng)),
                 labour: Labour::NoLabour,
                 migrant: None,
+                national: National::default(),
                 basic_medical: true,
                 serious_illness: true,
                 pension: false,
@@ -963,6 +985,63 @@ fn work_and_cover(rng: &mut Rng, m: &mut Person, attribute: PovertyAttribute) {
     if m.relation != Relation::Head && (18..=65).contains(&m.age) && rng.chance(0.45) {
         m.phone = Some(mobile(rng));
     }
+    national_fields(rng, m);
+}
+
+const PROVINCE_CITIES: &[&str] = &["郑州市", "驻马店市", "许昌市", "信阳市", "漯河市"];
+const OUTSIDE_CITIES: &[&str] = &["广东省深圳市", "广东省东莞市", "浙江省杭州市", "江苏省苏州市", "上海市", "北京市"];
+
+/// The national form's member fields, drawn after the older ones so those stay as they were.
+fn national_fields(rng: &mut Rng, m: &mut Person) {
+    use DisabilityCategory as D;
+    let n = &mut m.national;
+    if m.health == Health::Disabled {
+        let category = rng.weighted(&[
+            (D::Physical, 45),
+            (D::Visual, 15),
+            (D::Hearing, 12),
+            (D::Intellectual, 10),
+            (D::Mental, 10),
+            (D::Speech, 3),
+            (D::Multiple, 5),
+        ]);
+        if rng.chance(0.7) {
+            n.certificate = Some(category);
+        } else {
+            n.category = Some(category);
+        }
+        n.also_chronic = m.age >= 45 && rng.chance(0.3);
+    }
+    n.political = Some(match m.age {
+        18.. if rng.chance(0.05) => PoliticalStatus::PartyMember,
+        14..=28 if rng.chance(0.3) => PoliticalStatus::LeagueMember,
+        _ => PoliticalStatus::Masses,
+    });
+    n.medical = Some(if !m.basic_medical {
+        MedicalInsurance::NotInsured
+    } else if (18..=60).contains(&m.age) && rng.chance(0.02) {
+        MedicalInsurance::Employee
+    } else {
+        MedicalInsurance::Resident
+    });
+    n.pension = match (m.age, m.pension) {
+        (0..=15, _) => None,
+        (_, true) if m.age < 60 && rng.chance(0.02) => Some(PensionInsurance::Employee),
+        (_, true) => Some(PensionInsurance::Resident),
+        (_, false) => Some(PensionInsurance::NotInsured),
+    };
+    n.commercial = m.basic_medical && rng.chance(0.15);
+    n.medical_aid = m.dibao || m.tekun || (m.health == Health::Serious && rng.chance(0.5));
+    if m.migrant.is_none() && m.labour == Labour::Weak && (30..=65).contains(&m.age) && rng.chance(0.2) {
+        n.public_job = Some(rng.range(6, 12));
+    }
+    n.migrant_place = match m.migrant {
+        Some((MigrantWork::Township, _)) => "本乡镇",
+        Some((MigrantWork::County, _)) => "驻马店市驿城区",
+        Some((MigrantWork::Province, _)) => PROVINCE_CITIES[rng.pick(&[0, 1, 2, 3, 4])],
+        Some((MigrantWork::Outside, _)) => OUTSIDE_CITIES[rng.pick(&[0, 1, 2, 3, 4, 5])],
+        _ => "",
+    };
 }
 
 fn monitoring(
@@ -1175,19 +1254,29 @@ enum MemberField {
     HouseholdNo,
     Name,
     Sex,
+    IdKind,
     IdNumber,
+    PersonNo,
     Relation,
+    PoliticalStatus,
     Ethnicity,
     Education,
     StudentStatus,
+    DropoutReason,
     Health,
+    DisabilityCategory,
     DisabilityGrade,
     Labour,
     MigrantWork,
     MigrantMonths,
-    BasicMedical,
+    MigrantPlace,
+    PublicJob,
+    PublicJobMonths,
+    MedicalInsurance,
     SeriousIllness,
-    Pension,
+    CommercialInsurance,
+    MedicalAid,
+    PensionInsurance,
     Dibao,
     Tekun,
     Soldier,
@@ -1203,19 +1292,29 @@ impl MemberField {
             "household_no" => F::HouseholdNo,
             "name" => F::Name,
             "sex" => F::Sex,
+            "id_kind" => F::IdKind,
             "id_number" => F::IdNumber,
+            "person_no" => F::PersonNo,
             "relation" => F::Relation,
+            "political_status" => F::PoliticalStatus,
             "ethnicity" => F::Ethnicity,
             "education" => F::Education,
             "student_status" => F::StudentStatus,
+            "dropout_reason" => F::DropoutReason,
             "health" => F::Health,
+            "disability_category" => F::DisabilityCategory,
             "disability_grade" => F::DisabilityGrade,
             "labour" => F::Labour,
             "migrant_work" => F::MigrantWork,
             "migrant_months" => F::MigrantMonths,
-            "basic_medical" => F::BasicMedical,
+            "migrant_place" => F::MigrantPlace,
+            "public_job" => F::PublicJob,
+            "public_job_months" => F::PublicJobMonths,
+            "medical_insurance" => F::MedicalInsurance,
             "serious_illness" => F::SeriousIllness,
-            "pension" => F::Pension,
+            "commercial_insurance" => F::CommercialInsurance,
+            "medical_aid" => F::MedicalAid,
+            "pension_insurance" => F::PensionInsurance,
             "dibao" => F::Dibao,
             "tekun" => F::Tekun,
             "soldier" => F::Soldier,
@@ -1347,6 +1446,7 @@ impl Out {
         use MemberField as F;
         // Someone born after the household was identified joined it at birth.
         let newborn = m.birth > h.first_identified_on;
+        let n = &m.national;
         for col in cols {
             let Some(col) = col else {
                 self.text("")?;
@@ -1356,12 +1456,29 @@ impl Out {
                 F::HouseholdNo => self.text(&h.household_no),
                 F::Name => self.text(&m.name),
                 F::Sex => self.text(m.sex.label_zh()),
-                F::IdNumber => self.text(&m.id),
-                F::Relation => self.text(m.relation.label_zh()),
+                F::IdKind => self.text(if n.certificate.is_some() { "残疾人证" } else { "居民身份证" }),
+                // A 残疾人证 number: the ID, then the category and grade digits.
+                F::IdNumber => match (n.certificate, m.disability) {
+                    (Some(c), Some(g)) => self.fmt(format_args!(
+                        "{}{}{}",
+                        m.id,
+                        bangfu_core::household::certificate::category_digit(c),
+                        bangfu_core::household::certificate::grade_digit(g)
+                    )),
+                    _ => self.text(&m.id),
+                },
+                F::PersonNo => self.text(""),
+                // The old system's wordings (之父, 之母 …), as a real export has them.
+                F::Relation => self.text(m.relation.wording(m.sex)),
+                F::PoliticalStatus => self.text(n.political.map_or("", PoliticalStatus::label_zh)),
                 F::Ethnicity => self.text(m.ethnicity.label_zh()),
                 F::Education => self.text(m.education.label_zh()),
                 F::StudentStatus => self.text(m.student.label_zh()),
+                F::DropoutReason => self.text(""),
+                F::Health if n.also_chronic => self.text("残疾,长期慢性病"),
                 F::Health => self.text(m.health.label_zh()),
+                F::DisabilityCategory => self.text(n.category.map_or("", DisabilityCategory::label_zh)),
+                F::DisabilityGrade if n.certificate.is_some() => self.text(""),
                 F::DisabilityGrade => self.text(m.disability.map_or("", DisabilityGrade::label_zh)),
                 F::Labour => self.text(m.labour.label_zh()),
                 F::MigrantWork => self.text(m.migrant.map_or("", |w| w.0.label_zh())),
@@ -1369,9 +1486,17 @@ impl Out {
                     Some((_, months)) => self.fmt(format_args!("{months}")),
                     None => self.text(""),
                 },
-                F::BasicMedical => self.flag(m.basic_medical),
+                F::MigrantPlace => self.text(n.migrant_place),
+                F::PublicJob => self.flag(n.public_job.is_some()),
+                F::PublicJobMonths => match n.public_job {
+                    Some(months) => self.fmt(format_args!("{months}")),
+                    None => self.text(""),
+                },
+                F::MedicalInsurance => self.text(n.medical.map_or("", MedicalInsurance::label_zh)),
                 F::SeriousIllness => self.flag(m.serious_illness),
-                F::Pension => self.flag(m.pension),
+                F::CommercialInsurance => self.flag(n.commercial),
+                F::MedicalAid => self.flag(n.medical_aid),
+                F::PensionInsurance => self.text(n.pension.map_or("", PensionInsurance::label_zh)),
                 F::Dibao => self.flag(m.dibao),
                 F::Tekun => self.flag(m.tekun),
                 F::Soldier => self.flag(m.soldier),

@@ -41,10 +41,12 @@ pub(crate) const HOUSEHOLD_COLUMNS: &str = "household_no, area_code, group_name,
     water_difficult, water_safe, fuel, sanitary_toilet, in_cooperative, relocated";
 pub(crate) const HOUSEHOLD_COLUMN_COUNT: usize = 34;
 
-pub(crate) const MEMBER_COLUMNS: &str = "household_id, name, sex, id_number, relation, ethnicity, education, \
-    student_status, health, disability_grade, labour, migrant_work, migrant_months, basic_medical, \
-    serious_illness, pension, dibao, tekun, soldier, phone, joined_on, join_reason, search_key";
-pub(crate) const MEMBER_COLUMN_COUNT: usize = 23;
+pub(crate) const MEMBER_COLUMNS: &str = "household_id, name, sex, id_kind, id_number, person_no, relation, \
+    political_status, ethnicity, education, student_status, dropout_reason, health, disability_category, \
+    disability_grade, labour, migrant_work, migrant_months, migrant_place, public_job, public_job_months, \
+    medical_insurance, serious_illness, commercial_insurance, medical_aid, pension_insurance, dibao, tekun, \
+    soldier, phone, joined_on, join_reason, search_key";
+pub(crate) const MEMBER_COLUMN_COUNT: usize = 33;
 
 /// `($1, $2, …, $n)` starting after `offset` parameters.
 pub(crate) fn placeholders(offset: usize, n: usize) -> String {

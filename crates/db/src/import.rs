@@ -237,6 +237,7 @@ fn staging_ddl(pg: bool) -> [String; 2] {
                     || c == "income_year"
                     || c == "exit_year"
                     || c == "migrant_months"
+                    || c == "public_job_months"
                 {
                     int
                 } else if [
@@ -248,9 +249,10 @@ fn staging_ddl(pg: bool) -> [String; 2] {
                     "sanitary_toilet",
                     "in_cooperative",
                     "relocated",
-                    "basic_medical",
+                    "public_job",
                     "serious_illness",
-                    "pension",
+                    "commercial_insurance",
+                    "medical_aid",
                     "dibao",
                     "tekun",
                     "soldier",

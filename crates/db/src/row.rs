@@ -16,6 +16,7 @@ pub(crate) trait Get {
     fn opt_i32(&self, col: &str) -> Result<Option<i32>, DomainError>;
     fn opt_i64(&self, col: &str) -> Result<Option<i64>, DomainError>;
     fn flag(&self, col: &str) -> Result<bool, DomainError>;
+    fn opt_flag(&self, col: &str) -> Result<Option<bool>, DomainError>;
     fn opt_f64(&self, col: &str) -> Result<Option<f64>, DomainError>;
     fn opt_date(&self, col: &str) -> Result<Option<NaiveDate>, DomainError>;
 }
@@ -44,6 +45,9 @@ macro_rules! impl_get {
             }
             fn flag(&self, col: &str) -> Result<bool, DomainError> {
                 self.try_get::<bool, _>(col).map_err(|e| bad(col, e))
+            }
+            fn opt_flag(&self, col: &str) -> Result<Option<bool>, DomainError> {
+                self.try_get::<Option<bool>, _>(col).map_err(|e| bad(col, e))
             }
             fn opt_f64(&self, col: &str) -> Result<Option<f64>, DomainError> {
                 self.try_get::<Option<f64>, _>(col).map_err(|e| bad(col, e))
@@ -137,22 +141,32 @@ pub(crate) fn member(r: &impl Get) -> Result<Member, DomainError> {
         data: MemberData {
             name: r.text("name")?,
             sex: code("sex", &r.text("sex")?)?,
+            id_kind: code("id_kind", &r.text("id_kind")?)?,
             id_number: IdNumber::parse(&r.text("id_number")?).map_err(|e| bad("id_number", e))?,
+            person_no: r.opt_text("person_no")?,
             relation: code("relation", &r.text("relation")?)?,
+            political_status: opt_code(r, "political_status")?,
             ethnicity: opt_code(r, "ethnicity")?,
             education: opt_code(r, "education")?,
             student_status: opt_code(r, "student_status")?,
+            dropout_reason: opt_code(r, "dropout_reason")?,
             health: opt_code(r, "health")?,
+            disability_category: opt_code(r, "disability_category")?,
             disability_grade: opt_code(r, "disability_grade")?,
             labour: opt_code(r, "labour")?,
             migrant_work: opt_code(r, "migrant_work")?,
             migrant_months: r.opt_i32("migrant_months")?,
-            basic_medical: r.flag("basic_medical")?,
-            serious_illness: r.flag("serious_illness")?,
-            pension: r.flag("pension")?,
-            dibao: r.flag("dibao")?,
-            tekun: r.flag("tekun")?,
-            soldier: r.flag("soldier")?,
+            migrant_place: r.opt_text("migrant_place")?,
+            public_job: r.opt_flag("public_job")?,
+            public_job_months: r.opt_i32("public_job_months")?,
+            medical_insurance: opt_code(r, "medical_insurance")?,
+            serious_illness: r.opt_flag("serious_illness")?,
+            commercial_insurance: r.opt_flag("commercial_insurance")?,
+            medical_aid: r.opt_flag("medical_aid")?,
+            pension_insurance: opt_code(r, "pension_insurance")?,
+            dibao: r.opt_flag("dibao")?,
+            tekun: r.opt_flag("tekun")?,
+            soldier: r.opt_flag("soldier")?,
             phone: r.opt_text("phone")?,
             joined_on: r.opt_date("joined_on")?,
             join_reason: r.opt_text("join_reason")?,

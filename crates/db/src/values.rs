@@ -10,6 +10,8 @@ pub(crate) enum Value<'a> {
     Int(Option<i64>),
     Real(Option<f64>),
     Bool(bool),
+    /// A yes/no answer that may be unanswered (null).
+    OptBool(Option<bool>),
     Date(Option<NaiveDate>),
     /// Text computed on the way in (such as a name's search key).
     Owned(String),
@@ -27,6 +29,7 @@ macro_rules! bind_values {
                 $crate::values::Value::Int(i) => q.bind(i),
                 $crate::values::Value::Real(r) => q.bind(r),
                 $crate::values::Value::Bool(b) => q.bind(b),
+                $crate::values::Value::OptBool(b) => q.bind(b),
                 $crate::values::Value::Date(d) => q.bind(d),
                 $crate::values::Value::Owned(s) => q.bind(s),
             };
@@ -82,22 +85,35 @@ pub(crate) fn member_values(m: &MemberData) -> Vec<Value<'_>> {
     vec![
         Text(Some(&m.name)),
         Text(Some(m.sex.code())),
+        Text(Some(m.id_kind.code())),
         Text(Some(m.id_number.as_str())),
+        Text(m.person_no.as_deref()),
         Text(Some(m.relation.code())),
+        Text(m.political_status.map(|c| c.code())),
         Text(m.ethnicity.map(|c| c.code())),
         Text(m.education.map(|c| c.code())),
         Text(m.student_status.map(|c| c.code())),
-        Text(m.health.map(|c| c.code())),
+        Text(m.dropout_reason.map(|c| c.code())),
+        match m.health {
+            Some(h) => Owned(h.code()),
+            None => Text(None),
+        },
+        Text(m.disability_category.map(|c| c.code())),
         Text(m.disability_grade.map(|c| c.code())),
         Text(m.labour.map(|c| c.code())),
         Text(m.migrant_work.map(|c| c.code())),
         Int(m.migrant_months.map(i64::from)),
-        Bool(m.basic_medical),
-        Bool(m.serious_illness),
-        Bool(m.pension),
-        Bool(m.dibao),
-        Bool(m.tekun),
-        Bool(m.soldier),
+        Text(m.migrant_place.as_deref()),
+        OptBool(m.public_job),
+        Int(m.public_job_months.map(i64::from)),
+        Text(m.medical_insurance.map(|c| c.code())),
+        OptBool(m.serious_illness),
+        OptBool(m.commercial_insurance),
+        OptBool(m.medical_aid),
+        Text(m.pension_insurance.map(|c| c.code())),
+        OptBool(m.dibao),
+        OptBool(m.tekun),
+        OptBool(m.soldier),
         Text(m.phone.as_deref()),
         Date(m.joined_on),
         Text(m.join_reason.as_deref()),
@@ -121,11 +137,11 @@ pub(crate) fn copy_line(out: &mut String, values: &[Value<'_>]) {
             Real(Some(r)) => {
                 let _ = write!(out, "{r}");
             }
-            Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Bool(b) | OptBool(Some(b)) => out.push(if *b { 't' } else { 'f' }),
             Date(Some(d)) => {
                 let _ = write!(out, "{d}");
             }
-            Text(None) | Int(None) | Real(None) | Date(None) => out.push_str("\\N"),
+            Text(None) | Int(None) | Real(None) | Date(None) | OptBool(None) => out.push_str("\\N"),
         }
     }
     out.push('\n');

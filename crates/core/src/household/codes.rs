@@ -169,13 +169,18 @@ code_list! {
 }
 
 code_list! {
-    /// 贫困户属性
+    /// 贫困户属性 (national code aac006). The national codes 01–08 and the …脱贫户 names the
+    /// national system uses after exit are accepted: the attribute is the same, 脱贫状态 says the rest.
     pub enum PovertyAttribute: "贫困户属性" {
-        Ordinary => "ordinary", "一般贫困户", "Ordinary", ["一般户"];
+        Ordinary => "ordinary", "一般贫困户", "Ordinary", ["一般户", "01", "一般脱贫户", "05"];
         /// With the minimum-living allowance (低保).
-        Dibao => "dibao", "低保贫困户", "Minimum-living allowance (dibao)", ["低保户"];
+        Dibao => "dibao", "低保贫困户", "Minimum-living allowance (dibao)", ["低保户", "04", "低保脱贫户", "02"];
         /// In extreme-hardship support (特困供养, formerly 五保).
-        Tekun => "tekun", "特困供养贫困户", "Extreme-hardship support (tekun)", ["特困户", "五保户", "五保贫困户"];
+        Tekun => "tekun", "特困供养贫困户", "Extreme-hardship support (tekun)",
+            ["特困户", "五保户", "五保贫困户", "06", "特困供养脱贫户", "03"];
+        /// Both 低保 and 特困供养 (national codes 07 and 08).
+        DibaoTekun => "dibao_tekun", "低保特困供养户", "Dibao and tekun",
+            ["08", "低保特困供养贫困户", "07", "低保特困供养脱贫户", "低保特困户"];
     }
 }
 
@@ -233,23 +238,76 @@ code_list! {
 }
 
 code_list! {
-    /// 与户主关系
+    /// 与户主关系. Accepts the old system's wordings (之子, 之父, 之外孙女 …) and the standard
+    /// codes (01 本人, 10 配偶, 20 子, 30 女, 40 孙子女, 50 父母, 60 祖父母, 70 兄弟姐妹, 99 其他).
+    /// A wording that names a sex (之父, 之母) is checked against the member's sex on input
+    /// ([`Relation::sex_in_wording`]), so one `Parent` loses nothing that the stored sex does not keep.
     pub enum Relation: "与户主关系" {
-        Head => "head", "户主", "Head of household", ["本人"];
-        Spouse => "spouse", "配偶", "Spouse", ["妻子", "丈夫"];
-        Son => "son", "之子", "Son", ["儿子"];
-        Daughter => "daughter", "之女", "Daughter", ["女儿"];
-        DaughterInLaw => "daughter_in_law", "之儿媳", "Daughter-in-law", ["儿媳"];
+        Head => "head", "户主", "Head of household", ["本人", "01"];
+        Spouse => "spouse", "配偶", "Spouse", ["妻子", "丈夫", "10"];
+        Son => "son", "之子", "Son", ["儿子", "子", "20"];
+        Daughter => "daughter", "之女", "Daughter", ["女儿", "女", "30"];
+        DaughterInLaw => "daughter_in_law", "之儿媳", "Daughter-in-law", ["儿媳", "儿媳妇"];
         SonInLaw => "son_in_law", "之女婿", "Son-in-law", ["女婿"];
-        Grandchild => "grandchild", "孙子女", "Grandchild", ["孙子", "孙女"];
-        Parent => "parent", "父母", "Parent", ["父亲", "母亲"];
+        Grandchild => "grandchild", "孙子女", "Grandchild",
+            ["孙子", "孙女", "之孙子", "之孙女", "外孙子", "外孙女", "之外孙子", "之外孙女", "40"];
+        Parent => "parent", "父母", "Parent", ["父亲", "母亲", "之父", "之母", "50"];
         /// The wife's parents (岳父母).
-        ParentInLaw => "parent_in_law", "岳父母", "Parent-in-law (wife's)", ["岳父", "岳母"];
+        ParentInLaw => "parent_in_law", "岳父母", "Parent-in-law (wife's)", ["岳父", "岳母", "之岳父", "之岳母"];
         /// The husband's parents (公婆).
-        ParentInLawH => "parent_in_law_h", "公婆", "Parent-in-law (husband's)", ["公公", "婆婆"];
-        Grandparent => "grandparent", "祖父母", "Grandparent", ["祖父", "祖母"];
-        Sibling => "sibling", "兄弟姐妹", "Sibling";
-        Other => "other", "其他", "Other";
+        ParentInLawH => "parent_in_law_h", "公婆", "Parent-in-law (husband's)", ["公公", "婆婆", "之公公", "之婆婆"];
+        Grandparent => "grandparent", "祖父母", "Grandparent",
+            ["祖父", "祖母", "之祖父", "之祖母", "外祖父", "外祖母", "之外祖父", "之外祖母", "60"];
+        Sibling => "sibling", "兄弟姐妹", "Sibling", ["之兄弟姐妹", "70"];
+        Other => "other", "其他", "Other", ["99"];
+    }
+}
+
+/// Relation wordings that name a man or a woman, with and without the old system's 之.
+const MALE_WORDINGS: &[&str] = &[
+    "之子", "儿子", "子", "之女婿", "女婿", "之孙子", "孙子", "之外孙子", "外孙子", "之父", "父亲", "之岳父", "岳父",
+    "之公公", "公公", "之祖父", "祖父", "之外祖父", "外祖父", "丈夫",
+];
+const FEMALE_WORDINGS: &[&str] = &[
+    "之女", "女儿", "女", "之儿媳", "儿媳", "儿媳妇", "之孙女", "孙女", "之外孙女", "外孙女", "之母", "母亲", "之岳母",
+    "岳母", "之婆婆", "婆婆", "之祖母", "祖母", "之外祖母", "外祖母", "妻子",
+];
+
+impl Relation {
+    /// The sex a relation always has (a son is a man), whatever word was used for it.
+    pub fn implied_sex(self) -> Option<Sex> {
+        match self {
+            Relation::Son | Relation::SonInLaw => Some(Sex::Male),
+            Relation::Daughter | Relation::DaughterInLaw => Some(Sex::Female),
+            _ => None,
+        }
+    }
+
+    /// The sex a typed wording names ("之父" a man, "之母" a woman), else the relation's own.
+    pub fn sex_in_wording(typed: &str) -> Option<Sex> {
+        let t = typed.trim();
+        if MALE_WORDINGS.iter().any(|w| same_token(t, w)) {
+            Some(Sex::Male)
+        } else if FEMALE_WORDINGS.iter().any(|w| same_token(t, w)) {
+            Some(Sex::Female)
+        } else {
+            Relation::parse(t).and_then(Relation::implied_sex)
+        }
+    }
+
+    /// The old system's wording for this relation and sex, as the household page shows it:
+    /// 之父 / 之母 rather than 父母.
+    pub fn wording(self, sex: Sex) -> &'static str {
+        let pick = |male: &'static str, female: &'static str| if sex == Sex::Male { male } else { female };
+        match self {
+            Relation::Grandchild => pick("之孙子", "之孙女"),
+            Relation::Parent => pick("之父", "之母"),
+            Relation::ParentInLaw => pick("之岳父", "之岳母"),
+            Relation::ParentInLawH => pick("之公公", "之婆婆"),
+            Relation::Grandparent => pick("之祖父", "之祖母"),
+            Relation::Sibling => "之兄弟姐妹",
+            other => other.label_zh(),
+        }
     }
 }
 
@@ -345,12 +403,85 @@ code_list! {
 }
 
 code_list! {
-    /// 健康状况; a disabled member also has a `DisabilityGrade`.
+    /// 健康状况: one value; a member may have several at once (see [`HealthSet`]).
     pub enum Health: "健康状况" {
         Healthy => "healthy", "健康", "Healthy";
         Chronic => "chronic", "长期慢性病", "Chronic illness", ["慢性病"];
         Serious => "serious", "患有大病", "Serious illness", ["大病"];
         Disabled => "disabled", "残疾", "Disabled";
+    }
+}
+
+/// 健康状况 as real exports hold it: several values at once ("残疾,长期慢性病"), 健康 alone.
+/// Stored as the codes joined by commas in list order ("chronic,disabled"), so a column
+/// that held one code before still reads as a set of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HealthSet(u8);
+
+impl HealthSet {
+    pub fn of(values: &[Health]) -> HealthSet {
+        HealthSet(values.iter().fold(0, |bits, h| bits | Self::bit(*h)))
+    }
+
+    fn bit(h: Health) -> u8 {
+        1 << Health::ALL.iter().position(|x| *x == h).unwrap_or(0)
+    }
+
+    pub fn contains(self, h: Health) -> bool {
+        self.0 & Self::bit(h) != 0
+    }
+
+    /// The values, in the order of the list.
+    pub fn iter(self) -> impl Iterator<Item = Health> {
+        Health::ALL.iter().copied().filter(move |h| self.contains(*h))
+    }
+
+    /// The stored form: codes joined by commas, "chronic,disabled".
+    pub fn code(self) -> String {
+        self.iter().map(Health::code).collect::<Vec<_>>().join(",")
+    }
+
+    /// As people read it: "长期慢性病、残疾".
+    pub fn label_zh(self) -> String {
+        self.iter().map(Health::label_zh).collect::<Vec<_>>().join("、")
+    }
+
+    /// Reads one or more values separated by , ， 、 ; ；| or spaces; none when blank.
+    /// 健康 may not stand beside another value.
+    pub fn parse(s: &str) -> Result<Option<HealthSet>, String> {
+        let mut set = HealthSet(0);
+        for part in s.split([',', '，', '、', ';', '；', '|', ' ', '\u{3000}']).map(str::trim).filter(|p| !p.is_empty())
+        {
+            set.0 |= Self::bit(part.parse::<Health>().map_err(|e| e.to_string())?);
+        }
+        if set.0 == 0 {
+            return Ok(None);
+        }
+        if set.contains(Health::Healthy) && set != HealthSet::of(&[Health::Healthy]) {
+            return Err(format!("“健康”不能与“{}”同时填写", HealthSet(set.0 & !Self::bit(Health::Healthy)).label_zh()));
+        }
+        Ok(Some(set))
+    }
+}
+
+impl std::str::FromStr for HealthSet {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        HealthSet::parse(s)?.ok_or_else(|| "健康状况为空".to_owned())
+    }
+}
+
+impl fmt::Display for HealthSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.label_zh())
+    }
+}
+
+/// JSON gives the codes as a list, ["chronic", "disabled"].
+impl serde::Serialize for HealthSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter().map(Health::code))
     }
 }
 
@@ -361,6 +492,85 @@ code_list! {
         Two => "two", "二级", "Grade 2", ["2"];
         Three => "three", "三级", "Grade 3", ["3"];
         Four => "four", "四级", "Grade 4", ["4"];
+    }
+}
+
+code_list! {
+    /// 残疾类别, in the order of the 残疾人证's 19th digit (1 视力 … 7 多重).
+    pub enum DisabilityCategory: "残疾类别" {
+        Visual => "visual", "视力残疾", "Visual", ["视力", "1"];
+        Hearing => "hearing", "听力残疾", "Hearing", ["听力", "2"];
+        Speech => "speech", "言语残疾", "Speech", ["言语", "3"];
+        Physical => "physical", "肢体残疾", "Physical", ["肢体", "4"];
+        Intellectual => "intellectual", "智力残疾", "Intellectual", ["智力", "5"];
+        Mental => "mental", "精神残疾", "Mental", ["精神", "6"];
+        Multiple => "multiple", "多重残疾", "Multiple", ["多重", "7"];
+    }
+}
+
+code_list! {
+    /// 证件类型: the resident ID card, or the 20-digit 残疾人证 (the ID number, then the
+    /// disability category and grade digits).
+    pub enum IdKind: "证件类型" {
+        ResidentId => "resident_id", "居民身份证", "Resident ID card", ["身份证", "第二代居民身份证", "01"];
+        DisabilityCert => "disability_cert", "残疾人证", "Disability certificate", ["残疾证", "中华人民共和国残疾人证"];
+    }
+}
+
+code_list! {
+    /// 政治面貌 (GB/T 4762; the eight 民主党派 are one value here).
+    pub enum PoliticalStatus: "政治面貌" {
+        PartyMember => "party_member", "中共党员", "CPC member", ["中国共产党党员", "党员", "01"];
+        Probationary => "probationary", "中共预备党员", "CPC probationary member", ["中国共产党预备党员", "预备党员", "02"];
+        LeagueMember => "league_member", "共青团员", "Youth League member",
+            ["中国共产主义青年团团员", "团员", "03"];
+        DemocraticParty => "democratic_party", "民主党派", "Democratic party member",
+            ["民主党派成员", "民革党员", "民盟盟员", "民建会员", "民进会员", "农工党党员", "致公党党员", "九三学社社员",
+             "台盟盟员", "04", "05", "06", "07", "08", "09", "10", "11"];
+        Nonpartisan => "nonpartisan", "无党派人士", "Non-partisan", ["无党派民主人士", "12"];
+        Masses => "masses", "群众", "Ordinary citizen", ["13"];
+    }
+}
+
+code_list! {
+    /// 基本医疗保险. `Insured` is a member known to be insured whose scheme was not recorded
+    /// (the old yes/no field, or 是 in an import).
+    pub enum MedicalInsurance: "基本医疗保险" {
+        Resident => "resident", "居民医保", "Resident scheme",
+            ["城乡居民基本医疗保险", "城乡居民医保", "居民基本医疗保险", "新农合", "新型农村合作医疗"];
+        Employee => "employee", "职工医保", "Employee scheme", ["城镇职工基本医疗保险", "职工基本医疗保险"];
+        Insured => "insured", "已参加（类别未填）", "Insured (scheme not recorded)", ["是", "已参加", "参加", "已参保"];
+        NotInsured => "none", "未参加", "Not insured", ["否", "未参保", "无"];
+    }
+}
+
+impl MedicalInsurance {
+    pub fn is_insured(self) -> bool {
+        self != MedicalInsurance::NotInsured
+    }
+}
+
+code_list! {
+    /// 基本养老保险; `Insured` as for medical insurance.
+    pub enum PensionInsurance: "基本养老保险" {
+        Resident => "resident", "居民养老", "Resident scheme",
+            ["城乡居民基本养老保险", "城乡居民养老保险", "居民养老保险", "新农保"];
+        Employee => "employee", "职工养老", "Employee scheme",
+            ["城镇职工基本养老保险", "职工基本养老保险", "职工养老保险"];
+        Insured => "insured", "已参加（类别未填）", "Insured (scheme not recorded)", ["是", "已参加", "参加", "已参保"];
+        NotInsured => "none", "未参加", "Not insured", ["否", "未参保", "无"];
+    }
+}
+
+code_list! {
+    /// 失辍学原因: why a school-age child is out of school.
+    pub enum DropoutReason: "失辍学原因" {
+        Illness => "illness", "因病", "Illness";
+        Disability => "disability", "因残", "Disability";
+        LearningDifficulty => "learning_difficulty", "因学习困难", "Learning difficulty", ["学习困难"];
+        Weariness => "weariness", "因厌学", "Weary of school", ["厌学"];
+        Poverty => "poverty", "因家庭经济困难", "Family hardship", ["家庭经济困难", "因贫"];
+        Other => "other", "其他", "Other";
     }
 }
 
@@ -376,12 +586,15 @@ code_list! {
 }
 
 code_list! {
-    /// 务工状况: where a member works.
+    /// 务工状况: where a member works, in the national form's wording (the short forms are
+    /// accepted too).
     pub enum MigrantWork: "务工状况" {
-        Township => "township", "乡（镇）内", "Within the township", ["乡内", "镇内"];
-        County => "county", "乡外县内", "Within the county";
-        Province => "province", "县外省内", "Within the province";
-        Outside => "outside", "省外", "Outside the province";
+        Township => "township", "乡（镇）内务工", "Within the township",
+            ["乡（镇）内", "乡内", "镇内", "乡镇内", "乡镇内务工"];
+        County => "county", "乡（镇）外县内务工", "Within the county",
+            ["乡（镇）外县内", "乡外县内", "乡镇外县内", "乡外县内务工", "县内"];
+        Province => "province", "县外省内务工", "Within the province", ["县外省内", "省内"];
+        Outside => "outside", "省外务工", "Outside the province", ["省外"];
         Other => "other", "其他", "Other";
     }
 }
@@ -499,6 +712,12 @@ mod tests {
             $check::<StudentStatus>();
             $check::<Health>();
             $check::<DisabilityGrade>();
+            $check::<DisabilityCategory>();
+            $check::<IdKind>();
+            $check::<PoliticalStatus>();
+            $check::<MedicalInsurance>();
+            $check::<PensionInsurance>();
+            $check::<DropoutReason>();
             $check::<Labour>();
             $check::<MigrantWork>();
             $check::<HousingStructure>();
@@ -813,5 +1032,154 @@ mod tests {
         assert_eq!(PovertyCause::LIST_NAME_ZH, "致贫原因");
         assert_eq!(Ethnicity::LIST_NAME_ZH, "民族");
         assert_eq!(<MigrantWork as CodeList>::LIST_NAME_ZH, "务工状况");
+    }
+
+    // ---- the national wordings, accepted as aliases ----
+
+    #[test]
+    fn the_national_attribute_codes_01_to_08_and_their_names_are_accepted() {
+        let cases = [
+            ("01", PovertyAttribute::Ordinary),
+            ("02", PovertyAttribute::Dibao),
+            ("03", PovertyAttribute::Tekun),
+            ("04", PovertyAttribute::Dibao),
+            ("05", PovertyAttribute::Ordinary),
+            ("06", PovertyAttribute::Tekun),
+            ("07", PovertyAttribute::DibaoTekun),
+            ("08", PovertyAttribute::DibaoTekun),
+            ("一般贫困户", PovertyAttribute::Ordinary),
+            ("低保脱贫户", PovertyAttribute::Dibao),
+            ("特困供养脱贫户", PovertyAttribute::Tekun),
+            ("低保贫困户", PovertyAttribute::Dibao),
+            ("一般脱贫户", PovertyAttribute::Ordinary),
+            ("特困供养贫困户", PovertyAttribute::Tekun),
+            ("低保特困供养贫困户", PovertyAttribute::DibaoTekun),
+            ("低保特困供养户", PovertyAttribute::DibaoTekun),
+        ];
+        for (typed, want) in cases {
+            assert_eq!(PovertyAttribute::parse(typed), Some(want), "{typed}");
+        }
+        assert_eq!(PovertyAttribute::DibaoTekun.code(), "dibao_tekun");
+    }
+
+    #[test]
+    fn the_21_old_relation_wordings_are_all_accepted() {
+        use Relation::*;
+        let cases = [
+            ("户主", Head),
+            ("配偶", Spouse),
+            ("之子", Son),
+            ("之女", Daughter),
+            ("之儿媳", DaughterInLaw),
+            ("之女婿", SonInLaw),
+            ("之孙子", Grandchild),
+            ("之孙女", Grandchild),
+            ("之外孙子", Grandchild),
+            ("之外孙女", Grandchild),
+            ("之父", Parent),
+            ("之母", Parent),
+            ("之岳父", ParentInLaw),
+            ("之岳母", ParentInLaw),
+            ("之公公", ParentInLawH),
+            ("之婆婆", ParentInLawH),
+            ("之祖父", Grandparent),
+            ("之祖母", Grandparent),
+            ("之外祖父", Grandparent),
+            ("之外祖母", Grandparent),
+            ("之兄弟姐妹", Sibling),
+            ("其他", Other),
+        ];
+        for (typed, want) in cases {
+            assert_eq!(Relation::parse(typed), Some(want), "{typed}");
+        }
+    }
+
+    #[test]
+    fn the_standard_relation_codes_are_accepted() {
+        use Relation::*;
+        let cases = [
+            ("01", Head),
+            ("本人", Head),
+            ("10", Spouse),
+            ("20", Son),
+            ("子", Son),
+            ("30", Daughter),
+            ("女", Daughter),
+            ("40", Grandchild),
+            ("孙子女", Grandchild),
+            ("50", Parent),
+            ("父母", Parent),
+            ("60", Grandparent),
+            ("70", Sibling),
+            ("兄弟姐妹", Sibling),
+            ("99", Other),
+        ];
+        for (typed, want) in cases {
+            assert_eq!(Relation::parse(typed), Some(want), "{typed}");
+        }
+    }
+
+    #[test]
+    fn a_relation_wording_may_name_a_sex_and_the_page_shows_it_back() {
+        assert_eq!(Relation::sex_in_wording("之父"), Some(Sex::Male));
+        assert_eq!(Relation::sex_in_wording(" 之外祖母 "), Some(Sex::Female));
+        assert_eq!(Relation::sex_in_wording("20"), Some(Sex::Male));
+        assert_eq!(Relation::sex_in_wording("50"), None);
+        assert_eq!(Relation::sex_in_wording("配偶"), None);
+        assert_eq!(Relation::Parent.wording(Sex::Male), "之父");
+        assert_eq!(Relation::Parent.wording(Sex::Female), "之母");
+        assert_eq!(Relation::Son.wording(Sex::Male), "之子");
+    }
+
+    #[test]
+    fn migrant_work_takes_the_official_wordings_and_the_short_forms() {
+        let cases = [
+            ("乡（镇）内务工", MigrantWork::Township),
+            ("乡(镇)内务工", MigrantWork::Township),
+            ("乡（镇）外县内务工", MigrantWork::County),
+            ("乡外县内", MigrantWork::County),
+            ("县外省内务工", MigrantWork::Province),
+            ("县外省内", MigrantWork::Province),
+            ("省外务工", MigrantWork::Outside),
+            ("省外", MigrantWork::Outside),
+            ("其他", MigrantWork::Other),
+        ];
+        for (typed, want) in cases {
+            assert_eq!(MigrantWork::parse(typed), Some(want), "{typed}");
+        }
+        assert_eq!(MigrantWork::Outside.label_zh(), "省外务工");
+    }
+
+    #[test]
+    fn comma_joined_health_values_parse_to_one_set() {
+        let want = HealthSet::of(&[Health::Disabled, Health::Chronic]);
+        for typed in ["残疾,长期慢性病", "残疾、长期慢性病", "残疾，慢性病", "disabled,chronic", "长期慢性病 残疾"] {
+            assert_eq!(HealthSet::parse(typed), Ok(Some(want)), "{typed}");
+        }
+        assert_eq!(want.code(), "chronic,disabled");
+        assert_eq!(HealthSet::parse(" "), Ok(None));
+        assert_eq!(HealthSet::parse("健康").unwrap().map(HealthSet::code).as_deref(), Some("healthy"));
+        assert_eq!(HealthSet::parse("健康,残疾"), Err("“健康”不能与“残疾”同时填写".to_owned()));
+        assert!(HealthSet::parse("残疾,很好").unwrap_err().starts_with("“很好”不是有效的健康状况"));
+    }
+
+    #[test]
+    fn political_status_takes_the_gb_codes_and_the_eight_parties() {
+        assert_eq!(PoliticalStatus::parse("01"), Some(PoliticalStatus::PartyMember));
+        assert_eq!(PoliticalStatus::parse("13"), Some(PoliticalStatus::Masses));
+        assert_eq!(PoliticalStatus::parse("九三学社社员"), Some(PoliticalStatus::DemocraticParty));
+        assert_eq!(PoliticalStatus::parse("共青团员"), Some(PoliticalStatus::LeagueMember));
+    }
+
+    #[test]
+    fn insurance_kinds_take_the_full_scheme_names_and_yes_or_no() {
+        assert_eq!(MedicalInsurance::parse("城乡居民基本医疗保险"), Some(MedicalInsurance::Resident));
+        assert_eq!(MedicalInsurance::parse("职工医保"), Some(MedicalInsurance::Employee));
+        assert_eq!(MedicalInsurance::parse("是"), Some(MedicalInsurance::Insured));
+        assert_eq!(MedicalInsurance::parse("未参加"), Some(MedicalInsurance::NotInsured));
+        assert!(!MedicalInsurance::NotInsured.is_insured());
+        assert_eq!(PensionInsurance::parse("城乡居民基本养老保险"), Some(PensionInsurance::Resident));
+        assert_eq!(DropoutReason::parse("因家庭经济困难"), Some(DropoutReason::Poverty));
+        assert_eq!(IdKind::parse("残疾人证"), Some(IdKind::DisabilityCert));
     }
 }

@@ -69,19 +69,29 @@ pub const MEMBER_COLUMNS: &[Column] = &[
     req("household_no", "户编号", "Household no."),
     req("name", "姓名", "Name"),
     req("sex", "性别", "Sex"),
+    opt("id_kind", "证件类型", "ID document"),
     req("id_number", "证件号码", "ID number"),
+    opt("person_no", "人编号", "Person no."),
     req("relation", "与户主关系", "Relation to head"),
+    opt("political_status", "政治面貌", "Political status"),
     opt("ethnicity", "民族", "Ethnicity"),
     opt("education", "文化程度", "Education"),
     opt("student_status", "在校生状况", "Student status"),
+    opt("dropout_reason", "失辍学原因", "Reason out of school"),
     opt("health", "健康状况", "Health"),
+    opt("disability_category", "残疾类别", "Disability category"),
     opt("disability_grade", "残疾等级", "Disability grade"),
     opt("labour", "劳动技能", "Labour"),
     opt("migrant_work", "务工状况", "Migrant work"),
     opt("migrant_months", "务工时间（月）", "Months worked"),
-    opt("basic_medical", "参加基本医疗保险", "Basic medical insurance"),
+    opt("migrant_place", "务工地点", "Place of work"),
+    opt("public_job", "乡村公益性岗位", "Rural public-welfare job"),
+    opt("public_job_months", "公益性岗位务工月数", "Months in the public-welfare job"),
+    opt("medical_insurance", "基本医疗保险", "Basic medical insurance"),
     opt("serious_illness", "参加大病保险", "Serious-illness cover"),
-    opt("pension", "参加养老保险", "Pension insurance"),
+    opt("commercial_insurance", "商业补充医疗保险", "Supplementary commercial medical insurance"),
+    opt("medical_aid", "医疗救助", "Medical aid"),
+    opt("pension_insurance", "基本养老保险", "Pension insurance"),
     opt("dibao", "享受低保", "Minimum living allowance"),
     opt("tekun", "特困供养", "Extreme-hardship support"),
     opt("soldier", "现役军人", "Active-duty soldier"),
@@ -90,15 +100,42 @@ pub const MEMBER_COLUMNS: &[Column] = &[
     opt("join_reason", "加入原因", "Reason for joining"),
 ];
 
+/// Other headers real files use for a column: the national export's wordings and the columns
+/// of earlier bangfu files (参加基本医疗保险 是/否 now reads as 基本医疗保险 “已参加”).
+const HEADER_ALIASES: &[(&str, &str)] = &[
+    ("basic_medical", "medical_insurance"),
+    ("参加基本医疗保险", "medical_insurance"),
+    ("医疗保险", "medical_insurance"),
+    ("pension", "pension_insurance"),
+    ("参加养老保险", "pension_insurance"),
+    ("养老保险", "pension_insurance"),
+    ("大病保险", "serious_illness"),
+    ("是否享受低保", "dibao"),
+    ("是否特困供养", "tekun"),
+    ("是否现役军人", "soldier"),
+    ("公益性岗位", "public_job"),
+    ("公益岗", "public_job"),
+    ("公益性岗位（月）", "public_job_months"),
+    ("身份证号码", "id_number"),
+    ("证件号码（身份证或残疾人证）", "id_number"),
+    ("失学或辍学原因", "dropout_reason"),
+];
+
 /// Finds a column by its code name or its Chinese header (with or without the unit in brackets).
 pub fn find_column(columns: &'static [Column], header: &str) -> Option<&'static Column> {
     let h = header.trim().trim_start_matches('\u{feff}');
-    columns.iter().find(|c| {
-        c.field.eq_ignore_ascii_case(h)
-            || c.zh == h
-            || c.zh.split('（').next() == Some(h)
-            || c.zh.replace('（', "(").replace('）', ")") == h
-    })
+    columns
+        .iter()
+        .find(|c| {
+            c.field.eq_ignore_ascii_case(h)
+                || c.zh == h
+                || c.zh.split('（').next() == Some(h)
+                || c.zh.replace('（', "(").replace('）', ")") == h
+        })
+        .or_else(|| {
+            let (_, field) = HEADER_ALIASES.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(h))?;
+            columns.iter().find(|c| c.field == *field)
+        })
 }
 
 /// The Chinese header of a field, for messages.
@@ -117,6 +154,23 @@ mod tests {
         assert_eq!(find_column(HOUSEHOLD_COLUMNS, "工资性收入(元)").unwrap().field, "wages");
         assert_eq!(find_column(MEMBER_COLUMNS, "\u{feff}household_no").unwrap().field, "household_no");
         assert!(find_column(MEMBER_COLUMNS, "鞋码").is_none());
+    }
+
+    #[test]
+    fn the_old_yes_no_insurance_headers_find_the_insurance_kind_columns() {
+        assert_eq!(find_column(MEMBER_COLUMNS, "参加基本医疗保险").unwrap().field, "medical_insurance");
+        assert_eq!(find_column(MEMBER_COLUMNS, "basic_medical").unwrap().field, "medical_insurance");
+        assert_eq!(find_column(MEMBER_COLUMNS, "参加养老保险").unwrap().field, "pension_insurance");
+        assert_eq!(find_column(MEMBER_COLUMNS, "大病保险").unwrap().field, "serious_illness");
+        assert!(find_column(HOUSEHOLD_COLUMNS, "参加养老保险").is_none());
+    }
+
+    #[test]
+    fn no_alias_shadows_a_real_header() {
+        for (alias, field) in HEADER_ALIASES {
+            assert!(MEMBER_COLUMNS.iter().any(|c| c.field == *field), "{field}");
+            assert!(!MEMBER_COLUMNS.iter().any(|c| c.zh == *alias || c.field == *alias), "{alias}");
+        }
     }
 
     #[test]

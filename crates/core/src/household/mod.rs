@@ -1,5 +1,6 @@
 //! 建档立卡: the household register — households, members, yearly income, status history.
 
+pub mod certificate;
 pub mod codes;
 pub mod columns;
 pub mod id_number;

@@ -93,29 +93,71 @@ pub struct Household {
     pub size: i64,
 }
 
+/// A member's record. Yes/no answers are `Option<bool>`: `None` is 未填 (not answered), never 否.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MemberData {
     pub name: String,
     pub sex: Sex,
+    /// 证件类型; for a 残疾人证 the category and grade digits are in `disability_*`.
+    pub id_kind: IdKind,
+    /// The 18-digit person number, also for a 残疾人证 (one current membership per person).
     pub id_number: IdNumber,
+    /// 人编号: the person's number in the national system.
+    pub person_no: Option<String>,
     pub relation: Relation,
+    pub political_status: Option<PoliticalStatus>,
     pub ethnicity: Option<Ethnicity>,
     pub education: Option<Education>,
     pub student_status: Option<StudentStatus>,
-    pub health: Option<Health>,
+    /// 失辍学原因, for a school-age child out of school only.
+    pub dropout_reason: Option<DropoutReason>,
+    pub health: Option<HealthSet>,
+    pub disability_category: Option<DisabilityCategory>,
     pub disability_grade: Option<DisabilityGrade>,
     pub labour: Option<Labour>,
     pub migrant_work: Option<MigrantWork>,
     pub migrant_months: Option<i32>,
-    pub basic_medical: bool,
-    pub serious_illness: bool,
-    pub pension: bool,
-    pub dibao: bool,
-    pub tekun: bool,
-    pub soldier: bool,
+    /// 务工地点, required when months were worked.
+    pub migrant_place: Option<String>,
+    /// 乡村公益性岗位 and the months employed in it.
+    pub public_job: Option<bool>,
+    pub public_job_months: Option<i32>,
+    pub medical_insurance: Option<MedicalInsurance>,
+    /// 大病保险
+    pub serious_illness: Option<bool>,
+    /// 商业补充医疗保险
+    pub commercial_insurance: Option<bool>,
+    /// 医疗救助
+    pub medical_aid: Option<bool>,
+    pub pension_insurance: Option<PensionInsurance>,
+    pub dibao: Option<bool>,
+    pub tekun: Option<bool>,
+    pub soldier: Option<bool>,
     pub phone: Option<String>,
     pub joined_on: Option<NaiveDate>,
     pub join_reason: Option<String>,
+}
+
+impl MemberData {
+    /// 证件号码 in full as the record holds it: 18 digits, or 20 for a 残疾人证.
+    pub fn document_number(&self) -> String {
+        let disability = self.disability_category.zip(self.disability_grade);
+        super::certificate::document_number(self.id_kind, &self.id_number, disability)
+    }
+
+    /// The number to check again when a correction leaves 证件号码 blank ("keep it"): the
+    /// 18 digits if the form now says 居民身份证, else the number as the record holds it.
+    pub fn kept_document_number(&self, typed_kind: &str) -> String {
+        match IdKind::parse(typed_kind) {
+            Some(IdKind::ResidentId) => self.id_number.as_str().to_owned(),
+            _ => self.document_number(),
+        }
+    }
+
+    /// Whether the member has this health value (of possibly several).
+    pub fn has_health(&self, h: Health) -> bool {
+        self.health.is_some_and(|s| s.contains(h))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -196,6 +238,14 @@ impl<'a, F: Fields + ?Sized> Collector<'a, F> {
                 false
             }
         }
+    }
+
+    /// A yes/no answer that may be left blank (未填).
+    fn opt_flag(&mut self, field: &str) -> Option<bool> {
+        parse_optional_flag(self.fields.get(field)).unwrap_or_else(|m| {
+            self.errors.push(FieldError::new(field, m));
+            None
+        })
     }
 
     fn date(&mut self, field: &str, today: NaiveDate) -> Option<NaiveDate> {
@@ -507,13 +557,22 @@ impl MemberData {
             c.errors.push(FieldError::new("name", "姓名不能含有数字"));
         }
         let sex = c.required_code::<Sex>("sex", "性别");
-        let id_number = match IdNumber::parse_as_of(f.get("id_number"), today) {
-            Ok(id) => Some(id),
-            Err(e) => {
-                c.errors.push(FieldError::new("id_number", e.to_string()));
+        let id_kind = c.code::<IdKind>("id_kind");
+        let given_category = c.code::<DisabilityCategory>("disability_category");
+        let given_grade = c.code::<DisabilityGrade>("disability_grade");
+        let document = match super::certificate::parse_document(
+            f.get("id_number"),
+            id_kind,
+            (given_category, given_grade),
+            today,
+        ) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                c.errors.push(FieldError::new("id_number", m));
                 None
             }
         };
+        let id_number = document.as_ref().map(|d| d.id.clone());
         if let (Some(id), Some(sex)) = (&id_number, sex) {
             if let Err(e) = id.check_sex(sex) {
                 c.errors.push(FieldError::new("id_number", e.to_string()));
@@ -522,28 +581,116 @@ impl MemberData {
                 c.errors.push(FieldError::new("id_number", "证件号码中的出生日期晚于今天"));
             }
         }
+        let person_no = c.text("person_no").map(|p| normalise_digits(&p));
+        if person_no.as_ref().is_some_and(|p| p.chars().count() > 30) {
+            c.errors.push(FieldError::new("person_no", "人编号不能超过30个字符"));
+        }
         let relation = c.required_code::<Relation>("relation", "与户主关系");
-        let health = c.code::<Health>("health");
-        let disability_grade = c.code::<DisabilityGrade>("disability_grade");
-        if disability_grade.is_some() && health != Some(Health::Disabled) {
+        if let (Some(_), Some(sex)) = (relation, sex)
+            && let Some(named) = Relation::sex_in_wording(f.get("relation"))
+            && named != sex
+        {
+            let typed = f.get("relation").trim();
+            c.errors.push(FieldError::new("relation", format!("与户主关系“{typed}”与性别“{sex}”不符")));
+        }
+        let health = match HealthSet::parse(f.get("health")) {
+            Ok(h) => h,
+            Err(m) => {
+                c.errors.push(FieldError::new("health", m));
+                None
+            }
+        };
+        // A 残疾人证 says the member is disabled, of which category and grade.
+        let (disability_category, disability_grade, health) = match document.as_ref().and_then(|d| d.disability) {
+            Some((category, grade)) => {
+                if given_category.is_some_and(|g| g != category) {
+                    c.errors.push(FieldError::new(
+                        "disability_category",
+                        format!("残疾类别与残疾人证号不符：证号第19位表示“{category}”"),
+                    ));
+                }
+                if given_grade.is_some_and(|g| g != grade) {
+                    c.errors.push(FieldError::new(
+                        "disability_grade",
+                        format!("残疾等级与残疾人证号不符：证号第20位表示“{grade}”"),
+                    ));
+                }
+                let health = match health {
+                    None => Some(HealthSet::of(&[Health::Disabled])),
+                    Some(h) if !h.contains(Health::Disabled) => {
+                        c.errors.push(FieldError::new("health", "持残疾人证的成员，健康状况应包含“残疾”"));
+                        Some(h)
+                    }
+                    h => h,
+                };
+                (Some(category), Some(grade), health)
+            }
+            None => (given_category, given_grade, health),
+        };
+        let disabled = health.is_some_and(|h| h.contains(Health::Disabled));
+        if disability_category.is_some() && !disabled {
+            c.errors.push(FieldError::new("disability_category", "填写了残疾类别，但健康状况不含“残疾”"));
+        }
+        if disability_grade.is_some() && !disabled {
             c.errors.push(FieldError::new("disability_grade", "填写了残疾等级，但健康状况不是“残疾”"));
         }
         let migrant_work = c.code::<MigrantWork>("migrant_work");
         let migrant_months = c.integer("migrant_months", "务工时间", 0..=12);
-        if matches!(migrant_months, Some(m) if m > 0) && migrant_work.is_none() {
-            c.errors.push(FieldError::new("migrant_work", "填写了务工时间，但未填写务工地点"));
+        let migrant_place = c.text("migrant_place");
+        if migrant_place.as_ref().is_some_and(|p| p.chars().count() > 60) {
+            c.errors.push(FieldError::new("migrant_place", "务工地点不能超过60个字"));
         }
+        if matches!(migrant_months, Some(m) if m > 0) {
+            if migrant_work.is_none() {
+                c.errors.push(FieldError::new("migrant_work", "填写了务工时间，但未填写务工状况"));
+            }
+            if migrant_place.is_none() {
+                c.errors.push(FieldError::new("migrant_place", "填写了务工时间，但未填写务工地点"));
+            }
+        }
+        let mut public_job = c.opt_flag("public_job");
+        let public_job_months = c.integer("public_job_months", "公益性岗位务工月数", 0..=12);
+        if matches!(public_job_months, Some(m) if m > 0) {
+            match public_job {
+                Some(false) => c.errors.push(FieldError::new(
+                    "public_job_months",
+                    "填写了公益性岗位务工月数，但“乡村公益性岗位”填的是“否”",
+                )),
+                // Months in the job answer the question.
+                _ => public_job = Some(true),
+            }
+        }
+        let political_status = c.code("political_status");
         let ethnicity = c.code("ethnicity");
         let education = c.code("education");
-        let student_status = c.code("student_status");
+        let student_status = c.code::<StudentStatus>("student_status");
+        let dropout_reason = c.code::<DropoutReason>("dropout_reason");
+        if dropout_reason.is_some() {
+            if student_status.is_some_and(|s| s != StudentStatus::NotStudent) {
+                c.errors.push(FieldError::new("dropout_reason", "在校生不应填写失辍学原因"));
+            }
+            if let Some(age) = id_number.as_ref().map(|id| id.age_on(today))
+                && !(6..=16).contains(&age)
+            {
+                c.errors.push(FieldError::new(
+                    "dropout_reason",
+                    format!("失辍学原因只适用于6至16周岁的义务教育适龄儿童，该成员{age}周岁"),
+                ));
+            }
+        }
         let labour = c.code("labour");
+        // The old yes/no columns (参加基本医疗保险, 参加养老保险) are still read: 是 is "insured".
+        let medical_field = if f.get("medical_insurance").trim().is_empty() { "basic_medical" } else { "medical_insurance" };
+        let medical_insurance = c.code::<MedicalInsurance>(medical_field);
+        let pension_field = if f.get("pension_insurance").trim().is_empty() { "pension" } else { "pension_insurance" };
+        let pension_insurance = c.code::<PensionInsurance>(pension_field);
         let flags = [
-            c.flag("basic_medical"),
-            c.flag("serious_illness"),
-            c.flag("pension"),
-            c.flag("dibao"),
-            c.flag("tekun"),
-            c.flag("soldier"),
+            c.opt_flag("serious_illness"),
+            c.opt_flag("commercial_insurance"),
+            c.opt_flag("medical_aid"),
+            c.opt_flag("dibao"),
+            c.opt_flag("tekun"),
+            c.opt_flag("soldier"),
         ];
         let phone = c.phone("phone");
         let joined_on = c.date("joined_on", today);
@@ -553,24 +700,34 @@ impl MemberData {
             c.errors.push(FieldError::new("joined_on", "加入日期早于出生日期"));
         }
         // Every problem of the row is reported at once; only then is a missing ID fatal.
-        let (Some(id_number), true) = (id_number, c.errors.is_empty()) else { return Err(c.errors) };
-        let [basic_medical, serious_illness, pension, dibao, tekun, soldier] = flags;
+        let (Some(document), true) = (document, c.errors.is_empty()) else { return Err(c.errors) };
+        let [serious_illness, commercial_insurance, medical_aid, dibao, tekun, soldier] = flags;
         let data = MemberData {
             name,
             sex: sex.unwrap_or(Sex::Male),
-            id_number,
+            id_kind: document.kind,
+            id_number: document.id,
+            person_no,
             relation: relation.unwrap_or(Relation::Other),
+            political_status,
             ethnicity,
             education,
             student_status,
+            dropout_reason,
             health,
+            disability_category,
             disability_grade,
             labour,
             migrant_work,
             migrant_months,
-            basic_medical,
+            migrant_place,
+            public_job,
+            public_job_months,
+            medical_insurance,
             serious_illness,
-            pension,
+            commercial_insurance,
+            medical_aid,
+            pension_insurance,
             dibao,
             tekun,
             soldier,
@@ -609,25 +766,38 @@ pub fn member_changes(old: &MemberData, new: &MemberData) -> Vec<(&'static str, 
     fn label<T: CodeList>(v: Option<T>) -> Option<String> {
         v.map(|x| x.label_zh().to_owned())
     }
-    fn flag(b: bool) -> Option<String> {
-        Some(if b { "是" } else { "否" }.to_owned())
+    fn flag(b: Option<bool>) -> Option<String> {
+        b.map(|b| if b { "是" } else { "否" }.to_owned())
+    }
+    fn num(v: Option<i32>) -> Option<String> {
+        v.map(|m| m.to_string())
     }
     let pairs: Vec<(&'static str, Option<String>, Option<String>)> = vec![
         ("name", Some(old.name.clone()), Some(new.name.clone())),
         ("sex", label(Some(old.sex)), label(Some(new.sex))),
+        ("id_kind", label(Some(old.id_kind)), label(Some(new.id_kind))),
         ("id_number", Some(old.id_number.masked()), Some(new.id_number.masked())),
+        ("person_no", old.person_no.clone(), new.person_no.clone()),
         ("relation", label(Some(old.relation)), label(Some(new.relation))),
+        ("political_status", label(old.political_status), label(new.political_status)),
         ("ethnicity", label(old.ethnicity), label(new.ethnicity)),
         ("education", label(old.education), label(new.education)),
         ("student_status", label(old.student_status), label(new.student_status)),
-        ("health", label(old.health), label(new.health)),
+        ("dropout_reason", label(old.dropout_reason), label(new.dropout_reason)),
+        ("health", old.health.map(HealthSet::label_zh), new.health.map(HealthSet::label_zh)),
+        ("disability_category", label(old.disability_category), label(new.disability_category)),
         ("disability_grade", label(old.disability_grade), label(new.disability_grade)),
         ("labour", label(old.labour), label(new.labour)),
         ("migrant_work", label(old.migrant_work), label(new.migrant_work)),
-        ("migrant_months", old.migrant_months.map(|m| m.to_string()), new.migrant_months.map(|m| m.to_string())),
-        ("basic_medical", flag(old.basic_medical), flag(new.basic_medical)),
+        ("migrant_months", num(old.migrant_months), num(new.migrant_months)),
+        ("migrant_place", old.migrant_place.clone(), new.migrant_place.clone()),
+        ("public_job", flag(old.public_job), flag(new.public_job)),
+        ("public_job_months", num(old.public_job_months), num(new.public_job_months)),
+        ("medical_insurance", label(old.medical_insurance), label(new.medical_insurance)),
         ("serious_illness", flag(old.serious_illness), flag(new.serious_illness)),
-        ("pension", flag(old.pension), flag(new.pension)),
+        ("commercial_insurance", flag(old.commercial_insurance), flag(new.commercial_insurance)),
+        ("medical_aid", flag(old.medical_aid), flag(new.medical_aid)),
+        ("pension_insurance", label(old.pension_insurance), label(new.pension_insurance)),
         ("dibao", flag(old.dibao), flag(new.dibao)),
         ("tekun", flag(old.tekun), flag(new.tekun)),
         ("soldier", flag(old.soldier), flag(new.soldier)),
@@ -696,4 +866,13 @@ pub fn household_changes(
         ("relocated", flag(a.relocated), flag(b.relocated)),
     ];
     pairs.into_iter().filter(|(_, x, y)| x != y).collect()
+}
+
+/// A yes/no answer that may be left unanswered: blank (or 未填) is `None`, never 否.
+/// 是/否, Y/N, 1/0, true/false, 有/无 as [`parse_flag`].
+pub fn parse_optional_flag(s: &str) -> Result<Option<bool>, String> {
+    match s.trim() {
+        "" | "未填" | "不详" | "未知" => Ok(None),
+        other => parse_flag(other).map(Some),
+    }
 }

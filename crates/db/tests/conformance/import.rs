@@ -8,7 +8,7 @@ use crate::fixtures::*;
 use crate::harness::everything;
 
 const H_HEADER: &str = "户编号,村代码,村民小组,识别标准,贫困户属性,主要致贫原因,其他致贫原因,脱贫状态,首次识别时间,脱贫年度,收入年度,工资性收入（元）,转移性收入（元）,生产经营性支出（元）\n";
-const M_HEADER: &str = "户编号,姓名,性别,证件号码,与户主关系,健康状况,务工状况,务工时间（月）\n";
+const M_HEADER: &str = "户编号,姓名,性别,证件号码,与户主关系,健康状况,务工状况,务工时间（月）,务工地点\n";
 
 fn good_households() -> String {
     format!(
@@ -21,9 +21,9 @@ fn good_households() -> String {
 fn good_members() -> String {
     format!(
         "{M_HEADER}\
-         4117021012010001,王建国,男,{},户主,长期慢性病,,\n\
-         4117021012010001,李秀英,女,{},配偶,健康,省外,10\n\
-         4117021012010002,张桂兰,女,{},户主,残疾,,\n",
+         4117021012010001,王建国,男,{},户主,长期慢性病,,,\n\
+         4117021012010001,李秀英,女,{},配偶,健康,省外,10,广东省东莞市\n\
+         4117021012010002,张桂兰,女,{},户主,残疾,,,\n",
         id("19650312", 1, true),
         id("19680705", 2, false).to_lowercase(),
         // Typed with full-width digits, as often happens on Chinese keyboards.
@@ -100,10 +100,10 @@ conformance!(a_register_with_bad_rows_changes_nothing_and_lists_every_bad_row, |
     );
     let members = format!(
         "{M_HEADER}\
-         4117021012010001,王建国,男,{bad_id},户主,,,\n\
-         4117021012010001,李秀英,男,{},配偶,,,\n\
-         4117021012010009,赵六,男,{},户主,,,\n\
-         4117021012010001,王小明,男,{},之子,,,13\n",
+         4117021012010001,王建国,男,{bad_id},户主,,,,\n\
+         4117021012010001,李秀英,男,{},配偶,,,,\n\
+         4117021012010009,赵六,男,{},户主,,,,\n\
+         4117021012010001,王小明,男,{},之子,,,13,\n",
         id("19680705", 2, false),
         id("19700101", 5, true),
         id("19950101", 7, true),
@@ -221,4 +221,74 @@ conformance!(a_finished_import_is_in_the_audit_log_with_who_ran_it_and_what_it_l
     let dir = register_dir(&good_households().replace("因残", "因懒"), &good_members());
     assert!(import(&db, &dir).await.is_err());
     assert_eq!(db.audit_entries(&filter, 10, 0).await.unwrap().1, 1);
+/// A register as the national system exports it: 属性 as code 05, the old relation wording 之父,
+/// 省外务工, two health values in one cell, a 20-digit 残疾人证, and unanswered yes/no cells.
+conformance!(a_register_in_the_national_wordings_imports_and_reads_back, |db: Db| async move {
+    use bangfu_core::household::*;
+    let households = format!(
+        "{H_HEADER}\
+         4117021012010001,{SHAHEDIAN_VILLAGE},第1组,国家标准,05,因病,,已脱贫（享受政策）,2014-10-01,2019,2025,12000,2400,0\n"
+    );
+    let father = id("19450301", 1, true);
+    let members = format!(
+        "户编号,姓名,性别,证件类型,证件号码,人编号,与户主关系,政治面貌,健康状况,务工状况,务工时间（月）,务工地点,\
+         参加基本医疗保险,参加大病保险,享受低保\n\
+         4117021012010001,王建国,男,居民身份证,{},41170200000123,户主,中共党员,长期慢性病,,,,城乡居民基本医疗保险,是,否\n\
+         4117021012010001,王老汉,男,残疾人证,{father}42,,之父,群众,\"残疾,长期慢性病\",,,,是,,\n\
+         4117021012010001,王小军,男,,{},,之子,共青团员,健康,省外务工,10,广东省东莞市,,,\n",
+        id("19700312", 3, true),
+        id("19950101", 5, true),
+    );
+    let dir = register_dir(&households, &members);
+    let outcome = import(&db, &dir).await.unwrap();
+    assert!(matches!(outcome, ImportOutcome::Imported(_)), "{outcome:?}");
+    let (list, _) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
+    let h = db.household(&everything(), list[0].id).await.unwrap();
+    assert_eq!(h.data.attribute, PovertyAttribute::Ordinary);
+    let members = db.members(&everything(), h.id).await.unwrap();
+    let by_name = |n: &str| &members.iter().find(|m| m.data.name == n).unwrap().data;
+
+    let head = by_name("王建国");
+    assert_eq!(head.person_no.as_deref(), Some("41170200000123"));
+    assert_eq!(head.political_status, Some(PoliticalStatus::PartyMember));
+    assert_eq!(head.medical_insurance, Some(MedicalInsurance::Resident));
+    assert_eq!((head.serious_illness, head.dibao), (Some(true), Some(false)));
+    assert_eq!((head.tekun, head.soldier, head.pension_insurance), (None, None, None), "blank stays 未填");
+
+    let old = by_name("王老汉");
+    assert_eq!((old.relation, old.sex), (Relation::Parent, Sex::Male));
+    assert_eq!(old.relation.wording(old.sex), "之父");
+    assert_eq!(old.id_kind, IdKind::DisabilityCert);
+    assert_eq!(old.id_number.as_str(), father, "the person is known by the 18-digit number");
+    assert_eq!(old.document_number(), format!("{father}42"));
+    assert_eq!((old.disability_category, old.disability_grade), (Some(DisabilityCategory::Physical), Some(DisabilityGrade::Two)));
+    assert_eq!(old.health, Some(HealthSet::of(&[Health::Disabled, Health::Chronic])));
+    assert_eq!(old.medical_insurance, Some(MedicalInsurance::Insured), "是 in the old column: insured, scheme unknown");
+    assert_eq!(old.dibao, None);
+
+    let son = by_name("王小军");
+    assert_eq!(son.id_kind, IdKind::ResidentId);
+    assert_eq!(son.migrant_work, Some(MigrantWork::Outside));
+    assert_eq!((son.migrant_months, son.migrant_place.as_deref()), (Some(10), Some("广东省东莞市")));
+    assert_eq!(son.political_status, Some(PoliticalStatus::LeagueMember));
+    assert_eq!(son.medical_insurance, None);
+});
+
+/// The person behind a 残疾人证 is the 18-digit ID: the same person cannot be current in two
+/// households whether the number was given as a certificate or as an ID card.
+conformance!(a_certificate_holder_is_the_same_person_as_the_id_card_holder, |db: Db| async move {
+    let person = id("19450301", 1, true);
+    let first = format!(
+        "{M_HEADER}4117021012010001,王建国,男,{},户主,,,,\n4117021012010002,张桂兰,女,{},户主,,,,\n\
+         4117021012010002,王老汉,男,{person}42,之父,残疾,,,\n",
+        id("19650312", 1, true),
+        id("19500101", 3, false),
+    );
+    import(&db, &register_dir(&good_households(), &first)).await.unwrap();
+    let h = db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap().0;
+    let one = h.iter().find(|x| x.household_no == "4117021012010001").unwrap().id;
+    let twin = member("王老汉", "男", &person, "父母");
+    let err = db.add_member(&everything(), one, &twin, &actor()).await.unwrap_err();
+    assert!(matches!(&err, bangfu_core::DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
 });

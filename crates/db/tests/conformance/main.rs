@@ -481,3 +481,42 @@ conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async mov
     );
     assert_eq!(db.audit_entries(&AuditFilter::default(), 50, 0).await.unwrap().1, 6);
 });
+
+/// 未填 is kept as null, 否 as false; answering a question later is audited as 未填 → 否.
+conformance!(an_unanswered_yes_no_question_is_stored_as_null_not_as_no, |db: Db| async move {
+    use bangfu_core::audit::AuditAction;
+    let h = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let wife = db.members(&everything(), h).await.unwrap()[1].clone();
+    assert_eq!((wife.data.dibao, wife.data.tekun, wife.data.soldier, wife.data.serious_illness), (None, None, None, None));
+    assert_eq!((wife.data.medical_insurance, wife.data.public_job), (None, None));
+    let mut answered = wife.data.clone();
+    answered.dibao = Some(false);
+    answered.medical_insurance = Some(MedicalInsurance::Employee);
+    answered.health = Some(HealthSet::of(&[Health::Chronic, Health::Disabled]));
+    answered.migrant_place = Some("广东省东莞市".into());
+    db.update_member(&everything(), wife.id, &answered, &actor()).await.unwrap();
+    let back = db.member(&everything(), wife.id).await.unwrap().data;
+    assert_eq!(back, answered);
+    assert_eq!((back.dibao, back.tekun), (Some(false), None));
+    let (log, _) = db
+        .audit_entries(
+            &bangfu_db::audit::AuditFilter { action: Some(AuditAction::Update), ..Default::default() },
+            20,
+            0,
+        )
+        .await
+        .unwrap();
+    let dibao = log.iter().find(|e| e.field.as_deref() == Some("dibao")).expect("dibao audited");
+    assert_eq!((dibao.before_value.as_deref(), dibao.after_value.as_deref()), (None, Some("否")));
+    let health = log.iter().find(|e| e.field.as_deref() == Some("health")).expect("health audited");
+    assert_eq!(health.after_value.as_deref(), Some("长期慢性病、残疾"));
+});

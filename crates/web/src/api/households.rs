@@ -60,7 +60,8 @@ async fn list(State(state): State<AppState>, me: ApiUser, Query(q): Query<ListQu
     Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": items })))
 }
 
-/// A member as the API shows it: the ID number masked, as everywhere.
+/// A member as the API shows it: the ID number masked, as everywhere (a 残疾人证's category and
+/// grade digits are in `disability_category` / `disability_grade`); an unanswered yes/no is null.
 pub fn member_json(m: &Member) -> Value {
     let mut v = serde_json::to_value(&m.data).unwrap_or(Value::Null);
     if let Some(obj) = v.as_object_mut() {
@@ -116,7 +117,8 @@ async fn update_member(
     }
     let mut fields = texts(body);
     if fields.get("id_number").is_none_or(|s| s.trim().is_empty()) {
-        fields.insert("id_number".into(), current.data.id_number.as_str().to_owned());
+        let kind = fields.get("id_kind").cloned().unwrap_or_default();
+        fields.insert("id_number".into(), current.data.kept_document_number(&kind));
     }
     let data = MemberData::parse(&fields, chrono::Local::now().date_naive()).map_err(DomainError::Invalid)?;
     state.db.update_member(&me.scope, MemberId(mid), &data, &me.actor()).await?;
@@ -132,6 +134,12 @@ pub(crate) fn texts(body: HashMap<String, Value>) -> HashMap<String, String> {
                 Value::String(s) => s,
                 Value::Bool(b) => if b { "是" } else { "否" }.to_owned(),
                 Value::Null => String::new(),
+                // Several values of one field (健康状况: ["chronic", "disabled"]).
+                Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                    .collect::<Vec<_>>()
+                    .join(","),
                 other => other.to_string(),
             };
             (k, text)

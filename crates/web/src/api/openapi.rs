@@ -267,18 +267,36 @@ fn enum_of<T: CodeList>() -> Value {
 }
 
 fn member_field_schema(field: &str) -> Value {
+    let flag = json!({ "type": ["boolean", "null"], "description": "true 是 / false 否 / null 未填" });
     match field {
         "sex" => enum_of::<Sex>(),
+        "id_kind" => enum_of::<IdKind>(),
+        "id_number" => json!({ "type": "string",
+            "description": "18位居民身份证号，或20位残疾人证号（身份证号加残疾类别1–7、残疾等级1–4各1位）" }),
         "relation" => enum_of::<Relation>(),
+        "political_status" => enum_of::<PoliticalStatus>(),
         "ethnicity" => enum_of::<Ethnicity>(),
         "education" => enum_of::<Education>(),
         "student_status" => enum_of::<StudentStatus>(),
-        "health" => enum_of::<Health>(),
+        "dropout_reason" => enum_of::<DropoutReason>(),
+        "health" => {
+            let mut items = enum_of::<Health>();
+            let d = items.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            if let Some(o) = items.as_object_mut() {
+                o.remove("description");
+            }
+            json!({ "type": "array", "items": items,
+                    "description": format!("可多选（健康不与其他同选）；也可写成一个字符串，如 \"残疾,长期慢性病\"。{d}") })
+        }
+        "disability_category" => enum_of::<DisabilityCategory>(),
         "disability_grade" => enum_of::<DisabilityGrade>(),
         "labour" => enum_of::<Labour>(),
         "migrant_work" => enum_of::<MigrantWork>(),
-        "migrant_months" => json!({ "type": "integer", "minimum": 0, "maximum": 12 }),
-        "basic_medical" | "serious_illness" | "pension" | "dibao" | "tekun" | "soldier" => json!({ "type": "boolean" }),
+        "migrant_months" | "public_job_months" => json!({ "type": "integer", "minimum": 0, "maximum": 12 }),
+        "migrant_place" => json!({ "type": "string", "description": "务工时间大于0时必填" }),
+        "medical_insurance" => enum_of::<MedicalInsurance>(),
+        "pension_insurance" => enum_of::<PensionInsurance>(),
+        "public_job" | "serious_illness" | "commercial_insurance" | "medical_aid" | "dibao" | "tekun" | "soldier" => flag,
         "joined_on" => json!({ "type": "string", "format": "date" }),
         _ => json!({ "type": "string" }),
     }

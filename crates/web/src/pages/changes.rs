@@ -74,16 +74,19 @@ fn date_field(v: &Values, name: &str) -> Result<NaiveDate, FieldError> {
 // ---- 增员: a member joins (birth, marriage, return) ----
 
 fn join_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
-    vec![
-        text(lang, "name", true, "", v),
-        select::<Sex>(lang, "sex", true, v),
-        text(lang, "id_number", true, "18位居民身份证号", v),
-        select::<Relation>(lang, "relation", true, v),
-        select::<Ethnicity>(lang, "ethnicity", false, v),
-        select::<Health>(lang, "health", false, v),
-        text(lang, "joined_on", true, "", v),
-        text(lang, "join_reason", true, "如 出生、婚入、投靠", v),
-    ]
+    use super::members::{MEMBER_FORM_FIELDS, member_hint, member_options};
+    let required = ["name", "sex", "id_number", "relation"];
+    let mut fields: Vec<FormField> = MEMBER_FORM_FIELDS
+        .iter()
+        .map(|&name| {
+            let mut f = text(lang, name, required.contains(&name), member_hint(name), v);
+            f.options = member_options(name, &f.value);
+            f
+        })
+        .collect();
+    fields.push(text(lang, "joined_on", true, "", v));
+    fields.push(text(lang, "join_reason", true, "如 出生、婚入、投靠", v));
+    fields
 }
 
 async fn join_page(
@@ -108,10 +111,11 @@ async fn join(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(hid): Path<i64>,
-    Form(v): Form<Values>,
+    Form(mut v): Form<Values>,
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
+    super::form::join_checked(&mut v);
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let mut errors = Vec::new();
     if v.get("join_reason").is_none_or(|r| r.trim().is_empty()) {

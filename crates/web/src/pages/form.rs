@@ -51,6 +51,11 @@ impl FormField {
         matches!(self.name, "found" | "follow_up" | "content" | "goal" | "proposal_reason" | "note" | "reason")
     }
 
+    /// A field that takes several values at once (健康状况) is a row of check boxes.
+    pub fn is_multi(&self) -> bool {
+        self.name == "health"
+    }
+
     /// Dates get the phone's date picker.
     pub fn input_type(&self) -> &'static str {
         if self.name.ends_with("_on") || self.name.ends_with("_due") { "date" } else { "text" }
@@ -148,4 +153,33 @@ pub async fn parse_then<T, R>(
         Ok(value) => store(value).await,
         Err(errors) => Err(DomainError::Invalid(errors)),
     }
+}
+
+/// 健康状况 as check boxes: each value, ticked when the current (or typed) set holds it.
+pub fn health_opts(current: &str) -> Vec<Opt> {
+    use bangfu_core::household::{Health, HealthSet};
+    let set = HealthSet::parse(current).ok().flatten();
+    Health::ALL
+        .iter()
+        .map(|h| Opt {
+            value: h.label_zh().into(),
+            label: h.label_zh().into(),
+            selected: set.is_some_and(|s| s.contains(*h)),
+        })
+        .collect()
+}
+
+/// Ticked check boxes of a multi-value field come as `health.残疾=1`; they become one value,
+/// `health=长期慢性病,残疾`, for the shared parser. Nothing ticked leaves the field blank (未填).
+pub fn join_checked(v: &mut std::collections::HashMap<String, String>) {
+    use bangfu_core::household::Health;
+    let ticked: Vec<&str> = Health::ALL
+        .iter()
+        .map(|h| h.label_zh())
+        .filter(|label| v.contains_key(&format!("health.{label}")))
+        .collect();
+    if !ticked.is_empty() || v.keys().any(|k| k.starts_with("health.")) {
+        v.insert("health".into(), ticked.join(","));
+    }
+    v.retain(|k, _| !k.starts_with("health."));
 }

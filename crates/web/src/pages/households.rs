@@ -239,7 +239,45 @@ pub struct MemberRow {
     pub health: String,
     pub labour: &'static str,
     pub work: String,
+    /// 证件类型, 政治面貌, insurance, allowances, 公益性岗位 …: "基本医疗保险：居民医保 · 享受低保：未填 · …".
+    pub more: String,
     pub left: String,
+}
+
+/// The member's other answers in one line, each named; an unanswered one shows 未填.
+fn member_more(lang: crate::i18n::Lang, m: &MemberData) -> String {
+    let unanswered = lang.t("hh.unanswered");
+    let label = |v: Option<&'static str>| v.unwrap_or(unanswered).to_owned();
+    let flag = |b: Option<bool>| label(b.map(|b| lang.t(if b { "hh.yes" } else { "hh.no" })));
+    let mut parts: Vec<(&str, String)> = Vec::new();
+    if m.id_kind == IdKind::DisabilityCert {
+        parts.push(("id_kind", lang.label(&m.id_kind).to_owned()));
+    }
+    if let Some(p) = &m.person_no {
+        parts.push(("person_no", p.clone()));
+    }
+    parts.push(("political_status", label(m.political_status.map(|v| lang.label(&v)))));
+    if let Some(r) = m.dropout_reason {
+        parts.push(("dropout_reason", lang.label(&r).to_owned()));
+    }
+    parts.push(("medical_insurance", label(m.medical_insurance.map(|v| lang.label(&v)))));
+    parts.push(("serious_illness", flag(m.serious_illness)));
+    parts.push(("commercial_insurance", flag(m.commercial_insurance)));
+    parts.push(("medical_aid", flag(m.medical_aid)));
+    parts.push(("pension_insurance", label(m.pension_insurance.map(|v| lang.label(&v)))));
+    parts.push(("dibao", flag(m.dibao)));
+    parts.push(("tekun", flag(m.tekun)));
+    parts.push(("soldier", flag(m.soldier)));
+    let job = match (m.public_job, m.public_job_months) {
+        (Some(true), Some(n)) => format!("{} {n}{}", lang.t("hh.yes"), lang.t("hh.months")),
+        (b, _) => flag(b),
+    };
+    parts.push(("public_job", job));
+    parts
+        .into_iter()
+        .map(|(field, value)| format!("{}：{value}", super::field_label(lang, field)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 pub struct IncomeRow {
@@ -287,10 +325,16 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         sex: me.lang.label(&m.data.sex),
         id_masked: m.data.id_number.masked(),
         age: m.data.id_number.age_on(today),
-        relation: me.lang.label(&m.data.relation),
-        health: match (m.data.health, m.data.disability_grade) {
-            (Some(h), Some(g)) => format!("{}（{}）", h.label_zh(), g.label_zh()),
-            (Some(h), None) => h.label_zh().to_owned(),
+        relation: match me.lang {
+            crate::i18n::Lang::ZhCn => m.data.relation.wording(m.data.sex),
+            crate::i18n::Lang::En => m.data.relation.label_en(),
+        },
+        health: match (m.data.health, m.data.disability_category, m.data.disability_grade) {
+            (Some(h), c, g) if c.is_some() || g.is_some() => {
+                let detail: Vec<&str> = [c.map(|c| c.label_zh()), g.map(|g| g.label_zh())].into_iter().flatten().collect();
+                format!("{}（{}）", h.label_zh(), detail.join("，"))
+            }
+            (Some(h), _, _) => h.label_zh(),
             _ => String::new(),
         },
         labour: m.data.labour.map(|l| l.label_zh()).unwrap_or(""),
@@ -298,7 +342,8 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
             (Some(w), Some(n)) => format!("{} {n}个月", w.label_zh()),
             (Some(w), None) => w.label_zh().to_owned(),
             _ => String::new(),
-        },
+        } + &m.data.migrant_place.as_ref().map(|p| format!("（{p}）")).unwrap_or_default(),
+        more: member_more(me.lang, &m.data),
         left: match (&m.left_on, &m.left_reason) {
             (Some(d), r) => format!("{} {}", d.format("%Y年%-m月%-d日"), r.clone().unwrap_or_default()),
             _ => String::new(),

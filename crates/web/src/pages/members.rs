@@ -46,6 +46,76 @@ fn flag_opts(current: &str) -> Vec<Opt> {
     YES_NO.iter().map(|v| Opt { value: (*v).into(), label: (*v).into(), selected: *v == current }).collect()
 }
 
+/// The member form's fields, in the order of the national form.
+pub const MEMBER_FORM_FIELDS: [&str; 29] = [
+    "name",
+    "sex",
+    "id_kind",
+    "id_number",
+    "person_no",
+    "relation",
+    "political_status",
+    "ethnicity",
+    "education",
+    "student_status",
+    "dropout_reason",
+    "health",
+    "disability_category",
+    "disability_grade",
+    "labour",
+    "migrant_work",
+    "migrant_months",
+    "migrant_place",
+    "public_job",
+    "public_job_months",
+    "medical_insurance",
+    "serious_illness",
+    "commercial_insurance",
+    "medical_aid",
+    "pension_insurance",
+    "dibao",
+    "tekun",
+    "soldier",
+    "phone",
+];
+
+/// The yes/no questions of a member; unanswered is 未填.
+pub const MEMBER_FLAGS: [&str; 7] =
+    ["public_job", "serious_illness", "commercial_insurance", "medical_aid", "dibao", "tekun", "soldier"];
+
+/// The choices of a member field with a code list (none for free text).
+pub fn member_options(name: &str, value: &str) -> Vec<Opt> {
+    match name {
+        "sex" => opts::<Sex>(value),
+        "id_kind" => opts::<IdKind>(value),
+        "relation" => opts::<Relation>(value),
+        "political_status" => opts::<PoliticalStatus>(value),
+        "ethnicity" => opts::<Ethnicity>(value),
+        "education" => opts::<Education>(value),
+        "student_status" => opts::<StudentStatus>(value),
+        "dropout_reason" => opts::<DropoutReason>(value),
+        "health" => super::form::health_opts(value),
+        "disability_category" => opts::<DisabilityCategory>(value),
+        "disability_grade" => opts::<DisabilityGrade>(value),
+        "labour" => opts::<Labour>(value),
+        "migrant_work" => opts::<MigrantWork>(value),
+        "medical_insurance" => opts::<MedicalInsurance>(value),
+        "pension_insurance" => opts::<PensionInsurance>(value),
+        f if MEMBER_FLAGS.contains(&f) => flag_opts(value),
+        _ => Vec::new(),
+    }
+}
+
+/// A hint under a member field, if it needs one.
+pub fn member_hint(name: &str) -> &'static str {
+    match name {
+        "id_number" => "18位居民身份证号；残疾人证为20位（身份证号加残疾类别、等级各1位）",
+        "migrant_place" => "填写了务工时间时必填，如 广东省东莞市",
+        "dropout_reason" => "仅6至16周岁未在校的儿童填写",
+        _ => "",
+    }
+}
+
 /// The form's fields with the values to show (current or as typed) and their errors.
 fn form_fields(
     lang: crate::i18n::Lang,
@@ -54,55 +124,21 @@ fn form_fields(
     masked_id: &str,
 ) -> Vec<FormField> {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let fields = [
-        "name",
-        "sex",
-        "id_number",
-        "relation",
-        "ethnicity",
-        "education",
-        "student_status",
-        "health",
-        "disability_grade",
-        "labour",
-        "migrant_work",
-        "migrant_months",
-        "basic_medical",
-        "serious_illness",
-        "pension",
-        "dibao",
-        "tekun",
-        "soldier",
-        "phone",
-    ];
-    fields
+    MEMBER_FORM_FIELDS
         .iter()
         .map(|&name| {
             let col = MEMBER_COLUMNS.iter().find(|c| c.field == name);
             let value = v(name);
-            let options = match name {
-                "sex" => opts::<Sex>(&value),
-                "relation" => opts::<Relation>(&value),
-                "ethnicity" => opts::<Ethnicity>(&value),
-                "education" => opts::<Education>(&value),
-                "student_status" => opts::<StudentStatus>(&value),
-                "health" => opts::<Health>(&value),
-                "disability_grade" => opts::<DisabilityGrade>(&value),
-                "labour" => opts::<Labour>(&value),
-                "migrant_work" => opts::<MigrantWork>(&value),
-                "basic_medical" | "serious_illness" | "pension" | "dibao" | "tekun" | "soldier" => flag_opts(&value),
-                _ => Vec::new(),
-            };
             FormField {
                 name,
                 label: super::field_label(lang, name),
+                options: member_options(name, &value),
                 value,
-                options,
                 required: col.is_some_and(|c| c.required) && name != "id_number",
                 hint: if name == "id_number" {
                     format!("现为 {masked_id}；不修改请留空")
                 } else {
-                    String::new()
+                    member_hint(name).to_owned()
                 },
                 error: errors.iter().find(|e| e.field == name).map(|e| e.message.clone()),
             }
@@ -110,27 +146,39 @@ fn form_fields(
         .collect()
 }
 
-/// A member's current values as the form shows them (labels, 是/否); the ID is never pre-filled.
+/// A member's current values as the form shows them (labels, 是/否, blank for 未填);
+/// the ID is never pre-filled.
 fn current_values(m: &MemberData) -> HashMap<String, String> {
     fn l<T: CodeList>(v: Option<T>) -> String {
         v.map(|x| x.label_zh().to_owned()).unwrap_or_default()
     }
-    let f = |b: bool| if b { "是" } else { "否" }.to_owned();
+    let f = |b: Option<bool>| b.map(|b| if b { "是" } else { "否" }).unwrap_or_default().to_owned();
+    let n = |x: Option<i32>| x.map(|x| x.to_string()).unwrap_or_default();
     [
         ("name", m.name.clone()),
         ("sex", l(Some(m.sex))),
+        ("id_kind", l(Some(m.id_kind))),
+        ("person_no", m.person_no.clone().unwrap_or_default()),
         ("relation", l(Some(m.relation))),
+        ("political_status", l(m.political_status)),
         ("ethnicity", l(m.ethnicity)),
         ("education", l(m.education)),
         ("student_status", l(m.student_status)),
-        ("health", l(m.health)),
+        ("dropout_reason", l(m.dropout_reason)),
+        ("health", m.health.map(|h| h.label_zh()).unwrap_or_default()),
+        ("disability_category", l(m.disability_category)),
         ("disability_grade", l(m.disability_grade)),
         ("labour", l(m.labour)),
         ("migrant_work", l(m.migrant_work)),
-        ("migrant_months", m.migrant_months.map(|x| x.to_string()).unwrap_or_default()),
-        ("basic_medical", f(m.basic_medical)),
+        ("migrant_months", n(m.migrant_months)),
+        ("migrant_place", m.migrant_place.clone().unwrap_or_default()),
+        ("public_job", f(m.public_job)),
+        ("public_job_months", n(m.public_job_months)),
+        ("medical_insurance", l(m.medical_insurance)),
         ("serious_illness", f(m.serious_illness)),
-        ("pension", f(m.pension)),
+        ("commercial_insurance", f(m.commercial_insurance)),
+        ("medical_aid", f(m.medical_aid)),
+        ("pension_insurance", l(m.pension_insurance)),
         ("dibao", f(m.dibao)),
         ("tekun", f(m.tekun)),
         ("soldier", f(m.soldier)),
@@ -175,10 +223,12 @@ async fn save(
     require_editor(&me)?;
     me.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))?;
     let m = load(&state, &me, hid, mid).await?;
+    super::form::join_checked(&mut form);
     let typed_id = form.get("id_number").map(|s| s.trim().to_owned()).unwrap_or_default();
     let mut fields = form.clone();
     if typed_id.is_empty() {
-        fields.insert("id_number".into(), m.data.id_number.as_str().to_owned());
+        let kind = form.get("id_kind").map(String::as_str).unwrap_or("");
+        fields.insert("id_number".into(), m.data.kept_document_number(kind));
     }
     fields.insert("joined_on".into(), m.data.joined_on.map(|d| d.to_string()).unwrap_or_default());
     fields.insert("join_reason".into(), m.data.join_reason.clone().unwrap_or_default());
@@ -262,7 +312,7 @@ async fn reveal(
         me: &me,
         household_id: hid,
         name: m.data.name.clone(),
-        id_number: m.data.id_number.as_str().to_owned(),
+        id_number: m.data.document_number(),
     };
     Ok(Html(page.render()?))
 }

@@ -54,13 +54,22 @@ struct IncomeLine {
 
 /// 享受政策: what the members' flags say they receive.
 fn policies(members: &[Member]) -> Vec<String> {
-    let count = |f: fn(&Member) -> bool| members.iter().filter(|m| f(m)).count();
+    use bangfu_core::household::{MedicalInsurance as M, MemberData, PensionInsurance as P};
+    let count = |f: &dyn Fn(&MemberData) -> bool| members.iter().filter(|m| f(&m.data)).count();
+    let yes = |b: Option<bool>| b == Some(true);
     [
-        ("城乡居民基本医疗保险", count(|m| m.data.basic_medical)),
-        ("大病保险", count(|m| m.data.serious_illness)),
-        ("城乡居民养老保险", count(|m| m.data.pension)),
-        ("最低生活保障（低保）", count(|m| m.data.dibao)),
-        ("特困人员供养", count(|m| m.data.tekun)),
+        ("城乡居民基本医疗保险", count(&|m| m.medical_insurance == Some(M::Resident))),
+        ("城镇职工基本医疗保险", count(&|m| m.medical_insurance == Some(M::Employee))),
+        ("基本医疗保险", count(&|m| m.medical_insurance == Some(M::Insured))),
+        ("大病保险", count(&|m| yes(m.serious_illness))),
+        ("商业补充医疗保险", count(&|m| yes(m.commercial_insurance))),
+        ("医疗救助", count(&|m| yes(m.medical_aid))),
+        ("城乡居民养老保险", count(&|m| m.pension_insurance == Some(P::Resident))),
+        ("城镇职工养老保险", count(&|m| m.pension_insurance == Some(P::Employee))),
+        ("基本养老保险", count(&|m| m.pension_insurance == Some(P::Insured))),
+        ("最低生活保障（低保）", count(&|m| yes(m.dibao))),
+        ("特困人员供养", count(&|m| yes(m.tekun))),
+        ("乡村公益性岗位", count(&|m| yes(m.public_job))),
     ]
     .into_iter()
     .filter(|(_, n)| *n > 0)
@@ -169,7 +178,7 @@ struct MemberLine {
     id_masked: String,
     age: u32,
     education: &'static str,
-    health: &'static str,
+    health: String,
     labour: &'static str,
 }
 
@@ -217,12 +226,12 @@ async fn handbook(
         .iter()
         .map(|m| MemberLine {
             name: m.data.name.clone(),
-            relation: m.data.relation.label_zh(),
+            relation: m.data.relation.wording(m.data.sex),
             sex: m.data.sex.label_zh(),
             id_masked: m.data.id_number.masked(),
             age: m.data.id_number.age_on(today),
             education: m.data.education.map(|e| e.label_zh()).unwrap_or(""),
-            health: m.data.health.map(|e| e.label_zh()).unwrap_or(""),
+            health: m.data.health.map(|e| e.label_zh()).unwrap_or_default(),
             labour: m.data.labour.map(|e| e.label_zh()).unwrap_or(""),
         })
         .collect();

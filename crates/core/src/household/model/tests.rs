@@ -173,3 +173,147 @@ fn a_row_with_a_bad_id_still_reports_its_other_problems() {
     let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, vec!["id_number", "education", "phone"]);
 }
+
+// ---- the national member fields (证件类型, 健康状况 as a set, insurance kinds, tri-state flags) ----
+
+#[test]
+fn a_blank_yes_no_answer_stays_unanswered_and_is_never_no() {
+    let m = member(&[]).unwrap();
+    assert_eq!((m.dibao, m.tekun, m.soldier, m.serious_illness), (None, None, None, None));
+    assert_eq!((m.medical_insurance, m.pension_insurance), (None, None));
+    let m = member(&[("dibao", "否"), ("soldier", "是"), ("tekun", "未填")]).unwrap();
+    assert_eq!((m.dibao, m.soldier, m.tekun), (Some(false), Some(true), None));
+}
+
+#[test]
+fn the_tri_state_parser_reads_blank_as_unanswered() {
+    assert_eq!(parse_optional_flag(""), Ok(None));
+    assert_eq!(parse_optional_flag(" 未填 "), Ok(None));
+    assert_eq!(parse_optional_flag("否"), Ok(Some(false)));
+    assert_eq!(parse_optional_flag("Y"), Ok(Some(true)));
+    assert_eq!(parse_optional_flag("也许"), Err("“也许”应填“是”或“否”".to_owned()));
+}
+
+#[test]
+fn several_health_values_are_read_with_either_separator() {
+    for typed in ["残疾,长期慢性病", "残疾、长期慢性病", "长期慢性病，残疾"] {
+        let m = member(&[("health", typed)]).unwrap();
+        let h = m.health.unwrap();
+        assert_eq!(h.code(), "chronic,disabled", "{typed}");
+        assert_eq!(h.label_zh(), "长期慢性病、残疾");
+        assert!(m.has_health(Health::Disabled) && m.has_health(Health::Chronic));
+    }
+}
+
+#[test]
+fn healthy_cannot_stand_beside_another_health_value() {
+    let errs = member(&[("health", "健康,患有大病")]).unwrap_err();
+    assert_eq!(errs[0].field, "health");
+    assert_eq!(errs[0].message, "“健康”不能与“患有大病”同时填写");
+}
+
+#[test]
+fn a_stored_single_health_code_reads_as_a_set_of_one() {
+    assert_eq!("serious".parse::<HealthSet>().unwrap(), HealthSet::of(&[Health::Serious]));
+}
+
+fn cert(tail: &str) -> String {
+    format!("{}{tail}", valid_id("41170219800101001"))
+}
+
+#[test]
+fn a_20_digit_disability_certificate_keeps_the_18_digit_person_number_and_gives_category_and_grade() {
+    let m = member(&[("id_number", &cert("42"))]).unwrap();
+    assert_eq!(m.id_kind, IdKind::DisabilityCert);
+    assert_eq!(m.id_number.as_str(), valid_id("41170219800101001"));
+    assert_eq!(m.disability_category, Some(DisabilityCategory::Physical));
+    assert_eq!(m.disability_grade, Some(DisabilityGrade::Two));
+    assert_eq!(m.health, Some(HealthSet::of(&[Health::Disabled])));
+    assert_eq!(m.document_number(), cert("42"));
+}
+
+#[test]
+fn a_certificate_holder_whose_health_leaves_out_disability_is_refused() {
+    let errs = member(&[("id_number", &cert("42")), ("health", "长期慢性病")]).unwrap_err();
+    assert_eq!(errs[0].field, "health");
+    assert_eq!(errs[0].message, "持残疾人证的成员，健康状况应包含“残疾”");
+    assert!(member(&[("id_number", &cert("42")), ("health", "残疾,长期慢性病")]).is_ok());
+}
+
+#[test]
+fn a_grade_that_contradicts_the_certificate_is_named() {
+    let errs = member(&[("id_number", &cert("42")), ("disability_grade", "一级")]).unwrap_err();
+    assert_eq!(errs[0].field, "disability_grade");
+    assert_eq!(errs[0].message, "残疾等级与残疾人证号不符：证号第20位表示“二级”");
+}
+
+#[test]
+fn a_wording_that_names_a_sex_must_match_the_members_sex() {
+    let father = |sex: &'static str| {
+        member(&[("relation", "之父"), ("sex", sex), ("id_number", &valid_id("41170219500101001"))])
+    };
+    assert_eq!(father("男").unwrap().relation, Relation::Parent);
+    let errs = member(&[("relation", "之母"), ("id_number", &valid_id("41170219500101001"))]).unwrap_err();
+    assert_eq!(errs[0].field, "relation");
+    assert_eq!(errs[0].message, "与户主关系“之母”与性别“男”不符");
+    let errs = member(&[("relation", "之女")]).unwrap_err();
+    assert_eq!(errs[0].message, "与户主关系“之女”与性别“男”不符");
+}
+
+#[test]
+fn months_of_migrant_work_need_the_kind_and_the_place() {
+    let errs = member(&[("migrant_months", "6"), ("migrant_work", "省外务工")]).unwrap_err();
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].field, "migrant_place");
+    assert_eq!(errs[0].message, "填写了务工时间，但未填写务工地点");
+    let m = member(&[("migrant_months", "6"), ("migrant_work", "省外务工"), ("migrant_place", "广东省东莞市")]).unwrap();
+    assert_eq!(m.migrant_work, Some(MigrantWork::Outside));
+    assert_eq!(m.migrant_place.as_deref(), Some("广东省东莞市"));
+}
+
+#[test]
+fn months_in_a_public_welfare_job_answer_yes_and_contradict_no() {
+    let m = member(&[("public_job_months", "10")]).unwrap();
+    assert_eq!((m.public_job, m.public_job_months), (Some(true), Some(10)));
+    let errs = member(&[("public_job", "否"), ("public_job_months", "10")]).unwrap_err();
+    assert_eq!(errs[0].field, "public_job_months");
+    let errs = member(&[("public_job_months", "13")]).unwrap_err();
+    assert_eq!(errs[0].message, "公益性岗位务工月数应为0到12之间的整数");
+}
+
+#[test]
+fn a_dropout_reason_is_for_a_school_age_child_out_of_school() {
+    let child = valid_id("41170220150101001");
+    let m = member(&[("id_number", &child), ("relation", "之子"), ("dropout_reason", "因病"), ("student_status", "非在校生")])
+        .unwrap();
+    assert_eq!(m.dropout_reason, Some(DropoutReason::Illness));
+    let errs = member(&[("id_number", &child), ("relation", "之子"), ("dropout_reason", "因厌学"), ("student_status", "小学")])
+        .unwrap_err();
+    assert_eq!(errs[0].message, "在校生不应填写失辍学原因");
+    let errs = member(&[("dropout_reason", "因病")]).unwrap_err();
+    assert_eq!(errs[0].message, "失辍学原因只适用于6至16周岁的义务教育适龄儿童，该成员46周岁");
+}
+
+#[test]
+fn insurance_is_a_kind_and_the_old_yes_no_columns_still_read() {
+    let m = member(&[("medical_insurance", "城乡居民基本医疗保险"), ("pension_insurance", "职工养老")]).unwrap();
+    assert_eq!(m.medical_insurance, Some(MedicalInsurance::Resident));
+    assert_eq!(m.pension_insurance, Some(PensionInsurance::Employee));
+    let m = member(&[("basic_medical", "是"), ("pension", "否")]).unwrap();
+    assert_eq!(m.medical_insurance, Some(MedicalInsurance::Insured));
+    assert_eq!(m.pension_insurance, Some(PensionInsurance::NotInsured));
+}
+
+#[test]
+fn political_status_and_person_number_are_kept() {
+    let m = member(&[("political_status", "中国共产党党员"), ("person_no", "４１１７０２００１")]).unwrap();
+    assert_eq!(m.political_status, Some(PoliticalStatus::PartyMember));
+    assert_eq!(m.person_no.as_deref(), Some("411702001"));
+}
+
+#[test]
+fn member_changes_show_an_unanswered_flag_as_blank_and_an_answer_as_yes_or_no() {
+    let a = member(&[]).unwrap();
+    let b = member(&[("dibao", "否")]).unwrap();
+    assert_eq!(member_changes(&a, &b), vec![("dibao", None, Some("否".to_owned()))]);
+}
