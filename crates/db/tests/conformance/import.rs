@@ -221,6 +221,8 @@ conformance!(a_finished_import_is_in_the_audit_log_with_who_ran_it_and_what_it_l
     let dir = register_dir(&good_households().replace("因残", "因懒"), &good_members());
     assert!(import(&db, &dir).await.is_err());
     assert_eq!(db.audit_entries(&filter, 10, 0).await.unwrap().1, 1);
+});
+
 /// A register as the national system exports it: 属性 as code 05, the old relation wording 之父,
 /// 省外务工, two health values in one cell, a 20-digit 残疾人证, and unanswered yes/no cells.
 conformance!(a_register_in_the_national_wordings_imports_and_reads_back, |db: Db| async move {
