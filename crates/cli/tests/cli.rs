@@ -93,8 +93,9 @@ fn an_import_with_bad_rows_exits_non_zero_lists_each_row_and_imports_nothing() {
     let mpath = t.0.join("reg/members.csv");
     let members = std::fs::read_to_string(&mpath).unwrap();
     let mut mlines: Vec<String> = members.lines().map(str::to_owned).collect();
+    let id_column = mlines[0].split(',').position(|h| h == "证件号码").unwrap();
     let cols: Vec<&str> = mlines[5].split(',').collect();
-    let id = cols[3].to_owned();
+    let id = cols[id_column].to_owned();
     mlines[5] = mlines[5].replacen(&id, &id[..17], 1);
     std::fs::write(&mpath, mlines.join("\n") + "\n").unwrap();
 

@@ -10,7 +10,10 @@ use axum::http::{Request, StatusCode, header};
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::auth::{NewUser, Role, SIGN_IN_FAILED, hash_password};
 use bangfu_core::household::id_number::check_char;
-use bangfu_core::household::{HouseholdData, HouseholdId, MemberData};
+use bangfu_core::household::{
+    DisabilityCategory, DisabilityGrade, Health, HealthSet, HouseholdData, HouseholdId, IdKind, MemberData, MemberId,
+    MigrantWork, Relation,
+};
 use bangfu_core::store::{AreaStore, HouseholdStore};
 use bangfu_db::audit::AuditFilter;
 use bangfu_db::{Db, YICHENG_DIVISIONS, read_divisions};
@@ -928,7 +931,9 @@ both!(the_api_validates_a_member_like_the_form_and_lists_every_bad_field, |app| 
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let v: serde_json::Value = serde_json::from_str(&ok.body).unwrap();
     assert_eq!(v["phone"], "13700137000");
-    assert_eq!(v["basic_medical"], true);
+    // The old yes/no field still reads: insured, the scheme not recorded.
+    assert_eq!(v["medical_insurance"], "insured");
+    assert_eq!(v["dibao"], serde_json::Value::Null, "not asked, not answered");
     // An auditor's token reads but cannot change.
     let audit_token = api_token(&app, "auditor").await;
     assert_eq!(app.api("PUT", &path, &audit_token, Some("{}")).await.status, StatusCode::FORBIDDEN);
@@ -1833,4 +1838,116 @@ both!(a_form_posted_after_the_session_ran_out_goes_to_sign_in_back_to_its_page_a
     let js = app.get("/static/forms.js", "").await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.body.contains("sessionStorage"));
+});
+
+// ---- members: the national member fields (issue 8) ----
+
+both!(the_member_form_keeps_unanswered_questions_blank_and_takes_a_certificate_and_several_health_values, |app| {
+    let (session, csrf) = app.sign_in("shahedian").await;
+    let h = app.shahedian_household.0;
+    let m = first_member(&app, app.shahedian_household).await;
+    let path = format!("/households/{h}/members/{m}/edit");
+    let edit = app.get(&path, &session).await;
+    assert!(edit.body.contains(&format!("name=\"health.{}\"", "残疾")), "health is a row of check boxes");
+    assert!(edit.body.contains("居民医保") && edit.body.contains("中共党员") && edit.body.contains("务工地点"));
+    let base = format!(
+        "_csrf={csrf}&name={}&sex={}&relation={}&id_kind={}&political_status={}&medical_insurance={}&dibao={}",
+        enc("王建国"),
+        enc("男"),
+        enc("户主"),
+        enc("残疾人证"),
+        enc("中共党员"),
+        enc("居民医保"),
+        enc("否")
+    );
+    let health = format!("&{}=1&{}=1", enc("health.残疾"), enc("health.长期慢性病"));
+    let cert = format!("{}42", app.full_id);
+    let r = app.post(&path, &session, &format!("{base}{health}&id_number={cert}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().data;
+    assert_eq!(stored.id_kind, IdKind::DisabilityCert);
+    assert_eq!(stored.id_number.as_str(), app.full_id);
+    assert_eq!(stored.health, Some(HealthSet::of(&[Health::Chronic, Health::Disabled])));
+    assert_eq!((stored.disability_category, stored.disability_grade), (Some(DisabilityCategory::Physical), Some(DisabilityGrade::Two)));
+    assert_eq!((stored.dibao, stored.tekun, stored.soldier, stored.serious_illness), (Some(false), None, None, None));
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("长期慢性病、残疾（肢体残疾，二级）"), "{}", page.body);
+    assert!(page.body.contains("享受低保：否") && page.body.contains("现役军人：未填"), "{}", page.body);
+    assert!(page.body.contains("证件类型：残疾人证") && page.body.contains("基本医疗保险：居民医保"));
+    assert!(!page.body.contains(&app.full_id), "no full ID number on the page");
+
+    // Months of migrant work without the place: refused beside the field, everything typed kept;
+    // the 证件号码 left blank keeps the certificate.
+    let typed = format!("{base}{health}&id_number=&migrant_work={}&migrant_months=6", enc("省外务工"));
+    let r = app.post(&path, &session, &typed).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("填写了务工时间，但未填写务工地点"), "{}", r.body);
+    assert!(r.body.contains("<option value=\"省外务工\" selected>"), "the typed choice is kept");
+    assert!(r.body.contains(&format!("name=\"health.{}\" value=\"1\" checked", "残疾")), "ticked boxes stay ticked");
+    let r = app.post(&path, &session, &format!("{typed}&migrant_place={}", enc("广东省东莞市"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().data;
+    assert_eq!(stored.id_kind, IdKind::DisabilityCert, "the certificate is kept");
+    assert_eq!(stored.migrant_place.as_deref(), Some("广东省东莞市"));
+    assert_eq!(stored.migrant_work, Some(MigrantWork::Outside));
+});
+
+both!(a_member_joining_as_the_father_must_be_a_man, |app| {
+    let (session, csrf) = app.sign_in("shadong").await;
+    let h = app.shahedian_household.0;
+    let form = |sex: &str| {
+        format!(
+            "_csrf={csrf}&name={}&sex={}&id_number={}&relation={}&joined_on=2024-01-01&join_reason={}&{}=1",
+            enc("王老汉"),
+            enc(sex),
+            id("19400101", if sex == "男" { 31 } else { 32 }),
+            enc("之父"),
+            enc("投靠"),
+            enc("health.患有大病"),
+        )
+    };
+    let r = app.post(&format!("/households/{h}/members/new"), &session, &form("女")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("与户主关系“之父”与性别“女”不符"), "{}", r.body);
+    let r = app.post(&format!("/households/{h}/members/new"), &session, &form("男")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("<td>之父</td>"), "the old wording is shown back");
+    let joined = app.db.members(&Scope::everything(), app.shahedian_household).await.unwrap();
+    let father = joined.iter().find(|m| m.data.name == "王老汉").unwrap();
+    assert_eq!(father.data.relation, Relation::Parent);
+    assert_eq!(father.data.health, Some(HealthSet::of(&[Health::Serious])));
+    assert_eq!(father.data.dibao, None);
+});
+
+both!(the_api_takes_the_national_wordings_and_gives_health_as_a_list_and_unanswered_as_null, |app| {
+    let token = api_token(&app, "shahedian").await;
+    let h = app.shahedian_household.0;
+    let m = first_member(&app, app.shahedian_household).await;
+    let body = format!(
+        r#"{{"name":"王建国","sex":"男","relation":"01","id_number":"{}42","health":["chronic","残疾"],
+            "political_status":"01","pension_insurance":"城乡居民基本养老保险","public_job_months":10,"soldier":false}}"#,
+        app.full_id
+    );
+    let r = app.api("PUT", &format!("/api/v1/households/{h}/members/{m}"), &token, Some(&body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["id_kind"], "disability_cert");
+    assert_eq!(v["health"], serde_json::json!(["chronic", "disabled"]));
+    assert_eq!((v["disability_category"].as_str(), v["disability_grade"].as_str()), (Some("physical"), Some("two")));
+    assert_eq!(v["political_status"], "party_member");
+    assert_eq!(v["pension_insurance"], "resident");
+    assert_eq!((v["public_job"].as_bool(), v["public_job_months"].as_i64()), (Some(true), Some(10)));
+    assert_eq!((v["soldier"].as_bool(), v["dibao"].is_null()), (Some(false), true));
+    assert!(!r.body.contains(&app.full_id), "the ID number is masked");
+    let bad = r#"{"name":"王建国","sex":"男","relation":"户主","health":"健康,残疾"}"#;
+    let r = app.api("PUT", &format!("/api/v1/households/{h}/members/{m}"), &token, Some(bad)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("“健康”不能与“残疾”同时填写"), "{}", r.body);
+    let doc = app.get("/api/openapi.json", "").await;
+    let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
+    let text = doc.to_string();
+    for field in ["political_status", "medical_insurance", "dropout_reason", "migrant_place", "id_kind"] {
+        assert!(text.contains(&format!("\"{field}\"")), "{field} missing from the member schema");
+    }
 });
