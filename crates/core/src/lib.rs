@@ -5,9 +5,11 @@ pub mod area;
 pub mod assistance;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod error;
 pub mod household;
 pub mod money;
 pub mod store;
 
-pub use error::{DomainError, DomainResult, FieldError};
+pub use clock::Clock;
+pub use error::{ChangedField, DomainError, DomainResult, FieldError, StaleChange};

@@ -66,10 +66,13 @@ pub trait HouseholdStore {
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;
     /// Corrects a household's own record (not its status: that has its own dated history).
+    /// `expected_version` is the version the caller read; if anyone saved since, nothing is
+    /// saved and the answer is [`crate::DomainError::Stale`], naming who changed what.
     fn update_household(
         &self,
         scope: &Scope,
         id: HouseholdId,
+        expected_version: i64,
         data: &HouseholdData,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
@@ -91,10 +94,12 @@ pub trait HouseholdStore {
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<MemberId>> + Send;
     /// Corrects a member's record; each changed field goes to the audit log in the same transaction.
+    /// A save based on an older version than `expected_version`'s current one is `Stale`.
     fn update_member(
         &self,
         scope: &Scope,
         member: MemberId,
+        expected_version: i64,
         data: &MemberData,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;

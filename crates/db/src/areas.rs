@@ -5,7 +5,7 @@ use bangfu_core::area::{Area, AreaCode};
 use bangfu_core::store::AreaStore;
 use chrono::Utc;
 
-use crate::{Db, dispatch, domain_err, row};
+use crate::{BeginWrite, Db, dispatch, domain_err, row};
 
 const AREA_COLUMNS: &str = "area_code, name, level, parent_code";
 
@@ -14,7 +14,7 @@ impl AreaStore for Db {
     async fn upsert_areas(&self, areas: &[Area]) -> DomainResult<u64> {
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let mut written = 0;
             for chunk in areas.chunks(500) {
                 let mut sql = format!("insert into areas ({AREA_COLUMNS}, created_at, updated_at) values ");

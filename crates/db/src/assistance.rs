@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 
 use crate::households::{SUMMARY_SELECT, summary};
 use crate::row::Get;
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 /// The households that must have a helper: poor, returned, or monitored and not cleared.
 pub(crate) const NEEDS_HELPER: &str =
@@ -76,7 +76,7 @@ impl AssistanceStore for Db {
         }
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into helpers (name, phone, unit_id, post, id_number, area_code, created_at, updated_at) \
                 values ($1, $2, $3, $4, $5, $6, $7, $7) returning helper_id")
                 .bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id).bind(data.post.as_deref())
@@ -119,7 +119,7 @@ impl AssistanceStore for Db {
         on: NaiveDate,
         actor: &Actor,
     ) -> DomainResult<()> {
-        if on > crate::today() {
+        if on > self.clock().today() {
             return Err(DomainError::invalid("start_on", "开始日期不能晚于今天"));
         }
         let h = self.household(scope, household).await?;
@@ -144,7 +144,7 @@ impl AssistanceStore for Db {
         }
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             sqlx::query("update helper_assignments set end_on = $1, end_reason = '更换帮扶责任人' where household_id = $2 and end_on is null")
                 .bind(on).bind(household.0).execute(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("insert into helper_assignments (household_id, helper_id, start_on, created_at) values ($1, $2, $3, $4)")
@@ -170,7 +170,7 @@ impl AssistanceStore for Db {
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写调离原因"));
         }
-        if on > crate::today() {
+        if on > self.clock().today() {
             return Err(DomainError::invalid("end_on", "调离日期不能晚于今天"));
         }
         let latest: Option<NaiveDate> = dispatch!(self, pool => {
@@ -183,7 +183,7 @@ impl AssistanceStore for Db {
         let now = Utc::now();
         let end_reason = format!("帮扶责任人调离：{reason}");
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             sqlx::query("update helpers set status = 'retired', updated_at = $1 where helper_id = $2")
                 .bind(now).bind(helper).execute(&mut *tx).await.map_err(domain_err)?;
             let released = sqlx::query("update helper_assignments set end_on = $1, end_reason = $2 where helper_id = $3 and end_on is null")

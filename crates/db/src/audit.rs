@@ -10,13 +10,25 @@ use crate::{Db, dispatch, domain_err};
 pub(crate) const INSERT: &str = "insert into audit_log (at, user_id, username, role, ip, action, object_type, object_id, \
     area_code, field, before_value, after_value) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
-/// Binds an entry to INSERT (a macro: the same binding runs on a pool or a transaction).
+/// INSERT for a change to a versioned record (households, members): also the version it made.
+pub(crate) const INSERT_VERSIONED: &str = "insert into audit_log (at, user_id, username, role, ip, action, object_type, \
+    object_id, area_code, field, before_value, after_value, object_version) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+
+/// Binds an entry to INSERT (a macro: the same binding runs on a pool or a transaction);
+/// `bind_entry!(&entry, version = v)` records the version of the record the change made.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! bind_entry {
-    ($e:expr) => {{
+    ($e:expr) => {
+        $crate::bind_entry!(@with $crate::audit::INSERT, $e)
+    };
+    ($e:expr, version = $v:expr) => {
+        $crate::bind_entry!(@with $crate::audit::INSERT_VERSIONED, $e).bind($v)
+    };
+    (@with $sql:expr, $e:expr) => {{
         let e = $e;
-        sqlx::query($crate::audit::INSERT)
+        sqlx::query($sql)
             .bind(e.at)
             .bind(e.user_id)
             .bind(e.username.as_deref())

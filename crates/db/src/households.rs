@@ -9,7 +9,7 @@ use chrono::{NaiveDate, Utc};
 
 use crate::row::{self, Get};
 use crate::values::{bind_values, household_values, member_values};
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 /// Inserts one year's income on a connection or transaction (a macro: executor types differ per backend).
 macro_rules! insert_income {
@@ -63,6 +63,15 @@ pub(crate) fn placeholders(offset: usize, n: usize) -> String {
     s
 }
 
+/// A household's members, current first and the head first among them; `lock` is
+/// [`Db::lock_clause`] inside a write transaction.
+fn members_sql(lock: &str) -> String {
+    format!(
+        "select member_id, {MEMBER_COLUMNS}, left_on, left_reason, version from members where household_id = $1 \
+         order by (case when left_on is null then 0 else 1 end), (case when relation = 'head' then 0 else 1 end), member_id{lock}"
+    )
+}
+
 pub(crate) const SUMMARY_SELECT: &str = "select h.household_id, h.household_no, h.area_code, h.status, h.monitoring_type, \
     h.attribute, h.main_cause, \
     (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
@@ -85,6 +94,23 @@ pub(crate) fn summary(r: &impl Get) -> DomainResult<HouseholdSummary> {
 }
 
 impl Db {
+    /// A household's own row with its version, locked for the rest of the transaction.
+    fn locked_household_sql(&self) -> String {
+        format!(
+            "select household_id, version, {HOUSEHOLD_COLUMNS} from households \
+             where household_id = $1 and area_code between $2 and $3{}",
+            self.lock_clause()
+        )
+    }
+
+    /// A household's village, its row locked for the rest of the transaction (member writes).
+    fn locked_area_sql(&self) -> String {
+        format!(
+            "select area_code from households where household_id = $1 and area_code between $2 and $3{}",
+            self.lock_clause()
+        )
+    }
+
     /// Fails with NotFound unless the household exists inside the scope.
     pub(crate) async fn check_in_scope(&self, scope: &Scope, id: HouseholdId) -> DomainResult<()> {
         let (lo, hi) = scope.bounds();
@@ -125,23 +151,23 @@ impl HouseholdStore for Db {
             i.validate().map_err(DomainError::Invalid)?;
         }
         self.check_village(scope, &data.village_code).await?;
-        let now = Utc::now();
-        let today = crate::today();
+        let now = self.clock().now();
+        let today = self.clock().today();
         let insert_h = format!(
-            "insert into households ({HOUSEHOLD_COLUMNS}, created_at, updated_at) values {} returning household_id",
-            placeholders(0, HOUSEHOLD_COLUMN_COUNT + 2)
+            "insert into households ({HOUSEHOLD_COLUMNS}, created_at, updated_at, updated_by) values {} returning household_id",
+            placeholders(0, HOUSEHOLD_COLUMN_COUNT + 3)
         );
         let insert_m = format!(
-            "insert into members ({MEMBER_COLUMNS}, created_at, updated_at) values {}",
-            placeholders(0, MEMBER_COLUMN_COUNT + 2)
+            "insert into members ({MEMBER_COLUMNS}, created_at, updated_at, updated_by) values {}",
+            placeholders(0, MEMBER_COLUMN_COUNT + 3)
         );
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let id: i64 = bind_values!(sqlx::query_scalar(crate::sql(&insert_h)), household_values(data))
-                .bind(now).bind(now).fetch_one(&mut *tx).await.map_err(domain_err)?;
+                .bind(now).bind(now).bind(&actor.username).fetch_one(&mut *tx).await.map_err(domain_err)?;
             for m in members {
                 bind_values!(sqlx::query(crate::sql(&insert_m)).bind(id), member_values(m)).bind(now).bind(now)
-                    .execute(&mut *tx).await.map_err(domain_err)?;
+                    .bind(&actor.username).execute(&mut *tx).await.map_err(domain_err)?;
             }
             sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
                 values ($1, 'status', null, $2, $3, '建档立卡登记', $4)")
@@ -151,9 +177,10 @@ impl HouseholdStore for Db {
                 insert_income!(&mut *tx, id, i, now)?;
             }
             let entry = AuditEntry::new(actor, AuditAction::Create)
+                .at(now)
                 .object("household", id, Some(data.village_code.as_str()))
                 .change("household_no", None, Some(data.household_no.clone()));
-            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry, version = 1_i64).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(HouseholdId(id))
         })
@@ -163,18 +190,11 @@ impl HouseholdStore for Db {
         &self,
         scope: &Scope,
         id: HouseholdId,
+        expected_version: i64,
         data: &HouseholdData,
         actor: &Actor,
     ) -> DomainResult<()> {
-        let old = self.household(scope, id).await?;
-        if data.status != old.data.status || data.monitoring_type != old.data.monitoring_type {
-            return Err(DomainError::invalid("status", "脱贫状态和监测类型请通过“变更脱贫状态”修改，以保留变更记录"));
-        }
         self.check_village(scope, &data.village_code).await?;
-        let changes = household_changes(&old.data, data);
-        if changes.is_empty() {
-            return Ok(());
-        }
         let sets = HOUSEHOLD_COLUMNS
             .split(',')
             .map(str::trim)
@@ -183,21 +203,52 @@ impl HouseholdStore for Db {
             .collect::<Vec<_>>()
             .join(", ");
         let n = HOUSEHOLD_COLUMN_COUNT;
-        let update = format!("update households set {sets}, updated_at = ${} where household_id = ${}", n + 1, n + 2);
-        let now = Utc::now();
-        dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
-            bind_values!(sqlx::query(crate::sql(&update)), household_values(data)).bind(now).bind(id.0)
-                .execute(&mut *tx).await.map_err(domain_err)?;
+        let update = format!(
+            "update households set {sets}, updated_at = ${}, updated_by = ${}, version = version + 1 \
+             where household_id = ${} and version = ${}",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        );
+        let select = self.locked_household_sql();
+        let (lo, hi) = scope.bounds();
+        let now = self.clock().now();
+        // The transaction runs in a block of its own: a refusal inside it ends the transaction
+        // (rolled back when dropped) before the refusal is explained.
+        let result: DomainResult<()> = dispatch!(self, pool => async {
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            // The "before" of every audit row is read here, under the lock, from the row this change replaces.
+            let r = sqlx::query(crate::sql(&select)).bind(id.0).bind(lo).bind(hi)
+                .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
+            let (old, version) = (row::household_data(&r)?, r.int("version")?);
+            if version != expected_version {
+                return Err(crate::versions::stale(version));
+            }
+            if data.status != old.status || data.monitoring_type != old.monitoring_type {
+                return Err(DomainError::invalid("status", "脱贫状态和监测类型请通过“变更脱贫状态”修改，以保留变更记录"));
+            }
+            let changes = household_changes(&old, data);
+            if changes.is_empty() {
+                return Ok(());
+            }
+            let done = bind_values!(sqlx::query(crate::sql(&update)), household_values(data))
+                .bind(now).bind(&actor.username).bind(id.0).bind(expected_version)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if done != 1 {
+                return Err(crate::versions::stale(version));
+            }
             for (field, before, after) in &changes {
                 let entry = AuditEntry::new(actor, AuditAction::Update)
+                    .at(now)
                     .object("household", id.0, Some(data.village_code.as_str()))
                     .change(field, before.clone(), after.clone());
-                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+                crate::bind_entry!(&entry, version = expected_version + 1).execute(&mut *tx).await.map_err(domain_err)?;
             }
             tx.commit().await.map_err(domain_err)?;
-        });
-        Ok(())
+            Ok(())
+        }.await);
+        self.explain_stale(result, "household", id.0, expected_version).await
     }
 
     async fn villages(&self, scope: &Scope) -> DomainResult<Vec<bangfu_core::area::Area>> {
@@ -215,13 +266,19 @@ impl HouseholdStore for Db {
         let sql = format!(
             "select household_id, {HOUSEHOLD_COLUMNS}, \
              (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
-             (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size \
-             from households h where household_id = $1 and area_code between $2 and $3"
+             (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size, \
+             h.version from households h where household_id = $1 and area_code between $2 and $3"
         );
         dispatch!(self, pool => {
             let r = sqlx::query(crate::sql(&sql)).bind(id.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
                 .ok_or(DomainError::NotFound)?;
-            Ok(Household { id, data: row::household_data(&r)?, head_name: r.opt_text("head_name")?, size: r.int("size")? })
+            Ok(Household {
+                id,
+                data: row::household_data(&r)?,
+                head_name: r.opt_text("head_name")?,
+                size: r.int("size")?,
+                version: r.int("version")?,
+            })
         })
     }
 
@@ -296,12 +353,8 @@ impl HouseholdStore for Db {
 
     async fn members(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<Member>> {
         self.check_in_scope(scope, id).await?;
-        let sql = format!(
-            "select member_id, {MEMBER_COLUMNS}, left_on, left_reason from members where household_id = $1 \
-            order by (case when left_on is null then 0 else 1 end), (case when relation = 'head' then 0 else 1 end), member_id"
-        );
         dispatch!(self, pool => {
-            let rows = sqlx::query(crate::sql(&sql)).bind(id.0).fetch_all(pool).await.map_err(domain_err)?;
+            let rows = sqlx::query(crate::sql(&members_sql(""))).bind(id.0).fetch_all(pool).await.map_err(domain_err)?;
             rows.iter().map(row::member).collect()
         })
     }
@@ -313,27 +366,36 @@ impl HouseholdStore for Db {
         member: &MemberData,
         actor: &Actor,
     ) -> DomainResult<MemberId> {
-        let area = self.household(scope, id).await?.data.village_code;
-        let current = self.members(scope, id).await?;
-        let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
-        all.push(member);
-        let problems = check_members(&all);
-        if !problems.is_empty() {
-            return Err(DomainError::Invalid(problems));
-        }
-        let now = Utc::now();
+        let now = self.clock().now();
         let sql = format!(
-            "insert into members ({MEMBER_COLUMNS}, created_at, updated_at) values {} returning member_id",
-            placeholders(0, MEMBER_COLUMN_COUNT + 2)
+            "insert into members ({MEMBER_COLUMNS}, created_at, updated_at, updated_by) values {} returning member_id",
+            placeholders(0, MEMBER_COLUMN_COUNT + 3)
         );
+        let lock = self.locked_area_sql();
+        let current = members_sql(self.lock_clause());
+        let (lo, hi) = scope.bounds();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
-            let mid: i64 = bind_values!(sqlx::query_scalar(crate::sql(&sql)).bind(id.0), member_values(member)).bind(now).bind(now)
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            // The household's row is locked while its members are checked together, so two clerks
+            // adding a 户主 at the same time cannot both succeed.
+            let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(id.0).bind(lo).bind(hi)
+                .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
+            let rows = sqlx::query(crate::sql(&current)).bind(id.0).fetch_all(&mut *tx).await.map_err(domain_err)?;
+            let current = rows.iter().map(row::member).collect::<DomainResult<Vec<_>>>()?;
+            let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
+            all.push(member);
+            let problems = check_members(&all);
+            if !problems.is_empty() {
+                return Err(DomainError::Invalid(problems));
+            }
+            let mid: i64 = bind_values!(sqlx::query_scalar(crate::sql(&sql)).bind(id.0), member_values(member))
+                .bind(now).bind(now).bind(&actor.username)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create)
+                .at(now)
                 .object("member", mid, Some(area.as_str()))
                 .change("joined", None, Some(format!("{}（{}，{}）", member.name, member.relation.label_zh(), member.id_number.masked())));
-            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry, version = 1_i64).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(MemberId(mid))
         })
@@ -342,7 +404,7 @@ impl HouseholdStore for Db {
     async fn member(&self, scope: &Scope, member: MemberId) -> DomainResult<Member> {
         let (lo, hi) = scope.bounds();
         let sql = format!(
-            "select member_id, {MEMBER_COLUMNS}, left_on, left_reason from members where member_id = $1 and household_id in \
+            "select member_id, {MEMBER_COLUMNS}, left_on, left_reason, version from members where member_id = $1 and household_id in \
              (select household_id from households where area_code between $2 and $3)"
         );
         dispatch!(self, pool => {
@@ -355,28 +417,12 @@ impl HouseholdStore for Db {
         &self,
         scope: &Scope,
         member: MemberId,
+        expected_version: i64,
         data: &MemberData,
         actor: &bangfu_core::audit::Actor,
     ) -> DomainResult<HouseholdId> {
-        let old = self.member(scope, member).await?;
-        if old.left_on.is_some() {
-            return Err(DomainError::invalid("name", "该成员已减员，不能修改"));
-        }
-        let household = old.household_id;
-        let current = self.members(scope, household).await?;
-        let mut all: Vec<&MemberData> =
-            current.iter().filter(|m| m.left_on.is_none() && m.id != member).map(|m| &m.data).collect();
-        all.push(data);
-        let problems = check_members(&all);
-        if !problems.is_empty() {
-            return Err(DomainError::Invalid(problems));
-        }
-        let changes = member_changes(&old.data, data);
-        if changes.is_empty() {
-            return Ok(household);
-        }
-        let area = self.household(scope, household).await?.data.village_code;
-        let now = Utc::now();
+        let household = self.member(scope, member).await?.household_id;
+        let now = self.clock().now();
         let sets = MEMBER_COLUMNS
             .split(',')
             .map(str::trim)
@@ -386,20 +432,59 @@ impl HouseholdStore for Db {
             .collect::<Vec<_>>()
             .join(", ");
         let n = MEMBER_COLUMN_COUNT - 1;
-        let update = format!("update members set {sets}, updated_at = ${} where member_id = ${}", n + 1, n + 2);
-        dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
-            bind_values!(sqlx::query(crate::sql(&update)), member_values(data)).bind(now).bind(member.0)
-                .execute(&mut *tx).await.map_err(domain_err)?;
+        let update = format!(
+            "update members set {sets}, updated_at = ${}, updated_by = ${}, version = version + 1 \
+             where member_id = ${} and version = ${}",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        );
+        let lock = self.locked_area_sql();
+        let current = members_sql(self.lock_clause());
+        let (lo, hi) = scope.bounds();
+        let result: DomainResult<HouseholdId> = dispatch!(self, pool => async {
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            // The household first, then its members: every member write locks in this order.
+            let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(household.0).bind(lo).bind(hi)
+                .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
+            let rows = sqlx::query(crate::sql(&current)).bind(household.0).fetch_all(&mut *tx).await.map_err(domain_err)?;
+            let current = rows.iter().map(row::member).collect::<DomainResult<Vec<_>>>()?;
+            let old = current.iter().find(|m| m.id == member).ok_or(DomainError::NotFound)?;
+            if old.version != expected_version {
+                return Err(crate::versions::stale(old.version));
+            }
+            if old.left_on.is_some() {
+                return Err(DomainError::invalid("name", "该成员已减员，不能修改"));
+            }
+            let mut all: Vec<&MemberData> =
+                current.iter().filter(|m| m.left_on.is_none() && m.id != member).map(|m| &m.data).collect();
+            all.push(data);
+            let problems = check_members(&all);
+            if !problems.is_empty() {
+                return Err(DomainError::Invalid(problems));
+            }
+            let changes = member_changes(&old.data, data);
+            if changes.is_empty() {
+                return Ok(household);
+            }
+            let done = bind_values!(sqlx::query(crate::sql(&update)), member_values(data))
+                .bind(now).bind(&actor.username).bind(member.0).bind(expected_version)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if done != 1 {
+                return Err(crate::versions::stale(old.version));
+            }
             for (field, before, after) in &changes {
-                let entry = bangfu_core::audit::AuditEntry::new(actor, bangfu_core::audit::AuditAction::Update)
+                let entry = AuditEntry::new(actor, AuditAction::Update)
+                    .at(now)
                     .object("member", member.0, Some(area.as_str()))
                     .change(field, before.clone(), after.clone());
-                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+                crate::bind_entry!(&entry, version = expected_version + 1).execute(&mut *tx).await.map_err(domain_err)?;
             }
             tx.commit().await.map_err(domain_err)?;
-        });
-        Ok(household)
+            Ok(household)
+        }.await);
+        self.explain_stale(result, "member", member.0, expected_version).await
     }
 
     async fn member_leaves(
@@ -414,28 +499,30 @@ impl HouseholdStore for Db {
         if reason.is_empty() {
             return Err(DomainError::invalid("left_reason", "请填写减员原因（如死亡、婚出、分户）"));
         }
-        if on > crate::today() {
+        if on > self.clock().today() {
             return Err(DomainError::invalid("left_on", "减员日期不能晚于今天"));
         }
-        let current = self.member(scope, member).await?;
-        if current.left_on.is_some() {
-            return Err(DomainError::NotFound);
-        }
-        let area = self.household(scope, current.household_id).await?.data.village_code;
-        let now = Utc::now();
+        let household = self.member(scope, member).await?.household_id;
+        let lock = self.locked_area_sql();
+        let (lo, hi) = scope.bounds();
+        let now = self.clock().now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
-            let affected = sqlx::query("update members set left_on = $1, left_reason = $2, updated_at = $3 \
-                where member_id = $4 and left_on is null")
-                .bind(on).bind(reason).bind(now).bind(member.0)
-                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
-            if affected != 1 {
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(household.0).bind(lo).bind(hi)
+                .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
+            // Only a current member leaves: a second, concurrent leave finds no row and changes nothing.
+            let version: Option<i64> = sqlx::query_scalar("update members set left_on = $1, left_reason = $2, updated_at = $3, \
+                updated_by = $4, version = version + 1 where member_id = $5 and left_on is null returning version")
+                .bind(on).bind(reason).bind(now).bind(&actor.username).bind(member.0)
+                .fetch_optional(&mut *tx).await.map_err(domain_err)?;
+            let Some(version) = version else {
                 return Err(DomainError::NotFound);
-            }
+            };
             let entry = AuditEntry::new(actor, AuditAction::Update)
+                .at(now)
                 .object("member", member.0, Some(area.as_str()))
                 .change("left_on", None, Some(format!("{on} {reason}")));
-            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry, version = version).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(())
         })
@@ -552,14 +639,13 @@ impl HouseholdStore for Db {
     }
 }
 
-/// A status or monitoring change, with the labels the audit log shows.
+/// A status or monitoring change: what it changes to; where it changes from is read under the
+/// lock in the writing transaction, so the history's "from" is always the value it replaced.
 struct Change<'a> {
     kind: &'static str,
-    from: Option<&'a str>,
     to: Option<&'a str>,
     on: NaiveDate,
     reason: &'a str,
-    labels: (Option<String>, Option<String>),
     review: Option<Review<'a>>,
 }
 
@@ -581,21 +667,8 @@ impl Db {
         actor: &Actor,
         review: Option<Review<'_>>,
     ) -> DomainResult<()> {
-        let current = self.household(scope, id).await?;
-        if current.data.status == status {
-            return Err(DomainError::invalid("status", format!("该户已是“{status}”")));
-        }
-        let labels = (Some(current.data.status.label_zh().to_owned()), Some(status.label_zh().to_owned()));
-        let change = Change {
-            kind: "status",
-            from: Some(current.data.status.code()),
-            to: Some(status.code()),
-            on,
-            reason,
-            labels,
-            review,
-        };
-        self.record_change(id, &current.data.village_code, change, actor).await
+        let change = Change { kind: "status", to: Some(status.code()), on, reason, review };
+        self.record_change(scope, id, change, actor).await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -609,75 +682,86 @@ impl Db {
         actor: &Actor,
         review: Option<Review<'_>>,
     ) -> DomainResult<()> {
-        let current = self.household(scope, id).await?;
-        if current.data.monitoring_type == monitoring {
-            return Err(DomainError::invalid("monitoring_type", "监测对象类型没有变化"));
-        }
-        let labels = (
-            Some(current.data.monitoring_type.map_or("不监测", |m| m.label_zh()).to_owned()),
-            Some(monitoring.map_or("不监测", |m| m.label_zh()).to_owned()),
-        );
-        let change = Change {
-            kind: "monitoring",
-            from: current.data.monitoring_type.map(|m| m.code()),
-            to: monitoring.map(|m| m.code()),
-            on,
-            reason,
-            labels,
-            review,
-        };
-        self.record_change(id, &current.data.village_code, change, actor).await
+        let change = Change { kind: "monitoring", to: monitoring.map(|m| m.code()), on, reason, review };
+        self.record_change(scope, id, change, actor).await
     }
 
     async fn record_change(
         &self,
+        scope: &Scope,
         id: HouseholdId,
-        area: &AreaCode,
         change: Change<'_>,
         actor: &Actor,
     ) -> DomainResult<()> {
-        let Change { kind, from, to, on, reason, labels, review } = change;
+        let Change { kind, to, on, reason, review } = change;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写变更原因"));
         }
-        if on > crate::today() {
+        let today = self.clock().today();
+        if on > today {
             return Err(DomainError::invalid("effective_on", "生效日期不能晚于今天"));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         let col = if kind == "status" { "status" } else { "monitoring_type" };
         let extra = if kind == "monitoring" && to.is_some() {
-            ", risk_identified_on = $4, risk_cleared_on = null"
+            ", risk_identified_on = $6, risk_cleared_on = null"
         } else if kind == "monitoring" {
-            ", risk_cleared_on = $4"
+            ", risk_cleared_on = $6"
         } else {
             ""
         };
-        let update = format!("update households set {col} = $1, updated_at = $2 {extra} where household_id = $3");
+        let update = format!(
+            "update households set {col} = $1, updated_at = $2, updated_by = $3, version = version + 1 {extra} \
+             where household_id = $4 and version = $5"
+        );
+        let select = self.locked_household_sql();
+        let (lo, hi) = scope.bounds();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
-            let mut q = sqlx::query(crate::sql(&update)).bind(to).bind(now).bind(id.0);
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let r = sqlx::query(crate::sql(&select)).bind(id.0).bind(lo).bind(hi)
+                .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
+            let (current, version) = (row::household_data(&r)?, r.int("version")?);
+            let area = current.village_code;
+            let (from, labels) = if kind == "status" {
+                if to == Some(current.status.code()) {
+                    return Err(DomainError::invalid("status", format!("该户已是“{}”", current.status)));
+                }
+                let to_label = to.and_then(PovertyStatus::parse).map(|s| s.label_zh().to_owned());
+                (Some(current.status.code()), (Some(current.status.label_zh().to_owned()), to_label))
+            } else {
+                let from = current.monitoring_type.map(|m| m.code());
+                if from == to {
+                    return Err(DomainError::invalid("monitoring_type", "监测对象类型没有变化"));
+                }
+                let label = |m: Option<MonitoringType>| Some(m.map_or("不监测", |m| m.label_zh()).to_owned());
+                (from, (label(current.monitoring_type), label(to.and_then(MonitoringType::parse))))
+            };
+            let mut q = sqlx::query(crate::sql(&update)).bind(to).bind(now).bind(&actor.username).bind(id.0).bind(version);
             if !extra.is_empty() {
                 q = q.bind(on);
             }
-            q.execute(&mut *tx).await.map_err(domain_err)?;
+            if q.execute(&mut *tx).await.map_err(domain_err)?.rows_affected() != 1 {
+                return Err(crate::versions::stale(version));
+            }
             sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id.0).bind(kind).bind(from).bind(to).bind(on).bind(reason).bind(now)
                 .execute(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Update)
+                .at(now)
                 .object("household", id.0, Some(area.as_str()))
-                .change(if kind == "status" { "status" } else { "monitoring_type" }, labels.0.clone(), labels.1.clone());
-            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+                .change(col, labels.0.clone(), labels.1.clone());
+            crate::bind_entry!(&entry, version = version + 1).execute(&mut *tx).await.map_err(domain_err)?;
             if let Some(review) = &review {
                 let done = sqlx::query("update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
                     where visit_id = $4 and proposal_state = 'pending'")
-                    .bind(&actor.username).bind(crate::today()).bind(review.note).bind(review.visit_id)
+                    .bind(&actor.username).bind(today).bind(review.note).bind(review.visit_id)
                     .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
                 if done != 1 {
                     return Err(DomainError::invalid("proposal", "该建议已审核"));
                 }
-                let entry = AuditEntry::new(actor, AuditAction::Update).object("visit", review.visit_id, Some(area.as_str()))
+                let entry = AuditEntry::new(actor, AuditAction::Update).at(now).object("visit", review.visit_id, Some(area.as_str()))
                     .change("proposal_state", Some("待审核".into()), Some("已采纳".into()));
                 crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             }

@@ -22,7 +22,7 @@ use sqlx::sqlite::SqliteConnection;
 
 use crate::households::{HOUSEHOLD_COLUMNS as H_COLS, MEMBER_COLUMNS as M_COLS};
 use crate::values::{Value, bind_values, copy_line, household_values, member_values};
-use crate::{Db, dispatch, domain_err, sql};
+use crate::{Db, Pool, dispatch, domain_err, sql};
 
 pub const HOUSEHOLDS_FILE: &str = "households.csv";
 pub const MEMBERS_FILE: &str = "members.csv";
@@ -814,8 +814,8 @@ pub async fn import_register(
     let hash = fingerprint(dir)?;
     let now = Utc::now();
     let mut errors = Vec::new();
-    let report = match db {
-        Db::Sqlite(pool) => {
+    let report = match db.pool() {
+        Pool::Sqlite(pool) => {
             let mut conn = pool.acquire().await?;
             if let Some(on) = already_imported_sqlite(&mut conn, &hash).await? {
                 return Ok(ImportOutcome::AlreadyImported { on });
@@ -857,7 +857,7 @@ pub async fn import_register(
             }
             result?
         }
-        Db::Postgres(pool) => {
+        Pool::Postgres(pool) => {
             let mut tx = pool.begin().await?;
             // One import at a time: a second waits rather than racing on household numbers.
             sqlx::query("lock table imports in exclusive mode").execute(&mut *tx).await?;

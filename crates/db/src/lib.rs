@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use bangfu_core::Clock;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
@@ -21,8 +22,11 @@ pub mod teams;
 pub mod tokens;
 pub mod users;
 mod values;
+mod versions;
 pub mod visits;
 pub mod worklist;
+
+pub(crate) use versions::BeginWrite;
 
 pub use import::{
     ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register, read_divisions,
@@ -112,9 +116,16 @@ pub enum Create {
     Never,
 }
 
-/// The register's storage. Cloning is cheap (pools are shared).
+/// The register's storage, and the clock its rules read. Cloning is cheap (pools are shared).
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    clock: Clock,
+}
+
+/// Which database the URL chose.
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -123,9 +134,9 @@ pub enum Db {
 #[macro_export]
 macro_rules! dispatch {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::Db::Sqlite($pool) => $body,
-            $crate::Db::Postgres($pool) => $body,
+        match $db.pool() {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -146,7 +157,7 @@ impl Db {
                     return Err(DbError::MissingFile(path.clone()));
                 }
                 let pool = open_sqlite(path, !exists).await?;
-                Ok(Opened { db: Db::Sqlite(pool), created_file: (!exists).then(|| path.clone()) })
+                Ok(Opened { db: Db::new(Pool::Sqlite(pool)), created_file: (!exists).then(|| path.clone()) })
             }
             DatabaseUrl::Postgres(url) => {
                 let opts = PgConnectOptions::from_str(url)?;
@@ -155,7 +166,7 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(opts)
                     .await?;
-                Ok(Opened { db: Db::Postgres(pool), created_file: None })
+                Ok(Opened { db: Db::new(Pool::Postgres(pool)), created_file: None })
             }
         }
     }
@@ -169,21 +180,40 @@ impl Db {
             .max_lifetime(None)
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite(pool))
+        Ok(Db::new(Pool::Sqlite(pool)))
+    }
+
+    /// Storage on a pool, reading the system clock.
+    pub fn new(pool: Pool) -> Db {
+        Db { pool, clock: Clock::System }
+    }
+
+    /// The same storage, reading `clock` instead (tests fix the day).
+    pub fn with_clock(mut self, clock: Clock) -> Db {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {
-        match self {
-            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
     }
 
     pub fn backend(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match &self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 
@@ -241,12 +271,6 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
 
 /// Marks SQL text built in this crate from constants and numbers as safe: user values
 /// are always bound as parameters, never spliced into the text.
-/// Today in the server's time zone: the bound for dates people type ("not after today"), the same
-/// day the pages and the command line use, so a visit entered at 7 a.m. in Beijing is not "tomorrow".
-pub(crate) fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 pub(crate) fn sql(text: &str) -> sqlx::AssertSqlSafe<&str> {
     sqlx::AssertSqlSafe(text)
 }
@@ -255,8 +279,8 @@ impl Db {
     /// The definitions of every index and foreign key, sorted: two registers with the same
     /// fingerprint have the same schema (used to check that bulk loads restore it exactly).
     pub async fn schema_fingerprint(&self) -> Result<Vec<String>, DbError> {
-        let rows: Vec<(String, String)> = match self {
-            Db::Sqlite(p) => {
+        let rows: Vec<(String, String)> = match &self.pool {
+            Pool::Sqlite(p) => {
                 sqlx::query_as(
                     "select name, coalesce(sql, '') from sqlite_master where type in ('index', 'table') \
                      and name not like 'sqlite_%' and name <> '_sqlx_migrations' order by name",
@@ -264,7 +288,7 @@ impl Db {
                 .fetch_all(p)
                 .await?
             }
-            Db::Postgres(p) => {
+            Pool::Postgres(p) => {
                 sqlx::query_as(
                     "select indexname::text, indexdef::text from pg_indexes where schemaname = 'public' \
                      union all select conname::text, pg_get_constraintdef(c.oid) from pg_constraint c \

@@ -13,7 +13,7 @@ use chrono::{NaiveDate, Utc};
 use sha2::Digest;
 
 use crate::row::Get;
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const MEASURE_SELECT: &str = "select m.measure_id, m.plan_id, p.year as plan_year, p.household_id, m.kind, m.content, \
     m.responsible, m.due_on, m.amount_fen, m.status, m.status_on, m.drop_reason \
@@ -119,7 +119,7 @@ impl PlanStore for Db {
             if exists.is_some() {
                 return Err(DomainError::conflict("year", format!("该户{}年的帮扶计划已存在，请在原计划中增加措施", data.year)));
             }
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into plans (household_id, year, written_on, written_with, goal, created_at, updated_at) \
                 values ($1, $2, $3, $4, $5, $6, $6) returning plan_id")
                 .bind(household.0).bind(data.year).bind(data.written_on).bind(&data.written_with).bind(data.goal.as_deref()).bind(now)
@@ -149,9 +149,9 @@ impl PlanStore for Db {
         data.check(year).map_err(DomainError::Invalid)?;
         let area = self.household(scope, household).await?.data.village_code;
         let now = Utc::now();
-        let today = crate::today();
+        let today = self.clock().today();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into measures (plan_id, household_id, kind, content, responsible, due_on, amount_fen, \
                 status, status_on, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, 'planned', $8, $9, $9) returning measure_id")
                 .bind(plan).bind(household.0).bind(data.kind.code()).bind(&data.content).bind(&data.responsible)
@@ -194,7 +194,7 @@ impl PlanStore for Db {
                 format!("措施已是“{}”，不能改为“{}”", m.status.label_zh(), progress.status.label_zh()),
             ));
         }
-        if progress.on > crate::today() {
+        if progress.on > self.clock().today() {
             return Err(DomainError::invalid("on", "日期不能晚于今天"));
         }
         let area = self.household(scope, household).await?.data.village_code;
@@ -202,7 +202,7 @@ impl PlanStore for Db {
         let reason = progress.reason.as_deref();
         let drop_reason = if progress.status == MeasureStatus::Dropped { reason } else { None };
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             sqlx::query("update measures set status = $1, status_on = $2, drop_reason = $3, updated_at = $4 where measure_id = $5")
                 .bind(progress.status.code()).bind(progress.on).bind(drop_reason).bind(now).bind(measure)
                 .execute(&mut *tx).await.map_err(domain_err)?;
@@ -251,7 +251,7 @@ impl PlanStore for Db {
             None => (None, None, None, None, None),
         };
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into evidence (measure_id, household_id, note, file_name, content_type, size_bytes, sha256, content, added_by, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning evidence_id")
                 .bind(measure).bind(household.0).bind(note).bind(name).bind(ctype).bind(size).bind(sha.as_deref()).bind(content)

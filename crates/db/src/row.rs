@@ -173,6 +173,7 @@ pub(crate) fn member(r: &impl Get) -> Result<Member, DomainError> {
         },
         left_on: r.opt_date("left_on")?,
         left_reason: r.opt_text("left_reason")?,
+        version: r.int("version")?,
     })
 }
 

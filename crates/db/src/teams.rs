@@ -8,7 +8,7 @@ use bangfu_core::{DomainError, DomainResult};
 use chrono::{NaiveDate, Utc};
 
 use crate::row::Get;
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const PAIRING_SELECT: &str = "select p.pairing_id, p.unit_id, u.name as unit_name, p.area_code, a.name as area_name, \
     p.start_on, p.end_on, p.note from pairings p join units u on u.unit_id = p.unit_id join areas a on a.area_code = p.area_code";
@@ -82,7 +82,7 @@ impl TeamStore for Db {
             if open.is_some() {
                 return Err(DomainError::conflict("area_code", format!("{}与{}已在结对帮扶中", unit.name, area.name)));
             }
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into pairings (unit_id, area_code, start_on, note, created_at) values ($1, $2, $3, $4, $5) returning pairing_id")
                 .bind(unit.id).bind(area.code.as_str()).bind(data.start_on).bind(data.note.as_deref()).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
@@ -101,11 +101,11 @@ impl TeamStore for Db {
         if p.end_on.is_some() {
             return Err(DomainError::invalid("end_on", "该结对已结束"));
         }
-        if on < p.start_on || on > crate::today() {
+        if on < p.start_on || on > self.clock().today() {
             return Err(DomainError::invalid("end_on", "结束日期应在开始日期之后、今天之前"));
         }
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             sqlx::query("update pairings set end_on = $1 where pairing_id = $2").bind(on).bind(pairing)
                 .execute(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Update).object("pairing", pairing, Some(p.area_code.as_str()))
@@ -190,7 +190,7 @@ impl TeamStore for Db {
         }
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into team_members (village_code, name, phone, unit_id, role, start_on, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7) returning team_member_id")
                 .bind(village.as_str()).bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id)
@@ -220,11 +220,11 @@ impl TeamStore for Db {
         if m.end_on.is_some() {
             return Err(DomainError::invalid("end_on", "该队员已召回"));
         }
-        if on < m.data.start_on || on > crate::today() {
+        if on < m.data.start_on || on > self.clock().today() {
             return Err(DomainError::invalid("end_on", "召回日期应在驻村开始之后、今天之前"));
         }
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             sqlx::query("update team_members set end_on = $1, end_reason = $2 where team_member_id = $3")
                 .bind(on).bind(reason).bind(member).execute(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Update).object("team_member", member, Some(m.village_code.as_str()))

@@ -10,7 +10,7 @@ use chrono::{NaiveDate, Utc};
 
 use crate::households::Review;
 use crate::row::Get;
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const VISIT_SELECT: &str = "select v.visit_id, v.household_id, v.visited_on, v.visitors, v.found, v.follow_up, v.follow_up_due, \
     v.follow_up_done_on, v.proposal, v.proposal_reason, v.proposal_state, v.review_note, v.recorded_by from visits v";
@@ -44,7 +44,7 @@ impl VisitStore for Db {
         actor: &Actor,
     ) -> DomainResult<i64> {
         let h = self.household(scope, household).await?;
-        if data.visited_on > crate::today() {
+        if data.visited_on > self.clock().today() {
             return Err(DomainError::invalid("visited_on", "走访日期不能晚于今天"));
         }
         if data.proposal.is_some() && data.proposal_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
@@ -54,7 +54,7 @@ impl VisitStore for Db {
         let proposal = data.proposal.map(|p| p.code());
         let state = data.proposal.map(|_| ProposalState::Pending.code());
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into visits (household_id, visited_on, visitors, found, follow_up, follow_up_due, \
                 proposal, proposal_reason, proposal_state, recorded_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning visit_id")
                 .bind(household.0).bind(data.visited_on).bind(&data.visitors).bind(&data.found).bind(data.follow_up.as_deref())
@@ -98,12 +98,12 @@ impl VisitStore for Db {
         if v.follow_up_done_on.is_some() {
             return Err(DomainError::invalid("follow_up", "后续事项已办结"));
         }
-        if on < v.data.visited_on || on > crate::today() {
+        if on < v.data.visited_on || on > self.clock().today() {
             return Err(DomainError::invalid("on", "办结日期应在走访日期之后、今天之前"));
         }
         let area = self.household(scope, HouseholdId(v.household_id)).await?.data.village_code;
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             sqlx::query("update visits set follow_up_done_on = $1 where visit_id = $2").bind(on).bind(visit)
                 .execute(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Update).object("visit", visit, Some(area.as_str()))
@@ -128,7 +128,7 @@ impl VisitStore for Db {
         };
         let note = note.trim();
         let household = HouseholdId(v.household_id);
-        let today = crate::today();
+        let today = self.clock().today();
         if accept {
             let reason = format!(
                 "采纳{}走访建议：{}{}",
@@ -152,7 +152,7 @@ impl VisitStore for Db {
         }
         let area = self.household(scope, household).await?.data.village_code;
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write().await.map_err(domain_err)?;
             let done = sqlx::query("update visits set proposal_state = 'rejected', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
                 where visit_id = $4 and proposal_state = 'pending'")
                 .bind(&actor.username).bind(today).bind(note).bind(visit).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();

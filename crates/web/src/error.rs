@@ -8,11 +8,15 @@ use bangfu_core::DomainError;
 
 #[derive(Debug)]
 pub enum PageError {
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
     MustChangePassword,
     NotFound,
     Forbidden,
     Csrf,
+    /// Someone else saved the record first (a page without a form to show again).
+    Stale(String),
     Internal(String),
 }
 
@@ -21,6 +25,7 @@ impl From<DomainError> for PageError {
         match e {
             DomainError::NotFound => PageError::NotFound,
             DomainError::Forbidden => PageError::Forbidden,
+            DomainError::Stale(s) => PageError::Stale(s.message()),
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -51,6 +56,7 @@ impl IntoResponse for PageError {
             PageError::NotFound => (StatusCode::NOT_FOUND, "找不到该记录", "记录不存在，或不在您的管辖范围内。"),
             PageError::Forbidden => (StatusCode::FORBIDDEN, "无权操作", "您的角色不能进行这项操作。"),
             PageError::Csrf => (StatusCode::FORBIDDEN, "页面已过期", "请返回上一页，刷新后再提交。"),
+            PageError::Stale(message) => (StatusCode::CONFLICT, "未保存", message.as_str()),
             PageError::Internal(cause) => {
                 tracing::error!(%cause, "page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "出错了", "系统暂时无法完成这项操作，请稍后再试。")

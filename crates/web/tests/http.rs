@@ -355,7 +355,7 @@ both!(a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_is_
     let m = first_member(&app, app.shahedian_household).await;
     let form = |id: &str| {
         format!(
-            "_csrf={csrf}&name=%E7%8E%8B%E5%BB%BA%E5%9B%BD&sex=%E7%94%B7&relation=%E6%88%B7%E4%B8%BB&id_number={id}&phone=13800138000"
+            "_csrf={csrf}&version=1&name=%E7%8E%8B%E5%BB%BA%E5%9B%BD&sex=%E7%94%B7&relation=%E6%88%B7%E4%B8%BB&id_number={id}&phone=13800138000"
         )
     };
     let mut bad = app.full_id.clone();
@@ -912,7 +912,12 @@ both!(the_api_validates_a_member_like_the_form_and_lists_every_bad_field, |app| 
     let m = first_member(&app, app.shahedian_household).await;
     let path = format!("/api/v1/households/{h}/members/{m}");
     let r = app
-        .api("PUT", &path, &token, Some(r#"{"name":"王建国","sex":"女","relation":"户主","migrant_months":13}"#))
+        .api(
+            "PUT",
+            &path,
+            &token,
+            Some(r#"{"version":1,"name":"王建国","sex":"女","relation":"户主","migrant_months":13}"#),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
@@ -925,7 +930,7 @@ both!(the_api_validates_a_member_like_the_form_and_lists_every_bad_field, |app| 
             "PUT",
             &path,
             &token,
-            Some(r#"{"name":"王建国","sex":"male","relation":"head","phone":"13700137000","basic_medical":true}"#),
+            Some(r#"{"version":1,"name":"王建国","sex":"male","relation":"head","phone":"13700137000","basic_medical":true}"#),
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
@@ -943,7 +948,7 @@ both!(a_browser_session_must_send_its_csrf_token_to_change_anything_through_the_
     let (session, csrf) = app.sign_in("shahedian").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
-    let body = r#"{"name":"王建国","sex":"男","relation":"户主"}"#;
+    let body = r#"{"version":1,"name":"王建国","sex":"男","relation":"户主"}"#;
     let put = |with_csrf: bool| {
         let mut req = Request::put(format!("/api/v1/households/{h}/members/{m}"))
             .header(header::COOKIE, &session)
@@ -1111,8 +1116,9 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     // Correct the phone number; the status cannot be changed through this form.
     let edit = app.get(&format!("{path}/edit"), &session).await;
     assert!(edit.body.contains("4117021012020001") && !edit.body.contains("name=\"status\""));
-    let r =
-        app.post(&format!("{path}/edit"), &session, &format!("{}&phone=13611112222", form("411702101202", ""))).await;
+    let r = app
+        .post(&format!("{path}/edit"), &session, &format!("{}&version=1&phone=13611112222", form("411702101202", "")))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let (log, _) = app
         .db
@@ -1950,4 +1956,162 @@ both!(the_api_takes_the_national_wordings_and_gives_health_as_a_list_and_unanswe
     for field in ["political_status", "medical_insurance", "dropout_reason", "migrant_place", "id_kind"] {
         assert!(text.contains(&format!("\"{field}\"")), "{field} missing from the member schema");
     }
+});
+
+// ---- concurrency: a stale save is refused, says who changed what, and loses nothing ----
+
+/// The version a correction form was read at (its hidden field).
+fn version_in(body: &str) -> String {
+    body.split("name=\"version\" value=\"").nth(1).expect("a version field").split('"').next().unwrap().to_owned()
+}
+
+both!(a_stale_household_save_is_refused_naming_who_changed_what_and_the_typed_input_stays, |app| {
+    let hid = app.shahedian_household;
+    let path = format!("/households/{}/edit", hid.0);
+    let (admin, admin_csrf) = app.sign_in("admin").await;
+    let (clerk, clerk_csrf) = app.sign_in("shahedian").await;
+    // Both open the form on version 1.
+    let v_admin = version_in(&app.get(&path, &admin).await.body);
+    let v_clerk = version_in(&app.get(&path, &clerk).await.body);
+    assert_eq!((v_admin.as_str(), v_clerk.as_str()), ("1", "1"));
+    let base = format!(
+        "household_no=4117021012010001&village_code=411702101201&standard={}&attribute={}&main_cause={}",
+        enc("国家标准"),
+        enc("一般贫困户"),
+        enc("因病")
+    );
+    let r = app
+        .post(
+            &path,
+            &admin,
+            &format!("_csrf={admin_csrf}&version={v_admin}&{base}&phone=13611112222&bank_name={}", enc("邮储银行")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The clerk saves what they typed on the page they opened before.
+    let clerk_form = |version: &str| {
+        format!(
+            "_csrf={clerk_csrf}&version={version}&{base}&address={}&bank_name={}",
+            enc("沙东村3组"),
+            enc("驿城农商银行")
+        )
+    };
+    let r = app.post(&path, &clerk, &clerk_form(&v_clerk)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("被 admin的名字 修改：联系电话、开户银行；请核对后再保存"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"驿城农商银行\"") && r.body.contains("value=\"沙东村3组\""),
+        "what was typed stays"
+    );
+    assert!(r.body.contains("admin的名字 已改为“13611112222”"), "the other person's change is marked beside its field");
+    assert!(r.body.contains("field invalid"));
+    assert_eq!(version_in(&r.body), "2", "the form now carries the current version");
+    let stored = app.db.household(&Scope::everything(), hid).await.unwrap();
+    assert_eq!(stored.version, 2);
+    assert_eq!(stored.data.address, None, "nothing of the stale save was stored");
+    assert_eq!(stored.data.bank_name.as_deref(), Some("邮储银行"));
+    let (_, before) = app
+        .db
+        .audit_entries(&AuditFilter { username: Some("shahedian".into()), ..Default::default() }, 50, 0)
+        .await
+        .unwrap();
+    // Checked, and saved again from the re-shown form: it lands on version 2.
+    let r = app.post(&path, &clerk, &format!("{}&phone=13611112222", clerk_form("2"))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stored = app.db.household(&Scope::everything(), hid).await.unwrap();
+    assert_eq!(stored.version, 3);
+    assert_eq!(stored.data.address.as_deref(), Some("沙东村3组"));
+    assert_eq!(stored.data.phone.as_deref(), Some("13611112222"));
+    let (_, after) = app
+        .db
+        .audit_entries(&AuditFilter { username: Some("shahedian".into()), ..Default::default() }, 50, 0)
+        .await
+        .unwrap();
+    assert_eq!(after - before, 2, "the second save's two changes are audited, the refused one left nothing");
+    // A form without its version saves nothing either.
+    let r = app.post(&path, &clerk, &format!("_csrf={clerk_csrf}&{base}&phone=13700000000")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("缺少版本号") && r.body.contains("value=\"13700000000\""));
+    assert_eq!(app.db.household(&Scope::everything(), hid).await.unwrap().version, 3);
+});
+
+both!(a_stale_member_save_is_refused_with_the_other_change_named_and_nothing_lost, |app| {
+    let h = app.shahedian_household.0;
+    let m = first_member(&app, app.shahedian_household).await;
+    let path = format!("/households/{h}/members/{m}/edit");
+    let (admin, admin_csrf) = app.sign_in("admin").await;
+    let (clerk, clerk_csrf) = app.sign_in("shadong").await;
+    let v = version_in(&app.get(&path, &clerk).await.body);
+    assert_eq!(v, "1");
+    let form = |csrf: &str, version: &str, extra: &str| {
+        format!(
+            "_csrf={csrf}&version={version}&name={}&sex={}&relation={}{extra}",
+            enc("王建国"),
+            enc("男"),
+            enc("户主")
+        )
+    };
+    let r = app.post(&path, &admin, &form(&admin_csrf, "1", "&phone=13800138000")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r =
+        app.post(&path, &clerk, &form(&clerk_csrf, &v, &format!("&phone=13900139000&health={}", enc("残疾")))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("被 admin的名字 修改：联系电话；请核对后再保存"), "{}", r.body);
+    assert!(r.body.contains("value=\"13900139000\""), "the clerk's phone is still in the box");
+    assert!(r.body.contains("admin的名字 已改为“13800138000”"));
+    assert_eq!(version_in(&r.body), "2");
+    let stored = app.db.member(&Scope::everything(), bangfu_core::household::MemberId(m)).await.unwrap();
+    assert_eq!((stored.version, stored.data.phone.as_deref(), stored.data.health), (2, Some("13800138000"), None));
+});
+
+both!(the_api_refuses_a_stale_correction_with_409_naming_who_changed_which_field, |app| {
+    let h = app.shahedian_household.0;
+    let admin = api_token(&app, "admin").await;
+    let clerk = api_token(&app, "shahedian").await;
+    let path = format!("/api/v1/households/{h}");
+    let read: serde_json::Value = serde_json::from_str(&app.api("GET", &path, &clerk, None).await.body).unwrap();
+    assert_eq!(read["version"], 1);
+    assert_eq!(read["members"][0]["version"], 1);
+    let r = app.api("PUT", &path, &admin, Some(r#"{"version":1,"phone":"13611112222"}"#)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!((v["version"].clone(), v["household"]["phone"].clone()), (serde_json::json!(2), "13611112222".into()));
+    assert_eq!(v["household"]["main_cause"], "illness", "fields left out keep their values");
+    let r = app.api("PUT", &path, &clerk, Some(r#"{"version":1,"bank_name":"驿城农商银行"}"#)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(e["error"]["code"], "stale");
+    assert_eq!(e["error"]["version"], 2);
+    assert_eq!(e["error"]["changed_by"][0], "admin的名字");
+    assert_eq!(e["error"]["changed"][0]["field"], "phone");
+    assert_eq!(e["error"]["changed"][0]["now"], "13611112222");
+    assert!(e["error"]["message"].as_str().unwrap().ends_with("被 admin的名字 修改：联系电话；请核对后再保存"), "{e}");
+    let stored = app.db.household(&Scope::everything(), app.shahedian_household).await.unwrap();
+    assert_eq!((stored.version, stored.data.bank_name), (2, None), "nothing of the stale correction was saved");
+    // Without a version nothing is saved; with the current one it is.
+    let r = app.api("PUT", &path, &clerk, Some(r#"{"bank_name":"驿城农商银行"}"#)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("\"field\":\"version\""), "{}", r.body);
+    let r = app.api("PUT", &path, &clerk, Some(r#"{"version":2,"bank_name":"驿城农商银行"}"#)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!((v["version"].clone(), v["household"]["phone"].clone()), (serde_json::json!(3), "13611112222".into()));
+    // A member: the same.
+    let m = first_member(&app, app.shahedian_household).await;
+    let mpath = format!("/api/v1/households/{h}/members/{m}");
+    let body = |version: i64, phone: &str| {
+        format!(r#"{{"version":{version},"name":"王建国","sex":"男","relation":"户主","phone":"{phone}"}}"#)
+    };
+    let r = app.api("PUT", &mpath, &admin, Some(&body(1, "13800138000"))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("\"version\":2"));
+    let r = app.api("PUT", &mpath, &clerk, Some(&body(1, "13900139000"))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("\"code\":\"stale\"") && r.body.contains("联系电话"));
+    // Another township's household answers 404, version or not.
+    let theirs = format!("/api/v1/households/{}", app.yifeng_household.0);
+    assert_eq!(app.api("PUT", &theirs, &clerk, Some(r#"{"version":1}"#)).await.status, StatusCode::NOT_FOUND);
+    // An auditor reads but cannot correct.
+    let auditor = api_token(&app, "auditor").await;
+    assert_eq!(app.api("PUT", &path, &auditor, Some(r#"{"version":3}"#)).await.status, StatusCode::FORBIDDEN);
 });

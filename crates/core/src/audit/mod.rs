@@ -133,6 +133,12 @@ impl AuditEntry {
         self
     }
 
+    /// Stamps the entry with the time the change was made (the storage's clock).
+    pub fn at(mut self, at: DateTime<Utc>) -> AuditEntry {
+        self.at = at;
+        self
+    }
+
     pub fn change(mut self, field: &str, before: Option<String>, after: Option<String>) -> AuditEntry {
         self.field = Some(field.to_owned());
         self.before_value = before;

@@ -143,6 +143,18 @@ pub fn header_zh(columns: &'static [Column], field: &str) -> &'static str {
     columns.iter().find(|c| c.field == field).map(|c| c.zh).unwrap_or("")
 }
 
+/// How a changed field is named to people ("联系电话"), for a household's or a member's record;
+/// the dated changes that are not columns have their own names.
+pub fn change_label(object_type: &str, field: &str) -> String {
+    let columns = if object_type == "member" { MEMBER_COLUMNS } else { HOUSEHOLD_COLUMNS };
+    let label = match field {
+        "left_on" => "减员",
+        "joined" => "增员",
+        f => header_zh(columns, f),
+    };
+    if label.is_empty() { field.to_owned() } else { label.to_owned() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,6 +91,8 @@ pub struct Household {
     pub head_name: Option<String>,
     /// Current members (those who have not left).
     pub size: i64,
+    /// Starts at 1 and grows by one with every change; an edit names the version it read.
+    pub version: i64,
 }
 
 /// A member's record. Yes/no answers are `Option<bool>`: `None` is 未填 (not answered), never 否.
@@ -167,6 +169,8 @@ pub struct Member {
     pub data: MemberData,
     pub left_on: Option<NaiveDate>,
     pub left_reason: Option<String>,
+    /// Starts at 1 and grows by one with every change; an edit names the version it read.
+    pub version: i64,
 }
 
 /// One dated entry of a household's status or monitoring history.

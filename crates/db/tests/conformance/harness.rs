@@ -13,13 +13,28 @@ use sqlx::Connection;
 pub struct TestDb {
     pub db: Db,
     pg: Option<(String, String)>,
+    file: Option<std::path::PathBuf>,
 }
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let db = Db::memory().await.expect("in-memory sqlite");
         db.migrate().await.expect("migrate sqlite");
-        TestDb { db, pg: None }
+        TestDb { db, pg: None, file: None }
+    }
+
+    /// A SQLite register in a temporary file, opened as `serve` opens one (WAL, a pool of
+    /// connections, busy timeout): concurrent writers really run side by side.
+    pub async fn sqlite_file() -> TestDb {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "bangfu-conformance-{}-{}.db",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let opened = Db::open(&DatabaseUrl::Sqlite(path.clone()), Create::IfMissing).await.expect("open sqlite file");
+        opened.db.migrate().await.expect("migrate sqlite");
+        TestDb { db: opened.db, pg: None, file: Some(path) }
     }
 
     /// None when PostgreSQL is not configured outside CI (the test then passes vacuously, with a note).
@@ -43,7 +58,7 @@ impl TestDb {
         let opened =
             Db::open(&DatabaseUrl::from_str(&url).expect("url"), Create::Never).await.expect("open test database");
         opened.db.migrate().await.expect("migrate postgres");
-        Some(TestDb { db: opened.db, pg: Some((base, name)) })
+        Some(TestDb { db: opened.db, pg: Some((base, name)), file: None })
     }
 
     /// Loads 驿城区's areas, as the demo does.
@@ -56,6 +71,11 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if let Some(path) = self.file.take() {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
         if let Some((base, name)) = self.pg.take() {
             // Drop the database from a thread of its own (Drop cannot await); `with (force)`
             // ends this pool's connections server-side, so the pool need not be closed here.
@@ -104,6 +124,29 @@ macro_rules! conformance {
                 ($body)(t.db.clone()).await;
             }
             #[tokio::test]
+            async fn on_postgres() {
+                if let Some(t) = $crate::harness::TestDb::postgres().await {
+                    let t = t.with_yicheng().await;
+                    ($body)(t.db.clone()).await;
+                }
+            }
+        }
+    };
+}
+
+/// Declares a storage test that runs on a SQLite file with a pool of connections and on
+/// PostgreSQL: for tests of concurrent writers (the in-memory register has one connection).
+#[macro_export]
+macro_rules! conformance_pooled {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn on_sqlite_file() {
+                let t = $crate::harness::TestDb::sqlite_file().await.with_yicheng().await;
+                ($body)(t.db.clone()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn on_postgres() {
                 if let Some(t) = $crate::harness::TestDb::postgres().await {
                     let t = t.with_yicheng().await;

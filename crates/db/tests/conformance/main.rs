@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod assistance;
+mod concurrency;
 mod fixtures;
 mod harness;
 mod import;
@@ -378,8 +379,10 @@ conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_number
     let mut fixed = wife.data.clone();
     fixed.name = "李秀兰".into();
     fixed.id_number = IdNumber::parse(&id("19680706", 2, false)).unwrap();
-    db.update_member(&everything(), wife.id, &fixed, &actor).await.unwrap();
-    assert_eq!(db.member(&everything(), wife.id).await.unwrap().data, fixed);
+    assert_eq!(wife.version, 1);
+    db.update_member(&everything(), wife.id, 1, &fixed, &actor).await.unwrap();
+    let stored = db.member(&everything(), wife.id).await.unwrap();
+    assert_eq!((stored.data, stored.version), (fixed.clone(), 2));
     let (log, n) = db
         .audit_entries(
             &bangfu_db::audit::AuditFilter {
@@ -410,14 +413,14 @@ conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_number
     clash.id_number = theirs;
     clash.sex = Sex::Male;
     clash.relation = Relation::Son;
-    let err = db.update_member(&everything(), wife.id, &clash, &actor).await.unwrap_err();
+    let err = db.update_member(&everything(), wife.id, 2, &clash, &actor).await.unwrap_err();
     assert!(matches!(&err, DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
     assert_eq!(db.member(&everything(), wife.id).await.unwrap().data, fixed);
     let updates = bangfu_db::audit::AuditFilter { action: Some(AuditAction::Update), ..Default::default() };
     assert_eq!(db.audit_entries(&updates, 50, 0).await.unwrap().1, 2, "no audit rows for a refused change");
     // Outside the user's area the member does not exist.
     let yifeng = scope_of(&db, "411702104000").await;
-    assert!(matches!(db.update_member(&yifeng, wife.id, &fixed, &actor).await, Err(DomainError::NotFound)));
+    assert!(matches!(db.update_member(&yifeng, wife.id, 2, &fixed, &actor).await, Err(DomainError::NotFound)));
 });
 
 conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async move {

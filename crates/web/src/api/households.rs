@@ -18,7 +18,7 @@ use crate::pages::form::today;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/households", get(list).post(create))
-        .route("/api/v1/households/{id}", get(show))
+        .route("/api/v1/households/{id}", get(show).put(update))
         .route("/api/v1/households/{hid}/members", post(add_member))
         .route("/api/v1/households/{hid}/members/{mid}", put(update_member))
         .route("/api/v1/households/{hid}/members/{mid}/leave", post(member_leaves))
@@ -69,6 +69,7 @@ pub fn member_json(m: &Member) -> Value {
         obj.insert("member_id".into(), json!(m.id.0));
         obj.insert("left_on".into(), json!(m.left_on));
         obj.insert("left_reason".into(), json!(m.left_reason));
+        obj.insert("version".into(), json!(m.version));
     }
     v
 }
@@ -91,6 +92,7 @@ async fn show(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) -
         .collect();
     Ok(Json(json!({
         "household_id": h.id,
+        "version": h.version,
         "household": h.data,
         "head_name": h.head_name,
         "size": h.size,
@@ -116,14 +118,53 @@ async fn update_member(
         return Err(DomainError::NotFound.into());
     }
     let mut fields = texts(body);
+    let version = body_version(&mut fields)?;
     if fields.get("id_number").is_none_or(|s| s.trim().is_empty()) {
         let kind = fields.get("id_kind").cloned().unwrap_or_default();
         fields.insert("id_number".into(), current.data.kept_document_number(&kind));
     }
     let data = MemberData::parse(&fields, chrono::Local::now().date_naive()).map_err(DomainError::Invalid)?;
-    state.db.update_member(&me.scope, MemberId(mid), &data, &me.actor()).await?;
+    state.db.update_member(&me.scope, MemberId(mid), version, &data, &me.actor()).await?;
     let updated = state.db.member(&me.scope, MemberId(mid)).await?;
     Ok(Json(member_json(&updated)))
+}
+
+/// The `version` a correction was read at: required, so a client cannot overwrite a change it never saw.
+fn body_version(fields: &mut HashMap<String, String>) -> Result<i64, ApiError> {
+    let raw = fields.remove("version").unwrap_or_default();
+    raw.trim().parse::<i64>().map_err(|_| {
+        DomainError::invalid("version", "请提供 version：读取该记录时得到的版本号（GET 的 version）").into()
+    })
+}
+
+/// Corrects a household's own record. The body holds fields as in households.csv plus the
+/// `version` read; fields left out keep their values (send "" or null to clear one). Status and
+/// monitoring change only through their own dated routes.
+async fn update(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<HashMap<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    editor(&me)?;
+    let h = state.db.household(&me.scope, HouseholdId(id)).await?;
+    let mut sent = texts(body);
+    let version = body_version(&mut sent)?;
+    let mut fields = crate::pages::household_form::current_values(&h.data);
+    fields.extend(sent);
+    let d = &h.data;
+    for (field, value) in [
+        ("status", Some(d.status.code().to_owned())),
+        ("exit_year", d.exit_year.map(|y| y.to_string())),
+        ("monitoring_type", d.monitoring_type.map(|m| m.code().to_owned())),
+        ("risk_identified_on", d.risk_identified_on.map(|x| x.to_string())),
+        ("risk_cleared_on", d.risk_cleared_on.map(|x| x.to_string())),
+    ] {
+        fields.entry(field.into()).or_insert(value.unwrap_or_default());
+    }
+    let data = HouseholdData::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    state.db.update_household(&me.scope, h.id, version, &data, &me.actor()).await?;
+    show(State(state), me, Path(id)).await
 }
 
 /// JSON values as the text fields the shared parsers read (booleans as 是/否).

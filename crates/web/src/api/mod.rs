@@ -40,11 +40,13 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     fields: Vec<FieldError>,
+    /// More members of the error object (a stale save: the current version, who, when).
+    details: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), fields: Vec::new() }
+        ApiError { status, code, message: message.into(), fields: Vec::new(), details: serde_json::Map::new() }
     }
     pub fn unauthenticated() -> ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录，或在 Authorization 头中提供有效的令牌")
@@ -66,13 +68,41 @@ impl From<DomainError> for ApiError {
                 code: "invalid",
                 message: "输入有误".into(),
                 fields,
+                details: serde_json::Map::new(),
             },
             DomainError::Conflict { field, message } => ApiError {
                 status: StatusCode::CONFLICT,
                 code: "conflict",
                 message: message.clone(),
                 fields: vec![FieldError::new(field, message)],
+                details: serde_json::Map::new(),
             },
+            // 409 with who changed what since the version the client sent; nothing was saved.
+            DomainError::Stale(s) => {
+                let mut details = serde_json::Map::new();
+                details.insert("version".into(), json!(s.current_version));
+                details.insert("changed_by".into(), json!(s.changed_by));
+                details.insert(
+                    "changed_at".into(),
+                    json!(s.changed_at.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())),
+                );
+                details.insert(
+                    "changed".into(),
+                    json!(
+                        s.fields
+                            .iter()
+                            .map(|f| json!({ "field": f.field, "label": f.label, "by": f.by, "now": f.now }))
+                            .collect::<Vec<_>>()
+                    ),
+                );
+                ApiError {
+                    status: StatusCode::CONFLICT,
+                    code: "stale",
+                    message: s.message(),
+                    fields: s.field_errors(),
+                    details,
+                }
+            }
             DomainError::Internal(cause) => {
                 tracing::error!(%cause, "api request failed");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统暂时无法完成这项操作")
@@ -83,7 +113,11 @@ impl From<DomainError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message, "fields": self.fields } });
+        let mut error = json!({ "code": self.code, "message": self.message, "fields": self.fields });
+        if let Some(obj) = error.as_object_mut() {
+            obj.extend(self.details);
+        }
+        let body = json!({ "error": error });
         (self.status, Json(body)).into_response()
     }
 }

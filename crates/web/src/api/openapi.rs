@@ -85,10 +85,18 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "put",
-        path: "/api/v1/households/{hid}/members/{mid}",
-        summary: "修改家庭成员（与表单、导入相同的校验；每项修改记入审计日志）· Correct a member",
+        path: "/api/v1/households/{id}",
+        summary: "更正一户的登记信息（须带读取时的 version；其间他人已修改则 409，说明谁改了哪些字段；未提供的字段保持不变）· Correct a household",
         query: &[],
-        body: Some(member_input_schema),
+        body: Some(household_update_schema),
+        response: household_schema,
+    },
+    ApiRoute {
+        method: "put",
+        path: "/api/v1/households/{hid}/members/{mid}",
+        summary: "修改家庭成员（与表单、导入相同的校验；须带读取时的 version，其间他人已修改则 409；每项修改记入审计日志）· Correct a member",
+        query: &[],
+        body: Some(member_update_schema),
         response: member_schema,
     },
     ApiRoute {
@@ -336,6 +344,36 @@ fn household_input_schema() -> Value {
     json!({ "type": "object", "properties": props, "required": required })
 }
 
+/// `version`: what a correction must send back, from the GET it was based on.
+fn version_property() -> Value {
+    json!({ "type": "integer", "minimum": 1,
+            "description": "读取该记录时得到的版本号；其间他人保存过则答 409（code = stale）· the version read; 409 if someone saved since" })
+}
+
+fn with_version(mut schema: Value) -> Value {
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        props.insert("version".into(), version_property());
+    }
+    if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
+        required.push(json!("version"));
+    }
+    schema
+}
+
+fn member_update_schema() -> Value {
+    with_version(member_input_schema())
+}
+
+fn household_update_schema() -> Value {
+    let mut props = Map::new();
+    for c in bangfu_core::household::columns::HOUSEHOLD_COLUMNS {
+        props.insert(c.field.to_owned(), json!({ "type": ["string", "null"], "description": c.zh }));
+    }
+    props.insert("version".into(), version_property());
+    json!({ "type": "object", "properties": props, "required": ["version"],
+            "description": "字段同 households.csv；未提供的字段保持原值，传 \"\" 或 null 清空；脱贫状态和监测类型请用各自的变更接口 · fields left out keep their values" })
+}
+
 fn leave_schema() -> Value {
     json!({ "type": "object", "required": ["left_on", "reason"], "properties": {
         "left_on": { "type": "string", "format": "date" }, "reason": { "type": "string", "description": "如 死亡、婚出、分户" } } })
@@ -363,6 +401,7 @@ fn member_schema() -> Value {
             json!({ "type": "string", "description": "打码的证件号码，如 4117**********123X" }),
         );
         props.insert("left_on".into(), json!({ "type": ["string", "null"], "format": "date" }));
+        props.insert("version".into(), json!({ "type": "integer", "description": "版本号：修改时原样带回" }));
     }
     s
 }
@@ -380,6 +419,7 @@ fn household_list_schema() -> Value {
 fn household_schema() -> Value {
     json!({ "type": "object", "properties": {
         "household_id": { "type": "integer" }, "head_name": { "type": ["string", "null"] }, "size": { "type": "integer" },
+        "version": { "type": "integer", "description": "版本号：更正时原样带回" },
         "household": { "type": "object", "description": "户的全部登记信息（字段同 households.csv）" },
         "members": { "type": "array", "items": member_schema() },
         "incomes": { "type": "array", "items": { "type": "object", "description": "金额以分为单位；net_per_person_fen = 人均纯收入" } },
@@ -537,8 +577,13 @@ fn audit_schema() -> Value {
 
 fn error_schema() -> Value {
     json!({ "type": "object", "properties": { "error": { "type": "object", "properties": {
-        "code": { "type": "string", "enum": ["unauthenticated", "forbidden", "csrf", "not_found", "invalid", "conflict", "internal", "password_change_required"] },
+        "code": { "type": "string", "enum": ["unauthenticated", "forbidden", "csrf", "not_found", "invalid", "conflict", "stale", "internal", "password_change_required"] },
         "message": { "type": "string" },
+        "version": { "type": "integer", "description": "stale：记录现在的版本号" },
+        "changed_by": { "type": "array", "items": { "type": "string" }, "description": "stale：其间保存过的人" },
+        "changed_at": { "type": ["string", "null"], "description": "stale：最后一次保存的时间（当地时间）" },
+        "changed": { "type": "array", "description": "stale：其间改过的字段及其现值", "items": { "type": "object", "properties": {
+            "field": { "type": "string" }, "label": { "type": "string" }, "by": { "type": "string" }, "now": { "type": ["string", "null"] } } } },
         "fields": { "type": "array", "items": { "type": "object", "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } } } } } })
 }
 
@@ -568,7 +613,7 @@ pub fn build() -> Value {
         });
         if let Some(body) = r.body {
             op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": body() } } });
-            op["responses"]["409"] = json!({ "description": "冲突（如同一人已是另一户的现有成员）", "content": { "application/json": { "schema": error_schema() } } });
+            op["responses"]["409"] = json!({ "description": "冲突（如同一人已是另一户的现有成员）；或 code = stale：读取后他人已保存，未保存任何内容", "content": { "application/json": { "schema": error_schema() } } });
         }
         let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
         entry[r.method] = op;

@@ -76,8 +76,10 @@ fn date_field(v: &Values, name: &str) -> Result<NaiveDate, FieldError> {
 fn join_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     use super::members::{MEMBER_FORM_FIELDS, member_hint, member_options};
     let required = ["name", "sex", "id_number", "relation"];
+    // A new member has no version yet.
     let mut fields: Vec<FormField> = MEMBER_FORM_FIELDS
         .iter()
+        .filter(|&&name| name != "version")
         .map(|&name| {
             let mut f = text(lang, name, required.contains(&name), member_hint(name), v);
             f.options = member_options(name, &f.value);

@@ -56,9 +56,15 @@ impl FormField {
         self.name == "health"
     }
 
-    /// Dates get the phone's date picker.
+    /// Dates get the phone's date picker; the version the form was read at travels hidden.
     pub fn input_type(&self) -> &'static str {
-        if self.name.ends_with("_on") || self.name.ends_with("_due") { "date" } else { "text" }
+        if self.name == "version" {
+            "hidden"
+        } else if self.name.ends_with("_on") || self.name.ends_with("_due") {
+            "date"
+        } else {
+            "text"
+        }
     }
 }
 
@@ -105,6 +111,31 @@ pub fn field_errors(e: DomainError) -> Result<Vec<FieldError>, PageError> {
         DomainError::Conflict { field, message } => Ok(vec![FieldError::new(field, message)]),
         other => Err(other.into()),
     }
+}
+
+/// The version a correction form was read at (its hidden field), if it sent one.
+pub fn form_version(v: &std::collections::HashMap<String, String>) -> Option<i64> {
+    v.get("version").and_then(|s| s.trim().parse().ok())
+}
+
+/// A stale save on its form: the message naming who changed what on top, and beside each field
+/// the other person changed, its value now. Nothing was saved; the user's input is shown again.
+pub fn stale_errors(s: &bangfu_core::StaleChange) -> Vec<FieldError> {
+    let mut errors = vec![FieldError::new("", s.message())];
+    errors.extend(s.field_errors());
+    errors
+}
+
+/// A form sent without the version it was read at (a page opened before an upgrade): nothing is
+/// saved; it is shown again at the current version for the user to check and save.
+pub fn missing_version() -> Vec<FieldError> {
+    vec![FieldError::new("", "页面已过期（缺少版本号）；请核对后再保存")]
+}
+
+/// The answer to a stale save: 409, the form shown again.
+pub fn conflict(mut response: Response) -> Response {
+    *response.status_mut() = StatusCode::CONFLICT;
+    response
 }
 
 /// Auditors read; everyone else may correct records inside their area.

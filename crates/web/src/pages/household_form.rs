@@ -11,7 +11,10 @@ use bangfu_core::household::*;
 use bangfu_core::store::HouseholdStore;
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, field_errors, render_form, require_editor, today};
+use super::form::{
+    FormField, Opt, conflict, field_errors, form_version, missing_version, render_form, require_editor, stale_errors,
+    today,
+};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -93,6 +96,9 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
             hint: hint.into(),
             error: None,
         });
+    }
+    if !creating {
+        out.push(FormField::of(me, v, "version", false));
     }
     if creating {
         for (name, _, _) in HEAD_FIELDS {
@@ -185,7 +191,7 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
 }
 
 /// A household's current values as the form shows them (labels, 是/否).
-fn current_values(h: &HouseholdData) -> Values {
+pub(crate) fn current_values(h: &HouseholdData) -> Values {
     fn l<T: CodeList>(v: Option<T>) -> String {
         v.map(|x| x.label_zh().to_owned()).unwrap_or_default()
     }
@@ -232,7 +238,9 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(id)).await?;
     let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
-    render(&state, &me, title, format!("/households/{id}"), &current_values(&h.data), false, &[]).await
+    let mut v = current_values(&h.data);
+    v.insert("version".into(), h.version.to_string());
+    render(&state, &me, title, format!("/households/{id}"), &v, false, &[]).await
 }
 
 async fn save(
@@ -250,15 +258,27 @@ async fn save(
     v.insert("monitoring_type".into(), h.data.monitoring_type.map(|m| m.label_zh().to_owned()).unwrap_or_default());
     v.insert("risk_identified_on".into(), h.data.risk_identified_on.map(|d| d.to_string()).unwrap_or_default());
     v.insert("risk_cleared_on".into(), h.data.risk_cleared_on.map(|d| d.to_string()).unwrap_or_default());
-    let result = match HouseholdData::parse(&v, today()) {
-        Ok(data) => state.db.update_household(&me.scope, h.id, &data, &me.actor()).await,
-        Err(e) => Err(DomainError::Invalid(e)),
+    let result = match (HouseholdData::parse(&v, today()), form_version(&v)) {
+        (Ok(data), Some(version)) => state.db.update_household(&me.scope, h.id, version, &data, &me.actor()).await,
+        (Ok(_), None) => {
+            v.insert("version".into(), h.version.to_string());
+            let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
+            let page = render(&state, &me, title, format!("/households/{id}"), &v, false, &missing_version()).await?;
+            return Ok(conflict(page));
+        }
+        (Err(e), _) => Err(DomainError::Invalid(e)),
     };
+    let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{id}")).into_response()),
-        Err(e) => {
-            let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
-            render(&state, &me, title, format!("/households/{id}"), &v, false, &field_errors(e)?).await
+        // What the user typed stays; the form now carries the current version, so saving again
+        // after checking the marked fields succeeds.
+        Err(DomainError::Stale(stale)) => {
+            v.insert("version".into(), stale.current_version.to_string());
+            let page =
+                render(&state, &me, title, format!("/households/{id}"), &v, false, &stale_errors(&stale)).await?;
+            Ok(conflict(page))
         }
+        Err(e) => render(&state, &me, title, format!("/households/{id}"), &v, false, &field_errors(e)?).await,
     }
 }

@@ -12,7 +12,7 @@ use bangfu_core::household::columns::MEMBER_COLUMNS;
 use bangfu_core::household::*;
 use bangfu_core::store::HouseholdStore;
 
-use super::form::{FormField, Opt, require_editor};
+use super::form::{FormField, Opt, conflict, form_version, missing_version, require_editor, stale_errors};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -47,7 +47,7 @@ fn flag_opts(current: &str) -> Vec<Opt> {
 }
 
 /// The member form's fields, in the order of the national form.
-pub const MEMBER_FORM_FIELDS: [&str; 29] = [
+pub const MEMBER_FORM_FIELDS: [&str; 30] = [
     "name",
     "sex",
     "id_kind",
@@ -77,6 +77,7 @@ pub const MEMBER_FORM_FIELDS: [&str; 29] = [
     "tekun",
     "soldier",
     "phone",
+    "version",
 ];
 
 /// The yes/no questions of a member; unanswered is 未填.
@@ -208,7 +209,12 @@ async fn edit_page(
         me: &me,
         household_id: hid,
         member_name: m.data.name.clone(),
-        fields: form_fields(me.lang, &current_values(&m.data), &[], &m.data.id_number.masked()),
+        fields: form_fields(
+            me.lang,
+            &current_values(&m.data).into_iter().chain([("version".to_owned(), m.version.to_string())]).collect(),
+            &[],
+            &m.data.id_number.masked(),
+        ),
         errors: Vec::new(),
     };
     Ok(Html(page.render()?))
@@ -222,7 +228,11 @@ async fn save(
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))?;
-    let m = load(&state, &me, hid, mid).await?;
+    // A member who left since the form was opened is not "not found": the save is stale, and says so.
+    let m = state.db.member(&me.scope, MemberId(mid)).await?;
+    if m.household_id.0 != hid {
+        return Err(PageError::NotFound);
+    }
     super::form::join_checked(&mut form);
     let typed_id = form.get("id_number").map(|s| s.trim().to_owned()).unwrap_or_default();
     let mut fields = form.clone();
@@ -232,12 +242,23 @@ async fn save(
     }
     fields.insert("joined_on".into(), m.data.joined_on.map(|d| d.to_string()).unwrap_or_default());
     fields.insert("join_reason".into(), m.data.join_reason.clone().unwrap_or_default());
-    let result = match MemberData::parse(&fields, chrono::Local::now().date_naive()) {
-        Ok(data) => state.db.update_member(&me.scope, MemberId(mid), &data, &me.actor()).await.map(|_| ()),
-        Err(errors) => Err(DomainError::Invalid(errors)),
+    let result = match (MemberData::parse(&fields, chrono::Local::now().date_naive()), form_version(&form)) {
+        (Ok(data), Some(version)) => {
+            state.db.update_member(&me.scope, MemberId(mid), version, &data, &me.actor()).await.map(|_| ())
+        }
+        (Ok(_), None) => {
+            form.insert("version".into(), m.version.to_string());
+            return Ok(conflict(rerender(&me, hid, &m, &mut form, missing_version())?));
+        }
+        (Err(errors), _) => Err(DomainError::Invalid(errors)),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
+        // What the user typed stays, at the current version, with the other person's changes marked.
+        Err(DomainError::Stale(stale)) => {
+            form.insert("version".into(), stale.current_version.to_string());
+            Ok(conflict(rerender(&me, hid, &m, &mut form, stale_errors(&stale))?))
+        }
         Err(DomainError::Invalid(errors)) => Ok(rerender(&me, hid, &m, &mut form, errors)?),
         Err(DomainError::Conflict { field, message }) => {
             Ok(rerender(&me, hid, &m, &mut form, vec![bangfu_core::FieldError::new(field, message)])?)
