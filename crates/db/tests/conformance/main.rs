@@ -506,7 +506,7 @@ conformance!(an_unanswered_yes_no_question_is_stored_as_null_not_as_no, |db: Db|
     answered.medical_insurance = Some(MedicalInsurance::Employee);
     answered.health = Some(HealthSet::of(&[Health::Chronic, Health::Disabled]));
     answered.migrant_place = Some("广东省东莞市".into());
-    db.update_member(&everything(), wife.id, &answered, &actor()).await.unwrap();
+    db.update_member(&everything(), wife.id, wife.version, &answered, &actor()).await.unwrap();
     let back = db.member(&everything(), wife.id).await.unwrap().data;
     assert_eq!(back, answered);
     assert_eq!((back.dibao, back.tekun), (Some(false), None));
