@@ -1868,7 +1868,8 @@ both!(the_member_form_keeps_unanswered_questions_blank_and_takes_a_certificate_a
     );
     let health = format!("&{}=1&{}=1", enc("health.残疾"), enc("health.长期慢性病"));
     let cert = format!("{}42", app.full_id);
-    let r = app.post(&path, &session, &format!("{base}{health}&id_number={cert}")).await;
+    let version = version_in(&edit.body);
+    let r = app.post(&path, &session, &format!("{base}{health}&id_number={cert}&version={version}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().data;
     assert_eq!(stored.id_kind, IdKind::DisabilityCert);
@@ -1884,7 +1885,9 @@ both!(the_member_form_keeps_unanswered_questions_blank_and_takes_a_certificate_a
 
     // Months of migrant work without the place: refused beside the field, everything typed kept;
     // the 证件号码 left blank keeps the certificate.
-    let typed = format!("{base}{health}&id_number=&migrant_work={}&migrant_months=6", enc("省外务工"));
+    let version = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().version;
+    let typed =
+        format!("{base}{health}&id_number=&migrant_work={}&migrant_months=6&version={version}", enc("省外务工"));
     let r = app.post(&path, &session, &typed).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("填写了务工时间，但未填写务工地点"), "{}", r.body);
@@ -1932,8 +1935,10 @@ both!(the_api_takes_the_national_wordings_and_gives_health_as_a_list_and_unanswe
     let m = first_member(&app, app.shahedian_household).await;
     let body = format!(
         r#"{{"name":"王建国","sex":"男","relation":"01","id_number":"{}42","health":["chronic","残疾"],
-            "political_status":"01","pension_insurance":"城乡居民基本养老保险","public_job_months":10,"soldier":false}}"#,
-        app.full_id
+            "political_status":"01","pension_insurance":"城乡居民基本养老保险","public_job_months":10,"soldier":false,
+            "version":{}}}"#,
+        app.full_id,
+        app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().version
     );
     let r = app.api("PUT", &format!("/api/v1/households/{h}/members/{m}"), &token, Some(&body)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -1946,8 +1951,9 @@ both!(the_api_takes_the_national_wordings_and_gives_health_as_a_list_and_unanswe
     assert_eq!((v["public_job"].as_bool(), v["public_job_months"].as_i64()), (Some(true), Some(10)));
     assert_eq!((v["soldier"].as_bool(), v["dibao"].is_null()), (Some(false), true));
     assert!(!r.body.contains(&app.full_id), "the ID number is masked");
-    let bad = r#"{"name":"王建国","sex":"男","relation":"户主","health":"健康,残疾"}"#;
-    let r = app.api("PUT", &format!("/api/v1/households/{h}/members/{m}"), &token, Some(bad)).await;
+    let version = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().version;
+    let bad = format!(r#"{{"name":"王建国","sex":"男","relation":"户主","health":"健康,残疾","version":{version}}}"#);
+    let r = app.api("PUT", &format!("/api/v1/households/{h}/members/{m}"), &token, Some(&bad)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("“健康”不能与“残疾”同时填写"), "{}", r.body);
     let doc = app.get("/api/openapi.json", "").await;
