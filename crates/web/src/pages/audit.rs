@@ -1,4 +1,4 @@
-//! 审计日志: district admins and auditors browse and filter it; nobody edits it.
+//! 审计日志: district admins and auditors browse and filter it within their area; nobody edits it.
 
 use askama::Template;
 use axum::Router;
@@ -7,11 +7,12 @@ use axum::response::Html;
 use axum::routing::get;
 use bangfu_core::audit::AuditAction;
 use bangfu_core::auth::Role;
-use bangfu_db::audit::AuditFilter;
+use bangfu_core::audit::AuditFilter;
+use bangfu_core::store::{AuditStore, Page};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::CurrentUser;
+use crate::extract::{CurrentUser, Require, perm};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(list))
@@ -57,19 +58,18 @@ const PAGE: i64 = 50;
 
 async fn list(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ReadAudit>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
-    if !matches!(me.user.role, Role::DistrictAdmin | Role::Auditor) {
-        return Err(PageError::Forbidden);
-    }
     let filter = AuditFilter {
         username: Some(q.username.trim().to_owned()).filter(|s| !s.is_empty()),
         action: AuditAction::parse(&q.action),
         ..Default::default()
     };
     let page = q.page.unwrap_or(1).max(1);
-    let (rows, total) = state.db.audit_entries(&filter, PAGE, (page - 1) * PAGE).await?;
+    // A township reader sees its own area's rows only; rows without an area are the district's.
+    let (rows, total) =
+        state.db.audit_log(&me.scope, &filter, Page { number: page.try_into().unwrap_or(1), size: PAGE as u32 }).await?;
     let entries = rows
         .into_iter()
         .map(|e| Entry {
