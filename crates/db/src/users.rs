@@ -88,16 +88,14 @@ fn account_row(r: &(impl Get + Times)) -> DomainResult<UserAccount> {
 }
 
 impl Db {
-    /// Writes an account change and its audit row in one transaction; `extra` runs in it too
-    /// (ending sessions, revoking tokens).
+    /// Writes an account change (`sql` binds the time and the user id) and its audit row
+    /// (`field`, `before`, `after`) in one transaction, ending the user's sessions in it if asked.
     async fn change_account(
         &self,
         user: &UserAccount,
         sql: &str,
         end_sessions: bool,
-        field: &str,
-        before: &str,
-        after: &str,
+        (field, before, after): (&str, &str, &str),
         actor: &Actor,
     ) -> DomainResult<()> {
         let now = Utc::now();
@@ -125,7 +123,9 @@ fn not_yourself(actor: &Actor, user: i64, message: &str) -> DomainResult<()> {
 impl UserStore for Db {
     async fn accounts(&self, scope: &Scope) -> DomainResult<Vec<UserAccount>> {
         let (lo, hi) = scope.bounds();
-        let sql = format!("select {ACCOUNT_COLUMNS} from users where area_code between $1 and $2 order by area_code, username");
+        let sql = format!(
+            "select {ACCOUNT_COLUMNS} from users where area_code between $1 and $2 order by area_code, username"
+        );
         dispatch!(self, pool => {
             let rows = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
             rows.iter().map(account_row).collect()
@@ -180,12 +180,24 @@ impl UserStore for Db {
         }
         if enabled {
             return self
-                .change_account(&a, "update users set status = 'active', updated_at = $1 where user_id = $2", false, "status", "已停用", "正常", actor)
+                .change_account(
+                    &a,
+                    "update users set status = 'active', updated_at = $1 where user_id = $2",
+                    false,
+                    ("status", "已停用", "正常"),
+                    actor,
+                )
                 .await;
         }
         not_yourself(actor, user, "不能停用自己的账号")?;
-        self.change_account(&a, "update users set status = 'disabled', updated_at = $1 where user_id = $2", true, "status", "正常", "已停用", actor)
-            .await?;
+        self.change_account(
+            &a,
+            "update users set status = 'disabled', updated_at = $1 where user_id = $2",
+            true,
+            ("status", "正常", "已停用"),
+            actor,
+        )
+        .await?;
         // A disabled account's API tokens end with it (they stay revoked if it is enabled again).
         self.revoke_tokens(user).await?;
         Ok(())
@@ -213,6 +225,6 @@ impl UserStore for Db {
     async fn unlock_account(&self, scope: &Scope, user: i64, actor: &Actor) -> DomainResult<()> {
         let a = self.account(scope, user).await?;
         let sql = "update users set failed_sign_ins = 0, locked_until = null, updated_at = $1 where user_id = $2";
-        self.change_account(&a, sql, false, "locked", "已锁定", "已解锁", actor).await
+        self.change_account(&a, sql, false, ("locked", "已锁定", "已解锁"), actor).await
     }
 }

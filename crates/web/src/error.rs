@@ -6,13 +6,13 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bangfu_core::DomainError;
 
+/// `Denied` comes from `Require<P>`: the user's role may not do this, and the page names what.
 #[derive(Debug)]
 pub enum PageError {
     SignIn { next: String },
     MustChangePassword,
     NotFound,
     Forbidden,
-    /// The user's role may not do this (from `Require<P>`): the page names what.
     Denied(bangfu_core::auth::Permission),
     Csrf,
     Internal(String),

@@ -490,8 +490,10 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         area_code: AreaCode::parse(area).unwrap(),
     };
     use bangfu_core::store::UnitStore;
-    let u_in = app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
-    let u_out = app.db.create_unit(&Scope::everything(), &unit_at("蚁蜂镇人民政府", "411702104000"), &actor()).await.unwrap();
+    let u_in =
+        app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
+    let u_out =
+        app.db.create_unit(&Scope::everything(), &unit_at("蚁蜂镇人民政府", "411702104000"), &actor()).await.unwrap();
     // (route as written in the source, method, concrete path, [admin, township, village, auditor] when inside, same when outside)
     use StatusCode as S;
     const OK: S = S::OK;
@@ -783,7 +785,14 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK, FB, FB, FB],
         ),
         ("/api/v1/units", "GET", "/api/v1/units".into(), "/api/v1/units".into(), [OK; 4], [OK; 4]),
-        ("/api/v1/units/{id}", "GET", format!("/api/v1/units/{u_in}"), format!("/api/v1/units/{u_out}"), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/units/{id}",
+            "GET",
+            format!("/api/v1/units/{u_in}"),
+            format!("/api/v1/units/{u_out}"),
+            [OK; 4],
+            [OK; 4],
+        ),
         ("/users", "GET", "/users".into(), "/users".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
         ("/users/new", "GET", "/users/new".into(), "/users/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
         ("/users/{id}/disable", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),

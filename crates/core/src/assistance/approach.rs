@@ -131,7 +131,19 @@ mod tests {
             assert_eq!(MeasureKind::parse(old), Some(kind), "{old}");
         }
         // Stored codes from before the realignment keep their meaning.
-        for code in ["industry", "employment", "relocation", "public_job", "education", "health", "housing", "finance", "living", "security", "other"] {
+        for code in [
+            "industry",
+            "employment",
+            "relocation",
+            "public_job",
+            "education",
+            "health",
+            "housing",
+            "finance",
+            "living",
+            "security",
+            "other",
+        ] {
             assert!(MeasureKind::parse(code).is_some(), "{code}");
         }
     }

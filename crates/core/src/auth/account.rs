@@ -134,7 +134,8 @@ mod tests {
 
     #[test]
     fn a_new_account_needs_a_username_a_name_a_role_and_an_area() {
-        let f: HashMap<&str, &str> = [("username", "a b"), ("display_name", " "), ("role", "boss")].into_iter().collect();
+        let f: HashMap<&str, &str> =
+            [("username", "a b"), ("display_name", " "), ("role", "boss")].into_iter().collect();
         let fields: Vec<String> = AccountData::parse(&f).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["username", "display_name", "role", "area_code"]);
         let ok: HashMap<&str, &str> = [
@@ -161,7 +162,12 @@ mod tests {
             area_code: AreaCode::parse("411702101201").unwrap(),
             must_change_password: false,
         };
-        let mut a = UserAccount { user, disabled: false, locked_until: Some(now + chrono::Duration::minutes(5)), created_at: now };
+        let mut a = UserAccount {
+            user,
+            disabled: false,
+            locked_until: Some(now + chrono::Duration::minutes(5)),
+            created_at: now,
+        };
         assert_eq!(a.state(now), AccountState::Locked);
         assert_eq!(a.state(now + chrono::Duration::minutes(6)), AccountState::Active);
         a.disabled = true;

@@ -34,9 +34,12 @@ fn account(username: &str, role: Role, area: &str) -> AccountData {
 conformance!(units_are_unique_by_name_corrected_with_audit_and_listed_to_the_areas_they_serve, |db: Db| async move {
     let district = scope(&db, "411702000000").await;
     let shahedian = scope(&db, "411702101000").await;
-    let bureau = db.create_unit(&district, &unit("区农业农村局", UnitLevel::County, "411702000000"), &actor()).await.unwrap();
-    let office =
-        db.create_unit(&district, &unit("蚁蜂镇人民政府", UnitLevel::Township, "411702104000"), &actor()).await.unwrap();
+    let bureau =
+        db.create_unit(&district, &unit("区农业农村局", UnitLevel::County, "411702000000"), &actor()).await.unwrap();
+    let office = db
+        .create_unit(&district, &unit("蚁蜂镇人民政府", UnitLevel::Township, "411702104000"), &actor())
+        .await
+        .unwrap();
     // The name is unique: the constraint's violation names the field, in Chinese.
     match db.create_unit(&district, &unit("区农业农村局", UnitLevel::City, "411702000000"), &actor()).await {
         Err(DomainError::Conflict { field, message }) => {
@@ -62,7 +65,11 @@ conformance!(units_are_unique_by_name_corrected_with_audit_and_listed_to_the_are
     assert_eq!(db.unit(&district, office).await.unwrap().name, "蚁蜂镇人民政府办公室");
     let log = db
         .audit_entries(
-            &AuditFilter { object_type: Some("unit".into()), object_id: Some(office.to_string()), ..Default::default() },
+            &AuditFilter {
+                object_type: Some("unit".into()),
+                object_id: Some(office.to_string()),
+                ..Default::default()
+            },
             50,
             0,
         )
@@ -82,81 +89,125 @@ conformance!(units_are_unique_by_name_corrected_with_audit_and_listed_to_the_are
     ));
 });
 
-conformance!(accounts_are_added_disabled_reset_and_unlocked_with_audit_and_only_inside_the_scope, |db: Db| async move {
-    let district = scope(&db, "411702000000").await;
-    let shahedian = scope(&db, "411702101000").await;
-    let policy = SessionPolicy::default();
-    let now = chrono::Utc::now();
-    let admin = db.add_account(&district, &account("quadmin", Role::DistrictAdmin, "411702000000"), &hash_password("first-pass-1").unwrap(), &actor()).await.unwrap();
-    let admin_actor = Actor { user_id: Some(admin), username: "quadmin".into(), role: Some("district_admin".into()), ip: None };
-    let id = db
-        .add_account(&district, &account("lisi", Role::VillageWorker, "411702101201"), &hash_password("first-pass-1").unwrap(), &admin_actor)
-        .await
-        .unwrap();
-    let a = db.account(&district, id).await.unwrap();
-    assert!(a.user.must_change_password, "a first password must be changed");
-    assert_eq!(a.state(now), AccountState::Active);
-    assert!(matches!(
-        db.add_account(&district, &account("lisi", Role::Auditor, "411702000000"), "x", &admin_actor).await,
-        Err(DomainError::Conflict { field, .. }) if field == "username"
-    ));
-    assert!(matches!(
-        db.add_account(&shahedian, &account("wangwu", Role::Auditor, "411702104000"), "x", &admin_actor).await,
-        Err(DomainError::Invalid(_))
-    ));
-    // A township scope lists its own accounts only.
-    let names: Vec<String> = db.accounts(&shahedian).await.unwrap().into_iter().map(|a| a.user.username).collect();
-    assert_eq!(names, vec!["lisi"]);
-    assert!(matches!(db.account(&scope(&db, "411702104000").await, id).await, Err(DomainError::NotFound)));
+conformance!(
+    accounts_are_added_disabled_reset_and_unlocked_with_audit_and_only_inside_the_scope,
+    |db: Db| async move {
+        let district = scope(&db, "411702000000").await;
+        let shahedian = scope(&db, "411702101000").await;
+        let policy = SessionPolicy::default();
+        let now = chrono::Utc::now();
+        let admin = db
+            .add_account(
+                &district,
+                &account("quadmin", Role::DistrictAdmin, "411702000000"),
+                &hash_password("first-pass-1").unwrap(),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let admin_actor =
+            Actor { user_id: Some(admin), username: "quadmin".into(), role: Some("district_admin".into()), ip: None };
+        let id = db
+            .add_account(
+                &district,
+                &account("lisi", Role::VillageWorker, "411702101201"),
+                &hash_password("first-pass-1").unwrap(),
+                &admin_actor,
+            )
+            .await
+            .unwrap();
+        let a = db.account(&district, id).await.unwrap();
+        assert!(a.user.must_change_password, "a first password must be changed");
+        assert_eq!(a.state(now), AccountState::Active);
+        assert!(matches!(
+            db.add_account(&district, &account("lisi", Role::Auditor, "411702000000"), "x", &admin_actor).await,
+            Err(DomainError::Conflict { field, .. }) if field == "username"
+        ));
+        assert!(matches!(
+            db.add_account(&shahedian, &account("wangwu", Role::Auditor, "411702104000"), "x", &admin_actor).await,
+            Err(DomainError::Invalid(_))
+        ));
+        // A township scope lists its own accounts only.
+        let names: Vec<String> = db.accounts(&shahedian).await.unwrap().into_iter().map(|a| a.user.username).collect();
+        assert_eq!(names, vec!["lisi"]);
+        assert!(matches!(db.account(&scope(&db, "411702104000").await, id).await, Err(DomainError::NotFound)));
 
-    // Locked by five wrong passwords, unlocked by the admin.
-    for _ in 0..5 {
-        db.check_sign_in("lisi", "wrong-pass-1", &policy, now).await.unwrap();
+        // Locked by five wrong passwords, unlocked by the admin.
+        for _ in 0..5 {
+            db.check_sign_in("lisi", "wrong-pass-1", &policy, now).await.unwrap();
+        }
+        assert!(matches!(
+            db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(),
+            SignInCheck::Locked(_)
+        ));
+        assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Locked);
+        db.unlock_account(&district, id, &admin_actor).await.unwrap();
+        assert!(matches!(db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(), SignInCheck::Ok(_)));
+
+        // Disabled: no sign-in, and the live session ends.
+        db.create_session("hash-lisi", id, "csrf", None).await.unwrap();
+        db.set_account_enabled(&district, id, false, &admin_actor).await.unwrap();
+        assert!(db.session("hash-lisi", &policy, chrono::Utc::now()).await.unwrap().is_none());
+        assert!(matches!(
+            db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(),
+            SignInCheck::UnknownUser
+        ));
+        assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Disabled);
+        assert!(matches!(
+            db.set_account_enabled(&district, admin, false, &admin_actor).await,
+            Err(DomainError::Invalid(_))
+        ));
+        db.set_account_enabled(&district, id, true, &admin_actor).await.unwrap();
+
+        // A reset: the new one-time password works and must be changed; old sessions end.
+        db.set_password(id, &hash_password("own-pass-22").unwrap()).await.unwrap();
+        db.create_session("hash-lisi-2", id, "csrf", None).await.unwrap();
+        db.reset_password(&district, id, &hash_password("reset-pass-3").unwrap(), &admin_actor).await.unwrap();
+        assert!(db.session("hash-lisi-2", &policy, chrono::Utc::now()).await.unwrap().is_none());
+        match db.check_sign_in("lisi", "reset-pass-3", &policy, chrono::Utc::now()).await.unwrap() {
+            SignInCheck::Ok(u) => assert!(u.must_change_password),
+            other => panic!("{other:?}"),
+        }
+        let log = db
+            .audit_entries(
+                &AuditFilter {
+                    object_type: Some("user".into()),
+                    object_id: Some(id.to_string()),
+                    ..Default::default()
+                },
+                50,
+                0,
+            )
+            .await
+            .unwrap()
+            .0;
+        let fields: Vec<&str> = log.iter().rev().filter_map(|e| e.field.as_deref()).collect();
+        assert_eq!(fields, vec!["username", "locked", "status", "status", "password"]);
+        assert!(
+            log.iter()
+                .all(|e| e.area_code.as_deref() == Some("411702101201") && e.username.as_deref() == Some("quadmin"))
+        );
     }
-    assert!(matches!(db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(), SignInCheck::Locked(_)));
-    assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Locked);
-    db.unlock_account(&district, id, &admin_actor).await.unwrap();
-    assert!(matches!(db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(), SignInCheck::Ok(_)));
+);
 
-    // Disabled: no sign-in, and the live session ends.
-    db.create_session("hash-lisi", id, "csrf", None).await.unwrap();
-    db.set_account_enabled(&district, id, false, &admin_actor).await.unwrap();
-    assert!(db.session("hash-lisi", &policy, chrono::Utc::now()).await.unwrap().is_none());
-    assert!(matches!(db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(), SignInCheck::UnknownUser));
-    assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Disabled);
-    assert!(matches!(db.set_account_enabled(&district, admin, false, &admin_actor).await, Err(DomainError::Invalid(_))));
-    db.set_account_enabled(&district, id, true, &admin_actor).await.unwrap();
-
-    // A reset: the new one-time password works and must be changed; old sessions end.
-    db.set_password(id, &hash_password("own-pass-22").unwrap()).await.unwrap();
-    db.create_session("hash-lisi-2", id, "csrf", None).await.unwrap();
-    db.reset_password(&district, id, &hash_password("reset-pass-3").unwrap(), &admin_actor).await.unwrap();
-    assert!(db.session("hash-lisi-2", &policy, chrono::Utc::now()).await.unwrap().is_none());
-    match db.check_sign_in("lisi", "reset-pass-3", &policy, chrono::Utc::now()).await.unwrap() {
-        SignInCheck::Ok(u) => assert!(u.must_change_password),
-        other => panic!("{other:?}"),
+conformance!(
+    a_township_reads_only_its_own_audit_rows_and_the_district_also_reads_rows_without_an_area,
+    |db: Db| async move {
+        let district = scope(&db, "411702000000").await;
+        let shahedian = scope(&db, "411702101000").await;
+        db.create_unit(&district, &unit("沙河店镇人民政府", UnitLevel::Township, "411702101000"), &actor())
+            .await
+            .unwrap();
+        db.create_unit(&district, &unit("蚁蜂镇人民政府", UnitLevel::Township, "411702104000"), &actor())
+            .await
+            .unwrap();
+        bangfu_core::store::WorklistStore::set_visit_interval_days(&db, &district, 45, &actor()).await.unwrap();
+        let page = Page { number: 1, size: 50 };
+        let (rows, n) = db.audit_log(&shahedian, &AuditFilter::default(), page).await.unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(rows[0].area_code.as_deref(), Some("411702101000"));
+        let (_, n) = db.audit_log(&district, &AuditFilter::default(), page).await.unwrap();
+        assert_eq!(n, 3, "both townships' rows and the setting, which has no area");
+        assert_eq!(db.audit_log(&everything(), &AuditFilter::default(), page).await.unwrap().1, 3);
     }
-    let log = db
-        .audit_entries(&AuditFilter { object_type: Some("user".into()), object_id: Some(id.to_string()), ..Default::default() }, 50, 0)
-        .await
-        .unwrap()
-        .0;
-    let fields: Vec<&str> = log.iter().rev().filter_map(|e| e.field.as_deref()).collect();
-    assert_eq!(fields, vec!["username", "locked", "status", "status", "password"]);
-    assert!(log.iter().all(|e| e.area_code.as_deref() == Some("411702101201") && e.username.as_deref() == Some("quadmin")));
-});
-
-conformance!(a_township_reads_only_its_own_audit_rows_and_the_district_also_reads_rows_without_an_area, |db: Db| async move {
-    let district = scope(&db, "411702000000").await;
-    let shahedian = scope(&db, "411702101000").await;
-    db.create_unit(&district, &unit("沙河店镇人民政府", UnitLevel::Township, "411702101000"), &actor()).await.unwrap();
-    db.create_unit(&district, &unit("蚁蜂镇人民政府", UnitLevel::Township, "411702104000"), &actor()).await.unwrap();
-    bangfu_core::store::WorklistStore::set_visit_interval_days(&db, &district, 45, &actor()).await.unwrap();
-    let page = Page { number: 1, size: 50 };
-    let (rows, n) = db.audit_log(&shahedian, &AuditFilter::default(), page).await.unwrap();
-    assert_eq!(n, 1);
-    assert_eq!(rows[0].area_code.as_deref(), Some("411702101000"));
-    let (_, n) = db.audit_log(&district, &AuditFilter::default(), page).await.unwrap();
-    assert_eq!(n, 3, "both townships' rows and the setting, which has no area");
-    assert_eq!(db.audit_log(&everything(), &AuditFilter::default(), page).await.unwrap().1, 3);
-});
+);

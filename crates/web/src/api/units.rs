@@ -20,7 +20,10 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/units", get(list).post(create)).route("/api/v1/units/{id}", get(one).put(update))
 }
 
-async fn list(State(state): State<AppState>, me: Require<perm::ViewRegister, ApiUser>) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    me: Require<perm::ViewRegister, ApiUser>,
+) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "items": state.db.units(&me.scope).await? })))
 }
 

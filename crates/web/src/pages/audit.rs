@@ -6,8 +6,8 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use bangfu_core::audit::AuditAction;
-use bangfu_core::auth::Role;
 use bangfu_core::audit::AuditFilter;
+use bangfu_core::auth::Role;
 use bangfu_core::store::{AuditStore, Page};
 
 use crate::AppState;
@@ -68,8 +68,10 @@ async fn list(
     };
     let page = q.page.unwrap_or(1).max(1);
     // A township reader sees its own area's rows only; rows without an area are the district's.
-    let (rows, total) =
-        state.db.audit_log(&me.scope, &filter, Page { number: page.try_into().unwrap_or(1), size: PAGE as u32 }).await?;
+    let (rows, total) = state
+        .db
+        .audit_log(&me.scope, &filter, Page { number: page.try_into().unwrap_or(1), size: PAGE as u32 })
+        .await?;
     let entries = rows
         .into_iter()
         .map(|e| Entry {

@@ -89,7 +89,12 @@ async fn basics(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<(
     place.reverse();
     let helper = state.db.helper_history(&me.scope, id).await?.into_iter().find(|a| a.end_on.is_none());
     let unit_name = match helper.as_ref().and_then(|a| a.helper.data.unit_id) {
-        Some(uid) => bangfu_core::store::UnitStore::units(&state.db, &me.scope).await?.into_iter().find(|u| u.id == uid).map(|u| u.name).unwrap_or_default(),
+        Some(uid) => bangfu_core::store::UnitStore::units(&state.db, &me.scope)
+            .await?
+            .into_iter()
+            .find(|u| u.id == uid)
+            .map(|u| u.name)
+            .unwrap_or_default(),
         None => String::new(),
     };
     let team = state.db.team(&me.scope, &h.data.village_code).await.ok();

@@ -374,7 +374,10 @@ fn district_wide(me: &CurrentUser) -> Result<(), PageError> {
     if me.scope.is_district_wide() { Ok(()) } else { Err(PageError::Denied(Permission::ManageSettings)) }
 }
 
-async fn settings_page(State(state): State<AppState>, me: Require<perm::ManageSettings>) -> Result<Response, PageError> {
+async fn settings_page(
+    State(state): State<AppState>,
+    me: Require<perm::ManageSettings>,
+) -> Result<Response, PageError> {
     district_wide(&me)?;
     let v = HashMap::from([("visit_interval_days".to_owned(), state.db.visit_interval_days().await?.to_string())]);
     settings_form(&me, &v, &[]).await

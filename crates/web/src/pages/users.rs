@@ -70,11 +70,14 @@ async fn users_page(state: &AppState, me: &CurrentUser, error: String) -> Result
             id: a.user.id,
             role: role_label(me, a.user.role),
             area: names.get(&code).cloned().unwrap_or_default(),
-            state: me.lang.t(&format!("user.state.{}", match s {
-                bangfu_core::auth::AccountState::Active => "active",
-                bangfu_core::auth::AccountState::Locked => "locked",
-                bangfu_core::auth::AccountState::Disabled => "disabled",
-            })),
+            state: me.lang.t(&format!(
+                "user.state.{}",
+                match s {
+                    bangfu_core::auth::AccountState::Active => "active",
+                    bangfu_core::auth::AccountState::Locked => "locked",
+                    bangfu_core::auth::AccountState::Disabled => "disabled",
+                }
+            )),
             colour: s.colour(),
             disabled: a.disabled,
             locked: s == bangfu_core::auth::AccountState::Locked,
@@ -84,7 +87,8 @@ async fn users_page(state: &AppState, me: &CurrentUser, error: String) -> Result
             name: a.user.display_name,
         });
     }
-    let status = if error.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let status =
+        if error.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Html(UsersPage { me, rows, error }.render()?)).into_response())
 }
 

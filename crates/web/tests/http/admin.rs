@@ -41,13 +41,16 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请填写单位名称"), "{}", r.body);
     assert!(r.body.contains(r#"<option value="city" selected>"#), "{}", r.body);
-    let form = |name: &str, level: &str, area: &str| {
-        format!("_csrf={csrf}&name={}&level={level}&area_code={area}", enc(name))
-    };
+    let form =
+        |name: &str, level: &str, area: &str| format!("_csrf={csrf}&name={}&level={level}&area_code={area}", enc(name));
     let r = app.post("/units/new", &admin, &form("区农业农村局", "county", "411702000000")).await;
     assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/units?saved=1")), "{}", r.body);
     let list = app.get("/units?saved=1", &admin).await;
-    assert!(list.body.contains("区农业农村局") && list.body.contains("县直") && list.body.contains("已保存"), "{}", list.body);
+    assert!(
+        list.body.contains("区农业农村局") && list.body.contains("县直") && list.body.contains("已保存"),
+        "{}",
+        list.body
+    );
     // The same name again: the unique constraint answers, by field, in Chinese; the input stays.
     let r = app.post("/units/new", &admin, &form("区农业农村局", "township", "411702101000")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -60,7 +63,11 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
     let r = app.post(&format!("/units/{id}/edit"), &admin, &form("驿城区农业农村局", "county", "411702000000")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.db.unit(&Scope::everything(), id).await.unwrap().name, "驿城区农业农村局");
-    let (log, _) = app.db.audit_entries(&AuditFilter { object_type: Some("unit".into()), ..Default::default() }, 50, 0).await.unwrap();
+    let (log, _) = app
+        .db
+        .audit_entries(&AuditFilter { object_type: Some("unit".into()), ..Default::default() }, 50, 0)
+        .await
+        .unwrap();
     assert_eq!(audit_rows(&log, "unit"), vec!["name:驿城区农业农村局", "name:区农业农村局（县直）"]);
     assert!(log.iter().all(|e| e.username.as_deref() == Some("admin")));
 
@@ -71,7 +78,12 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
         app.get("/units/new", &clerk).await,
         app.post("/units/new", &clerk, &format!("_csrf={ccsrf}&name=x&level=county&area_code=411702101000")).await,
         app.get(&format!("/units/{id}/edit"), &clerk).await,
-        app.post(&format!("/units/{id}/edit"), &clerk, &format!("_csrf={ccsrf}&name=x&level=county&area_code=411702101000")).await,
+        app.post(
+            &format!("/units/{id}/edit"),
+            &clerk,
+            &format!("_csrf={ccsrf}&name=x&level=county&area_code=411702101000"),
+        )
+        .await,
     ] {
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert!(r.body.contains("无权操作") && r.body.contains("帮扶单位管理"), "{}", r.body);
@@ -82,24 +94,46 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
 
 both!(the_units_api_creates_and_corrects_for_the_district_admin_and_answers_json_403_otherwise, |app| {
     let admin = api_token(&app, "admin").await;
-    let r = app.api("POST", "/api/v1/units", &admin, Some(r#"{"name":"新华街道办事处","level":"乡镇","area_code":"411702004000"}"#)).await;
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/units",
+            &admin,
+            Some(r#"{"name":"新华街道办事处","level":"乡镇","area_code":"411702004000"}"#),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let unit: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let id = unit["id"].as_i64().unwrap();
     assert_eq!((unit["level"].as_str(), unit["area_name"].as_str()), (Some("township"), Some("新华街街道")));
-    let dup = app.api("POST", "/api/v1/units", &admin, Some(r#"{"name":"新华街道办事处","level":"county","area_code":"411702000000"}"#)).await;
+    let dup = app
+        .api(
+            "POST",
+            "/api/v1/units",
+            &admin,
+            Some(r#"{"name":"新华街道办事处","level":"county","area_code":"411702000000"}"#),
+        )
+        .await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert!(dup.body.contains(r#""field":"name""#) && dup.body.contains("同名"), "{}", dup.body);
     let bad = app.api("PUT", &format!("/api/v1/units/{id}"), &admin, Some(r#"{"name":"","level":"中直"}"#)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains(r#""field":"level""#) && bad.body.contains(r#""field":"area_code""#), "{}", bad.body);
-    let r = app.api("PUT", &format!("/api/v1/units/{id}"), &admin, Some(r#"{"name":"新华街道办事处（党工委）","level":"township","area_code":"411702004000"}"#)).await;
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/units/{id}"),
+            &admin,
+            Some(r#"{"name":"新华街道办事处（党工委）","level":"township","area_code":"411702004000"}"#),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let clerk = api_token(&app, "shahedian").await;
     let listed = app.api("GET", "/api/v1/units", &clerk, None).await;
     assert!(listed.body.contains("新华街道办事处（党工委）"), "{}", listed.body);
     for (method, path) in [("POST", "/api/v1/units".to_owned()), ("PUT", format!("/api/v1/units/{id}"))] {
-        let r = app.api(method, &path, &clerk, Some(r#"{"name":"x","level":"county","area_code":"411702101000"}"#)).await;
+        let r =
+            app.api(method, &path, &clerk, Some(r#"{"name":"x","level":"county","area_code":"411702101000"}"#)).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path}");
         assert!(r.body.contains(r#""code":"forbidden""#) && r.body.contains("帮扶单位管理"), "{}", r.body);
     }
@@ -116,7 +150,13 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
             enc("李四")
         )
     };
-    let bad = app.post("/users/new", &admin, &format!("_csrf={csrf}&username=a&display_name=&role=village_worker&area_code=411702101201")).await;
+    let bad = app
+        .post(
+            "/users/new",
+            &admin,
+            &format!("_csrf={csrf}&username=a&display_name=&role=village_worker&area_code=411702101201"),
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("用户名应为3到32位") && bad.body.contains("请填写姓名"), "{}", bad.body);
     let r = app.post("/users/new", &admin, &form("lisi")).await;
@@ -172,11 +212,22 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
     assert_eq!(app.post(&format!("/users/{id}/disable"), &admin, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
     assert!(!app.db.account(&Scope::everything(), id).await.unwrap().disabled);
 
-    let (log, _) = app.db.audit_entries(&AuditFilter { object_type: Some("user".into()), ..Default::default() }, 50, 0).await.unwrap();
+    let (log, _) = app
+        .db
+        .audit_entries(&AuditFilter { object_type: Some("user".into()), ..Default::default() }, 50, 0)
+        .await
+        .unwrap();
     let fields: Vec<&str> = log.iter().rev().filter_map(|e| e.field.as_deref()).collect();
     assert_eq!(fields, vec!["username", "status", "status", "locked", "password"]);
     assert!(log.iter().all(|e| e.username.as_deref() == Some("admin")));
-    assert!(!log.iter().any(|e| [&first, &second].iter().any(|p| e.after_value.as_deref().unwrap_or("").contains(p.as_str()))), "passwords never reach the log");
+    assert!(
+        !log.iter().any(|e| [&first, &second].iter().any(|p| e
+            .after_value
+            .as_deref()
+            .unwrap_or("")
+            .contains(p.as_str()))),
+        "passwords never reach the log"
+    );
 
     // Only the district admin manages accounts.
     let (clerk, ccsrf) = app.sign_in("shahedian").await;
@@ -192,8 +243,17 @@ both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_
     let (tw, csrf) = app.sign_in("twadmin").await;
     let list = app.get("/users", &tw).await.body;
     assert!(list.contains("shahedian") && !list.contains("yifeng"), "{list}");
-    assert_eq!(app.post(&format!("/users/{other}/disable"), &tw, &format!("_csrf={csrf}")).await.status, StatusCode::NOT_FOUND);
-    let r = app.post("/users/new", &tw, &format!("_csrf={csrf}&username=far&display_name=x&role=auditor&area_code=411702104000")).await;
+    assert_eq!(
+        app.post(&format!("/users/{other}/disable"), &tw, &format!("_csrf={csrf}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .post(
+            "/users/new",
+            &tw,
+            &format!("_csrf={csrf}&username=far&display_name=x&role=auditor&area_code=411702104000"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
     // District-wide settings need a district-level account.
@@ -201,7 +261,10 @@ both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_
     let page = app.get("/settings", &tw).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.body.contains("全区设置"), "{}", page.body);
-    assert_eq!(app.post("/settings", &tw, &format!("_csrf={csrf}&visit_interval_days=10")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post("/settings", &tw, &format!("_csrf={csrf}&visit_interval_days=10")).await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.db.visit_interval_days().await.unwrap(), before);
     assert!(!app.get("/", &tw).await.body.contains("href=\"/settings\""), "no settings link");
 });
@@ -210,7 +273,9 @@ both!(a_township_account_reads_only_its_own_areas_audit_rows, |app| {
     add_user(&app, "shaudit", Role::Auditor, "411702101000").await;
     let (admin, csrf) = app.sign_in("admin").await;
     for (name, area) in [("沙河店镇人民政府", "411702101000"), ("蚁蜂镇人民政府", "411702104000")] {
-        let r = app.post("/units/new", &admin, &format!("_csrf={csrf}&name={}&level=township&area_code={area}", enc(name))).await;
+        let r = app
+            .post("/units/new", &admin, &format!("_csrf={csrf}&name={}&level=township&area_code={area}", enc(name)))
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
     }
     app.post("/settings", &admin, &format!("_csrf={csrf}&visit_interval_days=40")).await;
@@ -236,7 +301,13 @@ both!(measure_kinds_are_the_monitoring_forms_each_marked_developmental_or_protec
     let w = work_fixture(&app.db, app.shahedian_household, "411702101201").await;
     let (clerk, _) = app.sign_in("shahedian").await;
     let form = app.get(&format!("/plans/{}/measures/new", w.plan), &clerk).await;
-    for label in ["产业（开发式）", "公益岗位（开发式）", "综合保障（兜底）（保障性）", "其他教育（雨露计划）（保障性）", "基础设施建设（保障性）"] {
+    for label in [
+        "产业（开发式）",
+        "公益岗位（开发式）",
+        "综合保障（兜底）（保障性）",
+        "其他教育（雨露计划）（保障性）",
+        "基础设施建设（保障性）",
+    ] {
         assert!(form.body.contains(label), "{label}: {}", form.body);
     }
     let page = app.get(&format!("/households/{}", app.shahedian_household.0), &clerk).await;
