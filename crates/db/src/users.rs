@@ -89,7 +89,8 @@ fn account_row(r: &(impl Get + Times)) -> DomainResult<UserAccount> {
 
 impl Db {
     /// Writes an account change (`sql` binds the time and the user id) and its audit row
-    /// (`field`, `before`, `after`) in one transaction, ending the user's sessions in it if asked.
+    /// (`field`, `before`, `after`) in one transaction, ending the user's sessions and API
+    /// tokens in it if asked.
     async fn change_account(
         &self,
         user: &UserAccount,
@@ -108,6 +109,9 @@ impl Db {
             if end_sessions {
                 sqlx::query("delete from sessions where user_id = $1").bind(user.user.id)
                     .execute(&mut *tx).await.map_err(domain_err)?;
+                // Its API tokens end with it (they stay revoked if it is enabled again).
+                sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
+                    .bind(now).bind(user.user.id).execute(&mut *tx).await.map_err(domain_err)?;
             }
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
@@ -197,10 +201,7 @@ impl UserStore for Db {
             ("status", "正常", "已停用"),
             actor,
         )
-        .await?;
-        // A disabled account's API tokens end with it (they stay revoked if it is enabled again).
-        self.revoke_tokens(user).await?;
-        Ok(())
+        .await
     }
 
     async fn reset_password(&self, scope: &Scope, user: i64, password_hash: &str, actor: &Actor) -> DomainResult<()> {

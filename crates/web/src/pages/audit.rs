@@ -84,22 +84,14 @@ async fn list(
             ip: e.ip.clone().unwrap_or_default(),
             action: e.action.label_zh(),
             object: match (&e.object_type, &e.object_id) {
-                (Some(t), Some(id)) => format!(
-                    "{} #{id}",
-                    if t == "member" {
-                        "成员"
-                    } else if t == "household" {
-                        "户"
-                    } else {
-                        t
-                    }
-                ),
+                (Some(t), Some(id)) => format!("{} #{id}", object_label(t)),
                 _ => String::new(),
             },
             change: match &e.field {
                 Some(f) => {
                     let label =
                         bangfu_core::household::columns::header_zh(bangfu_core::household::columns::MEMBER_COLUMNS, f);
+                    let label = if label.is_empty() { admin_field_label(e.object_type.as_deref(), f) } else { label };
                     format!(
                         "{}：{} → {}",
                         if label.is_empty() { f.as_str() } else { label },
@@ -116,4 +108,32 @@ async fn list(
         .map(|a| ActionChoice { code: a.code(), label: a.label_zh(), selected: a.code() == q.action })
         .collect();
     Ok(Html(AuditPage { me: &me, username: &q.username, actions, entries, total, page }.render()?))
+}
+
+/// What kind of record an audit row is about, in words.
+fn object_label(object_type: &str) -> &str {
+    match object_type {
+        "member" => "成员",
+        "household" => "户",
+        "unit" => "帮扶单位",
+        "user" => "账号",
+        "helper" => "帮扶责任人",
+        "setting" => "设置",
+        other => other,
+    }
+}
+
+/// Fields of units and accounts, which are not register columns.
+fn admin_field_label(object_type: Option<&str>, field: &str) -> &'static str {
+    match (object_type, field) {
+        (Some("unit"), "name") => "单位名称",
+        (Some("unit"), "level") => "单位级别",
+        (Some("unit"), "area_code") => "所属区划",
+        (Some("user"), "username") => "账号",
+        (Some("user"), "status") => "账号状态",
+        (Some("user"), "password") => "密码",
+        (Some("user"), "locked") => "锁定",
+        (_, "visit_interval_days") => "走访间隔（天）",
+        _ => "",
+    }
 }

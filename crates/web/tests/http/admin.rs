@@ -172,10 +172,12 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
     assert_eq!(signed.location.as_deref(), Some("/password"), "the first password must be changed");
     let lisi_session = cookie_pair(&signed.cookies, "bangfu_session");
 
-    // Disabled: the session ends at once and signing in fails with the one message.
+    let lisi_token = api_token(&app, "lisi").await;
+    // Disabled: the session and the API token end at once and signing in fails with the one message.
     let r = app.post(&format!("/users/{id}/disable"), &admin, &format!("_csrf={csrf}")).await;
     assert_eq!(r.location.as_deref(), Some("/users"));
     assert_eq!(app.get("/password", &lisi_session).await.status, StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(app.api("GET", "/api/v1/households", &lisi_token, None).await.status, StatusCode::UNAUTHORIZED);
     let refused = app.try_sign_in("lisi", &first).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert!(refused.body.contains(SIGN_IN_FAILED));
@@ -284,7 +286,7 @@ both!(a_township_account_reads_only_its_own_areas_audit_rows, |app| {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("沙河店镇人民政府"), "{}", page.body);
     assert!(!page.body.contains("蚁蜂镇人民政府"), "another township's row: {}", page.body);
-    assert!(!page.body.contains("visit_interval_days"), "a district setting has no area: {}", page.body);
+    assert!(!page.body.contains("走访间隔（天）：30 → 40"), "a district setting has no area: {}", page.body);
     let token = api_token(&app, "shaudit").await;
     let r = app.api("GET", "/api/v1/audit", &token, None).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
@@ -294,7 +296,8 @@ both!(a_township_account_reads_only_its_own_areas_audit_rows, |app| {
     // The district's auditor reads every row, sign-ins and settings too.
     let (district, _) = app.sign_in("auditor").await;
     let all = app.get("/audit", &district).await.body;
-    assert!(all.contains("蚁蜂镇人民政府") && all.contains("visit_interval_days"), "{all}");
+    assert!(all.contains("蚁蜂镇人民政府") && all.contains("设置 #visit_interval_days"), "{all}");
+    assert!(all.contains("走访间隔（天）：30 → 40") && all.contains("帮扶单位 #"), "{all}");
 });
 
 both!(measure_kinds_are_the_monitoring_forms_each_marked_developmental_or_protective, |app| {
