@@ -211,3 +211,63 @@ conformance!(
         assert_eq!(db.audit_log(&everything(), &AuditFilter::default(), page).await.unwrap().1, 3);
     }
 );
+
+conformance!(measures_stored_under_the_old_kinds_move_to_the_monitoring_forms_categories, |db: Db| async move {
+    use bangfu_core::assistance::{MeasureData, MeasureKind, PlanData};
+    use bangfu_core::store::{HouseholdStore, PlanStore};
+    use chrono::Datelike;
+    let h = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", "411702101201", &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let year = today().year();
+    let plan = PlanData { year, written_on: today(), written_with: "户主".into(), goal: None };
+    let p = db.create_plan(&everything(), h, &plan, &actor()).await.unwrap();
+    let due = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+    let mut ids = Vec::new();
+    for content in ["申请雨露计划补助", "落实学生资助", "落实公益林生态效益补偿", "发放肉牛2头"]
+    {
+        let m = MeasureData {
+            kind: MeasureKind::Industry,
+            content: content.into(),
+            responsible: "李干事".into(),
+            due_on: due,
+            amount: None,
+        };
+        ids.push(db.add_measure(&everything(), p, &m, &actor()).await.unwrap());
+    }
+    // As a register from before the realignment holds them.
+    for (id, old) in ids.iter().zip(["education", "education", "ecological", "industry"]) {
+        let sql = "update measures set kind = $1 where measure_id = $2";
+        match &db {
+            Db::Sqlite(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+    // The migration's own statements, run again on those rows.
+    let migration = include_str!("../../migrations/sqlite/0011_admin_measures.sql");
+    assert_eq!(migration, include_str!("../../migrations/postgres/0011_admin_measures.sql"));
+    let lines: Vec<&str> = migration.lines().filter(|l| !l.starts_with("--")).collect();
+    for statement in lines.join("\n").split(';').filter(|s| s.trim().starts_with("update")) {
+        let statement = sqlx::AssertSqlSafe(statement.to_owned());
+        match &db {
+            Db::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+    let kinds: Vec<MeasureKind> =
+        db.plans(&everything(), h).await.unwrap()[0].measures.iter().map(|m| m.data.kind).collect();
+    let mut want = vec![MeasureKind::OtherEducation, MeasureKind::Education, MeasureKind::Other, MeasureKind::Industry];
+    let mut got = kinds.clone();
+    want.sort_by_key(|k| k.code());
+    got.sort_by_key(|k| k.code());
+    assert_eq!(got, want, "{kinds:?}");
+});
