@@ -247,7 +247,7 @@ test('a township clerk registers a helper, assigns him and writes a plan; the wo
   // The household card prints what was entered, nothing typed again.
   await openWang(page);
   await page.click('a:has-text("明白卡")');
-  await page.waitForSelector('h1:has-text("扶贫政策明白卡")');
+  await page.waitForSelector('h1:has-text("帮扶明白卡")');
   const card = await page.textContent('body');
   assert.ok(card.includes('李帮扶') && card.includes('13911112222') && card.includes('办理慢性病卡'));
   await page.emulateMedia({ media: 'print' });

@@ -181,6 +181,11 @@ fn user_add_reads_the_password_from_standard_input_and_refuses_a_weak_one() {
     assert_eq!(token.len(), 64);
     let out = run(&["token", "revoke", "--database", &db, "--user", "lisi"]);
     assert!(text(&out.stdout).contains("已作废 lisi 的 1 个令牌"), "{}", text(&out.stdout));
+    // A locked account is unlocked from the command line too (audited).
+    let out = run(&["user", "unlock", "--database", &db, "--username", "lisi"]);
+    assert!(out.status.success() && text(&out.stdout).contains("已解锁账号 lisi"), "{}", text(&out.stderr));
+    let out = run(&["user", "unlock", "--database", &db, "--username", "nobody"]);
+    assert!(!out.status.success() && text(&out.stderr).contains("不存在或已停用"), "{}", text(&out.stderr));
 }
 
 #[test]

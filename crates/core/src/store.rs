@@ -149,15 +149,8 @@ pub trait HouseholdStore {
     ) -> impl Future<Output = DomainResult<Vec<AreaCount>>> + Send;
 }
 
-/// 帮扶: units, helpers and their assignment to households.
+/// 帮扶: helpers and their assignment to households.
 pub trait AssistanceStore {
-    fn create_unit(
-        &self,
-        name: &str,
-        level: crate::assistance::UnitLevel,
-        area: &AreaCode,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
-    fn units(&self) -> impl Future<Output = DomainResult<Vec<crate::assistance::Unit>>> + Send;
     /// Registers a helper inside the scope; a registered poor person cannot be a helper.
     fn create_helper(
         &self,
@@ -350,8 +343,10 @@ pub trait VisitStore {
 pub trait WorklistStore {
     /// 走访间隔（天）, default 30.
     fn visit_interval_days(&self) -> impl Future<Output = DomainResult<u32>> + Send;
+    /// A district-wide setting: a scope below the district (a township account) is `Forbidden`.
     fn set_visit_interval_days(
         &self,
+        scope: &Scope,
         days: u32,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
@@ -379,4 +374,76 @@ pub trait WorklistStore {
         parent: &AreaCode,
         today: NaiveDate,
     ) -> impl Future<Output = DomainResult<(Vec<i64>, Vec<crate::assistance::WorkCounts>)>> + Send;
+}
+
+/// 帮扶单位: created and corrected by the district, listed to staff of the areas they serve.
+pub trait UnitStore {
+    /// Units of the scope's own subtree and of the areas above it, by name.
+    fn units(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Unit>>> + Send;
+    /// One unit visible in the scope; anything else is `NotFound`.
+    fn unit(&self, scope: &Scope, unit: i64) -> impl Future<Output = DomainResult<crate::assistance::Unit>> + Send;
+    /// The unit's area must lie in the scope; a taken name is a `Conflict` on `name`.
+    fn create_unit(
+        &self,
+        scope: &Scope,
+        data: &crate::assistance::UnitData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    /// Corrects a unit inside the scope; each changed field is audited in the same transaction.
+    fn update_unit(
+        &self,
+        scope: &Scope,
+        unit: i64,
+        data: &crate::assistance::UnitData,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+}
+
+/// 账号管理: accounts whose area lies inside the scope. Nothing is deleted: an account is
+/// disabled, and every change is audited in the same transaction.
+pub trait UserStore {
+    fn accounts(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::auth::UserAccount>>> + Send;
+    fn account(&self, scope: &Scope, user: i64) -> impl Future<Output = DomainResult<crate::auth::UserAccount>> + Send;
+    /// Creates an account that must change `password_hash`'s password at its first sign-in.
+    fn add_account(
+        &self,
+        scope: &Scope,
+        data: &crate::auth::AccountData,
+        password_hash: &str,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    /// Disables (ending its sessions and API tokens) or enables an account.
+    fn set_account_enabled(
+        &self,
+        scope: &Scope,
+        user: i64,
+        enabled: bool,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// A new one-time password that must be changed; the user's sessions end.
+    fn reset_password(
+        &self,
+        scope: &Scope,
+        user: i64,
+        password_hash: &str,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// Clears the failed sign-ins and the lock.
+    fn unlock_account(
+        &self,
+        scope: &Scope,
+        user: i64,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+}
+
+/// 审计日志, read within a scope: rows of records inside it; rows without an area (sign-ins,
+/// settings, accounts of the district) only for readers of the district or above.
+pub trait AuditStore {
+    fn audit_log(
+        &self,
+        scope: &Scope,
+        filter: &crate::audit::AuditFilter,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::audit::AuditEntry>, i64)>> + Send;
 }

@@ -1,7 +1,7 @@
-//! 帮扶: units, helpers and assignments.
+//! 帮扶: helpers and assignments.
 
 use bangfu_core::area::{AreaCode, AreaLevel, Scope};
-use bangfu_core::assistance::{Assignment, Helper, HelperData, Unit, UnitLevel};
+use bangfu_core::assistance::{Assignment, Helper, HelperData};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, HouseholdSummary, Page};
@@ -31,36 +31,6 @@ fn helper_row(r: &impl Get) -> DomainResult<Helper> {
 }
 
 impl AssistanceStore for Db {
-    async fn create_unit(&self, name: &str, level: UnitLevel, area: &AreaCode) -> DomainResult<i64> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(DomainError::invalid("name", "单位名称不能为空"));
-        }
-        let now = Utc::now();
-        dispatch!(self, pool => {
-            let exists: Option<i64> = sqlx::query_scalar("select unit_id from units where name = $1").bind(name)
-                .fetch_optional(pool).await.map_err(domain_err)?;
-            if exists.is_some() {
-                return Err(DomainError::conflict("name", format!("单位“{name}”已存在")));
-            }
-            sqlx::query_scalar("insert into units (name, level, area_code, created_at, updated_at) values ($1, $2, $3, $4, $4) returning unit_id")
-                .bind(name).bind(level.code()).bind(area.as_str()).bind(now)
-                .fetch_one(pool).await.map_err(domain_err)
-        })
-    }
-
-    async fn units(&self) -> DomainResult<Vec<Unit>> {
-        dispatch!(self, pool => {
-            let rows = sqlx::query("select unit_id, name, level, area_code from units order by unit_id").fetch_all(pool).await.map_err(domain_err)?;
-            rows.iter().map(|r| Ok(Unit {
-                id: r.int("unit_id")?,
-                name: r.text("name")?,
-                level: UnitLevel::parse(&r.text("level")?).ok_or_else(|| DomainError::Internal("unit level".into()))?,
-                area_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
-            })).collect()
-        })
-    }
-
     async fn create_helper(&self, scope: &Scope, data: &HelperData, actor: &Actor) -> DomainResult<i64> {
         if !scope.contains(&data.area_code) || self.area(&data.area_code).await?.is_none() {
             return Err(DomainError::invalid("area_code", "所在区划不存在或不在您的管辖范围内"));

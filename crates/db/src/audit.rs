@@ -1,7 +1,9 @@
 //! The audit log: appended to, read with filters, never changed.
 
 use bangfu_core::DomainResult;
+use bangfu_core::area::Scope;
 use bangfu_core::audit::{AuditAction, AuditEntry};
+use bangfu_core::store::{AuditStore, Page};
 use chrono::{DateTime, Utc};
 
 use crate::row::Get;
@@ -44,13 +46,7 @@ macro_rules! bind_entry {
     }};
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    pub username: Option<String>,
-    pub action: Option<AuditAction>,
-    pub object_type: Option<String>,
-    pub object_id: Option<String>,
-}
+pub use bangfu_core::audit::AuditFilter;
 
 impl Db {
     pub async fn audit(&self, entry: &AuditEntry) -> DomainResult<()> {
@@ -58,15 +54,36 @@ impl Db {
         Ok(())
     }
 
-    /// Newest first.
+    /// Newest first, the whole log (for the command line and tests; pages read [`AuditStore`]).
     pub async fn audit_entries(
         &self,
         filter: &AuditFilter,
         limit: i64,
         offset: i64,
     ) -> DomainResult<(Vec<AuditEntry>, i64)> {
+        self.read_audit(None, filter, limit, offset).await
+    }
+
+    async fn read_audit(
+        &self,
+        scope: Option<&Scope>,
+        filter: &AuditFilter,
+        limit: i64,
+        offset: i64,
+    ) -> DomainResult<(Vec<AuditEntry>, i64)> {
         let mut conds = vec!["1 = 1".to_owned()];
         let mut binds: Vec<String> = Vec::new();
+        if let Some(scope) = scope {
+            let (lo, hi) = scope.bounds();
+            binds.push(lo.to_owned());
+            binds.push(hi.to_owned());
+            let placed = "area_code between $1 and $2";
+            conds.push(if scope.is_district_wide() {
+                format!("({placed} or area_code is null)")
+            } else {
+                placed.to_owned()
+            });
+        }
         for (col, v) in [
             ("username", filter.username.clone()),
             ("action", filter.action.map(|a| a.code().to_owned())),
@@ -114,5 +131,12 @@ impl Db {
             }).collect::<DomainResult<Vec<_>>>()?;
             Ok((entries, total))
         })
+    }
+}
+
+impl AuditStore for Db {
+    async fn audit_log(&self, scope: &Scope, filter: &AuditFilter, page: Page) -> DomainResult<(Vec<AuditEntry>, i64)> {
+        let size = i64::from(page.size.clamp(1, 500));
+        self.read_audit(Some(scope), filter, size, (i64::from(page.number.max(1)) - 1) * size).await
     }
 }

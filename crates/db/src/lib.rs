@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub mod areas;
 pub mod assistance;
 pub mod audit;
+mod constraints;
 pub mod households;
 pub mod import;
 pub mod import_errors;
@@ -20,6 +21,7 @@ mod row;
 pub mod sessions;
 pub mod teams;
 pub mod tokens;
+pub mod units;
 pub mod users;
 mod values;
 mod versions;
@@ -250,6 +252,9 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
     if let sqlx::Error::Database(db) = &e {
         let msg = db.message();
         if db.is_unique_violation() {
+            if let Some(conflict) = constraints::unique_conflict(db.as_ref()) {
+                return conflict;
+            }
             if msg.contains("id_number") {
                 return DomainError::conflict("id_number", "此人已是另一户的现有成员（同一证件号码不能同时在两户）");
             }

@@ -73,7 +73,7 @@ impl TeamStore for Db {
         let Some(area) = area.filter(|a| matches!(a.level, AreaLevel::Township | AreaLevel::Village)) else {
             return Err(DomainError::invalid("area_code", "结对对象应为您管辖范围内的乡镇或村"));
         };
-        let unit = bangfu_core::store::AssistanceStore::units(self).await?.into_iter().find(|u| u.id == data.unit_id);
+        let unit = bangfu_core::store::UnitStore::units(self, scope).await?.into_iter().find(|u| u.id == data.unit_id);
         let Some(unit) = unit else { return Err(DomainError::invalid("unit_id", "帮扶单位不存在")) };
         let now = Utc::now();
         dispatch!(self, pool => {
@@ -184,7 +184,7 @@ impl TeamStore for Db {
             return Err(DomainError::invalid("role", format!("本村已有第一书记（{}），请先召回", m.data.name)));
         }
         if let Some(unit) = data.unit_id
-            && !bangfu_core::store::AssistanceStore::units(self).await?.iter().any(|u| u.id == unit)
+            && !bangfu_core::store::UnitStore::units(self, scope).await?.iter().any(|u| u.id == unit)
         {
             return Err(DomainError::invalid("unit_id", "派出单位不存在"));
         }

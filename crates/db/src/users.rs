@@ -1,9 +1,11 @@
-//! Accounts.
+//! Accounts: created by the command line or by a district admin, never deleted (disabled).
 
-use bangfu_core::area::AreaCode;
-use bangfu_core::auth::{NewUser, Role, User};
+use bangfu_core::area::{AreaCode, Scope};
+use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::auth::{AccountData, NewUser, Role, User, UserAccount};
+use bangfu_core::store::{AreaStore, UserStore};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::row::Get;
 use crate::{Db, dispatch, domain_err};
@@ -52,5 +54,178 @@ impl Db {
 
     pub async fn count_users(&self) -> DomainResult<i64> {
         dispatch!(self, pool => sqlx::query_scalar("select count(*) from users").fetch_one(pool).await.map_err(domain_err))
+    }
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "user_id, username, display_name, phone, role, area_code, must_change_password, status, locked_until, created_at";
+
+/// Timestamps, read the same way from both backends (only accounts need them here).
+trait Times {
+    fn opt_time(&self, col: &str) -> DomainResult<Option<DateTime<Utc>>>;
+}
+
+macro_rules! impl_times {
+    ($row:ty) => {
+        impl Times for $row {
+            fn opt_time(&self, col: &str) -> DomainResult<Option<DateTime<Utc>>> {
+                sqlx::Row::try_get(self, col).map_err(|e| DomainError::Internal(format!("column {col}: {e}")))
+            }
+        }
+    };
+}
+impl_times!(sqlx::sqlite::SqliteRow);
+impl_times!(sqlx::postgres::PgRow);
+
+fn account_row(r: &(impl Get + Times)) -> DomainResult<UserAccount> {
+    let locked_until: Option<DateTime<Utc>> = r.opt_time("locked_until")?;
+    Ok(UserAccount {
+        user: user_row(r)?,
+        disabled: r.text("status")? != "active",
+        locked_until,
+        created_at: r.opt_time("created_at")?.ok_or_else(|| DomainError::Internal("created_at".into()))?,
+    })
+}
+
+impl Db {
+    /// Writes an account change (`sql` binds the time and the user id) and its audit row
+    /// (`field`, `before`, `after`) in one transaction, ending the user's sessions and API
+    /// tokens in it if asked.
+    async fn change_account(
+        &self,
+        user: &UserAccount,
+        sql: &str,
+        end_sessions: bool,
+        (field, before, after): (&str, &str, &str),
+        actor: &Actor,
+    ) -> DomainResult<()> {
+        let now = Utc::now();
+        let entry = AuditEntry::new(actor, AuditAction::Update)
+            .object("user", user.user.id, Some(user.user.area_code.as_str()))
+            .change(field, Some(before.to_owned()), Some(after.to_owned()));
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            sqlx::query(crate::sql(sql)).bind(now).bind(user.user.id).execute(&mut *tx).await.map_err(domain_err)?;
+            if end_sessions {
+                sqlx::query("delete from sessions where user_id = $1").bind(user.user.id)
+                    .execute(&mut *tx).await.map_err(domain_err)?;
+                // Its API tokens end with it (they stay revoked if it is enabled again).
+                sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
+                    .bind(now).bind(user.user.id).execute(&mut *tx).await.map_err(domain_err)?;
+            }
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+}
+
+fn not_yourself(actor: &Actor, user: i64, message: &str) -> DomainResult<()> {
+    if actor.user_id == Some(user) { Err(DomainError::invalid("user", message)) } else { Ok(()) }
+}
+
+impl UserStore for Db {
+    async fn accounts(&self, scope: &Scope) -> DomainResult<Vec<UserAccount>> {
+        let (lo, hi) = scope.bounds();
+        let sql = format!(
+            "select {ACCOUNT_COLUMNS} from users where area_code between $1 and $2 order by area_code, username"
+        );
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(account_row).collect()
+        })
+    }
+
+    async fn account(&self, scope: &Scope, user: i64) -> DomainResult<UserAccount> {
+        let (lo, hi) = scope.bounds();
+        let sql = format!("select {ACCOUNT_COLUMNS} from users where user_id = $1 and area_code between $2 and $3");
+        let found = dispatch!(self, pool => {
+            sqlx::query(crate::sql(&sql)).bind(user).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+                .map(|r| account_row(&r)).transpose()?
+        });
+        found.ok_or(DomainError::NotFound)
+    }
+
+    async fn add_account(
+        &self,
+        scope: &Scope,
+        data: &AccountData,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> DomainResult<i64> {
+        if !scope.contains(&data.area_code) || self.area(&data.area_code).await?.is_none() {
+            return Err(DomainError::invalid("area_code", "所属区划不存在或不在您的管辖范围内"));
+        }
+        let now = Utc::now();
+        let entry_for = |id: i64| {
+            AuditEntry::new(actor, AuditAction::Create).object("user", id, Some(data.area_code.as_str())).change(
+                "username",
+                None,
+                Some(format!("{}（{}，{}）", data.username, data.display_name, data.role.label_zh())),
+            )
+        };
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let id: i64 = sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
+                must_change_password, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning user_id")
+                .bind(&data.username).bind(&data.display_name).bind(data.phone.as_deref()).bind(data.role.code())
+                .bind(data.area_code.as_str()).bind(password_hash).bind(true).bind(now)
+                .fetch_one(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry_for(id)).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(id)
+        })
+    }
+
+    async fn set_account_enabled(&self, scope: &Scope, user: i64, enabled: bool, actor: &Actor) -> DomainResult<()> {
+        let a = self.account(scope, user).await?;
+        if a.disabled != enabled {
+            return Ok(());
+        }
+        if enabled {
+            return self
+                .change_account(
+                    &a,
+                    "update users set status = 'active', updated_at = $1 where user_id = $2",
+                    false,
+                    ("status", "已停用", "正常"),
+                    actor,
+                )
+                .await;
+        }
+        not_yourself(actor, user, "不能停用自己的账号")?;
+        self.change_account(
+            &a,
+            "update users set status = 'disabled', updated_at = $1 where user_id = $2",
+            true,
+            ("status", "正常", "已停用"),
+            actor,
+        )
+        .await
+    }
+
+    async fn reset_password(&self, scope: &Scope, user: i64, password_hash: &str, actor: &Actor) -> DomainResult<()> {
+        let a = self.account(scope, user).await?;
+        not_yourself(actor, user, "自己的密码请在“修改密码”页面修改")?;
+        let now = Utc::now();
+        let entry = AuditEntry::new(actor, AuditAction::Update)
+            .object("user", user, Some(a.user.area_code.as_str()))
+            .change("password", None, Some("已重置，须在下次登录时修改".into()));
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            sqlx::query("update users set password_hash = $1, must_change_password = $2, failed_sign_ins = 0, \
+                locked_until = null, updated_at = $3 where user_id = $4")
+                .bind(password_hash).bind(true).bind(now).bind(user).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("delete from sessions where user_id = $1").bind(user).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+
+    async fn unlock_account(&self, scope: &Scope, user: i64, actor: &Actor) -> DomainResult<()> {
+        let a = self.account(scope, user).await?;
+        let sql = "update users set failed_sign_ins = 0, locked_until = null, updated_at = $1 where user_id = $2";
+        self.change_account(&a, sql, false, ("locked", "已锁定", "已解锁"), actor).await
     }
 }

@@ -62,7 +62,10 @@ impl WorklistStore for Db {
         Ok(v.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_VISIT_INTERVAL_DAYS))
     }
 
-    async fn set_visit_interval_days(&self, days: u32, actor: &Actor) -> DomainResult<()> {
+    async fn set_visit_interval_days(&self, scope: &Scope, days: u32, actor: &Actor) -> DomainResult<()> {
+        if !scope.is_district_wide() {
+            return Err(DomainError::Forbidden);
+        }
         if !(1..=365).contains(&days) {
             return Err(DomainError::invalid("visit_interval_days", "走访间隔应为1至365之间的天数"));
         }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use bangfu_core::DomainError;
 
+/// `Denied` comes from `Require<P>`: the user's role may not do this, and the page names what.
 #[derive(Debug)]
 pub enum PageError {
     SignIn {
@@ -14,6 +15,7 @@ pub enum PageError {
     MustChangePassword,
     NotFound,
     Forbidden,
+    Denied(bangfu_core::auth::Permission),
     Csrf,
     /// Someone else saved the record first (a page without a form to show again).
     Stale(String),
@@ -47,6 +49,7 @@ struct ErrorPage<'a> {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        let denied;
         let (status, title, message) = match &self {
             PageError::SignIn { next } => {
                 let target = format!("/login?next={}", encode(next));
@@ -55,6 +58,10 @@ impl IntoResponse for PageError {
             PageError::MustChangePassword => return Redirect::to("/password").into_response(),
             PageError::NotFound => (StatusCode::NOT_FOUND, "找不到该记录", "记录不存在，或不在您的管辖范围内。"),
             PageError::Forbidden => (StatusCode::FORBIDDEN, "无权操作", "您的角色不能进行这项操作。"),
+            PageError::Denied(p) => {
+                denied = format!("您的角色不能进行这项操作（{}）。如需办理，请联系区级管理员。", p.label_zh());
+                (StatusCode::FORBIDDEN, "无权操作", denied.as_str())
+            }
             PageError::Csrf => (StatusCode::FORBIDDEN, "页面已过期", "请返回上一页，刷新后再提交。"),
             PageError::Stale(message) => (StatusCode::CONFLICT, "未保存", message.as_str()),
             PageError::Internal(cause) => {

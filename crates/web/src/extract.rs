@@ -116,3 +116,86 @@ impl FromRequestParts<AppState> for ClientIp {
         Ok(ClientIp(client_ip(parts)))
     }
 }
+
+/// Permission markers for [`Require`]: one zero-sized type per [`Permission`].
+pub mod perm {
+    use bangfu_core::auth::Permission;
+
+    /// A type standing for one permission.
+    pub trait Marker: Send + Sync + 'static {
+        const PERMISSION: Permission;
+    }
+
+    macro_rules! markers {
+        ($($name:ident),* $(,)?) => {
+            $(
+                #[doc = concat!("Marker for [`Permission::", stringify!($name), "`].")]
+                #[derive(Debug, Clone, Copy)]
+                pub struct $name;
+                impl Marker for $name {
+                    const PERMISSION: Permission = Permission::$name;
+                }
+            )*
+        };
+    }
+
+    markers!(
+        ViewRegister,
+        EditRegister,
+        ArrangeWork,
+        ReviewProposals,
+        PairUnits,
+        ManageUsers,
+        ManageUnits,
+        ManageSettings,
+        ReadAudit,
+        RevealId
+    );
+}
+
+/// A signed-in user whose role may do `P`: `Require<perm::ManageUnits>` on a page (403 is the
+/// Chinese error page), `Require<perm::ManageUnits, ApiUser>` in the API (403 is JSON).
+/// A handler that takes one cannot run without the permission.
+pub struct Require<P, U = CurrentUser> {
+    // Not `user`: `me.user` must reach the signed-in user's record through `Deref`.
+    signed_in: U,
+    _permission: std::marker::PhantomData<fn() -> P>,
+}
+
+impl<P, U> std::ops::Deref for Require<P, U> {
+    type Target = U;
+    fn deref(&self) -> &U {
+        &self.signed_in
+    }
+}
+
+impl<P: perm::Marker> FromRequestParts<AppState> for Require<P, CurrentUser> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if !user.user.role.may(P::PERMISSION) {
+            return Err(PageError::Denied(P::PERMISSION));
+        }
+        Ok(Require { signed_in: user, _permission: std::marker::PhantomData })
+    }
+}
+
+impl<P: perm::Marker> FromRequestParts<AppState> for Require<P, crate::api::ApiUser> {
+    type Rejection = crate::api::ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = <crate::api::ApiUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if !user.user.role.may(P::PERMISSION) {
+            return Err(crate::api::ApiError::denied(P::PERMISSION));
+        }
+        Ok(Require { signed_in: user, _permission: std::marker::PhantomData })
+    }
+}
+
+impl CurrentUser {
+    /// Whether this user may do `p` (for showing or hiding a button; routes use [`Require`]).
+    pub fn may(&self, p: bangfu_core::auth::Permission) -> bool {
+        self.user.role.may(p)
+    }
+}

@@ -47,6 +47,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::work::router())
         .merge(pages::teams::router())
         .merge(pages::print::router())
+        .merge(pages::units::router())
+        .merge(pages::users::router())
         .merge(api::router())
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))

@@ -43,7 +43,7 @@ pub struct Args {
 
 /// The demo accounts: (username, name, role, area, password).
 pub const DEMO_USERS: &[(&str, &str, Role, &str, &str)] = &[
-    ("admin", "区扶贫办管理员", Role::DistrictAdmin, "411702000000", "yicheng-admin"),
+    ("admin", "区农业农村局管理员", Role::DistrictAdmin, "411702000000", "yicheng-admin"),
     ("shahedian", "沙河店镇工作人员", Role::TownshipStaff, "411702101000", "yicheng-town"),
     ("shadong", "沙东村驻村工作队员", Role::VillageWorker, "411702101201", "yicheng-village"),
     ("audit", "区审计员", Role::Auditor, "411702000000", "yicheng-audit"),
@@ -128,9 +128,9 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
 /// of them; a work team in each such village; this year's plans with measures in every state;
 /// and visits. Each worklist has some households on it, but not most.
 async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
-    use bangfu_core::assistance::{HelperData, UnitLevel, WorkReason};
-    use bangfu_core::store::{AssistanceStore, WorklistStore};
-    if !db.units().await?.is_empty() {
+    use bangfu_core::assistance::{HelperData, UnitData, UnitLevel, WorkReason};
+    use bangfu_core::store::{AssistanceStore, UnitStore, WorklistStore};
+    if !db.units(&Scope::everything()).await?.is_empty() {
         return Ok(());
     }
     let actor = Actor { user_id: None, username: "bangfu demo".into(), role: None, ip: None };
@@ -139,9 +139,12 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
     for (name, area) in
         [("人民街道办事处", "411702001000"), ("新华街道办事处", "411702004000"), ("西园街道办事处", "411702003000")]
     {
-        units.push(
-            db.create_unit(name, UnitLevel::Township, &AreaCode::parse(area).map_err(anyhow::Error::msg)?).await?,
-        );
+        let unit = UnitData {
+            name: name.into(),
+            level: UnitLevel::Township,
+            area_code: AreaCode::parse(area).map_err(anyhow::Error::msg)?,
+        };
+        units.push(db.create_unit(&Scope::everything(), &unit, &actor).await?);
     }
     let everything = Scope::everything();
     let mut needing = Vec::new();
@@ -359,7 +362,7 @@ const DISABILITY: &[Template] = &[
     t(K::PublicJob, "安排家庭成员担任村级护路员公益岗位", None, 6000),
 ];
 const SCHOOLING: &[Template] = &[
-    t(K::Education, "申请雨露计划补助", Some("区乡村振兴局"), 3000),
+    t(K::OtherEducation, "申请雨露计划补助", Some("区农业农村局"), 3000),
     t(K::Education, "落实学前至高中阶段家庭经济困难学生资助", Some("区教育局"), 2000),
     t(K::Employment, "推荐家长到区产业集聚区企业务工", Some("区人社局"), 0),
 ];
@@ -369,10 +372,10 @@ const DISASTER: &[Template] = &[
     t(K::Security, "申请临时救助", Some("区民政局"), 2000),
 ];
 const LAND_WATER_ROADS: &[Template] = &[
-    t(K::Living, "实施农村供水巩固提升工程，接通自来水入户", Some("区水利局"), 800),
+    t(K::Water, "实施农村供水巩固提升工程，接通自来水入户", Some("区水利局"), 800),
     t(K::Living, "硬化入户道路，完成户厕改造", None, 0),
     t(K::Industry, "流转土地入股合作社，获得保底分红", None, 1500),
-    t(K::Ecological, "落实公益林生态效益补偿", Some("区林业局"), 300),
+    t(K::Infrastructure, "硬化村组道路，接通自然村通组路", Some("区交通运输局"), 0),
 ];
 const SKILLS: &[Template] = &[
     t(K::Employment, "参加区人社局组织的电焊工技能培训，推荐到产业集聚区就业", Some("区人社局"), 0),
@@ -385,22 +388,24 @@ const LABOUR: &[Template] = &[
     t(K::Industry, "入股村集体光伏电站，享受收益分红", None, 1000),
 ];
 const CAPITAL: &[Template] = &[
-    t(K::Finance, "申请扶贫小额信贷，用于发展肉牛养殖", Some("区农商银行"), 50000),
-    t(K::Finance, "申请扶贫小额信贷，用于扩大花生种植", Some("区农商银行"), 30000),
+    t(K::Finance, "申请脱贫人口小额信贷，用于发展肉牛养殖", Some("区农商银行"), 50000),
+    t(K::Finance, "申请脱贫人口小额信贷，用于扩大花生种植", Some("区农商银行"), 30000),
     t(K::Industry, "发放产业奖补资金，扶持养殖黄牛2头", None, 4000),
 ];
 const DRIVE: &[Template] = &[
-    t(K::Employment, "开展“扶志扶智”教育，推荐到村扶贫车间务工", None, 0),
+    t(K::Employment, "开展“扶志扶智”教育，推荐到村就业帮扶车间务工", None, 0),
     t(K::PublicJob, "安排家庭成员担任村保洁员公益岗位", None, 6000),
 ];
-const OTHER: &[Template] =
-    &[t(K::Security, "申请临时救助", Some("区民政局"), 2000), t(K::Employment, "推荐到村扶贫车间务工", None, 0)];
+const OTHER: &[Template] = &[
+    t(K::Social, "协调爱心企业结对帮扶，捐赠生活物资", None, 500),
+    t(K::Employment, "推荐到村就业帮扶车间务工", None, 0),
+];
 /// For any household, after those for its main cause.
 const GENERAL: &[Template] = &[
     t(K::Industry, "发放花生良种和化肥，扶持种植5亩", None, 1200),
     t(K::Employment, "推荐到驿城区产业集聚区企业务工", Some("区人社局"), 0),
     t(K::Living, "改造户厕，整治庭院环境", None, 0),
-    t(K::Finance, "为家庭主要劳动力购买防贫保险", Some("区乡村振兴局"), 100),
+    t(K::Finance, "为家庭主要劳动力购买防贫保险", Some("区农业农村局"), 100),
     t(K::Health, "落实家庭医生签约服务，开展年度健康体检", Some("区卫健委"), 0),
     t(K::Industry, "发展庭院经济，种植辣椒和时令蔬菜", None, 500),
 ];
@@ -456,7 +461,7 @@ fn evidence_note(kind: MeasureKind) -> &'static str {
     match kind {
         MeasureKind::Finance => "资金已到户，合同和户主签字已存档",
         MeasureKind::Health => "已签约家庭医生，签约协议存档",
-        MeasureKind::Education => "补助资金已通过“一卡通”发放到户，户主签字确认",
+        MeasureKind::Education | MeasureKind::OtherEducation => "补助资金已通过“一卡通”发放到户，户主签字确认",
         MeasureKind::Housing => "已竣工验收，验收照片存档",
         MeasureKind::PublicJob => "已签订公益岗位协议，岗位补贴按月发放",
         _ => "已发放，户主签字确认",
@@ -544,7 +549,7 @@ const FOUND: &[&str] = &[
     "户主外出务工，电话联系了解情况，家中老人生活正常",
     "与户主一起查看了花生长势，今年收成较好",
     "了解过冬准备情况，棉被、取暖用品齐全",
-    "户主在村扶贫车间上班，月收入约2000元",
+    "户主在村就业帮扶车间上班，月收入约2000元",
 ];
 
 fn found_for(cause: PovertyCause) -> &'static [&'static str] {

@@ -1,4 +1,4 @@
-//! `bangfu user add`: create an account. The password is read from standard input when it
+//! `bangfu user add`: create an account; `bangfu user unlock`: unlock a locked one. The password is read from standard input when it
 //! is not a terminal (for scripts), otherwise asked for twice without echo.
 
 use std::io::{BufRead, IsTerminal};
@@ -33,10 +33,23 @@ pub enum Command {
         #[arg(long)]
         must_change_password: bool,
     },
+    /// 解锁因连续输错密码而被锁定的账号（记入审计日志）
+    Unlock {
+        #[arg(long, env = "BANGFU_DATABASE")]
+        database: String,
+        /// 用户名
+        #[arg(long)]
+        username: String,
+    },
 }
 
 pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
-    let Command::Add { database, username, name, role, area, phone, must_change_password } = cmd;
+    let (database, username, name, role, area, phone, must_change_password) = match cmd {
+        Command::Add { database, username, name, role, area, phone, must_change_password } => {
+            (database, username, name, role, area, phone, must_change_password)
+        }
+        Command::Unlock { database, username } => return unlock(&database, &username).await,
+    };
     let username = check_username(&username).map_err(|e| anyhow::anyhow!(e.message))?;
     let role = Role::parse(&role).ok_or_else(|| {
         anyhow::anyhow!("未知角色“{role}”：可选 district_admin、township_staff、village_worker、auditor")
@@ -52,6 +65,20 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     let user = NewUser { username, display_name: name, phone, role, area_code, password_hash, must_change_password };
     let id = db.create_user(&user).await?;
     println!("已新建账号 {}（{}，编号 {id}）", user.username, role.label_zh());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Unlocks an account from the command line, as the operator (audited like the page's unlock).
+async fn unlock(database: &str, username: &str) -> anyhow::Result<ExitCode> {
+    use bangfu_core::store::UserStore;
+    let db = super::open(database, Create::Never).await?;
+    let Some((user, _)) = db.user_by_name(username.trim()).await? else {
+        anyhow::bail!("账号“{}”不存在或已停用", username.trim());
+    };
+    let actor =
+        bangfu_core::audit::Actor { user_id: None, username: "bangfu user unlock".into(), role: None, ip: None };
+    db.unlock_account(&bangfu_core::area::Scope::everything(), user.id, &actor).await?;
+    println!("已解锁账号 {}，可以重新登录", user.username);
     Ok(ExitCode::SUCCESS)
 }
 

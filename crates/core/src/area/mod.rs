@@ -205,6 +205,12 @@ impl Scope {
         self.level
     }
 
+    /// A district (区县) or wider: such an account may change district-wide settings and read
+    /// the audit rows that carry no area (sign-ins, settings).
+    pub fn is_district_wide(&self) -> bool {
+        self.level <= AreaLevel::County
+    }
+
     /// Inclusive bounds on area codes inside this scope.
     pub fn bounds(&self) -> (&str, &str) {
         (&self.lo, &self.hi)

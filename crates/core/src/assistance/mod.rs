@@ -3,15 +3,19 @@
 
 use chrono::NaiveDate;
 
+pub mod approach;
 pub mod evidence;
 pub mod plan;
 pub mod team;
+pub mod unit;
 pub mod visit;
 pub mod worklist;
 
 pub use crate::household::{MeasureKind, MeasureStatus, TeamRole};
+pub use approach::MeasureApproach;
 pub use plan::{Evidence, Measure, MeasureData, MeasureProgress, Plan, PlanData};
 pub use team::{Team, TeamMember, TeamMemberData};
+pub use unit::{UnitData, unit_visible};
 pub use visit::{Proposal, ProposalState, Visit, VisitData};
 pub use worklist::{WorkCounts, WorkReason};
 
@@ -67,6 +71,8 @@ pub struct Unit {
     pub name: String,
     pub level: UnitLevel,
     pub area_code: AreaCode,
+    /// The name of the unit's area, e.g. 驿城区, for lists.
+    pub area_name: String,
 }
 
 /// 结对帮扶: a unit paired with a township or village for a period.

@@ -65,6 +65,15 @@ impl AuditAction {
     }
 }
 
+/// What to look for in the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub action: Option<AuditAction>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+}
+
 /// Who acts: a signed-in user, or an attempt under a name (failed sign-in).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

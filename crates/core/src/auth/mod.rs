@@ -6,6 +6,12 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use crate::area::AreaCode;
 use crate::error::FieldError;
 
+mod account;
+mod permission;
+
+pub use account::{AccountData, AccountState, UserAccount, generate_password};
+pub use permission::Permission;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

@@ -652,20 +652,28 @@ code_list! {
 // ---- 帮扶 (DOMAIN.md §5): the code lists of assistance work, kept here with the others ----
 
 code_list! {
-    /// 帮扶措施类型 (from the household card 明白卡).
+    /// 帮扶措施类型: the monitoring form's categories (DOMAIN §5), each 开发式 or 保障性
+    /// (`MeasureKind::approach`); the older card's wordings are accepted as aliases.
     pub enum MeasureKind: "帮扶措施类型" {
-        Industry => "industry", "产业帮扶", "Industry", ["产业", "产业扶贫"];
-        Employment => "employment", "就业帮扶", "Employment", ["就业", "就业扶贫", "转移就业"];
-        Relocation => "relocation", "易地扶贫搬迁", "Relocation", ["易地搬迁", "搬迁"];
-        PublicJob => "public_job", "公益岗位", "Public-welfare job", ["公益性岗位"];
-        Education => "education", "教育帮扶", "Education", ["教育", "教育扶贫", "雨露计划"];
-        Health => "health", "健康帮扶", "Health", ["健康", "健康扶贫", "医疗"];
-        Housing => "housing", "危房改造", "Dangerous-house renovation", ["危房改造帮扶", "住房安全"];
-        Finance => "finance", "金融帮扶", "Finance (micro-credit, insurance)", ["小额信贷", "金融扶贫"];
-        Living => "living", "生活条件改善", "Living conditions", ["基础设施", "人居环境"];
-        Security => "security", "兜底保障", "Social security", ["兜底", "社会保障"];
-        Ecological => "ecological", "生态补偿", "Ecological compensation", ["生态扶贫"];
-        Other => "other", "其他", "Other";
+        Industry => "industry", "产业", "Industry", ["产业帮扶", "产业扶贫"];
+        Employment => "employment", "就业", "Employment", ["就业帮扶", "就业扶贫", "转移就业", "就业帮扶车间", "扶贫车间"];
+        Finance => "finance", "金融", "Finance (micro-credit, insurance)",
+            ["金融帮扶", "金融扶贫", "小额信贷", "脱贫人口小额信贷", "扶贫小额信贷"];
+        PublicJob => "public_job", "公益岗位", "Public-welfare job", ["公益性岗位", "乡村公益性岗位", "扶贫公益岗"];
+        Housing => "housing", "住房安全保障", "Housing safety", ["住房安全", "危房改造", "危房改造帮扶"];
+        Water => "water", "饮水安全保障", "Drinking-water safety", ["饮水安全", "安全饮水"];
+        Health => "health", "健康", "Health", ["健康帮扶", "健康扶贫", "医疗"];
+        Education => "education", "义务教育保障", "Compulsory education", ["教育", "教育帮扶", "教育扶贫", "义务教育"];
+        OtherEducation => "other_education", "其他教育（雨露计划）", "Other education (Yulu plan)",
+            ["其他教育", "雨露计划"];
+        Security => "security", "综合保障（兜底）", "Social security (safety net)",
+            ["综合保障", "兜底保障", "兜底", "社会保障"];
+        Social => "social", "社会帮扶", "Social assistance", ["社会扶贫", "消费帮扶"];
+        Relocation => "relocation", "搬迁", "Relocation", ["易地扶贫搬迁", "易地搬迁"];
+        Living => "living", "生产生活条件改善", "Production and living conditions",
+            ["生活条件改善", "人居环境"];
+        Infrastructure => "infrastructure", "基础设施建设", "Infrastructure", ["基础设施"];
+        Other => "other", "其他", "Other", ["生态补偿", "生态扶贫"];
     }
 }
 

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use bangfu_core::DomainError;
 use bangfu_core::area::{AreaCode, Scope};
-use bangfu_core::assistance::{HelperData, UnitLevel};
-use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page};
+use bangfu_core::assistance::{HelperData, UnitData, UnitLevel};
+use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, UnitStore};
 use bangfu_db::Db;
 use chrono::NaiveDate;
 
@@ -30,15 +30,17 @@ async fn worklist(db: &Db, scope: &Scope) -> Vec<i64> {
 conformance!(
     a_household_without_a_helper_is_on_the_worklist_until_one_is_assigned_and_history_is_kept,
     |db: Db| async move {
-        let unit = db
-            .create_unit("人民街道办事处", UnitLevel::Township, &AreaCode::parse("411702001000").unwrap())
-            .await
-            .unwrap();
+        let renmin = UnitData {
+            name: "人民街道办事处".into(),
+            level: UnitLevel::Township,
+            area_code: AreaCode::parse("411702001000").unwrap(),
+        };
+        let unit = db.create_unit(&everything(), &renmin, &actor()).await.unwrap();
         assert!(matches!(
-            db.create_unit("人民街道办事处", UnitLevel::Township, &AreaCode::parse("411702001000").unwrap()).await,
-            Err(DomainError::Conflict { .. })
+            db.create_unit(&everything(), &renmin, &actor()).await,
+            Err(DomainError::Conflict { field, .. }) if field == "name"
         ));
-        assert_eq!(db.units().await.unwrap()[0].id, unit);
+        assert_eq!(db.units(&everything()).await.unwrap()[0].id, unit);
         let h = db
             .create_household(
                 &everything(),

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod admin;
 mod assistance;
 mod concurrency;
 mod fixtures;

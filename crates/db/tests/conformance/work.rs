@@ -12,7 +12,7 @@ use bangfu_core::assistance::{
 };
 use bangfu_core::household::{HouseholdId, PovertyStatus};
 use bangfu_core::store::{
-    AreaStore, AssistanceStore, HouseholdStore, Page, PlanStore, TeamStore, VisitStore, WorklistStore,
+    AreaStore, AssistanceStore, HouseholdStore, Page, PlanStore, TeamStore, UnitStore, VisitStore, WorklistStore,
 };
 use bangfu_db::Db;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -199,10 +199,16 @@ conformance!(a_household_not_visited_recently_is_listed_until_a_visit_is_recorde
         db.worklist_notes(&yifeng, WorkReason::NotVisited, &[h], today()).await.unwrap().is_empty(),
         "outside the area"
     );
-    db.set_visit_interval_days(60, &actor()).await.unwrap();
+    let district = scope(&db, "411702000000").await;
+    db.set_visit_interval_days(&district, 60, &actor()).await.unwrap();
     assert!(on_list(&db, &shahedian, WorkReason::NotVisited).await.is_empty(), "within a 60-day interval");
-    db.set_visit_interval_days(30, &actor()).await.unwrap();
-    assert!(db.set_visit_interval_days(0, &actor()).await.is_err());
+    db.set_visit_interval_days(&district, 30, &actor()).await.unwrap();
+    assert!(db.set_visit_interval_days(&district, 0, &actor()).await.is_err());
+    // A district-wide setting: a township account may not change it.
+    assert!(matches!(
+        db.set_visit_interval_days(&shahedian, 45, &actor()).await,
+        Err(bangfu_core::DomainError::Forbidden)
+    ));
     assert_eq!(db.visit_interval_days().await.unwrap(), 30);
     db.record_visit(&shahedian, h, &visit(today(), &[]), &actor()).await.unwrap();
     assert!(on_list(&db, &shahedian, WorkReason::NotVisited).await.is_empty(), "visited today");
@@ -320,9 +326,13 @@ conformance!(a_work_team_under_three_is_warned_and_members_are_recalled_not_dele
     let village = AreaCode::parse(SHAHEDIAN_VILLAGE).unwrap();
     let unit = db
         .create_unit(
-            "人民街道办事处",
-            bangfu_core::assistance::UnitLevel::Township,
-            &AreaCode::parse("411702001000").unwrap(),
+            &everything(),
+            &bangfu_core::assistance::UnitData {
+                name: "人民街道办事处".into(),
+                level: bangfu_core::assistance::UnitLevel::Township,
+                area_code: AreaCode::parse("411702001000").unwrap(),
+            },
+            &actor(),
         )
         .await
         .unwrap();

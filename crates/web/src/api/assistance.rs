@@ -4,13 +4,13 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use bangfu_core::DomainError;
-use bangfu_core::auth::Role;
 use bangfu_core::household::{HouseholdId, parse_date};
 use bangfu_core::store::{AssistanceStore, Page};
 use serde_json::{Value, json};
 
 use super::{ApiError, ApiUser};
 use crate::AppState;
+use crate::extract::{Require, perm};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,13 +47,10 @@ pub struct AssignBody {
 
 async fn assign(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::EditRegister, ApiUser>,
     Path(hid): Path<i64>,
     Json(body): Json<AssignBody>,
 ) -> Result<Json<Value>, ApiError> {
-    if me.user.role == Role::Auditor {
-        return Err(ApiError::forbidden());
-    }
     let household = HouseholdId(hid);
     let on = parse_date(&body.start_on)
         .ok_or_else(|| DomainError::invalid("start_on", format!("“{}”不是有效日期", body.start_on)))?;
@@ -71,14 +68,11 @@ pub struct RetireBody {
 /// 调离: the helper's current households are released to the no-helper worklist.
 async fn retire(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::ArrangeWork, ApiUser>,
     Path(id): Path<i64>,
     Json(body): Json<RetireBody>,
 ) -> Result<Json<Value>, ApiError> {
     state.db.helper(&me.scope, id).await?;
-    if !me.user.role.arranges_work() {
-        return Err(ApiError::forbidden());
-    }
     let on = parse_date(&body.end_on)
         .ok_or_else(|| DomainError::invalid("end_on", format!("“{}”不是有效日期", body.end_on)))?;
     let released = state.db.retire_helper(&me.scope, id, on, &body.reason, &me.actor()).await?;

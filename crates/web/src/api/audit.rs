@@ -1,15 +1,16 @@
-//! /api/v1/audit: the audit log for district admins and auditors.
+//! /api/v1/audit: the audit log for district admins and auditors, within their area.
 
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use bangfu_core::audit::AuditAction;
-use bangfu_core::auth::Role;
-use bangfu_db::audit::AuditFilter;
+use bangfu_core::audit::AuditFilter;
+use bangfu_core::store::{AuditStore, Page};
 use serde_json::{Value, json};
 
 use super::{ApiError, ApiUser};
 use crate::AppState;
+use crate::extract::{Require, perm};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/audit", get(list))
@@ -24,18 +25,16 @@ pub struct AuditQuery {
 
 async fn list(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::ReadAudit, ApiUser>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    if !matches!(me.user.role, Role::DistrictAdmin | Role::Auditor) {
-        return Err(ApiError::forbidden());
-    }
     let filter = AuditFilter {
         username: q.username.filter(|s| !s.is_empty()),
         action: q.action.as_deref().and_then(AuditAction::parse),
         ..Default::default()
     };
     let page = q.page.unwrap_or(1).max(1);
-    let (items, total) = state.db.audit_entries(&filter, 50, (page - 1) * 50).await?;
+    let (items, total) =
+        state.db.audit_log(&me.scope, &filter, Page { number: page.try_into().unwrap_or(1), size: 50 }).await?;
     Ok(Json(json!({ "total": total, "page": page, "page_size": 50, "items": items })))
 }

@@ -21,6 +21,7 @@ pub mod assistance;
 pub mod audit;
 pub mod households;
 pub mod openapi;
+pub mod units;
 pub mod work;
 
 pub fn router() -> Router<AppState> {
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(assistance::router())
         .merge(work::router())
+        .merge(units::router())
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::docs_page))
 }
@@ -53,6 +55,10 @@ impl ApiError {
     }
     pub fn forbidden() -> ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "forbidden", "您的角色不能进行这项操作")
+    }
+    /// The caller's role may not do `p` (from `Require<P, ApiUser>`).
+    pub fn denied(p: bangfu_core::auth::Permission) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", format!("您的角色不能进行这项操作（{}）", p.label_zh()))
     }
 }
 

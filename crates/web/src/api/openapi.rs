@@ -267,7 +267,57 @@ pub const API_ROUTES: &[ApiRoute] = &[
         body: None,
         response: audit_schema,
     },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/units",
+        summary: "帮扶单位（本区及上级单位）· Assistance units of the district and above",
+        query: &[],
+        body: None,
+        response: units_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/units",
+        summary: "新增帮扶单位（区级管理员；名称唯一）· New unit (district admin; the name is unique)",
+        query: &[],
+        body: Some(unit_input_schema),
+        response: unit_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/units/{id}",
+        summary: "一个帮扶单位 · One unit",
+        query: &[],
+        body: None,
+        response: unit_schema,
+    },
+    ApiRoute {
+        method: "put",
+        path: "/api/v1/units/{id}",
+        summary: "修改帮扶单位（区级管理员；逐项记入审计日志）· Correct a unit (district admin; audited)",
+        query: &[],
+        body: Some(unit_input_schema),
+        response: unit_schema,
+    },
 ];
+
+fn unit_input_schema() -> Value {
+    let levels: Vec<&str> = bangfu_core::assistance::UnitLevel::ALL.iter().map(|l| l.code()).collect();
+    json!({ "type": "object", "required": ["name", "level", "area_code"], "properties": {
+        "name": { "type": "string", "description": "单位名称，系统内唯一" },
+        "level": { "type": "string", "enum": levels, "description": "省直/市直/县直/乡镇/村级（代码或中文）" },
+        "area_code": { "type": "string", "description": "所属区划的12位代码，须在本人管辖范围内" } } })
+}
+
+fn unit_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "id": { "type": "integer" }, "name": { "type": "string" }, "level": { "type": "string" },
+        "area_code": { "type": "string" }, "area_name": { "type": "string" } } })
+}
+
+fn units_schema() -> Value {
+    json!({ "type": "object", "properties": { "items": { "type": "array", "items": unit_schema() } } })
+}
 
 fn enum_of<T: CodeList>() -> Value {
     json!({ "type": "string", "enum": T::all().iter().map(|v| v.code()).collect::<Vec<_>>(),

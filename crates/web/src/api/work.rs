@@ -12,15 +12,15 @@ use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::assistance::{
     MeasureData, MeasureProgress, PairingData, PlanData, TeamMemberData, VisitData, WorkReason,
 };
-use bangfu_core::auth::Role;
 use bangfu_core::household::{HouseholdId, parse_date};
 use bangfu_core::store::{AreaStore, HouseholdStore, Page, PlanStore, TeamStore, VisitStore, WorklistStore};
 use chrono::Datelike;
 use serde_json::{Value, json};
 
-use super::households::{editor, texts};
+use super::households::texts;
 use super::{ApiError, ApiUser};
 use crate::AppState;
+use crate::extract::{Require, perm};
 use crate::pages::work::{UPLOAD_BODY_LIMIT, file_response, read_evidence, store_evidence};
 
 pub fn router() -> Router<AppState> {
@@ -108,11 +108,10 @@ async fn plans(State(state): State<AppState>, me: ApiUser, Path(hid): Path<i64>)
 
 async fn create_plan(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::EditRegister, ApiUser>,
     Path(hid): Path<i64>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    editor(&me)?;
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
     let mut f = texts(body);
@@ -125,11 +124,10 @@ async fn create_plan(
 
 async fn add_measure(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::EditRegister, ApiUser>,
     Path(pid): Path<i64>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    editor(&me)?;
     let (_, year) = state.db.plan_owner(&me.scope, pid).await?;
     let data = MeasureData::parse(&texts(body), year).map_err(DomainError::Invalid)?;
     let id = state.db.add_measure(&me.scope, pid, &data, &me.actor()).await?;
@@ -139,11 +137,10 @@ async fn add_measure(
 
 async fn progress(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::EditRegister, ApiUser>,
     Path(mid): Path<i64>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    editor(&me)?;
     state.db.measure(&me.scope, mid).await?;
     let mut f = texts(body);
     f.entry("on".into()).or_insert_with(|| today().to_string());
@@ -155,11 +152,10 @@ async fn progress(
 /// `multipart/form-data` with `file` (a photo or PDF) and/or `note`.
 async fn add_evidence(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::EditRegister, ApiUser>,
     Path(mid): Path<i64>,
     multipart: Multipart,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    editor(&me)?;
     state.db.measure(&me.scope, mid).await?;
     let parts = read_evidence(multipart).await.map_err(|e| DomainError::Invalid(vec![e]))?;
     let id = store_evidence(&state, &me.scope, &me.actor(), mid, &parts).await?;
@@ -177,11 +173,10 @@ async fn visits(State(state): State<AppState>, me: ApiUser, Path(hid): Path<i64>
 
 async fn record_visit(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::EditRegister, ApiUser>,
     Path(hid): Path<i64>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    editor(&me)?;
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
     let data = VisitData::parse(&texts(body), today()).map_err(DomainError::Invalid)?;
@@ -196,11 +191,10 @@ pub struct DoneBody {
 
 async fn follow_up(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::EditRegister, ApiUser>,
     Path(vid): Path<i64>,
     body: Option<Json<DoneBody>>,
 ) -> Result<Json<Value>, ApiError> {
-    editor(&me)?;
     state.db.visit(&me.scope, vid).await?;
     let on = match body.and_then(|b| b.0.on) {
         Some(s) => parse_date(&s).ok_or_else(|| DomainError::invalid("on", format!("“{s}”不是有效日期")))?,
@@ -219,14 +213,11 @@ pub struct ReviewBody {
 
 async fn review(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::ReviewProposals, ApiUser>,
     Path(vid): Path<i64>,
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<Value>, ApiError> {
     state.db.visit(&me.scope, vid).await?;
-    if !me.user.role.arranges_work() {
-        return Err(ApiError::forbidden());
-    }
     state.db.review_proposal(&me.scope, vid, body.accept, &body.note, &me.actor()).await?;
     Ok(Json(json!(state.db.visit(&me.scope, vid).await?)))
 }
@@ -245,15 +236,12 @@ async fn teams(
 
 async fn add_team_member(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::ArrangeWork, ApiUser>,
     Path(village): Path<String>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let code = AreaCode::parse(&village).map_err(|_| DomainError::NotFound)?;
     state.db.team(&me.scope, &code).await?;
-    if !me.user.role.arranges_work() {
-        return Err(ApiError::forbidden());
-    }
     let data = TeamMemberData::parse(&texts(body), today()).map_err(DomainError::Invalid)?;
     state.db.add_team_member(&me.scope, &code, &data, &me.actor()).await?;
     let t = state.db.team(&me.scope, &code).await?;
@@ -266,12 +254,9 @@ async fn pairings(State(state): State<AppState>, me: ApiUser) -> Result<Json<Val
 
 async fn create_pairing(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::PairUnits, ApiUser>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    if me.user.role != Role::DistrictAdmin {
-        return Err(ApiError::forbidden());
-    }
     let data = PairingData::parse(&texts(body), today()).map_err(DomainError::Invalid)?;
     let id = state.db.create_pairing(&me.scope, &data, &me.actor()).await?;
     let p = state.db.pairings(&me.scope).await?.into_iter().find(|p| p.id == id);

@@ -12,14 +12,14 @@ use bangfu_core::area::Scope;
 use bangfu_core::assistance::WorkReason;
 use bangfu_core::assistance::worklist::WorkNote;
 use bangfu_core::household::HouseholdId;
-use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, WorklistStore};
+use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, UnitStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, parse_then, render_form, require_editor, require_manager, today};
+use super::form::{FormField, Opt, parse_then, render_form, today};
 use super::households::Row;
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::CurrentUser;
+use crate::extract::{CurrentUser, Require, perm};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,7 +49,7 @@ struct HelperRow {
 
 /// 帮扶责任人 in the user's area.
 async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
-    let units = state.db.units().await?;
+    let units = state.db.units(&me.scope).await?;
     let mut names: HashMap<String, String> = HashMap::new();
     let mut rows = Vec::new();
     for h in state.db.helpers(&me.scope).await? {
@@ -72,7 +72,7 @@ async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<
             area: names.get(&code).cloned().unwrap_or_default(),
         });
     }
-    let can_add = me.user.role.arranges_work();
+    let can_add = me.may(bangfu_core::auth::Permission::ArrangeWork);
     Ok(Html(HelpersPage { me: &me, rows, can_add }.render()?))
 }
 
@@ -90,7 +90,7 @@ async fn helper_form(
     let mut unit = text("unit_id", false);
     unit.options = state
         .db
-        .units()
+        .units(&me.scope)
         .await?
         .into_iter()
         .map(|u| Opt { selected: u.id.to_string() == unit.value, value: u.id.to_string(), label: u.name })
@@ -101,17 +101,15 @@ async fn helper_form(
     render_form(me, me.lang.t("title.new_helper").to_owned(), "/helpers".into(), me.lang.t("form.save"), fields, errors)
 }
 
-async fn helper_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
-    require_manager(&me)?;
+async fn helper_page(State(state): State<AppState>, me: Require<perm::ArrangeWork>) -> Result<Response, PageError> {
     helper_form(&state, &me, &HashMap::new(), &[]).await
 }
 
 async fn helper_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ArrangeWork>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    require_manager(&me)?;
     me.check_form_csrf(&v)?;
     let result = parse_then(bangfu_core::assistance::HelperData::parse(&v, today()), async |data| {
         state.db.create_helper(&me.scope, &data, &me.actor()).await
@@ -300,21 +298,19 @@ async fn render(
 
 async fn assign_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(hid): Path<i64>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
     let v = HashMap::from([("start_on".to_owned(), today().to_string())]);
     render(&state, &me, hid, &v, &[]).await
 }
 
 async fn assign(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(hid): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
     me.check_form_csrf(&v)?;
     state.db.household(&me.scope, HouseholdId(hid)).await?;
     let helper = v.get("helper_id").and_then(|s| s.parse::<i64>().ok());
@@ -357,22 +353,20 @@ async fn helper_in_scope(state: &AppState, me: &CurrentUser, id: i64) -> Result<
 
 async fn retire_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ArrangeWork>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let name = helper_in_scope(&state, &me, id).await?;
-    require_manager(&me)?;
     retire_form(&me, &name, &HashMap::from([("end_on".to_owned(), today().to_string())]), &[]).await
 }
 
 async fn retire_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ArrangeWork>,
     Path(id): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let name = helper_in_scope(&state, &me, id).await?;
-    require_manager(&me)?;
     me.check_form_csrf(&v)?;
     let on = v.get("end_on").and_then(|s| bangfu_core::household::parse_date(s));
     let result = match on {

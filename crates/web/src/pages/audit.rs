@@ -1,4 +1,4 @@
-//! 审计日志: district admins and auditors browse and filter it; nobody edits it.
+//! 审计日志: district admins and auditors browse and filter it within their area; nobody edits it.
 
 use askama::Template;
 use axum::Router;
@@ -6,12 +6,13 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use bangfu_core::audit::AuditAction;
+use bangfu_core::audit::AuditFilter;
 use bangfu_core::auth::Role;
-use bangfu_db::audit::AuditFilter;
+use bangfu_core::store::{AuditStore, Page};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::CurrentUser;
+use crate::extract::{CurrentUser, Require, perm};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/audit", get(list))
@@ -57,19 +58,20 @@ const PAGE: i64 = 50;
 
 async fn list(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ReadAudit>,
     Query(q): Query<AuditQuery>,
 ) -> Result<Html<String>, PageError> {
-    if !matches!(me.user.role, Role::DistrictAdmin | Role::Auditor) {
-        return Err(PageError::Forbidden);
-    }
     let filter = AuditFilter {
         username: Some(q.username.trim().to_owned()).filter(|s| !s.is_empty()),
         action: AuditAction::parse(&q.action),
         ..Default::default()
     };
     let page = q.page.unwrap_or(1).max(1);
-    let (rows, total) = state.db.audit_entries(&filter, PAGE, (page - 1) * PAGE).await?;
+    // A township reader sees its own area's rows only; rows without an area are the district's.
+    let (rows, total) = state
+        .db
+        .audit_log(&me.scope, &filter, Page { number: page.try_into().unwrap_or(1), size: PAGE as u32 })
+        .await?;
     let entries = rows
         .into_iter()
         .map(|e| Entry {
@@ -82,22 +84,14 @@ async fn list(
             ip: e.ip.clone().unwrap_or_default(),
             action: e.action.label_zh(),
             object: match (&e.object_type, &e.object_id) {
-                (Some(t), Some(id)) => format!(
-                    "{} #{id}",
-                    if t == "member" {
-                        "成员"
-                    } else if t == "household" {
-                        "户"
-                    } else {
-                        t
-                    }
-                ),
+                (Some(t), Some(id)) => format!("{} #{id}", object_label(t)),
                 _ => String::new(),
             },
             change: match &e.field {
                 Some(f) => {
                     let label =
                         bangfu_core::household::columns::header_zh(bangfu_core::household::columns::MEMBER_COLUMNS, f);
+                    let label = if label.is_empty() { admin_field_label(e.object_type.as_deref(), f) } else { label };
                     format!(
                         "{}：{} → {}",
                         if label.is_empty() { f.as_str() } else { label },
@@ -114,4 +108,32 @@ async fn list(
         .map(|a| ActionChoice { code: a.code(), label: a.label_zh(), selected: a.code() == q.action })
         .collect();
     Ok(Html(AuditPage { me: &me, username: &q.username, actions, entries, total, page }.render()?))
+}
+
+/// What kind of record an audit row is about, in words.
+fn object_label(object_type: &str) -> &str {
+    match object_type {
+        "member" => "成员",
+        "household" => "户",
+        "unit" => "帮扶单位",
+        "user" => "账号",
+        "helper" => "帮扶责任人",
+        "setting" => "设置",
+        other => other,
+    }
+}
+
+/// Fields of units and accounts, which are not register columns.
+fn admin_field_label(object_type: Option<&str>, field: &str) -> &'static str {
+    match (object_type, field) {
+        (Some("unit"), "name") => "单位名称",
+        (Some("unit"), "level") => "单位级别",
+        (Some("unit"), "area_code") => "所属区划",
+        (Some("user"), "username") => "账号",
+        (Some("user"), "status") => "账号状态",
+        (Some("user"), "password") => "密码",
+        (Some("user"), "locked") => "锁定",
+        (_, "visit_interval_days") => "走访间隔（天）",
+        _ => "",
+    }
 }

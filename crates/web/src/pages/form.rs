@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use bangfu_core::auth::Role;
+use bangfu_core::auth::Permission;
 use bangfu_core::{DomainError, FieldError};
 
 use crate::error::PageError;
@@ -138,14 +138,10 @@ pub fn conflict(mut response: Response) -> Response {
     response
 }
 
-/// Auditors read; everyone else may correct records inside their area.
+/// Auditors read; everyone else may correct records inside their area. New handlers take
+/// `Require<perm::EditRegister>` instead; this stays for pages that check the record first.
 pub fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
-    if me.user.role == Role::Auditor { Err(PageError::Forbidden) } else { Ok(()) }
-}
-
-/// Helpers, teams, pairings and reviews are arranged by district and township staff.
-pub fn require_manager(me: &CurrentUser) -> Result<(), PageError> {
-    if me.user.role.arranges_work() { Ok(()) } else { Err(PageError::Forbidden) }
+    if me.may(Permission::EditRegister) { Ok(()) } else { Err(PageError::Denied(Permission::EditRegister)) }
 }
 
 /// Today in the server's time zone: the bound for dates people type.

@@ -11,6 +11,8 @@ pub mod members;
 pub mod overview;
 pub mod print;
 pub mod teams;
+pub mod units;
+pub mod users;
 pub mod work;
 
 use bangfu_core::household::columns::{HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};

@@ -1,5 +1,5 @@
-//! Printouts of the register, never typed twice: the household card (明白卡) and the full
-//! handbook (扶贫手册), A4 from the browser's print dialogue.
+//! Printouts of the register, never typed twice: the household card (帮扶明白卡) and the full
+//! handbook (帮扶手册), A4 from the browser's print dialogue, in today's names (DOMAIN §0).
 
 use askama::Template;
 use axum::Router;
@@ -87,7 +87,8 @@ async fn basics(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<(
     while let Some(c) = code {
         let Some(a) = state.db.area(&c).await? else { break };
         if a.level == AreaLevel::County {
-            office = format!("{}脱贫攻坚领导小组办公室", a.name);
+            // The office that issues printouts is now the district's 农业农村局 (乡村振兴 section).
+            office = format!("{}农业农村局", a.name);
         }
         if matches!(a.level, AreaLevel::County | AreaLevel::Township | AreaLevel::Village) {
             place.push(a.name.clone());
@@ -97,7 +98,12 @@ async fn basics(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<(
     place.reverse();
     let helper = state.db.helper_history(&me.scope, id).await?.into_iter().find(|a| a.end_on.is_none());
     let unit_name = match helper.as_ref().and_then(|a| a.helper.data.unit_id) {
-        Some(uid) => state.db.units().await?.into_iter().find(|u| u.id == uid).map(|u| u.name).unwrap_or_default(),
+        Some(uid) => bangfu_core::store::UnitStore::units(&state.db, &me.scope)
+            .await?
+            .into_iter()
+            .find(|u| u.id == uid)
+            .map(|u| u.name)
+            .unwrap_or_default(),
         None => String::new(),
     };
     let team = state.db.team(&me.scope, &h.data.village_code).await.ok();

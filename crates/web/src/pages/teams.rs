@@ -10,15 +10,15 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::area::AreaCode;
 use bangfu_core::assistance::{PairingData, TeamMemberData, TeamRole};
-use bangfu_core::auth::Role;
-use bangfu_core::store::{AreaStore, AssistanceStore, TeamStore, WorklistStore};
+use bangfu_core::auth::Permission;
+use bangfu_core::store::{AreaStore, TeamStore, UnitStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_editor, require_manager, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form, today};
 use super::work::show_date;
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::CurrentUser;
+use crate::extract::{CurrentUser, Require, perm};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,10 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/pairings/new", get(pairing_page).post(pairing_save))
         .route("/pairings/{id}/end", post(pairing_end))
         .route("/settings", get(settings_page).post(settings_save))
-}
-
-fn require_admin(me: &CurrentUser) -> Result<(), PageError> {
-    if me.user.role == Role::DistrictAdmin { Ok(()) } else { Err(PageError::Forbidden) }
 }
 
 // ---------------------------------------------------------------- teams
@@ -146,15 +142,15 @@ async fn team(
                 since: show_date(me.lang, m.data.start_on),
             })
             .collect(),
-        can_manage: require_manager(&me).is_ok(),
+        can_manage: me.may(Permission::ArrangeWork),
     };
     Ok(Html(page.render()?))
 }
 
-async fn unit_options(state: &AppState, selected: &str) -> Result<Vec<Opt>, PageError> {
+async fn unit_options(state: &AppState, me: &CurrentUser, selected: &str) -> Result<Vec<Opt>, PageError> {
     Ok(state
         .db
-        .units()
+        .units(&me.scope)
         .await?
         .into_iter()
         .map(|u| Opt { selected: u.id.to_string() == selected, value: u.id.to_string(), label: u.name })
@@ -175,7 +171,7 @@ async fn member_form(
         .map(|r| Opt { value: r.code().into(), label: me.lang.label(r).into(), selected: r.code() == role.value })
         .collect();
     let mut unit = FormField::of(me, v, "unit_id", false);
-    unit.options = unit_options(state, &unit.value).await?;
+    unit.options = unit_options(state, me, &unit.value).await?;
     let fields = vec![
         FormField::of(me, v, "name", true),
         role,
@@ -189,25 +185,23 @@ async fn member_form(
 
 async fn member_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ArrangeWork>,
     Path(village): Path<String>,
 ) -> Result<Response, PageError> {
     let code = AreaCode::parse(&village).map_err(|_| PageError::NotFound)?;
     state.db.team(&me.scope, &code).await?;
-    require_manager(&me)?;
     let v = HashMap::from([("start_on".to_owned(), today().to_string()), ("role".to_owned(), "member".to_owned())]);
     member_form(&state, &me, &code, &v, &[]).await
 }
 
 async fn member_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ArrangeWork>,
     Path(village): Path<String>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let code = AreaCode::parse(&village).map_err(|_| PageError::NotFound)?;
     state.db.team(&me.scope, &code).await?;
-    require_manager(&me)?;
     me.check_form_csrf(&v)?;
     let result = parse_then(TeamMemberData::parse(&v, today()), async |data| {
         state.db.add_team_member(&me.scope, &code, &data, &me.actor()).await
@@ -239,23 +233,21 @@ async fn recall_form(
 
 async fn recall_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ArrangeWork>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let (village, name) = member_village(&state, &me, id).await?;
-    require_manager(&me)?;
     let v = HashMap::from([("end_on".to_owned(), today().to_string())]);
     recall_form(&me, &village, &name, &v, &[]).await
 }
 
 async fn recall_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ArrangeWork>,
     Path(id): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let (village, name) = member_village(&state, &me, id).await?;
-    require_manager(&me)?;
     me.check_form_csrf(&v)?;
     let on = v.get("end_on").and_then(|s| bangfu_core::household::parse_date(s));
     let result = match on {
@@ -310,7 +302,7 @@ async fn pairings(State(state): State<AppState>, me: CurrentUser) -> Result<Html
             current: p.end_on.is_none(),
         })
         .collect();
-    Ok(Html(PairingsPage { me: &me, rows, can_manage: require_admin(&me).is_ok() }.render()?))
+    Ok(Html(PairingsPage { me: &me, rows, can_manage: me.may(Permission::PairUnits) }.render()?))
 }
 
 async fn pairing_form(
@@ -320,7 +312,7 @@ async fn pairing_form(
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
     let mut unit = FormField::of(me, v, "unit_id", true);
-    unit.options = unit_options(state, &unit.value).await?;
+    unit.options = unit_options(state, me, &unit.value).await?;
     let mut area = FormField::of(me, v, "area_code", true);
     area.options = super::form::area_choices(state, me, &area.value).await?;
     area.hint = me.lang.t("pairing.area_hint").to_owned();
@@ -328,18 +320,16 @@ async fn pairing_form(
     render_form(me, me.lang.t("title.pairing").to_owned(), "/pairings".into(), me.lang.t("form.save"), fields, errors)
 }
 
-async fn pairing_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
-    require_admin(&me)?;
+async fn pairing_page(State(state): State<AppState>, me: Require<perm::PairUnits>) -> Result<Response, PageError> {
     let v = HashMap::from([("start_on".to_owned(), today().to_string())]);
     pairing_form(&state, &me, &v, &[]).await
 }
 
 async fn pairing_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::PairUnits>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    require_admin(&me)?;
     me.check_form_csrf(&v)?;
     let result = parse_then(PairingData::parse(&v, today()), async |data| {
         state.db.create_pairing(&me.scope, &data, &me.actor()).await
@@ -353,14 +343,13 @@ async fn pairing_save(
 
 async fn pairing_end(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::PairUnits>,
     Path(id): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     if !state.db.pairings(&me.scope).await?.iter().any(|p| p.id == id) {
         return Err(PageError::NotFound);
     }
-    require_admin(&me)?;
     me.check_form_csrf(&v)?;
     match state.db.end_pairing(&me.scope, id, today(), &me.actor()).await {
         Ok(()) | Err(DomainError::Invalid(_)) => Ok(Redirect::to("/pairings").into_response()),
@@ -380,24 +369,31 @@ async fn settings_form(
     render_form(me, me.lang.t("title.settings").to_owned(), "/worklist".into(), me.lang.t("form.save"), vec![f], errors)
 }
 
-async fn settings_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
-    require_admin(&me)?;
+/// District-wide settings: the permission, and an account of the district or above.
+fn district_wide(me: &CurrentUser) -> Result<(), PageError> {
+    if me.scope.is_district_wide() { Ok(()) } else { Err(PageError::Denied(Permission::ManageSettings)) }
+}
+
+async fn settings_page(
+    State(state): State<AppState>,
+    me: Require<perm::ManageSettings>,
+) -> Result<Response, PageError> {
+    district_wide(&me)?;
     let v = HashMap::from([("visit_interval_days".to_owned(), state.db.visit_interval_days().await?.to_string())]);
     settings_form(&me, &v, &[]).await
 }
 
 async fn settings_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ManageSettings>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    require_admin(&me)?;
-    require_editor(&me)?;
+    district_wide(&me)?;
     me.check_form_csrf(&v)?;
     let result = match bangfu_core::assistance::worklist::parse_visit_interval(
         v.get("visit_interval_days").map(String::as_str).unwrap_or(""),
     ) {
-        Ok(days) => state.db.set_visit_interval_days(days, &me.actor()).await,
+        Ok(days) => state.db.set_visit_interval_days(&me.scope, days, &me.actor()).await,
         Err(e) => Err(DomainError::Invalid(vec![e])),
     };
     match result {

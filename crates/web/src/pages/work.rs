@@ -13,15 +13,15 @@ use bangfu_core::assistance::evidence::{MAX_UPLOAD_BYTES, Upload, check_upload};
 use bangfu_core::assistance::{
     MeasureData, MeasureKind, MeasureProgress, MeasureStatus, Plan, PlanData, Proposal, ProposalState, Visit, VisitData,
 };
-use bangfu_core::household::{CodeList, HouseholdId};
+use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{HouseholdStore, PlanStore, VisitStore};
 use bangfu_core::{DomainError, FieldError};
 use chrono::{Datelike, NaiveDate};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_editor, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form, today};
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::CurrentUser;
+use crate::extract::{CurrentUser, Require, perm};
 use crate::i18n::Lang;
 
 pub fn router() -> Router<AppState> {
@@ -54,7 +54,7 @@ pub fn show_date(lang: Lang, d: NaiveDate) -> String {
 
 /// District and township staff review proposals; village workers make them; auditors read.
 pub fn can_review(me: &CurrentUser) -> bool {
-    me.user.role.arranges_work()
+    me.may(bangfu_core::auth::Permission::ReviewProposals)
 }
 
 // ---------------------------------------------------------------- household page sections
@@ -83,6 +83,9 @@ pub struct PlanView {
 pub struct MeasureView {
     pub id: i64,
     pub kind: &'static str,
+    /// 开发式 or 保障性.
+    pub approach: &'static str,
+    pub developmental: bool,
     pub content: String,
     pub responsible: String,
     pub due: String,
@@ -119,11 +122,18 @@ pub struct VisitView {
     pub review_note: String,
 }
 
+/// 开发式 or 保障性, in the reader's language.
+pub fn approach_label(lang: Lang, kind: MeasureKind) -> &'static str {
+    lang.t(&format!("work.approach.{}", kind.approach().code()))
+}
+
 pub fn measure_view(lang: Lang, m: &bangfu_core::assistance::Measure, today: NaiveDate) -> MeasureView {
     let overdue = m.is_overdue(today);
     MeasureView {
         id: m.id,
         kind: lang.label(&m.data.kind),
+        approach: approach_label(lang, m.data.kind),
+        developmental: m.data.kind.is_developmental(),
         content: m.data.content.clone(),
         responsible: m.data.responsible.clone(),
         due: show_date(lang, m.data.due_on),
@@ -228,22 +238,23 @@ fn hint(mut f: FormField, hint: impl Into<String>) -> FormField {
     f
 }
 
-fn choices<T: CodeList>(me: &CurrentUser, mut f: FormField) -> FormField {
-    f.options = T::all()
+/// The measure kinds, each marked 开发式 or 保障性, in the monitoring form's order.
+fn measure_kinds(me: &CurrentUser, mut f: FormField) -> FormField {
+    f.options = MeasureKind::ALL
         .iter()
-        .map(|c| Opt { value: c.code().to_owned(), label: me.lang.label(c).to_owned(), selected: c.code() == f.value })
+        .map(|k| Opt {
+            value: k.code().to_owned(),
+            label: format!("{}（{}）", me.lang.label(k), approach_label(me.lang, *k)),
+            selected: k.code() == f.value,
+        })
         .collect();
+    f.hint = me.lang.t("work.kind_hint").to_owned();
     f
 }
 
 async fn title_of(state: &AppState, me: &CurrentUser, hid: HouseholdId, key: &str) -> Result<String, PageError> {
     let h = state.db.household(&me.scope, hid).await?;
     Ok(format!("{}户 · {}", h.head_name.unwrap_or_default(), me.lang.t(key)))
-}
-
-fn checked(me: &CurrentUser, v: &HashMap<String, String>) -> Result<(), PageError> {
-    require_editor(me)?;
-    me.check_form_csrf(v)
 }
 
 fn back_to(hid: HouseholdId) -> Response {
@@ -271,10 +282,9 @@ async fn plan_form(
 
 async fn plan_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(hid): Path<i64>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
     let hid = HouseholdId(hid);
     let h = state.db.household(&me.scope, hid).await?;
     let v = HashMap::from([
@@ -287,11 +297,11 @@ async fn plan_page(
 
 async fn plan_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(hid): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
     let result = parse_then(PlanData::parse(&v, today()), async |data| {
@@ -316,7 +326,7 @@ async fn measure_form(
     let (hid, year) = state.db.plan_owner(&me.scope, pid).await?;
     let title = format!("{} · {year}", title_of(state, me, hid, "title.measure").await?);
     let fields = vec![
-        choices::<MeasureKind>(me, FormField::of(me, v, "kind", true)),
+        measure_kinds(me, FormField::of(me, v, "kind", true)),
         hint(FormField::of(me, v, "content", true), me.lang.t("work.content_hint")),
         FormField::of(me, v, "responsible", true),
         hint(FormField::of(me, v, "due_on", true), me.lang.f("work.due_hint", &[("year", &year)])),
@@ -327,10 +337,9 @@ async fn measure_form(
 
 async fn measure_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(pid): Path<i64>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
     let (hid, _) = state.db.plan_owner(&me.scope, pid).await?;
     let helper = bangfu_core::store::AssistanceStore::helper_history(&state.db, &me.scope, hid)
         .await?
@@ -344,11 +353,11 @@ async fn measure_page(
 
 async fn measure_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(pid): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let (hid, year) = state.db.plan_owner(&me.scope, pid).await?;
     let result = parse_then(MeasureData::parse(&v, year), async |data| {
         state.db.add_measure(&me.scope, pid, &data, &me.actor()).await
@@ -392,21 +401,20 @@ async fn progress_form(
 
 async fn progress_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(mid): Path<i64>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
     let v = HashMap::from([("on".to_owned(), today().to_string())]);
     progress_form(&state, &me, mid, &v, &[]).await
 }
 
 async fn progress_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(mid): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let (hid, _) = state.db.measure(&me.scope, mid).await?;
     let result = parse_then(MeasureProgress::parse(&v, today()), async |p| {
         state.db.progress_measure(&me.scope, mid, &p, &me.actor()).await
@@ -456,10 +464,9 @@ async fn evidence_form(
 
 async fn evidence_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(mid): Path<i64>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
     evidence_form(&state, &me, mid, String::new(), Vec::new()).await
 }
 
@@ -515,11 +522,10 @@ pub async fn store_evidence(
 
 async fn evidence_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(mid): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
     let (hid, _) = state.db.measure(&me.scope, mid).await?;
     let parts = match read_evidence(multipart).await {
         Ok(p) => p,
@@ -598,10 +604,9 @@ async fn visit_form(
 
 async fn visit_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(hid): Path<i64>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
     let v = HashMap::from([
         ("visited_on".to_owned(), today().to_string()),
         ("visitors".to_owned(), me.user.display_name.clone()),
@@ -611,11 +616,11 @@ async fn visit_page(
 
 async fn visit_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(hid): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
     let result = parse_then(VisitData::parse(&v, today()), async |data| {
@@ -630,11 +635,11 @@ async fn visit_save(
 
 async fn follow_up_done(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::EditRegister>,
     Path(vid): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    checked(&me, &v)?;
+    me.check_form_csrf(&v)?;
     let visit = state.db.visit(&me.scope, vid).await?;
     match state.db.follow_up_done(&me.scope, vid, today(), &me.actor()).await {
         Ok(()) | Err(DomainError::Invalid(_)) => Ok(back_to(HouseholdId(visit.household_id))),
@@ -674,26 +679,19 @@ async fn review_form(
 
 async fn review_page(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ReviewProposals>,
     Path(vid): Path<i64>,
 ) -> Result<Response, PageError> {
-    if !can_review(&me) {
-        state.db.visit(&me.scope, vid).await?;
-        return Err(PageError::Forbidden);
-    }
     review_form(&state, &me, vid, &HashMap::new(), &[]).await
 }
 
 async fn review_save(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ReviewProposals>,
     Path(vid): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let visit = state.db.visit(&me.scope, vid).await?;
-    if !can_review(&me) {
-        return Err(PageError::Forbidden);
-    }
     me.check_form_csrf(&v)?;
     let note = v.get("note").map(String::as_str).unwrap_or("");
     let result = match v.get("decision").map(String::as_str) {

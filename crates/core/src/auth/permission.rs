@@ -1,0 +1,113 @@
+//! 权限: what a role may do, as a type. Handlers name the permission they need
+//! (`Require<ManageUnits>` in the web layer), so a forgotten check is a missing type.
+
+use super::Role;
+
+/// One thing a user may or may not do. The area a user may do it in is their scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// 查看台账: households, members, incomes, work, printouts.
+    ViewRegister,
+    /// 更正台账: register and correct households, members, incomes; plans, measures, visits.
+    EditRegister,
+    /// 安排帮扶: register and move helpers, man the village teams.
+    ArrangeWork,
+    /// 审核走访建议: accept or reject the change a visit proposes.
+    ReviewProposals,
+    /// 结对帮扶: pair units with townships and villages, end pairings.
+    PairUnits,
+    /// 账号管理: add, disable, reset and unlock accounts.
+    ManageUsers,
+    /// 帮扶单位管理: create and correct units.
+    ManageUnits,
+    /// 全区设置: the visit interval and other district-wide settings.
+    ManageSettings,
+    /// 查看审计日志.
+    ReadAudit,
+    /// 查看完整证件号码 (each reveal is audited; auditors read the masked register only).
+    RevealId,
+}
+
+impl Permission {
+    pub const ALL: &'static [Permission] = &[
+        Permission::ViewRegister,
+        Permission::EditRegister,
+        Permission::ArrangeWork,
+        Permission::ReviewProposals,
+        Permission::PairUnits,
+        Permission::ManageUsers,
+        Permission::ManageUnits,
+        Permission::ManageSettings,
+        Permission::ReadAudit,
+        Permission::RevealId,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Permission::ViewRegister => "查看台账",
+            Permission::EditRegister => "更正台账",
+            Permission::ArrangeWork => "安排帮扶",
+            Permission::ReviewProposals => "审核走访建议",
+            Permission::PairUnits => "结对帮扶",
+            Permission::ManageUsers => "账号管理",
+            Permission::ManageUnits => "帮扶单位管理",
+            Permission::ManageSettings => "全区设置",
+            Permission::ReadAudit => "查看审计日志",
+            Permission::RevealId => "查看完整证件号码",
+        }
+    }
+}
+
+impl Role {
+    /// Whether this role may do `p` (inside the user's own area; the scope does the rest).
+    pub fn may(self, p: Permission) -> bool {
+        use Permission as P;
+        match self {
+            Role::DistrictAdmin => true,
+            Role::TownshipStaff => {
+                matches!(p, P::ViewRegister | P::EditRegister | P::ArrangeWork | P::ReviewProposals | P::RevealId)
+            }
+            Role::VillageWorker => matches!(p, P::ViewRegister | P::EditRegister | P::RevealId),
+            Role::Auditor => matches!(p, P::ViewRegister | P::ReadAudit),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_may_do_exactly_what_its_table_row_says() {
+        use Permission as P;
+        // 查看 更正 安排 审核 结对 账号 单位 设置 审计 证件
+        let table: [(Role, [bool; 10]); 4] = [
+            (Role::DistrictAdmin, [true, true, true, true, true, true, true, true, true, true]),
+            (Role::TownshipStaff, [true, true, true, true, false, false, false, false, false, true]),
+            (Role::VillageWorker, [true, true, false, false, false, false, false, false, false, true]),
+            (Role::Auditor, [true, false, false, false, false, false, false, false, true, false]),
+        ];
+        assert_eq!(P::ALL.len(), 10);
+        for (role, row) in table {
+            for (p, want) in P::ALL.iter().zip(row) {
+                assert_eq!(role.may(*p), want, "{}：{}", role.label_zh(), p.label_zh());
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_district_admin_manages_accounts_units_and_settings() {
+        for p in [Permission::ManageUsers, Permission::ManageUnits, Permission::ManageSettings, Permission::PairUnits] {
+            let allowed: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.may(p)).collect();
+            assert_eq!(allowed, vec![Role::DistrictAdmin], "{}", p.label_zh());
+        }
+    }
+
+    #[test]
+    fn arranging_work_is_the_old_rule_for_district_and_township_staff() {
+        for r in Role::ALL {
+            assert_eq!(r.may(Permission::ArrangeWork), r.arranges_work(), "{}", r.label_zh());
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Administration on both backends: units, accounts, and the audit log read within a scope.
+
+use bangfu_core::DomainError;
+use bangfu_core::area::{AreaCode, Scope};
+use bangfu_core::assistance::{UnitData, UnitLevel};
+use bangfu_core::audit::{Actor, AuditFilter};
+use bangfu_core::auth::{AccountData, AccountState, Role, SessionPolicy, hash_password};
+use bangfu_core::store::{AreaStore, AuditStore, Page, UnitStore, UserStore};
+use bangfu_db::Db;
+use bangfu_db::sessions::SignInCheck;
+
+use crate::conformance;
+use crate::fixtures::*;
+use crate::harness::everything;
+
+async fn scope(db: &Db, code: &str) -> Scope {
+    Scope::of(&db.area(&AreaCode::parse(code).unwrap()).await.unwrap().unwrap())
+}
+
+fn unit(name: &str, level: UnitLevel, area: &str) -> UnitData {
+    UnitData { name: name.into(), level, area_code: AreaCode::parse(area).unwrap() }
+}
+
+fn account(username: &str, role: Role, area: &str) -> AccountData {
+    AccountData {
+        username: username.into(),
+        display_name: format!("{username}的名字"),
+        phone: None,
+        role,
+        area_code: AreaCode::parse(area).unwrap(),
+    }
+}
+
+conformance!(units_are_unique_by_name_corrected_with_audit_and_listed_to_the_areas_they_serve, |db: Db| async move {
+    let district = scope(&db, "411702000000").await;
+    let shahedian = scope(&db, "411702101000").await;
+    let bureau =
+        db.create_unit(&district, &unit("区农业农村局", UnitLevel::County, "411702000000"), &actor()).await.unwrap();
+    let office = db
+        .create_unit(&district, &unit("蚁蜂镇人民政府", UnitLevel::Township, "411702104000"), &actor())
+        .await
+        .unwrap();
+    // The name is unique: the constraint's violation names the field, in Chinese.
+    match db.create_unit(&district, &unit("区农业农村局", UnitLevel::City, "411702000000"), &actor()).await {
+        Err(DomainError::Conflict { field, message }) => {
+            assert_eq!(field, "name");
+            assert!(message.contains("同名"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A township account creates nothing outside its township.
+    assert!(matches!(
+        db.create_unit(&shahedian, &unit("区财政局", UnitLevel::County, "411702000000"), &actor()).await,
+        Err(DomainError::Invalid(_))
+    ));
+    // 沙河店镇 sees every unit of the district (any may be paired with it), by name.
+    let seen: Vec<i64> = db.units(&shahedian).await.unwrap().iter().map(|u| u.id).collect();
+    assert_eq!(seen, vec![bureau, office]);
+    assert!(matches!(db.unit(&shahedian, 9999).await, Err(DomainError::NotFound)));
+    assert_eq!(db.unit(&district, office).await.unwrap().area_name, "蚁蜂镇");
+    // A correction is audited field by field, in the same transaction.
+    db.update_unit(&district, office, &unit("蚁蜂镇人民政府办公室", UnitLevel::Township, "411702104000"), &actor())
+        .await
+        .unwrap();
+    assert_eq!(db.unit(&district, office).await.unwrap().name, "蚁蜂镇人民政府办公室");
+    let log = db
+        .audit_entries(
+            &AuditFilter {
+                object_type: Some("unit".into()),
+                object_id: Some(office.to_string()),
+                ..Default::default()
+            },
+            50,
+            0,
+        )
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(log.len(), 2, "created, then renamed");
+    assert_eq!(log[0].before_value.as_deref(), Some("蚁蜂镇人民政府"));
+    // Renaming to a taken name is the same conflict, and changes nothing.
+    assert!(matches!(
+        db.update_unit(&district, office, &unit("区农业农村局", UnitLevel::Township, "411702104000"), &actor()).await,
+        Err(DomainError::Conflict { .. })
+    ));
+    assert!(matches!(
+        db.update_unit(&shahedian, office, &unit("x", UnitLevel::Township, "411702104000"), &actor()).await,
+        Err(DomainError::NotFound)
+    ));
+});
+
+conformance!(
+    accounts_are_added_disabled_reset_and_unlocked_with_audit_and_only_inside_the_scope,
+    |db: Db| async move {
+        let district = scope(&db, "411702000000").await;
+        let shahedian = scope(&db, "411702101000").await;
+        let policy = SessionPolicy::default();
+        let now = chrono::Utc::now();
+        let admin = db
+            .add_account(
+                &district,
+                &account("quadmin", Role::DistrictAdmin, "411702000000"),
+                &hash_password("first-pass-1").unwrap(),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        let admin_actor =
+            Actor { user_id: Some(admin), username: "quadmin".into(), role: Some("district_admin".into()), ip: None };
+        let id = db
+            .add_account(
+                &district,
+                &account("lisi", Role::VillageWorker, "411702101201"),
+                &hash_password("first-pass-1").unwrap(),
+                &admin_actor,
+            )
+            .await
+            .unwrap();
+        let a = db.account(&district, id).await.unwrap();
+        assert!(a.user.must_change_password, "a first password must be changed");
+        assert_eq!(a.state(now), AccountState::Active);
+        assert!(matches!(
+            db.add_account(&district, &account("lisi", Role::Auditor, "411702000000"), "x", &admin_actor).await,
+            Err(DomainError::Conflict { field, .. }) if field == "username"
+        ));
+        assert!(matches!(
+            db.add_account(&shahedian, &account("wangwu", Role::Auditor, "411702104000"), "x", &admin_actor).await,
+            Err(DomainError::Invalid(_))
+        ));
+        // A township scope lists its own accounts only.
+        let names: Vec<String> = db.accounts(&shahedian).await.unwrap().into_iter().map(|a| a.user.username).collect();
+        assert_eq!(names, vec!["lisi"]);
+        assert!(matches!(db.account(&scope(&db, "411702104000").await, id).await, Err(DomainError::NotFound)));
+
+        // Locked by five wrong passwords, unlocked by the admin.
+        for _ in 0..5 {
+            db.check_sign_in("lisi", "wrong-pass-1", &policy, now).await.unwrap();
+        }
+        assert!(matches!(
+            db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(),
+            SignInCheck::Locked(_)
+        ));
+        assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Locked);
+        db.unlock_account(&district, id, &admin_actor).await.unwrap();
+        assert!(matches!(db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(), SignInCheck::Ok(_)));
+
+        // Disabled: no sign-in, and the live session ends.
+        db.create_session("hash-lisi", id, "csrf", None).await.unwrap();
+        db.set_account_enabled(&district, id, false, &admin_actor).await.unwrap();
+        assert!(db.session("hash-lisi", &policy, chrono::Utc::now()).await.unwrap().is_none());
+        assert!(matches!(
+            db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(),
+            SignInCheck::UnknownUser
+        ));
+        assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Disabled);
+        assert!(matches!(
+            db.set_account_enabled(&district, admin, false, &admin_actor).await,
+            Err(DomainError::Invalid(_))
+        ));
+        db.set_account_enabled(&district, id, true, &admin_actor).await.unwrap();
+
+        // A reset: the new one-time password works and must be changed; old sessions end.
+        db.set_password(id, &hash_password("own-pass-22").unwrap()).await.unwrap();
+        db.create_session("hash-lisi-2", id, "csrf", None).await.unwrap();
+        db.reset_password(&district, id, &hash_password("reset-pass-3").unwrap(), &admin_actor).await.unwrap();
+        assert!(db.session("hash-lisi-2", &policy, chrono::Utc::now()).await.unwrap().is_none());
+        match db.check_sign_in("lisi", "reset-pass-3", &policy, chrono::Utc::now()).await.unwrap() {
+            SignInCheck::Ok(u) => assert!(u.must_change_password),
+            other => panic!("{other:?}"),
+        }
+        let log = db
+            .audit_entries(
+                &AuditFilter {
+                    object_type: Some("user".into()),
+                    object_id: Some(id.to_string()),
+                    ..Default::default()
+                },
+                50,
+                0,
+            )
+            .await
+            .unwrap()
+            .0;
+        let fields: Vec<&str> = log.iter().rev().filter_map(|e| e.field.as_deref()).collect();
+        assert_eq!(fields, vec!["username", "locked", "status", "status", "password"]);
+        assert!(
+            log.iter()
+                .all(|e| e.area_code.as_deref() == Some("411702101201") && e.username.as_deref() == Some("quadmin"))
+        );
+    }
+);
+
+conformance!(
+    a_township_reads_only_its_own_audit_rows_and_the_district_also_reads_rows_without_an_area,
+    |db: Db| async move {
+        let district = scope(&db, "411702000000").await;
+        let shahedian = scope(&db, "411702101000").await;
+        db.create_unit(&district, &unit("沙河店镇人民政府", UnitLevel::Township, "411702101000"), &actor())
+            .await
+            .unwrap();
+        db.create_unit(&district, &unit("蚁蜂镇人民政府", UnitLevel::Township, "411702104000"), &actor())
+            .await
+            .unwrap();
+        bangfu_core::store::WorklistStore::set_visit_interval_days(&db, &district, 45, &actor()).await.unwrap();
+        let page = Page { number: 1, size: 50 };
+        let (rows, n) = db.audit_log(&shahedian, &AuditFilter::default(), page).await.unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(rows[0].area_code.as_deref(), Some("411702101000"));
+        let (_, n) = db.audit_log(&district, &AuditFilter::default(), page).await.unwrap();
+        assert_eq!(n, 3, "both townships' rows and the setting, which has no area");
+        assert_eq!(db.audit_log(&everything(), &AuditFilter::default(), page).await.unwrap().1, 3);
+    }
+);
+
+conformance!(measures_stored_under_the_old_kinds_move_to_the_monitoring_forms_categories, |db: Db| async move {
+    use bangfu_core::assistance::{MeasureData, MeasureKind, PlanData};
+    use bangfu_core::store::{HouseholdStore, PlanStore};
+    use chrono::Datelike;
+    let h = db
+        .create_household(
+            &everything(),
+            &household("4117021012010001", "411702101201", &[]),
+            &couple(1),
+            None,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let year = today().year();
+    let plan = PlanData { year, written_on: today(), written_with: "户主".into(), goal: None };
+    let p = db.create_plan(&everything(), h, &plan, &actor()).await.unwrap();
+    let due = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+    let mut ids = Vec::new();
+    for content in ["申请雨露计划补助", "落实学生资助", "落实公益林生态效益补偿", "发放肉牛2头"]
+    {
+        let m = MeasureData {
+            kind: MeasureKind::Industry,
+            content: content.into(),
+            responsible: "李干事".into(),
+            due_on: due,
+            amount: None,
+        };
+        ids.push(db.add_measure(&everything(), p, &m, &actor()).await.unwrap());
+    }
+    // As a register from before the realignment holds them.
+    for (id, old) in ids.iter().zip(["education", "education", "ecological", "industry"]) {
+        let sql = "update measures set kind = $1 where measure_id = $2";
+        match &db {
+            Db::Sqlite(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+    // The migration's own statements, run again on those rows.
+    let migration = include_str!("../../migrations/sqlite/0011_admin_measures.sql");
+    assert_eq!(migration, include_str!("../../migrations/postgres/0011_admin_measures.sql"));
+    let lines: Vec<&str> = migration.lines().filter(|l| !l.starts_with("--")).collect();
+    for statement in lines.join("\n").split(';').filter(|s| s.trim().starts_with("update")) {
+        let statement = sqlx::AssertSqlSafe(statement.to_owned());
+        match &db {
+            Db::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+        }
+        .unwrap();
+    }
+    let kinds: Vec<MeasureKind> =
+        db.plans(&everything(), h).await.unwrap()[0].measures.iter().map(|m| m.data.kind).collect();
+    let mut want = vec![MeasureKind::OtherEducation, MeasureKind::Education, MeasureKind::Other, MeasureKind::Industry];
+    let mut got = kinds.clone();
+    want.sort_by_key(|k| k.code());
+    got.sort_by_key(|k| k.code());
+    assert_eq!(got, want, "{kinds:?}");
+});

@@ -1,0 +1,155 @@
+//! 帮扶单位: the list for staff, and the form a district admin creates and corrects units with.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use bangfu_core::FieldError;
+use bangfu_core::assistance::{UnitData, UnitLevel};
+use bangfu_core::auth::Permission;
+use bangfu_core::store::UnitStore;
+
+use super::form::{FormField, Opt, field_errors, parse_then, render_form};
+use crate::AppState;
+use crate::error::PageError;
+use crate::extract::{CurrentUser, Require, perm};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/units", get(list))
+        .route("/units/new", get(new_page).post(create))
+        .route("/units/{id}/edit", get(edit_page).post(update))
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage<'a> {
+    me: &'a CurrentUser,
+    rows: Vec<UnitRow>,
+    can_manage: bool,
+    saved: bool,
+}
+
+struct UnitRow {
+    id: i64,
+    name: String,
+    level: &'static str,
+    area: String,
+    /// Inside the user's own area (a 市直 unit is listed, not corrected, by a district admin).
+    editable: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    saved: Option<String>,
+}
+
+fn level_label(me: &CurrentUser, l: UnitLevel) -> &'static str {
+    me.lang.t(&format!("unit.level.{}", l.code()))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    me: Require<perm::ViewRegister>,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, PageError> {
+    let rows = state
+        .db
+        .units(&me.scope)
+        .await?
+        .into_iter()
+        .map(|u| UnitRow {
+            id: u.id,
+            level: level_label(&me, u.level),
+            editable: me.scope.contains(&u.area_code),
+            name: u.name,
+            area: u.area_name,
+        })
+        .collect();
+    let page = UnitsPage { me: &me, rows, can_manage: me.may(Permission::ManageUnits), saved: q.saved.is_some() };
+    Ok(Html(page.render()?))
+}
+
+async fn unit_form(
+    state: &AppState,
+    me: &CurrentUser,
+    title: String,
+    v: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    let mut name = FormField::of(me, v, "name", true);
+    name.label = me.lang.t("unit.name");
+    let mut level = FormField::of(me, v, "level", true);
+    level.label = me.lang.t("unit.level");
+    level.options = UnitLevel::ALL
+        .iter()
+        .map(|l| Opt { value: l.code().into(), label: level_label(me, *l).into(), selected: l.code() == level.value })
+        .collect();
+    let mut area = FormField::of(me, v, "area_code", true);
+    area.label = me.lang.t("unit.area");
+    area.hint = me.lang.t("unit.area_hint").to_owned();
+    area.options = super::form::area_choices(state, me, &area.value).await?;
+    render_form(me, title, "/units".into(), me.lang.t("form.save"), vec![name, level, area], errors)
+}
+
+async fn new_page(State(state): State<AppState>, me: Require<perm::ManageUnits>) -> Result<Response, PageError> {
+    let v = HashMap::from([("level".to_owned(), UnitLevel::County.code().to_owned())]);
+    unit_form(&state, &me, me.lang.t("title.new_unit").to_owned(), &v, &[]).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    me: Require<perm::ManageUnits>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    me.check_form_csrf(&v)?;
+    let result =
+        parse_then(UnitData::parse(&v), async |data| state.db.create_unit(&me.scope, &data, &me.actor()).await).await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/units?saved=1").into_response()),
+        Err(e) => unit_form(&state, &me, me.lang.t("title.new_unit").to_owned(), &v, &field_errors(e)?).await,
+    }
+}
+
+/// The unit, if the admin's area holds it (a 市直 unit is listed, not corrected, here).
+async fn editable(state: &AppState, me: &CurrentUser, id: i64) -> Result<bangfu_core::assistance::Unit, PageError> {
+    let u = state.db.unit(&me.scope, id).await?;
+    if me.scope.contains(&u.area_code) { Ok(u) } else { Err(PageError::NotFound) }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    me: Require<perm::ManageUnits>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let u = editable(&state, &me, id).await?;
+    let v = HashMap::from([
+        ("name".to_owned(), u.name.clone()),
+        ("level".to_owned(), u.level.code().to_owned()),
+        ("area_code".to_owned(), u.area_code.to_string()),
+    ]);
+    unit_form(&state, &me, format!("{} · {}", me.lang.t("title.edit_unit"), u.name), &v, &[]).await
+}
+
+async fn update(
+    State(state): State<AppState>,
+    me: Require<perm::ManageUnits>,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let u = editable(&state, &me, id).await?;
+    me.check_form_csrf(&v)?;
+    let result =
+        parse_then(UnitData::parse(&v), async |data| state.db.update_unit(&me.scope, id, &data, &me.actor()).await)
+            .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/units?saved=1").into_response()),
+        Err(e) => {
+            let title = format!("{} · {}", me.lang.t("title.edit_unit"), u.name);
+            unit_form(&state, &me, title, &v, &field_errors(e)?).await
+        }
+    }
+}
