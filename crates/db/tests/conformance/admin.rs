@@ -245,9 +245,9 @@ conformance!(measures_stored_under_the_old_kinds_move_to_the_monitoring_forms_ca
     // As a register from before the realignment holds them.
     for (id, old) in ids.iter().zip(["education", "education", "ecological", "industry"]) {
         let sql = "update measures set kind = $1 where measure_id = $2";
-        match &db {
-            Db::Sqlite(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
+        match db.pool() {
+            bangfu_db::Pool::Sqlite(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
+            bangfu_db::Pool::Postgres(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
         }
         .unwrap();
     }
@@ -257,9 +257,9 @@ conformance!(measures_stored_under_the_old_kinds_move_to_the_monitoring_forms_ca
     let lines: Vec<&str> = migration.lines().filter(|l| !l.starts_with("--")).collect();
     for statement in lines.join("\n").split(';').filter(|s| s.trim().starts_with("update")) {
         let statement = sqlx::AssertSqlSafe(statement.to_owned());
-        match &db {
-            Db::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+        match db.pool() {
+            bangfu_db::Pool::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+            bangfu_db::Pool::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
         }
         .unwrap();
     }
