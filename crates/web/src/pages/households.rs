@@ -331,7 +331,8 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         },
         health: match (m.data.health, m.data.disability_category, m.data.disability_grade) {
             (Some(h), c, g) if c.is_some() || g.is_some() => {
-                let detail: Vec<&str> = [c.map(|c| c.label_zh()), g.map(|g| g.label_zh())].into_iter().flatten().collect();
+                let detail: Vec<&str> =
+                    [c.map(|c| c.label_zh()), g.map(|g| g.label_zh())].into_iter().flatten().collect();
                 format!("{}（{}）", h.label_zh(), detail.join("，"))
             }
             (Some(h), _, _) => h.label_zh(),
