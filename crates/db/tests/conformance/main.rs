@@ -6,6 +6,7 @@ mod assistance;
 mod fixtures;
 mod harness;
 mod import;
+mod migration;
 mod work;
 
 use bangfu_core::DomainError;
