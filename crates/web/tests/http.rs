@@ -1922,7 +1922,10 @@ both!(the_member_form_keeps_unanswered_questions_blank_and_takes_a_certificate_a
     assert_eq!(stored.id_kind, IdKind::DisabilityCert);
     assert_eq!(stored.id_number.as_str(), app.full_id);
     assert_eq!(stored.health, Some(HealthSet::of(&[Health::Chronic, Health::Disabled])));
-    assert_eq!((stored.disability_category, stored.disability_grade), (Some(DisabilityCategory::Physical), Some(DisabilityGrade::Two)));
+    assert_eq!(
+        (stored.disability_category, stored.disability_grade),
+        (Some(DisabilityCategory::Physical), Some(DisabilityGrade::Two))
+    );
     assert_eq!((stored.dibao, stored.tekun, stored.soldier, stored.serious_illness), (Some(false), None, None, None));
     let page = app.get(&format!("/households/{h}"), &session).await;
     assert!(page.body.contains("长期慢性病、残疾（肢体残疾，二级）"), "{}", page.body);

@@ -32,7 +32,11 @@ fn digit(position: Option<usize>) -> char {
 }
 
 /// The full number as the household shows it: 18 digits, or 20 for a 残疾人证.
-pub fn document_number(kind: IdKind, id: &IdNumber, disability: Option<(DisabilityCategory, DisabilityGrade)>) -> String {
+pub fn document_number(
+    kind: IdKind,
+    id: &IdNumber,
+    disability: Option<(DisabilityCategory, DisabilityGrade)>,
+) -> String {
     match (kind, disability) {
         (IdKind::DisabilityCert, Some((c, g))) => format!("{}{}{}", id.as_str(), category_digit(c), grade_digit(g)),
         _ => id.as_str().to_owned(),
@@ -85,7 +89,10 @@ pub fn parse_document(
             let id = IdNumber::parse_as_of(&number, today).map_err(|e| e.to_string())?;
             match given {
                 (Some(c), Some(g)) => Ok(Document { kind, id, disability: Some((c, g)) }),
-                _ => Err("残疾人证号应为20位（18位身份证号加残疾类别、残疾等级各1位），或另填残疾类别和残疾等级".to_owned()),
+                _ => {
+                    Err("残疾人证号应为20位（18位身份证号加残疾类别、残疾等级各1位），或另填残疾类别和残疾等级"
+                        .to_owned())
+                }
             }
         }
     }

@@ -265,12 +265,49 @@ code_list! {
 
 /// Relation wordings that name a man or a woman, with and without the old system's 之.
 const MALE_WORDINGS: &[&str] = &[
-    "之子", "儿子", "子", "之女婿", "女婿", "之孙子", "孙子", "之外孙子", "外孙子", "之父", "父亲", "之岳父", "岳父",
-    "之公公", "公公", "之祖父", "祖父", "之外祖父", "外祖父", "丈夫",
+    "之子",
+    "儿子",
+    "子",
+    "之女婿",
+    "女婿",
+    "之孙子",
+    "孙子",
+    "之外孙子",
+    "外孙子",
+    "之父",
+    "父亲",
+    "之岳父",
+    "岳父",
+    "之公公",
+    "公公",
+    "之祖父",
+    "祖父",
+    "之外祖父",
+    "外祖父",
+    "丈夫",
 ];
 const FEMALE_WORDINGS: &[&str] = &[
-    "之女", "女儿", "女", "之儿媳", "儿媳", "儿媳妇", "之孙女", "孙女", "之外孙女", "外孙女", "之母", "母亲", "之岳母",
-    "岳母", "之婆婆", "婆婆", "之祖母", "祖母", "之外祖母", "外祖母", "妻子",
+    "之女",
+    "女儿",
+    "女",
+    "之儿媳",
+    "儿媳",
+    "儿媳妇",
+    "之孙女",
+    "孙女",
+    "之外孙女",
+    "外孙女",
+    "之母",
+    "母亲",
+    "之岳母",
+    "岳母",
+    "之婆婆",
+    "婆婆",
+    "之祖母",
+    "祖母",
+    "之外祖母",
+    "外祖母",
+    "妻子",
 ];
 
 impl Relation {
@@ -1161,7 +1198,8 @@ mod tests {
     #[test]
     fn comma_joined_health_values_parse_to_one_set() {
         let want = HealthSet::of(&[Health::Disabled, Health::Chronic]);
-        for typed in ["残疾,长期慢性病", "残疾、长期慢性病", "残疾，慢性病", "disabled,chronic", "长期慢性病 残疾"] {
+        for typed in ["残疾,长期慢性病", "残疾、长期慢性病", "残疾，慢性病", "disabled,chronic", "长期慢性病 残疾"]
+        {
             assert_eq!(HealthSet::parse(typed), Ok(Some(want)), "{typed}");
         }
         assert_eq!(want.code(), "chronic,disabled");

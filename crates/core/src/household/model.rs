@@ -564,18 +564,15 @@ impl MemberData {
         let id_kind = c.code::<IdKind>("id_kind");
         let given_category = c.code::<DisabilityCategory>("disability_category");
         let given_grade = c.code::<DisabilityGrade>("disability_grade");
-        let document = match super::certificate::parse_document(
-            f.get("id_number"),
-            id_kind,
-            (given_category, given_grade),
-            today,
-        ) {
-            Ok(d) => Some(d),
-            Err(m) => {
-                c.errors.push(FieldError::new("id_number", m));
-                None
-            }
-        };
+        let document =
+            match super::certificate::parse_document(f.get("id_number"), id_kind, (given_category, given_grade), today)
+            {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    c.errors.push(FieldError::new("id_number", m));
+                    None
+                }
+            };
         let id_number = document.as_ref().map(|d| d.id.clone());
         if let (Some(id), Some(sex)) = (&id_number, sex) {
             if let Err(e) = id.check_sex(sex) {
@@ -684,7 +681,8 @@ impl MemberData {
         }
         let labour = c.code("labour");
         // The old yes/no columns (参加基本医疗保险, 参加养老保险) are still read: 是 is "insured".
-        let medical_field = if f.get("medical_insurance").trim().is_empty() { "basic_medical" } else { "medical_insurance" };
+        let medical_field =
+            if f.get("medical_insurance").trim().is_empty() { "basic_medical" } else { "medical_insurance" };
         let medical_insurance = c.code::<MedicalInsurance>(medical_field);
         let pension_field = if f.get("pension_insurance").trim().is_empty() { "pension" } else { "pension_insurance" };
         let pension_insurance = c.code::<PensionInsurance>(pension_field);

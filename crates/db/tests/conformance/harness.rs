@@ -39,6 +39,13 @@ impl TestDb {
 
     /// None when PostgreSQL is not configured outside CI (the test then passes vacuously, with a note).
     pub async fn postgres() -> Option<TestDb> {
+        let t = Self::postgres_unmigrated().await?;
+        t.db.migrate().await.expect("migrate postgres");
+        Some(t)
+    }
+
+    /// A fresh PostgreSQL database without any migration applied (for migration tests).
+    pub async fn postgres_unmigrated() -> Option<TestDb> {
         let Ok(base) = std::env::var("BANGFU_TEST_POSTGRES_URL") else {
             if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
                 panic!("BANGFU_TEST_POSTGRES_URL is not set, and in CI the PostgreSQL half of the suite must run");

@@ -223,8 +223,8 @@ conformance!(a_finished_import_is_in_the_audit_log_with_who_ran_it_and_what_it_l
     assert_eq!(db.audit_entries(&filter, 10, 0).await.unwrap().1, 1);
 });
 
-/// A register as the national system exports it: 属性 as code 05, the old relation wording 之父,
-/// 省外务工, two health values in one cell, a 20-digit 残疾人证, and unanswered yes/no cells.
+// A register as the national system exports it: 属性 as code 05, the old relation wording 之父,
+// 省外务工, two health values in one cell, a 20-digit 残疾人证, and unanswered yes/no cells.
 conformance!(a_register_in_the_national_wordings_imports_and_reads_back, |db: Db| async move {
     use bangfu_core::household::*;
     let households = format!(
@@ -264,7 +264,10 @@ conformance!(a_register_in_the_national_wordings_imports_and_reads_back, |db: Db
     assert_eq!(old.id_kind, IdKind::DisabilityCert);
     assert_eq!(old.id_number.as_str(), father, "the person is known by the 18-digit number");
     assert_eq!(old.document_number(), format!("{father}42"));
-    assert_eq!((old.disability_category, old.disability_grade), (Some(DisabilityCategory::Physical), Some(DisabilityGrade::Two)));
+    assert_eq!(
+        (old.disability_category, old.disability_grade),
+        (Some(DisabilityCategory::Physical), Some(DisabilityGrade::Two))
+    );
     assert_eq!(old.health, Some(HealthSet::of(&[Health::Disabled, Health::Chronic])));
     assert_eq!(old.medical_insurance, Some(MedicalInsurance::Insured), "是 in the old column: insured, scheme unknown");
     assert_eq!(old.dibao, None);
@@ -277,8 +280,8 @@ conformance!(a_register_in_the_national_wordings_imports_and_reads_back, |db: Db
     assert_eq!(son.medical_insurance, None);
 });
 
-/// The person behind a 残疾人证 is the 18-digit ID: the same person cannot be current in two
-/// households whether the number was given as a certificate or as an ID card.
+// The person behind a 残疾人证 is the 18-digit ID: the same person cannot be current in two
+// households whether the number was given as a certificate or as an ID card.
 conformance!(a_certificate_holder_is_the_same_person_as_the_id_card_holder, |db: Db| async move {
     let person = id("19450301", 1, true);
     let first = format!(
@@ -288,7 +291,8 @@ conformance!(a_certificate_holder_is_the_same_person_as_the_id_card_holder, |db:
         id("19500101", 3, false),
     );
     import(&db, &register_dir(&good_households(), &first)).await.unwrap();
-    let h = db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap().0;
+    let h =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap().0;
     let one = h.iter().find(|x| x.household_no == "4117021012010001").unwrap().id;
     let twin = member("王老汉", "男", &person, "父母");
     let err = db.add_member(&everything(), one, &twin, &actor()).await.unwrap_err();

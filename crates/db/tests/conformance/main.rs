@@ -8,6 +8,7 @@ mod concurrency;
 mod fixtures;
 mod harness;
 mod import;
+mod migration;
 mod work;
 
 use bangfu_core::DomainError;
@@ -486,7 +487,7 @@ conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async mov
     assert_eq!(db.audit_entries(&AuditFilter::default(), 50, 0).await.unwrap().1, 6);
 });
 
-/// 未填 is kept as null, 否 as false; answering a question later is audited as 未填 → 否.
+// 未填 is kept as null, 否 as false; answering a question later is audited as 未填 → 否.
 conformance!(an_unanswered_yes_no_question_is_stored_as_null_not_as_no, |db: Db| async move {
     use bangfu_core::audit::AuditAction;
     let h = db
@@ -500,7 +501,10 @@ conformance!(an_unanswered_yes_no_question_is_stored_as_null_not_as_no, |db: Db|
         .await
         .unwrap();
     let wife = db.members(&everything(), h).await.unwrap()[1].clone();
-    assert_eq!((wife.data.dibao, wife.data.tekun, wife.data.soldier, wife.data.serious_illness), (None, None, None, None));
+    assert_eq!(
+        (wife.data.dibao, wife.data.tekun, wife.data.soldier, wife.data.serious_illness),
+        (None, None, None, None)
+    );
     assert_eq!((wife.data.medical_insurance, wife.data.public_job), (None, None));
     let mut answered = wife.data.clone();
     answered.dibao = Some(false);

@@ -354,7 +354,9 @@ fn member_field_schema(field: &str) -> Value {
         "migrant_place" => json!({ "type": "string", "description": "务工时间大于0时必填" }),
         "medical_insurance" => enum_of::<MedicalInsurance>(),
         "pension_insurance" => enum_of::<PensionInsurance>(),
-        "public_job" | "serious_illness" | "commercial_insurance" | "medical_aid" | "dibao" | "tekun" | "soldier" => flag,
+        "public_job" | "serious_illness" | "commercial_insurance" | "medical_aid" | "dibao" | "tekun" | "soldier" => {
+            flag
+        }
         "joined_on" => json!({ "type": "string", "format": "date" }),
         _ => json!({ "type": "string" }),
     }

@@ -200,11 +200,8 @@ pub fn health_opts(current: &str) -> Vec<Opt> {
 /// `health=长期慢性病,残疾`, for the shared parser. Nothing ticked leaves the field blank (未填).
 pub fn join_checked(v: &mut std::collections::HashMap<String, String>) {
     use bangfu_core::household::Health;
-    let ticked: Vec<&str> = Health::ALL
-        .iter()
-        .map(|h| h.label_zh())
-        .filter(|label| v.contains_key(&format!("health.{label}")))
-        .collect();
+    let ticked: Vec<&str> =
+        Health::ALL.iter().map(|h| h.label_zh()).filter(|label| v.contains_key(&format!("health.{label}"))).collect();
     if !ticked.is_empty() || v.keys().any(|k| k.starts_with("health.")) {
         v.insert("health".into(), ticked.join(","));
     }

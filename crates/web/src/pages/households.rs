@@ -246,9 +246,9 @@ pub struct MemberRow {
 
 /// The member's other answers in one line, each named; an unanswered one shows 未填.
 fn member_more(lang: crate::i18n::Lang, m: &MemberData) -> String {
-    let unanswered = lang.t("hh.unanswered");
+    let unanswered = lang.t("member.unanswered");
     let label = |v: Option<&'static str>| v.unwrap_or(unanswered).to_owned();
-    let flag = |b: Option<bool>| label(b.map(|b| lang.t(if b { "hh.yes" } else { "hh.no" })));
+    let flag = |b: Option<bool>| label(b.map(|b| lang.t(if b { "member.yes" } else { "member.no" })));
     let mut parts: Vec<(&str, String)> = Vec::new();
     if m.id_kind == IdKind::DisabilityCert {
         parts.push(("id_kind", lang.label(&m.id_kind).to_owned()));
@@ -269,7 +269,7 @@ fn member_more(lang: crate::i18n::Lang, m: &MemberData) -> String {
     parts.push(("tekun", flag(m.tekun)));
     parts.push(("soldier", flag(m.soldier)));
     let job = match (m.public_job, m.public_job_months) {
-        (Some(true), Some(n)) => format!("{} {n}{}", lang.t("hh.yes"), lang.t("hh.months")),
+        (Some(true), Some(n)) => format!("{} {n}{}", lang.t("member.yes"), lang.t("member.months")),
         (b, _) => flag(b),
     };
     parts.push(("public_job", job));
@@ -331,7 +331,8 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         },
         health: match (m.data.health, m.data.disability_category, m.data.disability_grade) {
             (Some(h), c, g) if c.is_some() || g.is_some() => {
-                let detail: Vec<&str> = [c.map(|c| c.label_zh()), g.map(|g| g.label_zh())].into_iter().flatten().collect();
+                let detail: Vec<&str> =
+                    [c.map(|c| c.label_zh()), g.map(|g| g.label_zh())].into_iter().flatten().collect();
                 format!("{}（{}）", h.label_zh(), detail.join("，"))
             }
             (Some(h), _, _) => h.label_zh(),

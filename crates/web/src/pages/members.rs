@@ -329,11 +329,7 @@ async fn reveal(
         Some(area.as_str()),
     );
     state.db.audit(&entry).await?;
-    let page = RevealPage {
-        me: &me,
-        household_id: hid,
-        name: m.data.name.clone(),
-        id_number: m.data.document_number(),
-    };
+    let page =
+        RevealPage { me: &me, household_id: hid, name: m.data.name.clone(), id_number: m.data.document_number() };
     Ok(Html(page.render()?))
 }

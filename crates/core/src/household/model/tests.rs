@@ -266,7 +266,8 @@ fn months_of_migrant_work_need_the_kind_and_the_place() {
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].field, "migrant_place");
     assert_eq!(errs[0].message, "填写了务工时间，但未填写务工地点");
-    let m = member(&[("migrant_months", "6"), ("migrant_work", "省外务工"), ("migrant_place", "广东省东莞市")]).unwrap();
+    let m =
+        member(&[("migrant_months", "6"), ("migrant_work", "省外务工"), ("migrant_place", "广东省东莞市")]).unwrap();
     assert_eq!(m.migrant_work, Some(MigrantWork::Outside));
     assert_eq!(m.migrant_place.as_deref(), Some("广东省东莞市"));
 }
@@ -284,11 +285,21 @@ fn months_in_a_public_welfare_job_answer_yes_and_contradict_no() {
 #[test]
 fn a_dropout_reason_is_for_a_school_age_child_out_of_school() {
     let child = valid_id("41170220150101001");
-    let m = member(&[("id_number", &child), ("relation", "之子"), ("dropout_reason", "因病"), ("student_status", "非在校生")])
-        .unwrap();
+    let m = member(&[
+        ("id_number", &child),
+        ("relation", "之子"),
+        ("dropout_reason", "因病"),
+        ("student_status", "非在校生"),
+    ])
+    .unwrap();
     assert_eq!(m.dropout_reason, Some(DropoutReason::Illness));
-    let errs = member(&[("id_number", &child), ("relation", "之子"), ("dropout_reason", "因厌学"), ("student_status", "小学")])
-        .unwrap_err();
+    let errs = member(&[
+        ("id_number", &child),
+        ("relation", "之子"),
+        ("dropout_reason", "因厌学"),
+        ("student_status", "小学"),
+    ])
+    .unwrap_err();
     assert_eq!(errs[0].message, "在校生不应填写失辍学原因");
     let errs = member(&[("dropout_reason", "因病")]).unwrap_err();
     assert_eq!(errs[0].message, "失辍学原因只适用于6至16周岁的义务教育适龄儿童，该成员46周岁");
