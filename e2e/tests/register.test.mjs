@@ -362,3 +362,40 @@ test('a form typed while the session runs out is filled in again after signing i
   assert.equal(await page.locator('.draft-note').count(), 0);
   await context.close();
 });
+
+test('two clerks correct the same household at once: the second is told who changed what, keeps what was typed, and saves after checking', async () => {
+  const open = async (username, password) => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await signIn(page, username, password);
+    await page.goto(`${base}/households?q=wxm`);
+    await page.click('a:has-text("王小明")');
+    await page.click('a:has-text("修改农户信息")');
+    await page.waitForSelector('h1:has-text("修改农户信息")');
+    return { context, page };
+  };
+  const district = await open('quban', 'quban-2026');
+  const township = await open('shahe', 'shahe-2026');
+  // The district office saves a new phone number first.
+  await district.page.fill('input[name=phone]', '13611112222');
+  await district.page.click('button:has-text("保存")');
+  await district.page.waitForSelector('h1:has-text("王小明户")');
+  // The township clerk, on the page opened before, saves a bank name.
+  await township.page.fill('input[name=bank_name]', '驿城农商银行');
+  await township.page.click('button:has-text("保存")');
+  await township.page.waitForSelector('.error[role=alert]');
+  const alert = await township.page.textContent('.error[role=alert]');
+  assert.match(alert, /该记录已于 \d\d:\d\d 被 区扶贫办 修改：联系电话；请核对后再保存/);
+  assert.equal(await township.page.inputValue('input[name=bank_name]'), '驿城农商银行', 'what was typed is still there');
+  const beside = await township.page.textContent('label.invalid:has(input[name=phone]) .field-error');
+  assert.match(beside, /区扶贫办 已改为“13611112222”/);
+  await township.page.screenshot({ path: join(artifacts, 'phone-stale-save.png'), fullPage: true });
+  // Checked: take the other office's phone number and save again.
+  await township.page.fill('input[name=phone]', '13611112222');
+  await township.page.click('button:has-text("保存")');
+  await township.page.waitForSelector('h1:has-text("王小明户")');
+  const body = await township.page.textContent('body');
+  assert.ok(body.includes('13611112222'));
+  await district.context.close();
+  await township.context.close();
+});

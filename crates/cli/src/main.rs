@@ -41,6 +41,9 @@ enum Command {
         #[command(subcommand)]
         command: commands::user::Command,
     },
+    /// 写入基准（benches/write.sh 调用）：多人同时更正农户和成员
+    #[command(hide = true)]
+    BenchWrites(commands::bench_writes::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -70,6 +73,7 @@ fn main() -> std::process::ExitCode {
             Command::User { command } => commands::user::run(command).await,
             Command::Token { command } => commands::token::run(command).await,
             Command::Worklist(a) => commands::worklist::run(a).await,
+            Command::BenchWrites(a) => commands::bench_writes::run(a).await,
         }
     });
     match result {

@@ -154,8 +154,12 @@ impl AssistanceStore for Db {
         let end_reason = format!("帮扶责任人调离：{reason}");
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await.map_err(domain_err)?;
-            sqlx::query("update helpers set status = 'retired', updated_at = $1 where helper_id = $2")
-                .bind(now).bind(helper).execute(&mut *tx).await.map_err(domain_err)?;
+            // Only an active helper leaves: a second, concurrent 调离 finds none and changes nothing.
+            let retired = sqlx::query("update helpers set status = 'retired', updated_at = $1 where helper_id = $2 and status = 'active'")
+                .bind(now).bind(helper).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if retired != 1 {
+                return Err(DomainError::NotFound);
+            }
             let released = sqlx::query("update helper_assignments set end_on = $1, end_reason = $2 where helper_id = $3 and end_on is null")
                 .bind(on).bind(&end_reason).bind(helper).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             let entry = AuditEntry::new(actor, AuditAction::Update).object("helper", helper, Some(h.data.area_code.as_str()))

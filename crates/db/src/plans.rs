@@ -203,9 +203,14 @@ impl PlanStore for Db {
         let drop_reason = if progress.status == MeasureStatus::Dropped { reason } else { None };
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await.map_err(domain_err)?;
-            sqlx::query("update measures set status = $1, status_on = $2, drop_reason = $3, updated_at = $4 where measure_id = $5")
-                .bind(progress.status.code()).bind(progress.on).bind(drop_reason).bind(now).bind(measure)
-                .execute(&mut *tx).await.map_err(domain_err)?;
+            // Only from the status the rule was checked against: a concurrent change makes this one a no-op, refused.
+            let moved = sqlx::query("update measures set status = $1, status_on = $2, drop_reason = $3, updated_at = $4 \
+                where measure_id = $5 and status = $6")
+                .bind(progress.status.code()).bind(progress.on).bind(drop_reason).bind(now).bind(measure).bind(m.status.code())
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if moved != 1 {
+                return Err(DomainError::invalid("status", "该措施的状态刚被他人修改，请刷新后再操作"));
+            }
             sqlx::query("insert into measure_history (measure_id, status, effective_on, reason, created_at) values ($1, $2, $3, $4, $5)")
                 .bind(measure).bind(progress.status.code()).bind(progress.on).bind(reason).bind(now)
                 .execute(&mut *tx).await.map_err(domain_err)?;

@@ -106,8 +106,11 @@ impl TeamStore for Db {
         }
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await.map_err(domain_err)?;
-            sqlx::query("update pairings set end_on = $1 where pairing_id = $2").bind(on).bind(pairing)
-                .execute(&mut *tx).await.map_err(domain_err)?;
+            let ended = sqlx::query("update pairings set end_on = $1 where pairing_id = $2 and end_on is null")
+                .bind(on).bind(pairing).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if ended != 1 {
+                return Err(DomainError::invalid("end_on", "该结对已结束"));
+            }
             let entry = AuditEntry::new(actor, AuditAction::Update).object("pairing", pairing, Some(p.area_code.as_str()))
                 .change("end_on", None, Some(on.to_string()));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
@@ -225,8 +228,11 @@ impl TeamStore for Db {
         }
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await.map_err(domain_err)?;
-            sqlx::query("update team_members set end_on = $1, end_reason = $2 where team_member_id = $3")
-                .bind(on).bind(reason).bind(member).execute(&mut *tx).await.map_err(domain_err)?;
+            let ended = sqlx::query("update team_members set end_on = $1, end_reason = $2 where team_member_id = $3 and end_on is null")
+                .bind(on).bind(reason).bind(member).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if ended != 1 {
+                return Err(DomainError::invalid("end_on", "该队员已召回"));
+            }
             let entry = AuditEntry::new(actor, AuditAction::Update).object("team_member", member, Some(m.village_code.as_str()))
                 .change("end_on", None, Some(format!("{on}（{reason}）")));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;

@@ -104,8 +104,11 @@ impl VisitStore for Db {
         let area = self.household(scope, HouseholdId(v.household_id)).await?.data.village_code;
         dispatch!(self, pool => {
             let mut tx = pool.begin_write().await.map_err(domain_err)?;
-            sqlx::query("update visits set follow_up_done_on = $1 where visit_id = $2").bind(on).bind(visit)
-                .execute(&mut *tx).await.map_err(domain_err)?;
+            let done = sqlx::query("update visits set follow_up_done_on = $1 where visit_id = $2 and follow_up_done_on is null")
+                .bind(on).bind(visit).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if done != 1 {
+                return Err(DomainError::invalid("follow_up", "后续事项已办结"));
+            }
             let entry = AuditEntry::new(actor, AuditAction::Update).object("visit", visit, Some(area.as_str()))
                 .change("follow_up_done_on", None, Some(on.to_string()));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;

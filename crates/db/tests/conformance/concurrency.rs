@@ -292,3 +292,29 @@ conformance_pooled!(two_clerks_adding_a_second_head_at_once_cannot_both_succeed,
 fn date(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
+
+crate::conformance!(storage_rules_read_the_clock_they_are_given_not_the_machines, |db: Db| async move {
+    // On 2024-03-01 in Beijing (still 2024-02-29 in UTC before 8 a.m.), the 2nd is "after today".
+    let db = db.with_clock(Clock::fixed_beijing(2024, 3, 1, 7, 30));
+    let id = one_household(&db).await;
+    let wife = db.members(&everything(), id).await.unwrap()[1].id;
+    let err = db.member_leaves(&everything(), wife, date("2024-03-02"), "婚出", &actor()).await.unwrap_err();
+    assert!(matches!(&err, DomainError::Invalid(e) if e[0].message == "减员日期不能晚于今天"), "{err}");
+    let err = db
+        .change_status(&everything(), id, PovertyStatus::Exited, date("2024-03-02"), "脱贫", &actor())
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "effective_on"), "{err}");
+    db.member_leaves(&everything(), wife, date("2024-03-01"), "婚出", &actor()).await.unwrap();
+    let m = db.member(&everything(), wife).await.unwrap();
+    assert_eq!((m.left_on, m.version), (Some(date("2024-03-01")), 2), "leaving is a change: the version grows");
+    // The audit row is stamped with the clock's time.
+    let log = audit_of(&db, "member", wife.0, "left_on").await;
+    assert_eq!(log[0].at, Clock::fixed_beijing(2024, 3, 1, 7, 30).now());
+    // A second leave finds no current member and changes nothing.
+    assert!(matches!(
+        db.member_leaves(&everything(), wife, date("2024-03-01"), "婚出", &actor()).await,
+        Err(DomainError::NotFound)
+    ));
+    assert_eq!(db.member(&everything(), wife).await.unwrap().version, 2);
+});
