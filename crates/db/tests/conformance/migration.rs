@@ -10,9 +10,9 @@ use crate::harness::{TestDb, everything};
 /// Applies the migrations up to `version` only, from the same files the binary embeds.
 async fn migrate_to(db: &Db, version: i64) {
     let dir = |d: &str| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(d);
-    match db {
-        Db::Sqlite(p) => sqlx::migrate::Migrator::new(dir("sqlite")).await.unwrap().run_to(version, p).await.unwrap(),
-        Db::Postgres(p) => {
+    match db.pool() {
+        bangfu_db::Pool::Sqlite(p) => sqlx::migrate::Migrator::new(dir("sqlite")).await.unwrap().run_to(version, p).await.unwrap(),
+        bangfu_db::Pool::Postgres(p) => {
             sqlx::migrate::Migrator::new(dir("postgres")).await.unwrap().run_to(version, p).await.unwrap()
         }
     }
@@ -34,18 +34,18 @@ async fn old_members(db: &Db) {
              '{relation}', 'disabled', {flag}, {flag}, {flag}, {flag}, {flag}, {flag}, '', '2024-01-01', '2024-01-01')"
         )
     };
-    let (yes, no) = match db {
-        Db::Sqlite(_) => ("1", "0"),
-        Db::Postgres(_) => ("true", "false"),
+    let (yes, no) = match db.pool() {
+        bangfu_db::Pool::Sqlite(_) => ("1", "0"),
+        bangfu_db::Pool::Postgres(_) => ("true", "false"),
     };
     let rows = [
         member("王建国", &id("19650312", 1, true), "head", "male", yes),
         member("李秀英", &id("19680705", 2, false), "spouse", "female", no),
     ];
     for q in sql.iter().map(|s| s.to_string()).chain(rows) {
-        match db {
-            Db::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(q)).execute(p).await.map(|_| ()),
-            Db::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(q)).execute(p).await.map(|_| ()),
+        match db.pool() {
+            bangfu_db::Pool::Sqlite(p) => sqlx::query(sqlx::AssertSqlSafe(q)).execute(p).await.map(|_| ()),
+            bangfu_db::Pool::Postgres(p) => sqlx::query(sqlx::AssertSqlSafe(q)).execute(p).await.map(|_| ()),
         }
         .unwrap();
     }
@@ -77,7 +77,7 @@ async fn old_flags_after_0010(db: Db) {
     // And the flag columns now take null: a correction that leaves a question unanswered stores null.
     let mut fixed = wife.clone();
     fixed.dibao = None;
-    db.update_member(&everything(), members[1].id, &fixed, &crate::fixtures::actor()).await.unwrap();
+    db.update_member(&everything(), members[1].id, members[1].version, &fixed, &crate::fixtures::actor()).await.unwrap();
     assert_eq!(db.member(&everything(), members[1].id).await.unwrap().data.dibao, None);
 }
 
