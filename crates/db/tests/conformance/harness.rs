@@ -64,7 +64,6 @@ impl TestDb {
         let url = with_database(&base, &name);
         let opened =
             Db::open(&DatabaseUrl::from_str(&url).expect("url"), Create::Never).await.expect("open test database");
-        opened.db.migrate().await.expect("migrate postgres");
         Some(TestDb { db: opened.db, pg: Some((base, name)), file: None })
     }
 
