@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod household;
 pub mod money;
+pub mod monitoring;
 pub mod store;
 
 pub use error::{DomainError, DomainResult, FieldError};

@@ -34,12 +34,14 @@ macro_rules! insert_income {
     }};
 }
 
-pub(crate) const HOUSEHOLD_COLUMNS: &str = "household_no, area_code, group_name, address, phone, bank_name, bank_account, \
-    standard, attribute, main_cause, other_cause_1, other_cause_2, status, first_identified_on, exit_year, \
-    monitoring_type, risk_identified_on, risk_cleared_on, farmland_mu, irrigated_mu, forest_mu, housing_m2, \
+/// The household's own record. `monitoring_type` is not here: it mirrors the open monitoring
+/// episode and only the episode writes it (crate::monitoring).
+pub(crate) const HOUSEHOLD_COLUMNS: &str = "household_no, area_code, household_type, group_name, address, phone, \
+    bank_name, bank_account, standard, attribute, main_cause, other_cause_1, other_cause_2, status, \
+    first_identified_on, exit_year, farmland_mu, irrigated_mu, forest_mu, housing_m2, \
     housing_structure, danger_grade, road_distance_km, road_type, household_power, production_power, \
     water_difficult, water_safe, fuel, sanitary_toilet, in_cooperative, relocated";
-pub(crate) const HOUSEHOLD_COLUMN_COUNT: usize = 34;
+pub(crate) const HOUSEHOLD_COLUMN_COUNT: usize = 32;
 
 pub(crate) const MEMBER_COLUMNS: &str = "household_id, name, sex, id_number, relation, ethnicity, education, \
     student_status, health, disability_grade, labour, migrant_work, migrant_months, basic_medical, \
@@ -61,7 +63,7 @@ pub(crate) fn placeholders(offset: usize, n: usize) -> String {
     s
 }
 
-pub(crate) const SUMMARY_SELECT: &str = "select h.household_id, h.household_no, h.area_code, h.status, h.monitoring_type, \
+pub(crate) const SUMMARY_SELECT: &str = "select h.household_id, h.household_no, h.area_code, h.household_type, h.status, h.monitoring_type, \
     h.attribute, h.main_cause, \
     (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
     (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size \
@@ -74,10 +76,11 @@ pub(crate) fn summary(r: &impl Get) -> DomainResult<HouseholdSummary> {
         household_no: r.text("household_no")?,
         village_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
         head_name: r.opt_text("head_name")?,
+        household_type: row::code_of(r, "household_type")?,
         status,
         monitoring_type,
-        attribute: row::code_of(r, "attribute")?,
-        main_cause: row::code_of(r, "main_cause")?,
+        attribute: row::opt_code_of(r, "attribute")?,
+        main_cause: row::opt_code_of(r, "main_cause")?,
         size: r.int("size")?,
     })
 }
@@ -141,10 +144,12 @@ impl HouseholdStore for Db {
                 bind_values!(sqlx::query(crate::sql(&insert_m)).bind(id), member_values(m)).bind(now).bind(now)
                     .execute(&mut *tx).await.map_err(domain_err)?;
             }
-            sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
-                values ($1, 'status', null, $2, $3, '建档立卡登记', $4)")
-                .bind(id).bind(data.status.code()).bind(data.first_identified_on.unwrap_or(today)).bind(now)
-                .execute(&mut *tx).await.map_err(domain_err)?;
+            if let Some(status) = data.status {
+                sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+                    values ($1, 'status', null, $2, $3, '建档立卡登记', $4)")
+                    .bind(id).bind(status.code()).bind(data.first_identified_on.unwrap_or(today)).bind(now)
+                    .execute(&mut *tx).await.map_err(domain_err)?;
+            }
             if let Some(i) = income {
                 insert_income!(&mut *tx, id, i, now)?;
             }
@@ -165,8 +170,11 @@ impl HouseholdStore for Db {
         actor: &Actor,
     ) -> DomainResult<()> {
         let old = self.household(scope, id).await?;
-        if data.status != old.data.status || data.monitoring_type != old.data.monitoring_type {
-            return Err(DomainError::invalid("status", "脱贫状态和监测类型请通过“变更脱贫状态”修改，以保留变更记录"));
+        if data.household_type != old.data.household_type {
+            return Err(DomainError::invalid("household_type", "户类型不能在修改农户信息时更改"));
+        }
+        if data.status != old.data.status {
+            return Err(DomainError::invalid("status", "脱贫状态请通过“更正脱贫状态”修改，以保留变更记录"));
         }
         self.check_village(scope, &data.village_code).await?;
         let changes = household_changes(&old.data, data);
@@ -211,7 +219,7 @@ impl HouseholdStore for Db {
     async fn household(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Household> {
         let (lo, hi) = scope.bounds();
         let sql = format!(
-            "select household_id, {HOUSEHOLD_COLUMNS}, \
+            "select household_id, {HOUSEHOLD_COLUMNS}, monitoring_type, \
              (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
              (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size \
              from households h where household_id = $1 and area_code between $2 and $3"
@@ -219,7 +227,13 @@ impl HouseholdStore for Db {
         dispatch!(self, pool => {
             let r = sqlx::query(crate::sql(&sql)).bind(id.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
                 .ok_or(DomainError::NotFound)?;
-            Ok(Household { id, data: row::household_data(&r)?, head_name: r.opt_text("head_name")?, size: r.int("size")? })
+            Ok(Household {
+                id,
+                data: row::household_data(&r)?,
+                head_name: r.opt_text("head_name")?,
+                size: r.int("size")?,
+                monitoring_type: row::opt_code_of(&r, "monitoring_type")?,
+            })
         })
     }
 
@@ -239,6 +253,7 @@ impl HouseholdStore for Db {
         let mut conds = vec!["h.area_code between $1 and $2".to_owned()];
         let mut binds: Vec<&'static str> = Vec::new();
         for (col, v) in [
+            ("household_type", filter.household_type.map(|c| c.code())),
             ("status", filter.status.map(|c| c.code())),
             ("attribute", filter.attribute.map(|c| c.code())),
             ("main_cause", filter.main_cause.map(|c| c.code())),
@@ -451,18 +466,6 @@ impl HouseholdStore for Db {
         self.apply_status(scope, id, status, on, reason, actor, None).await
     }
 
-    async fn change_monitoring(
-        &self,
-        scope: &Scope,
-        id: HouseholdId,
-        monitoring: Option<MonitoringType>,
-        on: NaiveDate,
-        reason: &str,
-        actor: &Actor,
-    ) -> DomainResult<()> {
-        self.apply_monitoring(scope, id, monitoring, on, reason, actor, None).await
-    }
-
     async fn history(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<HistoryEntry>> {
         self.check_in_scope(scope, id).await?;
         dispatch!(self, pool => {
@@ -531,7 +534,7 @@ impl HouseholdStore for Db {
         let sql = format!(
             "select substr(h.area_code, 1, {keep}) as prefix, count(*) as households, \
              cast(sum(case when h.status in ('poor', 'returned') then 1 else 0 end) as bigint) as poor, \
-             cast(sum(case when h.monitoring_type is not null and h.risk_cleared_on is null then 1 else 0 end) as bigint) as monitored, \
+             cast(sum(case when h.monitoring_type is not null then 1 else 0 end) as bigint) as monitored, \
              cast(sum((select count(*) from members m where m.household_id = h.household_id and m.left_on is null)) as bigint) as people \
              from households h where h.area_code between $1 and $2 group by substr(h.area_code, 1, {keep})"
         );
@@ -567,6 +570,37 @@ pub(crate) struct Review<'a> {
     pub note: &'a str,
 }
 
+/// Marks a pending proposal accepted, with its audit row, on an open transaction.
+macro_rules! accept_review {
+    ($tx:expr, $review:expr, $actor:expr, $area:expr) => {{
+        let review: &$crate::households::Review<'_> = $review;
+        async {
+            let done = sqlx::query(
+                "update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
+                 where visit_id = $4 and proposal_state = 'pending'",
+            )
+            .bind(&$actor.username)
+            .bind($crate::today())
+            .bind(review.note)
+            .bind(review.visit_id)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::domain_err)?
+            .rows_affected();
+            if done != 1 {
+                return Err(DomainError::invalid("proposal", "该建议已审核"));
+            }
+            let entry = AuditEntry::new($actor, AuditAction::Update)
+                .object("visit", review.visit_id, Some($area.as_str()))
+                .change("proposal_state", Some("待审核".into()), Some("已采纳".into()));
+            $crate::bind_entry!(&entry).execute(&mut *$tx).await.map_err($crate::domain_err)?;
+            Ok::<(), DomainError>(())
+        }
+        .await
+    }};
+}
+pub(crate) use accept_review;
+
 impl Db {
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn apply_status(
@@ -580,50 +614,18 @@ impl Db {
         review: Option<Review<'_>>,
     ) -> DomainResult<()> {
         let current = self.household(scope, id).await?;
-        if current.data.status == status {
+        let Some(old) = current.data.status else {
+            return Err(DomainError::invalid(
+                "status",
+                format!("该户是{}，没有脱贫状态（仅脱贫户有）", current.data.household_type),
+            ));
+        };
+        if old == status {
             return Err(DomainError::invalid("status", format!("该户已是“{status}”")));
         }
-        let labels = (Some(current.data.status.label_zh().to_owned()), Some(status.label_zh().to_owned()));
-        let change = Change {
-            kind: "status",
-            from: Some(current.data.status.code()),
-            to: Some(status.code()),
-            on,
-            reason,
-            labels,
-            review,
-        };
-        self.record_change(id, &current.data.village_code, change, actor).await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn apply_monitoring(
-        &self,
-        scope: &Scope,
-        id: HouseholdId,
-        monitoring: Option<MonitoringType>,
-        on: NaiveDate,
-        reason: &str,
-        actor: &Actor,
-        review: Option<Review<'_>>,
-    ) -> DomainResult<()> {
-        let current = self.household(scope, id).await?;
-        if current.data.monitoring_type == monitoring {
-            return Err(DomainError::invalid("monitoring_type", "监测对象类型没有变化"));
-        }
-        let labels = (
-            Some(current.data.monitoring_type.map_or("不监测", |m| m.label_zh()).to_owned()),
-            Some(monitoring.map_or("不监测", |m| m.label_zh()).to_owned()),
-        );
-        let change = Change {
-            kind: "monitoring",
-            from: current.data.monitoring_type.map(|m| m.code()),
-            to: monitoring.map(|m| m.code()),
-            on,
-            reason,
-            labels,
-            review,
-        };
+        let labels = (Some(old.label_zh().to_owned()), Some(status.label_zh().to_owned()));
+        let change =
+            Change { kind: "status", from: Some(old.code()), to: Some(status.code()), on, reason, labels, review };
         self.record_change(id, &current.data.village_code, change, actor).await
     }
 
@@ -643,41 +645,24 @@ impl Db {
             return Err(DomainError::invalid("effective_on", "生效日期不能晚于今天"));
         }
         let now = Utc::now();
-        let col = if kind == "status" { "status" } else { "monitoring_type" };
-        let extra = if kind == "monitoring" && to.is_some() {
-            ", risk_identified_on = $4, risk_cleared_on = null"
-        } else if kind == "monitoring" {
-            ", risk_cleared_on = $4"
-        } else {
-            ""
-        };
-        let update = format!("update households set {col} = $1, updated_at = $2 {extra} where household_id = $3");
         dispatch!(self, pool => {
             let mut tx = pool.begin().await.map_err(domain_err)?;
-            let mut q = sqlx::query(crate::sql(&update)).bind(to).bind(now).bind(id.0);
-            if !extra.is_empty() {
-                q = q.bind(on);
+            let changed = sqlx::query("update households set status = $1, updated_at = $2 where household_id = $3 and status = $4")
+                .bind(to).bind(now).bind(id.0).bind(from)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if changed != 1 {
+                return Err(DomainError::conflict("status", "脱贫状态刚被他人修改，请刷新后重试"));
             }
-            q.execute(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(id.0).bind(kind).bind(from).bind(to).bind(on).bind(reason).bind(now)
                 .execute(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Update)
                 .object("household", id.0, Some(area.as_str()))
-                .change(if kind == "status" { "status" } else { "monitoring_type" }, labels.0.clone(), labels.1.clone());
+                .change("status", labels.0.clone(), labels.1.clone());
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             if let Some(review) = &review {
-                let done = sqlx::query("update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
-                    where visit_id = $4 and proposal_state = 'pending'")
-                    .bind(&actor.username).bind(crate::today()).bind(review.note).bind(review.visit_id)
-                    .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
-                if done != 1 {
-                    return Err(DomainError::invalid("proposal", "该建议已审核"));
-                }
-                let entry = AuditEntry::new(actor, AuditAction::Update).object("visit", review.visit_id, Some(area.as_str()))
-                    .change("proposal_state", Some("待审核".into()), Some("已采纳".into()));
-                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+                accept_review!(&mut *tx, review, actor, area)?;
             }
             tx.commit().await.map_err(domain_err)?;
             Ok(())

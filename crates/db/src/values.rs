@@ -10,6 +10,8 @@ pub(crate) enum Value<'a> {
     Int(Option<i64>),
     Real(Option<f64>),
     Bool(bool),
+    /// A yes/no that may be unanswered (null).
+    Flag(Option<bool>),
     Date(Option<NaiveDate>),
     /// Text computed on the way in (such as a name's search key).
     Owned(String),
@@ -27,6 +29,7 @@ macro_rules! bind_values {
                 $crate::values::Value::Int(i) => q.bind(i),
                 $crate::values::Value::Real(r) => q.bind(r),
                 $crate::values::Value::Bool(b) => q.bind(b),
+                $crate::values::Value::Flag(b) => q.bind(b),
                 $crate::values::Value::Date(d) => q.bind(d),
                 $crate::values::Value::Owned(s) => q.bind(s),
             };
@@ -42,22 +45,20 @@ pub(crate) fn household_values(h: &HouseholdData) -> Vec<Value<'_>> {
     vec![
         Text(Some(&h.household_no)),
         Text(Some(h.village_code.as_str())),
+        Text(Some(h.household_type.code())),
         Text(h.group_name.as_deref()),
         Text(h.address.as_deref()),
         Text(h.phone.as_deref()),
         Text(h.bank_name.as_deref()),
         Text(h.bank_account.as_deref()),
-        Text(Some(h.standard.code())),
-        Text(Some(h.attribute.code())),
-        Text(Some(h.main_cause.code())),
+        Text(h.standard.map(|c| c.code())),
+        Text(h.attribute.map(|c| c.code())),
+        Text(h.main_cause.map(|c| c.code())),
         Text(h.other_causes.first().map(|c| c.code())),
         Text(h.other_causes.get(1).map(|c| c.code())),
-        Text(Some(h.status.code())),
+        Text(h.status.map(|c| c.code())),
         Date(h.first_identified_on),
         Int(h.exit_year.map(i64::from)),
-        Text(h.monitoring_type.map(|c| c.code())),
-        Date(h.risk_identified_on),
-        Date(h.risk_cleared_on),
         Real(l.farmland_mu),
         Real(l.irrigated_mu),
         Real(l.forest_mu),
@@ -66,14 +67,14 @@ pub(crate) fn household_values(h: &HouseholdData) -> Vec<Value<'_>> {
         Text(l.danger_grade.map(|c| c.code())),
         Real(l.road_distance_km),
         Text(l.road_type.map(|c| c.code())),
-        Bool(l.household_power),
-        Bool(l.production_power),
-        Bool(l.water_difficult),
-        Bool(l.water_safe),
+        Flag(l.household_power),
+        Flag(l.production_power),
+        Flag(l.water_difficult),
+        Flag(l.water_safe),
         Text(l.fuel.map(|c| c.code())),
-        Bool(l.sanitary_toilet),
-        Bool(l.in_cooperative),
-        Bool(l.relocated),
+        Flag(l.sanitary_toilet),
+        Flag(l.in_cooperative),
+        Flag(l.relocated),
     ]
 }
 
@@ -121,11 +122,11 @@ pub(crate) fn copy_line(out: &mut String, values: &[Value<'_>]) {
             Real(Some(r)) => {
                 let _ = write!(out, "{r}");
             }
-            Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Bool(b) | Flag(Some(b)) => out.push(if *b { 't' } else { 'f' }),
             Date(Some(d)) => {
                 let _ = write!(out, "{d}");
             }
-            Text(None) | Int(None) | Real(None) | Date(None) => out.push_str("\\N"),
+            Text(None) | Int(None) | Real(None) | Date(None) | Flag(None) => out.push_str("\\N"),
         }
     }
     out.push('\n');

@@ -489,12 +489,14 @@ async fn seed_plans(
             ("year", year.to_string()),
             ("written_on", written_on.to_string()),
             ("written_with", format!("户主{}", h.head_name.as_deref().unwrap_or(""))),
-            ("goal", goal(h.main_cause).to_owned()),
+            ("goal", goal(h.main_cause.unwrap_or(PovertyCause::Other)).to_owned()),
         ]);
         let data = PlanData::parse(&fields, today).map_err(|e| refused("帮扶计划", &e))?;
         let plan = db.create_plan(&everything, h.id, &data, actor).await?;
         plans += 1;
-        for (j, template) in choose_measures(h.main_cause, roll(id, 11)).into_iter().enumerate() {
+        for (j, template) in
+            choose_measures(h.main_cause.unwrap_or(PovertyCause::Other), roll(id, 11)).into_iter().enumerate()
+        {
             let r = roll(id, 20 + j as u64);
             let span = ((dec31 - written_on).num_days() - 20).max(1) as u64;
             let due_on = written_on + days(20 + r % span);
@@ -576,17 +578,17 @@ const FOLLOW_UPS: &[&str] = &[
 /// is the sort: 0 exit, 1 a change of monitoring, 2 clearing the risk.
 fn proposal_for(h: &HouseholdSummary) -> (u8, Proposal, &'static str) {
     match (h.status, h.monitoring_type) {
-        (PovertyStatus::Returned, None) => (
+        (Some(PovertyStatus::Returned), None) => (
             1,
             Proposal::Monitoring(MonitoringType::Unstable),
             "返贫后务工收入仍不稳定，建议纳入脱贫不稳定户监测，落实针对性帮扶",
         ),
-        (PovertyStatus::Poor | PovertyStatus::Returned, Some(MonitoringType::Unstable)) => (
+        (Some(PovertyStatus::Poor | PovertyStatus::Returned), Some(MonitoringType::Unstable)) => (
             1,
             Proposal::Monitoring(MonitoringType::Hardship),
             "户主今年9月突发脑梗住院，自付医疗费用约4.6万元，建议调整为突发严重困难户",
         ),
-        (PovertyStatus::Poor | PovertyStatus::Returned, _) => (
+        (Some(PovertyStatus::Poor | PovertyStatus::Returned), _) => (
             0,
             Proposal::Status(PovertyStatus::Exited),
             "今年家庭人均纯收入约9800元，已稳定超过脱贫标准，“两不愁三保障”和饮水安全均有保障",
@@ -641,7 +643,7 @@ async fn seed_visits(
                 Some(s) if v.is_multiple_of(4) && *s != helper => format!("{helper}、{s}"),
                 _ => helper.clone(),
             };
-            let own = found_for(h.main_cause);
+            let own = h.main_cause.map_or(&[][..], found_for);
             let found = if !own.is_empty() && (v >> 8).is_multiple_of(2) {
                 own[(v >> 12) as usize % own.len()]
             } else {
