@@ -109,6 +109,21 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The next free 户编号 in a village (see [`next_household_no`]); a race with another
+    /// registration ends in the unique index, reported as 户编号已存在.
+    pub async fn next_household_no(&self, village: &AreaCode) -> DomainResult<String> {
+        let (lo, hi) = (format!("{village}0000"), format!("{village}99999999"));
+        let highest: Option<String> = dispatch!(self, pool => {
+            sqlx::query_scalar("select max(household_no) from households where area_code = $1 \
+                and household_no between $2 and $3 and length(household_no) = \
+                (select max(length(household_no)) from households where area_code = $1 and household_no between $2 and $3)")
+                .bind(village.as_str()).bind(&lo).bind(&hi).fetch_one(pool).await.map_err(domain_err)?
+        });
+        Ok(next_household_no(village, highest.as_deref()))
+    }
+}
+
 impl HouseholdStore for Db {
     async fn create_household(
         &self,

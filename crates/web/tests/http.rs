@@ -1116,8 +1116,12 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     // 蚁蜂镇's village is not offered and not accepted.
     let page = app.get("/households/new", &session).await;
     assert!(page.body.contains("杨庄村民委员会") && !page.body.contains("老庄村民委员会"));
-    let r = app.post("/households/new", &session, &form("411702104201", &head_id)).await;
+    let outside = form("411702104201", &head_id).replace("household_no=4117021012020001", "household_no=");
+    let r = app.post("/households/new", &session, &outside).await;
     assert!(r.body.contains("不存在或不在您的管辖范围内"), "{}", r.body);
+    // 户编号 must be this village's code and a sequence.
+    let r = app.post("/households/new", &session, &form("411702101203", &head_id)).await;
+    assert!(r.body.contains("户编号应为村代码“411702101203”加4至8位序号"), "{}", r.body);
     let r = app.post("/households/new", &session, &form("411702101202", &head_id)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let path = r.location.unwrap();

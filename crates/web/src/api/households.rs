@@ -164,9 +164,17 @@ async fn create(
         Some(Value::Array(list)) => list,
         _ => return Err(DomainError::invalid("members", "请提供 members：至少包括户主").into()),
     };
-    let fields = texts(body);
+    let mut fields = texts(body);
+    if fields.get("household_no").is_none_or(|n| n.trim().is_empty())
+        && let Some(village) = fields.get("village_code").and_then(|c| bangfu_core::area::AreaCode::parse(c).ok())
+    {
+        fields.insert("household_no".into(), state.db.next_household_no(&village).await?);
+    }
     let mut errors = Vec::new();
-    let household = HouseholdData::parse(&fields, today()).map_err(|e| errors.extend(e)).ok();
+    let household = HouseholdData::parse(&fields, today())
+        .and_then(|h| h.check_number().map(|()| h).map_err(|e| vec![e]))
+        .map_err(|e| errors.extend(e))
+        .ok();
     let income = parse_income_fields(&fields, today()).map_err(|e| errors.extend(e)).ok().flatten();
     let mut parsed = Vec::new();
     for (i, m) in members.into_iter().enumerate() {

@@ -115,7 +115,9 @@ async fn fields(
             label: super::field_label(me.lang, c.field),
             value,
             options: opts,
-            required: c.required || (c.field == "household_type" && creating),
+            // A new household's 户编号 may be left blank: the next number in the village is given.
+            required: (c.required && !(creating && c.field == "household_no"))
+                || (c.field == "household_type" && creating),
             hint: hint.into(),
             error: None,
         });
@@ -170,12 +172,19 @@ async fn new_page(State(state): State<AppState>, me: CurrentUser) -> Result<Resp
 async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Values>) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
+    // 户编号 left blank: the village's next number (the form shows it if anything else is wrong).
+    let mut v = v;
+    if v.get("household_no").is_none_or(|n| n.trim().is_empty())
+        && let Some(village) = v.get("village_code").and_then(|c| bangfu_core::area::AreaCode::parse(c).ok())
+    {
+        v.insert("household_no".into(), state.db.next_household_no(&village).await?);
+    }
     let mut head: Values = HEAD_FIELDS
         .iter()
         .map(|(form, field, _)| ((*field).to_owned(), v.get(*form).cloned().unwrap_or_default()))
         .collect();
     head.insert("relation".into(), "户主".into());
-    let household = HouseholdData::parse(&v, today());
+    let household = HouseholdData::parse(&v, today()).and_then(|h| h.check_number().map(|()| h).map_err(|e| vec![e]));
     let member = MemberData::parse(&head, today()).map_err(|errs| {
         errs.into_iter()
             .map(|e| {

@@ -138,7 +138,7 @@ both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswe
     let (session, csrf) = app.sign_in("shahedian").await;
     let form = |extra: &str| {
         format!(
-            "_csrf={csrf}&household_no=4117021012020009&village_code=411702101202&household_type={}&head_name={}&head_sex={}&head_id_number={}&water_safe={}{extra}",
+            "_csrf={csrf}&household_no=&village_code=411702101202&household_type={}&head_name={}&head_sex={}&head_id_number={}&water_safe={}{extra}",
             enc("监测户（非脱贫户）"),
             enc("孙立新"),
             enc("男"),
@@ -158,6 +158,7 @@ both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswe
     let id = HouseholdId(path.rsplit('/').next().unwrap().parse().unwrap());
     let h = app.db.household(&Scope::everything(), id).await.unwrap();
     assert_eq!((h.data.living.water_safe, h.data.living.sanitary_toilet), (Some(false), None));
+    assert_eq!(h.data.household_no, "4117021012020001", "a blank 户编号 is the village's next number");
     // The edit form offers no field it would then refuse, and saving it keeps the type.
     let edit = app.get(&format!("{path}/edit"), &session).await;
     assert!(!edit.body.contains("name=\"standard\"") && !edit.body.contains("name=\"exit_year\""));
@@ -165,7 +166,7 @@ both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswe
         .post(
             &format!("{path}/edit"),
             &session,
-            &format!("_csrf={csrf}&household_no=4117021012020009&village_code=411702101202&phone=13611112222"),
+            &format!("_csrf={csrf}&household_no=4117021012020001&village_code=411702101202&phone=13611112222"),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

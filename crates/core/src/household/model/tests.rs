@@ -262,3 +262,25 @@ fn changes_show_an_unanswered_flag_as_unfilled() {
     let new = HouseholdData::parse(&household(&[("water_safe", "否")]), today()).unwrap();
     assert_eq!(household_changes(&old, &new), vec![("water_safe", Some("未填".into()), Some("否".into()))]);
 }
+
+#[test]
+fn a_household_number_is_the_village_code_and_a_sequence() {
+    let h = HouseholdData::parse(&household(&[]), today()).unwrap();
+    assert!(h.check_number().is_ok());
+    let other = HouseholdData::parse(&household(&[("household_no", "4117021042020001")]), today()).unwrap();
+    assert_eq!(
+        other.check_number().unwrap_err().message,
+        "户编号应为村代码“411702104201”加4至8位序号，如 4117021042010001；不填则自动编号"
+    );
+    let short = HouseholdData::parse(&household(&[("household_no", "41170210420101")]), today()).unwrap();
+    assert!(short.check_number().is_err());
+}
+
+#[test]
+fn the_next_household_number_follows_the_highest_in_the_village() {
+    let v = AreaCode::parse("411702104201").unwrap();
+    assert_eq!(next_household_no(&v, None), "4117021042010001");
+    assert_eq!(next_household_no(&v, Some("4117021042010041")), "4117021042010042");
+    assert_eq!(next_household_no(&v, Some("4117021042019999")), "41170210420110000");
+    assert_eq!(next_household_no(&v, Some("X-17")), "4117021042010001");
+}
