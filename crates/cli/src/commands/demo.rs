@@ -741,9 +741,9 @@ async fn seed_reidentified(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::
                 continue;
             }
             let kind = match h.household_type {
-                HouseholdType::Tuopin if r % 3 != 0 => MonitoringType::Unstable,
+                HouseholdType::Tuopin if !r.is_multiple_of(3) => MonitoringType::Unstable,
                 HouseholdType::Tuopin => MonitoringType::Hardship,
-                _ if r % 3 == 0 => MonitoringType::Hardship,
+                _ if r.is_multiple_of(3) => MonitoringType::Hardship,
                 _ => MonitoringType::Edge,
             };
             let members = db.members(&everything, h.id).await?;
