@@ -333,3 +333,67 @@ conformance!(an_accepted_visit_proposal_opens_and_then_closes_an_episode, |db: D
         Some(bangfu_core::assistance::ProposalState::Accepted)
     );
 });
+
+const TYPED_HEADER: &str = "户编号,村代码,户类型,识别标准,贫困户属性,主要致贫原因,脱贫状态,脱贫年度,监测对象类型,风险识别时间,风险消除时间,饮水安全\n";
+
+fn typed_members(nos: &[&str]) -> String {
+    let mut out = "户编号,姓名,性别,证件号码,与户主关系\n".to_owned();
+    for (i, no) in nos.iter().enumerate() {
+        let name = ["王建国", "张德福", "刘长青"][i];
+        out.push_str(&format!("{no},{name},男,{},户主\n", id("19650312", 2 * i as u32 + 1, true)));
+    }
+    out
+}
+
+conformance!(an_import_with_household_types_makes_episodes_from_its_monitoring_columns, |db: Db| async move {
+    use bangfu_db::{ImportOutcome, import_register};
+    let households = format!(
+        "{TYPED_HEADER}\
+         4117021012010001,{SHAHEDIAN_VILLAGE},脱贫户,国家标准,一般贫困户,因病,已脱贫（享受政策）,2019,脱贫不稳定户,2023-03-01,,是\n\
+         4117021012010002,{SHAHEDIAN_VILLAGE},监测户,,,,,,边缘易致贫户,2022-05-01,2023-06-30,\n\
+         4117021012010003,{SHAHEDIAN_VILLAGE},一般农户,,,,,,,,,否\n"
+    );
+    let nos = ["4117021012010001", "4117021012010002", "4117021012010003"];
+    let dir = register_dir(&households, &typed_members(&nos));
+    let outcome = import_register(&db, dir.path(), today(), &|_| {}).await.unwrap();
+    assert!(matches!(outcome, ImportOutcome::Imported(r) if r.households == 3), "{outcome:?}");
+    let (list, _) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
+    let by_no = |no: &str| list.iter().find(|h| h.household_no == no).unwrap().clone();
+    let (a, b, c) = (by_no(nos[0]), by_no(nos[1]), by_no(nos[2]));
+    assert_eq!((a.household_type, a.monitoring_type), (HouseholdType::Tuopin, Some(MonitoringType::Unstable)));
+    assert_eq!((b.household_type, b.status, b.monitoring_type), (HouseholdType::Monitored, None, None));
+    assert_eq!(c.household_type, HouseholdType::Ordinary);
+    let e = db.episodes(&everything(), b.id).await.unwrap();
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        (e[0].opened.monitoring_type, e[0].opened.identified_on, e[0].closed.as_ref().map(|x| x.cleared_on)),
+        (MonitoringType::Edge, date("2022-05-01"), Some(date("2023-06-30")))
+    );
+    assert!(db.episodes(&everything(), a.id).await.unwrap()[0].is_open());
+    let living = db.household(&everything(), b.id).await.unwrap().data.living;
+    assert_eq!(living.water_safe, None, "a blank yes/no imports as unanswered");
+    let history = db.history(&everything(), b.id).await.unwrap();
+    assert_eq!(history.len(), 2, "identified and cleared, and no 脱贫状态 history: {history:?}");
+});
+
+conformance!(an_import_row_that_mixes_types_and_poverty_fields_is_refused_by_name, |db: Db| async move {
+    use bangfu_db::{ImportError, import_register};
+    let households = format!(
+        "{TYPED_HEADER}\
+         4117021012010001,{SHAHEDIAN_VILLAGE},一般农户,国家标准,,,,,,,,\n\
+         4117021012010002,{SHAHEDIAN_VILLAGE},脱贫户,国家标准,一般贫困户,因病,已脱贫（享受政策）,2019,边缘易致贫户,2023-03-01,,\n"
+    );
+    let dir = register_dir(&households, &typed_members(&["4117021012010001", "4117021012010002"]));
+    let Err(ImportError::Rows(rows)) = import_register(&db, dir.path(), today(), &|_| {}).await else {
+        panic!("expected row errors")
+    };
+    let lines: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "households.csv:2: 识别标准: 识别标准只适用于脱贫户，一般农户不填写此项".to_owned(),
+            "households.csv:3: 监测对象类型: “边缘易致贫户”只适用于非脱贫户，该户是脱贫户".to_owned(),
+        ]
+    );
+});
