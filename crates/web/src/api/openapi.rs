@@ -540,7 +540,8 @@ fn done_schema() -> Value {
 
 fn review_schema() -> Value {
     json!({ "type": "object", "required": ["accept"], "properties": {
-        "accept": { "type": "boolean" }, "note": { "type": "string", "description": "不采纳时必填" } } })
+        "accept": { "type": "boolean" }, "note": { "type": "string", "description": "不采纳时必填" },
+        "clear_method": { "type": "string", "description": "采纳风险消除建议时必填：帮扶消除 / 自然消除" } } })
 }
 
 fn team_member_schema() -> Value {

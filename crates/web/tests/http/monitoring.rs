@@ -176,3 +176,52 @@ both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswe
     let list = app.get("/households?household_type=monitored", &session).await;
     assert!(list.body.contains("共 1 户") && list.body.contains("孙立新"), "{}", list.body);
 });
+
+both!(accepting_a_visits_clearing_proposal_asks_how_the_risk_ended, |app| {
+    use bangfu_core::store::{MonitoringStore, VisitStore};
+    let all = Scope::everything();
+    let h = app.shahedian_household;
+    let f: HashMap<&str, &str> = [
+        ("monitoring_type", "突发严重困难户"),
+        ("risks", "因病"),
+        ("found_by", "干部排查"),
+        ("identified_on", "2025-03-01"),
+        ("reason", "住院"),
+    ]
+    .into_iter()
+    .collect();
+    let today = chrono::Local::now().date_naive();
+    let e = bangfu_core::monitoring::OpenEpisode::parse(&f, bangfu_core::household::HouseholdType::Tuopin, today);
+    let actor = bangfu_core::audit::Actor { user_id: None, username: "t".into(), role: None, ip: None };
+    app.db.open_episode(&all, h, &e.unwrap(), &actor).await.unwrap();
+    let f: HashMap<&str, &str> = [
+        ("visited_on", "2025-12-01"),
+        ("visitors", "张队员"),
+        ("found", "已出院，务工收入稳定"),
+        ("proposal", "clear_risk"),
+        ("proposal_reason", "收入稳定超过监测范围半年以上"),
+    ]
+    .into_iter()
+    .collect();
+    let v = bangfu_core::assistance::VisitData::parse(&f, today).unwrap();
+    let vid = app.db.record_visit(&all, h, &v, &actor).await.unwrap();
+    let (town, csrf) = app.sign_in("shahedian").await;
+    let form = app.get(&format!("/visits/{vid}/review"), &town).await;
+    assert!(form.body.contains("name=\"method\"") && form.body.contains("自然消除"), "{}", form.body);
+    let r = app.post(&format!("/visits/{vid}/review"), &town, &format!("_csrf={csrf}&decision=accept")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("采纳风险消除建议须选择消除方式"), "{}", r.body);
+    assert!(app.db.episodes(&all, h).await.unwrap()[0].is_open(), "nothing changed");
+    let r = app
+        .post(
+            &format!("/visits/{vid}/review"),
+            &town,
+            &format!("_csrf={csrf}&decision=accept&method={}", enc("自然消除")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let episodes = app.db.episodes(&all, h).await.unwrap();
+    let closed = episodes[0].closed.as_ref().unwrap();
+    assert_eq!(closed.method, Some(bangfu_core::monitoring::ClearMethod::Natural));
+    assert!(closed.reason.contains("收入稳定超过监测范围半年以上"));
+});
