@@ -65,7 +65,7 @@ analyze;
 SQL
 
 RAW="select substr(area_code, 1, 9), count(*), sum(case when status in ('poor', 'returned') then 1 else 0 end), \
-sum(case when monitoring_type is not null and risk_cleared_on is null then 1 else 0 end) from households \
+sum(case when monitoring_type is not null then 1 else 0 end) from households \
 where area_code between '411702000000' and '411702999999' group by substr(area_code, 1, 9);"
 
 raw_sqlite=$(median3 sqlite3 "$SQLITE" "$RAW")

@@ -14,9 +14,9 @@ use bangfu_core::area::{Area, AreaCode, AreaLevel};
 use bangfu_core::household::columns::{Column, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
 use bangfu_core::household::id_number::check_char;
 use bangfu_core::household::{
-    DangerGrade, DisabilityCategory, DisabilityGrade, Education, Ethnicity, Fuel, Health, HousingStructure,
-    IdentificationStandard, Labour, MedicalInsurance, MigrantWork, MonitoringType, PensionInsurance, PoliticalStatus,
-    PovertyAttribute, PovertyCause, PovertyStatus, Relation, RoadType, Sex, StudentStatus,
+    DangerGrade, DisabilityCategory, DisabilityGrade, Education, Ethnicity, Fuel, Health, HouseholdType,
+    HousingStructure, IdentificationStandard, Labour, MedicalInsurance, MigrantWork, MonitoringType, PensionInsurance,
+    PoliticalStatus, PovertyAttribute, PovertyCause, PovertyStatus, Relation, RoadType, Sex, StudentStatus,
 };
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -465,6 +465,8 @@ struct HouseholdRow {
     group: i64,
     phone: Option<String>,
     bank: Option<(&'static str, String)>,
+    /// 户类型: the poverty-era fields below are written for a 脱贫户 only.
+    household_type: HouseholdType,
     standard: IdentificationStandard,
     attribute: PovertyAttribute,
     main_cause: PovertyCause,
@@ -550,7 +552,11 @@ impl Generator {
                 Some(year.max(ident_year))
             }
         };
-        let monitoring = monitoring(rng, status, today);
+        // Mostly former 建档立卡 households; about one in ten monitored though never poor, and a
+        // few ordinary households under check.
+        let household_type =
+            rng.weighted(&[(HouseholdType::Tuopin, 88), (HouseholdType::Monitored, 10), (HouseholdType::Ordinary, 2)]);
+        let monitoring = monitoring(rng, household_type, status, today);
 
         let poor_now = matches!(status, PovertyStatus::Poor | PovertyStatus::Returned);
         let farmland = if village.urban {
@@ -616,6 +622,7 @@ impl Generator {
             group: rng.range(1, village.groups),
             phone,
             bank,
+            household_type,
             standard: rng.weighted(&[
                 (IdentificationStandard::National, 92),
                 (IdentificationStandard::Provincial, 6),
@@ -1044,28 +1051,30 @@ fn national_fields(rng: &mut Rng, m: &mut Person) {
     };
 }
 
+/// One monitoring episode (type, identified, cleared) for about 13 % of households: every
+/// 监测户（非脱贫户）, and one 脱贫户 in twenty-five; the type always fits the 户类型.
 fn monitoring(
     rng: &mut Rng,
+    household_type: HouseholdType,
     status: PovertyStatus,
     today: NaiveDate,
 ) -> Option<(MonitoringType, NaiveDate, Option<NaiveDate>)> {
-    if !rng.chance(0.05) {
-        return None;
-    }
-    let kind = match status {
-        PovertyStatus::Poor | PovertyStatus::Returned => {
+    let kind = match (household_type, status) {
+        (HouseholdType::Ordinary, _) => return None,
+        (HouseholdType::Monitored, _) => rng.weighted(&[(MonitoringType::Edge, 80), (MonitoringType::Hardship, 20)]),
+        _ if !rng.chance(0.04) => return None,
+        (_, PovertyStatus::Poor | PovertyStatus::Returned) => {
             rng.weighted(&[(MonitoringType::Unstable, 60), (MonitoringType::Hardship, 40)])
         }
-        _ => {
-            rng.weighted(&[(MonitoringType::Unstable, 75), (MonitoringType::Hardship, 15), (MonitoringType::Edge, 10)])
-        }
+        _ => rng.weighted(&[(MonitoringType::Unstable, 80), (MonitoringType::Hardship, 20)]),
     };
     let first = NaiveDate::from_ymd_opt(2021, 1, 1)?;
     let last = NaiveDate::from_ymd_opt(2025, 12, 31)?.min(today);
     let span = (last - first).num_days();
     let identified = first.checked_add_days(Days::new(rng.range(0, span) as u64))?;
+    // Most episodes have ended by now (风险消除); the demo re-identifies some of them.
     let cleared = rng
-        .chance(0.55)
+        .chance(0.75)
         .then(|| identified.checked_add_days(Days::new(rng.range(60, 540) as u64)))
         .flatten()
         .filter(|&d| d <= today);
@@ -1167,6 +1176,7 @@ enum HouseholdField {
     Phone,
     BankName,
     BankAccount,
+    HouseholdType,
     Standard,
     Attribute,
     MainCause,
@@ -1212,6 +1222,7 @@ impl HouseholdField {
             "phone" => F::Phone,
             "bank_name" => F::BankName,
             "bank_account" => F::BankAccount,
+            "household_type" => F::HouseholdType,
             "standard" => F::Standard,
             "attribute" => F::Attribute,
             "main_cause" => F::MainCause,
@@ -1393,6 +1404,14 @@ impl Out {
                 F::Phone => self.text(h.phone.as_deref().unwrap_or("")),
                 F::BankName => self.text(h.bank.as_ref().map_or("", |b| b.0)),
                 F::BankAccount => self.text(h.bank.as_ref().map_or("", |b| b.1.as_str())),
+                F::HouseholdType => self.text(h.household_type.label_zh()),
+                // The poverty-era fields belong to 脱贫户 only.
+                F::Standard | F::Attribute | F::MainCause | F::OtherCauses | F::Status | F::ExitYear
+                    if !h.household_type.has_poverty_fields() =>
+                {
+                    self.text("")
+                }
+                F::FirstIdentifiedOn if !h.household_type.has_poverty_fields() => self.text(""),
                 F::Standard => self.text(h.standard.label_zh()),
                 F::Attribute => self.text(h.attribute.label_zh()),
                 F::MainCause => self.text(h.main_cause.label_zh()),

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod error;
 pub mod household;
 pub mod money;
+pub mod monitoring;
 pub mod store;
 
 pub use clock::Clock;

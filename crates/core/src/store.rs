@@ -14,16 +14,18 @@ pub struct HouseholdSummary {
     pub household_no: String,
     pub village_code: AreaCode,
     pub head_name: Option<String>,
-    pub status: PovertyStatus,
+    pub household_type: HouseholdType,
+    pub status: Option<PovertyStatus>,
     pub monitoring_type: Option<MonitoringType>,
-    pub attribute: PovertyAttribute,
-    pub main_cause: PovertyCause,
+    pub attribute: Option<PovertyAttribute>,
+    pub main_cause: Option<PovertyCause>,
     pub size: i64,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct HouseholdFilter {
     pub area: Option<AreaCode>,
+    pub household_type: Option<HouseholdType>,
     pub status: Option<PovertyStatus>,
     pub attribute: Option<PovertyAttribute>,
     pub main_cause: Option<PovertyCause>,
@@ -122,15 +124,6 @@ pub trait HouseholdStore {
         reason: &str,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
-    fn change_monitoring(
-        &self,
-        scope: &Scope,
-        id: HouseholdId,
-        monitoring: Option<MonitoringType>,
-        on: NaiveDate,
-        reason: &str,
-        actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<()>> + Send;
     fn history(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<HistoryEntry>>> + Send;
     /// Records a year's income, replacing that year's earlier figures.
     fn record_income(
@@ -147,6 +140,33 @@ pub trait HouseholdStore {
         scope: &Scope,
         parent: &AreaCode,
     ) -> impl Future<Output = DomainResult<Vec<AreaCount>>> + Send;
+}
+
+/// 防止返贫致贫监测: a household's monitoring episodes. Storage re-checks the episode rules
+/// inside its transaction and keeps `households.monitoring_type` (the open episode's type) in step.
+pub trait MonitoringStore {
+    /// Every episode of the household, the open one first, then newest first.
+    fn episodes(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+    ) -> impl Future<Output = DomainResult<Vec<crate::monitoring::Episode>>> + Send;
+    /// 纳入监测: opens a new episode, with a dated history entry and the audit row.
+    fn open_episode(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+        episode: &crate::monitoring::OpenEpisode,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<crate::monitoring::EpisodeId>> + Send;
+    /// 风险消除: closes the open episode; nothing of it is erased.
+    fn close_episode(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+        close: &crate::monitoring::CloseEpisode,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
 }
 
 /// 帮扶: helpers and their assignment to households.

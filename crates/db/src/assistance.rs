@@ -13,8 +13,7 @@ use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
 /// The households that must have a helper: poor, returned, or monitored and not cleared.
-pub(crate) const NEEDS_HELPER: &str =
-    "(h.status in ('poor', 'returned') or (h.monitoring_type is not null and h.risk_cleared_on is null))";
+pub(crate) const NEEDS_HELPER: &str = "(h.status in ('poor', 'returned') or h.monitoring_type is not null)";
 
 fn helper_row(r: &impl Get) -> DomainResult<Helper> {
     Ok(Helper {

@@ -34,12 +34,14 @@ macro_rules! insert_income {
     }};
 }
 
-pub(crate) const HOUSEHOLD_COLUMNS: &str = "household_no, area_code, group_name, address, phone, bank_name, bank_account, \
-    standard, attribute, main_cause, other_cause_1, other_cause_2, status, first_identified_on, exit_year, \
-    monitoring_type, risk_identified_on, risk_cleared_on, farmland_mu, irrigated_mu, forest_mu, housing_m2, \
+/// The household's own record. `monitoring_type` is not here: it mirrors the open monitoring
+/// episode and only the episode writes it (crate::monitoring).
+pub(crate) const HOUSEHOLD_COLUMNS: &str = "household_no, area_code, household_type, group_name, address, phone, \
+    bank_name, bank_account, standard, attribute, main_cause, other_cause_1, other_cause_2, status, \
+    first_identified_on, exit_year, farmland_mu, irrigated_mu, forest_mu, housing_m2, \
     housing_structure, danger_grade, road_distance_km, road_type, household_power, production_power, \
     water_difficult, water_safe, fuel, sanitary_toilet, in_cooperative, relocated";
-pub(crate) const HOUSEHOLD_COLUMN_COUNT: usize = 34;
+pub(crate) const HOUSEHOLD_COLUMN_COUNT: usize = 32;
 
 pub(crate) const MEMBER_COLUMNS: &str = "household_id, name, sex, id_kind, id_number, person_no, relation, \
     political_status, ethnicity, education, student_status, dropout_reason, health, disability_category, \
@@ -72,7 +74,7 @@ fn members_sql(lock: &str) -> String {
     )
 }
 
-pub(crate) const SUMMARY_SELECT: &str = "select h.household_id, h.household_no, h.area_code, h.status, h.monitoring_type, \
+pub(crate) const SUMMARY_SELECT: &str = "select h.household_id, h.household_no, h.area_code, h.household_type, h.status, h.monitoring_type, \
     h.attribute, h.main_cause, \
     (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
     (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size \
@@ -85,10 +87,11 @@ pub(crate) fn summary(r: &impl Get) -> DomainResult<HouseholdSummary> {
         household_no: r.text("household_no")?,
         village_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
         head_name: r.opt_text("head_name")?,
+        household_type: row::code_of(r, "household_type")?,
         status,
         monitoring_type,
-        attribute: row::code_of(r, "attribute")?,
-        main_cause: row::code_of(r, "main_cause")?,
+        attribute: row::opt_code_of(r, "attribute")?,
+        main_cause: row::opt_code_of(r, "main_cause")?,
         size: r.int("size")?,
     })
 }
@@ -134,6 +137,21 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The next free 户编号 in a village (see [`next_household_no`]); a race with another
+    /// registration ends in the unique index, reported as 户编号已存在.
+    pub async fn next_household_no(&self, village: &AreaCode) -> DomainResult<String> {
+        let (lo, hi) = (format!("{village}0000"), format!("{village}99999999"));
+        let highest: Option<String> = dispatch!(self, pool => {
+            sqlx::query_scalar("select max(household_no) from households where area_code = $1 \
+                and household_no between $2 and $3 and length(household_no) = \
+                (select max(length(household_no)) from households where area_code = $1 and household_no between $2 and $3)")
+                .bind(village.as_str()).bind(&lo).bind(&hi).fetch_one(pool).await.map_err(domain_err)?
+        });
+        Ok(next_household_no(village, highest.as_deref()))
+    }
+}
+
 impl HouseholdStore for Db {
     async fn create_household(
         &self,
@@ -169,10 +187,12 @@ impl HouseholdStore for Db {
                 bind_values!(sqlx::query(crate::sql(&insert_m)).bind(id), member_values(m)).bind(now).bind(now)
                     .bind(&actor.username).execute(&mut *tx).await.map_err(domain_err)?;
             }
-            sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
-                values ($1, 'status', null, $2, $3, '建档立卡登记', $4)")
-                .bind(id).bind(data.status.code()).bind(data.first_identified_on.unwrap_or(today)).bind(now)
-                .execute(&mut *tx).await.map_err(domain_err)?;
+            if let Some(status) = data.status {
+                sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+                    values ($1, 'status', null, $2, $3, '建档立卡登记', $4)")
+                    .bind(id).bind(status.code()).bind(data.first_identified_on.unwrap_or(today)).bind(now)
+                    .execute(&mut *tx).await.map_err(domain_err)?;
+            }
             if let Some(i) = income {
                 insert_income!(&mut *tx, id, i, now)?;
             }
@@ -225,8 +245,11 @@ impl HouseholdStore for Db {
             if version != expected_version {
                 return Err(crate::versions::stale(version));
             }
-            if data.status != old.status || data.monitoring_type != old.monitoring_type {
-                return Err(DomainError::invalid("status", "脱贫状态和监测类型请通过“变更脱贫状态”修改，以保留变更记录"));
+            if data.household_type != old.household_type {
+                return Err(DomainError::invalid("household_type", "户类型不能在修改农户信息时更改"));
+            }
+            if data.status != old.status {
+                return Err(DomainError::invalid("status", "脱贫状态请通过“更正脱贫状态”修改，以保留变更记录"));
             }
             let changes = household_changes(&old, data);
             if changes.is_empty() {
@@ -264,7 +287,7 @@ impl HouseholdStore for Db {
     async fn household(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Household> {
         let (lo, hi) = scope.bounds();
         let sql = format!(
-            "select household_id, {HOUSEHOLD_COLUMNS}, \
+            "select household_id, {HOUSEHOLD_COLUMNS}, monitoring_type, \
              (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
              (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size, \
              h.version from households h where household_id = $1 and area_code between $2 and $3"
@@ -278,6 +301,7 @@ impl HouseholdStore for Db {
                 head_name: r.opt_text("head_name")?,
                 size: r.int("size")?,
                 version: r.int("version")?,
+                monitoring_type: row::opt_code_of(&r, "monitoring_type")?,
             })
         })
     }
@@ -298,6 +322,7 @@ impl HouseholdStore for Db {
         let mut conds = vec!["h.area_code between $1 and $2".to_owned()];
         let mut binds: Vec<&'static str> = Vec::new();
         for (col, v) in [
+            ("household_type", filter.household_type.map(|c| c.code())),
             ("status", filter.status.map(|c| c.code())),
             ("attribute", filter.attribute.map(|c| c.code())),
             ("main_cause", filter.main_cause.map(|c| c.code())),
@@ -540,18 +565,6 @@ impl HouseholdStore for Db {
         self.apply_status(scope, id, status, on, reason, actor, None).await
     }
 
-    async fn change_monitoring(
-        &self,
-        scope: &Scope,
-        id: HouseholdId,
-        monitoring: Option<MonitoringType>,
-        on: NaiveDate,
-        reason: &str,
-        actor: &Actor,
-    ) -> DomainResult<()> {
-        self.apply_monitoring(scope, id, monitoring, on, reason, actor, None).await
-    }
-
     async fn history(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<HistoryEntry>> {
         self.check_in_scope(scope, id).await?;
         dispatch!(self, pool => {
@@ -620,7 +633,7 @@ impl HouseholdStore for Db {
         let sql = format!(
             "select substr(h.area_code, 1, {keep}) as prefix, count(*) as households, \
              cast(sum(case when h.status in ('poor', 'returned') then 1 else 0 end) as bigint) as poor, \
-             cast(sum(case when h.monitoring_type is not null and h.risk_cleared_on is null then 1 else 0 end) as bigint) as monitored, \
+             cast(sum(case when h.monitoring_type is not null then 1 else 0 end) as bigint) as monitored, \
              cast(sum((select count(*) from members m where m.household_id = h.household_id and m.left_on is null)) as bigint) as people \
              from households h where h.area_code between $1 and $2 group by substr(h.area_code, 1, {keep})"
         );
@@ -639,11 +652,11 @@ impl HouseholdStore for Db {
     }
 }
 
-/// A status or monitoring change: what it changes to; where it changes from is read under the
-/// lock in the writing transaction, so the history's "from" is always the value it replaced.
+/// A status change: what it changes to; where it changes from is read under the lock in the
+/// writing transaction, so the history's "from" is always the value it replaced. (Monitoring
+/// changes are episodes: crates/db/src/monitoring.rs.)
 struct Change<'a> {
-    kind: &'static str,
-    to: Option<&'a str>,
+    to: PovertyStatus,
     on: NaiveDate,
     reason: &'a str,
     review: Option<Review<'a>>,
@@ -654,6 +667,38 @@ pub(crate) struct Review<'a> {
     pub visit_id: i64,
     pub note: &'a str,
 }
+
+/// Marks a pending proposal accepted, with its audit row, on an open transaction.
+macro_rules! accept_review {
+    ($tx:expr, $review:expr, $actor:expr, $area:expr, $today:expr, $now:expr) => {{
+        let review: &$crate::households::Review<'_> = $review;
+        async {
+            let done = sqlx::query(
+                "update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
+                 where visit_id = $4 and proposal_state = 'pending'",
+            )
+            .bind(&$actor.username)
+            .bind($today)
+            .bind(review.note)
+            .bind(review.visit_id)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::domain_err)?
+            .rows_affected();
+            if done != 1 {
+                return Err(DomainError::invalid("proposal", "该建议已审核"));
+            }
+            let entry = AuditEntry::new($actor, AuditAction::Update)
+                .at($now)
+                .object("visit", review.visit_id, Some($area.as_str()))
+                .change("proposal_state", Some("待审核".into()), Some("已采纳".into()));
+            $crate::bind_entry!(&entry).execute(&mut *$tx).await.map_err($crate::domain_err)?;
+            Ok::<(), DomainError>(())
+        }
+        .await
+    }};
+}
+pub(crate) use accept_review;
 
 impl Db {
     #[allow(clippy::too_many_arguments)]
@@ -667,23 +712,7 @@ impl Db {
         actor: &Actor,
         review: Option<Review<'_>>,
     ) -> DomainResult<()> {
-        let change = Change { kind: "status", to: Some(status.code()), on, reason, review };
-        self.record_change(scope, id, change, actor).await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) async fn apply_monitoring(
-        &self,
-        scope: &Scope,
-        id: HouseholdId,
-        monitoring: Option<MonitoringType>,
-        on: NaiveDate,
-        reason: &str,
-        actor: &Actor,
-        review: Option<Review<'_>>,
-    ) -> DomainResult<()> {
-        let change = Change { kind: "monitoring", to: monitoring.map(|m| m.code()), on, reason, review };
-        self.record_change(scope, id, change, actor).await
+        self.record_change(scope, id, Change { to: status, on, reason, review }, actor).await
     }
 
     async fn record_change(
@@ -693,7 +722,7 @@ impl Db {
         change: Change<'_>,
         actor: &Actor,
     ) -> DomainResult<()> {
-        let Change { kind, to, on, reason, review } = change;
+        let Change { to, on, reason, review } = change;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写变更原因"));
@@ -703,18 +732,8 @@ impl Db {
             return Err(DomainError::invalid("effective_on", "生效日期不能晚于今天"));
         }
         let now = self.clock().now();
-        let col = if kind == "status" { "status" } else { "monitoring_type" };
-        let extra = if kind == "monitoring" && to.is_some() {
-            ", risk_identified_on = $6, risk_cleared_on = null"
-        } else if kind == "monitoring" {
-            ", risk_cleared_on = $6"
-        } else {
-            ""
-        };
-        let update = format!(
-            "update households set {col} = $1, updated_at = $2, updated_by = $3, version = version + 1 {extra} \
-             where household_id = $4 and version = $5"
-        );
+        let update = "update households set status = $1, updated_at = $2, updated_by = $3, version = version + 1 \
+             where household_id = $4 and version = $5";
         let select = self.locked_household_sql();
         let (lo, hi) = scope.bounds();
         dispatch!(self, pool => {
@@ -723,47 +742,31 @@ impl Db {
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
             let (current, version) = (row::household_data(&r)?, r.int("version")?);
             let area = current.village_code;
-            let (from, labels) = if kind == "status" {
-                if to == Some(current.status.code()) {
-                    return Err(DomainError::invalid("status", format!("该户已是“{}”", current.status)));
-                }
-                let to_label = to.and_then(PovertyStatus::parse).map(|s| s.label_zh().to_owned());
-                (Some(current.status.code()), (Some(current.status.label_zh().to_owned()), to_label))
-            } else {
-                let from = current.monitoring_type.map(|m| m.code());
-                if from == to {
-                    return Err(DomainError::invalid("monitoring_type", "监测对象类型没有变化"));
-                }
-                let label = |m: Option<MonitoringType>| Some(m.map_or("不监测", |m| m.label_zh()).to_owned());
-                (from, (label(current.monitoring_type), label(to.and_then(MonitoringType::parse))))
+            let Some(old) = current.status else {
+                return Err(DomainError::invalid(
+                    "status",
+                    format!("该户是{}，没有脱贫状态（仅脱贫户有）", current.household_type),
+                ));
             };
-            let mut q = sqlx::query(crate::sql(&update)).bind(to).bind(now).bind(&actor.username).bind(id.0).bind(version);
-            if !extra.is_empty() {
-                q = q.bind(on);
+            if old == to {
+                return Err(DomainError::invalid("status", format!("该户已是“{to}”")));
             }
-            if q.execute(&mut *tx).await.map_err(domain_err)?.rows_affected() != 1 {
+            let done = sqlx::query(update).bind(to.code()).bind(now).bind(&actor.username).bind(id.0).bind(version)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if done != 1 {
                 return Err(crate::versions::stale(version));
             }
             sqlx::query("insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
-                values ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(id.0).bind(kind).bind(from).bind(to).bind(on).bind(reason).bind(now)
+                values ($1, 'status', $2, $3, $4, $5, $6)")
+                .bind(id.0).bind(old.code()).bind(to.code()).bind(on).bind(reason).bind(now)
                 .execute(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Update)
                 .at(now)
                 .object("household", id.0, Some(area.as_str()))
-                .change(col, labels.0.clone(), labels.1.clone());
+                .change("status", Some(old.label_zh().to_owned()), Some(to.label_zh().to_owned()));
             crate::bind_entry!(&entry, version = version + 1).execute(&mut *tx).await.map_err(domain_err)?;
             if let Some(review) = &review {
-                let done = sqlx::query("update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
-                    where visit_id = $4 and proposal_state = 'pending'")
-                    .bind(&actor.username).bind(today).bind(review.note).bind(review.visit_id)
-                    .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
-                if done != 1 {
-                    return Err(DomainError::invalid("proposal", "该建议已审核"));
-                }
-                let entry = AuditEntry::new(actor, AuditAction::Update).at(now).object("visit", review.visit_id, Some(area.as_str()))
-                    .change("proposal_state", Some("待审核".into()), Some("已采纳".into()));
-                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+                accept_review!(&mut *tx, review, actor, area, today, now)?;
             }
             tx.commit().await.map_err(domain_err)?;
             Ok(())

@@ -180,6 +180,8 @@ struct StagedHousehold {
     data: Option<HouseholdData>,
     income: Option<Income>,
     exit_on: Option<NaiveDate>,
+    /// The row's monitoring columns: one episode (type, identified, cleared).
+    episode: Option<bangfu_core::monitoring::ImportedEpisode>,
 }
 
 struct StagedMember {
@@ -188,8 +190,10 @@ struct StagedMember {
     data: MemberData,
 }
 
-const STAGE_H_EXTRA: &str =
-    "line, ok, exit_on, income_year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen";
+const STAGE_H_EXTRA: &str = "line, ok, exit_on, income_year, wages_fen, operating_fen, property_fen, transfer_fen, \
+    operating_cost_fen, monitoring_type, risk_identified_on, risk_cleared_on";
+/// Values per staged household row: the extra columns above, then the register's.
+const STAGE_H_WIDTH: usize = 12 + crate::households::HOUSEHOLD_COLUMN_COUNT;
 const STAGE_M_EXTRA: &str = "line, household_no";
 
 fn staged_household_values(h: &StagedHousehold) -> Vec<Value<'_>> {
@@ -204,11 +208,14 @@ fn staged_household_values(h: &StagedHousehold) -> Vec<Value<'_>> {
     } else {
         v.extend(std::iter::repeat_n(Value::Int(None), 5));
     }
+    v.push(Value::Text(h.episode.map(|e| e.0.code())));
+    v.push(Value::Date(h.episode.and_then(|e| e.1)));
+    v.push(Value::Date(h.episode.and_then(|e| e.2)));
     match &h.data {
         Some(d) => v.extend(household_values(d)),
         None => {
             v.push(Value::Text(Some(&h.household_no)));
-            v.extend(std::iter::repeat_n(Value::Text(None), 33));
+            v.extend(std::iter::repeat_n(Value::Text(None), crate::households::HOUSEHOLD_COLUMN_COUNT - 1));
         }
     }
     v
@@ -426,7 +433,7 @@ async fn stage_sqlite(
     }
     let h_cols = format!("{STAGE_H_EXTRA}, {H_COLS}");
     let m_cols = member_stage_columns();
-    let full_h = multi_row_insert("import_households", &h_cols, 9 + 34, SQLITE_H_BATCH);
+    let full_h = multi_row_insert("import_households", &h_cols, STAGE_H_WIDTH, SQLITE_H_BATCH);
     let full_m = multi_row_insert("import_members", &m_cols, 2 + MEMBER_WIDTH, SQLITE_M_BATCH);
     let (mut rx, handle) = spawn_parser(dir, today, households, (SQLITE_H_BATCH, SQLITE_M_BATCH));
     while let Some(parsed) = rx.recv().await {
@@ -436,7 +443,7 @@ async fn stage_sqlite(
                     let text = if batch.len() == SQLITE_H_BATCH {
                         full_h.clone()
                     } else {
-                        multi_row_insert("import_households", &h_cols, 9 + 34, batch.len())
+                        multi_row_insert("import_households", &h_cols, STAGE_H_WIDTH, batch.len())
                     };
                     bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_household_values))
                         .execute(&mut *conn)
@@ -533,16 +540,19 @@ fn parse_household(
     let household_no = normalise_digits(fields.get("household_no").trim());
     let data = HouseholdData::parse(&fields, today);
     let income = parse_income_fields(&fields, today);
-    match (data, income) {
-        (Ok(data), Ok(income)) => {
+    let household_type = data.as_ref().map_or(HouseholdType::Tuopin, |d| d.household_type);
+    let episode = bangfu_core::monitoring::parse_import_columns(&fields, household_type, today);
+    match (data, income, episode) {
+        (Ok(data), Ok(income), Ok(episode)) => {
             let exit_on = data.exit_year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)).map(|d| d.min(today));
-            StagedHousehold { line, household_no, data: Some(data), income, exit_on }
+            StagedHousehold { line, household_no, data: Some(data), income, exit_on, episode }
         }
-        (data, income) => {
+        (data, income, episode) => {
             let mut field_errors = data.err().unwrap_or_default();
             field_errors.extend(income.err().unwrap_or_default());
+            field_errors.extend(episode.err().unwrap_or_default());
             push_field_errors(errors, HOUSEHOLDS_FILE, line, shown, HOUSEHOLD_COLUMNS, field_errors);
-            StagedHousehold { line, household_no, data: None, income: None, exit_on: None }
+            StagedHousehold { line, household_no, data: None, income: None, exit_on: None, episode: None }
         }
     }
 }
@@ -650,7 +660,8 @@ fn commit_statements() -> Vec<String> {
     let m_select = member_cols.split(',').map(|c| format!("m.{}", c.trim())).collect::<Vec<_>>().join(", ");
     vec![
         format!(
-            "insert into households ({H_COLS}, created_at, updated_at) select {H_COLS}, $1, $1 from import_households order by line"
+            "insert into households ({H_COLS}, monitoring_type, created_at, updated_at) select {H_COLS}, \
+             case when risk_cleared_on is null then monitoring_type end, $1, $1 from import_households order by line"
         ),
         format!(
             "insert into members ({M_COLS}, created_at, updated_at) select h.household_id, {m_select}, $1, $1 \
@@ -663,7 +674,7 @@ fn commit_statements() -> Vec<String> {
             .to_owned(),
         "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
          select h.household_id, 'status', null, 'poor', coalesce(a.first_identified_on, $2), '建档立卡识别（批量导入）', $1 \
-         from import_households a join households h on h.household_no = a.household_no"
+         from import_households a join households h on h.household_no = a.household_no where a.status is not null"
             .to_owned(),
         "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
          select h.household_id, 'status', 'poor', a.status, coalesce(a.exit_on, $2), '批量导入时的状态', $1 \
@@ -671,6 +682,16 @@ fn commit_statements() -> Vec<String> {
             .to_owned(),
         "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
          select h.household_id, 'monitoring', null, a.monitoring_type, coalesce(a.risk_identified_on, $2), '纳入监测（批量导入）', $1 \
+         from import_households a join households h on h.household_no = a.household_no where a.monitoring_type is not null"
+            .to_owned(),
+        "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+         select h.household_id, 'monitoring', a.monitoring_type, null, a.risk_cleared_on, '风险消除（批量导入）', $1 \
+         from import_households a join households h on h.household_no = a.household_no \
+         where a.monitoring_type is not null and a.risk_cleared_on is not null"
+            .to_owned(),
+        "insert into monitoring_episodes (household_id, monitoring_type, identified_on, identified_reason, cleared_on, \
+         cleared_reason, created_at, updated_at) select h.household_id, a.monitoring_type, coalesce(a.risk_identified_on, $2), \
+         '批量导入', a.risk_cleared_on, case when a.risk_cleared_on is not null then '批量导入' end, $1, $1 \
          from import_households a join households h on h.household_no = a.household_no where a.monitoring_type is not null"
             .to_owned(),
     ]

@@ -103,16 +103,14 @@ pub(crate) fn household_data(r: &impl Get) -> Result<HouseholdData, DomainError>
         phone: r.opt_text("phone")?,
         bank_name: r.opt_text("bank_name")?,
         bank_account: r.opt_text("bank_account")?,
-        standard: code("standard", &r.text("standard")?)?,
-        attribute: code("attribute", &r.text("attribute")?)?,
-        main_cause: code("main_cause", &r.text("main_cause")?)?,
+        household_type: code("household_type", &r.text("household_type")?)?,
+        standard: opt_code(r, "standard")?,
+        attribute: opt_code(r, "attribute")?,
+        main_cause: opt_code(r, "main_cause")?,
         other_causes,
-        status: code("status", &r.text("status")?)?,
+        status: opt_code(r, "status")?,
         first_identified_on: r.opt_date("first_identified_on")?,
         exit_year: r.opt_i32("exit_year")?,
-        monitoring_type: opt_code(r, "monitoring_type")?,
-        risk_identified_on: r.opt_date("risk_identified_on")?,
-        risk_cleared_on: r.opt_date("risk_cleared_on")?,
         living: LivingConditions {
             farmland_mu: r.opt_f64("farmland_mu")?,
             irrigated_mu: r.opt_f64("irrigated_mu")?,
@@ -122,14 +120,14 @@ pub(crate) fn household_data(r: &impl Get) -> Result<HouseholdData, DomainError>
             danger_grade: opt_code(r, "danger_grade")?,
             road_distance_km: r.opt_f64("road_distance_km")?,
             road_type: opt_code(r, "road_type")?,
-            household_power: r.flag("household_power")?,
-            production_power: r.flag("production_power")?,
-            water_difficult: r.flag("water_difficult")?,
-            water_safe: r.flag("water_safe")?,
+            household_power: r.opt_flag("household_power")?,
+            production_power: r.opt_flag("production_power")?,
+            water_difficult: r.opt_flag("water_difficult")?,
+            water_safe: r.opt_flag("water_safe")?,
             fuel: opt_code(r, "fuel")?,
-            sanitary_toilet: r.flag("sanitary_toilet")?,
-            in_cooperative: r.flag("in_cooperative")?,
-            relocated: r.flag("relocated")?,
+            sanitary_toilet: r.opt_flag("sanitary_toilet")?,
+            in_cooperative: r.opt_flag("in_cooperative")?,
+            relocated: r.opt_flag("relocated")?,
         },
     })
 }
@@ -188,8 +186,15 @@ pub(crate) fn income(r: &impl Get) -> Result<Income, DomainError> {
     })
 }
 
-pub(crate) fn summary_status(r: &impl Get) -> Result<(PovertyStatus, Option<MonitoringType>), DomainError> {
-    Ok((code("status", &r.text("status")?)?, opt_code(r, "monitoring_type")?))
+pub(crate) fn summary_status(r: &impl Get) -> Result<(Option<PovertyStatus>, Option<MonitoringType>), DomainError> {
+    Ok((opt_code(r, "status")?, opt_code(r, "monitoring_type")?))
+}
+
+pub(crate) fn opt_code_of<T: std::str::FromStr>(r: &impl Get, col: &str) -> Result<Option<T>, DomainError>
+where
+    T::Err: std::fmt::Display,
+{
+    opt_code(r, col)
 }
 
 pub(crate) fn code_of<T: std::str::FromStr>(r: &impl Get, col: &str) -> Result<T, DomainError>

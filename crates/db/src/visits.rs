@@ -4,6 +4,7 @@ use bangfu_core::area::Scope;
 use bangfu_core::assistance::{Proposal, ProposalState, Visit, VisitData};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::HouseholdId;
+use bangfu_core::monitoring::{ClearMethod, CloseEpisode, FoundBy, OpenEpisode, ProblemFlags};
 use bangfu_core::store::{HouseholdStore, VisitStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{NaiveDate, Utc};
@@ -125,6 +126,21 @@ impl VisitStore for Db {
         note: &str,
         actor: &Actor,
     ) -> DomainResult<()> {
+        self.review_with_method(scope, visit, accept, note, None, actor).await
+    }
+}
+
+impl Db {
+    /// Reviews a proposal; accepting a 风险消除 proposal records `method` as its 消除方式.
+    pub async fn review_with_method(
+        &self,
+        scope: &Scope,
+        visit: i64,
+        accept: bool,
+        note: &str,
+        method: Option<ClearMethod>,
+        actor: &Actor,
+    ) -> DomainResult<()> {
         let v = self.visit(scope, visit).await?;
         let (Some(proposal), Some(ProposalState::Pending)) = (v.data.proposal, v.proposal_state) else {
             return Err(DomainError::invalid("proposal", "该走访没有待审核的变更建议"));
@@ -140,13 +156,24 @@ impl VisitStore for Db {
                 if note.is_empty() { String::new() } else { format!("（审核意见：{note}）") }
             );
             let review = Some(Review { visit_id: visit, note });
+            // Accepting opens or closes an episode through the same path as the district's own forms.
             return match proposal {
                 Proposal::Status(s) => self.apply_status(scope, household, s, today, &reason, actor, review).await,
                 Proposal::Monitoring(m) => {
-                    self.apply_monitoring(scope, household, Some(m), today, &reason, actor, review).await
+                    let episode = OpenEpisode {
+                        monitoring_type: m,
+                        risks: Vec::new(),
+                        flags: ProblemFlags::default(),
+                        found_by: Some(FoundBy::CadreCheck),
+                        identified_on: today,
+                        reason,
+                    };
+                    self.open_episode_with(scope, household, &episode, actor, review).await.map(|_| ())
                 }
                 Proposal::ClearRisk => {
-                    self.apply_monitoring(scope, household, None, today, &reason, actor, review).await
+                    // The reviewer's form asks how the risk ended; through the bare trait it stays 未填.
+                    let close = CloseEpisode { cleared_on: today, method, reason };
+                    self.close_episode_with(scope, household, &close, actor, review).await
                 }
             };
         }

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::members::router())
         .merge(pages::changes::router())
         .merge(pages::household_form::router())
+        .merge(pages::monitoring::router())
         .merge(pages::audit::router())
         .merge(pages::assistance::router())
         .merge(pages::work::router())

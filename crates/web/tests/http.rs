@@ -552,9 +552,34 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             "GET",
             format!("/households/{inside}/status"),
             format!("/households/{outside}/status"),
-            [OK, OK, OK, FB],
+            [OK, FB, FB, FB],
             [OK, NF, NF, FB],
         ),
+        (
+            "/households/{hid}/monitoring/open",
+            "GET",
+            format!("/households/{inside}/monitoring/open"),
+            format!("/households/{outside}/monitoring/open"),
+            [OK, FB, FB, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/monitoring/clear",
+            "GET",
+            format!("/households/{inside}/monitoring/clear"),
+            format!("/households/{outside}/monitoring/clear"),
+            [OK, FB, FB, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/api/v1/households/{hid}/episodes",
+            "GET",
+            format!("/api/v1/households/{inside}/episodes"),
+            format!("/api/v1/households/{outside}/episodes"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/households/{hid}/episodes/clear", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         (
             "/households/new",
             "GET",
@@ -1094,22 +1119,17 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&format!("/households/{h}"), &session).await;
     assert!(page.body.contains("14,400.50"), "one person: net per person = total");
-    // Status: needs a reason; then it is in the dated history, coloured green.
-    let r = app
-        .post(
-            &format!("/households/{h}/status"),
-            &session,
-            &format!("_csrf={csrf}&status=exited&effective_on=2025-12-01&reason="),
-        )
-        .await;
+    // Status: a village worker no longer changes it directly (a visit proposes it for review) …
+    let status_form =
+        |reason: &str, csrf: &str| format!("_csrf={csrf}&status=exited&effective_on=2025-12-01&reason={}", enc(reason));
+    let r = app.post(&format!("/households/{h}/status"), &session, &status_form("2025年度脱贫", &csrf)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!app.get(&format!("/households/{h}"), &session).await.body.contains(&format!("/households/{h}/status")));
+    // … the district corrects it: it needs a reason, then it is in the dated history, coloured green.
+    let (admin, acsrf) = app.sign_in("admin").await;
+    let r = app.post(&format!("/households/{h}/status"), &admin, &status_form("", &acsrf)).await;
     assert!(r.body.contains("请填写变更原因"));
-    let r = app
-        .post(
-            &format!("/households/{h}/status"),
-            &session,
-            &format!("_csrf={csrf}&status=exited&effective_on=2025-12-01&reason={}", enc("2025年度脱贫")),
-        )
-        .await;
+    let r = app.post(&format!("/households/{h}/status"), &admin, &status_form("2025年度脱贫", &acsrf)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&format!("/households/{h}"), &session).await;
     assert!(page.body.contains("tag green") && page.body.contains("脱贫状态：未脱贫 → 已脱贫（享受政策）"));
@@ -1118,7 +1138,7 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
         .audit_entries(&AuditFilter { username: Some("shadong".into()), ..Default::default() }, 50, 0)
         .await
         .unwrap();
-    assert_eq!(n, 1 + 4, "a sign-in and four changes");
+    assert_eq!(n, 1 + 3, "a sign-in and three changes (the refused status change left nothing)");
 });
 
 both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, |app| {
@@ -1143,8 +1163,12 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     // 蚁蜂镇's village is not offered and not accepted.
     let page = app.get("/households/new", &session).await;
     assert!(page.body.contains("杨庄村民委员会") && !page.body.contains("老庄村民委员会"));
-    let r = app.post("/households/new", &session, &form("411702104201", &head_id)).await;
+    let outside = form("411702104201", &head_id).replace("household_no=4117021012020001", "household_no=");
+    let r = app.post("/households/new", &session, &outside).await;
     assert!(r.body.contains("不存在或不在您的管辖范围内"), "{}", r.body);
+    // 户编号 must be this village's code and a sequence.
+    let r = app.post("/households/new", &session, &form("411702101203", &head_id)).await;
+    assert!(r.body.contains("户编号应为村代码“411702101203”加4至8位序号"), "{}", r.body);
     let r = app.post("/households/new", &session, &form("411702101202", &head_id)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let path = r.location.unwrap();
@@ -1253,14 +1277,12 @@ both!(the_api_registers_and_changes_households_with_the_same_rules_and_scope, |a
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["incomes"][0]["net_per_person_fen"], 1_050_025, "(20 000 + 1 000.50) ÷ 2 people");
-    let r = app
-        .api(
-            "POST",
-            &format!("/api/v1/households/{hid}/status"),
-            &token,
-            Some(r#"{"status":"exited","effective_on":"2025-12-31","reason":"2025年度脱贫"}"#),
-        )
-        .await;
+    // The status is the district's to correct: the township's token is refused, the district's is not.
+    let change = r#"{"status":"exited","effective_on":"2025-12-31","reason":"2025年度脱贫"}"#;
+    let r = app.api("POST", &format!("/api/v1/households/{hid}/status"), &token, Some(change)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let district = api_token(&app, "admin").await;
+    let r = app.api("POST", &format!("/api/v1/households/{hid}/status"), &district, Some(change)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // Another township's household cannot be changed, and looks missing.
     let r = app
@@ -1344,6 +1366,8 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         format!("/households/{out}/members/{m_out}/leave"),
         format!("/households/{out}/income"),
         format!("/households/{out}/status"),
+        format!("/households/{out}/monitoring/open"),
+        format!("/households/{out}/monitoring/clear"),
         format!("/households/{out}/edit"),
         format!("/households/{out}/helper"),
     ];
@@ -1358,6 +1382,8 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
             r#"{"status":"exited","effective_on":"2024-01-01","reason":"x"}"#,
         ),
         ("POST", format!("/api/v1/households/{out}/helper"), r#"{"helper_id":1,"start_on":"2024-01-01"}"#),
+        ("POST", format!("/api/v1/households/{out}/episodes"), r#"{"monitoring_type":"hardship"}"#),
+        ("POST", format!("/api/v1/households/{out}/episodes/clear"), r#"{"cleared_on":"2025-01-01"}"#),
         ("POST", format!("/api/v1/households/{out}/plans"), "{}"),
         ("POST", format!("/api/v1/plans/{}/measures", w.plan), "{}"),
         ("POST", format!("/api/v1/measures/{}/progress", w.measure), r#"{"status":"done"}"#),
@@ -1389,8 +1415,11 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     }
     // Nothing happened to the household or its work.
     let h = app.db.household(&Scope::everything(), app.yifeng_household).await.unwrap();
-    assert_eq!((h.size, h.data.status), (1, bangfu_core::household::PovertyStatus::Poor));
-    assert_eq!(h.data.monitoring_type, None, "the proposal was not accepted");
+    assert_eq!((h.size, h.data.status), (1, Some(bangfu_core::household::PovertyStatus::Poor)));
+    assert_eq!(h.monitoring_type, None, "the proposal was not accepted");
+    let all = Scope::everything();
+    let episodes = bangfu_core::store::MonitoringStore::episodes(&app.db, &all, app.yifeng_household);
+    assert!(episodes.await.unwrap().is_empty());
     use bangfu_core::store::{PlanStore, VisitStore};
     let plans = app.db.plans(&Scope::everything(), app.yifeng_household).await.unwrap();
     assert_eq!((plans.len(), plans[0].measures.len()), (1, 1));
@@ -1599,7 +1628,7 @@ both!(a_visit_recorded_on_the_phone_form_clears_not_visited_and_its_proposal_wai
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let hh = app.db.household(&Scope::everything(), app.shahedian_household).await.unwrap();
-    assert_eq!(hh.data.status, bangfu_core::household::PovertyStatus::Exited);
+    assert_eq!(hh.data.status, Some(bangfu_core::household::PovertyStatus::Exited));
     assert!(app.get("/worklist?reason=proposal_pending", &town).await.body.contains("变更建议待审核（0）"));
 });
 
@@ -2174,3 +2203,5 @@ both!(the_api_refuses_a_stale_correction_with_409_naming_who_changed_which_field
 // admin: units, accounts, permissions as types, the audit log and settings within a scope.
 #[path = "http/admin.rs"]
 mod admin;
+#[path = "http/monitoring.rs"]
+mod monitoring;

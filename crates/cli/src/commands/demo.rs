@@ -204,8 +204,9 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
     };
     let (plans, measures) = seed_plans(db, &households, &responsible, &actor, today).await?;
     let visits = seed_visits(db, &households, &responsible, &teams, &actor, today).await?;
+    let again = seed_reidentified(db, &actor, today).await?;
     println!(
-        "已建立演示帮扶：{} 个帮扶单位、{pairings} 对结对、{} 名帮扶责任人、{} 支工作队、{plans} 份帮扶计划、{measures} 条措施、{visits} 次走访",
+        "已建立演示帮扶：{} 个帮扶单位、{pairings} 对结对、{} 名帮扶责任人、{} 支工作队、{plans} 份帮扶计划、{measures} 条措施、{visits} 次走访、{again} 户风险消除后再次纳入监测",
         units.len(),
         helpers.len(),
         teams.len()
@@ -494,12 +495,14 @@ async fn seed_plans(
             ("year", year.to_string()),
             ("written_on", written_on.to_string()),
             ("written_with", format!("户主{}", h.head_name.as_deref().unwrap_or(""))),
-            ("goal", goal(h.main_cause).to_owned()),
+            ("goal", goal(h.main_cause.unwrap_or(PovertyCause::Other)).to_owned()),
         ]);
         let data = PlanData::parse(&fields, today).map_err(|e| refused("帮扶计划", &e))?;
         let plan = db.create_plan(&everything, h.id, &data, actor).await?;
         plans += 1;
-        for (j, template) in choose_measures(h.main_cause, roll(id, 11)).into_iter().enumerate() {
+        for (j, template) in
+            choose_measures(h.main_cause.unwrap_or(PovertyCause::Other), roll(id, 11)).into_iter().enumerate()
+        {
             let r = roll(id, 20 + j as u64);
             let span = ((dec31 - written_on).num_days() - 20).max(1) as u64;
             let due_on = written_on + days(20 + r % span);
@@ -581,17 +584,22 @@ const FOLLOW_UPS: &[&str] = &[
 /// is the sort: 0 exit, 1 a change of monitoring, 2 clearing the risk.
 fn proposal_for(h: &HouseholdSummary) -> (u8, Proposal, &'static str) {
     match (h.status, h.monitoring_type) {
-        (PovertyStatus::Returned, None) => (
+        (None, None) => (
+            1,
+            Proposal::Monitoring(MonitoringType::Edge),
+            "家中主要劳动力务工受伤，今年收入骤降，建议纳入边缘易致贫户监测",
+        ),
+        (Some(PovertyStatus::Returned), None) => (
             1,
             Proposal::Monitoring(MonitoringType::Unstable),
             "返贫后务工收入仍不稳定，建议纳入脱贫不稳定户监测，落实针对性帮扶",
         ),
-        (PovertyStatus::Poor | PovertyStatus::Returned, Some(MonitoringType::Unstable)) => (
+        (Some(PovertyStatus::Poor | PovertyStatus::Returned), Some(MonitoringType::Unstable)) => (
             1,
             Proposal::Monitoring(MonitoringType::Hardship),
             "户主今年9月突发脑梗住院，自付医疗费用约4.6万元，建议调整为突发严重困难户",
         ),
-        (PovertyStatus::Poor | PovertyStatus::Returned, _) => (
+        (Some(PovertyStatus::Poor | PovertyStatus::Returned), _) => (
             0,
             Proposal::Status(PovertyStatus::Exited),
             "今年家庭人均纯收入约9800元，已稳定超过脱贫标准，“两不愁三保障”和饮水安全均有保障",
@@ -646,7 +654,7 @@ async fn seed_visits(
                 Some(s) if v.is_multiple_of(4) && *s != helper => format!("{helper}、{s}"),
                 _ => helper.clone(),
             };
-            let own = found_for(h.main_cause);
+            let own = h.main_cause.map_or(&[][..], found_for);
             let found = if !own.is_empty() && (v >> 8).is_multiple_of(2) {
                 own[(v >> 12) as usize % own.len()]
             } else {
@@ -689,4 +697,75 @@ async fn seed_visits(
         }
     }
     Ok(visits)
+}
+
+/// Risks that fit the household's members: 因病 with a sick member, 因残 with a disabled one,
+/// 因学 with a student; otherwise unstable work or a flood.
+fn risks_for(members: &[bangfu_core::household::Member], r: u64) -> String {
+    use bangfu_core::household::{Health, StudentStatus};
+    let current: Vec<_> = members.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
+    let mut risks = Vec::new();
+    if current.iter().any(|m| matches!(m.health, Some(Health::Serious | Health::Chronic))) {
+        risks.push("因病");
+    }
+    if current.iter().any(|m| m.health == Some(Health::Disabled)) {
+        risks.push("因残");
+    }
+    if current
+        .iter()
+        .any(|m| m.student_status.is_some_and(|s| s != StudentStatus::NotStudent && s != StudentStatus::Preschool))
+    {
+        risks.push("因学");
+    }
+    if risks.is_empty() {
+        risks.push(if r.is_multiple_of(3) { "因自然灾害（洪涝）" } else { "因务工就业不稳" });
+    }
+    risks.join("、")
+}
+
+/// 再次纳入: about a quarter of the households whose risk was cleared at least half a year
+/// ago are identified again, as a new episode (the earlier one stays as it ended).
+async fn seed_reidentified(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Result<usize> {
+    use bangfu_core::household::HouseholdType;
+    use bangfu_core::monitoring::OpenEpisode;
+    use bangfu_core::store::MonitoringStore;
+    let everything = Scope::everything();
+    let mut count = 0;
+    for page in 1.. {
+        let (found, _) =
+            db.list_households(&everything, &HouseholdFilter::default(), Page { number: page, size: 200 }).await?;
+        if found.is_empty() {
+            break;
+        }
+        for h in found.iter().filter(|h| h.monitoring_type.is_none() && roll(h.id.0, 70).is_multiple_of(4)) {
+            let episodes = db.episodes(&everything, h.id).await?;
+            let Some(last) = episodes.first().and_then(|e| e.closed.as_ref()) else { continue };
+            let r = roll(h.id.0, 71);
+            let on = last.cleared_on + days(180 + r % 400);
+            if on > today {
+                continue;
+            }
+            let kind = match h.household_type {
+                HouseholdType::Tuopin if !r.is_multiple_of(3) => MonitoringType::Unstable,
+                HouseholdType::Tuopin => MonitoringType::Hardship,
+                _ if r.is_multiple_of(3) => MonitoringType::Hardship,
+                _ => MonitoringType::Edge,
+            };
+            let members = db.members(&everything, h.id).await?;
+            let found_by = ["干部排查", "自主申报", "部门预警"][(r >> 8) as usize % 3];
+            let fields = form(&[
+                ("monitoring_type", kind.label_zh().to_owned()),
+                ("risks", risks_for(&members, r)),
+                ("found_by", found_by.to_owned()),
+                ("identified_on", on.to_string()),
+                ("water_unsafe", "否".to_owned()),
+                ("house_unsafe", "否".to_owned()),
+                ("reason", "风险消除后收入再次下降，经入户核实、村级评议和公示，区级审批再次纳入监测".to_owned()),
+            ]);
+            let episode = OpenEpisode::parse(&fields, h.household_type, today).map_err(|e| refused("监测记录", &e))?;
+            db.open_episode(&everything, h.id, &episode, actor).await?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }

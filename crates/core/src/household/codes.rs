@@ -39,7 +39,7 @@ pub trait CodeList: Copy + Eq + 'static {
 
 /// Compares user input with an accepted form: full-width ASCII (（）Ａ１) counts as its
 /// half-width twin and ASCII case is ignored, so "已脱贫(享受政策)" matches "已脱贫（享受政策）".
-fn same_token(input: &str, accepted: &str) -> bool {
+pub(crate) fn same_token(input: &str, accepted: &str) -> bool {
     fn fold(c: char) -> char {
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -149,6 +149,27 @@ macro_rules! code_list {
             }
         }
     };
+}
+
+pub(crate) use code_list;
+
+code_list! {
+    /// 户类型 (DOMAIN §0): every rural household that needs watching, not only former poor ones.
+    pub enum HouseholdType: "户类型" {
+        /// A former 建档立卡 household; only these carry the poverty-era fields.
+        Tuopin => "tuopin", "脱贫户", "Formerly registered poor", ["建档立卡户", "脱贫家庭"];
+        /// Monitored, never registered poor.
+        Monitored => "monitored", "监测户（非脱贫户）", "Monitored (not formerly poor)", ["监测户", "非脱贫户", "非脱贫监测户"];
+        /// Ordinary, e.g. reported or found by a rule and under check.
+        Ordinary => "ordinary", "一般农户", "Ordinary rural household", ["一般户", "农户"];
+    }
+}
+
+impl HouseholdType {
+    /// Only a 脱贫户 has 识别标准, 贫困户属性, 致贫原因, 脱贫状态 and 脱贫年度.
+    pub fn has_poverty_fields(self) -> bool {
+        self == HouseholdType::Tuopin
+    }
 }
 
 code_list! {

@@ -30,13 +30,17 @@ pub const HOUSEHOLD_COLUMNS: &[Column] = &[
     opt("phone", "联系电话", "Phone"),
     opt("bank_name", "开户银行", "Bank"),
     opt("bank_account", "银行账号", "Bank account"),
-    req("standard", "识别标准", "Identification standard"),
-    req("attribute", "贫困户属性", "Attribute"),
-    req("main_cause", "主要致贫原因", "Main cause"),
+    // Blank is 脱贫户, so files from before 户类型 still import; the poverty-era columns
+    // that follow are required for a 脱贫户 only (checked per row by `HouseholdData::parse`).
+    opt("household_type", "户类型", "Household type"),
+    opt("standard", "识别标准", "Identification standard"),
+    opt("attribute", "贫困户属性", "Attribute"),
+    opt("main_cause", "主要致贫原因", "Main cause"),
     opt("other_causes", "其他致贫原因", "Other causes"),
-    req("status", "脱贫状态", "Poverty status"),
+    opt("status", "脱贫状态", "Poverty status"),
     opt("first_identified_on", "首次识别时间", "First identified"),
     opt("exit_year", "脱贫年度", "Exit year"),
+    // An import row's monitoring columns become one monitoring episode (open, or cleared).
     opt("monitoring_type", "监测对象类型", "Monitoring type"),
     opt("risk_identified_on", "风险识别时间", "Risk identified"),
     opt("risk_cleared_on", "风险消除时间", "Risk cleared"),

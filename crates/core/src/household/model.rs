@@ -38,6 +38,7 @@ impl Fields for HashMap<&str, &str> {
 }
 
 /// 生产生活条件: a household's land, housing, road, power, water, fuel and toilet.
+/// A yes/no left unanswered is `None` (未填), never "no".
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct LivingConditions {
     pub farmland_mu: Option<f64>,
@@ -48,14 +49,14 @@ pub struct LivingConditions {
     pub danger_grade: Option<DangerGrade>,
     pub road_distance_km: Option<f64>,
     pub road_type: Option<RoadType>,
-    pub household_power: bool,
-    pub production_power: bool,
-    pub water_difficult: bool,
-    pub water_safe: bool,
+    pub household_power: Option<bool>,
+    pub production_power: Option<bool>,
+    pub water_difficult: Option<bool>,
+    pub water_safe: Option<bool>,
     pub fuel: Option<Fuel>,
-    pub sanitary_toilet: bool,
-    pub in_cooperative: bool,
-    pub relocated: bool,
+    pub sanitary_toilet: Option<bool>,
+    pub in_cooperative: Option<bool>,
+    pub relocated: Option<bool>,
 }
 
 /// Everything recorded about a household itself (members and income are separate).
@@ -69,16 +70,15 @@ pub struct HouseholdData {
     pub phone: Option<String>,
     pub bank_name: Option<String>,
     pub bank_account: Option<String>,
-    pub standard: IdentificationStandard,
-    pub attribute: PovertyAttribute,
-    pub main_cause: PovertyCause,
+    /// 户类型; the poverty-era fields below are set for a 脱贫户 and empty for the others.
+    pub household_type: HouseholdType,
+    pub standard: Option<IdentificationStandard>,
+    pub attribute: Option<PovertyAttribute>,
+    pub main_cause: Option<PovertyCause>,
     pub other_causes: Vec<PovertyCause>,
-    pub status: PovertyStatus,
+    pub status: Option<PovertyStatus>,
     pub first_identified_on: Option<NaiveDate>,
     pub exit_year: Option<i32>,
-    pub monitoring_type: Option<MonitoringType>,
-    pub risk_identified_on: Option<NaiveDate>,
-    pub risk_cleared_on: Option<NaiveDate>,
     pub living: LivingConditions,
 }
 
@@ -93,6 +93,9 @@ pub struct Household {
     pub size: i64,
     /// Starts at 1 and grows by one with every change; an edit names the version it read.
     pub version: i64,
+    /// The open monitoring episode's type, if the household is monitored now
+    /// (the episodes themselves are in [`crate::monitoring`]).
+    pub monitoring_type: Option<MonitoringType>,
 }
 
 /// A member's record. Yes/no answers are `Option<bool>`: `None` is 未填 (not answered), never 否.
@@ -232,6 +235,16 @@ impl<'a, F: Fields + ?Sized> Collector<'a, F> {
             return None;
         }
         self.code(field)
+    }
+
+    fn optional_flag(&mut self, field: &str) -> Option<bool> {
+        match parse_optional_flag(self.fields.get(field)) {
+            Ok(b) => b,
+            Err(m) => {
+                self.errors.push(FieldError::new(field, m));
+                None
+            }
+        }
     }
 
     fn flag(&mut self, field: &str) -> bool {
@@ -403,6 +416,16 @@ fn parse_causes(c: &mut Collector<'_, impl Fields + ?Sized>, main: Option<Povert
     out
 }
 
+/// The poverty-era fields of a household (DOMAIN §0): a 脱贫户's, empty for the others.
+pub const POVERTY_FIELDS: &[(&str, &str)] = &[
+    ("standard", "识别标准"),
+    ("attribute", "贫困户属性"),
+    ("main_cause", "主要致贫原因"),
+    ("other_causes", "其他致贫原因"),
+    ("status", "脱贫状态"),
+    ("exit_year", "脱贫年度"),
+];
+
 impl HouseholdData {
     /// Checks a household's fields; `today` bounds dates (no date in the future).
     pub fn parse(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<HouseholdData, Vec<FieldError>> {
@@ -425,16 +448,35 @@ impl HouseholdData {
                 }
             },
         };
-        let standard = c.required_code::<IdentificationStandard>("standard", "识别标准");
-        let attribute = c.required_code::<PovertyAttribute>("attribute", "贫困户属性");
-        let main_cause = c.required_code::<PovertyCause>("main_cause", "主要致贫原因");
-        let other_causes = parse_causes(&mut c, main_cause);
-        let status = c.required_code::<PovertyStatus>("status", "脱贫状态");
+        let household_type = match f.get("household_type").trim() {
+            // Files from before 户类型 existed hold only former 建档立卡 households.
+            "" => Some(HouseholdType::Tuopin),
+            _ => c.code::<HouseholdType>("household_type"),
+        };
+        let poverty = household_type.is_none_or(HouseholdType::has_poverty_fields);
+        let (standard, attribute, main_cause, status) = if poverty {
+            (
+                c.required_code::<IdentificationStandard>("standard", "识别标准"),
+                c.required_code::<PovertyAttribute>("attribute", "贫困户属性"),
+                c.required_code::<PovertyCause>("main_cause", "主要致贫原因"),
+                c.required_code::<PovertyStatus>("status", "脱贫状态"),
+            )
+        } else {
+            (None, None, None, None)
+        };
+        let other_causes = if poverty { parse_causes(&mut c, main_cause) } else { Vec::new() };
+        if let Some(t) = household_type.filter(|t| !t.has_poverty_fields()) {
+            for (field, label) in POVERTY_FIELDS {
+                if !f.get(field).trim().is_empty() {
+                    c.errors.push(FieldError::new(*field, format!("{label}只适用于脱贫户，{t}不填写此项")));
+                }
+            }
+        }
         let first_identified_on = c.date("first_identified_on", today);
         let current_year = chrono::Datelike::year(&today);
-        let exit_year = c.integer("exit_year", "脱贫年度", 2014..=current_year);
+        let exit_year = if poverty { c.integer("exit_year", "脱贫年度", 2014..=current_year) } else { None };
         match (status, exit_year) {
-            (Some(PovertyStatus::Exited | PovertyStatus::Closed), None) => {
+            (Some(PovertyStatus::Exited | PovertyStatus::Closed), None) if poverty => {
                 c.errors.push(FieldError::new("exit_year", "已脱贫户须填写脱贫年度"))
             }
             (Some(PovertyStatus::Poor), Some(_)) => {
@@ -446,17 +488,6 @@ impl HouseholdData {
             && exit < chrono::Datelike::year(&first)
         {
             c.errors.push(FieldError::new("exit_year", "脱贫年度早于首次识别时间"));
-        }
-        let monitoring_type = c.code::<MonitoringType>("monitoring_type");
-        let risk_identified_on = c.date("risk_identified_on", today);
-        let risk_cleared_on = c.date("risk_cleared_on", today);
-        if monitoring_type.is_none() && (risk_identified_on.is_some() || risk_cleared_on.is_some()) {
-            c.errors.push(FieldError::new("monitoring_type", "填写了风险识别或消除时间，但未填写监测对象类型"));
-        }
-        if let (Some(a), Some(b)) = (risk_identified_on, risk_cleared_on)
-            && b < a
-        {
-            c.errors.push(FieldError::new("risk_cleared_on", "风险消除时间早于风险识别时间"));
         }
         let farmland_mu = c.number("farmland_mu", "耕地面积", 10_000.0);
         let irrigated_mu = c.number("irrigated_mu", "有效灌溉面积", 10_000.0);
@@ -474,14 +505,14 @@ impl HouseholdData {
             danger_grade: c.code("danger_grade"),
             road_distance_km: c.number("road_distance_km", "距村主干路距离", 1_000.0),
             road_type: c.code("road_type"),
-            household_power: c.flag("household_power"),
-            production_power: c.flag("production_power"),
-            water_difficult: c.flag("water_difficult"),
-            water_safe: c.flag("water_safe"),
+            household_power: c.optional_flag("household_power"),
+            production_power: c.optional_flag("production_power"),
+            water_difficult: c.optional_flag("water_difficult"),
+            water_safe: c.optional_flag("water_safe"),
             fuel: c.code("fuel"),
-            sanitary_toilet: c.flag("sanitary_toilet"),
-            in_cooperative: c.flag("in_cooperative"),
-            relocated: c.flag("relocated"),
+            sanitary_toilet: c.optional_flag("sanitary_toilet"),
+            in_cooperative: c.optional_flag("in_cooperative"),
+            relocated: c.optional_flag("relocated"),
         };
         let group_name = c.text("group_name");
         let address = c.text("address");
@@ -493,33 +524,59 @@ impl HouseholdData {
         {
             c.errors.push(FieldError::new("bank_account", "银行账号应为8到30位数字"));
         }
-        match (village_code, standard, attribute, main_cause, status) {
-            (Some(village_code), Some(standard), Some(attribute), Some(main_cause), Some(status))
-                if c.errors.is_empty() =>
-            {
-                Ok(HouseholdData {
-                    household_no,
-                    village_code,
-                    group_name,
-                    address,
-                    phone,
-                    bank_name,
-                    bank_account,
-                    standard,
-                    attribute,
-                    main_cause,
-                    other_causes,
-                    status,
-                    first_identified_on,
-                    exit_year,
-                    monitoring_type,
-                    risk_identified_on,
-                    risk_cleared_on,
-                    living,
-                })
-            }
+        match (village_code, household_type) {
+            (Some(village_code), Some(household_type)) if c.errors.is_empty() => Ok(HouseholdData {
+                household_no,
+                village_code,
+                group_name,
+                address,
+                phone,
+                bank_name,
+                bank_account,
+                household_type,
+                standard,
+                attribute,
+                main_cause,
+                other_causes,
+                status,
+                first_identified_on,
+                exit_year,
+                living,
+            }),
             _ => Err(c.errors),
         }
+    }
+}
+
+impl HouseholdData {
+    /// 户编号 of a household registered here (form, API): the village's 12-digit code followed
+    /// by a 4- to 8-digit sequence, as the demo and the generator number them. Imports keep the
+    /// numbers an earlier system gave.
+    pub fn check_number(&self) -> Result<(), FieldError> {
+        let code = self.village_code.as_str();
+        let no = &self.household_no;
+        let sequence = no.strip_prefix(code).unwrap_or("");
+        if no.bytes().all(|b| b.is_ascii_digit()) && (4..=8).contains(&sequence.len()) {
+            Ok(())
+        } else {
+            Err(FieldError::new(
+                "household_no",
+                format!("户编号应为村代码“{code}”加4至8位序号，如 {code}0001；不填则自动编号"),
+            ))
+        }
+    }
+}
+
+/// The next free 户编号 in a village, after the highest number already given there.
+pub fn next_household_no(village: &AreaCode, highest: Option<&str>) -> String {
+    let code = village.as_str();
+    let next = highest
+        .and_then(|h| h.strip_prefix(code))
+        .filter(|seq| !seq.is_empty() && seq.bytes().all(|b| b.is_ascii_digit()))
+        .map(|seq| (seq.len(), seq.parse::<u64>().unwrap_or(0) + 1));
+    match next {
+        Some((width, n)) => format!("{code}{n:0width$}", width = width.max(n.to_string().len())),
+        None => format!("{code}0001"),
     }
 }
 
@@ -822,8 +879,8 @@ pub fn household_changes(
     fn label<T: CodeList>(v: Option<T>) -> Option<String> {
         v.map(|x| x.label_zh().to_owned())
     }
-    fn flag(b: bool) -> Option<String> {
-        Some(if b { "是" } else { "否" }.to_owned())
+    fn tri(b: Option<bool>) -> Option<String> {
+        Some(flag_label(b).to_owned())
     }
     fn num(v: Option<f64>) -> Option<String> {
         v.map(|x| format!("{x}"))
@@ -840,9 +897,10 @@ pub fn household_changes(
         ("phone", old.phone.clone(), new.phone.clone()),
         ("bank_name", old.bank_name.clone(), new.bank_name.clone()),
         ("bank_account", old.bank_account.clone(), new.bank_account.clone()),
-        ("standard", label(Some(old.standard)), label(Some(new.standard))),
-        ("attribute", label(Some(old.attribute)), label(Some(new.attribute))),
-        ("main_cause", label(Some(old.main_cause)), label(Some(new.main_cause))),
+        ("household_type", label(Some(old.household_type)), label(Some(new.household_type))),
+        ("standard", label(old.standard), label(new.standard)),
+        ("attribute", label(old.attribute), label(new.attribute)),
+        ("main_cause", label(old.main_cause), label(new.main_cause)),
         ("other_causes", causes(&old.other_causes), causes(&new.other_causes)),
         (
             "first_identified_on",
@@ -858,16 +916,25 @@ pub fn household_changes(
         ("danger_grade", label(a.danger_grade), label(b.danger_grade)),
         ("road_distance_km", num(a.road_distance_km), num(b.road_distance_km)),
         ("road_type", label(a.road_type), label(b.road_type)),
-        ("household_power", flag(a.household_power), flag(b.household_power)),
-        ("production_power", flag(a.production_power), flag(b.production_power)),
-        ("water_difficult", flag(a.water_difficult), flag(b.water_difficult)),
-        ("water_safe", flag(a.water_safe), flag(b.water_safe)),
+        ("household_power", tri(a.household_power), tri(b.household_power)),
+        ("production_power", tri(a.production_power), tri(b.production_power)),
+        ("water_difficult", tri(a.water_difficult), tri(b.water_difficult)),
+        ("water_safe", tri(a.water_safe), tri(b.water_safe)),
         ("fuel", label(a.fuel), label(b.fuel)),
-        ("sanitary_toilet", flag(a.sanitary_toilet), flag(b.sanitary_toilet)),
-        ("in_cooperative", flag(a.in_cooperative), flag(b.in_cooperative)),
-        ("relocated", flag(a.relocated), flag(b.relocated)),
+        ("sanitary_toilet", tri(a.sanitary_toilet), tri(b.sanitary_toilet)),
+        ("in_cooperative", tri(a.in_cooperative), tri(b.in_cooperative)),
+        ("relocated", tri(a.relocated), tri(b.relocated)),
     ];
     pairs.into_iter().filter(|(_, x, y)| x != y).collect()
+}
+
+/// 是 / 否 / 未填 for an answer that may be missing.
+pub fn flag_label(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "是",
+        Some(false) => "否",
+        None => "未填",
+    }
 }
 
 /// A yes/no answer that may be left unanswered: blank (or 未填) is `None`, never 否.

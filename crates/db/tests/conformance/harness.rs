@@ -18,8 +18,16 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
+        Self::sqlite_at(None).await
+    }
+
+    /// Migrated up to `version` only (None: all the way).
+    pub async fn sqlite_at(version: Option<i64>) -> TestDb {
         let db = Db::memory().await.expect("in-memory sqlite");
-        db.migrate().await.expect("migrate sqlite");
+        match version {
+            Some(v) => db.migrate_to(v).await.expect("migrate sqlite"),
+            None => db.migrate().await.expect("migrate sqlite"),
+        }
         TestDb { db, pg: None, file: None }
     }
 
@@ -39,13 +47,16 @@ impl TestDb {
 
     /// None when PostgreSQL is not configured outside CI (the test then passes vacuously, with a note).
     pub async fn postgres() -> Option<TestDb> {
-        let t = Self::postgres_unmigrated().await?;
-        t.db.migrate().await.expect("migrate postgres");
-        Some(t)
+        Self::postgres_at(None).await
     }
 
     /// A fresh PostgreSQL database without any migration applied (for migration tests).
     pub async fn postgres_unmigrated() -> Option<TestDb> {
+        Self::postgres_at(Some(0)).await
+    }
+
+    /// Migrated up to `version` only (None: all the way; 0: none at all).
+    pub async fn postgres_at(version: Option<i64>) -> Option<TestDb> {
         let Ok(base) = std::env::var("BANGFU_TEST_POSTGRES_URL") else {
             if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
                 panic!("BANGFU_TEST_POSTGRES_URL is not set, and in CI the PostgreSQL half of the suite must run");
@@ -64,6 +75,11 @@ impl TestDb {
         let url = with_database(&base, &name);
         let opened =
             Db::open(&DatabaseUrl::from_str(&url).expect("url"), Create::Never).await.expect("open test database");
+        match version {
+            Some(0) => {}
+            Some(v) => opened.db.migrate_to(v).await.expect("migrate postgres"),
+            None => opened.db.migrate().await.expect("migrate postgres"),
+        }
         Some(TestDb { db: opened.db, pg: Some((base, name)), file: None })
     }
 
@@ -155,6 +171,29 @@ macro_rules! conformance_pooled {
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn on_postgres() {
                 if let Some(t) = $crate::harness::TestDb::postgres().await {
+                    let t = t.with_yicheng().await;
+                    ($body)(t.db.clone()).await;
+                }
+            }
+        }
+    };
+}
+
+/// A storage test on a register migrated only up to `version`, so the body can put rows of
+/// that older shape in place and then run the later migrations itself.
+#[macro_export]
+macro_rules! conformance_from {
+    ($name:ident, $version:expr, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn on_sqlite() {
+                let t = $crate::harness::TestDb::sqlite_at(Some($version)).await.with_yicheng().await;
+                ($body)(t.db.clone()).await;
+            }
+            #[tokio::test]
+            async fn on_postgres() {
+                if let Some(t) = $crate::harness::TestDb::postgres_at(Some($version)).await {
                     let t = t.with_yicheng().await;
                     ($body)(t.db.clone()).await;
                 }

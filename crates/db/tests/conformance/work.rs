@@ -255,12 +255,16 @@ conformance!(a_proposed_change_waits_for_review_and_acceptance_applies_it_with_h
         )
         .await
         .unwrap();
-    assert_eq!(db.household(&shahedian, h).await.unwrap().data.status, PovertyStatus::Poor, "nothing changes yet");
+    assert_eq!(
+        db.household(&shahedian, h).await.unwrap().data.status,
+        Some(PovertyStatus::Poor),
+        "nothing changes yet"
+    );
     assert_eq!(on_list(&db, &shahedian, WorkReason::ProposalPending).await, vec![h.0]);
     let err = db.review_proposal(&shahedian, v, false, " ", &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(e) if e[0].message == "不采纳时请写明理由"), "{err}");
     db.review_proposal(&shahedian, v, true, "经入户核实", &actor()).await.unwrap();
-    assert_eq!(db.household(&shahedian, h).await.unwrap().data.status, PovertyStatus::Exited);
+    assert_eq!(db.household(&shahedian, h).await.unwrap().data.status, Some(PovertyStatus::Exited));
     let history = db.history(&shahedian, h).await.unwrap();
     assert!(history.last().unwrap().reason.contains("养牛收入稳定"), "{:?}", history.last());
     let reviewed = db.visit(&shahedian, v).await.unwrap();

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
     q: Option<String>,
+    household_type: Option<String>,
     status: Option<String>,
     attribute: Option<String>,
     main_cause: Option<String>,
@@ -49,6 +50,7 @@ fn code<T>(v: &Option<String>, parse: fn(&str) -> Option<T>, field: &str, list: 
 async fn list(State(state): State<AppState>, me: ApiUser, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
     let filter = HouseholdFilter {
         area: None,
+        household_type: code(&q.household_type, HouseholdType::parse, "household_type", "户类型")?,
         status: code(&q.status, PovertyStatus::parse, "status", "脱贫状态")?,
         attribute: code(&q.attribute, PovertyAttribute::parse, "attribute", "贫困户属性")?,
         main_cause: code(&q.main_cause, PovertyCause::parse, "main_cause", "致贫原因")?,
@@ -80,6 +82,7 @@ async fn show(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) -
     let members = state.db.members(&me.scope, id).await?;
     let incomes = state.db.incomes(&me.scope, id).await?;
     let history = state.db.history(&me.scope, id).await?;
+    let episodes = bangfu_core::store::MonitoringStore::episodes(&state.db, &me.scope, id).await?;
     let incomes: Vec<Value> = incomes
         .iter()
         .map(|i| {
@@ -96,6 +99,8 @@ async fn show(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) -
         "household": h.data,
         "head_name": h.head_name,
         "size": h.size,
+        "monitoring_type": h.monitoring_type,
+        "episodes": episodes,
         "members": members.iter().map(member_json).collect::<Vec<_>>(),
         "incomes": incomes,
         "history": history,
@@ -208,9 +213,17 @@ async fn create(
         Some(Value::Array(list)) => list,
         _ => return Err(DomainError::invalid("members", "请提供 members：至少包括户主").into()),
     };
-    let fields = texts(body);
+    let mut fields = texts(body);
+    if fields.get("household_no").is_none_or(|n| n.trim().is_empty())
+        && let Some(village) = fields.get("village_code").and_then(|c| bangfu_core::area::AreaCode::parse(c).ok())
+    {
+        fields.insert("household_no".into(), state.db.next_household_no(&village).await?);
+    }
     let mut errors = Vec::new();
-    let household = HouseholdData::parse(&fields, today()).map_err(|e| errors.extend(e)).ok();
+    let household = HouseholdData::parse(&fields, today())
+        .and_then(|h| h.check_number().map(|()| h).map_err(|e| vec![e]))
+        .map_err(|e| errors.extend(e))
+        .ok();
     let income = parse_income_fields(&fields, today()).map_err(|e| errors.extend(e)).ok().flatten();
     let mut parsed = Vec::new();
     for (i, m) in members.into_iter().enumerate() {
@@ -296,8 +309,11 @@ async fn change_status(
     Path(hid): Path<i64>,
     Json(body): Json<StatusChange>,
 ) -> Result<Json<Value>, ApiError> {
-    editor(&me)?;
     state.db.household(&me.scope, HouseholdId(hid)).await?;
+    // A direct change is a district 更正; village and township staff propose through visits.
+    if me.user.role != Role::DistrictAdmin {
+        return Err(ApiError::forbidden());
+    }
     let status = PovertyStatus::parse(&body.status)
         .ok_or_else(|| DomainError::invalid("status", format!("“{}”不是有效的脱贫状态", body.status)))?;
     let on = parse_date(&body.effective_on)

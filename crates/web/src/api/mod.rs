@@ -20,6 +20,7 @@ use crate::extract::{SESSION_COOKIE, client_ip, cookie};
 pub mod assistance;
 pub mod audit;
 pub mod households;
+pub mod monitoring;
 pub mod openapi;
 pub mod units;
 pub mod work;
@@ -27,6 +28,7 @@ pub mod work;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(households::router())
+        .merge(monitoring::router())
         .merge(audit::router())
         .merge(assistance::router())
         .merge(work::router())

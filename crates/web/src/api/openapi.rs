@@ -25,6 +25,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
         summary: "农户列表（限本人管辖范围）· List households in the caller's area",
         query: &[
             ("q", "姓名、拼音首字母、证件号码或户编号 · name, pinyin initials, ID number or household number"),
+            ("household_type", "户类型 code：tuopin 脱贫户 / monitored 监测户（非脱贫户）/ ordinary 一般农户"),
             ("status", "脱贫状态 code · poverty status"),
             ("attribute", "贫困户属性 code"),
             ("main_cause", "主要致贫原因 code"),
@@ -70,10 +71,34 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/households/{hid}/status",
-        summary: "变更脱贫状态，保留带日期的变更记录 · Change the poverty status",
+        summary: "更正脱贫状态（仅区级管理员；须写原因，保留带日期的变更记录）· Correct the poverty status (district only)",
         query: &[],
         body: Some(status_schema),
         response: household_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/households/{hid}/episodes",
+        summary: "该户的监测记录（每次纳入一条，当前在前）· The household's monitoring episodes",
+        query: &[],
+        body: None,
+        response: episodes_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/episodes",
+        summary: "纳入监测（仅区级管理员；监测对象类型须与户类型相符，每户同时只能有一条未消除的记录）· Open a monitoring episode",
+        query: &[],
+        body: Some(open_episode_schema),
+        response: episodes_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/episodes/clear",
+        summary: "风险消除（仅区级管理员；记录保留，整户无劳动能力的不能消除）· Clear the open episode",
+        query: &[],
+        body: Some(clear_episode_schema),
+        response: episodes_schema,
     },
     ApiRoute {
         method: "get",
@@ -388,7 +413,16 @@ fn member_input_schema() -> Value {
 fn household_input_schema() -> Value {
     let mut props = Map::new();
     for c in bangfu_core::household::columns::HOUSEHOLD_COLUMNS {
-        props.insert(c.field.to_owned(), json!({ "type": "string", "description": c.zh }));
+        let schema = if c.field == "household_type" {
+            let mut e = enum_of::<HouseholdType>();
+            e["description"] = json!(format!("户类型，不填为脱贫户 · {}", e["description"].as_str().unwrap_or("")));
+            e
+        } else if POVERTY_FIELDS.iter().any(|(f, _)| *f == c.field) {
+            json!({ "type": "string", "description": format!("{}（仅脱贫户填写，其他户类型留空）", c.zh) })
+        } else {
+            json!({ "type": "string", "description": c.zh })
+        };
+        props.insert(c.field.to_owned(), schema);
     }
     props.insert("members".into(), json!({ "type": "array", "items": member_input_schema() }));
     let required: Vec<&str> =
@@ -463,7 +497,8 @@ fn household_list_schema() -> Value {
         "total": { "type": "integer" }, "page": { "type": "integer" }, "page_size": { "type": "integer" },
         "items": { "type": "array", "items": { "type": "object", "properties": {
             "id": { "type": "integer" }, "household_no": { "type": "string" }, "village_code": { "type": "string" },
-            "head_name": { "type": ["string", "null"] }, "status": enum_of::<PovertyStatus>(),
+            "head_name": { "type": ["string", "null"] }, "household_type": enum_of::<HouseholdType>(),
+            "status": enum_of::<PovertyStatus>(),
             "monitoring_type": enum_of::<MonitoringType>(), "attribute": enum_of::<PovertyAttribute>(),
             "main_cause": enum_of::<PovertyCause>(), "size": { "type": "integer" } } } } } })
 }
@@ -472,12 +507,40 @@ fn household_schema() -> Value {
     json!({ "type": "object", "properties": {
         "household_id": { "type": "integer" }, "head_name": { "type": ["string", "null"] }, "size": { "type": "integer" },
         "version": { "type": "integer", "description": "版本号：更正时原样带回" },
+        "monitoring_type": { "type": ["string", "null"], "description": "当前未消除的监测记录的类型" },
+        "episodes": episodes_schema(),
         "household": { "type": "object", "description": "户的全部登记信息（字段同 households.csv）" },
         "members": { "type": "array", "items": member_schema() },
         "incomes": { "type": "array", "items": { "type": "object", "description": "金额以分为单位；net_per_person_fen = 人均纯收入" } },
         "history": { "type": "array", "items": { "type": "object", "properties": {
             "kind": { "type": "string", "enum": ["status", "monitoring"] }, "from_value": { "type": ["string", "null"] },
             "to_value": { "type": ["string", "null"] }, "effective_on": { "type": "string", "format": "date" }, "reason": { "type": "string" } } } } } })
+}
+
+fn open_episode_schema() -> Value {
+    use bangfu_core::monitoring::{FoundBy, MonitoringRisk};
+    let flag = |d: &str| json!({ "type": ["boolean", "null"], "description": format!("{d}；不填为未填") });
+    json!({ "type": "object", "required": ["monitoring_type", "risks", "found_by", "identified_on", "reason"], "properties": {
+        "monitoring_type": enum_of::<MonitoringType>(),
+        "risks": { "type": "array", "maxItems": 5, "items": enum_of::<MonitoringRisk>(), "description": "风险类型，1至5项（也可写成“因病、因学”）" },
+        "house_unsafe": flag("住房不安全"), "out_of_school": flag("有适龄儿童失学辍学"),
+        "no_medical_insurance": flag("有成员未参加基本医疗保险"), "water_unsafe": flag("饮水不安全"),
+        "no_labour": flag("整户无劳动能力"),
+        "found_by": enum_of::<FoundBy>(), "identified_on": date(), "reason": { "type": "string" } } })
+}
+
+fn clear_episode_schema() -> Value {
+    json!({ "type": "object", "required": ["cleared_on", "method", "reason"], "properties": {
+        "cleared_on": date(), "method": enum_of::<bangfu_core::monitoring::ClearMethod>(), "reason": { "type": "string" } } })
+}
+
+fn episodes_schema() -> Value {
+    json!({ "type": "object", "properties": { "items": { "type": "array", "items": { "type": "object", "properties": {
+        "id": { "type": "integer" }, "household_id": { "type": "integer" },
+        "opened": { "type": "object", "description": "类型、风险、三保障和饮水问题、发现方式、识别时间、理由" },
+        "opened_by": { "type": ["string", "null"] },
+        "closed": { "type": ["object", "null"], "description": "风险消除时间、消除方式、理由；未消除为 null" },
+        "closed_by": { "type": ["string", "null"] } } } } } })
 }
 
 fn worklist_schema() -> Value {
@@ -587,7 +650,8 @@ fn done_schema() -> Value {
 
 fn review_schema() -> Value {
     json!({ "type": "object", "required": ["accept"], "properties": {
-        "accept": { "type": "boolean" }, "note": { "type": "string", "description": "不采纳时必填" } } })
+        "accept": { "type": "boolean" }, "note": { "type": "string", "description": "不采纳时必填" },
+        "clear_method": { "type": "string", "description": "采纳风险消除建议时必填：帮扶消除 / 自然消除" } } })
 }
 
 fn team_member_schema() -> Value {

@@ -209,6 +209,9 @@ pub struct ReviewBody {
     accept: bool,
     #[serde(default)]
     note: String,
+    /// 消除方式, needed to accept a 风险消除 proposal.
+    #[serde(default)]
+    clear_method: Option<String>,
 }
 
 async fn review(
@@ -217,8 +220,10 @@ async fn review(
     Path(vid): Path<i64>,
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<Value>, ApiError> {
-    state.db.visit(&me.scope, vid).await?;
-    state.db.review_proposal(&me.scope, vid, body.accept, &body.note, &me.actor()).await?;
+    let visit = state.db.visit(&me.scope, vid).await?;
+    let method =
+        if body.accept { crate::pages::work::clear_method(&visit, body.clear_method.as_deref())? } else { None };
+    state.db.review_with_method(&me.scope, vid, body.accept, &body.note, method, &me.actor()).await?;
     Ok(Json(json!(state.db.visit(&me.scope, vid).await?)))
 }
 

@@ -13,7 +13,7 @@ use bangfu_core::store::HouseholdStore;
 use bangfu_core::{DomainError, FieldError};
 use chrono::NaiveDate;
 
-use super::form::{FormField, Opt, field_errors, render_form, require_editor, today};
+use super::form::{FormField, Opt, field_errors, render_form, require_district, require_editor, today};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -286,7 +286,8 @@ async fn income(
     }
 }
 
-// ---- 状态变更 ----
+// ---- 更正脱贫状态: a district-level correction with a reason; village and township staff
+// propose a change through a visit, reviewed by township or district ----
 
 fn status_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
     vec![
@@ -301,10 +302,11 @@ async fn status_page(
     me: CurrentUser,
     Path(hid): Path<i64>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
+    // Outside the user's area the household does not exist, whatever the role.
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    require_district(&me)?;
     let v = Values::from([
-        ("status".to_owned(), h.data.status.label_zh().to_owned()),
+        ("status".to_owned(), h.data.status.map(|s| s.label_zh().to_owned()).unwrap_or_default()),
         ("effective_on".to_owned(), today().to_string()),
     ]);
     render(
@@ -323,9 +325,9 @@ async fn status(
     Path(hid): Path<i64>,
     Form(v): Form<Values>,
 ) -> Result<Response, PageError> {
-    require_editor(&me)?;
-    me.check_form_csrf(&v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    require_district(&me)?;
+    me.check_form_csrf(&v)?;
     let new = v.get("status").and_then(|s| PovertyStatus::parse(s));
     let result = match (new, date_field(&v, "effective_on")) {
         (Some(s), Ok(on)) => {

@@ -28,7 +28,10 @@ pub fn router() -> Router<AppState> {
 type Values = HashMap<String, String>;
 
 const INCOME_FIELDS: &[&str] = &["income_year", "wages", "operating", "property", "transfer", "operating_cost"];
-const STATUS_FIELDS: &[&str] = &["status", "exit_year", "monitoring_type", "risk_identified_on", "risk_cleared_on"];
+/// Changed only through their own dated forms (更正脱贫状态), never on the edit form.
+const STATUS_FIELDS: &[&str] = &["status", "exit_year"];
+/// Monitoring is kept as episodes, opened and cleared on the household page: never on these forms.
+const MONITORING_FIELDS: &[&str] = &["monitoring_type", "risk_identified_on", "risk_cleared_on"];
 const FLAGS: &[&str] = &[
     "household_power",
     "production_power",
@@ -54,15 +57,35 @@ fn options<T: CodeList>(current: &str) -> Vec<Opt> {
         .collect()
 }
 
-async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) -> Result<Vec<FormField>, PageError> {
+/// The fields a form shows: a new household shows all of them; an edit shows neither the
+/// status fields nor 户类型, and the poverty-era fields only for a 脱贫户.
+fn shown(field: &str, creating: bool, household_type: HouseholdType) -> bool {
+    if INCOME_FIELDS.contains(&field) || MONITORING_FIELDS.contains(&field) {
+        return false;
+    }
+    if creating {
+        return true;
+    }
+    let poverty = POVERTY_FIELDS.iter().any(|(f, _)| *f == field);
+    !STATUS_FIELDS.contains(&field) && field != "household_type" && (!poverty || household_type.has_poverty_fields())
+}
+
+async fn fields(
+    state: &AppState,
+    me: &CurrentUser,
+    v: &Values,
+    creating: bool,
+    household_type: HouseholdType,
+) -> Result<Vec<FormField>, PageError> {
     let villages = state.db.villages(&me.scope).await?;
     let mut out = Vec::new();
     for c in HOUSEHOLD_COLUMNS {
-        if INCOME_FIELDS.contains(&c.field) || (!creating && STATUS_FIELDS.contains(&c.field)) {
+        if !shown(c.field, creating, household_type) {
             continue;
         }
         let value = v.get(c.field).cloned().unwrap_or_default();
         let opts = match c.field {
+            "household_type" => options::<HouseholdType>(&value),
             "village_code" => villages
                 .iter()
                 .map(|a| Opt { value: a.code.to_string(), label: a.name.clone(), selected: a.code.as_str() == value })
@@ -83,8 +106,11 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
             _ => Vec::new(),
         };
         let hint = match c.field {
+            "household_no" if creating => me.lang.t("hh.household_no_hint"),
             "other_causes" => "最多两项，用“、”分隔",
             "first_identified_on" => "如 2014-10-01",
+            "household_type" => me.lang.t("hh.household_type_hint"),
+            f if creating && POVERTY_FIELDS.iter().any(|(p, _)| *p == f) => me.lang.t("hh.poverty_field_hint"),
             _ => "",
         };
         out.push(FormField {
@@ -92,7 +118,9 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
             label: super::field_label(me.lang, c.field),
             value,
             options: opts,
-            required: c.required,
+            // A new household's 户编号 may be left blank: the next number in the village is given.
+            required: (c.required && !(creating && c.field == "household_no"))
+                || (c.field == "household_type" && creating),
             hint: hint.into(),
             error: None,
         });
@@ -123,6 +151,7 @@ async fn fields(state: &AppState, me: &CurrentUser, v: &Values, creating: bool) 
     Ok(out)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render(
     state: &AppState,
     me: &CurrentUser,
@@ -130,33 +159,38 @@ async fn render(
     back: String,
     v: &Values,
     creating: bool,
+    household_type: HouseholdType,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let fields = fields(state, me, v, creating).await?;
+    let fields = fields(state, me, v, creating, household_type).await?;
     render_form(me, title, back, me.lang.t("form.save"), fields, errors)
 }
 
 async fn new_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
     require_editor(&me)?;
-    let v = Values::from([
-        ("standard".to_owned(), "国家标准".to_owned()),
-        ("attribute".to_owned(), "一般贫困户".to_owned()),
-        ("status".to_owned(), "未脱贫".to_owned()),
-        ("first_identified_on".to_owned(), today().to_string()),
-        ("head_ethnicity".to_owned(), "汉族".to_owned()),
-    ]);
-    render(&state, &me, me.lang.t("title.new_household").into(), "/households".into(), &v, true, &[]).await
+    // A household registered in 2026 is most often a monitored one, never a new 脱贫户 with
+    // made-up poverty fields: nothing is chosen for the user here.
+    let v = Values::from([("head_ethnicity".to_owned(), "汉族".to_owned())]);
+    let title = me.lang.t("title.new_household").into();
+    render(&state, &me, title, "/households".into(), &v, true, HouseholdType::Tuopin, &[]).await
 }
 
 async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Values>) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
+    // 户编号 left blank: the village's next number (the form shows it if anything else is wrong).
+    let mut v = v;
+    if v.get("household_no").is_none_or(|n| n.trim().is_empty())
+        && let Some(village) = v.get("village_code").and_then(|c| bangfu_core::area::AreaCode::parse(c).ok())
+    {
+        v.insert("household_no".into(), state.db.next_household_no(&village).await?);
+    }
     let mut head: Values = HEAD_FIELDS
         .iter()
         .map(|(form, field, _)| ((*field).to_owned(), v.get(*form).cloned().unwrap_or_default()))
         .collect();
     head.insert("relation".into(), "户主".into());
-    let household = HouseholdData::parse(&v, today());
+    let household = HouseholdData::parse(&v, today()).and_then(|h| h.check_number().map(|()| h).map_err(|e| vec![e]));
     let member = MemberData::parse(&head, today()).map_err(|errs| {
         errs.into_iter()
             .map(|e| {
@@ -183,6 +217,7 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
                 "/households".into(),
                 &v,
                 true,
+                HouseholdType::Tuopin,
                 &field_errors(e)?,
             )
             .await
@@ -195,7 +230,7 @@ pub(crate) fn current_values(h: &HouseholdData) -> Values {
     fn l<T: CodeList>(v: Option<T>) -> String {
         v.map(|x| x.label_zh().to_owned()).unwrap_or_default()
     }
-    let f = |b: bool| if b { "是" } else { "否" }.to_owned();
+    let f = |b: Option<bool>| b.map(|b| if b { "是" } else { "否" }.to_owned()).unwrap_or_default();
     let n = |x: Option<f64>| x.map(|v| format!("{v}")).unwrap_or_default();
     let o = |x: &Option<String>| x.clone().unwrap_or_default();
     let lv = &h.living;
@@ -207,9 +242,10 @@ pub(crate) fn current_values(h: &HouseholdData) -> Values {
         ("phone", o(&h.phone)),
         ("bank_name", o(&h.bank_name)),
         ("bank_account", o(&h.bank_account)),
-        ("standard", l(Some(h.standard))),
-        ("attribute", l(Some(h.attribute))),
-        ("main_cause", l(Some(h.main_cause))),
+        ("household_type", l(Some(h.household_type))),
+        ("standard", l(h.standard)),
+        ("attribute", l(h.attribute)),
+        ("main_cause", l(h.main_cause)),
         ("other_causes", h.other_causes.iter().map(|c| c.label_zh()).collect::<Vec<_>>().join("、")),
         ("first_identified_on", h.first_identified_on.map(|d| d.to_string()).unwrap_or_default()),
         ("farmland_mu", n(lv.farmland_mu)),
@@ -240,7 +276,8 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
     let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
     let mut v = current_values(&h.data);
     v.insert("version".into(), h.version.to_string());
-    render(&state, &me, title, format!("/households/{id}"), &v, false, &[]).await
+    let t = h.data.household_type;
+    render(&state, &me, title, format!("/households/{id}"), &v, false, t, &[]).await
 }
 
 async fn save(
@@ -252,18 +289,24 @@ async fn save(
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
     let h = state.db.household(&me.scope, HouseholdId(id)).await?;
-    // Status and monitoring keep their values here; they change only through their own form.
-    v.insert("status".into(), h.data.status.label_zh().into());
+    // What the form does not show keeps its stored value: the form never fails on a field it
+    // did not offer (脱贫年度, 户类型 …), and status changes only through its own dated form.
+    let stored = current_values(&h.data);
+    for c in HOUSEHOLD_COLUMNS {
+        if !shown(c.field, false, h.data.household_type) {
+            v.insert(c.field.to_owned(), stored.get(c.field).cloned().unwrap_or_default());
+        }
+    }
+    v.insert("status".into(), h.data.status.map(|s| s.label_zh().to_owned()).unwrap_or_default());
     v.insert("exit_year".into(), h.data.exit_year.map(|y| y.to_string()).unwrap_or_default());
-    v.insert("monitoring_type".into(), h.data.monitoring_type.map(|m| m.label_zh().to_owned()).unwrap_or_default());
-    v.insert("risk_identified_on".into(), h.data.risk_identified_on.map(|d| d.to_string()).unwrap_or_default());
-    v.insert("risk_cleared_on".into(), h.data.risk_cleared_on.map(|d| d.to_string()).unwrap_or_default());
+    let t = h.data.household_type;
     let result = match (HouseholdData::parse(&v, today()), form_version(&v)) {
         (Ok(data), Some(version)) => state.db.update_household(&me.scope, h.id, version, &data, &me.actor()).await,
         (Ok(_), None) => {
             v.insert("version".into(), h.version.to_string());
             let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
-            let page = render(&state, &me, title, format!("/households/{id}"), &v, false, &missing_version()).await?;
+            let page =
+                render(&state, &me, title, format!("/households/{id}"), &v, false, t, &missing_version()).await?;
             return Ok(conflict(page));
         }
         (Err(e), _) => Err(DomainError::Invalid(e)),
@@ -276,9 +319,9 @@ async fn save(
         Err(DomainError::Stale(stale)) => {
             v.insert("version".into(), stale.current_version.to_string());
             let page =
-                render(&state, &me, title, format!("/households/{id}"), &v, false, &stale_errors(&stale)).await?;
+                render(&state, &me, title, format!("/households/{id}"), &v, false, t, &stale_errors(&stale)).await?;
             Ok(conflict(page))
         }
-        Err(e) => render(&state, &me, title, format!("/households/{id}"), &v, false, &field_errors(e)?).await,
+        Err(e) => render(&state, &me, title, format!("/households/{id}"), &v, false, t, &field_errors(e)?).await,
     }
 }

@@ -23,6 +23,8 @@ pub struct ListQuery {
     #[serde(default)]
     q: String,
     #[serde(default)]
+    household_type: String,
+    #[serde(default)]
     status: String,
     #[serde(default)]
     attribute: String,
@@ -61,6 +63,7 @@ struct ListPage<'a> {
     total: i64,
     page: u32,
     pages: u32,
+    household_types: Vec<Choice>,
     statuses: Vec<Choice>,
     attributes: Vec<Choice>,
     causes: Vec<Choice>,
@@ -113,6 +116,8 @@ pub struct Row {
     pub head: String,
     pub village: String,
     pub size: i64,
+    pub household_type: &'static str,
+    /// 脱贫状态 for a 脱贫户, empty for the others.
     pub status: &'static str,
     pub colour: &'static str,
     pub attribute: &'static str,
@@ -139,10 +144,11 @@ pub async fn rows(state: &AppState, me: &CurrentUser, found: &[HouseholdSummary]
             head: h.head_name.clone().unwrap_or_else(|| "（无户主）".into()),
             village: names.get(h.village_code.as_str()).cloned().unwrap_or_default(),
             size: h.size,
-            status: me.lang.label(&h.status),
-            colour: h.status.colour(),
-            attribute: me.lang.label(&h.attribute),
-            cause: me.lang.label(&h.main_cause),
+            household_type: me.lang.label(&h.household_type),
+            status: h.status.map(|s| me.lang.label(&s)).unwrap_or(""),
+            colour: h.status.map(PovertyStatus::colour).unwrap_or(""),
+            attribute: h.attribute.map(|a| me.lang.label(&a)).unwrap_or(""),
+            cause: h.main_cause.map(|c| me.lang.label(&c)).unwrap_or(""),
             monitoring: h.monitoring_type.map(|m| me.lang.label(&m)).unwrap_or(""),
         })
         .collect())
@@ -170,6 +176,7 @@ async fn list(
 ) -> Result<Html<String>, PageError> {
     let filter = HouseholdFilter {
         area: bangfu_core::area::AreaCode::parse(&q.area).ok(),
+        household_type: HouseholdType::parse(&q.household_type),
         status: PovertyStatus::parse(&q.status),
         attribute: PovertyAttribute::parse(&q.attribute),
         main_cause: PovertyCause::parse(&q.cause),
@@ -183,6 +190,7 @@ async fn list(
     let query_without_page = [
         ("q", &q.q),
         ("area", &q.area),
+        ("household_type", &q.household_type),
         ("status", &q.status),
         ("attribute", &q.attribute),
         ("cause", &q.cause),
@@ -200,6 +208,7 @@ async fn list(
         total,
         page,
         pages,
+        household_types: choices(HouseholdType::ALL, HouseholdType::code, label_fn(me.lang), &q.household_type),
         statuses: choices(PovertyStatus::ALL, PovertyStatus::code, label_fn(me.lang), &q.status),
         attributes: choices(PovertyAttribute::ALL, PovertyAttribute::code, label_fn(me.lang), &q.attribute),
         causes: choices(PovertyCause::ALL, PovertyCause::code, label_fn(me.lang), &q.cause),
@@ -216,10 +225,20 @@ struct HouseholdPage<'a> {
     me: &'a CurrentUser,
     h: Household,
     village: String,
+    household_type: &'static str,
+    attribute: &'static str,
+    standard: &'static str,
+    main_cause: &'static str,
     status: &'static str,
     colour: &'static str,
     monitoring: &'static str,
     other_causes: String,
+    /// 生产生活条件 yes/no answers, 未填 where unanswered.
+    living: Vec<(&'static str, &'static str)>,
+    episodes: Vec<EpisodeRow>,
+    /// 区级管理员: may open and clear monitoring episodes and correct the status.
+    is_district: bool,
+    has_open_episode: bool,
     members: Vec<MemberRow>,
     left: Vec<MemberRow>,
     incomes: Vec<IncomeRow>,
@@ -290,6 +309,54 @@ pub struct IncomeRow {
     pub per_person: String,
 }
 
+/// One monitoring episode as the household page shows it.
+pub struct EpisodeRow {
+    pub open: bool,
+    pub kind: &'static str,
+    pub identified_on: String,
+    pub found_by: String,
+    pub risks: String,
+    pub problems: String,
+    pub reason: String,
+    pub ended: String,
+}
+
+fn episode_row(lang: crate::i18n::Lang, e: &bangfu_core::monitoring::Episode) -> EpisodeRow {
+    use bangfu_core::monitoring::risks_label;
+    let f = &e.opened.flags;
+    let problems = [
+        (f.house_unsafe, "monitoring.house_unsafe"),
+        (f.out_of_school, "monitoring.out_of_school"),
+        (f.no_medical_insurance, "monitoring.no_medical_insurance"),
+        (f.water_unsafe, "monitoring.water_unsafe"),
+        (f.no_labour, "monitoring.no_labour"),
+    ]
+    .iter()
+    .filter(|(v, _)| *v == Some(true))
+    .map(|(_, k)| lang.t(k))
+    .collect::<Vec<_>>()
+    .join("、");
+    let date = |d: chrono::NaiveDate| d.format("%Y年%-m月%-d日").to_string();
+    EpisodeRow {
+        open: e.is_open(),
+        kind: lang.label(&e.opened.monitoring_type),
+        identified_on: date(e.opened.identified_on),
+        found_by: e.opened.found_by.map(|x| lang.label(&x)).unwrap_or("").to_owned(),
+        risks: risks_label(&e.opened.risks),
+        problems,
+        reason: e.opened.reason.clone(),
+        ended: match &e.closed {
+            None => lang.t("monitoring.still_open").to_owned(),
+            Some(c) => format!(
+                "{} {}：{}",
+                date(c.cleared_on),
+                c.method.map_or(lang.t("monitoring.method_unknown"), |m| lang.label(&m)),
+                c.reason
+            ),
+        },
+    }
+}
+
 pub struct HistoryRow {
     pub on: String,
     pub what: String,
@@ -305,12 +372,22 @@ fn status_label(kind: &str, code: Option<&str>) -> String {
     label.unwrap_or(if kind == "status" { "—" } else { "不监测" }).to_owned()
 }
 
+/// 是 / 否 / 未填 in the reader's language.
+fn flag_text(lang: crate::i18n::Lang, v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => lang.t("flag.yes"),
+        Some(false) => lang.t("flag.no"),
+        None => lang.t("flag.unfilled"),
+    }
+}
+
 async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Html<String>, PageError> {
     let id = HouseholdId(id);
     let h = state.db.household(&me.scope, id).await?;
     let members = state.db.members(&me.scope, id).await?;
     let incomes = state.db.incomes(&me.scope, id).await?;
     let history = state.db.history(&me.scope, id).await?;
+    let episodes = bangfu_core::store::MonitoringStore::episodes(&state.db, &me.scope, id).await?;
     let helper = bangfu_core::store::AssistanceStore::helper_history(&state.db, &me.scope, id)
         .await?
         .into_iter()
@@ -352,11 +429,32 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     };
     let (current, gone): (Vec<&Member>, Vec<&Member>) = members.iter().partition(|m| m.left_on.is_none());
     let work = super::work::household_work(&state, &me, &h).await?;
+    let lv = &h.data.living;
+    let living = [
+        ("household_power", lv.household_power),
+        ("production_power", lv.production_power),
+        ("water_difficult", lv.water_difficult),
+        ("water_safe", lv.water_safe),
+        ("sanitary_toilet", lv.sanitary_toilet),
+        ("in_cooperative", lv.in_cooperative),
+        ("relocated", lv.relocated),
+    ]
+    .into_iter()
+    .map(|(f, v)| (super::field_label(me.lang, f), flag_text(me.lang, v)))
+    .collect();
     let page = HouseholdPage {
         me: &me,
-        status: me.lang.label(&h.data.status),
-        monitoring: h.data.monitoring_type.map(|m| me.lang.label(&m)).unwrap_or(""),
-        colour: h.data.status.colour(),
+        household_type: me.lang.label(&h.data.household_type),
+        attribute: h.data.attribute.map(|x| me.lang.label(&x)).unwrap_or(""),
+        standard: h.data.standard.map(|x| me.lang.label(&x)).unwrap_or(""),
+        main_cause: h.data.main_cause.map(|x| me.lang.label(&x)).unwrap_or(""),
+        status: h.data.status.map(|s| me.lang.label(&s)).unwrap_or(""),
+        monitoring: h.monitoring_type.map(|m| me.lang.label(&m)).unwrap_or(""),
+        colour: h.data.status.map(PovertyStatus::colour).unwrap_or(""),
+        living,
+        has_open_episode: episodes.iter().any(|e| e.is_open()),
+        episodes: episodes.iter().map(|e| episode_row(me.lang, e)).collect(),
+        is_district: me.user.role == bangfu_core::auth::Role::DistrictAdmin,
         other_causes: h.data.other_causes.iter().map(|c| c.label_zh()).collect::<Vec<_>>().join("、"),
         members: current.into_iter().map(row).collect(),
         left: gone.into_iter().map(row).collect(),

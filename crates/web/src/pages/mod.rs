@@ -8,6 +8,7 @@ pub mod form;
 pub mod household_form;
 pub mod households;
 pub mod members;
+pub mod monitoring;
 pub mod overview;
 pub mod print;
 pub mod teams;

@@ -109,7 +109,7 @@ async fn basics(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<(
     let team = state.db.team(&me.scope, &h.data.village_code).await.ok();
     let secretary =
         team.and_then(|t| t.members.into_iter().find(|m| m.data.role != bangfu_core::assistance::TeamRole::Member));
-    let mut causes = vec![h.data.main_cause.label_zh()];
+    let mut causes: Vec<&str> = h.data.main_cause.iter().map(|c| c.label_zh()).collect();
     causes.extend(h.data.other_causes.iter().map(|c| c.label_zh()));
     let b = Basics {
         head: h.head_name.clone().unwrap_or_default(),
@@ -117,10 +117,11 @@ async fn basics(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<(
         place: place.join(" "),
         office,
         size: h.size,
-        status: h.data.status.label_zh(),
-        attribute: h.data.attribute.label_zh(),
+        // A household that is not a 脱贫户 has no 脱贫状态: the card shows its 户类型 there.
+        status: h.data.status.map_or(h.data.household_type.label_zh(), |s| s.label_zh()),
+        attribute: h.data.attribute.map_or("", |a| a.label_zh()),
         causes: causes.join("、"),
-        monitoring: h.data.monitoring_type.map(|m| m.label_zh()).unwrap_or(""),
+        monitoring: h.monitoring_type.map(|m| m.label_zh()).unwrap_or(""),
         phone: h.data.phone.clone().unwrap_or_default(),
         helper: helper.as_ref().map(|a| a.helper.data.name.clone()).unwrap_or_default(),
         helper_phone: helper.as_ref().and_then(|a| a.helper.data.phone.clone()).unwrap_or_default(),

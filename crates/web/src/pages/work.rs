@@ -673,7 +673,21 @@ async fn review_form(
         visit.data.visitors,
         visit.data.proposal_reason.clone().unwrap_or_default()
     );
-    let fields = vec![decision, hint(FormField::of(me, v, "note", false), me.lang.t("work.review_hint"))];
+    let mut fields = vec![decision];
+    if visit.data.proposal == Some(bangfu_core::assistance::Proposal::ClearRisk) {
+        // Accepting a clearing records how the risk ended (帮扶消除 / 自然消除).
+        let mut method = FormField::of(me, v, "method", false);
+        method.options = bangfu_core::monitoring::ClearMethod::ALL
+            .iter()
+            .map(|m| Opt {
+                value: m.label_zh().into(),
+                label: m.label_zh().into(),
+                selected: m.label_zh() == method.value,
+            })
+            .collect();
+        fields.push(method);
+    }
+    fields.push(hint(FormField::of(me, v, "note", false), me.lang.t("work.review_hint")));
     render_form(me, title, format!("/households/{}", hid.0), me.lang.t("form.save"), fields, errors)
 }
 
@@ -683,6 +697,23 @@ async fn review_page(
     Path(vid): Path<i64>,
 ) -> Result<Response, PageError> {
     review_form(&state, &me, vid, &HashMap::new(), &[]).await
+}
+
+/// A clearing is accepted only with its 消除方式; other proposals need none.
+pub fn clear_method(
+    visit: &bangfu_core::assistance::Visit,
+    raw: Option<&str>,
+) -> Result<Option<bangfu_core::monitoring::ClearMethod>, DomainError> {
+    if visit.data.proposal != Some(bangfu_core::assistance::Proposal::ClearRisk) {
+        return Ok(None);
+    }
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Err(DomainError::invalid("method", "采纳风险消除建议须选择消除方式（帮扶消除或自然消除）")),
+        Some(s) => s
+            .parse::<bangfu_core::monitoring::ClearMethod>()
+            .map(Some)
+            .map_err(|e| DomainError::invalid("method", e.to_string())),
+    }
 }
 
 async fn review_save(
@@ -695,7 +726,10 @@ async fn review_save(
     me.check_form_csrf(&v)?;
     let note = v.get("note").map(String::as_str).unwrap_or("");
     let result = match v.get("decision").map(String::as_str) {
-        Some("accept") => state.db.review_proposal(&me.scope, vid, true, note, &me.actor()).await,
+        Some("accept") => match clear_method(&visit, v.get("method").map(String::as_str)) {
+            Ok(method) => state.db.review_with_method(&me.scope, vid, true, note, method, &me.actor()).await,
+            Err(e) => Err(e),
+        },
         Some("reject") => state.db.review_proposal(&me.scope, vid, false, note, &me.actor()).await,
         _ => Err(DomainError::invalid("decision", "请选择采纳或不采纳")),
     };

@@ -31,7 +31,7 @@ fn errors_of(r: Result<HouseholdData, Vec<FieldError>>) -> Vec<(String, String)>
 #[test]
 fn a_minimal_household_parses() {
     let h = HouseholdData::parse(&household(&[("other_causes", "缺技术、缺资金")]), today()).unwrap();
-    assert_eq!(h.main_cause, PovertyCause::Illness);
+    assert_eq!(h.main_cause, Some(PovertyCause::Illness));
     assert_eq!(h.other_causes, vec![PovertyCause::LackSkills, PovertyCause::LackCapital]);
     assert_eq!(h.village_code.as_str(), "411702104201");
 }
@@ -327,4 +327,115 @@ fn member_changes_show_an_unanswered_flag_as_blank_and_an_answer_as_yes_or_no() 
     let a = member(&[]).unwrap();
     let b = member(&[("dibao", "否")]).unwrap();
     assert_eq!(member_changes(&a, &b), vec![("dibao", None, Some("否".to_owned()))]);
+}
+
+fn non_poor(t: &'static str, extra: &[(&'static str, &'static str)]) -> HashMap<&'static str, &'static str> {
+    let mut f: HashMap<&str, &str> =
+        [("household_no", "4117021042010002"), ("village_code", "411702104201"), ("household_type", t)]
+            .into_iter()
+            .collect();
+    f.extend(extra.iter().copied());
+    f
+}
+
+#[test]
+fn a_household_without_a_type_is_a_tuopin_household_so_old_files_still_import() {
+    let h = HouseholdData::parse(&household(&[]), today()).unwrap();
+    assert_eq!(h.household_type, HouseholdType::Tuopin);
+    assert_eq!(h.status, Some(PovertyStatus::Poor));
+    assert_eq!(h.standard, Some(IdentificationStandard::National));
+}
+
+#[test]
+fn a_tuopin_household_needs_every_poverty_field() {
+    let f = non_poor("脱贫户", &[]);
+    let errs = errors_of(HouseholdData::parse(&f, today()));
+    assert_eq!(
+        errs,
+        vec![
+            ("standard".into(), "识别标准不能为空".into()),
+            ("attribute".into(), "贫困户属性不能为空".into()),
+            ("main_cause".into(), "主要致贫原因不能为空".into()),
+            ("status".into(), "脱贫状态不能为空".into()),
+        ]
+    );
+}
+
+#[test]
+fn a_monitored_or_ordinary_household_has_no_poverty_fields() {
+    for t in ["监测户（非脱贫户）", "监测户", "非脱贫户", "一般农户", "一般户"] {
+        let h = HouseholdData::parse(&non_poor(t, &[]), today()).unwrap();
+        assert!(!h.household_type.has_poverty_fields(), "{t}");
+        assert_eq!((h.standard, h.attribute, h.main_cause, h.status, h.exit_year), (None, None, None, None, None));
+        assert!(h.other_causes.is_empty());
+    }
+}
+
+#[test]
+fn poverty_fields_on_a_household_that_is_not_tuopin_are_refused_by_name() {
+    let f = non_poor("一般农户", &[("standard", "国家标准"), ("status", "已脱贫（享受政策）"), ("exit_year", "2019")]);
+    let errs = errors_of(HouseholdData::parse(&f, today()));
+    assert_eq!(
+        errs,
+        vec![
+            ("standard".into(), "识别标准只适用于脱贫户，一般农户不填写此项".into()),
+            ("status".into(), "脱贫状态只适用于脱贫户，一般农户不填写此项".into()),
+            ("exit_year".into(), "脱贫年度只适用于脱贫户，一般农户不填写此项".into()),
+        ]
+    );
+    let f = non_poor("监测户", &[("other_causes", "因病")]);
+    assert_eq!(
+        errors_of(HouseholdData::parse(&f, today())),
+        vec![("other_causes".into(), "其他致贫原因只适用于脱贫户，监测户（非脱贫户）不填写此项".into())]
+    );
+}
+
+#[test]
+fn an_unknown_household_type_lists_the_choices() {
+    let errs = errors_of(HouseholdData::parse(&household(&[("household_type", "贫困户")]), today()));
+    assert_eq!(errs[0].0, "household_type");
+    assert!(errs[0].1.contains("脱贫户、监测户（非脱贫户）、一般农户"), "{}", errs[0].1);
+}
+
+#[test]
+fn an_unanswered_yes_no_field_stays_unanswered_never_no() {
+    let h = HouseholdData::parse(&household(&[("water_safe", "否"), ("sanitary_toilet", "是")]), today()).unwrap();
+    assert_eq!(h.living.water_safe, Some(false));
+    assert_eq!(h.living.sanitary_toilet, Some(true));
+    assert_eq!(h.living.household_power, None);
+    assert_eq!(parse_optional_flag(" "), Ok(None));
+    assert_eq!(parse_optional_flag("未填"), Ok(None));
+    assert_eq!(parse_optional_flag("Y"), Ok(Some(true)));
+    assert_eq!(parse_optional_flag("也许"), Err("“也许”应填“是”或“否”".into()));
+    let errs = errors_of(HouseholdData::parse(&household(&[("relocated", "也许")]), today()));
+    assert_eq!(errs, vec![("relocated".into(), "“也许”应填“是”或“否”".into())]);
+}
+
+#[test]
+fn changes_show_an_unanswered_flag_as_unfilled() {
+    let old = HouseholdData::parse(&household(&[]), today()).unwrap();
+    let new = HouseholdData::parse(&household(&[("water_safe", "否")]), today()).unwrap();
+    assert_eq!(household_changes(&old, &new), vec![("water_safe", Some("未填".into()), Some("否".into()))]);
+}
+
+#[test]
+fn a_household_number_is_the_village_code_and_a_sequence() {
+    let h = HouseholdData::parse(&household(&[]), today()).unwrap();
+    assert!(h.check_number().is_ok());
+    let other = HouseholdData::parse(&household(&[("household_no", "4117021042020001")]), today()).unwrap();
+    assert_eq!(
+        other.check_number().unwrap_err().message,
+        "户编号应为村代码“411702104201”加4至8位序号，如 4117021042010001；不填则自动编号"
+    );
+    let short = HouseholdData::parse(&household(&[("household_no", "41170210420101")]), today()).unwrap();
+    assert!(short.check_number().is_err());
+}
+
+#[test]
+fn the_next_household_number_follows_the_highest_in_the_village() {
+    let v = AreaCode::parse("411702104201").unwrap();
+    assert_eq!(next_household_no(&v, None), "4117021042010001");
+    assert_eq!(next_household_no(&v, Some("4117021042010041")), "4117021042010042");
+    assert_eq!(next_household_no(&v, Some("4117021042019999")), "41170210420110000");
+    assert_eq!(next_household_no(&v, Some("X-17")), "4117021042010001");
 }
