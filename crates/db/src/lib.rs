@@ -216,9 +216,9 @@ impl Db {
     /// Applies the migrations up to `version` only: for tests that put rows of an older schema
     /// in place before a later migration converts them.
     pub async fn migrate_to(&self, version: i64) -> Result<(), DbError> {
-        match self {
-            Db::Sqlite(p) => SQLITE_MIGRATIONS.run_to(version, p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATIONS.run_to(version, p).await?,
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run_to(version, p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run_to(version, p).await?,
         }
         Ok(())
     }

@@ -149,7 +149,8 @@ pub mod perm {
         ManageUnits,
         ManageSettings,
         ReadAudit,
-        RevealId
+        RevealId,
+        DecideMonitoring
     );
 }
 

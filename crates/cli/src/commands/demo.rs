@@ -705,10 +705,10 @@ fn risks_for(members: &[bangfu_core::household::Member], r: u64) -> String {
     use bangfu_core::household::{Health, StudentStatus};
     let current: Vec<_> = members.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
     let mut risks = Vec::new();
-    if current.iter().any(|m| matches!(m.health, Some(Health::Serious | Health::Chronic))) {
+    if current.iter().any(|m| m.has_health(Health::Serious) || m.has_health(Health::Chronic)) {
         risks.push("因病");
     }
-    if current.iter().any(|m| m.health == Some(Health::Disabled)) {
+    if current.iter().any(|m| m.has_health(Health::Disabled)) {
         risks.push("因残");
     }
     if current

@@ -27,6 +27,9 @@ pub enum Permission {
     ReadAudit,
     /// 查看完整证件号码 (each reveal is audited; auditors read the masked register only).
     RevealId,
+    /// 纳入监测、风险消除、更正脱贫状态: decisions that need a procedure, the district's until a
+    /// procedure engine carries them; village and township staff propose through visits.
+    DecideMonitoring,
 }
 
 impl Permission {
@@ -41,6 +44,7 @@ impl Permission {
         Permission::ManageSettings,
         Permission::ReadAudit,
         Permission::RevealId,
+        Permission::DecideMonitoring,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -55,6 +59,7 @@ impl Permission {
             Permission::ManageSettings => "全区设置",
             Permission::ReadAudit => "查看审计日志",
             Permission::RevealId => "查看完整证件号码",
+            Permission::DecideMonitoring => "纳入监测、风险消除、更正脱贫状态",
         }
     }
 }
@@ -81,14 +86,14 @@ mod tests {
     #[test]
     fn each_role_may_do_exactly_what_its_table_row_says() {
         use Permission as P;
-        // 查看 更正 安排 审核 结对 账号 单位 设置 审计 证件
-        let table: [(Role, [bool; 10]); 4] = [
-            (Role::DistrictAdmin, [true, true, true, true, true, true, true, true, true, true]),
-            (Role::TownshipStaff, [true, true, true, true, false, false, false, false, false, true]),
-            (Role::VillageWorker, [true, true, false, false, false, false, false, false, false, true]),
-            (Role::Auditor, [true, false, false, false, false, false, false, false, true, false]),
+        // 查看 更正 安排 审核 结对 账号 单位 设置 审计 证件 监测决定
+        let table: [(Role, [bool; 11]); 4] = [
+            (Role::DistrictAdmin, [true, true, true, true, true, true, true, true, true, true, true]),
+            (Role::TownshipStaff, [true, true, true, true, false, false, false, false, false, true, false]),
+            (Role::VillageWorker, [true, true, false, false, false, false, false, false, false, true, false]),
+            (Role::Auditor, [true, false, false, false, false, false, false, false, true, false, false]),
         ];
-        assert_eq!(P::ALL.len(), 10);
+        assert_eq!(P::ALL.len(), 11);
         for (role, row) in table {
             for (p, want) in P::ALL.iter().zip(row) {
                 assert_eq!(role.may(*p), want, "{}：{}", role.label_zh(), p.label_zh());
@@ -98,7 +103,13 @@ mod tests {
 
     #[test]
     fn only_the_district_admin_manages_accounts_units_and_settings() {
-        for p in [Permission::ManageUsers, Permission::ManageUnits, Permission::ManageSettings, Permission::PairUnits] {
+        for p in [
+            Permission::ManageUsers,
+            Permission::ManageUnits,
+            Permission::ManageSettings,
+            Permission::PairUnits,
+            Permission::DecideMonitoring,
+        ] {
             let allowed: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.may(p)).collect();
             assert_eq!(allowed, vec![Role::DistrictAdmin], "{}", p.label_zh());
         }

@@ -247,16 +247,6 @@ impl<'a, F: Fields + ?Sized> Collector<'a, F> {
         }
     }
 
-    fn flag(&mut self, field: &str) -> bool {
-        match parse_flag(self.fields.get(field)) {
-            Ok(b) => b,
-            Err(m) => {
-                self.errors.push(FieldError::new(field, m));
-                false
-            }
-        }
-    }
-
     /// A yes/no answer that may be left blank (未填).
     fn opt_flag(&mut self, field: &str) -> Option<bool> {
         parse_optional_flag(self.fields.get(field)).unwrap_or_else(|m| {

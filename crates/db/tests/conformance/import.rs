@@ -247,7 +247,7 @@ conformance!(a_register_in_the_national_wordings_imports_and_reads_back, |db: Db
     let (list, _) =
         db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
     let h = db.household(&everything(), list[0].id).await.unwrap();
-    assert_eq!(h.data.attribute, PovertyAttribute::Ordinary);
+    assert_eq!(h.data.attribute, Some(PovertyAttribute::Ordinary));
     let members = db.members(&everything(), h.id).await.unwrap();
     let by_name = |n: &str| &members.iter().find(|m| m.data.name == n).unwrap().data;
 

@@ -51,8 +51,8 @@ fn clearing(on: &str) -> CloseEpisode {
 async fn exec(db: &Db, sql: &str, no: &str, extra: (Option<&str>, Option<NaiveDate>, Option<NaiveDate>)) -> i64 {
     let now = Utc::now();
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
-    match db {
-        Db::Sqlite(p) => sqlx::query_scalar(sql)
+    match db.pool() {
+        bangfu_db::Pool::Sqlite(p) => sqlx::query_scalar(sql)
             .bind(no)
             .bind(extra.0)
             .bind(extra.1)
@@ -61,7 +61,7 @@ async fn exec(db: &Db, sql: &str, no: &str, extra: (Option<&str>, Option<NaiveDa
             .fetch_one(p)
             .await
             .unwrap(),
-        Db::Postgres(p) => sqlx::query_scalar(sql)
+        bangfu_db::Pool::Postgres(p) => sqlx::query_scalar(sql)
             .bind(no)
             .bind(extra.0)
             .bind(extra.1)
@@ -76,9 +76,9 @@ async fn exec(db: &Db, sql: &str, no: &str, extra: (Option<&str>, Option<NaiveDa
 /// Runs a statement whose only parameter is the time now.
 async fn raw(db: &Db, sql: &str) {
     let sql = sqlx::AssertSqlSafe(sql.to_owned());
-    match db {
-        Db::Sqlite(p) => sqlx::query(sql).bind(Utc::now()).execute(p).await.map(|_| ()).unwrap(),
-        Db::Postgres(p) => sqlx::query(sql).bind(Utc::now()).execute(p).await.map(|_| ()).unwrap(),
+    match db.pool() {
+        bangfu_db::Pool::Sqlite(p) => sqlx::query(sql).bind(Utc::now()).execute(p).await.map(|_| ()).unwrap(),
+        bangfu_db::Pool::Postgres(p) => sqlx::query(sql).bind(Utc::now()).execute(p).await.map(|_| ()).unwrap(),
     }
 }
 
@@ -182,14 +182,14 @@ conformance!(an_unanswered_yes_no_field_is_stored_as_null_not_as_no, |db: Db| as
     let id = db.create_household(&everything(), &data, &couple(1), None, &actor()).await.unwrap();
     let living = db.household(&everything(), id).await.unwrap().data.living;
     assert_eq!((living.water_safe, living.sanitary_toilet, living.relocated), (None, Some(false), None));
-    let nulls: i64 = match &db {
-        Db::Sqlite(p) => {
+    let nulls: i64 = match db.pool() {
+        bangfu_db::Pool::Sqlite(p) => {
             sqlx::query_scalar("select count(*) from households where water_safe is null and sanitary_toilet = 0")
                 .fetch_one(p)
                 .await
                 .unwrap()
         }
-        Db::Postgres(p) => {
+        bangfu_db::Pool::Postgres(p) => {
             sqlx::query_scalar("select count(*) from households where water_safe is null and sanitary_toilet = false")
                 .fetch_one(p)
                 .await
@@ -355,7 +355,7 @@ conformance!(an_import_with_household_types_makes_episodes_from_its_monitoring_c
     );
     let nos = ["4117021012010001", "4117021012010002", "4117021012010003"];
     let dir = register_dir(&households, &typed_members(&nos));
-    let outcome = import_register(&db, dir.path(), today(), &|_| {}).await.unwrap();
+    let outcome = import_register(&db, dir.path(), today(), &bangfu_core::audit::Actor::command_line(), &|_| {}).await.unwrap();
     assert!(matches!(outcome, ImportOutcome::Imported(r) if r.households == 3), "{outcome:?}");
     let (list, _) =
         db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
@@ -385,7 +385,7 @@ conformance!(an_import_row_that_mixes_types_and_poverty_fields_is_refused_by_nam
          4117021012010002,{SHAHEDIAN_VILLAGE},脱贫户,国家标准,一般贫困户,因病,已脱贫（享受政策）,2019,边缘易致贫户,2023-03-01,,\n"
     );
     let dir = register_dir(&households, &typed_members(&["4117021012010001", "4117021012010002"]));
-    let Err(ImportError::Rows(rows)) = import_register(&db, dir.path(), today(), &|_| {}).await else {
+    let Err(ImportError::Rows(rows)) = import_register(&db, dir.path(), today(), &bangfu_core::audit::Actor::command_line(), &|_| {}).await else {
         panic!("expected row errors")
     };
     let lines: Vec<String> = rows.iter().map(|r| r.to_string()).collect();

@@ -159,11 +159,8 @@ async fn update(
     fields.extend(sent);
     let d = &h.data;
     for (field, value) in [
-        ("status", Some(d.status.code().to_owned())),
+        ("status", d.status.map(|s| s.code().to_owned())),
         ("exit_year", d.exit_year.map(|y| y.to_string())),
-        ("monitoring_type", d.monitoring_type.map(|m| m.code().to_owned())),
-        ("risk_identified_on", d.risk_identified_on.map(|x| x.to_string())),
-        ("risk_cleared_on", d.risk_cleared_on.map(|x| x.to_string())),
     ] {
         fields.entry(field.into()).or_insert(value.unwrap_or_default());
     }
@@ -311,7 +308,7 @@ async fn change_status(
 ) -> Result<Json<Value>, ApiError> {
     state.db.household(&me.scope, HouseholdId(hid)).await?;
     // A direct change is a district 更正; village and township staff propose through visits.
-    if me.user.role != Role::DistrictAdmin {
+    if !me.user.role.may(bangfu_core::auth::Permission::DecideMonitoring) {
         return Err(ApiError::forbidden());
     }
     let status = PovertyStatus::parse(&body.status)

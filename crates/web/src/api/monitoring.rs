@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use bangfu_core::DomainError;
-use bangfu_core::auth::Role;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::monitoring::{CloseEpisode, Episode, OpenEpisode};
 use bangfu_core::store::{HouseholdStore, MonitoringStore};
@@ -25,7 +24,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn district(me: &ApiUser) -> Result<(), ApiError> {
-    if me.user.role == Role::DistrictAdmin { Ok(()) } else { Err(ApiError::forbidden()) }
+    if me.user.role.may(bangfu_core::auth::Permission::DecideMonitoring) { Ok(()) } else { Err(ApiError::forbidden()) }
 }
 
 async fn list(State(state): State<AppState>, me: ApiUser, Path(hid): Path<i64>) -> Result<Json<Value>, ApiError> {
