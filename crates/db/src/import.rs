@@ -286,8 +286,11 @@ fn staging_ddl(pg: bool) -> [String; 2] {
 
 /// Member columns staged per row, without the household id.
 const MEMBER_WIDTH: usize = crate::households::MEMBER_COLUMN_COUNT - 1;
-const SQLITE_H_BATCH: usize = 700;
-const SQLITE_M_BATCH: usize = 1300;
+/// SQLite binds at most 32 766 values per statement: each multi-row insert takes as many rows
+/// as fit, so a wider row (a new column) makes smaller batches instead of a failed import.
+const SQLITE_MAX_VARIABLES: usize = 32_766;
+const SQLITE_H_BATCH: usize = SQLITE_MAX_VARIABLES / STAGE_H_WIDTH;
+const SQLITE_M_BATCH: usize = SQLITE_MAX_VARIABLES / (2 + MEMBER_WIDTH);
 const PG_CHUNK: usize = 1 << 20;
 
 /// What the parsing thread hands to the writer: a batch of checked rows and how far into

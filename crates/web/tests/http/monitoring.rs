@@ -166,7 +166,10 @@ both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswe
         .post(
             &format!("{path}/edit"),
             &session,
-            &format!("_csrf={csrf}&household_no=4117021012020001&village_code=411702101202&phone=13611112222"),
+            &format!(
+                "_csrf={csrf}&household_no=4117021012020001&village_code=411702101202&phone=13611112222&version={}",
+                h.version
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
