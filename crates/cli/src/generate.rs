@@ -1456,7 +1456,7 @@ mod tests {
         let mut numbers = HashSet::new();
         for row in &households {
             let data = HouseholdData::parse(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
-            let income = parse_income_fields(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
+            let income = parse_income_fields(row, today(), 1).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
             assert!(income.is_some());
             assert!(numbers.insert(data.household_no.clone()), "{} twice", data.household_no);
         }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod household;
+pub mod line;
 pub mod money;
 pub mod store;
 

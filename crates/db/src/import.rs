@@ -186,10 +186,10 @@ fn staged_household_values(h: &StagedHousehold) -> Vec<Value<'_>> {
         Value::Int(Some(h.line as i64)),
         Value::Bool(h.data.is_some()),
         Value::Date(h.exit_on),
-        Value::Int(h.income.as_ref().map(|i| i64::from(i.year))),
+        Value::Int(h.income.as_ref().map(|i| i64::from(i.period.line_year()))),
     ];
     if let Some(i) = &h.income {
-        v.extend([i.wages, i.operating, i.property, i.transfer, i.operating_cost].map(|f| Value::Int(Some(f.0))));
+        v.extend([i.wages, i.operating, i.property, i.transfer, i.operating_cost].map(|f| Value::Int(f.map(|f| f.0))));
     } else {
         v.extend(std::iter::repeat_n(Value::Int(None), 5));
     }
@@ -515,7 +515,9 @@ fn parse_household(
     let fields = RecordFields { record, index };
     let household_no = normalise_digits(fields.get("household_no").trim());
     let data = HouseholdData::parse(&fields, today);
-    let income = parse_income_fields(&fields, today);
+    // The size stored with the income is the number of members the same import registers
+    // (counted in SQL when the incomes are inserted); 1 only satisfies the parse.
+    let income = parse_income_fields(&fields, today, 1);
     match (data, income) {
         (Ok(data), Ok(income)) => {
             let exit_on = data.exit_year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31)).map(|d| d.min(today));
@@ -627,8 +629,10 @@ fn commit_statements() -> Vec<String> {
             "insert into members ({M_COLS}, created_at, updated_at) select h.household_id, {m_select}, $1, $1 \
              from import_members m join households h on h.household_no = m.household_no"
         ),
-        "insert into incomes (household_id, year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen, \
-         created_at, updated_at) select h.household_id, a.income_year, a.wages_fen, a.operating_fen, a.property_fen, \
+        "insert into incomes (household_id, period, year, household_size, wages_fen, operating_fen, property_fen, transfer_fen, \
+         operating_cost_fen, created_at, updated_at) select h.household_id, cast(a.income_year as text), a.income_year, \
+         (select count(*) from members m where m.household_id = h.household_id and m.left_on is null), \
+         a.wages_fen, a.operating_fen, a.property_fen, \
          a.transfer_fen, a.operating_cost_fen, $1, $1 from import_households a join households h on h.household_no = a.household_no \
          where a.income_year is not null"
             .to_owned(),

@@ -13,6 +13,8 @@ pub mod assistance;
 pub mod audit;
 pub mod households;
 pub mod import;
+pub mod incomes;
+pub mod lines;
 pub mod plans;
 mod row;
 pub mod sessions;
@@ -224,6 +226,12 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
             }
             if msg.contains("household_no") {
                 return DomainError::conflict("household_no", "户编号已存在");
+            }
+            if msg.contains("period") {
+                return DomainError::conflict("period", "该期间收入已登记");
+            }
+            if msg.contains("lines") {
+                return DomainError::conflict("year", "该类型、年度和区划的标准已存在，请在原标准上调整");
             }
             if msg.contains("year") {
                 return DomainError::conflict("year", "该年度收入已登记");

@@ -484,6 +484,15 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     use bangfu_core::store::AssistanceStore;
     let h_in = app.db.create_helper(&Scope::everything(), &helper_at("411702101201"), &actor()).await.unwrap();
     let h_out = app.db.create_helper(&Scope::everything(), &helper_at("411702104201"), &actor()).await.unwrap();
+    // A line for 沙河店镇 (inside) and one for 蚁蜂镇 (outside the township users' area).
+    let line_at = |area: &str| {
+        let f: HashMap<&str, &str> =
+            [("kind", "监测范围"), ("year", "2025"), ("area_code", area), ("amount", "7200")].into_iter().collect();
+        bangfu_core::line::LineData::parse(&f, chrono::Local::now().date_naive()).unwrap()
+    };
+    use bangfu_core::store::LineStore;
+    let l_in = app.db.create_line(&Scope::everything(), &line_at("411702101000"), "测试", &actor()).await.unwrap().0;
+    let l_out = app.db.create_line(&Scope::everything(), &line_at("411702104000"), "测试", &actor()).await.unwrap().0;
     // (route as written in the source, method, concrete path, [admin, township, village, auditor] when inside, same when outside)
     use StatusCode as S;
     const OK: S = S::OK;
@@ -753,7 +762,36 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/api/v1/households/{hid}/members/{mid}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/members", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/members/{mid}/leave", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
-        ("/api/v1/households/{hid}/incomes/{year}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/incomes/{period}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/households/{hid}/incomes",
+            "GET",
+            format!("/api/v1/households/{inside}/incomes"),
+            format!("/api/v1/households/{outside}/incomes"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/lines", "GET", "/lines".into(), "/lines".into(), [OK; 4], [OK; 4]),
+        ("/lines/new", "GET", "/lines/new".into(), "/lines/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        ("/lines/{id}", "GET", format!("/lines/{l_in}"), format!("/lines/{l_out}"), [OK; 4], [OK, NF, NF, OK]),
+        (
+            "/lines/{id}/edit",
+            "GET",
+            format!("/lines/{l_in}/edit"),
+            format!("/lines/{l_out}/edit"),
+            [OK, FB, FB, FB],
+            [OK, FB, FB, FB],
+        ),
+        ("/lines/margin", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/lines", "GET", "/api/v1/lines".into(), "/api/v1/lines".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/lines/{id}",
+            "GET",
+            format!("/api/v1/lines/{l_in}"),
+            format!("/api/v1/lines/{l_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
         ("/api/v1/households/{hid}/status", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/worklist", "GET", "/api/v1/worklist".into(), "/api/v1/worklist".into(), [OK; 4], [OK; 4]),
         ("/api/v1/helpers", "GET", "/api/v1/helpers".into(), "/api/v1/helpers".into(), [OK; 4], [OK; 4]),

@@ -1,6 +1,7 @@
 //! Bulk import: all or nothing, every bad row reported, never duplicated.
 
-use bangfu_core::store::{HouseholdFilter, HouseholdStore, Page};
+use bangfu_core::money::Fen;
+use bangfu_core::store::{HouseholdFilter, HouseholdStore, IncomeStore, Page};
 use bangfu_db::{Db, ImportError, ImportOutcome, import_register};
 
 use crate::conformance;
@@ -56,8 +57,9 @@ conformance!(a_valid_register_imports_with_members_income_and_history, |db: Db| 
     assert_eq!(first.head_name.as_deref(), Some("王建国"));
     assert_eq!(first.size, 2);
     let incomes = db.incomes(&everything(), first.id).await.unwrap();
-    assert_eq!(incomes[0].wages.0, 1_800_000);
-    assert_eq!(incomes[0].transfer.0, 240_050);
+    assert_eq!(incomes[0].wages, Some(Fen(1_800_000)));
+    assert_eq!(incomes[0].transfer, Some(Fen(240_050)));
+    assert_eq!(incomes[0].household_size, 2, "the size the import registered, stored with the income");
     let history = db.history(&everything(), first.id).await.unwrap();
     assert_eq!(history.len(), 2, "identified, then exited");
     assert_eq!(history[1].to_value.as_deref(), Some("exited"));

@@ -20,12 +20,16 @@ use crate::extract::{SESSION_COOKIE, client_ip, cookie};
 pub mod assistance;
 pub mod audit;
 pub mod households;
+pub mod incomes;
+pub mod lines;
 pub mod openapi;
 pub mod work;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(households::router())
+        .merge(incomes::router())
+        .merge(lines::router())
         .merge(audit::router())
         .merge(assistance::router())
         .merge(work::router())
