@@ -953,3 +953,47 @@ pub fn read_divisions(input: impl Read, file: &'static str) -> Result<Vec<bangfu
     }
     if errors.is_empty() { Ok(areas) } else { Err(errors) }
 }
+
+/// incomes.csv, optional beside the two register files.
+pub const INCOMES_FILE: &str = "incomes.csv";
+
+/// One row of incomes.csv, checked by the same rules as the income form. A blank size is
+/// left for the loader to fill with the household's current size (0 here).
+pub struct IncomeRow {
+    pub line: u64,
+    pub household_no: String,
+    pub income: Income,
+    pub size_given: bool,
+}
+
+/// Reads and checks incomes.csv (every problem at once, by file:line); `None` when the
+/// directory has none. Nothing is written.
+pub fn read_incomes(dir: &Path, today: NaiveDate) -> Result<Option<Vec<IncomeRow>>, ImportError> {
+    if !dir.join(INCOMES_FILE).is_file() {
+        return Ok(None);
+    }
+    use bangfu_core::household::income::INCOME_COLUMNS;
+    let mut errors = Vec::new();
+    let (mut reader, index, shown) = open_csv(dir, INCOMES_FILE, INCOME_COLUMNS, &mut errors)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(RowError { file: INCOMES_FILE, line, column: String::new(), message: csv_problem(&e) });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let fields = RecordFields { record: &record, index: &index };
+        let household_no = normalise_digits(fields.get("household_no").trim());
+        let size_given = !fields.get("household_size").trim().is_empty();
+        match bangfu_core::household::parse_income_form(&fields, today, 1) {
+            Ok(Some(income)) => rows.push(IncomeRow { line, household_no, income, size_given }),
+            Ok(None) => {}
+            Err(e) => push_field_errors(&mut errors, INCOMES_FILE, line, &shown, INCOME_COLUMNS, e),
+        }
+    }
+    if errors.is_empty() { Ok(Some(rows)) } else { Err(ImportError::Rows(errors)) }
+}

@@ -184,3 +184,64 @@ impl IncomeStore for Db {
         })
     }
 }
+
+impl Db {
+    /// Loads checked incomes.csv rows ([`crate::import::read_incomes`]) in one transaction, in
+    /// multi-row batches. Each household is found by its number (an unknown number is a row
+    /// error, and nothing is loaded); a blank size is the household's current number of
+    /// active members. Returns how many records were written.
+    pub async fn load_incomes(&self, rows: &[crate::import::IncomeRow]) -> Result<u64, crate::ImportError> {
+        use crate::import::{INCOMES_FILE, RowError};
+        let known: std::collections::HashMap<String, (i64, i64)> = dispatch!(self, pool => {
+            let rows = sqlx::query("select h.household_no, h.household_id, (select count(*) from members m \
+                where m.household_id = h.household_id and m.left_on is null) as size from households h")
+                .fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(|r| Ok((r.text("household_no")?, (r.int("household_id")?, r.int("size")?))))
+                .collect::<DomainResult<_>>()?
+        });
+        let mut errors = Vec::new();
+        let mut resolved = Vec::with_capacity(rows.len());
+        for r in rows {
+            match known.get(&r.household_no) {
+                Some(&(id, size)) => {
+                    resolved.push((id, if r.size_given { r.income.household_size } else { size }, &r.income))
+                }
+                None => errors.push(RowError {
+                    file: INCOMES_FILE,
+                    line: r.line,
+                    column: "户编号".into(),
+                    message: format!("户编号“{}”不在系统中（请先导入 households.csv）", r.household_no),
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(crate::ImportError::Rows(errors));
+        }
+        const PER_ROW: usize = 13;
+        let now = Utc::now();
+        let f = |v: Option<Fen>| v.map(|f| f.0);
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await.map_err(domain_err)?;
+            for chunk in resolved.chunks(500) {
+                let mut sql = String::from("insert into incomes (household_id, period, year, household_size, wages_fen, \
+                    operating_fen, property_fen, transfer_fen, operating_cost_fen, claims_fen, out_of_pocket_fen, \
+                    created_at, updated_at) values ");
+                for i in 0..chunk.len() {
+                    if i > 0 {
+                        sql.push(',');
+                    }
+                    sql.push_str(&crate::households::placeholders(i * PER_ROW, PER_ROW));
+                }
+                let mut q = sqlx::query(crate::sql(&sql));
+                for (id, size, i) in chunk {
+                    q = q.bind(*id).bind(i.period.code()).bind(i.period.line_year()).bind(*size).bind(f(i.wages))
+                        .bind(f(i.operating)).bind(f(i.property)).bind(f(i.transfer)).bind(f(i.operating_cost))
+                        .bind(f(i.claims)).bind(f(i.out_of_pocket)).bind(now).bind(now);
+                }
+                q.execute(&mut *tx).await.map_err(domain_err)?;
+            }
+            tx.commit().await.map_err(domain_err)?;
+        });
+        Ok(resolved.len() as u64)
+    }
+}

@@ -26,7 +26,8 @@ pub mod visits;
 pub mod worklist;
 
 pub use import::{
-    ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register, read_divisions,
+    INCOMES_FILE, ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register,
+    read_divisions,
 };
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

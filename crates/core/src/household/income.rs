@@ -577,5 +577,24 @@ fn parse_with(
     if errors.is_empty() { Ok(Some(income)) } else { Err(errors) }
 }
 
+const fn col(field: &'static str, zh: &'static str, en: &'static str, required: bool) -> super::columns::Column {
+    super::columns::Column { field, zh, en, required }
+}
+
+/// incomes.csv (optional beside households.csv): one row per household and period, for the
+/// years before the one in households.csv and for the 12-month monitoring measure.
+pub const INCOME_COLUMNS: &[super::columns::Column] = &[
+    col("household_no", "户编号", "Household no.", true),
+    col("period", "收入期间", "Period", true),
+    col("household_size", "该期家庭人口", "Household size of the period", false),
+    col("wages", "工资性收入（元）", "Wages (yuan)", false),
+    col("operating", "生产经营性收入（元）", "Operating income (yuan)", false),
+    col("property", "财产性收入（元）", "Property income (yuan)", false),
+    col("transfer", "转移性收入（元）", "Transfers (yuan)", false),
+    col("operating_cost", "生产经营性支出（元）", "Operating costs (yuan)", false),
+    col("claims", "理赔收入（元）", "Claims received (yuan)", false),
+    col("out_of_pocket", "合规自付支出（元）", "Compliant out-of-pocket spending (yuan)", false),
+];
+
 #[cfg(test)]
 mod tests;

@@ -177,3 +177,38 @@ conformance!(a_first_load_leaves_exactly_the_migrated_indexes_and_foreign_keys, 
     };
     assert!(errors.iter().all(|e| e.message.contains("现有成员")), "{errors:#?}");
 });
+
+conformance!(incomes_csv_brings_earlier_years_with_their_sizes_and_a_bad_row_is_named_by_line, |db: Db| async move {
+    let dir = register_dir(&good_households(), &good_members());
+    let header = "户编号,收入期间,该期家庭人口,工资性收入（元）,转移性收入（元）\n";
+    std::fs::write(
+        dir.path().join("incomes.csv"),
+        format!(
+            "{header}4117021012010001,2023,3,9000,\n4117021012010001,2024,,8000,1200\n4117021012010002,去年,1,1,\n"
+        ),
+    )
+    .unwrap();
+    let errors = match bangfu_db::import::read_incomes(dir.path(), today()) {
+        Err(ImportError::Rows(e)) => e,
+        other => panic!("expected row errors, got {:?}", other.map(|r| r.map(|r| r.len()))),
+    };
+    assert_eq!((errors[0].file, errors[0].line, errors[0].column.as_str()), ("incomes.csv", 4, "收入期间"));
+    std::fs::write(
+        dir.path().join("incomes.csv"),
+        format!("{header}4117021012010001,2023,3,9000,\n4117021012010001,2024,,8000,1200\n"),
+    )
+    .unwrap();
+    let rows = bangfu_db::import::read_incomes(dir.path(), today()).unwrap().unwrap();
+    assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::Imported(_)));
+    assert_eq!(db.load_incomes(&rows).await.unwrap(), 2);
+    let (list, _) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
+    let first = list.iter().find(|h| h.household_no == "4117021012010001").unwrap();
+    let incomes = db.incomes(&everything(), first.id).await.unwrap();
+    let seen: Vec<_> = incomes.iter().map(|i| (i.period.code(), i.household_size, i.transfer)).collect();
+    assert_eq!(seen[1..], [("2024".to_owned(), 2, Some(Fen(120_000))), ("2023".to_owned(), 3, None)]);
+    // An unknown household number loads nothing.
+    let mut stray = bangfu_db::import::read_incomes(dir.path(), today()).unwrap().unwrap();
+    stray[0].household_no = "4117021012019999".into();
+    assert!(matches!(db.load_incomes(&stray).await, Err(ImportError::Rows(e)) if e[0].line == 2));
+});
