@@ -127,12 +127,7 @@ impl LineStore for Db {
             // The line as it is inside this transaction: the history's "before" is never stale.
             let old = sqlx::query(crate::sql(&sql)).bind(id.0).fetch_optional(&mut *tx).await.map_err(domain_err)?
                 .as_ref().map(line_row).transpose()?.ok_or(DomainError::NotFound)?;
-            if (old.data.kind, old.data.year, &old.data.area) != (data.kind, data.year, &data.area) {
-                return Err(DomainError::invalid("year", "标准类型、年度和区划不能修改；如需其他年度或区划，请新增标准"));
-            }
-            if old.data == *data {
-                return Err(DomainError::invalid("amount", "没有修改任何内容"));
-            }
+            check_adjustment(&old.data, data).map_err(|e| DomainError::Invalid(vec![e]))?;
             sqlx::query("update lines set amount_fen = $1, document_no = $2, effective_on = $3, example = $4, note = $5, \
                 updated_at = $6 where line_id = $7")
                 .bind(data.amount.0).bind(data.document_no.as_deref()).bind(data.effective_on).bind(data.example)

@@ -247,6 +247,17 @@ pub fn check_reason(reason: &str) -> Result<&str, FieldError> {
     }
 }
 
+/// 调整: kind, year and area name a line and stay; something else must change.
+pub fn check_adjustment(old: &LineData, new: &LineData) -> Result<(), FieldError> {
+    if (old.kind, old.year, &old.area) != (new.kind, new.year, &new.area) {
+        return Err(FieldError::new("year", "标准类型、年度和区划不能修改；如需其他年度或区划，请新增标准"));
+    }
+    if old == new {
+        return Err(FieldError::new("amount", "没有修改任何内容"));
+    }
+    Ok(())
+}
+
 /// The line that applies to a household of `area` for `year` and `kind`: the most specific
 /// area on the chain village → township → county → city → province → national that has one.
 pub fn applicable<'a>(lines: &'a [Line], area: &AreaCode, year: i32, kind: LineKind) -> Option<&'a Line> {

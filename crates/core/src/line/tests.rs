@@ -141,3 +141,13 @@ fn the_seeded_national_lines_are_domains_figures_and_2020_is_approximate() {
     assert!(NATIONAL_POVERTY_LINES[4].2.contains("近似"));
     assert!(EXAMPLE_NOTE.starts_with("示例值"));
 }
+
+#[test]
+fn an_adjustment_keeps_kind_year_and_area_and_must_change_something() {
+    let old = line(1, LineKind::Monitoring, 2025, "410000000000", 7_200).data;
+    let raised = LineData { amount: Fen(750_000), ..old.clone() };
+    assert_eq!(check_adjustment(&old, &raised), Ok(()));
+    assert_eq!(check_adjustment(&old, &old), Err(FieldError::new("amount", "没有修改任何内容")));
+    let moved = LineData { year: 2024, ..raised };
+    assert_eq!(check_adjustment(&old, &moved).unwrap_err().field, "year");
+}
