@@ -253,6 +253,10 @@ macro_rules! item_kinds {
             pub fn label_zh(self) -> &'static str { match self { $(IncomeItemKind::$variant => $zh,)* } }
             pub fn label_en(self) -> &'static str { match self { $(IncomeItemKind::$variant => $en,)* } }
             pub fn component(self) -> IncomeComponent { match self { $(IncomeItemKind::$variant => IncomeComponent::$component,)* } }
+            /// The form and API field of the amount: `item_<code>`.
+            pub fn item_field(self) -> &'static str { match self { $(IncomeItemKind::$variant => concat!("item_", $code),)* } }
+            /// The field of its note: `note_<code>`.
+            pub fn note_field(self) -> &'static str { match self { $(IncomeItemKind::$variant => concat!("note_", $code),)* } }
             /// By code or Chinese label.
             pub fn parse(s: &str) -> Option<IncomeItemKind> {
                 let s = s.trim();
@@ -430,10 +434,7 @@ impl Income {
         }
         for i in &self.items {
             if i.amount.is_negative() {
-                errors.push(FieldError::new(
-                    format!("item_{}", i.kind.code()),
-                    format!("{}不能为负数", i.kind.label_zh()),
-                ));
+                errors.push(FieldError::new(i.kind.item_field(), format!("{}不能为负数", i.kind.label_zh())));
             }
         }
         let any = IncomeComponent::ALL.iter().any(|c| self.total(*c).is_some())
@@ -509,8 +510,8 @@ fn parse_with(
     let out_of_pocket = money("out_of_pocket");
     let mut items = Vec::new();
     for kind in IncomeItemKind::ALL {
-        if let Some(amount) = money(&format!("item_{}", kind.code())) {
-            let note = f.get(&format!("note_{}", kind.code())).trim();
+        if let Some(amount) = money(kind.item_field()) {
+            let note = f.get(kind.note_field()).trim();
             items.push(IncomeItem { kind: *kind, amount, note: (!note.is_empty()).then(|| note.to_owned()) });
         }
     }

@@ -91,9 +91,9 @@ async fn record(
                 Some(Value::Number(n)) => n.to_string(),
                 _ => String::new(),
             };
-            fields.insert(format!("item_{}", k.code()), amount);
+            fields.insert(k.item_field().to_owned(), amount);
             if let Some(n) = it.get("note").and_then(Value::as_str) {
-                fields.insert(format!("note_{}", k.code()), n.to_owned());
+                fields.insert(k.note_field().to_owned(), n.to_owned());
             }
         }
     }

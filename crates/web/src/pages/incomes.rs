@@ -207,8 +207,8 @@ fn render(
                 .map(|k| {
                     let kl = if lang == Lang::En { k.label_en() } else { k.label_zh() };
                     ItemInput {
-                        amount: input(v, errors, &format!("item_{}", k.code()), kl.to_owned(), ""),
-                        note: input(v, errors, &format!("note_{}", k.code()), lang.t("field.note").to_owned(), ""),
+                        amount: input(v, errors, k.item_field(), kl.to_owned(), ""),
+                        note: input(v, errors, k.note_field(), lang.t("field.note").to_owned(), ""),
                     }
                 })
                 .collect();
@@ -231,10 +231,7 @@ fn render(
                     .find(|c| c.code() == f)
                     .map(|c| label(*c).to_owned())
                     .or_else(|| {
-                        IncomeItemKind::ALL
-                            .iter()
-                            .find(|k| format!("item_{}", k.code()) == f)
-                            .map(|k| k.label_zh().to_owned())
+                        IncomeItemKind::ALL.iter().find(|k| k.item_field() == f).map(|k| k.label_zh().to_owned())
                     })
                     .unwrap_or_default(),
             };
@@ -291,9 +288,9 @@ fn values_of(i: &Income) -> Values {
         }
     }
     for it in &i.items {
-        v.insert(format!("item_{}", it.kind.code()), y(it.amount));
+        v.insert(it.kind.item_field().to_owned(), y(it.amount));
         if let Some(n) = &it.note {
-            v.insert(format!("note_{}", it.kind.code()), n.clone());
+            v.insert(it.kind.note_field().to_owned(), n.clone());
         }
     }
     v
