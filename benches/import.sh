@@ -28,7 +28,8 @@ size=$(du -sh "$WORK/reg" | cut -f1)
 echo "register: $rows_h households, $rows_m members, $size of CSV"
 
 # --- SQLite ---------------------------------------------------------------------------
-printf '.mode csv\n.import %s households\n.import %s members\n' "$WORK/reg/households.csv" "$WORK/reg/members.csv" > "$WORK/raw.sql"
+# incomes.csv (earlier income years) is loaded by both sides, so the ratio compares the same work.
+printf '.mode csv\n.import %s households\n.import %s members\n.import %s incomes\n' "$WORK/reg/households.csv" "$WORK/reg/members.csv" "$WORK/reg/incomes.csv" > "$WORK/raw.sql"
 t0=$(now); sqlite3 "$WORK/raw.db" < "$WORK/raw.sql"; t1=$(now)
 raw_sqlite=$(secs "$t0" "$t1")
 "$BIN" areas import data/divisions-yicheng.csv --database "$WORK/bangfu.db" >/dev/null 2>&1
@@ -41,10 +42,11 @@ psql -q "$PG" -c "create database $db_raw" -c "create database $db_ours"
 cleanup_pg() { psql -q "$PG" -c "drop database if exists $db_raw with (force)" -c "drop database if exists $db_ours with (force)" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup_pg EXIT
 cols() { head -n1 "$1" | python3 -c 'import sys; h=sys.stdin.readline().strip().lstrip("\ufeff").split(","); print(", ".join(f"c{i} text" for i in range(len(h))))'; }
-psql -q "$PG_BASE/$db_raw" -c "create table households ($(cols "$WORK/reg/households.csv"))" -c "create table members ($(cols "$WORK/reg/members.csv"))"
+psql -q "$PG_BASE/$db_raw" -c "create table households ($(cols "$WORK/reg/households.csv"))" -c "create table members ($(cols "$WORK/reg/members.csv"))" -c "create table incomes ($(cols "$WORK/reg/incomes.csv"))"
 t0=$(now)
 psql -q "$PG_BASE/$db_raw" -c "\\copy households from '$WORK/reg/households.csv' with (format csv, header true)" \
-                          -c "\\copy members from '$WORK/reg/members.csv' with (format csv, header true)"
+                          -c "\\copy members from '$WORK/reg/members.csv' with (format csv, header true)" \
+                          -c "\\copy incomes from '$WORK/reg/incomes.csv' with (format csv, header true)"
 t1=$(now)
 raw_pg=$(secs "$t0" "$t1")
 "$BIN" areas import data/divisions-yicheng.csv --database "$PG_BASE/$db_ours" >/dev/null 2>&1

@@ -1,4 +1,4 @@
-//! `bangfu generate`: a synthetic register (households.csv and members.csv) for demos,
+//! `bangfu generate`: a synthetic register (households.csv, members.csv, incomes.csv) for demos,
 //! load tests and importer tests. Deterministic: the same seed gives the same bytes.
 //!
 //! Rows are written as a clerk would type them (Chinese labels, 是/否, YYYY-MM-DD, 元 with
@@ -91,6 +91,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
     fs::create_dir_all(&opts.out_dir).with_context(|| format!("creating {}", opts.out_dir.display()))?;
     let mut hh_out = Out::create(&opts.out_dir.join("households.csv"), HOUSEHOLD_COLUMNS)?;
     let mut m_out = Out::create(&opts.out_dir.join("members.csv"), MEMBER_COLUMNS)?;
+    let mut i_out = Out::create(&opts.out_dir.join("incomes.csv"), bangfu_core::household::income::INCOME_COLUMNS)?;
 
     let mut g = Generator { rng, ledger, today: opts.today, members: Vec::with_capacity(8) };
     let mut summary = GenerateSummary { households: 0, members: 0 };
@@ -102,12 +103,16 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
             for m in &g.members {
                 m_out.member(&member_cols, m, &hh)?;
             }
+            for y in &hh.earlier_incomes {
+                i_out.income(&hh.household_no, y)?;
+            }
             summary.households += 1;
             summary.members += g.members.len() as u64;
         }
     }
     hh_out.finish()?;
     m_out.finish()?;
+    i_out.finish()?;
     Ok(summary)
 }
 
@@ -411,6 +416,7 @@ fn given_name(rng: &mut Rng, out: &mut String, sex: Sex, birth_year: i32) {
 // ---------------------------------------------------------------------------------------
 // One household.
 
+#[derive(Clone)]
 struct Person {
     name: String,
     sex: Sex,
@@ -499,6 +505,16 @@ struct HouseholdRow {
     property: i64,
     transfer: i64,
     operating_cost: i64,
+    /// The years before `income_year`, oldest first (incomes.csv).
+    earlier_incomes: Vec<YearIncome>,
+}
+
+/// One year's income with the household size of that year.
+struct YearIncome {
+    year: i32,
+    size: i64,
+    /// [wages, operating, property, transfer, operating cost] in fen.
+    amounts: [i64; 5],
 }
 
 /// A planned member before an ID number fixes the exact birth date.
@@ -615,8 +631,20 @@ impl Generator {
         }
         let bank = rng.chance(0.95).then(|| bank_account(rng));
 
+        // Three income years, each with the household size of that year (members born by its
+        // end) and related to that year's example line: the latest in households.csv, the
+        // earlier ones in incomes.csv.
         let income_year = today.year().min(2025);
-        let income = income(rng, members, status, farmland);
+        let base = base_ratio(rng, status);
+        let mut years: Vec<YearIncome> = (income_year - 2..=income_year)
+            .map(|year| {
+                let ratio = year_ratio(rng, base, monitoring.as_ref(), year);
+                year_income(rng, members, status, farmland, year, today, ratio)
+            })
+            .collect();
+        let latest = years.pop().expect("three years");
+        let income = latest.amounts;
+        let earlier_incomes = years;
         Ok(HouseholdRow {
             household_no,
             group: rng.range(1, village.groups),
@@ -657,6 +685,7 @@ impl Generator {
             property: income[2],
             transfer: income[3],
             operating_cost: income[4],
+            earlier_incomes,
         })
     }
 
@@ -1081,17 +1110,73 @@ fn monitoring(
     Some((kind, identified, cleared))
 }
 
+/// The example 监测范围 of a year in fen (河南's demo figures; 1.5 × the 2020 national line before).
+fn line_of(year: i32) -> i64 {
+    bangfu_core::line::EXAMPLE_HENAN_MONITORING.iter().find(|(y, _)| *y == year).map_or(600_000, |(_, f)| *f)
+}
+
+/// Where a household's income sits against the line, in percent, before monitoring is considered.
+fn base_ratio(rng: &mut Rng, status: PovertyStatus) -> i64 {
+    match status {
+        PovertyStatus::Poor => rng.range(60, 95),
+        PovertyStatus::Returned => rng.range(70, 100),
+        _ if rng.chance(0.03) => rng.range(280, 400),
+        _ if rng.chance(0.04) => rng.range(105, 115),
+        _ => 115 + ((rng.unit() + rng.unit()) * 80.0) as i64,
+    }
+}
+
+/// A monitored household is near or below the line while its risk lasts and above it after
+/// the risk is cleared; before it was identified it was a little above.
+fn year_ratio(
+    rng: &mut Rng,
+    base: i64,
+    monitoring: Option<&(MonitoringType, NaiveDate, Option<NaiveDate>)>,
+    year: i32,
+) -> i64 {
+    let jitter = rng.range(-4, 4);
+    match monitoring {
+        Some((_, identified, cleared)) if identified.year() <= year && cleared.is_none_or(|c| c.year() > year) => {
+            rng.range(80, 108)
+        }
+        Some((_, _, Some(c))) if c.year() <= year => rng.range(112, 145),
+        Some(_) => rng.range(100, 125),
+        None => (base + jitter).max(1),
+    }
+}
+
+/// A year's income: the members born by the end of `year`, their ages then, and a target net
+/// income per person of `ratio` % of that year's line.
+fn year_income(
+    rng: &mut Rng,
+    members: &[Person],
+    status: PovertyStatus,
+    farmland_tenths: i64,
+    year: i32,
+    today: NaiveDate,
+    ratio: i64,
+) -> YearIncome {
+    let back = (today.year() - year).max(0) as u32;
+    let then: Vec<Person> = members
+        .iter()
+        .filter(|m| m.birth.year() <= year)
+        .map(|m| Person { age: m.age.saturating_sub(back), ..m.clone() })
+        .collect();
+    let then = if then.is_empty() { members.to_vec() } else { then };
+    let per_person_yuan = line_of(year) * ratio / 100 / 100;
+    YearIncome { year, size: then.len() as i64, amounts: income(rng, &then, status, farmland_tenths, per_person_yuan) }
+}
+
 /// [wages, operating, property, transfer, operating cost] in fen: natural amounts from
 /// land, pensions and allowances, with wages making up the household's target net income.
-fn income(rng: &mut Rng, members: &[Person], status: PovertyStatus, farmland_tenths: i64) -> [i64; 5] {
+fn income(
+    rng: &mut Rng,
+    members: &[Person],
+    status: PovertyStatus,
+    farmland_tenths: i64,
+    per_person_yuan: i64,
+) -> [i64; 5] {
     let size = members.len() as i64;
-    let per_person_yuan = match status {
-        PovertyStatus::Poor => rng.range(2_800, 6_000),
-        PovertyStatus::Returned => rng.range(3_500, 7_000),
-        _ if rng.chance(0.03) => rng.range(20_000, 30_000),
-        _ if rng.chance(0.02) => rng.range(4_500, 6_000),
-        _ => 6_000 + ((rng.unit() + rng.unit()) * 6_000.0) as i64,
-    };
     let target = per_person_yuan * size * 100;
 
     let mut operating = farmland_tenths * rng.range(80, 150) * 100;
@@ -1387,6 +1472,20 @@ impl Out {
         self.w.write_record(None::<&[u8]>).with_context(|| format!("writing {}", self.path.display()))
     }
 
+    /// One row of incomes.csv, in INCOME_COLUMNS order: number, period, size, the five totals,
+    /// and the monitoring form's two lines left blank (未填).
+    fn income(&mut self, household_no: &str, y: &YearIncome) -> Result<()> {
+        self.text(household_no)?;
+        self.fmt(format_args!("{}", y.year))?;
+        self.fmt(format_args!("{}", y.size))?;
+        for fen in y.amounts {
+            self.money(fen)?;
+        }
+        self.text("")?;
+        self.text("")?;
+        self.end()
+    }
+
     fn household(&mut self, cols: &[Option<HouseholdField>], h: &HouseholdRow, v: &VillageInfo) -> Result<()> {
         use HouseholdField as F;
         for col in cols {
@@ -1600,7 +1699,7 @@ mod tests {
         let mut numbers = HashSet::new();
         for row in &households {
             let data = HouseholdData::parse(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
-            let income = parse_income_fields(row, today()).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
+            let income = parse_income_fields(row, today(), 1).unwrap_or_else(|e| panic!("{e:?} in {row:?}"));
             assert!(income.is_some());
             assert!(numbers.insert(data.household_no.clone()), "{} twice", data.household_no);
         }
@@ -1696,5 +1795,48 @@ mod tests {
         assert!(counts.iter().all(|&c| c <= 9_999), "{counts:?}");
         assert_eq!(sequence_width(2_000_000, 206), 4);
         assert_eq!(sequence_width(3_000_000, 206), 5);
+    }
+
+    #[test]
+    fn three_income_years_with_the_size_of_each_year_and_monitored_households_near_or_below_the_line() {
+        use bangfu_core::household::{IncomePeriod, parse_income_form};
+        let dir = TempDir::new("incomes");
+        run(600, 11, &dir.0);
+        let households = rows(&dir.0.join("households.csv"), HOUSEHOLD_COLUMNS);
+        let earlier = rows(&dir.0.join("incomes.csv"), bangfu_core::household::income::INCOME_COLUMNS);
+        assert_eq!(earlier.len(), households.len() * 2, "two earlier years per household");
+        let members = rows(&dir.0.join("members.csv"), MEMBER_COLUMNS);
+        let mut size: HashMap<&str, i64> = HashMap::new();
+        for m in &members {
+            *size.entry(m["household_no"].as_str()).or_default() += 1;
+        }
+        let mut years: HashMap<&str, Vec<(i32, i64)>> = HashMap::new();
+        for row in &earlier {
+            let i = parse_income_form(row, today(), 1).expect("valid").expect("some");
+            let IncomePeriod::Year(y) = i.period else { panic!("a year") };
+            assert!(i.household_size >= 1 && i.household_size <= size[row["household_no"].as_str()]);
+            years.entry(row["household_no"].as_str()).or_default().push((y, i.household_size));
+        }
+        let line_2025 = bangfu_core::money::Fen(line_of(2025));
+        let (mut monitored, mut near_or_below) = (0, 0);
+        for h in &households {
+            let mut y: Vec<i32> = years[h["household_no"].as_str()].iter().map(|(y, _)| *y).collect();
+            y.push(h["income_year"].parse().expect("year"));
+            assert_eq!(y, [2023, 2024, 2025]);
+            let current =
+                parse_income_fields(h, today(), size[h["household_no"].as_str()]).expect("valid").expect("some");
+            if !h["monitoring_type"].is_empty() && h["risk_cleared_on"].is_empty() {
+                monitored += 1;
+                let per_person = current.net_per_person().expect("per person");
+                if per_person.0 * 100 < line_2025.0 * 110 {
+                    near_or_below += 1;
+                }
+            }
+        }
+        assert!(monitored > 0);
+        assert!(
+            near_or_below * 10 >= monitored * 9,
+            "{near_or_below} of {monitored} monitored households near or below"
+        );
     }
 }

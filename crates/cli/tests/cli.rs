@@ -55,6 +55,7 @@ fn a_generated_register_imports_once_and_a_second_import_changes_nothing() {
     let out = run(&["import", "--database", &db, &t.join("reg")]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("已导入 300 户"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("900 条收入记录"), "three years each (incomes.csv): {}", text(&out.stdout));
     let out = run(&["import", "--database", &db, &t.join("reg")]);
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("已于") && text(&out.stdout).contains("导入过"), "{}", text(&out.stdout));

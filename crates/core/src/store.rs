@@ -58,7 +58,8 @@ pub trait AreaStore {
 }
 
 pub trait HouseholdStore {
-    /// Registers a household with its members (one head) and optional first income.
+    /// Registers a household with its members (one head) and optional first income (its
+    /// `household_size` is the number of members registered).
     fn create_household(
         &self,
         scope: &Scope,
@@ -125,21 +126,72 @@ pub trait HouseholdStore {
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
     fn history(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<HistoryEntry>>> + Send;
-    /// Records a year's income, replacing that year's earlier figures.
-    fn record_income(
-        &self,
-        scope: &Scope,
-        id: HouseholdId,
-        income: &Income,
-        actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<()>> + Send;
-    fn incomes(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Income>>> + Send;
     /// Households, poor, monitored and people per child area of `parent`, inside the scope.
     fn counts_by_child_area(
         &self,
         scope: &Scope,
         parent: &AreaCode,
     ) -> impl Future<Output = DomainResult<Vec<AreaCount>>> + Send;
+}
+
+/// 收入: a household's income per period, with the household size of that period stored.
+pub trait IncomeStore {
+    /// Newest period first.
+    fn incomes(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Income>>> + Send;
+    /// Records a period's figures. When the period already has figures, refuses with a
+    /// `Conflict` on `period` unless `replace`; replacing keeps the old sub-items (marked
+    /// replaced) and audits before → after, all in one transaction.
+    fn record_income(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        income: &Income,
+        replace: bool,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+}
+
+/// 监测范围 and 贫困线: district reference data. Reads are open to every user; writes check
+/// that the line's area is settable from the user's scope ([`crate::line::LineArea::settable_in`]).
+pub trait LineStore {
+    /// Every line on the scope's ancestor chain or inside the scope: kind, area, newest year first.
+    fn lines(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::line::Line>>> + Send;
+    fn line(
+        &self,
+        scope: &Scope,
+        id: crate::line::LineId,
+    ) -> impl Future<Output = DomainResult<crate::line::Line>> + Send;
+    /// Oldest first.
+    fn line_history(
+        &self,
+        scope: &Scope,
+        id: crate::line::LineId,
+    ) -> impl Future<Output = DomainResult<Vec<crate::line::LineChange>>> + Send;
+    /// A new line; `Conflict` when that kind, year and area already has one.
+    fn create_line(
+        &self,
+        scope: &Scope,
+        data: &crate::line::LineData,
+        reason: &str,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<crate::line::LineId>> + Send;
+    /// 调整: a new amount, document, date, flag or note; kind, year and area stay. The change
+    /// goes to the line's history and the audit log in the same transaction.
+    fn adjust_line(
+        &self,
+        scope: &Scope,
+        id: crate::line::LineId,
+        data: &crate::line::LineData,
+        reason: &str,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// 接近监测范围的幅度（%）, default [`crate::line::DEFAULT_MARGIN_PERCENT`].
+    fn line_margin_percent(&self) -> impl Future<Output = DomainResult<u32>> + Send;
+    fn set_line_margin_percent(
+        &self,
+        percent: u32,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
 }
 
 /// 防止返贫致贫监测: a household's monitoring episodes. Storage re-checks the episode rules

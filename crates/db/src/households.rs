@@ -1,4 +1,4 @@
-//! The household register: households, members, status history and income.
+//! The household register: households, members and status history (income: incomes.rs).
 
 use bangfu_core::area::{AreaCode, AreaLevel, Scope};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
@@ -10,29 +10,6 @@ use chrono::{NaiveDate, Utc};
 use crate::row::{self, Get};
 use crate::values::{bind_values, household_values, member_values};
 use crate::{BeginWrite, Db, dispatch, domain_err};
-
-/// Inserts one year's income on a connection or transaction (a macro: executor types differ per backend).
-macro_rules! insert_income {
-    ($ex:expr, $household_id:expr, $i:expr, $now:expr) => {{
-        let i = $i;
-        sqlx::query(
-            "insert into incomes (household_id, year, wages_fen, operating_fen, property_fen, transfer_fen, \
-             operating_cost_fen, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind($household_id)
-        .bind(i.year)
-        .bind(i.wages.0)
-        .bind(i.operating.0)
-        .bind(i.property.0)
-        .bind(i.transfer.0)
-        .bind(i.operating_cost.0)
-        .bind($now)
-        .bind($now)
-        .execute($ex)
-        .await
-        .map_err(domain_err)
-    }};
-}
 
 /// The household's own record. `monitoring_type` is not here: it mirrors the open monitoring
 /// episode and only the episode writes it (crate::monitoring).
@@ -194,7 +171,7 @@ impl HouseholdStore for Db {
                     .execute(&mut *tx).await.map_err(domain_err)?;
             }
             if let Some(i) = income {
-                insert_income!(&mut *tx, id, i, now)?;
+                crate::incomes::insert_income!(&mut *tx, id, i, now);
             }
             let entry = AuditEntry::new(actor, AuditAction::Create)
                 .at(now)
@@ -578,46 +555,6 @@ impl HouseholdStore for Db {
                 effective_on: r.opt_date("effective_on")?.ok_or_else(|| DomainError::Internal("effective_on".into()))?,
                 reason: r.text("reason")?,
             })).collect()
-        })
-    }
-
-    async fn record_income(&self, scope: &Scope, id: HouseholdId, income: &Income, actor: &Actor) -> DomainResult<()> {
-        income.validate().map_err(DomainError::Invalid)?;
-        let area = self.household(scope, id).await?.data.village_code;
-        let before = self.incomes(scope, id).await?.into_iter().find(|i| i.year == income.year);
-        let describe = |i: &Income| {
-            format!(
-                "工资性 {} 生产经营性 {} 财产性 {} 转移性 {} 支出 {}",
-                i.wages, i.operating, i.property, i.transfer, i.operating_cost
-            )
-        };
-        let entry = AuditEntry::new(actor, if before.is_some() { AuditAction::Update } else { AuditAction::Create })
-            .object("household", id.0, Some(area.as_str()))
-            .change(&format!("income_{}", income.year), before.as_ref().map(describe), Some(describe(income)));
-        let now = Utc::now();
-        dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
-            let updated = sqlx::query("update incomes set wages_fen = $1, operating_fen = $2, property_fen = $3, \
-                transfer_fen = $4, operating_cost_fen = $5, updated_at = $6 where household_id = $7 and year = $8")
-                .bind(income.wages.0).bind(income.operating.0).bind(income.property.0).bind(income.transfer.0)
-                .bind(income.operating_cost.0).bind(now).bind(id.0).bind(income.year)
-                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
-            if updated == 0 {
-                insert_income!(&mut *tx, id.0, income, now)?;
-            }
-            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
-            tx.commit().await.map_err(domain_err)?;
-            Ok(())
-        })
-    }
-
-    async fn incomes(&self, scope: &Scope, id: HouseholdId) -> DomainResult<Vec<Income>> {
-        self.check_in_scope(scope, id).await?;
-        dispatch!(self, pool => {
-            let rows = sqlx::query("select year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen \
-                from incomes where household_id = $1 order by year desc")
-                .bind(id.0).fetch_all(pool).await.map_err(domain_err)?;
-            rows.iter().map(row::income).collect()
         })
     }
 

@@ -201,10 +201,10 @@ fn staged_household_values(h: &StagedHousehold) -> Vec<Value<'_>> {
         Value::Int(Some(h.line as i64)),
         Value::Bool(h.data.is_some()),
         Value::Date(h.exit_on),
-        Value::Int(h.income.as_ref().map(|i| i64::from(i.year))),
+        Value::Int(h.income.as_ref().map(|i| i64::from(i.period.line_year()))),
     ];
     if let Some(i) = &h.income {
-        v.extend([i.wages, i.operating, i.property, i.transfer, i.operating_cost].map(|f| Value::Int(Some(f.0))));
+        v.extend([i.wages, i.operating, i.property, i.transfer, i.operating_cost].map(|f| Value::Int(f.map(|f| f.0))));
     } else {
         v.extend(std::iter::repeat_n(Value::Int(None), 5));
     }
@@ -542,7 +542,9 @@ fn parse_household(
     let fields = RecordFields { record, index };
     let household_no = normalise_digits(fields.get("household_no").trim());
     let data = HouseholdData::parse(&fields, today);
-    let income = parse_income_fields(&fields, today);
+    // The size stored with the income is the number of members the same import registers
+    // (counted in SQL when the incomes are inserted); 1 only satisfies the parse.
+    let income = parse_income_fields(&fields, today, 1);
     let household_type = data.as_ref().map_or(HouseholdType::Tuopin, |d| d.household_type);
     let episode = bangfu_core::monitoring::parse_import_columns(&fields, household_type, today);
     match (data, income, episode) {
@@ -670,8 +672,10 @@ fn commit_statements() -> Vec<String> {
             "insert into members ({M_COLS}, created_at, updated_at) select h.household_id, {m_select}, $1, $1 \
              from import_members m join households h on h.household_no = m.household_no"
         ),
-        "insert into incomes (household_id, year, wages_fen, operating_fen, property_fen, transfer_fen, operating_cost_fen, \
-         created_at, updated_at) select h.household_id, a.income_year, a.wages_fen, a.operating_fen, a.property_fen, \
+        "insert into incomes (household_id, period, year, household_size, wages_fen, operating_fen, property_fen, transfer_fen, \
+         operating_cost_fen, created_at, updated_at) select h.household_id, cast(a.income_year as text), a.income_year, \
+         (select count(*) from members m where m.household_id = h.household_id and m.left_on is null), \
+         a.wages_fen, a.operating_fen, a.property_fen, \
          a.transfer_fen, a.operating_cost_fen, $1, $1 from import_households a join households h on h.household_no = a.household_no \
          where a.income_year is not null"
             .to_owned(),
@@ -1023,4 +1027,48 @@ pub fn read_divisions(input: impl Read, file: &'static str) -> Result<Vec<bangfu
         }
     }
     if errors.is_empty() { Ok(areas) } else { Err(errors) }
+}
+
+/// incomes.csv, optional beside the two register files.
+pub const INCOMES_FILE: &str = "incomes.csv";
+
+/// One row of incomes.csv, checked by the same rules as the income form. A blank size is
+/// left for the loader to fill with the household's current size (0 here).
+pub struct IncomeRow {
+    pub line: u64,
+    pub household_no: String,
+    pub income: Income,
+    pub size_given: bool,
+}
+
+/// Reads and checks incomes.csv (every problem at once, by file:line); `None` when the
+/// directory has none. Nothing is written.
+pub fn read_incomes(dir: &Path, today: NaiveDate) -> Result<Option<Vec<IncomeRow>>, ImportError> {
+    if !dir.join(INCOMES_FILE).is_file() {
+        return Ok(None);
+    }
+    use bangfu_core::household::income::INCOME_COLUMNS;
+    let mut errors = Vec::new();
+    let (mut reader, index, shown) = open_csv(dir, INCOMES_FILE, INCOME_COLUMNS, &mut errors)?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(RowError { file: INCOMES_FILE, line, column: String::new(), message: csv_problem(&e) });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let fields = RecordFields { record: &record, index: &index };
+        let household_no = normalise_digits(fields.get("household_no").trim());
+        let size_given = !fields.get("household_size").trim().is_empty();
+        match bangfu_core::household::parse_income_form(&fields, today, 1) {
+            Ok(Some(income)) => rows.push(IncomeRow { line, household_no, income, size_given }),
+            Ok(None) => {}
+            Err(e) => push_field_errors(&mut errors, INCOMES_FILE, line, &shown, INCOME_COLUMNS, e),
+        }
+    }
+    if errors.is_empty() { Ok(Some(rows)) } else { Err(ImportError::Rows(errors)) }
 }

@@ -17,6 +17,8 @@ pub mod households;
 pub mod import;
 pub mod import_errors;
 pub mod monitoring;
+pub mod incomes;
+pub mod lines;
 pub mod plans;
 mod row;
 pub mod sessions;
@@ -32,7 +34,8 @@ pub mod worklist;
 pub(crate) use versions::BeginWrite;
 
 pub use import::{
-    ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register, read_divisions,
+    INCOMES_FILE, ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register,
+    read_divisions,
 };
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -271,6 +274,12 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
             }
             if msg.contains("household_no") {
                 return DomainError::conflict("household_no", "户编号已存在");
+            }
+            if msg.contains("period") {
+                return DomainError::conflict("period", "该期间收入已登记");
+            }
+            if msg.contains("lines") {
+                return DomainError::conflict("year", "该类型、年度和区划的标准已存在，请在原标准上调整");
             }
             if msg.contains("year") {
                 return DomainError::conflict("year", "该年度收入已登记");

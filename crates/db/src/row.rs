@@ -5,7 +5,6 @@
 use bangfu_core::DomainError;
 use bangfu_core::area::{Area, AreaCode, AreaLevel};
 use bangfu_core::household::*;
-use bangfu_core::money::Fen;
 use chrono::NaiveDate;
 use sqlx::Row;
 
@@ -172,17 +171,6 @@ pub(crate) fn member(r: &impl Get) -> Result<Member, DomainError> {
         left_on: r.opt_date("left_on")?,
         left_reason: r.opt_text("left_reason")?,
         version: r.int("version")?,
-    })
-}
-
-pub(crate) fn income(r: &impl Get) -> Result<Income, DomainError> {
-    Ok(Income {
-        year: r.opt_i32("year")?.unwrap_or(0),
-        wages: Fen(r.int("wages_fen")?),
-        operating: Fen(r.int("operating_fen")?),
-        property: Fen(r.int("property_fen")?),
-        transfer: Fen(r.int("transfer_fen")?),
-        operating_cost: Fen(r.int("operating_cost_fen")?),
     })
 }
 

@@ -41,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::households::router())
         .merge(pages::members::router())
         .merge(pages::changes::router())
+        .merge(pages::incomes::router())
+        .merge(pages::lines::router())
         .merge(pages::household_form::router())
         .merge(pages::monitoring::router())
         .merge(pages::audit::router())

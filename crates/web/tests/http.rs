@@ -497,6 +497,15 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
     let u_out =
         app.db.create_unit(&Scope::everything(), &unit_at("蚁蜂镇人民政府", "411702104000"), &actor()).await.unwrap();
+    // A line for 沙河店镇 (inside) and one for 蚁蜂镇 (outside the township users' area).
+    let line_at = |area: &str| {
+        let f: HashMap<&str, &str> =
+            [("kind", "监测范围"), ("year", "2025"), ("area_code", area), ("amount", "7200")].into_iter().collect();
+        bangfu_core::line::LineData::parse(&f, chrono::Local::now().date_naive()).unwrap()
+    };
+    use bangfu_core::store::LineStore;
+    let l_in = app.db.create_line(&Scope::everything(), &line_at("411702101000"), "测试", &actor()).await.unwrap().0;
+    let l_out = app.db.create_line(&Scope::everything(), &line_at("411702104000"), "测试", &actor()).await.unwrap().0;
     // (route as written in the source, method, concrete path, [admin, township, village, auditor] when inside, same when outside)
     use StatusCode as S;
     const OK: S = S::OK;
@@ -791,7 +800,36 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/api/v1/households/{hid}/members/{mid}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/members", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/households/{hid}/members/{mid}/leave", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
-        ("/api/v1/households/{hid}/incomes/{year}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/incomes/{period}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/households/{hid}/incomes",
+            "GET",
+            format!("/api/v1/households/{inside}/incomes"),
+            format!("/api/v1/households/{outside}/incomes"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/lines", "GET", "/lines".into(), "/lines".into(), [OK; 4], [OK; 4]),
+        ("/lines/new", "GET", "/lines/new".into(), "/lines/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        ("/lines/{id}", "GET", format!("/lines/{l_in}"), format!("/lines/{l_out}"), [OK; 4], [OK, NF, NF, OK]),
+        (
+            "/lines/{id}/edit",
+            "GET",
+            format!("/lines/{l_in}/edit"),
+            format!("/lines/{l_out}/edit"),
+            [OK, FB, FB, FB],
+            [OK, FB, FB, FB],
+        ),
+        ("/lines/margin", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/lines", "GET", "/api/v1/lines".into(), "/api/v1/lines".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/lines/{id}",
+            "GET",
+            format!("/api/v1/lines/{l_in}"),
+            format!("/api/v1/lines/{l_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
         ("/api/v1/households/{hid}/status", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/worklist", "GET", "/api/v1/worklist".into(), "/api/v1/worklist".into(), [OK; 4], [OK; 4]),
         ("/api/v1/helpers", "GET", "/api/v1/helpers".into(), "/api/v1/helpers".into(), [OK; 4], [OK; 4]),
@@ -1874,6 +1912,173 @@ both!(pairings_settings_and_recalls_check_their_input_and_are_for_the_right_role
     );
 });
 
+// ---------------------------------------------------------------- income and lines
+
+both!(the_district_enters_and_adjusts_a_line_on_the_page_and_a_township_user_cannot, |app| {
+    let (admin, csrf) = app.sign_in("admin").await;
+    let form = |amount: &str, reason: &str| {
+        format!(
+            "_csrf={csrf}&kind=monitoring&year=2025&area_code=410000000000&amount={amount}&document_no={}&example={}&note=&reason={}",
+            enc("豫农组〔2025〕3号"),
+            enc("否"),
+            enc(reason)
+        )
+    };
+    // A bad amount and no reason: both named beside their fields, what was typed kept.
+    let r = app.post("/lines/new", &admin, &form("七千", "")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请填写调整原因") && r.body.contains("value=\"七千\""), "{}", r.body);
+    let r = app.post("/lines/new", &admin, &form("7200", "省里发文")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let at = r.location.unwrap();
+    let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    let r = app.post(&format!("/lines/{id}/edit"), &admin, &form("7500", "年中调整")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&at, &admin).await;
+    assert!(page.body.contains("7,200.00 → 7,500.00") && page.body.contains("年中调整"), "{}", page.body);
+    let list = app.get("/lines", &admin).await;
+    assert!(list.body.contains("7,500.00") && list.body.contains("3,218.00"), "seeded national lines are listed");
+    // The margin setting: refused out of range, saved in range.
+    let r = app.post("/lines/margin", &admin, &format!("_csrf={csrf}&margin_percent=0")).await;
+    assert!(r.body.contains("接近范围应为1至100之间的百分数"));
+    let r = app.post("/lines/margin", &admin, &format!("_csrf={csrf}&margin_percent=15")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // A township user reads the lines but cannot enter or adjust one, on the page or the API.
+    let (township, tcsrf) = app.sign_in("shahedian").await;
+    assert_eq!(app.get("/lines", &township).await.status, StatusCode::OK);
+    let r = app.post(&format!("/lines/{id}/edit"), &township, &format!("_csrf={tcsrf}&amount=1&reason=x")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let token = api_token(&app, "shahedian").await;
+    let body = r#"{"kind":"monitoring","year":2025,"area_code":"411702101000","amount":"9000","reason":"试"}"#;
+    assert_eq!(app.api("POST", "/api/v1/lines", &token, Some(body)).await.status, StatusCode::FORBIDDEN);
+    let body = r#"{"kind":"monitoring","year":2025,"area_code":"410000000000","amount":"1","reason":"试"}"#;
+    assert_eq!(app.api("PUT", &format!("/api/v1/lines/{id}"), &token, Some(body)).await.status, StatusCode::FORBIDDEN);
+    // The district's API adjusts it, and the history shows every step.
+    let token = api_token(&app, "admin").await;
+    let body = r#"{"kind":"monitoring","year":2025,"area_code":"410000000000","amount":"7600","example":true,"reason":"接口调整"}"#;
+    let r = app.api("PUT", &format!("/api/v1/lines/{id}"), &token, Some(body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["history"].as_array().unwrap().len(), 3);
+    assert_eq!((v["history"][2]["before"].as_i64(), v["history"][2]["after"].as_i64()), (Some(750_000), Some(760_000)));
+    assert_eq!(v["data"]["example"], true);
+    let (log, _) = app
+        .db
+        .audit_entries(&AuditFilter { object_type: Some("line".into()), ..Default::default() }, 10, 0)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 3, "entered, adjusted on the page, adjusted through the API");
+});
+
+both!(the_household_page_marks_income_against_the_line_of_its_year_and_area, |app| {
+    use bangfu_core::store::LineStore;
+    let (session, csrf) = app.sign_in("shadong").await;
+    let h = app.shahedian_household.0;
+    let post =
+        |period: &str, wages: &str| format!("_csrf={csrf}&period={}&household_size=1&wages={wages}", enc(period));
+    // No monitoring line for 2025 yet: the page says so instead of a colour.
+    let r = app.post(&format!("/households/{h}/income"), &session, &post("2025", "7000")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("未设定该年度监测范围"), "{}", page.body);
+    // 河南's 2025 line applies to a village of 驿城区; 7 000 is below 7 200.
+    let f: HashMap<&str, &str> =
+        [("kind", "监测范围"), ("year", "2025"), ("area_code", "410000000000"), ("amount", "7200"), ("example", "是")]
+            .into_iter()
+            .collect();
+    let line = bangfu_core::line::LineData::parse(&f, chrono::Local::now().date_naive()).unwrap();
+    let id = app.db.create_line(&Scope::everything(), &line, "示例", &actor()).await.unwrap();
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("tag red\">低于监测范围") && page.body.contains("（示例值）"), "{}", page.body);
+    // 驻马店市's own line is more specific than 河南's: 7 000 is within 10 % above 6 500.
+    let city = bangfu_core::line::LineData {
+        area: bangfu_core::line::LineArea::parse("411700000000").unwrap(),
+        amount: bangfu_core::money::Fen(650_000),
+        example: false,
+        ..line.clone()
+    };
+    app.db.create_line(&Scope::everything(), &city, "市定标准", &actor()).await.unwrap();
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("tag yellow\">接近监测范围（高出不足10%）"), "{}", page.body);
+    // The API gives the same mark.
+    let token = api_token(&app, "shadong").await;
+    let r = app.api("GET", &format!("/api/v1/households/{h}/incomes"), &token, None).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["items"][0]["mark"]["code"], "near");
+    assert_eq!(v["items"][0]["household_size"], 1);
+    // Raising the city's line makes it red; the card shows the words too.
+    let higher = bangfu_core::line::LineData { amount: bangfu_core::money::Fen(800_000), ..city.clone() };
+    let city_id = app.db.lines(&Scope::everything()).await.unwrap().into_iter().find(|l| l.data == city).unwrap().id;
+    app.db.adjust_line(&Scope::everything(), city_id, &higher, "调整", &actor()).await.unwrap();
+    let card = app.get(&format!("/households/{h}/card"), &session).await;
+    assert!(card.body.contains("低于监测范围"), "{}", card.body);
+    let _ = id;
+});
+
+both!(recording_a_period_that_has_figures_shows_them_and_asks_before_replacing_keeping_what_was_typed, |app| {
+    let (session, csrf) = app.sign_in("shahedian").await;
+    let h = app.shahedian_household.0;
+    let r = app
+        .post(
+            &format!("/households/{h}/income"),
+            &session,
+            &format!(
+                "_csrf={csrf}&period=2025&household_size=1&wages=8000&item_dibao=3000&note_dibao={}",
+                enc("全年低保")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Blank figures are not zeros: a period with nothing typed is refused.
+    let r = app.post(&format!("/households/{h}/income"), &session, &format!("_csrf={csrf}&period=2024")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("未填的项目不按0计"));
+    // The same period again: the old figures are shown, the typed ones kept, nothing saved yet.
+    let typed = format!("_csrf={csrf}&period=2025&household_size=1&wages=9100.5&operating=1200");
+    let r = app.post(&format!("/households/{h}/income"), &session, &typed).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.body.contains("2025年度已登记收入")
+            && r.body.contains("8,000.00")
+            && r.body.contains("低保金 3,000.00（全年低保）")
+    );
+    assert!(r.body.contains("value=\"9100.5\"") && r.body.contains("value=\"1200\""), "typed figures kept");
+    assert!(r.body.contains("name=\"replace\" value=\"1\"") && r.body.contains("确认替换"));
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("11,000.00") && !page.body.contains("10,300.50"), "not replaced yet");
+    // Confirmed: replaced, and the audit has before → after.
+    let r = app.post(&format!("/households/{h}/income"), &session, &format!("{typed}&replace=1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&format!("/households/{h}"), &session).await;
+    assert!(page.body.contains("10,300.50"), "{}", page.body);
+    assert!(page.body.contains("未填"), "the blank totals show as not filled");
+    let (log, _) = app
+        .db
+        .audit_entries(&AuditFilter { username: Some("shahedian".into()), ..Default::default() }, 10, 0)
+        .await
+        .unwrap();
+    let replaced = log.iter().find(|e| e.field.as_deref() == Some("income_2025") && e.before_value.is_some()).unwrap();
+    assert!(replaced.before_value.as_deref().unwrap().contains("工资性收入 8000.00"));
+    assert!(replaced.after_value.as_deref().unwrap().contains("工资性收入 9100.50"));
+    // The API refuses a replacement without replace: true, with the figures already there.
+    let token = api_token(&app, "shahedian").await;
+    let r = app.api("PUT", &format!("/api/v1/households/{h}/incomes/2025"), &token, Some(r#"{"wages":"1"}"#)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["existing"]["wages_fen"], 910_050);
+    let r = app
+        .api("PUT", &format!("/api/v1/households/{h}/incomes/2025"), &token, Some(r#"{"wages":"1","replace":true}"#))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A 12-month window through the API, with sub-items.
+    let body = r#"{"household_size":1,"items":[{"kind":"migrant_work","amount":"12000","note":"外出务工"}],"out_of_pocket":"2000"}"#;
+    let r = app.api("PUT", &format!("/api/v1/households/{h}/incomes/2025-11"), &token, Some(body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let window = v["incomes"].as_array().unwrap().iter().find(|i| i["period"] == "2025-11").unwrap();
+    assert_eq!(window["period_label"], "2024年12月至2025年11月");
+    assert_eq!(window["net_per_person_fen"], 1_000_000);
+});
 both!(every_save_is_confirmed_once_on_the_next_page_and_a_refused_one_is_not, |app| {
     let (admin, csrf) = app.sign_in("admin").await;
     // Refused input: the form comes back, nothing says "saved".

@@ -105,6 +105,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     } else if existing > 0 {
         println!("沿用已有演示数据：{existing} 户（删除 bangfu-demo.db 即可重新生成最新的演示数据）");
     }
+    seed_example_lines(db).await?;
     seed_assistance(db).await?;
     if db.count_users().await? == 0 {
         for (username, name, role, area, password) in DEMO_USERS {
@@ -119,6 +120,34 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
             };
             db.create_user(&user).await?;
         }
+    }
+    Ok(())
+}
+
+/// The demo's 河南 监测范围 for 2021–2026, each marked 示例值 with a note saying how it was
+/// made (about 1.5 × the 2020 national line, raised about 5 % a year): not Henan's published
+/// figures. Entered once, with their history, like any line the office enters.
+async fn seed_example_lines(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::line::*;
+    use bangfu_core::store::LineStore;
+    let existing = db.lines(&Scope::everything()).await?;
+    let actor = Actor { user_id: None, username: "演示数据".into(), role: None, ip: None };
+    for (year, fen) in EXAMPLE_HENAN_MONITORING {
+        let area = LineArea::parse(HENAN).map_err(anyhow::Error::msg)?;
+        if existing.iter().any(|l| l.data.kind == LineKind::Monitoring && l.data.year == *year && l.data.area == area) {
+            continue;
+        }
+        let data = LineData {
+            kind: LineKind::Monitoring,
+            year: *year,
+            area,
+            amount: bangfu_core::money::Fen(*fen),
+            document_no: None,
+            effective_on: None,
+            example: true,
+            note: Some(EXAMPLE_NOTE.to_owned()),
+        };
+        db.create_line(&Scope::everything(), &data, "演示数据：示例值", &actor).await?;
     }
     Ok(())
 }

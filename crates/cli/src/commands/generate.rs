@@ -12,7 +12,7 @@ pub struct Args {
     /// 户数
     #[arg(long, default_value_t = 3000)]
     households: u64,
-    /// 输出目录（写入 households.csv 和 members.csv）
+    /// 输出目录（写入 households.csv、members.csv 和 incomes.csv）
     #[arg(long)]
     out: PathBuf,
     /// 随机种子：同一种子生成完全相同的数据
@@ -38,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         today: super::today(),
     })?;
     println!(
-        "已生成 {} 户、{} 人：{}/households.csv 和 members.csv",
+        "已生成 {} 户、{} 人：{}/households.csv、members.csv 和 incomes.csv（往年收入）",
         summary.households,
         summary.members,
         args.out.display()

@@ -1,4 +1,4 @@
-//! 建档立卡: the household register — households, members, yearly income, status history.
+//! 建档立卡: the household register — households, members, income per period, status history.
 
 pub mod certificate;
 pub mod codes;
@@ -10,5 +10,7 @@ pub mod search;
 
 pub use codes::*;
 pub use id_number::IdNumber;
-pub use income::Income;
+pub use income::{
+    Income, IncomeComponent, IncomeItem, IncomeItemKind, IncomePeriod, parse_income_fields, parse_income_form,
+};
 pub use model::*;

@@ -7,10 +7,8 @@ use chrono::NaiveDate;
 
 use super::codes::*;
 use super::id_number::IdNumber;
-use super::income::Income;
 use crate::area::AreaCode;
 use crate::error::FieldError;
-use crate::money::Fen;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
@@ -306,20 +304,6 @@ impl<'a, F: Fields + ?Sized> Collector<'a, F> {
         }
     }
 
-    fn money(&mut self, field: &str) -> Fen {
-        let v = self.fields.get(field).trim();
-        if v.is_empty() {
-            return Fen(0);
-        }
-        match Fen::parse_yuan(v) {
-            Ok(f) => f,
-            Err(e) => {
-                self.errors.push(FieldError::new(field, e.to_string()));
-                Fen(0)
-            }
-        }
-    }
-
     fn phone(&mut self, field: &str) -> Option<String> {
         parse_phone(field, self.fields.get(field)).unwrap_or_else(|e| {
             self.errors.push(e);
@@ -567,36 +551,6 @@ pub fn next_household_no(village: &AreaCode, highest: Option<&str>) -> String {
     match next {
         Some((width, n)) => format!("{code}{n:0width$}", width = width.max(n.to_string().len())),
         None => format!("{code}0001"),
-    }
-}
-
-/// Reads the income columns of a household row: none when the year and all amounts are empty.
-pub fn parse_income_fields(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<Option<Income>, Vec<FieldError>> {
-    const AMOUNTS: [&str; 5] = ["wages", "operating", "property", "transfer", "operating_cost"];
-    let year_text = f.get("income_year").trim();
-    if year_text.is_empty() && AMOUNTS.iter().all(|a| f.get(a).trim().is_empty()) {
-        return Ok(None);
-    }
-    let mut c = Collector { fields: f, errors: Vec::new() };
-    let year = if year_text.is_empty() {
-        c.errors.push(FieldError::new("income_year", "填写了收入，但未填写收入年度"));
-        None
-    } else {
-        c.integer("income_year", "收入年度", 2013..=chrono::Datelike::year(&today))
-    };
-    let income = Income {
-        year: year.unwrap_or(0),
-        wages: c.money("wages"),
-        operating: c.money("operating"),
-        property: c.money("property"),
-        transfer: c.money("transfer"),
-        operating_cost: c.money("operating_cost"),
-    };
-    if year.is_some() && c.errors.is_empty() {
-        income.validate()?;
-        Ok(Some(income))
-    } else {
-        Err(c.errors)
     }
 }
 

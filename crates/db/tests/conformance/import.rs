@@ -1,6 +1,7 @@
 //! Bulk import: all or nothing, every bad row reported, never duplicated.
 
-use bangfu_core::store::{HouseholdFilter, HouseholdStore, Page};
+use bangfu_core::money::Fen;
+use bangfu_core::store::{HouseholdFilter, HouseholdStore, IncomeStore, Page};
 use bangfu_db::{Db, ImportError, ImportOutcome, import_register};
 
 use crate::conformance;
@@ -56,8 +57,9 @@ conformance!(a_valid_register_imports_with_members_income_and_history, |db: Db| 
     assert_eq!(first.head_name.as_deref(), Some("王建国"));
     assert_eq!(first.size, 2);
     let incomes = db.incomes(&everything(), first.id).await.unwrap();
-    assert_eq!(incomes[0].wages.0, 1_800_000);
-    assert_eq!(incomes[0].transfer.0, 240_050);
+    assert_eq!(incomes[0].wages, Some(Fen(1_800_000)));
+    assert_eq!(incomes[0].transfer, Some(Fen(240_050)));
+    assert_eq!(incomes[0].household_size, 2, "the size the import registered, stored with the income");
     let history = db.history(&everything(), first.id).await.unwrap();
     assert_eq!(history.len(), 2, "identified, then exited");
     assert_eq!(history[1].to_value.as_deref(), Some("exited"));
@@ -297,4 +299,39 @@ conformance!(a_certificate_holder_is_the_same_person_as_the_id_card_holder, |db:
     let twin = member("王老汉", "男", &person, "父母");
     let err = db.add_member(&everything(), one, &twin, &actor()).await.unwrap_err();
     assert!(matches!(&err, bangfu_core::DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
+});
+
+conformance!(incomes_csv_brings_earlier_years_with_their_sizes_and_a_bad_row_is_named_by_line, |db: Db| async move {
+    let dir = register_dir(&good_households(), &good_members());
+    let header = "户编号,收入期间,该期家庭人口,工资性收入（元）,转移性收入（元）\n";
+    std::fs::write(
+        dir.path().join("incomes.csv"),
+        format!(
+            "{header}4117021012010001,2023,3,9000,\n4117021012010001,2024,,8000,1200\n4117021012010002,去年,1,1,\n"
+        ),
+    )
+    .unwrap();
+    let errors = match bangfu_db::import::read_incomes(dir.path(), today()) {
+        Err(ImportError::Rows(e)) => e,
+        other => panic!("expected row errors, got {:?}", other.map(|r| r.map(|r| r.len()))),
+    };
+    assert_eq!((errors[0].file, errors[0].line, errors[0].column.as_str()), ("incomes.csv", 4, "收入期间"));
+    std::fs::write(
+        dir.path().join("incomes.csv"),
+        format!("{header}4117021012010001,2023,3,9000,\n4117021012010001,2024,,8000,1200\n"),
+    )
+    .unwrap();
+    let rows = bangfu_db::import::read_incomes(dir.path(), today()).unwrap().unwrap();
+    assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::Imported(_)));
+    assert_eq!(db.load_incomes(&rows).await.unwrap(), 2);
+    let (list, _) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
+    let first = list.iter().find(|h| h.household_no == "4117021012010001").unwrap();
+    let incomes = db.incomes(&everything(), first.id).await.unwrap();
+    let seen: Vec<_> = incomes.iter().map(|i| (i.period.code(), i.household_size, i.transfer)).collect();
+    assert_eq!(seen[1..], [("2024".to_owned(), 2, Some(Fen(120_000))), ("2023".to_owned(), 3, None)]);
+    // An unknown household number loads nothing.
+    let mut stray = bangfu_db::import::read_incomes(dir.path(), today()).unwrap().unwrap();
+    stray[0].household_no = "4117021012019999".into();
+    assert!(matches!(db.load_incomes(&stray).await, Err(ImportError::Rows(e)) if e[0].line == 2));
 });

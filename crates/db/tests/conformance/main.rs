@@ -10,13 +10,15 @@ mod harness;
 mod import;
 mod migration;
 mod monitoring;
+mod incomes;
+mod lines;
 mod work;
 
 use bangfu_core::DomainError;
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::household::*;
 use bangfu_core::money::Fen;
-use bangfu_core::store::{AreaStore, HouseholdFilter, HouseholdStore, Page};
+use bangfu_core::store::{AreaStore, HouseholdFilter, HouseholdStore, IncomeStore, Page};
 use bangfu_db::Db;
 use chrono::NaiveDate;
 use fixtures::*;
@@ -256,14 +258,11 @@ conformance!(status_and_monitoring_changes_are_kept_as_dated_history, |db: Db| a
 });
 
 conformance!(income_is_kept_per_year_in_fen_and_net_per_person_is_computed, |db: Db| async move {
-    let first = Income {
-        year: 2024,
-        wages: Fen(1_200_000),
-        operating: Fen(300_000),
-        property: Fen(50_000),
-        transfer: Fen(250_000),
-        operating_cost: Fen(100_000),
-    };
+    let first = Income::of_year(
+        2024,
+        2,
+        [Some(Fen(1_200_000)), Some(Fen(300_000)), Some(Fen(50_000)), Some(Fen(250_000)), Some(Fen(100_000))],
+    );
     let h = db
         .create_household(
             &everything(),
@@ -274,18 +273,20 @@ conformance!(income_is_kept_per_year_in_fen_and_net_per_person_is_computed, |db:
         )
         .await
         .unwrap();
-    let second = Income { year: 2025, wages: Fen(1_500_000), ..first.clone() };
-    db.record_income(&everything(), h, &second, &actor()).await.unwrap();
-    // Recording 2025 again replaces it, never duplicates.
-    let corrected = Income { wages: Fen(1_400_001), ..second.clone() };
-    db.record_income(&everything(), h, &corrected, &actor()).await.unwrap();
+    let second = Income { period: IncomePeriod::Year(2025), wages: Some(Fen(1_500_000)), ..first.clone() };
+    db.record_income(&everything(), h, &second, false, &actor()).await.unwrap();
+    // Recording 2025 again replaces it only when asked to, and never duplicates.
+    let corrected = Income { wages: Some(Fen(1_400_001)), ..second.clone() };
+    let refused = db.record_income(&everything(), h, &corrected, false, &actor()).await.unwrap_err();
+    assert!(matches!(&refused, DomainError::Conflict { field, .. } if field == "period"), "{refused:?}");
+    assert_eq!(db.incomes(&everything(), h).await.unwrap(), vec![second.clone(), first.clone()], "nothing replaced");
+    db.record_income(&everything(), h, &corrected, true, &actor()).await.unwrap();
     let incomes = db.incomes(&everything(), h).await.unwrap();
     assert_eq!(incomes, vec![corrected.clone(), first.clone()]);
-    let size = db.household(&everything(), h).await.unwrap().size;
     // (14 000.01 + 3 000 + 500 + 2 500 − 1 000) ÷ 2 = 9 500.005 → 9 500.01 元
-    assert_eq!(incomes[0].net_per_person(size), Some(Fen(950_001)));
-    let bad = Income { transfer: Fen(-1), ..first };
-    assert!(matches!(db.record_income(&everything(), h, &bad, &actor()).await, Err(DomainError::Invalid(_))));
+    assert_eq!(incomes[0].net_per_person(), Some(Fen(950_001)));
+    let bad = Income { transfer: Some(Fen(-1)), ..first };
+    assert!(matches!(db.record_income(&everything(), h, &bad, true, &actor()).await, Err(DomainError::Invalid(_))));
 });
 
 conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move {
@@ -461,15 +462,8 @@ conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async mov
     db.change_status(&everything(), h, PovertyStatus::Exited, date("2019-12-20"), "脱贫", &actor()).await.unwrap();
     // (Was 边缘易致贫户 before 户类型: that type is not for a 脱贫户 any more.)
     open_episode(&db, h, "脱贫不稳定户", "2022-01-05", "收入骤降").await;
-    let income = Income {
-        year: 2025,
-        wages: Fen(100),
-        operating: Fen(0),
-        property: Fen(0),
-        transfer: Fen(0),
-        operating_cost: Fen(0),
-    };
-    db.record_income(&everything(), h, &income, &actor()).await.unwrap();
+    let income = Income::of_year(2025, 1, [Some(Fen(100)), Some(Fen(0)), Some(Fen(0)), Some(Fen(0)), Some(Fen(0))]);
+    db.record_income(&everything(), h, &income, false, &actor()).await.unwrap();
     let (log, total) = db.audit_entries(&AuditFilter::default(), 50, 0).await.unwrap();
     let seen: Vec<(AuditAction, String)> =
         log.iter().rev().map(|e| (e.action, e.field.clone().unwrap_or_default())).collect();

@@ -22,7 +22,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/households/{hid}/members", post(add_member))
         .route("/api/v1/households/{hid}/members/{mid}", put(update_member))
         .route("/api/v1/households/{hid}/members/{mid}/leave", post(member_leaves))
-        .route("/api/v1/households/{hid}/incomes/{year}", put(record_income))
         .route("/api/v1/households/{hid}/status", post(change_status))
 }
 
@@ -76,23 +75,18 @@ pub fn member_json(m: &Member) -> Value {
     v
 }
 
-async fn show(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
     let id = HouseholdId(id);
     let h = state.db.household(&me.scope, id).await?;
     let members = state.db.members(&me.scope, id).await?;
-    let incomes = state.db.incomes(&me.scope, id).await?;
+    let incomes = bangfu_core::store::IncomeStore::incomes(&state.db, &me.scope, id).await?;
     let history = state.db.history(&me.scope, id).await?;
     let episodes = bangfu_core::store::MonitoringStore::episodes(&state.db, &me.scope, id).await?;
-    let incomes: Vec<Value> = incomes
-        .iter()
-        .map(|i| {
-            json!({
-                "year": i.year, "wages_fen": i.wages, "operating_fen": i.operating, "property_fen": i.property,
-                "transfer_fen": i.transfer, "operating_cost_fen": i.operating_cost,
-                "net_per_person_fen": i.net_per_person(h.size),
-            })
-        })
-        .collect();
+    let incomes = super::incomes::incomes_json(&state, &me.scope, &h.data.village_code, &incomes).await?;
     Ok(Json(json!({
         "household_id": h.id,
         "version": h.version,
@@ -221,7 +215,9 @@ async fn create(
         .and_then(|h| h.check_number().map(|()| h).map_err(|e| vec![e]))
         .map_err(|e| errors.extend(e))
         .ok();
-    let income = parse_income_fields(&fields, today()).map_err(|e| errors.extend(e)).ok().flatten();
+    // The first income's household size is the number of members registered with it.
+    let size = members.len().max(1) as i64;
+    let income = parse_income_fields(&fields, today(), size).map_err(|e| errors.extend(e)).ok().flatten();
     let mut parsed = Vec::new();
     for (i, m) in members.into_iter().enumerate() {
         let map: HashMap<String, Value> = serde_json::from_value(m).unwrap_or_default();
@@ -273,24 +269,6 @@ async fn member_leaves(
         .ok_or_else(|| DomainError::invalid("left_on", format!("“{}”不是有效日期", body.left_on)))?;
     state.db.member_leaves(&me.scope, MemberId(mid), on, &body.reason, &me.actor()).await?;
     Ok(Json(member_json(&state.db.member(&me.scope, MemberId(mid)).await?)))
-}
-
-/// Records a year's income; amounts in 元 as text or numbers, as in households.csv.
-async fn record_income(
-    State(state): State<AppState>,
-    me: ApiUser,
-    Path((hid, year)): Path<(i64, i32)>,
-    Json(body): Json<HashMap<String, Value>>,
-) -> Result<Json<Value>, ApiError> {
-    editor(&me)?;
-    state.db.household(&me.scope, HouseholdId(hid)).await?;
-    let mut fields = texts(body);
-    fields.insert("income_year".into(), year.to_string());
-    let income = parse_income_fields(&fields, today())
-        .map_err(DomainError::Invalid)?
-        .ok_or_else(|| DomainError::invalid("income_year", "请提供收入金额"))?;
-    state.db.record_income(&me.scope, HouseholdId(hid), &income, &me.actor()).await?;
-    show(State(state), me, Path(hid)).await
 }
 
 #[derive(serde::Deserialize)]

@@ -21,6 +21,8 @@ pub mod assistance;
 pub mod audit;
 pub mod households;
 pub mod monitoring;
+pub mod incomes;
+pub mod lines;
 pub mod openapi;
 pub mod units;
 pub mod work;
@@ -29,6 +31,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(households::router())
         .merge(monitoring::router())
+        .merge(incomes::router())
+        .merge(lines::router())
         .merge(audit::router())
         .merge(assistance::router())
         .merge(work::router())

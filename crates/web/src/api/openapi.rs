@@ -61,9 +61,17 @@ pub const API_ROUTES: &[ApiRoute] = &[
         response: member_schema,
     },
     ApiRoute {
+        method: "get",
+        path: "/api/v1/households/{hid}/incomes",
+        summary: "该户各期收入（分）：期间、该期家庭人口、分项、人均纯收入及与当年监测范围的对照 · The household's incomes with their marks",
+        query: &[],
+        body: None,
+        response: incomes_schema,
+    },
+    ApiRoute {
         method: "put",
-        path: "/api/v1/households/{hid}/incomes/{year}",
-        summary: "登记或更正某年度收入（元）· Record a year's income",
+        path: "/api/v1/households/{hid}/incomes/{period}",
+        summary: "登记某期收入（元）：period = 年度（2026）或监测口径的截止月份（2026-11，即2025-12至2026-11）；该期已有收入时须 replace: true，否则 409 并返回已登记的数字 · Record a period's income",
         query: &[],
         body: Some(income_schema),
         response: household_schema,
@@ -324,6 +332,38 @@ pub const API_ROUTES: &[ApiRoute] = &[
         body: Some(unit_input_schema),
         response: unit_schema,
     },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/lines",
+        summary: "监测范围和贫困线（按年度、区划；含示例值标记）及“接近”幅度 · Lines per year and area",
+        query: &[],
+        body: None,
+        response: lines_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/lines",
+        summary: "新增标准（仅区级账号；须填调整原因，记入调整记录和审计日志）· Enter a line (district only)",
+        query: &[],
+        body: Some(line_input_schema),
+        response: line_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/lines/{id}",
+        summary: "一条标准及其调整记录（谁、何时、调整前后、文号、原因）· One line with its history",
+        query: &[],
+        body: None,
+        response: line_schema,
+    },
+    ApiRoute {
+        method: "put",
+        path: "/api/v1/lines/{id}",
+        summary: "调整标准的金额、文号、执行日期、示例值标记或说明（类型、年度、区划不变；仅区级账号）· Adjust a line",
+        query: &[],
+        body: Some(line_input_schema),
+        response: line_schema,
+    },
 ];
 
 fn unit_input_schema() -> Value {
@@ -466,11 +506,59 @@ fn leave_schema() -> Value {
 }
 
 fn income_schema() -> Value {
-    let props: Map<String, Value> = ["wages", "operating", "property", "transfer", "operating_cost"]
+    let mut props: Map<String, Value> = IncomeComponent::ALL
         .iter()
-        .map(|f| ((*f).to_owned(), json!({ "type": "string", "description": "元，最多两位小数" })))
+        .map(|c| (c.code().to_owned(), json!({ "type": "string", "description": format!("{}（元，最多两位小数；不填为未填，不按0计；有分项时可不填，按分项合计）", c.label_zh()) })))
         .collect();
+    props.insert("claims".into(), json!({ "type": "string", "description": "理赔收入（元）" }));
+    props.insert("out_of_pocket".into(), json!({ "type": "string", "description": "合规自付支出（元）" }));
+    props.insert("household_size".into(), json!({ "type": "integer", "description": "该期家庭人口；不填为现有人口" }));
+    props.insert("replace".into(), json!({ "type": "boolean", "description": "替换该期已登记的收入（须先核对）" }));
+    props.insert(
+        "items".into(),
+        json!({ "type": "array", "items": { "type": "object", "required": ["kind", "amount"], "properties": {
+        "kind": { "type": "string", "enum": IncomeItemKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>() },
+        "amount": { "type": "string", "description": "元" }, "note": { "type": "string" } } } }),
+    );
     json!({ "type": "object", "properties": props })
+}
+
+fn income_item_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "period": { "type": "string", "description": "2026 或 2026-11（截至该月的12个月）" }, "period_label": { "type": "string" },
+        "year": { "type": "integer", "description": "对照标准的年度" }, "household_size": { "type": "integer", "description": "该期家庭人口（登记时保存）" },
+        "net_per_person_fen": { "type": ["integer", "null"], "description": "人均纯收入（分）= (工资性+生产经营性+财产性+转移性−生产经营性支出+理赔收入−合规自付支出) ÷ 该期家庭人口" },
+        "partial": { "type": "boolean", "description": "有未填的项目" },
+        "items": { "type": "array", "items": { "type": "object" } },
+        "line": { "type": ["object", "null"], "description": "对照的标准（最具体的上级区划的当年监测范围；2020年及以前为贫困线）" },
+        "mark": { "type": "object", "properties": { "code": { "type": "string", "enum": ["below", "near", "above", "no_line"] },
+            "colour": { "type": "string" }, "label": { "type": "string" }, "margin_percent": { "type": "integer" } } } } })
+}
+
+fn incomes_schema() -> Value {
+    json!({ "type": "object", "properties": { "items": { "type": "array", "items": income_item_schema() } } })
+}
+
+fn line_input_schema() -> Value {
+    json!({ "type": "object", "required": ["kind", "year", "amount", "reason"], "properties": {
+        "kind": { "type": "string", "enum": ["monitoring", "poverty"], "description": "monitoring 监测范围 / poverty 贫困线" },
+        "year": { "type": "integer" }, "area_code": { "type": "string", "description": "12位区划代码；000000000000 或不填为全国" },
+        "amount": { "type": "string", "description": "元/人·年" }, "document_no": { "type": "string", "description": "文号" },
+        "effective_on": date(), "example": { "type": "boolean", "description": "示例值（非正式标准）" }, "note": { "type": "string" },
+        "reason": { "type": "string", "description": "新增或调整的原因" } } })
+}
+
+fn line_schema() -> Value {
+    json!({ "type": "object", "properties": { "id": { "type": "integer" }, "data": { "type": "object" },
+        "history": { "type": "array", "items": { "type": "object", "properties": {
+            "at": { "type": "string", "format": "date-time" }, "username": { "type": "string" },
+            "before": { "type": ["integer", "null"], "description": "分" }, "after": { "type": "integer", "description": "分" },
+            "document_no": { "type": ["string", "null"] }, "reason": { "type": "string" } } } } } })
+}
+
+fn lines_schema() -> Value {
+    json!({ "type": "object", "properties": { "items": { "type": "array", "items": { "type": "object" } },
+        "margin_percent": { "type": "integer", "description": "高出标准不足此百分比为“接近”" } } })
 }
 
 fn status_schema() -> Value {
@@ -511,7 +599,7 @@ fn household_schema() -> Value {
         "episodes": episodes_schema(),
         "household": { "type": "object", "description": "户的全部登记信息（字段同 households.csv）" },
         "members": { "type": "array", "items": member_schema() },
-        "incomes": { "type": "array", "items": { "type": "object", "description": "金额以分为单位；net_per_person_fen = 人均纯收入" } },
+        "incomes": { "type": "array", "items": income_item_schema() },
         "history": { "type": "array", "items": { "type": "object", "properties": {
             "kind": { "type": "string", "enum": ["status", "monitoring"] }, "from_value": { "type": ["string", "null"] },
             "to_value": { "type": ["string", "null"] }, "effective_on": { "type": "string", "format": "date" }, "reason": { "type": "string" } } } } } })
@@ -711,7 +799,7 @@ pub fn build() -> Value {
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| {
-                let kind = if matches!(name, "village" | "reason") { "string" } else { "integer" };
+                let kind = if matches!(name, "village" | "reason" | "period") { "string" } else { "integer" };
                 json!({ "name": name, "in": "path", "required": true, "schema": { "type": kind } })
             })
             .collect();

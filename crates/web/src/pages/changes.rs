@@ -1,5 +1,5 @@
-//! Changes to a household that people make every day: a member joins or leaves, a year's
-//! income, a status or monitoring change. Each is a small form; each is audited by storage.
+//! Changes to a household that people make every day: a member joins or leaves, a status
+//! or monitoring change (income: incomes.rs). Each is a small form; each is audited by storage.
 
 use std::collections::HashMap;
 
@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use bangfu_core::household::*;
-use bangfu_core::money::Fen;
 use bangfu_core::store::HouseholdStore;
 use bangfu_core::{DomainError, FieldError};
 use chrono::NaiveDate;
@@ -22,7 +21,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/households/{hid}/members/new", get(join_page).post(join))
         .route("/households/{hid}/members/{mid}/leave", get(leave_page).post(leave))
-        .route("/households/{hid}/income", get(income_page).post(income))
         .route("/households/{hid}/status", get(status_page).post(status))
 }
 
@@ -209,78 +207,6 @@ async fn leave(
             format!("{} · {}", m.data.name, me.lang.t("title.leave")),
             me.lang.t("button.leave"),
             leave_fields(me.lang, &v),
-            &field_errors(e)?,
-        ),
-    }
-}
-
-// ---- 年度收入 ----
-
-fn income_fields(lang: crate::i18n::Lang, v: &Values) -> Vec<FormField> {
-    vec![
-        text(lang, "income_year", true, "", v),
-        text(lang, "wages", false, "含务工、公益岗位工资", v),
-        text(lang, "operating", false, "", v),
-        text(lang, "property", false, "含分红、合作社、光伏收益", v),
-        text(lang, "transfer", false, "含低保、养老金、各类补贴", v),
-        text(lang, "operating_cost", false, "", v),
-    ]
-}
-
-async fn income_page(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    Path(hid): Path<i64>,
-) -> Result<Response, PageError> {
-    require_editor(&me)?;
-    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    let year = chrono::Datelike::year(&today()) - 1;
-    let current = state.db.incomes(&me.scope, h.id).await?.into_iter().find(|i| i.year == year);
-    let y = |f: Fen| f.to_yuan_string();
-    let mut v = Values::from([("income_year".to_owned(), year.to_string())]);
-    if let Some(i) = current {
-        for (k, f) in [
-            ("wages", i.wages),
-            ("operating", i.operating),
-            ("property", i.property),
-            ("transfer", i.transfer),
-            ("operating_cost", i.operating_cost),
-        ] {
-            v.insert(k.into(), y(f));
-        }
-    }
-    render(
-        &me,
-        hid,
-        format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")),
-        me.lang.t("form.save"),
-        income_fields(me.lang, &v),
-        &[],
-    )
-}
-
-async fn income(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    Path(hid): Path<i64>,
-    Form(v): Form<Values>,
-) -> Result<Response, PageError> {
-    require_editor(&me)?;
-    me.check_form_csrf(&v)?;
-    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    let result = match parse_income_fields(&v, today()) {
-        Ok(Some(i)) => state.db.record_income(&me.scope, h.id, &i, &me.actor()).await,
-        Ok(None) => Err(DomainError::invalid("income_year", "请填写收入年度和金额")),
-        Err(e) => Err(DomainError::Invalid(e)),
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render(
-            &me,
-            hid,
-            format!("{} · {}", h.head_name.unwrap_or_default(), me.lang.t("title.income")),
-            me.lang.t("form.save"),
-            income_fields(me.lang, &v),
             &field_errors(e)?,
         ),
     }

@@ -241,7 +241,7 @@ struct HouseholdPage<'a> {
     has_open_episode: bool,
     members: Vec<MemberRow>,
     left: Vec<MemberRow>,
-    incomes: Vec<IncomeRow>,
+    incomes: Vec<super::incomes::IncomeRow>,
     history: Vec<HistoryRow>,
     can_edit: bool,
     helper: String,
@@ -297,16 +297,6 @@ fn member_more(lang: crate::i18n::Lang, m: &MemberData) -> String {
         .map(|(field, value)| format!("{}：{value}", super::field_label(lang, field)))
         .collect::<Vec<_>>()
         .join(" · ")
-}
-
-pub struct IncomeRow {
-    pub year: i32,
-    pub wages: String,
-    pub operating: String,
-    pub property: String,
-    pub transfer: String,
-    pub cost: String,
-    pub per_person: String,
 }
 
 /// One monitoring episode as the household page shows it.
@@ -385,7 +375,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     let id = HouseholdId(id);
     let h = state.db.household(&me.scope, id).await?;
     let members = state.db.members(&me.scope, id).await?;
-    let incomes = state.db.incomes(&me.scope, id).await?;
+    let incomes = super::incomes::household_income_rows(&state, &me, me.lang, &h).await?;
     let history = state.db.history(&me.scope, id).await?;
     let episodes = bangfu_core::store::MonitoringStore::episodes(&state.db, &me.scope, id).await?;
     let helper = bangfu_core::store::AssistanceStore::helper_history(&state.db, &me.scope, id)
@@ -458,18 +448,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         other_causes: h.data.other_causes.iter().map(|c| c.label_zh()).collect::<Vec<_>>().join("、"),
         members: current.into_iter().map(row).collect(),
         left: gone.into_iter().map(row).collect(),
-        incomes: incomes
-            .iter()
-            .map(|i| IncomeRow {
-                year: i.year,
-                wages: i.wages.to_string(),
-                operating: i.operating.to_string(),
-                property: i.property.to_string(),
-                transfer: i.transfer.to_string(),
-                cost: i.operating_cost.to_string(),
-                per_person: i.net_per_person(h.size).map(|f| f.to_string()).unwrap_or_else(|| "—".into()),
-            })
-            .collect(),
+        incomes,
         history: history
             .iter()
             .map(|e| HistoryRow {

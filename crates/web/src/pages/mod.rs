@@ -7,6 +7,8 @@ pub mod changes;
 pub mod form;
 pub mod household_form;
 pub mod households;
+pub mod incomes;
+pub mod lines;
 pub mod members;
 pub mod monitoring;
 pub mod overview;

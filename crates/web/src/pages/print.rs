@@ -12,6 +12,7 @@ use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, PlanStore, 
 use chrono::Datelike;
 
 use super::form::today;
+use super::incomes::IncomeRow;
 use super::work::{MeasureView, VisitView, measure_view, visit_view, zh_date};
 use crate::AppState;
 use crate::error::PageError;
@@ -40,16 +41,6 @@ struct Basics {
     secretary_phone: String,
     policies: Vec<String>,
     printed: String,
-}
-
-struct IncomeLine {
-    year: i32,
-    total: String,
-    per_person: String,
-    wages: String,
-    operating: String,
-    transfer: String,
-    property: String,
 }
 
 /// 享受政策: what the members' flags say they receive.
@@ -134,22 +125,10 @@ async fn basics(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<(
     Ok((b, members))
 }
 
-async fn incomes(state: &AppState, me: &CurrentUser, id: HouseholdId, size: i64) -> Result<Vec<IncomeLine>, PageError> {
-    Ok(state
-        .db
-        .incomes(&me.scope, id)
-        .await?
-        .iter()
-        .map(|i| IncomeLine {
-            year: i.year,
-            total: i.total_net().display_yuan(),
-            per_person: i.net_per_person(size).map(|f| f.display_yuan()).unwrap_or_else(|| "—".into()),
-            wages: i.wages.display_yuan(),
-            operating: i.operating.display_yuan(),
-            transfer: i.transfer.display_yuan(),
-            property: i.property.display_yuan(),
-        })
-        .collect())
+/// The household's incomes, newest first, each with its mark against the line (printouts are Chinese).
+async fn incomes(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<Vec<IncomeRow>, PageError> {
+    let h = state.db.household(&me.scope, id).await?;
+    super::incomes::household_income_rows(state, me, crate::i18n::Lang::ZhCn, &h).await
 }
 
 #[derive(Template)]
@@ -160,7 +139,7 @@ struct CardPage<'a> {
     b: Basics,
     year: i32,
     measures: Vec<MeasureView>,
-    income: Option<IncomeLine>,
+    income: Option<IncomeRow>,
 }
 
 async fn card(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Html<String>, PageError> {
@@ -174,7 +153,7 @@ async fn card(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i6
         .flat_map(|p| p.measures.iter())
         .map(|m| measure_view(crate::i18n::Lang::ZhCn, m, today()))
         .collect();
-    let income = incomes(&state, &me, id, b.size).await?.into_iter().max_by_key(|i| i.year);
+    let income = incomes(&state, &me, id).await?.into_iter().next();
     Ok(Html(CardPage { me: &me, id: hid, b, year, measures, income }.render()?))
 }
 
@@ -216,7 +195,7 @@ struct HandbookPage<'a> {
     members: Vec<MemberLine>,
     helpers: Vec<HelperLine>,
     plans: Vec<PlanSection>,
-    incomes: Vec<IncomeLine>,
+    incomes: Vec<IncomeRow>,
     visits: Vec<VisitView>,
     history: Vec<HistoryLine>,
 }
@@ -287,7 +266,7 @@ async fn handbook(
             reason: e.reason,
         })
         .collect();
-    let incomes = incomes(&state, &me, id, b.size).await?;
+    let incomes = incomes(&state, &me, id).await?;
     Ok(Html(HandbookPage { me: &me, id: hid, b, members, helpers, plans, incomes, visits, history }.render()?))
 }
 

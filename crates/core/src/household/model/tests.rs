@@ -1,5 +1,7 @@
 use super::*;
 use crate::household::id_number::check_char;
+use crate::household::income::{IncomePeriod, parse_income_fields};
+use crate::money::Fen;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
@@ -81,12 +83,12 @@ fn dates_are_read_as_people_type_them() {
 #[test]
 fn income_columns_give_one_income_record_in_fen() {
     let f = household(&[("income_year", "2025"), ("wages", "12,000.50"), ("operating_cost", "500")]);
-    let income = parse_income_fields(&f, today()).unwrap().unwrap();
-    assert_eq!(income.year, 2025);
-    assert_eq!(income.wages, Fen(1_200_050));
+    let income = parse_income_fields(&f, today(), 2).unwrap().unwrap();
+    assert_eq!(income.period, IncomePeriod::Year(2025));
+    assert_eq!(income.wages, Some(Fen(1_200_050)));
     assert_eq!(income.total_net(), Fen(1_150_050));
-    assert_eq!(parse_income_fields(&household(&[]), today()).unwrap(), None);
-    let errs = parse_income_fields(&household(&[("wages", "100")]), today()).unwrap_err();
+    assert_eq!(parse_income_fields(&household(&[]), today(), 2).unwrap(), None);
+    let errs = parse_income_fields(&household(&[("wages", "100")]), today(), 2).unwrap_err();
     assert_eq!(errs[0].message, "填写了收入，但未填写收入年度");
 }
 

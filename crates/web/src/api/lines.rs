@@ -1,0 +1,76 @@
+//! /api/v1/lines: 监测范围 and 贫困线 per year and area with their adjustment history. Every
+//! user reads them; only a district-level account enters or adjusts one.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use bangfu_core::DomainError;
+use bangfu_core::auth::Role;
+use bangfu_core::line::{self, LineData, LineId};
+use bangfu_core::store::LineStore;
+use serde_json::{Value, json};
+
+use super::households::texts;
+use super::{ApiError, ApiUser};
+use crate::AppState;
+use crate::pages::form::today;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/lines", get(list).post(create)).route("/api/v1/lines/{id}", put(adjust).get(show))
+}
+
+fn district(me: &ApiUser) -> Result<(), ApiError> {
+    if me.user.role == Role::DistrictAdmin { Ok(()) } else { Err(ApiError::forbidden()) }
+}
+
+async fn list(State(state): State<AppState>, me: ApiUser) -> Result<Json<Value>, ApiError> {
+    let lines = state.db.lines(&me.scope).await?;
+    let margin = state.db.line_margin_percent().await?;
+    Ok(Json(json!({ "items": lines, "margin_percent": margin })))
+}
+
+async fn show(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let l = state.db.line(&me.scope, LineId(id)).await?;
+    let history = state.db.line_history(&me.scope, l.id).await?;
+    Ok(Json(json!({ "id": l.id, "data": l.data, "history": history })))
+}
+
+/// The body as the form's fields: `kind`, `year`, `area_code`, `amount` (元), `document_no`,
+/// `effective_on`, `example` (boolean), `note`, and the `reason` (required).
+fn parse(body: HashMap<String, Value>) -> Result<(LineData, String), ApiError> {
+    let fields = texts(body);
+    let reason = fields.get("reason").cloned().unwrap_or_default();
+    match (LineData::parse(&fields, today()), line::check_reason(&reason)) {
+        (Ok(d), Ok(_)) => Ok((d, reason)),
+        (d, r) => {
+            let mut errors = d.err().unwrap_or_default();
+            errors.extend(r.err());
+            Err(DomainError::Invalid(errors).into())
+        }
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Json(body): Json<HashMap<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    district(&me)?;
+    let (data, reason) = parse(body)?;
+    let id = state.db.create_line(&me.scope, &data, &reason, &me.actor()).await?;
+    show(State(state), me, Path(id.0)).await
+}
+
+async fn adjust(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(id): Path<i64>,
+    Json(body): Json<HashMap<String, Value>>,
+) -> Result<Json<Value>, ApiError> {
+    district(&me)?;
+    let (data, reason) = parse(body)?;
+    state.db.adjust_line(&me.scope, LineId(id), &data, &reason, &me.actor()).await?;
+    show(State(state), me, Path(id)).await
+}
