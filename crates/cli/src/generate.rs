@@ -444,7 +444,7 @@ struct Person {
 
 /// What the national form adds to a member: 证件类型, 政治面貌, insurance schemes, 公益性岗位,
 /// 务工地点, and a second health value beside a disability ("残疾,长期慢性病").
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct National {
     /// A disabled member's 残疾人证: its category (the grade is `Person::disability`).
     certificate: Option<DisabilityCategory>,

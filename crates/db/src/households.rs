@@ -5,7 +5,7 @@ use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::*;
 use bangfu_core::store::{AreaCount, HouseholdFilter, HouseholdStore, HouseholdSummary, Page};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::row::{self, Get};
 use crate::values::{bind_values, household_values, member_values};
