@@ -9,7 +9,6 @@ use bangfu_core::monitoring::*;
 use bangfu_core::store::{HouseholdStore, MonitoringStore};
 use bangfu_core::{DomainError, DomainResult};
 
-
 use crate::households::{Review, accept_review};
 use crate::row::{self, Get};
 

@@ -8,10 +8,10 @@ mod concurrency;
 mod fixtures;
 mod harness;
 mod import;
-mod migration;
-mod monitoring;
 mod incomes;
 mod lines;
+mod migration;
+mod monitoring;
 mod work;
 
 use bangfu_core::DomainError;

@@ -11,7 +11,9 @@ use crate::harness::{TestDb, everything};
 async fn migrate_to(db: &Db, version: i64) {
     let dir = |d: &str| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(d);
     match db.pool() {
-        bangfu_db::Pool::Sqlite(p) => sqlx::migrate::Migrator::new(dir("sqlite")).await.unwrap().run_to(version, p).await.unwrap(),
+        bangfu_db::Pool::Sqlite(p) => {
+            sqlx::migrate::Migrator::new(dir("sqlite")).await.unwrap().run_to(version, p).await.unwrap()
+        }
         bangfu_db::Pool::Postgres(p) => {
             sqlx::migrate::Migrator::new(dir("postgres")).await.unwrap().run_to(version, p).await.unwrap()
         }
@@ -77,7 +79,9 @@ async fn old_flags_after_0010(db: Db) {
     // And the flag columns now take null: a correction that leaves a question unanswered stores null.
     let mut fixed = wife.clone();
     fixed.dibao = None;
-    db.update_member(&everything(), members[1].id, members[1].version, &fixed, &crate::fixtures::actor()).await.unwrap();
+    db.update_member(&everything(), members[1].id, members[1].version, &fixed, &crate::fixtures::actor())
+        .await
+        .unwrap();
     assert_eq!(db.member(&everything(), members[1].id).await.unwrap().data.dibao, None);
 }
 

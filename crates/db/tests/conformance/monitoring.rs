@@ -355,7 +355,8 @@ conformance!(an_import_with_household_types_makes_episodes_from_its_monitoring_c
     );
     let nos = ["4117021012010001", "4117021012010002", "4117021012010003"];
     let dir = register_dir(&households, &typed_members(&nos));
-    let outcome = import_register(&db, dir.path(), today(), &bangfu_core::audit::Actor::command_line(), &|_| {}).await.unwrap();
+    let outcome =
+        import_register(&db, dir.path(), today(), &bangfu_core::audit::Actor::command_line(), &|_| {}).await.unwrap();
     assert!(matches!(outcome, ImportOutcome::Imported(r) if r.households == 3), "{outcome:?}");
     let (list, _) =
         db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
@@ -385,7 +386,9 @@ conformance!(an_import_row_that_mixes_types_and_poverty_fields_is_refused_by_nam
          4117021012010002,{SHAHEDIAN_VILLAGE},脱贫户,国家标准,一般贫困户,因病,已脱贫（享受政策）,2019,边缘易致贫户,2023-03-01,,\n"
     );
     let dir = register_dir(&households, &typed_members(&["4117021012010001", "4117021012010002"]));
-    let Err(ImportError::Rows(rows)) = import_register(&db, dir.path(), today(), &bangfu_core::audit::Actor::command_line(), &|_| {}).await else {
+    let Err(ImportError::Rows(rows)) =
+        import_register(&db, dir.path(), today(), &bangfu_core::audit::Actor::command_line(), &|_| {}).await
+    else {
         panic!("expected row errors")
     };
     let lines: Vec<String> = rows.iter().map(|r| r.to_string()).collect();

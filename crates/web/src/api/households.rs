@@ -152,10 +152,9 @@ async fn update(
     let mut fields = crate::pages::household_form::current_values(&h.data);
     fields.extend(sent);
     let d = &h.data;
-    for (field, value) in [
-        ("status", d.status.map(|s| s.code().to_owned())),
-        ("exit_year", d.exit_year.map(|y| y.to_string())),
-    ] {
+    for (field, value) in
+        [("status", d.status.map(|s| s.code().to_owned())), ("exit_year", d.exit_year.map(|y| y.to_string()))]
+    {
         fields.entry(field.into()).or_insert(value.unwrap_or_default());
     }
     let data = HouseholdData::parse(&fields, today()).map_err(DomainError::Invalid)?;

@@ -147,11 +147,7 @@ pub fn require_editor(me: &CurrentUser) -> Result<(), PageError> {
 /// Decisions that need a procedure (纳入监测, 风险消除, 更正脱贫状态) are the district's until a
 /// procedure engine carries them; village and township staff propose through visits.
 pub fn require_district(me: &CurrentUser) -> Result<(), PageError> {
-    if me.may(Permission::DecideMonitoring) {
-        Ok(())
-    } else {
-        Err(PageError::Denied(Permission::DecideMonitoring))
-    }
+    if me.may(Permission::DecideMonitoring) { Ok(()) } else { Err(PageError::Denied(Permission::DecideMonitoring)) }
 }
 
 /// Today in the server's time zone: the bound for dates people type.
