@@ -14,7 +14,7 @@ impl AreaStore for Db {
     async fn upsert_areas(&self, areas: &[Area]) -> DomainResult<u64> {
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let mut written = 0;
             for chunk in areas.chunks(500) {
                 let mut sql = format!("insert into areas ({AREA_COLUMNS}, created_at, updated_at) values ");

@@ -45,7 +45,7 @@ impl AssistanceStore for Db {
         }
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into helpers (name, phone, unit_id, post, id_number, area_code, created_at, updated_at) \
                 values ($1, $2, $3, $4, $5, $6, $7, $7) returning helper_id")
                 .bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id).bind(data.post.as_deref())
@@ -113,7 +113,7 @@ impl AssistanceStore for Db {
         }
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("update helper_assignments set end_on = $1, end_reason = '更换帮扶责任人' where household_id = $2 and end_on is null")
                 .bind(on).bind(household.0).execute(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("insert into helper_assignments (household_id, helper_id, start_on, created_at) values ($1, $2, $3, $4)")
@@ -152,7 +152,7 @@ impl AssistanceStore for Db {
         let now = Utc::now();
         let end_reason = format!("帮扶责任人调离：{reason}");
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             // Only an active helper leaves: a second, concurrent 调离 finds none and changes nothing.
             let retired = sqlx::query("update helpers set status = 'retired', updated_at = $1 where helper_id = $2 and status = 'active'")
                 .bind(now).bind(helper).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();

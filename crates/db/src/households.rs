@@ -157,7 +157,7 @@ impl HouseholdStore for Db {
             placeholders(0, MEMBER_COLUMN_COUNT + 3)
         );
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = bind_values!(sqlx::query_scalar(crate::sql(&insert_h)), household_values(data))
                 .bind(now).bind(now).bind(&actor.username).fetch_one(&mut *tx).await.map_err(domain_err)?;
             for m in members {
@@ -214,7 +214,7 @@ impl HouseholdStore for Db {
         // The transaction runs in a block of its own: a refusal inside it ends the transaction
         // (rolled back when dropped) before the refusal is explained.
         let result: DomainResult<()> = dispatch!(self, pool => async {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             // The "before" of every audit row is read here, under the lock, from the row this change replaces.
             let r = sqlx::query(crate::sql(&select)).bind(id.0).bind(lo).bind(hi)
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
@@ -377,7 +377,7 @@ impl HouseholdStore for Db {
         let current = members_sql(self.lock_clause());
         let (lo, hi) = scope.bounds();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             // The household's row is locked while its members are checked together, so two clerks
             // adding a 户主 at the same time cannot both succeed.
             let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(id.0).bind(lo).bind(hi)
@@ -446,7 +446,7 @@ impl HouseholdStore for Db {
         let current = members_sql(self.lock_clause());
         let (lo, hi) = scope.bounds();
         let result: DomainResult<HouseholdId> = dispatch!(self, pool => async {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             // The household first, then its members: every member write locks in this order.
             let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(household.0).bind(lo).bind(hi)
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
@@ -509,7 +509,7 @@ impl HouseholdStore for Db {
         let (lo, hi) = scope.bounds();
         let now = self.clock().now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(household.0).bind(lo).bind(hi)
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
             // Only a current member leaves: a second, concurrent leave finds no row and changes nothing.
@@ -674,7 +674,7 @@ impl Db {
         let select = self.locked_household_sql();
         let (lo, hi) = scope.bounds();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let r = sqlx::query(crate::sql(&select)).bind(id.0).bind(lo).bind(hi)
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
             let (current, version) = (row::household_data(&r)?, r.int("version")?);

@@ -127,6 +127,7 @@ pub enum Create {
 pub struct Db {
     pool: Pool,
     clock: Clock,
+    gate: versions::WriteGate,
 }
 
 /// Which database the URL chose.
@@ -191,7 +192,7 @@ impl Db {
 
     /// Storage on a pool, reading the system clock.
     pub fn new(pool: Pool) -> Db {
-        Db { pool, clock: Clock::System }
+        Db { pool, clock: Clock::System, gate: versions::WriteGate::default() }
     }
 
     /// The same storage, reading `clock` instead (tests fix the day).
@@ -202,6 +203,11 @@ impl Db {
 
     pub fn clock(&self) -> Clock {
         self.clock
+    }
+
+    /// Where this register's SQLite writers queue (see [`versions::WriteGate`]).
+    pub(crate) fn gate(&self) -> &versions::WriteGate {
+        &self.gate
     }
 
     pub fn pool(&self) -> &Pool {

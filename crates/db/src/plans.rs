@@ -119,7 +119,7 @@ impl PlanStore for Db {
             if exists.is_some() {
                 return Err(DomainError::conflict("year", format!("该户{}年的帮扶计划已存在，请在原计划中增加措施", data.year)));
             }
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into plans (household_id, year, written_on, written_with, goal, created_at, updated_at) \
                 values ($1, $2, $3, $4, $5, $6, $6) returning plan_id")
                 .bind(household.0).bind(data.year).bind(data.written_on).bind(&data.written_with).bind(data.goal.as_deref()).bind(now)
@@ -151,7 +151,7 @@ impl PlanStore for Db {
         let now = Utc::now();
         let today = self.clock().today();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into measures (plan_id, household_id, kind, content, responsible, due_on, amount_fen, \
                 status, status_on, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, 'planned', $8, $9, $9) returning measure_id")
                 .bind(plan).bind(household.0).bind(data.kind.code()).bind(&data.content).bind(&data.responsible)
@@ -202,7 +202,7 @@ impl PlanStore for Db {
         let reason = progress.reason.as_deref();
         let drop_reason = if progress.status == MeasureStatus::Dropped { reason } else { None };
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             // Only from the status the rule was checked against: a concurrent change makes this one a no-op, refused.
             let moved = sqlx::query("update measures set status = $1, status_on = $2, drop_reason = $3, updated_at = $4 \
                 where measure_id = $5 and status = $6")
@@ -256,7 +256,7 @@ impl PlanStore for Db {
             None => (None, None, None, None, None),
         };
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into evidence (measure_id, household_id, note, file_name, content_type, size_bytes, sha256, content, added_by, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning evidence_id")
                 .bind(measure).bind(household.0).bind(note).bind(name).bind(ctype).bind(size).bind(sha.as_deref()).bind(content)

@@ -82,7 +82,7 @@ impl TeamStore for Db {
             if open.is_some() {
                 return Err(DomainError::conflict("area_code", format!("{}与{}已在结对帮扶中", unit.name, area.name)));
             }
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into pairings (unit_id, area_code, start_on, note, created_at) values ($1, $2, $3, $4, $5) returning pairing_id")
                 .bind(unit.id).bind(area.code.as_str()).bind(data.start_on).bind(data.note.as_deref()).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
@@ -105,7 +105,7 @@ impl TeamStore for Db {
             return Err(DomainError::invalid("end_on", "结束日期应在开始日期之后、今天之前"));
         }
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let ended = sqlx::query("update pairings set end_on = $1 where pairing_id = $2 and end_on is null")
                 .bind(on).bind(pairing).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if ended != 1 {
@@ -193,7 +193,7 @@ impl TeamStore for Db {
         }
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into team_members (village_code, name, phone, unit_id, role, start_on, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7) returning team_member_id")
                 .bind(village.as_str()).bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id)
@@ -227,7 +227,7 @@ impl TeamStore for Db {
             return Err(DomainError::invalid("end_on", "召回日期应在驻村开始之后、今天之前"));
         }
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let ended = sqlx::query("update team_members set end_on = $1, end_reason = $2 where team_member_id = $3 and end_on is null")
                 .bind(on).bind(reason).bind(member).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if ended != 1 {

@@ -9,33 +9,71 @@
 use bangfu_core::household::columns::change_label;
 use bangfu_core::{ChangedField, DomainError, DomainResult, StaleChange};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
 use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
+
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::row::Get;
 use crate::{Db, Pool, dispatch, domain_err};
 
-/// Begins a transaction that will write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`), so a transaction that reads and then writes waits its turn
-/// (busy_timeout) instead of failing with SQLITE_BUSY when another writer got there first.
+/// One writer at a time per SQLite register in this process, first come first served. SQLite's
+/// own lock is not fair: under many writers a waiting transaction can keep losing the race until
+/// its busy timeout ends ("database is locked"). Waiting here, in a queue, it never does.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WriteGate(Arc<Mutex<()>>);
+
+/// A write transaction, holding its turn at the [`WriteGate`] until it ends.
+pub(crate) struct WriteTx<DB: sqlx::Database> {
+    tx: sqlx::Transaction<'static, DB>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl<DB: sqlx::Database> WriteTx<DB> {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for WriteTx<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        &self.tx
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for WriteTx<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        &mut self.tx
+    }
+}
+
+/// Begins a transaction that will write. On SQLite it waits its turn at the gate, then takes the
+/// write lock at once (`BEGIN IMMEDIATE`), so a transaction that reads and then writes never fails
+/// with SQLITE_BUSY when another writer got there first. PostgreSQL locks rows instead.
 pub(crate) trait BeginWrite {
     type Database: sqlx::Database;
     fn begin_write(
         &self,
-    ) -> impl Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+        gate: &WriteGate,
+    ) -> impl Future<Output = Result<WriteTx<Self::Database>, sqlx::Error>> + Send;
 }
 
 impl BeginWrite for SqlitePool {
     type Database = sqlx::Sqlite;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-        self.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self, gate: &WriteGate) -> Result<WriteTx<sqlx::Sqlite>, sqlx::Error> {
+        let turn = gate.0.clone().lock_owned().await;
+        let tx = self.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: Some(turn) })
     }
 }
 
 impl BeginWrite for PgPool {
     type Database = sqlx::Postgres;
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-        self.begin().await
+    async fn begin_write(&self, _gate: &WriteGate) -> Result<WriteTx<sqlx::Postgres>, sqlx::Error> {
+        Ok(WriteTx { tx: self.begin().await?, _turn: None })
     }
 }
 

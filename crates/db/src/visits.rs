@@ -55,7 +55,7 @@ impl VisitStore for Db {
         let proposal = data.proposal.map(|p| p.code());
         let state = data.proposal.map(|_| ProposalState::Pending.code());
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into visits (household_id, visited_on, visitors, found, follow_up, follow_up_due, \
                 proposal, proposal_reason, proposal_state, recorded_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning visit_id")
                 .bind(household.0).bind(data.visited_on).bind(&data.visitors).bind(&data.found).bind(data.follow_up.as_deref())
@@ -104,7 +104,7 @@ impl VisitStore for Db {
         }
         let area = self.household(scope, HouseholdId(v.household_id)).await?.data.village_code;
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let done = sqlx::query("update visits set follow_up_done_on = $1 where visit_id = $2 and follow_up_done_on is null")
                 .bind(on).bind(visit).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if done != 1 {
@@ -182,7 +182,7 @@ impl Db {
         }
         let area = self.household(scope, household).await?.data.village_code;
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let done = sqlx::query("update visits set proposal_state = 'rejected', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
                 where visit_id = $4 and proposal_state = 'pending'")
                 .bind(&actor.username).bind(today).bind(note).bind(visit).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();

@@ -72,7 +72,7 @@ impl WorklistStore for Db {
         let before = self.visit_interval_days().await?;
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("insert into settings (key, value, updated_at) values ('visit_interval_days', $1, $2) \
                 on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at")
                 .bind(days.to_string()).bind(now).execute(&mut *tx).await.map_err(domain_err)?;

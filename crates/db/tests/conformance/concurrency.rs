@@ -318,3 +318,48 @@ crate::conformance!(storage_rules_read_the_clock_they_are_given_not_the_machines
     ));
     assert_eq!(db.member(&everything(), wife).await.unwrap().version, 2);
 });
+
+conformance_pooled!(twenty_clerks_closing_one_measure_at_once_close_it_once, |db: Db| async move {
+    use bangfu_core::assistance::{MeasureData, MeasureKind, MeasureProgress, MeasureStatus, PlanData};
+    use bangfu_core::store::PlanStore;
+    use chrono::Datelike;
+    let id = one_household(&db).await;
+    let today = db.clock().today();
+    let plan = PlanData { year: today.year(), written_on: today, written_with: "户主".into(), goal: None };
+    let plan = db.create_plan(&everything(), id, &plan, &actor()).await.unwrap();
+    let m = MeasureData {
+        kind: MeasureKind::Industry,
+        content: "发放肉牛2头".into(),
+        responsible: "李干事".into(),
+        due_on: chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap(),
+        amount: None,
+    };
+    let measure = db.add_measure(&everything(), plan, &m, &actor()).await.unwrap();
+    let barrier = Arc::new(Barrier::new(WRITERS));
+    let mut tasks = Vec::new();
+    for i in 0..WRITERS {
+        let (db, barrier) = (db.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            let (status, reason) = if i % 2 == 0 {
+                (MeasureStatus::Done, None)
+            } else {
+                (MeasureStatus::Dropped, Some("户主外出".into()))
+            };
+            barrier.wait().await;
+            let p = MeasureProgress { status, on: today, reason };
+            (status, db.progress_measure(&everything(), measure, &p, &writer(i)).await)
+        }));
+    }
+    let mut winners = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            (status, Ok(())) => winners.push(status),
+            (_, Err(DomainError::Invalid(e))) => assert_eq!(e[0].field, "status", "{e:?}"),
+            (_, Err(other)) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "a measure is closed once, by one clerk");
+    let (_, stored) = db.measure(&everything(), measure).await.unwrap();
+    assert_eq!(stored.status, winners[0]);
+    assert_eq!(audit_of(&db, "measure", measure, "status").await.len(), 1, "one audit row for the one change");
+});
