@@ -88,7 +88,7 @@ impl Db {
         let area = h.data.village_code;
         let f = &episode.flags;
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into monitoring_episodes (household_id, monitoring_type, risks, house_unsafe, \
                 out_of_school, no_medical_insurance, water_unsafe, no_labour, found_by, identified_on, identified_reason, \
                 identified_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
@@ -156,7 +156,7 @@ impl Db {
             close.method.map_or("消除方式未填", |m| m.label_zh())
         );
         dispatch!(self, pool => {
-            let mut tx = pool.begin_write().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let done = sqlx::query("update monitoring_episodes set cleared_on = $1, clear_method = $2, cleared_reason = $3, \
                 cleared_by = $4, updated_at = $5 where episode_id = $6 and cleared_on is null")
                 .bind(close.cleared_on).bind(close.method.map(|m| m.code())).bind(close.reason.trim())
