@@ -214,18 +214,9 @@ conformance!(
 
 conformance!(measures_stored_under_the_old_kinds_move_to_the_monitoring_forms_categories, |db: Db| async move {
     use bangfu_core::assistance::{MeasureData, MeasureKind, PlanData};
-    use bangfu_core::store::{HouseholdStore, PlanStore};
+    use bangfu_core::store::PlanStore;
     use chrono::Datelike;
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", "411702101201", &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", "411702101201", 1).await;
     let year = today().year();
     let plan = PlanData { year, written_on: today(), written_with: "户主".into(), goal: None };
     let p = db.create_plan(&everything(), h, &plan, &actor()).await.unwrap();

@@ -41,16 +41,7 @@ conformance!(
             Err(DomainError::Conflict { field, .. }) if field == "name"
         ));
         assert_eq!(db.units(&everything()).await.unwrap()[0].id, unit);
-        let h = db
-            .create_household(
-                &everything(),
-                &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-                &couple(1),
-                None,
-                &actor(),
-            )
-            .await
-            .unwrap();
+        let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
         let exited = db
             .create_household(
                 &everything(),
@@ -89,16 +80,7 @@ conformance!(
 );
 
 conformance!(a_helper_outside_the_households_area_or_registered_as_poor_is_refused, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     // A helper of another village of the same township cannot help this household.
     let other_village = db.create_helper(&everything(), &helper("钱干事", "411702101202", ""), &actor()).await.unwrap();
     let err = db.assign_helper(&everything(), h, other_village, d("2024-01-01"), &actor()).await.unwrap_err();
@@ -118,16 +100,7 @@ conformance!(a_helper_outside_the_households_area_or_registered_as_poor_is_refus
 conformance!(
     a_helper_who_leaves_releases_their_households_to_the_worklist_and_history_keeps_why,
     |db: Db| async move {
-        let h = db
-            .create_household(
-                &everything(),
-                &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-                &couple(1),
-                None,
-                &actor(),
-            )
-            .await
-            .unwrap();
+        let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
         let shahedian = Scope::of(&db.area(&AreaCode::parse(SHAHEDIAN).unwrap()).await.unwrap().unwrap());
         let li = db.create_helper(&shahedian, &helper("李干事", SHAHEDIAN, ""), &actor()).await.unwrap();
         db.assign_helper(&shahedian, h, li, d("2024-01-01"), &actor()).await.unwrap();

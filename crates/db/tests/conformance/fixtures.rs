@@ -87,6 +87,15 @@ impl Drop for TempDir {
 }
 
 /// The clerk every storage test acts as.
+/// A household of the couple `couple(seq)` registered in `village` with nothing else: the
+/// starting point of most storage tests.
+pub async fn registered(db: &bangfu_db::Db, no: &str, village: &str, seq: u32) -> HouseholdId {
+    use bangfu_core::store::HouseholdStore;
+    db.create_household(&crate::harness::everything(), &household(no, village, &[]), &couple(seq), None, &actor())
+        .await
+        .unwrap()
+}
+
 pub fn actor() -> bangfu_core::audit::Actor {
     bangfu_core::audit::Actor {
         user_id: None,

@@ -19,16 +19,7 @@ fn year(y: i32, size: i64, wages_yuan: i64) -> Income {
 }
 
 conformance!(a_past_years_per_person_income_is_unchanged_after_a_member_leaves, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let size = db.household(&everything(), h).await.unwrap().size;
     assert_eq!(size, 2);
     db.record_income(&everything(), h, &year(2024, size, 20_000), false, &actor()).await.unwrap();
@@ -48,16 +39,7 @@ conformance!(a_past_years_per_person_income_is_unchanged_after_a_member_leaves, 
 });
 
 conformance!(a_twelve_month_window_with_sub_items_and_blank_totals_is_kept_as_typed, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let f: std::collections::HashMap<&str, &str> = [
         ("period", "2025-12至2026-11"),
         ("household_size", "2"),
@@ -81,16 +63,7 @@ conformance!(a_twelve_month_window_with_sub_items_and_blank_totals_is_kept_as_ty
 });
 
 conformance!(replacing_a_periods_figures_needs_confirmation_and_is_audited_before_to_after, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let mut first = year(2025, 2, 10_000);
     first.items =
         vec![IncomeItem {
@@ -122,16 +95,7 @@ conformance!(replacing_a_periods_figures_needs_confirmation_and_is_audited_befor
 });
 
 conformance!(an_income_outside_the_users_area_is_not_found, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021042010001", YIFENG_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021042010001", YIFENG_VILLAGE, 1).await;
     let shahedian = crate::scope_of(&db, SHAHEDIAN).await;
     assert!(matches!(
         db.record_income(&shahedian, h, &year(2025, 2, 1), false, &actor()).await,

@@ -88,26 +88,8 @@ conformance!(a_household_without_a_head_is_refused, |db: Db| async move {
 });
 
 conformance!(a_household_outside_the_users_township_is_not_found_and_not_listed, |db: Db| async move {
-    let mine = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
-    let theirs = db
-        .create_household(
-            &everything(),
-            &household("4117021042010001", YIFENG_VILLAGE, &[]),
-            &couple(3),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let mine = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+    let theirs = registered(&db, "4117021042010001", YIFENG_VILLAGE, 3).await;
     let shahedian = scope_of(&db, SHAHEDIAN).await;
     assert!(db.household(&shahedian, mine).await.is_ok());
     assert!(matches!(db.household(&shahedian, theirs).await, Err(DomainError::NotFound)));
@@ -154,26 +136,8 @@ conformance!(households_are_filtered_by_status_and_cause_and_paginated, |db: Db|
 });
 
 conformance!(the_same_person_cannot_be_a_current_member_of_two_households, |db: Db| async move {
-    let first = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
-    let second = db
-        .create_household(
-            &everything(),
-            &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]),
-            &couple(3),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let first = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+    let second = registered(&db, "4117021012010002", SHAHEDIAN_VILLAGE, 3).await;
     let son = member("王小明", "男", &id("19900101", 11, true), "之子");
     db.add_member(&everything(), first, &son, &actor()).await.unwrap();
     let err = db.add_member(&everything(), second, &son, &actor()).await.unwrap_err();
@@ -191,16 +155,7 @@ conformance!(the_same_person_cannot_be_a_current_member_of_two_households, |db: 
 });
 
 conformance!(a_member_leaving_needs_a_reason_and_is_kept, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let wife = db.members(&everything(), h).await.unwrap()[1].id;
     let err = db.member_leaves(&everything(), wife, date("2024-01-01"), " ", &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "left_reason"));
@@ -215,16 +170,7 @@ conformance!(a_member_leaving_needs_a_reason_and_is_kept, |db: Db| async move {
 });
 
 conformance!(status_and_monitoring_changes_are_kept_as_dated_history, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     db.change_status(&everything(), h, PovertyStatus::Exited, date("2019-12-20"), "2019年度脱贫退出", &actor())
         .await
         .unwrap();
@@ -290,15 +236,7 @@ conformance!(income_is_kept_per_year_in_fen_and_net_per_person_is_computed, |db:
 });
 
 conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move {
-    db.create_household(
-        &everything(),
-        &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-        &couple(1),
-        None,
-        &actor(),
-    )
-    .await
-    .unwrap();
+    registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     db.create_household(
         &everything(),
         &household("4117021012010002", SHAHEDIAN_VILLAGE, &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")]),
@@ -308,9 +246,7 @@ conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move
     )
     .await
     .unwrap();
-    db.create_household(&everything(), &household("4117021042010001", YIFENG_VILLAGE, &[]), &couple(5), None, &actor())
-        .await
-        .unwrap();
+    registered(&db, "4117021042010001", YIFENG_VILLAGE, 5).await;
     let district = code("411702000000");
     let counts = db.counts_by_child_area(&everything(), &district).await.unwrap();
     assert_eq!(counts.len(), 21);
@@ -323,16 +259,7 @@ conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move
 });
 
 conformance!(households_are_found_by_name_pinyin_initials_id_number_or_household_number, |db: Db| async move {
-    let wang = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let wang = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let zhang = vec![member("张桂兰", "女", &id("19500101", 3, false), "户主")];
     let other = db
         .create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &zhang, None, &actor())
@@ -367,26 +294,8 @@ conformance!(households_are_found_by_name_pinyin_initials_id_number_or_household
 
 conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_numbers, |db: Db| async move {
     use bangfu_core::audit::{Actor, AuditAction};
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
-    let other = db
-        .create_household(
-            &everything(),
-            &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]),
-            &couple(5),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+    let other = registered(&db, "4117021012010002", SHAHEDIAN_VILLAGE, 5).await;
     let wife = db.members(&everything(), h).await.unwrap()[1].clone();
     let actor = Actor {
         user_id: None,
@@ -444,16 +353,7 @@ conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_number
 conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async move {
     use bangfu_core::audit::AuditAction;
     use bangfu_db::audit::AuditFilter;
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let son = db
         .add_member(&everything(), h, &member("王小明", "男", &id("19900101", 11, true), "之子"), &actor())
         .await
@@ -499,16 +399,7 @@ conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async mov
 // 未填 is kept as null, 否 as false; answering a question later is audited as 未填 → 否.
 conformance!(an_unanswered_yes_no_question_is_stored_as_null_not_as_no, |db: Db| async move {
     use bangfu_core::audit::AuditAction;
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let wife = db.members(&everything(), h).await.unwrap()[1].clone();
     assert_eq!(
         (wife.data.dibao, wife.data.tekun, wife.data.soldier, wife.data.serious_illness),

@@ -200,16 +200,7 @@ conformance!(an_unanswered_yes_no_field_is_stored_as_null_not_as_no, |db: Db| as
 });
 
 conformance!(open_clear_and_open_again_gives_two_episodes_and_erases_nothing, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let first = opening("脱贫不稳定户", "2024-03-01", HouseholdType::Tuopin);
     db.open_episode(&everything(), h, &first, &actor()).await.unwrap();
     assert_eq!(db.household(&everything(), h).await.unwrap().monitoring_type, Some(MonitoringType::Unstable));
@@ -267,16 +258,7 @@ conformance!(storage_refuses_a_type_that_does_not_fit_the_household_type, |db: D
 });
 
 conformance!(a_household_without_any_labour_stays_monitored, |db: Db| async move {
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let mut e = opening("脱贫不稳定户", "2024-03-01", HouseholdType::Tuopin);
     e.flags.no_labour = Some(true);
     db.open_episode(&everything(), h, &e, &actor()).await.unwrap();
@@ -300,16 +282,7 @@ fn proposing(proposal: &str) -> bangfu_core::assistance::VisitData {
 
 conformance!(an_accepted_visit_proposal_opens_and_then_closes_an_episode, |db: Db| async move {
     use bangfu_core::store::VisitStore;
-    let h = db
-        .create_household(
-            &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            None,
-            &actor(),
-        )
-        .await
-        .unwrap();
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     // 边缘易致贫户 does not fit a 脱贫户: accepting is refused and the proposal stays pending.
     let wrong = db.record_visit(&everything(), h, &proposing("monitoring:edge"), &actor()).await.unwrap();
     assert!(db.review_proposal(&everything(), wrong, true, "", &actor()).await.is_err());
