@@ -660,6 +660,9 @@ const STAGING_INDEXES: &[&str] = &[
     "create index import_members_id on import_members(id_number)",
 ];
 
+/// The statements that move staged rows into the register. They run while a first load has
+/// dropped the register's secondary indexes, so every lookup here goes through the staging
+/// tables' own indexes (a household's size is counted in `import_members`, not `members`).
 fn commit_statements() -> Vec<String> {
     let member_cols = M_COLS.replacen("household_id,", "", 1);
     let m_select = member_cols.split(',').map(|c| format!("m.{}", c.trim())).collect::<Vec<_>>().join(", ");
@@ -674,7 +677,7 @@ fn commit_statements() -> Vec<String> {
         ),
         "insert into incomes (household_id, period, year, household_size, wages_fen, operating_fen, property_fen, transfer_fen, \
          operating_cost_fen, created_at, updated_at) select h.household_id, cast(a.income_year as text), a.income_year, \
-         (select count(*) from members m where m.household_id = h.household_id and m.left_on is null), \
+         (select count(*) from import_members m where m.household_no = a.household_no), \
          a.wages_fen, a.operating_fen, a.property_fen, \
          a.transfer_fen, a.operating_cost_fen, $1, $1 from import_households a join households h on h.household_no = a.household_no \
          where a.income_year is not null"
