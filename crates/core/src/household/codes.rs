@@ -1250,3 +1250,28 @@ mod tests {
         assert_eq!(IdKind::parse("残疾人证"), Some(IdKind::DisabilityCert));
     }
 }
+
+code_list! {
+    /// 注销原因: why a household left the register as a whole (户籍注销). It stays on record,
+    /// marked 已注销 with the date; nothing is erased.
+    pub enum DeregisterReason: "注销原因" {
+        /// 自然消亡: every member has died.
+        Died => "died", "自然消亡", "All members deceased", ["死亡", "全户死亡", "户消亡"];
+        /// 迁出: the whole household moved its 户籍 out of the area.
+        MovedOut => "moved_out", "迁出", "Moved out", ["户籍迁出", "整户迁出"];
+        /// 合户: merged into another household (set by 合户, not chosen on the 注销 form).
+        Merged => "merged", "合户", "Merged into another household", ["并户"];
+        Other => "other", "其他", "Other";
+    }
+}
+
+impl Relation {
+    /// The sex a relation names, where it names one (之子 a man, 之儿媳 a woman).
+    pub fn sex(self) -> Option<Sex> {
+        match self {
+            Relation::Son | Relation::SonInLaw => Some(Sex::Male),
+            Relation::Daughter | Relation::DaughterInLaw => Some(Sex::Female),
+            _ => None,
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod certificate;
 pub mod codes;
+pub mod events;
 pub mod columns;
 pub mod id_number;
 pub mod income;

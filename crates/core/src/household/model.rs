@@ -742,8 +742,8 @@ impl MemberData {
     }
 }
 
-/// Rules over a household's current members together: exactly one head (户主),
-/// and a head and spouse of different sexes.
+/// Rules over a household's current members together: exactly one head (户主), at most one
+/// spouse, and a head and spouse of different sexes.
 pub fn check_members(members: &[&MemberData]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let heads: Vec<_> = members.iter().filter(|m| m.relation == Relation::Head).collect();
@@ -753,6 +753,10 @@ pub fn check_members(members: &[&MemberData]) -> Vec<FieldError> {
             let head_sex = heads[0].sex;
             if members.iter().any(|m| m.relation == Relation::Spouse && m.sex == head_sex) {
                 errors.push(FieldError::new("relation", "户主与配偶性别相同"));
+            }
+            let spouses = members.iter().filter(|m| m.relation == Relation::Spouse).count();
+            if spouses > 1 {
+                errors.push(FieldError::new("relation", format!("该户有{spouses}名配偶，应至多一名")));
             }
         }
         n => errors.push(FieldError::new("relation", format!("该户有{n}名户主，应只有一名"))),
