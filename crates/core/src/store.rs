@@ -57,6 +57,50 @@ pub trait AreaStore {
     fn count_areas(&self) -> impl Future<Output = DomainResult<i64>> + Send;
 }
 
+/// A household's life events (crate::household::events): 户主变更, 分户, 合户, 注销. Each runs
+/// in one transaction that locks the household, checks `expected_version` (the household's
+/// version the form was read at: a stale form is `Stale`), runs the event's rules again on the
+/// members read under the lock, and writes the members, the household history and the audit rows.
+pub trait HouseholdEventStore {
+    fn change_head(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        expected_version: i64,
+        change: &crate::household::events::ChangeHead,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// Returns the new household.
+    fn split_household(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        expected_version: i64,
+        split: &crate::household::events::SplitHousehold,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;
+    /// `merge.from`'s current members join `into`; `merge.from` is 注销 (合户).
+    fn merge_households(
+        &self,
+        scope: &Scope,
+        into: HouseholdId,
+        expected_version: i64,
+        merge: &crate::household::events::MergeHouseholds,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    fn deregister_household(
+        &self,
+        scope: &Scope,
+        id: HouseholdId,
+        expected_version: i64,
+        deregister: &crate::household::events::Deregister,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// A current household inside the scope by its 户编号 (for 合户).
+    fn household_by_no(&self, scope: &Scope, household_no: &str)
+    -> impl Future<Output = DomainResult<Option<HouseholdId>>> + Send;
+}
+
 pub trait HouseholdStore {
     /// Registers a household with its members (one head) and optional first income (its
     /// `household_size` is the number of members registered).

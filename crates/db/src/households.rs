@@ -44,7 +44,7 @@ pub(crate) fn placeholders(offset: usize, n: usize) -> String {
 
 /// A household's members, current first and the head first among them; `lock` is
 /// [`Db::lock_clause`] inside a write transaction.
-fn members_sql(lock: &str) -> String {
+pub(crate) fn members_sql(lock: &str) -> String {
     format!(
         "select member_id, {MEMBER_COLUMNS}, left_on, left_reason, version from members where household_id = $1 \
          order by (case when left_on is null then 0 else 1 end), (case when relation = 'head' then 0 else 1 end), member_id{lock}"
@@ -267,7 +267,7 @@ impl HouseholdStore for Db {
             "select household_id, {HOUSEHOLD_COLUMNS}, monitoring_type, \
              (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
              (select count(*) from members m where m.household_id = h.household_id and m.left_on is null) as size, \
-             h.version from households h where household_id = $1 and area_code between $2 and $3"
+             h.version, h.deregistered_on, h.deregistered_reason from households h where household_id = $1 and area_code between $2 and $3"
         );
         dispatch!(self, pool => {
             let r = sqlx::query(crate::sql(&sql)).bind(id.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
@@ -279,6 +279,7 @@ impl HouseholdStore for Db {
                 size: r.int("size")?,
                 version: r.int("version")?,
                 monitoring_type: row::opt_code_of(&r, "monitoring_type")?,
+                deregistered: r.opt_date("deregistered_on")?.zip(row::opt_code_of(&r, "deregistered_reason")?),
             })
         })
     }
@@ -382,6 +383,11 @@ impl HouseholdStore for Db {
             // adding a 户主 at the same time cannot both succeed.
             let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(id.0).bind(lo).bind(hi)
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
+            let deregistered: Option<NaiveDate> = sqlx::query_scalar("select deregistered_on from households where household_id = $1")
+                .bind(id.0).fetch_one(&mut *tx).await.map_err(domain_err)?;
+            if let Some(on) = deregistered {
+                return Err(DomainError::invalid("name", format!("该户已于{on}注销，不能增员")));
+            }
             let rows = sqlx::query(crate::sql(&current)).bind(id.0).fetch_all(&mut *tx).await.map_err(domain_err)?;
             let current = rows.iter().map(row::member).collect::<DomainResult<Vec<_>>>()?;
             let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
@@ -498,20 +504,23 @@ impl HouseholdStore for Db {
         actor: &Actor,
     ) -> DomainResult<()> {
         let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(DomainError::invalid("left_reason", "请填写减员原因（如死亡、婚出、分户）"));
-        }
-        if on > self.clock().today() {
-            return Err(DomainError::invalid("left_on", "减员日期不能晚于今天"));
-        }
         let household = self.member(scope, member).await?.household_id;
         let lock = self.locked_area_sql();
+        let current = members_sql(self.lock_clause());
         let (lo, hi) = scope.bounds();
         let now = self.clock().now();
+        let today = self.clock().today();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(household.0).bind(lo).bind(hi)
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.ok_or(DomainError::NotFound)?;
+            // The rules (not before joining, the head never simply leaves) on the members as locked.
+            let rows = sqlx::query(crate::sql(&current)).bind(household.0).fetch_all(&mut *tx).await.map_err(domain_err)?;
+            let members = rows.iter().map(row::member).collect::<DomainResult<Vec<_>>>()?;
+            if members.iter().any(|m| m.id == member && m.left_on.is_some()) {
+                return Err(DomainError::NotFound);
+            }
+            events::check_leave(&members, member, on, today, reason).map_err(DomainError::Invalid)?;
             // Only a current member leaves: a second, concurrent leave finds no row and changes nothing.
             let version: Option<i64> = sqlx::query_scalar("update members set left_on = $1, left_reason = $2, updated_at = $3, \
                 updated_by = $4, version = version + 1 where member_id = $5 and left_on is null returning version")

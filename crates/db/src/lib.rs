@@ -13,6 +13,7 @@ pub mod areas;
 pub mod assistance;
 pub mod audit;
 mod constraints;
+pub mod events;
 pub mod households;
 pub mod import;
 pub mod import_errors;

@@ -94,6 +94,15 @@ pub struct Household {
     /// The open monitoring episode's type, if the household is monitored now
     /// (the episodes themselves are in [`crate::monitoring`]).
     pub monitoring_type: Option<MonitoringType>,
+    /// 注销: when the household left the register as a whole, and why; `None` while it is on it.
+    pub deregistered: Option<(NaiveDate, DeregisterReason)>,
+}
+
+impl Household {
+    /// Still on the register (not 注销).
+    pub fn is_current(&self) -> bool {
+        self.deregistered.is_none()
+    }
 }
 
 /// A member's record. Yes/no answers are `Option<bool>`: `None` is 未填 (not answered), never 否.

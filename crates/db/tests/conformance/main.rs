@@ -5,6 +5,7 @@
 mod admin;
 mod assistance;
 mod concurrency;
+mod events;
 mod fixtures;
 mod harness;
 mod import;
