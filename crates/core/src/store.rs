@@ -97,8 +97,11 @@ pub trait HouseholdEventStore {
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
     /// A current household inside the scope by its 户编号 (for 合户).
-    fn household_by_no(&self, scope: &Scope, household_no: &str)
-    -> impl Future<Output = DomainResult<Option<HouseholdId>>> + Send;
+    fn household_by_no(
+        &self,
+        scope: &Scope,
+        household_no: &str,
+    ) -> impl Future<Output = DomainResult<Option<HouseholdId>>> + Send;
 }
 
 pub trait HouseholdStore {

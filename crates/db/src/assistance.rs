@@ -13,7 +13,9 @@ use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
 /// The households that must have a helper: poor, returned, or monitored and not cleared.
-pub(crate) const NEEDS_HELPER: &str = "(h.status in ('poor', 'returned') or h.monitoring_type is not null)";
+/// A household on the register (not 注销) that is poor or monitored needs a helper.
+pub(crate) const NEEDS_HELPER: &str =
+    "(h.deregistered_on is null and (h.status in ('poor', 'returned') or h.monitoring_type is not null))";
 
 fn helper_row(r: &impl Get) -> DomainResult<Helper> {
     Ok(Helper {

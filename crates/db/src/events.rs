@@ -35,7 +35,10 @@ impl Locked {
     /// (a monitored household's risk is cleared first: its episode must not be left open).
     fn current(&self, what: &str) -> DomainResult<()> {
         if let Some(on) = self.deregistered_on {
-            return Err(DomainError::invalid("effective_on", format!("户编号 {} 已于{on}注销，不能{what}", self.data.household_no)));
+            return Err(DomainError::invalid(
+                "effective_on",
+                format!("户编号 {} 已于{on}注销，不能{what}", self.data.household_no),
+            ));
         }
         Ok(())
     }

@@ -323,12 +323,17 @@ impl HouseholdStore for Db {
                 owned.push(q.to_owned());
                 conds.push(format!("h.household_no = ${n}"));
             } else {
+                conds.push("h.deregistered_on is null".to_owned());
                 let q = bangfu_core::household::search::normalise_query(q).replace(['%', '_', '\\'], "");
                 owned.push(format!("%{q}%"));
                 conds.push(format!(
                     "exists (select 1 from members m where m.household_id = h.household_id and m.left_on is null and m.search_key like ${n})"
                 ));
             }
+        }
+        if filter.query.as_deref().is_none_or(|q| q.trim().is_empty()) {
+            // The list is of households on the register; one that was 注销 is found by its number.
+            conds.push("h.deregistered_on is null".to_owned());
         }
         let where_ = conds.join(" and ");
         let size = page.size.clamp(1, 200) as i64;
@@ -581,7 +586,7 @@ impl HouseholdStore for Db {
              cast(sum(case when h.status in ('poor', 'returned') then 1 else 0 end) as bigint) as poor, \
              cast(sum(case when h.monitoring_type is not null then 1 else 0 end) as bigint) as monitored, \
              cast(sum((select count(*) from members m where m.household_id = h.household_id and m.left_on is null)) as bigint) as people \
-             from households h where h.area_code between $1 and $2 group by substr(h.area_code, 1, {keep})"
+             from households h where h.area_code between $1 and $2 and h.deregistered_on is null group by substr(h.area_code, 1, {keep})"
         );
         let counts: std::collections::HashMap<String, (i64, i64, i64, i64)> = dispatch!(self, pool => {
             let rows = sqlx::query(crate::sql(&sql)).bind(&lo).bind(&hi).fetch_all(pool).await.map_err(domain_err)?;

@@ -117,6 +117,19 @@ impl Db {
         }
     }
 
+    /// The refusal of a form read at `since_version` of a record now at `current_version`:
+    /// who changed what since. For handlers that must check the version before anything else
+    /// (an event whose form no longer fits the record someone else changed).
+    pub async fn stale_since(
+        &self,
+        object_type: &str,
+        object_id: i64,
+        since_version: i64,
+        current_version: i64,
+    ) -> DomainResult<DomainError> {
+        Ok(DomainError::Stale(self.stale_change(object_type, object_id, since_version, current_version).await?))
+    }
+
     async fn stale_change(
         &self,
         object_type: &str,

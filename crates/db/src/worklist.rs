@@ -41,9 +41,10 @@ fn condition(reason: WorkReason) -> String {
     }
 }
 
-/// Every condition mentions $3, $4 and $5 so one set of bindings serves them all.
+/// Every condition mentions $3, $4 and $5 so one set of bindings serves them all; a household
+/// no longer on the register (注销) is on no worklist.
 fn with_all_params(cond: &str) -> String {
-    format!("({cond}) and $3 = $3 and $4 = $4 and $5 = $5")
+    format!("({cond}) and h.deregistered_on is null and $3 = $3 and $4 = $4 and $5 = $5")
 }
 
 impl Db {
@@ -186,7 +187,8 @@ impl WorklistStore for Db {
             .collect();
         let sql = format!(
             "select substr(h.area_code, 1, {keep}) as prefix, {} from households h \
-             where h.area_code between $1 and $2 and $3 = $3 and $4 = $4 and $5 = $5 group by substr(h.area_code, 1, {keep})",
+             where h.area_code between $1 and $2 and h.deregistered_on is null and $3 = $3 and $4 = $4 and $5 = $5 \
+             group by substr(h.area_code, 1, {keep})",
             sums.join(", ")
         );
         let by_prefix: std::collections::HashMap<String, Vec<i64>> = dispatch!(self, pool => {

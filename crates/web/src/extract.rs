@@ -163,6 +163,13 @@ pub struct Require<P, U = CurrentUser> {
     _permission: std::marker::PhantomData<fn() -> P>,
 }
 
+impl<P, U> Require<P, U> {
+    /// The signed-in user, once the permission was checked.
+    pub fn into_inner(self) -> U {
+        self.signed_in
+    }
+}
+
 impl<P, U> std::ops::Deref for Require<P, U> {
     type Target = U;
     fn deref(&self) -> &U {

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::households::router())
         .merge(pages::members::router())
         .merge(pages::changes::router())
+        .merge(pages::events::router())
         .merge(pages::incomes::router())
         .merge(pages::lines::router())
         .merge(pages::household_form::router())

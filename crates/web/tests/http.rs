@@ -2408,5 +2408,7 @@ both!(the_api_refuses_a_stale_correction_with_409_naming_who_changed_which_field
 // admin: units, accounts, permissions as types, the audit log and settings within a scope.
 #[path = "http/admin.rs"]
 mod admin;
+#[path = "http/events.rs"]
+mod events;
 #[path = "http/monitoring.rs"]
 mod monitoring;

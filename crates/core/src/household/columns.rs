@@ -154,6 +154,10 @@ pub fn change_label(object_type: &str, field: &str) -> String {
     let label = match field {
         "left_on" => "减员",
         "joined" => "增员",
+        "head" => "户主",
+        "split" => "分户",
+        "merge" => "合户",
+        "deregistered_on" => "注销",
         f => header_zh(columns, f),
     };
     if label.is_empty() { field.to_owned() } else { label.to_owned() }

@@ -125,11 +125,7 @@ fn not_before_joined(m: &Member, on: NaiveDate, field: &str, errors: &mut Vec<Fi
     }
 }
 
-fn relation_of(
-    f: &(impl Fields + ?Sized),
-    m: &Member,
-    errors: &mut Vec<FieldError>,
-) -> Option<Relation> {
+fn relation_of(f: &(impl Fields + ?Sized), m: &Member, errors: &mut Vec<FieldError>) -> Option<Relation> {
     let field = relation_field(m.id);
     let raw = f.get(&field).trim();
     if raw.is_empty() {
@@ -176,7 +172,11 @@ impl ChangeHead {
     /// Reads a 户主变更 form: `new_head` (a member id), `outgoing` ("leaves" or a relation),
     /// `left_reason` when the old head leaves, `relation.<id>` for every other current member,
     /// `effective_on` and `reason`.
-    pub fn parse(f: &(impl Fields + ?Sized), members: &[Member], today: NaiveDate) -> Result<ChangeHead, Vec<FieldError>> {
+    pub fn parse(
+        f: &(impl Fields + ?Sized),
+        members: &[Member],
+        today: NaiveDate,
+    ) -> Result<ChangeHead, Vec<FieldError>> {
         let mut errors = Vec::new();
         let Some(old) = current_head(members) else {
             return Err(vec![FieldError::new("new_head", "该户没有户主，请先更正成员的与户主关系")]);
@@ -186,7 +186,10 @@ impl ChangeHead {
         let raw = f.get("new_head").trim();
         let new = raw.parse::<i64>().ok().and_then(|id| current(members).find(|m| m.id.0 == id));
         let Some(new) = new else {
-            errors.push(FieldError::new("new_head", if raw.is_empty() { "请选择新户主" } else { "新户主须是该户现有成员" }));
+            errors.push(FieldError::new(
+                "new_head",
+                if raw.is_empty() { "请选择新户主" } else { "新户主须是该户现有成员" },
+            ));
             return Err(errors);
         };
         if new.id == old.id {
@@ -198,7 +201,10 @@ impl ChangeHead {
         let outgoing = if outgoing_raw == "leaves" {
             let left = f.get("left_reason").trim();
             if left.is_empty() {
-                errors.push(FieldError::new("left_reason", format!("请填写{}减员的原因（如 死亡、婚出、迁出）", old.data.name)));
+                errors.push(FieldError::new(
+                    "left_reason",
+                    format!("请填写{}减员的原因（如 死亡、婚出、迁出）", old.data.name),
+                ));
             }
             not_before_joined(old, on, "effective_on", &mut errors);
             OutgoingHead::Leaves(left.to_owned())
@@ -273,7 +279,8 @@ impl ChangeHead {
             }
             checked.push((*m, *r));
         }
-        let data: Vec<MemberData> = checked.iter().map(|(m, r)| MemberData { relation: *r, ..m.data.clone() }).collect();
+        let data: Vec<MemberData> =
+            checked.iter().map(|(m, r)| MemberData { relation: *r, ..m.data.clone() }).collect();
         let refs: Vec<&MemberData> = data.iter().collect();
         for e in check_members(&refs) {
             errors.push(FieldError::new("new_head", e.message));
@@ -358,8 +365,9 @@ impl SplitHousehold {
         let mut errors = Vec::new();
         let on = event_date(f, "effective_on", today, &mut errors);
         let why = reason(f, "reason", "请填写分户原因（如 子女成家另立户）", &mut errors);
-        let moving_members: Vec<&Member> =
-            current(members).filter(|m| matches!(f.get(&move_field(m.id)).trim(), "1" | "on" | "true" | "是")).collect();
+        let moving_members: Vec<&Member> = current(members)
+            .filter(|m| matches!(f.get(&move_field(m.id)).trim(), "1" | "on" | "true" | "是"))
+            .collect();
         let mut moving = Vec::new();
         for m in &moving_members {
             not_before_joined(m, on, "effective_on", &mut errors);
@@ -368,12 +376,7 @@ impl SplitHousehold {
             }
         }
         let no = f.get("household_no").trim();
-        let split = SplitHousehold {
-            moving,
-            household_no: (!no.is_empty()).then(|| no.to_owned()),
-            on,
-            reason: why,
-        };
+        let split = SplitHousehold { moving, household_no: (!no.is_empty()).then(|| no.to_owned()), on, reason: why };
         if moving_members.is_empty() {
             errors.push(FieldError::new("members", "请勾选分出的成员"));
         }
@@ -455,7 +458,9 @@ impl MergeHouseholds {
         for m in incoming {
             match given.get(&m.id) {
                 Some(r) => after.push((m, *r)),
-                None => errors.push(FieldError::new(relation_field(m.id), format!("请选择{}与户主的关系", m.data.name))),
+                None => {
+                    errors.push(FieldError::new(relation_field(m.id), format!("请选择{}与户主的关系", m.data.name)))
+                }
             }
         }
         if errors.is_empty() {
@@ -468,7 +473,11 @@ impl MergeHouseholds {
 impl Deregister {
     /// Reads a 注销 form: `deregister_reason` (自然消亡 / 迁出 / 其他; 合户 is done by 合户),
     /// `effective_on`, and `note` (required for 其他).
-    pub fn parse(f: &(impl Fields + ?Sized), members: &[Member], today: NaiveDate) -> Result<Deregister, Vec<FieldError>> {
+    pub fn parse(
+        f: &(impl Fields + ?Sized),
+        members: &[Member],
+        today: NaiveDate,
+    ) -> Result<Deregister, Vec<FieldError>> {
         let mut errors = Vec::new();
         let on = event_date(f, "effective_on", today, &mut errors);
         let raw = f.get("deregister_reason").trim();
@@ -509,7 +518,13 @@ impl Deregister {
 
 /// Whether a member may leave on this date with this reason; the head may not leave alone.
 /// `members` are the household's members (all of them, the leaving one included).
-pub fn check_leave(members: &[Member], leaving: MemberId, on: NaiveDate, today: NaiveDate, why: &str) -> Result<(), Vec<FieldError>> {
+pub fn check_leave(
+    members: &[Member],
+    leaving: MemberId,
+    on: NaiveDate,
+    today: NaiveDate,
+    why: &str,
+) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
     let Some(m) = current(members).find(|m| m.id == leaving) else {
         return Err(vec![FieldError::new("left_on", "该成员已减员")]);

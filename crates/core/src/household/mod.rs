@@ -2,8 +2,8 @@
 
 pub mod certificate;
 pub mod codes;
-pub mod events;
 pub mod columns;
+pub mod events;
 pub mod id_number;
 pub mod income;
 pub mod model;

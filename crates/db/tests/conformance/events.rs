@@ -28,8 +28,12 @@ fn k(s: &str) -> String {
 /// 王建国, 李秀英, their son 王小明 and his wife 张丽.
 async fn family(db: &Db, no: &str, seq: u32) -> (HouseholdId, Vec<Member>) {
     let hid = registered(db, no, SHAHEDIAN_VILLAGE, seq).await;
-    db.add_member(&everything(), hid, &member("王小明", "男", &id("19900101", seq, true), "之子"), &actor()).await.unwrap();
-    db.add_member(&everything(), hid, &member("张丽", "女", &id("19920202", seq, false), "之儿媳"), &actor()).await.unwrap();
+    db.add_member(&everything(), hid, &member("王小明", "男", &id("19900101", seq, true), "之子"), &actor())
+        .await
+        .unwrap();
+    db.add_member(&everything(), hid, &member("张丽", "女", &id("19920202", seq, false), "之儿媳"), &actor())
+        .await
+        .unwrap();
     (hid, db.members(&everything(), hid).await.unwrap())
 }
 
@@ -169,7 +173,8 @@ conformance!(deregistering_ends_every_membership_on_the_day_and_keeps_the_record
     let hid = registered(&db, "4117021012010006", SHAHEDIAN_VILLAGE, 41).await;
     let members = db.members(&everything(), hid).await.unwrap();
     let f: HashMap<String, String> =
-        [(k("deregister_reason"), k("迁出")), (k("effective_on"), k("2026-08-15")), (k("note"), k("整户迁往郑州"))].into();
+        [(k("deregister_reason"), k("迁出")), (k("effective_on"), k("2026-08-15")), (k("note"), k("整户迁往郑州"))]
+            .into();
     let d = Deregister::parse(&f, &members, today()).unwrap();
     let h = db.household(&everything(), hid).await.unwrap();
     db.deregister_household(&everything(), hid, h.version, &d, &actor()).await.unwrap();

@@ -94,6 +94,8 @@ pub(crate) async fn show(
         "head_name": h.head_name,
         "size": h.size,
         "monitoring_type": h.monitoring_type,
+        "deregistered_on": h.deregistered.map(|d| d.0),
+        "deregistered_reason": h.deregistered.map(|d| d.1),
         "episodes": episodes,
         "members": members.iter().map(member_json).collect::<Vec<_>>(),
         "incomes": incomes,

@@ -19,6 +19,7 @@ use crate::extract::{SESSION_COOKIE, client_ip, cookie};
 
 pub mod assistance;
 pub mod audit;
+pub mod events;
 pub mod households;
 pub mod incomes;
 pub mod lines;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(households::router())
         .merge(monitoring::router())
+        .merge(events::router())
         .merge(incomes::router())
         .merge(lines::router())
         .merge(audit::router())

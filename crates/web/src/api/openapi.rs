@@ -109,6 +109,38 @@ pub const API_ROUTES: &[ApiRoute] = &[
         response: episodes_schema,
     },
     ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/head",
+        summary: "户主变更：new_head（成员ID）接任；outgoing 为原户主与新户主的关系，或 leaves（原户主同日减员，须写 left_reason）；relations 列出其他每名现有成员与新户主的关系 · Change of head",
+        query: &[],
+        body: Some(head_schema),
+        response: household_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/split",
+        summary: "分户：moving 列出分出的成员及其与新户户主的关系（其中一人为户主；原户主不能分出）；household_no 不填则自动编号；返回新户 · Split off a new household",
+        query: &[],
+        body: Some(split_schema),
+        response: split_response_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/merge",
+        summary: "合户：from_household_no 那一户的全部成员并入本户（relations 为每人与本户户主的关系），那一户注销 · Merge another household into this one",
+        query: &[],
+        body: Some(merge_schema),
+        response: household_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/deregister",
+        summary: "整户注销（自然消亡 / 迁出 / 其他）：现有成员同日减员，记录保留；监测中的农户须先风险消除 · Deregister a household",
+        query: &[],
+        body: Some(deregister_schema),
+        response: household_schema,
+    },
+    ApiRoute {
         method: "get",
         path: "/api/v1/households/{id}",
         summary: "一户的详情：成员（证件号码打码）、年度收入、状态历史 · One household",
@@ -500,6 +532,56 @@ fn household_update_schema() -> Value {
             "description": "字段同 households.csv；未提供的字段保持原值，传 \"\" 或 null 清空；脱贫状态和监测类型请用各自的变更接口 · fields left out keep their values" })
 }
 
+fn event_common() -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("version".into(), json!({ "type": "integer", "description": "读取该户时的 version" }));
+    m.insert("effective_on".into(), json!({ "type": "string", "format": "date" }));
+    m.insert("reason".into(), json!({ "type": "string" }));
+    m
+}
+
+fn relations_map(description: &str) -> Value {
+    json!({ "type": "object", "description": description, "additionalProperties": enum_of::<bangfu_core::household::Relation>() })
+}
+
+fn head_schema() -> Value {
+    let mut p = event_common();
+    p.insert("new_head".into(), json!({ "type": "integer", "description": "接任户主的成员ID" }));
+    p.insert(
+        "outgoing".into(),
+        json!({ "type": "string", "description": "leaves，或原户主与新户主的关系（如 父母、配偶）" }),
+    );
+    p.insert("left_reason".into(), json!({ "type": "string", "description": "outgoing 为 leaves 时的减员原因" }));
+    p.insert("relations".into(), relations_map("成员ID → 与新户主的关系"));
+    json!({ "type": "object", "required": ["version", "new_head", "outgoing", "effective_on", "reason"], "properties": p })
+}
+
+fn split_schema() -> Value {
+    let mut p = event_common();
+    p.insert("moving".into(), relations_map("分出的成员ID → 与新户户主的关系（一人为户主）"));
+    p.insert("household_no".into(), json!({ "type": "string", "description": "新户的户编号；不填则自动编号" }));
+    json!({ "type": "object", "required": ["version", "moving", "effective_on", "reason"], "properties": p })
+}
+
+fn split_response_schema() -> Value {
+    json!({ "type": "object", "properties": { "new_household": household_schema() } })
+}
+
+fn merge_schema() -> Value {
+    let mut p = event_common();
+    p.insert("from_household_no".into(), json!({ "type": "string", "description": "并入本户的那一户的户编号" }));
+    p.insert("relations".into(), relations_map("并入成员ID → 与本户户主的关系"));
+    json!({ "type": "object", "required": ["version", "from_household_no", "relations", "effective_on", "reason"], "properties": p })
+}
+
+fn deregister_schema() -> Value {
+    let mut p = event_common();
+    p.remove("reason");
+    p.insert("deregister_reason".into(), json!({ "type": "string", "enum": ["自然消亡", "迁出", "其他"] }));
+    p.insert("note".into(), json!({ "type": "string", "description": "说明；注销原因为“其他”时必填" }));
+    json!({ "type": "object", "required": ["version", "deregister_reason", "effective_on"], "properties": p })
+}
+
 fn leave_schema() -> Value {
     json!({ "type": "object", "required": ["left_on", "reason"], "properties": {
         "left_on": { "type": "string", "format": "date" }, "reason": { "type": "string", "description": "如 死亡、婚出、分户" } } })
@@ -596,12 +678,14 @@ fn household_schema() -> Value {
         "household_id": { "type": "integer" }, "head_name": { "type": ["string", "null"] }, "size": { "type": "integer" },
         "version": { "type": "integer", "description": "版本号：更正时原样带回" },
         "monitoring_type": { "type": ["string", "null"], "description": "当前未消除的监测记录的类型" },
+        "deregistered_on": { "type": ["string", "null"], "format": "date", "description": "注销日期；在册为 null" },
+        "deregistered_reason": { "type": ["string", "null"], "enum": ["died", "moved_out", "merged", "other", null], "description": "注销原因" },
         "episodes": episodes_schema(),
         "household": { "type": "object", "description": "户的全部登记信息（字段同 households.csv）" },
         "members": { "type": "array", "items": member_schema() },
         "incomes": { "type": "array", "items": income_item_schema() },
         "history": { "type": "array", "items": { "type": "object", "properties": {
-            "kind": { "type": "string", "enum": ["status", "monitoring"] }, "from_value": { "type": ["string", "null"] },
+            "kind": { "type": "string", "enum": ["status", "monitoring", "head", "split", "split_from", "merge", "merged_into", "deregister"] }, "from_value": { "type": ["string", "null"] },
             "to_value": { "type": ["string", "null"] }, "effective_on": { "type": "string", "format": "date" }, "reason": { "type": "string" } } } } } })
 }
 

@@ -161,6 +161,17 @@ async fn leave_page(
     if m.household_id.0 != hid || m.left_on.is_some() {
         return Err(PageError::NotFound);
     }
+    // The head never simply leaves: a new head is named (户主变更), or, when nobody else is left,
+    // the household is deregistered.
+    if m.data.relation == Relation::Head {
+        let others = state.db.household(&me.scope, m.household_id).await?.size - 1;
+        let to = if others > 0 {
+            format!("/households/{hid}/head?leaving=1")
+        } else {
+            format!("/households/{hid}/deregister")
+        };
+        return Ok(Redirect::to(&to).into_response());
+    }
     let v = Values::from([("left_on".to_owned(), today().to_string())]);
     render(
         &me,

@@ -244,6 +244,8 @@ struct HouseholdPage<'a> {
     incomes: Vec<super::incomes::IncomeRow>,
     history: Vec<HistoryRow>,
     can_edit: bool,
+    /// "该户已于…注销（…）" for a household no longer on the register; empty otherwise.
+    deregistered: String,
     helper: String,
     work: super::work::HouseholdWork,
 }
@@ -353,6 +355,25 @@ pub struct HistoryRow {
     pub reason: String,
 }
 
+/// One line of the household's history as people read it.
+fn history_what(e: &HistoryEntry) -> String {
+    let (from, to) = (e.from_value.as_deref().unwrap_or(""), e.to_value.as_deref().unwrap_or(""));
+    match e.kind.as_str() {
+        "head" => format!("户主变更：{from} → {to}"),
+        "split" => format!("分户：分出新户 {to}"),
+        "split_from" => format!("分户：自 {from} 分出，新立户"),
+        "merge" => format!("合户：{from} 并入本户"),
+        "merged_into" => format!("合户：并入 {to}，本户注销"),
+        "deregister" => format!("整户注销：{}", DeregisterReason::parse(to).map(|r| r.label_zh()).unwrap_or(to)),
+        kind => format!(
+            "{}：{} → {}",
+            if kind == "status" { "脱贫状态" } else { "监测类型" },
+            status_label(kind, e.from_value.as_deref()),
+            status_label(kind, e.to_value.as_deref())
+        ),
+    }
+}
+
 fn status_label(kind: &str, code: Option<&str>) -> String {
     let label = match (kind, code) {
         (_, None) => None,
@@ -432,6 +453,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     .into_iter()
     .map(|(f, v)| (super::field_label(me.lang, f), flag_text(me.lang, v)))
     .collect();
+    let on_register = h.is_current();
     let page = HouseholdPage {
         me: &me,
         household_type: me.lang.label(&h.data.household_type),
@@ -453,18 +475,20 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
             .iter()
             .map(|e| HistoryRow {
                 on: e.effective_on.format("%Y年%-m月%-d日").to_string(),
-                what: format!(
-                    "{}：{} → {}",
-                    if e.kind == "status" { "脱贫状态" } else { "监测类型" },
-                    status_label(&e.kind, e.from_value.as_deref()),
-                    status_label(&e.kind, e.to_value.as_deref())
-                ),
+                what: history_what(e),
                 reason: e.reason.clone(),
             })
             .collect(),
+        deregistered: h
+            .deregistered
+            .map(|(on, why)| {
+                me.lang
+                    .f("events.deregistered", &[("on", &on.format("%Y年%-m月%-d日")), ("reason", &me.lang.label(&why))])
+            })
+            .unwrap_or_default(),
         village,
         h,
-        can_edit: me.user.role != bangfu_core::auth::Role::Auditor,
+        can_edit: me.user.role != bangfu_core::auth::Role::Auditor && on_register,
         helper,
         work,
     };

@@ -4,6 +4,7 @@ pub mod assistance;
 pub mod audit;
 pub mod auth;
 pub mod changes;
+pub mod events;
 pub mod form;
 pub mod household_form;
 pub mod households;

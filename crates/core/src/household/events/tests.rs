@@ -183,14 +183,24 @@ fn a_split_moves_a_couple_out_with_one_of_them_as_head() {
         ("reason", "子女成家另立户"),
     ]);
     let split = SplitHousehold::parse(&f, &members, today()).unwrap();
-    assert_eq!(split.moving, vec![(MemberId(3), Relation::Head), (MemberId(4), Relation::Spouse), (MemberId(5), Relation::Son)]);
+    assert_eq!(
+        split.moving,
+        vec![(MemberId(3), Relation::Head), (MemberId(4), Relation::Spouse), (MemberId(5), Relation::Son)]
+    );
     assert_eq!(split.household_no, None);
 }
 
 #[test]
 fn a_split_needs_one_head_keeps_the_old_head_and_never_empties_the_household() {
     let members = family();
-    let f = form(&[("move.3", "1"), ("move.4", "1"), ("relation.3", "之子"), ("relation.4", "配偶"), ("effective_on", "2026-11-20"), ("reason", "分户")]);
+    let f = form(&[
+        ("move.3", "1"),
+        ("move.4", "1"),
+        ("relation.3", "之子"),
+        ("relation.4", "配偶"),
+        ("effective_on", "2026-11-20"),
+        ("reason", "分户"),
+    ]);
     let errs = SplitHousehold::parse(&f, &members, today()).unwrap_err();
     assert_eq!(messages(&errs), vec!["relation: 该户没有户主"]);
     let f = form(&[("move.1", "1"), ("relation.1", "户主"), ("effective_on", "2026-11-20"), ("reason", "分户")]);
@@ -212,13 +222,23 @@ fn a_merge_keeps_this_households_head_and_asks_how_each_newcomer_relates() {
         person(1, "王建国", "男", "户主", "41170219550101001", None),
         person(2, "李秀英", "女", "配偶", "41170219570101002", None),
     ];
-    let f = form(&[("relation.1", "户主"), ("relation.2", "父母"), ("effective_on", "2026-11-20"), ("reason", "老人随子女合户")]);
+    let f = form(&[
+        ("relation.1", "户主"),
+        ("relation.2", "父母"),
+        ("effective_on", "2026-11-20"),
+        ("reason", "老人随子女合户"),
+    ]);
     let errs = MergeHouseholds::parse(&f, HouseholdId(2), &into, &from, today()).unwrap_err();
     assert_eq!(messages(&errs), vec!["relation: 该户有2名户主，应只有一名"]);
     let f = form(&[("relation.1", "父母"), ("effective_on", "2026-11-20"), ("reason", "老人随子女合户")]);
     let errs = MergeHouseholds::parse(&f, HouseholdId(2), &into, &from, today()).unwrap_err();
     assert_eq!(messages(&errs), vec!["relation.2: 请选择李秀英与新户主的关系"]);
-    let f = form(&[("relation.1", "父母"), ("relation.2", "父母"), ("effective_on", "2026-11-20"), ("reason", "老人随子女合户")]);
+    let f = form(&[
+        ("relation.1", "父母"),
+        ("relation.2", "父母"),
+        ("effective_on", "2026-11-20"),
+        ("reason", "老人随子女合户"),
+    ]);
     let merge = MergeHouseholds::parse(&f, HouseholdId(2), &into, &from, today()).unwrap();
     assert_eq!(merge.relations, vec![(MemberId(1), Relation::Parent), (MemberId(2), Relation::Parent)]);
 }
@@ -226,15 +246,25 @@ fn a_merge_keeps_this_households_head_and_asks_how_each_newcomer_relates() {
 #[test]
 fn deregistering_needs_a_reason_and_merging_is_its_own_event() {
     let members = family();
-    let d = Deregister::parse(&form(&[("deregister_reason", "自然消亡"), ("effective_on", "2026-11-20")]), &members, today())
-        .unwrap();
+    let d = Deregister::parse(
+        &form(&[("deregister_reason", "自然消亡"), ("effective_on", "2026-11-20")]),
+        &members,
+        today(),
+    )
+    .unwrap();
     assert_eq!(d.wording(), "整户注销：自然消亡");
-    let errs = Deregister::parse(&form(&[("deregister_reason", "合户"), ("effective_on", "2026-11-20")]), &members, today())
-        .unwrap_err();
+    let errs =
+        Deregister::parse(&form(&[("deregister_reason", "合户"), ("effective_on", "2026-11-20")]), &members, today())
+            .unwrap_err();
     assert_eq!(messages(&errs), vec!["deregister_reason: 合户请在“合户”中办理，以便成员并入另一户"]);
-    let errs = Deregister::parse(&form(&[("deregister_reason", "其他"), ("effective_on", "")]), &members, today()).unwrap_err();
+    let errs = Deregister::parse(&form(&[("deregister_reason", "其他"), ("effective_on", "")]), &members, today())
+        .unwrap_err();
     assert_eq!(messages(&errs), vec!["effective_on: 请填写日期", "note: 注销原因为“其他”时请写明情况"]);
-    let d = Deregister::parse(&form(&[("deregister_reason", "迁出"), ("effective_on", "2026-11-20"), ("note", "整户迁往郑州")]), &members, today())
-        .unwrap();
+    let d = Deregister::parse(
+        &form(&[("deregister_reason", "迁出"), ("effective_on", "2026-11-20"), ("note", "整户迁往郑州")]),
+        &members,
+        today(),
+    )
+    .unwrap();
     assert_eq!(d.wording(), "整户注销：迁出（整户迁往郑州）");
 }
