@@ -48,6 +48,7 @@ impl VisitStore for Db {
         if data.visited_on > self.clock().today() {
             return Err(DomainError::invalid("visited_on", "走访日期不能晚于今天"));
         }
+        h.check_date("visited_on", "走访日期", data.visited_on).map_err(|e| DomainError::Invalid(vec![e]))?;
         if data.proposal.is_some() && data.proposal_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             return Err(DomainError::invalid("proposal_reason", "提出变更建议须写明理由"));
         }

@@ -103,6 +103,23 @@ impl Household {
     pub fn is_current(&self) -> bool {
         self.deregistered.is_none()
     }
+
+    /// Whether something can have happened to the household on `on` (a visit, a record):
+    /// not before it was identified (首次识别时间, where known), not after it was 注销.
+    /// The error names `field`.
+    pub fn check_date(&self, field: &str, what: &str, on: NaiveDate) -> Result<(), FieldError> {
+        if let Some(first) = self.data.first_identified_on
+            && on < first
+        {
+            return Err(FieldError::new(field, format!("{what}早于该户的首次识别时间（{first}）")));
+        }
+        if let Some((gone, _)) = self.deregistered
+            && on > gone
+        {
+            return Err(FieldError::new(field, format!("该户已于{gone}注销，{what}不能晚于注销日期")));
+        }
+        Ok(())
+    }
 }
 
 /// A member's record. Yes/no answers are `Option<bool>`: `None` is 未填 (not answered), never 否.

@@ -204,3 +204,25 @@ conformance!(a_member_cannot_leave_before_the_day_they_joined, |db: Db| async mo
     assert_eq!(refused.to_string(), "输入有误: left_on: 减员日期不能早于加入日期（2020-03-01）");
     db.member_leaves(&everything(), mid, date("2020-03-01"), "婚出", &actor()).await.unwrap();
 });
+
+conformance!(a_visit_is_not_before_the_household_was_identified_nor_after_it_was_deregistered, |db: Db| async move {
+    use bangfu_core::assistance::VisitData;
+    use bangfu_core::store::VisitStore;
+    let hid = registered(&db, "4117021012010008", SHAHEDIAN_VILLAGE, 61).await;
+    let visit = |on: &str| {
+        let f: HashMap<String, String> =
+            [(k("visited_on"), k(on)), (k("visitors"), k("李干事")), (k("found"), k("户主腰伤好转"))].into();
+        VisitData::parse(&f, today()).unwrap()
+    };
+    let refused = db.record_visit(&everything(), hid, &visit("2014-09-30"), &actor()).await.unwrap_err();
+    assert_eq!(refused.to_string(), "输入有误: visited_on: 走访日期早于该户的首次识别时间（2014-10-01）");
+    db.record_visit(&everything(), hid, &visit("2026-01-10"), &actor()).await.unwrap();
+    let members = db.members(&everything(), hid).await.unwrap();
+    let f: HashMap<String, String> =
+        [(k("deregister_reason"), k("自然消亡")), (k("effective_on"), k("2026-02-01"))].into();
+    let d = Deregister::parse(&f, &members, today()).unwrap();
+    let version = db.household(&everything(), hid).await.unwrap().version;
+    db.deregister_household(&everything(), hid, version, &d, &actor()).await.unwrap();
+    let refused = db.record_visit(&everything(), hid, &visit("2026-02-02"), &actor()).await.unwrap_err();
+    assert_eq!(refused.to_string(), "输入有误: visited_on: 该户已于2026-02-01注销，走访日期不能晚于注销日期");
+});

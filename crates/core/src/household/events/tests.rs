@@ -1,5 +1,6 @@
 use super::*;
 use crate::household::id_number::check_char;
+use crate::household::model::{Household, HouseholdData};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
@@ -267,4 +268,41 @@ fn deregistering_needs_a_reason_and_merging_is_its_own_event() {
     )
     .unwrap();
     assert_eq!(d.wording(), "整户注销：迁出（整户迁往郑州）");
+}
+
+#[test]
+fn a_date_about_a_household_is_not_before_it_was_identified_nor_after_it_was_deregistered() {
+    let data = HouseholdData::parse(
+        &form(&[
+            ("household_no", "4117021012010001"),
+            ("village_code", "411702101201"),
+            ("standard", "国家标准"),
+            ("attribute", "一般贫困户"),
+            ("main_cause", "因病"),
+            ("status", "已脱贫（享受政策）"),
+            ("exit_year", "2018"),
+            ("first_identified_on", "2014-10-01"),
+        ]),
+        today(),
+    )
+    .unwrap();
+    let mut h = Household {
+        id: HouseholdId(1),
+        data,
+        head_name: None,
+        size: 1,
+        version: 1,
+        monitoring_type: None,
+        deregistered: None,
+    };
+    assert_eq!(
+        h.check_date("visited_on", "走访日期", day("2014-09-30")).unwrap_err().message,
+        "走访日期早于该户的首次识别时间（2014-10-01）"
+    );
+    assert!(h.check_date("visited_on", "走访日期", day("2014-10-01")).is_ok());
+    h.deregistered = Some((day("2026-06-30"), DeregisterReason::Died));
+    assert_eq!(
+        h.check_date("visited_on", "走访日期", day("2026-07-01")).unwrap_err().message,
+        "该户已于2026-06-30注销，走访日期不能晚于注销日期"
+    );
 }
