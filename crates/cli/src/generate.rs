@@ -1192,14 +1192,14 @@ fn episodes(
     let mut out: Vec<EpisodeRow> = Vec::with_capacity(2);
     let Some(first) = NaiveDate::from_ymd_opt(2021, 3, 1) else { return out };
     let mut from = first;
-    // The first identification spread over 2021 to now, thinner at the ends; a later one any
-    // time from half a year after the last risk ended.
+    // The first identification more often in the first years (the 2021–2022 sweeps) than
+    // lately; a later one any time from half a year after the last risk ended.
     for k in 0..3 {
         let span = (today - from).num_days();
         if span < 30 || (k > 0 && !rng.chance(if k == 1 { 0.22 } else { 0.1 })) {
             break;
         }
-        let offset = if k == 0 { ((rng.unit() + rng.unit()) / 2.0 * span as f64) as i64 } else { rng.range(0, span) };
+        let offset = if k == 0 { (rng.unit().powf(1.4) * span as f64) as i64 } else { rng.range(0, span) };
         let Some(identified) = from.checked_add_days(Days::new(offset as u64)) else { break };
         let hardship = rng.chance(if household_type == HouseholdType::Tuopin { 0.3 } else { 0.25 });
         let kind = match (household_type, hardship) {
@@ -1212,8 +1212,8 @@ fn episodes(
             rng.weighted(&[(FoundBy::CadreCheck, 50), (FoundBy::DepartmentWarning, 30), (FoundBy::SelfReport, 20)]);
         // Cleared after at least six months with income stable above the line; a household
         // without labour stays monitored under 综合保障.
-        let cleared = (!flags.no_labour && rng.chance(0.8))
-            .then(|| identified.checked_add_days(Days::new(rng.range(190, 620) as u64)))
+        let cleared = (!flags.no_labour && rng.chance(0.88))
+            .then(|| identified.checked_add_days(Days::new(rng.range(190, 560) as u64)))
             .flatten()
             .filter(|&d| d <= today)
             .map(|d| (d, rng.weighted(&[(ClearMethod::Assisted, 85), (ClearMethod::Natural, 15)])));

@@ -945,3 +945,179 @@ async fn seed_checks(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Result
     }
     Ok(count)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashMap};
+
+    use bangfu_core::area::Scope;
+    use bangfu_core::household::income::IncomePeriod;
+    use bangfu_core::household::{Health, HouseholdType, Labour, PovertyStatus, StudentStatus};
+    use bangfu_core::monitoring::MonitoringRisk;
+    use bangfu_core::store::{
+        HouseholdFilter, HouseholdStore, HouseholdSummary, IncomeStore, MonitoringStore, Page, PlanStore, TeamStore,
+    };
+    use bangfu_db::Create;
+    use chrono::Datelike;
+
+    use super::*;
+
+    /// A fresh SQLite file under the system temp dir, removed when dropped.
+    struct TempDb(std::path::PathBuf);
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    async fn all_households(db: &Db) -> Vec<HouseholdSummary> {
+        let mut out = Vec::new();
+        for page in 1.. {
+            let (found, _) = db
+                .list_households(&Scope::everything(), &HouseholdFilter::default(), Page { number: page, size: 500 })
+                .await
+                .expect("households");
+            if found.is_empty() {
+                break;
+            }
+            out.extend(found);
+        }
+        out
+    }
+
+    /// The rules of a 2026 register (issue 8 §4), counted on a demo district as `bangfu demo` makes it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_district_is_a_believable_register_of_2026() {
+        let dir = std::env::temp_dir().join(format!("bangfu-demo-rules-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let _cleanup = TempDb(dir.clone());
+        let url = format!("sqlite://{}", dir.join("demo.db").display());
+        let db = crate::commands::open(&url, Create::IfMissing).await.expect("open");
+        prepare(&db, 1200).await.expect("prepare the demo");
+        let everything = Scope::everything();
+        let today = crate::commands::today();
+        let households = all_households(&db).await;
+        assert_eq!(households.len(), 1200);
+
+        // 未脱贫 and 返贫 are gone; only a 脱贫户 has a 脱贫状态; all three 户类型 occur.
+        let mut types: HashMap<HouseholdType, usize> = HashMap::new();
+        for h in &households {
+            *types.entry(h.household_type).or_default() += 1;
+            assert!(!matches!(h.status, Some(PovertyStatus::Poor | PovertyStatus::Returned)), "{}", h.household_no);
+            assert_eq!(h.status.is_some(), h.household_type == HouseholdType::Tuopin, "{}", h.household_no);
+        }
+        assert!(types[&HouseholdType::Tuopin] > households.len() * 8 / 10, "{types:?}");
+        assert!(types[&HouseholdType::Monitored] > 0 && types[&HouseholdType::Ordinary] > 0, "{types:?}");
+
+        let line = |year: i32| {
+            bangfu_core::line::EXAMPLE_HENAN_MONITORING.iter().find(|(y, _)| *y == year).map(|(_, f)| *f)
+        };
+        let (mut with_episodes, mut episodes, mut open, mut again) = (0, 0, 0, 0);
+        let (mut monitored_now, mut near_or_below) = (0, 0);
+        let (mut able_with_plan, mut planned) = (0, 0);
+        for h in &households {
+            let members: Vec<_> =
+                db.members(&everything, h.id).await.expect("members").into_iter().filter(|m| m.left_on.is_none()).collect();
+            let ill = members.iter().any(|m| m.data.has_health(Health::Chronic) || m.data.has_health(Health::Serious));
+            let student = members.iter().any(|m| {
+                m.data.student_status.is_some_and(|s| !matches!(s, StudentStatus::NotStudent | StudentStatus::Preschool))
+            });
+            let able = members
+                .iter()
+                .any(|m| matches!(m.data.labour, Some(Labour::Ordinary | Labour::Skilled | Labour::Weak)));
+
+            // Three income years or more, each with that year's household size.
+            let incomes = db.incomes(&everything, h.id).await.expect("incomes");
+            let years: BTreeSet<i32> = incomes
+                .iter()
+                .filter_map(|i| match i.period {
+                    IncomePeriod::Year(y) => Some(y),
+                    IncomePeriod::TwelveMonths { .. } => None,
+                })
+                .collect();
+            assert!(years.len() >= 3, "{}: income years {years:?}", h.household_no);
+            assert!(incomes.iter().all(|i| i.household_size >= 1), "{}", h.household_no);
+
+            let list = db.episodes(&everything, h.id).await.expect("episodes");
+            assert_eq!(h.monitoring_type.is_some(), list.iter().any(Episode::is_open), "{}", h.household_no);
+            if list.is_empty() {
+                assert_ne!(h.household_type, HouseholdType::Monitored, "a 监测户 was monitored: {}", h.household_no);
+                continue;
+            }
+            with_episodes += 1;
+            episodes += list.len();
+            again += usize::from(list.len() > 1);
+            for e in &list {
+                let risks = &e.opened.risks;
+                assert!(!risks.is_empty(), "{}: an episode without risks", h.household_no);
+                assert!(!risks.contains(&MonitoringRisk::Illness) || ill, "{}: 因病 with nobody ill", h.household_no);
+                assert!(!risks.contains(&MonitoringRisk::Schooling) || student, "{}: 因学 without a student", h.household_no);
+                assert!(e.opened.found_by.is_some(), "{}", h.household_no);
+                if let Some(c) = &e.closed {
+                    assert!(c.method.is_some() && c.cleared_on >= e.opened.identified_on + chrono::Duration::days(180));
+                }
+            }
+            if let Some(e) = list.iter().find(|e| e.is_open()) {
+                open += 1;
+                // Monitored through the latest income year: near or below that year's line.
+                let latest = incomes.iter().filter_map(|i| match i.period {
+                    IncomePeriod::Year(y) => Some((y, i)),
+                    IncomePeriod::TwelveMonths { .. } => None,
+                });
+                if let Some((year, income)) = latest.max_by_key(|(y, _)| *y)
+                    && e.opened.identified_on.year() <= year
+                    && let (Some(per_person), Some(line)) = (income.net_per_person(), line(year))
+                {
+                    monitored_now += 1;
+                    near_or_below += usize::from(per_person.0 * 100 < line * 110);
+                }
+                // This year's plan: at least one 开发式 measure, not dropped, if anyone can work.
+                let plans = db.plans(&everything, h.id).await.expect("plans");
+                if let Some(plan) = plans.iter().find(|p| p.data.year == today.year()) {
+                    planned += 1;
+                    if able {
+                        able_with_plan += 1;
+                        assert!(
+                            plan.measures.iter().any(|m| m.data.kind.is_developmental()
+                                && m.status != bangfu_core::assistance::MeasureStatus::Dropped),
+                            "{}: can work but no 开发式 measure",
+                            h.household_no
+                        );
+                    } else {
+                        assert!(plan.measures.iter().any(|m| m.data.kind == MeasureKind::Security), "{}", h.household_no);
+                    }
+                }
+            }
+        }
+        let share = with_episodes as f64 / households.len() as f64;
+        assert!((0.08..=0.15).contains(&share), "{with_episodes} households with episodes: {share}");
+        assert!(open * 2 < with_episodes, "most episodes cleared: {open} of {with_episodes} households still monitored");
+        assert!(again > 0 && episodes > with_episodes, "some households identified again");
+        assert!(monitored_now > 0 && near_or_below * 10 >= monitored_now * 9, "{near_or_below} of {monitored_now}");
+        assert!(planned > 0 && able_with_plan > 0);
+
+        // Work teams only in key villages, a minority of them, 沙东村 among them.
+        let key = key_villages().expect("key villages");
+        let villages = villages_from_divisions(YICHENG_DIVISIONS.as_bytes()).expect("villages");
+        assert!(key.len() * 4 < villages.len() && key.len() >= 10, "{} key villages of {}", key.len(), villages.len());
+        assert!(key.contains(SHADONG));
+        let teams = db.teams(&everything, None).await.expect("teams");
+        let stationed: Vec<_> = teams.iter().filter(|t| !t.members.is_empty()).collect();
+        assert!(stationed.len() >= 10, "{} teams", stationed.len());
+        for t in stationed {
+            assert!(key.contains(t.village_code.as_str()), "a team in {} ({}), not a key village", t.village_name, t.village_code);
+        }
+    }
+
+    #[test]
+    fn measure_texts_use_todays_names() {
+        let all = [ILLNESS, DISABILITY, SCHOOLING, DISASTER, LAND_WATER_ROADS, SKILLS, LABOUR, CAPITAL, DRIVE, OTHER, GENERAL, DEVELOPMENTAL];
+        for t in all.iter().flat_map(|l| l.iter()).chain([&SECURITY]) {
+            for old in ["扶贫小额信贷", "扶贫车间", "扶贫公益岗", "扶贫办", "扶贫手册"] {
+                assert!(!t.content.contains(old) && !t.by.unwrap_or("").contains(old), "{}", t.content);
+            }
+        }
+    }
+}
