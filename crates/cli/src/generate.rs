@@ -1851,16 +1851,13 @@ mod tests {
     }
 
     fn run(households: u64, seed: u64, dir: &Path) -> GenerateSummary {
+        run_with(households, seed, dir, false)
+    }
+
+    fn run_with(households: u64, seed: u64, dir: &Path, episodes_csv: bool) -> GenerateSummary {
         let villages = villages_from_divisions(DIVISIONS.as_bytes()).expect("divisions");
-        generate(&GenerateOptions {
-            households,
-            seed,
-            out_dir: dir.to_owned(),
-            villages,
-            today: today(),
-            episodes_csv: false,
-        })
-        .expect("generate")
+        generate(&GenerateOptions { households, seed, out_dir: dir.to_owned(), villages, today: today(), episodes_csv })
+            .expect("generate")
     }
 
     /// Every row of a generated file as field name → value.
@@ -2034,5 +2031,73 @@ mod tests {
             near_or_below * 10 >= monitored * 9,
             "{near_or_below} of {monitored} monitored households near or below"
         );
+    }
+
+    #[test]
+    fn a_2026_register_no_one_poor_a_tenth_monitored_with_risks_that_fit_the_members() {
+        use bangfu_core::household::Health;
+        use bangfu_core::monitoring::{MonitoringRisk, OpenEpisode};
+        let dir = TempDir::new("episodes");
+        let summary = run_with(3_000, 5, &dir.0, true);
+        let households = rows(&dir.0.join("households.csv"), HOUSEHOLD_COLUMNS);
+        let mut kinds: HashMap<String, HouseholdType> = HashMap::new();
+        for h in &households {
+            let data = HouseholdData::parse(h, today()).unwrap_or_else(|e| panic!("{e:?} in {h:?}"));
+            assert!(!matches!(data.status, Some(PovertyStatus::Poor | PovertyStatus::Returned)), "{h:?}");
+            assert_eq!(data.status.is_some(), data.household_type == HouseholdType::Tuopin, "{h:?}");
+            assert!(h["monitoring_type"].is_empty(), "the episodes are in episodes.csv");
+            kinds.insert(h["household_no"].clone(), data.household_type);
+        }
+        let mut members: HashMap<String, Vec<MemberData>> = HashMap::new();
+        for row in rows(&dir.0.join("members.csv"), MEMBER_COLUMNS) {
+            let m = MemberData::parse(&row, today()).expect("member");
+            members.entry(row["household_no"].clone()).or_default().push(m);
+        }
+
+        let mut rdr = csv::Reader::from_path(dir.0.join("episodes.csv")).expect("episodes.csv");
+        let headers: Vec<String> = rdr.headers().expect("headers").iter().map(str::to_owned).collect();
+        assert_eq!(headers, EPISODE_COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>());
+        let mut per_household: HashMap<String, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+        for record in rdr.records() {
+            let record = record.expect("record");
+            let mut f: HashMap<String, String> =
+                EPISODE_COLUMNS.iter().zip(record.iter()).map(|(c, v)| (c.0.to_owned(), v.to_owned())).collect();
+            f.insert("reason".into(), "纳入监测".into());
+            let no = f["household_no"].clone();
+            let e = OpenEpisode::parse(&f, kinds[&no], today()).unwrap_or_else(|e| panic!("{e:?} in {f:?}"));
+            let list = &members[&no];
+            let ill = list.iter().any(|m| m.has_health(Health::Chronic) || m.has_health(Health::Serious));
+            let student = list.iter().any(|m| {
+                m.student_status.is_some_and(|s| !matches!(s, StudentStatus::NotStudent | StudentStatus::Preschool))
+            });
+            assert!(!e.risks.contains(&MonitoringRisk::Illness) || ill, "因病 but nobody ill: {f:?}");
+            assert!(!e.risks.contains(&MonitoringRisk::Schooling) || student, "因学 but no student: {f:?}");
+            let cleared = parse_date_cell(&f["cleared_on"]);
+            if let Some(c) = cleared {
+                assert!((c - e.identified_on).num_days() >= 180 && f["method"].len() > 1, "{f:?}");
+                assert_eq!(f["no_labour"], "否", "a household without labour stays monitored");
+            }
+            per_household.entry(no).or_default().push((e.identified_on, cleared));
+        }
+        assert_eq!(per_household.len() as u64, summary.monitored_households);
+        let share = per_household.len() as f64 / households.len() as f64;
+        assert!((0.08..=0.15).contains(&share), "{share}");
+        assert!(kinds.iter().filter(|(_, t)| **t == HouseholdType::Monitored).all(|(no, _)| per_household.contains_key(no)));
+        let (mut open, mut again) = (0, 0);
+        for list in per_household.values() {
+            // Oldest first; only the last may be open; a new one after the last ended.
+            for pair in list.windows(2) {
+                let cleared = pair[0].1.expect("an earlier episode ended");
+                assert!(pair[1].0 >= cleared);
+            }
+            open += usize::from(list.last().is_some_and(|e| e.1.is_none()));
+            again += usize::from(list.len() > 1);
+        }
+        assert!(open * 2 < per_household.len(), "most cleared: {open} open of {}", per_household.len());
+        assert!(again > 0, "some identified again");
+    }
+
+    fn parse_date_cell(s: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
     }
 }
