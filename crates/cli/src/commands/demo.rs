@@ -319,6 +319,8 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
         helper_of.insert(*household, helper.name.clone());
     }
     let pairings = seed_pairings(db, &units, &actor, today).await?;
+    let codes = key.iter().map(|c| AreaCode::parse(c).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
+    db.set_key_villages(&everything, &codes, &actor).await?;
     let teams = seed_teams(db, &key, &units, &helpers, &actor, today).await?;
     // Everyone needing help, read before any plan exists: the no-plan list is all of them.
     let mut households = Vec::new();
@@ -1106,6 +1108,13 @@ mod tests {
         let teams = db.teams(&everything, None).await.expect("teams");
         let stationed: Vec<_> = teams.iter().filter(|t| !t.members.is_empty()).collect();
         assert!(stationed.len() >= 10, "{} teams", stationed.len());
+        // The key villages are named in the register: the others are not flagged for having no team.
+        for t in &teams {
+            assert_eq!(t.key_village, Some(key.contains(t.village_code.as_str())));
+            if t.key_village == Some(false) {
+                assert!(t.warnings().is_empty(), "{}: {:?}", t.village_name, t.warnings());
+            }
+        }
         for t in stationed {
             assert!(key.contains(t.village_code.as_str()), "a team in {} ({}), not a key village", t.village_name, t.village_code);
         }
