@@ -2082,7 +2082,9 @@ mod tests {
         assert_eq!(per_household.len() as u64, summary.monitored_households);
         let share = per_household.len() as f64 / households.len() as f64;
         assert!((0.08..=0.15).contains(&share), "{share}");
-        assert!(kinds.iter().filter(|(_, t)| **t == HouseholdType::Monitored).all(|(no, _)| per_household.contains_key(no)));
+        assert!(
+            kinds.iter().filter(|(_, t)| **t == HouseholdType::Monitored).all(|(no, _)| per_household.contains_key(no))
+        );
         let (mut open, mut again) = (0, 0);
         for list in per_household.values() {
             // Oldest first; only the last may be open; a new one after the last ended.

@@ -17,8 +17,8 @@ use bangfu_core::assistance::{
 use bangfu_core::audit::Actor;
 use bangfu_core::auth::{NewUser, Role, hash_password};
 use bangfu_core::household::{HouseholdId, HouseholdType, Labour, MonitoringType, PovertyCause};
-use bangfu_core::monitoring::{CloseEpisode, Episode, EpisodeId, MonitoringRisk, OpenEpisode};
 use bangfu_core::money::Fen;
+use bangfu_core::monitoring::{CloseEpisode, Episode, EpisodeId, MonitoringRisk, OpenEpisode};
 use bangfu_core::store::{
     AreaStore, HouseholdFilter, HouseholdStore, HouseholdSummary, MonitoringStore, Page, PlanStore, TeamStore,
     VisitStore,
@@ -185,7 +185,9 @@ async fn seed_episodes(db: &Db, path: &std::path::Path) -> anyhow::Result<Seeded
         let reason = if earlier > 0 {
             format!("风险消除后{how}{risks}风险，收入再次下降，经入户核实、村级民主评议和公示，区级审批再次纳入监测")
         } else {
-            format!("{how}{risks}风险，家庭人均纯收入低于或接近监测范围，经入户核实、村级民主评议和公示，区级审批纳入监测")
+            format!(
+                "{how}{risks}风险，家庭人均纯收入低于或接近监测范围，经入户核实、村级民主评议和公示，区级审批纳入监测"
+            )
         };
         fields.insert("reason".into(), reason);
         let open = OpenEpisode::parse(&fields, household_type, today).map_err(|e| refused("监测记录", &e))?;
@@ -319,7 +321,8 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
         helper_of.insert(*household, helper.name.clone());
     }
     let pairings = seed_pairings(db, &units, &actor, today).await?;
-    let codes = key.iter().map(|c| AreaCode::parse(c).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
+    let codes =
+        key.iter().map(|c| AreaCode::parse(c).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
     db.set_key_villages(&everything, &codes, &actor).await?;
     let teams = seed_teams(db, &key, &units, &helpers, &actor, today).await?;
     // Everyone needing help, read before any plan exists: the no-plan list is all of them.
@@ -654,7 +657,8 @@ fn choose_measures(need: &Need, r: u64) -> Vec<(&'static Template, bool)> {
         }
     }
     let mut chosen: Vec<(&'static Template, bool)> = Vec::new();
-    let rotated = |list: &'static [Template], by: u64| list.iter().cycle().skip(by as usize % list.len()).take(list.len());
+    let rotated =
+        |list: &'static [Template], by: u64| list.iter().cycle().skip(by as usize % list.len()).take(list.len());
     // What the risks require.
     if need.schooling {
         let t = SCHOOLING.iter().find(|t| matches!(t.kind, K::Education | K::OtherEducation));
@@ -665,7 +669,8 @@ fn choose_measures(need: &Need, r: u64) -> Vec<(&'static Template, bool)> {
         t.into_iter().for_each(|t| take(t, false, &mut chosen));
     }
     if need.able {
-        let own = need.causes.iter().flat_map(|&c| rotated(templates_for(c), r / 100)).find(|t| t.kind.is_developmental());
+        let own =
+            need.causes.iter().flat_map(|&c| rotated(templates_for(c), r / 100)).find(|t| t.kind.is_developmental());
         take(own.unwrap_or(&DEVELOPMENTAL[(r / 1000) as usize % DEVELOPMENTAL.len()]), true, &mut chosen);
     } else {
         take(&SECURITY, false, &mut chosen);
@@ -819,7 +824,10 @@ const FOLLOW_UPS: &[&str] = &[
 /// has been above the line long enough.
 fn proposal_for(h: &HouseholdSummary) -> Option<(Proposal, &'static str)> {
     h.monitoring_type.map(|_| {
-        (Proposal::ClearRisk, "家中两名劳动力在外稳定务工，年人均纯收入约1.3万元，已稳定超过监测范围半年以上，建议消除风险")
+        (
+            Proposal::ClearRisk,
+            "家中两名劳动力在外稳定务工，年人均纯收入约1.3万元，已稳定超过监测范围半年以上，建议消除风险",
+        )
     })
 }
 
@@ -829,9 +837,8 @@ fn proposing(households: &[HouseholdSummary], count: usize) -> Vec<usize> {
     let mut chosen: Vec<usize> = Vec::new();
     for j in 0..count.min(n) {
         let from = (2 * j + 1) * n / (2 * count);
-        let pick = (0..n)
-            .map(|k| (from + k) % n)
-            .find(|i| !chosen.contains(i) && proposal_for(&households[*i]).is_some());
+        let pick =
+            (0..n).map(|k| (from + k) % n).find(|i| !chosen.contains(i) && proposal_for(&households[*i]).is_some());
         chosen.extend(pick);
     }
     chosen
@@ -1013,18 +1020,24 @@ mod tests {
         assert!(types[&HouseholdType::Tuopin] > households.len() * 8 / 10, "{types:?}");
         assert!(types[&HouseholdType::Monitored] > 0 && types[&HouseholdType::Ordinary] > 0, "{types:?}");
 
-        let line = |year: i32| {
-            bangfu_core::line::EXAMPLE_HENAN_MONITORING.iter().find(|(y, _)| *y == year).map(|(_, f)| *f)
-        };
+        let line =
+            |year: i32| bangfu_core::line::EXAMPLE_HENAN_MONITORING.iter().find(|(y, _)| *y == year).map(|(_, f)| *f);
         let (mut with_episodes, mut episodes, mut open, mut again) = (0, 0, 0, 0);
         let (mut monitored_now, mut near_or_below) = (0, 0);
         let (mut able_with_plan, mut planned) = (0, 0);
         for h in &households {
-            let members: Vec<_> =
-                db.members(&everything, h.id).await.expect("members").into_iter().filter(|m| m.left_on.is_none()).collect();
+            let members: Vec<_> = db
+                .members(&everything, h.id)
+                .await
+                .expect("members")
+                .into_iter()
+                .filter(|m| m.left_on.is_none())
+                .collect();
             let ill = members.iter().any(|m| m.data.has_health(Health::Chronic) || m.data.has_health(Health::Serious));
             let student = members.iter().any(|m| {
-                m.data.student_status.is_some_and(|s| !matches!(s, StudentStatus::NotStudent | StudentStatus::Preschool))
+                m.data
+                    .student_status
+                    .is_some_and(|s| !matches!(s, StudentStatus::NotStudent | StudentStatus::Preschool))
             });
             let able = members
                 .iter()
@@ -1055,7 +1068,11 @@ mod tests {
                 let risks = &e.opened.risks;
                 assert!(!risks.is_empty(), "{}: an episode without risks", h.household_no);
                 assert!(!risks.contains(&MonitoringRisk::Illness) || ill, "{}: 因病 with nobody ill", h.household_no);
-                assert!(!risks.contains(&MonitoringRisk::Schooling) || student, "{}: 因学 without a student", h.household_no);
+                assert!(
+                    !risks.contains(&MonitoringRisk::Schooling) || student,
+                    "{}: 因学 without a student",
+                    h.household_no
+                );
                 assert!(e.opened.found_by.is_some(), "{}", h.household_no);
                 if let Some(c) = &e.closed {
                     assert!(c.method.is_some() && c.cleared_on >= e.opened.identified_on + chrono::Duration::days(180));
@@ -1088,14 +1105,21 @@ mod tests {
                             h.household_no
                         );
                     } else {
-                        assert!(plan.measures.iter().any(|m| m.data.kind == MeasureKind::Security), "{}", h.household_no);
+                        assert!(
+                            plan.measures.iter().any(|m| m.data.kind == MeasureKind::Security),
+                            "{}",
+                            h.household_no
+                        );
                     }
                 }
             }
         }
         let share = with_episodes as f64 / households.len() as f64;
         assert!((0.08..=0.15).contains(&share), "{with_episodes} households with episodes: {share}");
-        assert!(open * 2 < with_episodes, "most episodes cleared: {open} of {with_episodes} households still monitored");
+        assert!(
+            open * 2 < with_episodes,
+            "most episodes cleared: {open} of {with_episodes} households still monitored"
+        );
         assert!(again > 0 && episodes > with_episodes, "some households identified again");
         assert!(monitored_now > 0 && near_or_below * 10 >= monitored_now * 9, "{near_or_below} of {monitored_now}");
         assert!(planned > 0 && able_with_plan > 0);
@@ -1116,13 +1140,31 @@ mod tests {
             }
         }
         for t in stationed {
-            assert!(key.contains(t.village_code.as_str()), "a team in {} ({}), not a key village", t.village_name, t.village_code);
+            assert!(
+                key.contains(t.village_code.as_str()),
+                "a team in {} ({}), not a key village",
+                t.village_name,
+                t.village_code
+            );
         }
     }
 
     #[test]
     fn measure_texts_use_todays_names() {
-        let all = [ILLNESS, DISABILITY, SCHOOLING, DISASTER, LAND_WATER_ROADS, SKILLS, LABOUR, CAPITAL, DRIVE, OTHER, GENERAL, DEVELOPMENTAL];
+        let all = [
+            ILLNESS,
+            DISABILITY,
+            SCHOOLING,
+            DISASTER,
+            LAND_WATER_ROADS,
+            SKILLS,
+            LABOUR,
+            CAPITAL,
+            DRIVE,
+            OTHER,
+            GENERAL,
+            DEVELOPMENTAL,
+        ];
         for t in all.iter().flat_map(|l| l.iter()).chain([&SECURITY]) {
             for old in ["扶贫小额信贷", "扶贫车间", "扶贫公益岗", "扶贫办", "扶贫手册"] {
                 assert!(!t.content.contains(old) && !t.by.unwrap_or("").contains(old), "{}", t.content);
