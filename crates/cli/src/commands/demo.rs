@@ -822,23 +822,24 @@ const FOLLOW_UPS: &[&str] = &[
 
 /// The change a visitor proposes for a monitored household: clearing the risk, once income
 /// has been above the line long enough.
-fn proposal_for(h: &HouseholdSummary) -> Option<(Proposal, &'static str)> {
-    h.monitoring_type.map(|_| {
-        (
-            Proposal::ClearRisk,
-            "家中两名劳动力在外稳定务工，年人均纯收入约1.3万元，已稳定超过监测范围半年以上，建议消除风险",
-        )
-    })
+const CLEAR_REASON: &str =
+    "家中两名劳动力在外稳定务工，年人均纯收入约1.3万元，已稳定超过监测范围半年以上，建议消除风险";
+
+/// Whether a visit may propose clearing this household's risk: monitored for six months or
+/// more, and someone in it can work (a household without labour stays monitored).
+async fn may_clear(db: &Db, h: &HouseholdSummary, today: NaiveDate) -> anyhow::Result<bool> {
+    let open = db.episodes(&Scope::everything(), h.id).await?.into_iter().find(Episode::is_open);
+    Ok(open.is_some_and(|e| e.opened.flags.no_labour != Some(true) && e.opened.identified_on + days(183) <= today))
 }
 
-/// Which households' last visit proposes a change: `count` of them, spread over the list.
-fn proposing(households: &[HouseholdSummary], count: usize) -> Vec<usize> {
-    let n = households.len();
+/// Which households' last visit proposes clearing the risk: `count` of those that may, spread
+/// over the list.
+fn proposing(eligible: &[bool], count: usize) -> Vec<usize> {
+    let n = eligible.len();
     let mut chosen: Vec<usize> = Vec::new();
     for j in 0..count.min(n) {
         let from = (2 * j + 1) * n / (2 * count);
-        let pick =
-            (0..n).map(|k| (from + k) % n).find(|i| !chosen.contains(i) && proposal_for(&households[*i]).is_some());
+        let pick = (0..n).map(|k| (from + k) % n).find(|i| !chosen.contains(i) && eligible[*i]);
         chosen.extend(pick);
     }
     chosen
@@ -856,7 +857,11 @@ async fn seed_visits(
 ) -> anyhow::Result<usize> {
     let everything = Scope::everything();
     let n = households.len();
-    let proposals = proposing(households, (n / 70).clamp(1, 5));
+    let mut eligible = Vec::with_capacity(n);
+    for h in households {
+        eligible.push(may_clear(db, h, today).await?);
+    }
+    let proposals = proposing(&eligible, (n / 70).clamp(1, 5));
     let mut visits = 0;
     for (i, h) in households.iter().enumerate() {
         let id = h.id.0;
@@ -901,12 +906,9 @@ async fn seed_visits(
                 fields.insert("follow_up".into(), follow_up);
                 fields.insert("follow_up_due".into(), due.to_string());
             }
-            if k == 0
-                && proposals.contains(&i)
-                && let Some((proposal, reason)) = proposal_for(h)
-            {
-                fields.insert("proposal".into(), proposal.code());
-                fields.insert("proposal_reason".into(), reason.to_owned());
+            if k == 0 && proposals.contains(&i) {
+                fields.insert("proposal".into(), Proposal::ClearRisk.code());
+                fields.insert("proposal_reason".into(), CLEAR_REASON.to_owned());
             }
             let data = VisitData::parse(&fields, today).map_err(|e| refused("走访记录", &e))?;
             let visit = db.record_visit(&everything, h.id, &data, actor).await?;
@@ -965,6 +967,7 @@ mod tests {
     use bangfu_core::monitoring::MonitoringRisk;
     use bangfu_core::store::{
         HouseholdFilter, HouseholdStore, HouseholdSummary, IncomeStore, MonitoringStore, Page, PlanStore, TeamStore,
+        WorklistStore,
     };
     use bangfu_db::Create;
     use chrono::Datelike;
@@ -1123,6 +1126,19 @@ mod tests {
         assert!(again > 0 && episodes > with_episodes, "some households identified again");
         assert!(monitored_now > 0 && near_or_below * 10 >= monitored_now * 9, "{near_or_below} of {monitored_now}");
         assert!(planned > 0 && able_with_plan > 0);
+
+        // A few 一般农户 under check: a visit proposes monitoring, waiting for review.
+        let (pending, _) = db
+            .worklist(
+                &everything,
+                bangfu_core::assistance::WorkReason::ProposalPending,
+                today,
+                Page { number: 1, size: 50 },
+            )
+            .await
+            .expect("worklist");
+        assert!(pending.iter().any(|h| h.household_type == HouseholdType::Ordinary), "{pending:?}");
+        assert!(pending.iter().any(|h| h.monitoring_type.is_some()), "a proposal to clear a risk");
 
         // Work teams only in key villages, a minority of them, 沙东村 among them.
         let key = key_villages().expect("key villages");
