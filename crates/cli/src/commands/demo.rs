@@ -604,9 +604,11 @@ fn cause_of(risk: MonitoringRisk) -> PovertyCause {
 /// 开发式 measures for a household that can work and has none yet: paid work nearby first.
 const DEVELOPMENTAL: &[Template] = &[
     t(K::Employment, "推荐到村就业帮扶车间务工", None, 0),
-    t(K::PublicJob, "安排家庭成员担任乡村公益性岗位（保洁员）", None, 6000),
+    PUBLIC_JOB,
     t(K::Industry, "发放产业奖补资金，扶持发展庭院养殖", None, 2000),
 ];
+/// For a household whose only labour is weak or half labour.
+const PUBLIC_JOB: Template = t(K::PublicJob, "安排家庭成员担任乡村公益性岗位（保洁员）", None, 6000);
 /// 综合保障（兜底） for a household nobody in which can work.
 const SECURITY: Template = t(K::Security, "纳入农村低保，按月发放低保金，落实综合保障", Some("区民政局"), 4080);
 
@@ -617,6 +619,8 @@ struct Need {
     ill: bool,
     schooling: bool,
     able: bool,
+    /// Someone with ordinary or skilled labour (not only weak or half labour).
+    full_labour: bool,
     identified_on: Option<NaiveDate>,
 }
 
@@ -624,10 +628,9 @@ async fn need_of(db: &Db, h: &HouseholdSummary) -> anyhow::Result<Need> {
     let everything = Scope::everything();
     let open = db.episodes(&everything, h.id).await?.into_iter().find(Episode::is_open);
     let members = db.members(&everything, h.id).await?;
-    let able = members
-        .iter()
-        .filter(|m| m.left_on.is_none())
-        .any(|m| matches!(m.data.labour, Some(Labour::Ordinary | Labour::Skilled | Labour::Weak)));
+    let labour: Vec<Option<Labour>> = members.iter().filter(|m| m.left_on.is_none()).map(|m| m.data.labour).collect();
+    let able = labour.iter().any(|l| matches!(l, Some(Labour::Ordinary | Labour::Skilled | Labour::Weak)));
+    let full_labour = labour.iter().any(|l| matches!(l, Some(Labour::Ordinary | Labour::Skilled)));
     let risks = open.as_ref().map(|e| e.opened.risks.clone()).unwrap_or_default();
     let mut causes: Vec<PovertyCause> = risks.iter().map(|&r| cause_of(r)).collect();
     if causes.is_empty() {
@@ -638,6 +641,7 @@ async fn need_of(db: &Db, h: &HouseholdSummary) -> anyhow::Result<Need> {
         schooling: causes.contains(&PovertyCause::Schooling),
         causes,
         able,
+        full_labour,
         identified_on: open.map(|e| e.opened.identified_on),
     })
 }
@@ -668,7 +672,10 @@ fn choose_measures(need: &Need, r: u64) -> Vec<(&'static Template, bool)> {
         let t = ILLNESS.iter().cycle().skip((r / 10) as usize % 2).find(|t| matches!(t.kind, K::Health | K::Security));
         t.into_iter().for_each(|t| take(t, false, &mut chosen));
     }
-    if need.able {
+    if need.able && !need.full_labour {
+        // Weak or half labour: a 乡村公益性岗位 near home.
+        take(&PUBLIC_JOB, true, &mut chosen);
+    } else if need.able {
         let own =
             need.causes.iter().flat_map(|&c| rotated(templates_for(c), r / 100)).find(|t| t.kind.is_developmental());
         take(own.unwrap_or(&DEVELOPMENTAL[(r / 1000) as usize % DEVELOPMENTAL.len()]), true, &mut chosen);
@@ -1181,7 +1188,7 @@ mod tests {
             GENERAL,
             DEVELOPMENTAL,
         ];
-        for t in all.iter().flat_map(|l| l.iter()).chain([&SECURITY]) {
+        for t in all.iter().flat_map(|l| l.iter()).chain([&SECURITY, &PUBLIC_JOB]) {
             for old in ["扶贫小额信贷", "扶贫车间", "扶贫公益岗", "扶贫办", "扶贫手册"] {
                 assert!(!t.content.contains(old) && !t.by.unwrap_or("").contains(old), "{}", t.content);
             }
