@@ -59,7 +59,7 @@ before(async () => {
   bangfu(['areas', 'import', join(here, '..', '..', 'data', 'divisions-yicheng.csv'), '--database', db]);
   bangfu(['import', '--database', db, reg]);
   bangfu(['user', 'add', '--database', db, '--username', 'shahe', '--name', '沙河店镇李干事', '--role', 'township_staff', '--area', '411702101000'], 'shahe-2026\n');
-  bangfu(['user', 'add', '--database', db, '--username', 'quban', '--name', '区扶贫办', '--role', 'district_admin', '--area', '411702000000'], 'quban-2026\n');
+  bangfu(['user', 'add', '--database', db, '--username', 'quban', '--name', '区农业农村局', '--role', 'district_admin', '--area', '411702000000'], 'quban-2026\n');
   bangfu(['user', 'add', '--database', db, '--username', 'shadong', '--name', '沙东村张队员', '--role', 'village_worker', '--area', '411702101201'], 'shadong-2026\n');
 
   server = spawn(bin, ['serve', '--database', db, '--listen', '127.0.0.1:0'], { env: { ...process.env, BANGFU_LOG: 'error' } });
@@ -102,9 +102,9 @@ test('a township clerk on a phone finds 王小明 by typing wxm and sees a maske
   await page.click('text=农户');
   // Typing is enough: the list updates as the clerk types (htmx), no need to press 查询.
   await page.locator('input[name=q]').pressSequentially('wxm', { delay: 80 });
-  // The generated district has one more member with the initials wxm (in 汪庆志's household):
-  // the list narrows to those two households as the clerk types.
-  await page.waitForSelector('text=共 2 户');
+  // Nobody else in the generated 沙河店镇 has the initials wxm: the list narrows to his household
+  // as the clerk types.
+  await page.waitForSelector('text=共 1 户');
   await page.waitForSelector('a:has-text("王小明")');
   assert.match(page.url(), /q=wxm/);
   await page.screenshot({ path: join(artifacts, 'phone-search-wxm.png'), fullPage: true });
@@ -388,10 +388,10 @@ test('two clerks correct the same household at once: the second is told who chan
   await township.page.click('button:has-text("保存")');
   await township.page.waitForSelector('.error[role=alert]');
   const alert = await township.page.textContent('.error[role=alert]');
-  assert.match(alert, /该记录已于 \d\d:\d\d 被 区扶贫办 修改：联系电话；请核对后再保存/);
+  assert.match(alert, /该记录已于 \d\d:\d\d 被 区农业农村局 修改：联系电话；请核对后再保存/);
   assert.equal(await township.page.inputValue('input[name=bank_name]'), '驿城农商银行', 'what was typed is still there');
   const beside = await township.page.textContent('label.invalid:has(input[name=phone]) .field-error');
-  assert.match(beside, /区扶贫办 已改为“13611112222”/);
+  assert.match(beside, /区农业农村局 已改为“13611112222”/);
   await township.page.screenshot({ path: join(artifacts, 'phone-stale-save.png'), fullPage: true });
   // Checked: take the other office's phone number and save again.
   await township.page.fill('input[name=phone]', '13611112222');

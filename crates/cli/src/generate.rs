@@ -3,6 +3,11 @@
 //!
 //! Rows are written as a clerk would type them (Chinese labels, 是/否, YYYY-MM-DD, 元 with
 //! two decimals) and every one passes the importer's own parsing and cross-field rules.
+//!
+//! The register is a district's as of `today` in the monitoring era (DOMAIN §0, §4): no
+//! household is 未脱贫 or 返贫; 脱贫户, 监测户（非脱贫户） and a few 一般农户; monitoring episodes for
+//! about 12 % of households (every 监测户 and one 脱贫户 in fifteen), most cleared, some identified
+//! again, their risks true of the members; three income years related to each year's line.
 
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -18,6 +23,7 @@ use bangfu_core::household::{
     HousingStructure, IdentificationStandard, Labour, MedicalInsurance, MigrantWork, MonitoringType, PensionInsurance,
     PoliticalStatus, PovertyAttribute, PovertyCause, PovertyStatus, Relation, RoadType, Sex, StudentStatus,
 };
+use bangfu_core::monitoring::{ClearMethod, FoundBy, MonitoringRisk};
 use chrono::{Datelike, Days, NaiveDate};
 
 pub struct GenerateOptions {
@@ -27,7 +33,30 @@ pub struct GenerateOptions {
     pub villages: Vec<Village>,
     /// Nobody is born, identified or cleared after this date.
     pub today: NaiveDate,
+    /// Where the monitoring episodes go. `false`: the latest episode of each household in the
+    /// three monitoring columns of households.csv (what `bangfu import` reads). `true`: every
+    /// episode, with its risks, how it was found and how it ended, in episodes.csv
+    /// ([`EPISODE_COLUMNS`]), and the three columns left blank — the demo opens and clears each
+    /// one through the register, as a clerk would.
+    pub episodes_csv: bool,
 }
+
+/// episodes.csv: one row per monitoring episode, oldest first within a household.
+/// (field, Chinese header); the fields are those of the identification and clearing forms.
+pub const EPISODE_COLUMNS: &[(&str, &str)] = &[
+    ("household_no", "户编号"),
+    ("monitoring_type", "监测对象类型"),
+    ("risks", "风险类型"),
+    ("found_by", "发现方式"),
+    ("identified_on", "识别时间"),
+    ("house_unsafe", "住房不安全"),
+    ("out_of_school", "有失学辍学适龄儿童"),
+    ("no_medical_insurance", "有成员未参加基本医疗保险"),
+    ("water_unsafe", "饮水不安全"),
+    ("no_labour", "整户无劳动能力"),
+    ("cleared_on", "风险消除时间"),
+    ("method", "消除方式"),
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Village {
@@ -40,6 +69,9 @@ pub struct Village {
 pub struct GenerateSummary {
     pub households: u64,
     pub members: u64,
+    /// Monitoring episodes, and households with at least one.
+    pub episodes: u64,
+    pub monitored_households: u64,
 }
 
 /// Reads a division list CSV (code,name,level,parent_code) and returns its villages
@@ -77,7 +109,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
         bail!("no villages to put households in");
     }
     if opts.today.year() < 2021 {
-        bail!("the generator writes incomes and monitoring up to 2025; today ({}) must be 2021 or later", opts.today);
+        bail!("the generator writes incomes and monitoring from 2021; today ({}) must be 2021 or later", opts.today);
     }
     let household_cols = field_map(HOUSEHOLD_COLUMNS, HouseholdField::from_name)?;
     let member_cols = field_map(MEMBER_COLUMNS, MemberField::from_name)?;
@@ -92,13 +124,26 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
     let mut hh_out = Out::create(&opts.out_dir.join("households.csv"), HOUSEHOLD_COLUMNS)?;
     let mut m_out = Out::create(&opts.out_dir.join("members.csv"), MEMBER_COLUMNS)?;
     let mut i_out = Out::create(&opts.out_dir.join("incomes.csv"), bangfu_core::household::income::INCOME_COLUMNS)?;
+    let mut e_out = if opts.episodes_csv {
+        let path = opts.out_dir.join("episodes.csv");
+        Some(Out::with_headers(&path, EPISODE_COLUMNS.iter().map(|c| c.1))?)
+    } else {
+        let _ = fs::remove_file(opts.out_dir.join("episodes.csv"));
+        None
+    };
 
     let mut g = Generator { rng, ledger, today: opts.today, members: Vec::with_capacity(8) };
-    let mut summary = GenerateSummary { households: 0, members: 0 };
+    let mut summary = GenerateSummary { households: 0, members: 0, episodes: 0, monitored_households: 0 };
     for (v, village) in villages.iter().enumerate() {
         for seq in 1..=counts[v] {
             let household_no = format!("{}{:0w$}", village.code, seq, w = width as usize);
-            let hh = g.household(village, household_no)?;
+            let mut hh = g.household(village, household_no)?;
+            if let Some(e_out) = &mut e_out {
+                for e in &hh.episodes {
+                    e_out.episode(&hh, e)?;
+                }
+                hh.episodes_elsewhere = true;
+            }
             hh_out.household(&household_cols, &hh, village)?;
             for m in &g.members {
                 m_out.member(&member_cols, m, &hh)?;
@@ -108,11 +153,16 @@ pub fn generate(opts: &GenerateOptions) -> Result<GenerateSummary> {
             }
             summary.households += 1;
             summary.members += g.members.len() as u64;
+            summary.episodes += hh.episodes.len() as u64;
+            summary.monitored_households += u64::from(!hh.episodes.is_empty());
         }
     }
     hh_out.finish()?;
     m_out.finish()?;
     i_out.finish()?;
+    if let Some(e_out) = e_out {
+        e_out.finish()?;
+    }
     Ok(summary)
 }
 
@@ -464,6 +514,15 @@ impl Person {
     fn is_student(&self) -> bool {
         !matches!(self.student, StudentStatus::NotStudent | StudentStatus::Preschool)
     }
+
+    /// 有劳动能力: ordinary, skilled, or weak/half labour (enough for a 公益岗位).
+    fn able_to_work(&self) -> bool {
+        matches!(self.labour, Labour::Ordinary | Labour::Skilled | Labour::Weak)
+    }
+
+    fn ill(&self) -> bool {
+        matches!(self.health, Health::Chronic | Health::Serious) || self.national.also_chronic
+    }
 }
 
 struct HouseholdRow {
@@ -480,7 +539,10 @@ struct HouseholdRow {
     status: PovertyStatus,
     first_identified_on: NaiveDate,
     exit_year: Option<i32>,
-    monitoring: Option<(MonitoringType, NaiveDate, Option<NaiveDate>)>,
+    /// Monitoring episodes, oldest first: at most one open, the last.
+    episodes: Vec<EpisodeRow>,
+    /// The episodes are written to episodes.csv, not to households.csv's monitoring columns.
+    episodes_elsewhere: bool,
     /// Areas in tenths of a mu / m², distance in hundredths of a km: exact decimals.
     farmland: i64,
     irrigated: i64,
@@ -507,6 +569,35 @@ struct HouseholdRow {
     operating_cost: i64,
     /// The years before `income_year`, oldest first (incomes.csv).
     earlier_incomes: Vec<YearIncome>,
+}
+
+/// One monitoring episode as the district recorded it.
+#[derive(Clone)]
+struct EpisodeRow {
+    kind: MonitoringType,
+    /// One or two, each true of the members (因病 with a sick member, 因学 with a student …).
+    risks: Vec<MonitoringRisk>,
+    found_by: FoundBy,
+    identified: NaiveDate,
+    flags: EpisodeFlags,
+    cleared: Option<(NaiveDate, ClearMethod)>,
+}
+
+/// 三保障和饮水 and 整户无劳动能力, as the household is.
+#[derive(Clone, Copy)]
+struct EpisodeFlags {
+    house_unsafe: bool,
+    out_of_school: bool,
+    no_medical_insurance: bool,
+    water_unsafe: bool,
+    no_labour: bool,
+}
+
+impl EpisodeRow {
+    /// Whether the risk lasted through some of `year`.
+    fn open_in(&self, year: i32) -> bool {
+        self.identified.year() <= year && self.cleared.is_none_or(|c| c.0.year() > year)
+    }
 }
 
 /// One year's income with the household size of that year.
@@ -541,12 +632,9 @@ impl Generator {
             (PovertyAttribute::Dibao, 20),
             (PovertyAttribute::Tekun, 5),
         ]);
-        let status = rng.weighted(&[
-            (PovertyStatus::Exited, 70),
-            (PovertyStatus::Closed, 20),
-            (PovertyStatus::Poor, 7),
-            (PovertyStatus::Returned, 3),
-        ]);
+        // December 2026: every 建档立卡 household has exited; 返贫 is watched as monitoring of a
+        // 脱贫不稳定户, not as a status. Most still receive the policies.
+        let status = rng.weighted(&[(PovertyStatus::Exited, 72), (PovertyStatus::Closed, 28)]);
         let plan = plan_family(rng, attribute);
         self.people(village, &plan, attribute)?;
 
@@ -555,26 +643,33 @@ impl Generator {
         let members = &mut self.members;
         let main_cause = main_cause(rng, members, attribute);
         let other_causes = other_causes(rng, members, main_cause);
+        // Mostly former 建档立卡 households; some monitored though never poor (each with an
+        // episode: that is why they are registered), and a few ordinary households under check.
+        let household_type =
+            rng.weighted(&[(HouseholdType::Tuopin, 91), (HouseholdType::Monitored, 6), (HouseholdType::Ordinary, 3)]);
+        let monitored = match household_type {
+            HouseholdType::Monitored => true,
+            HouseholdType::Tuopin => rng.chance(0.065),
+            HouseholdType::Ordinary => false,
+        };
+        // Illness is the commonest risk: a monitored household more often has someone ill.
+        if monitored
+            && !members.iter().any(|m| matches!(m.health, Health::Chronic | Health::Serious))
+            && rng.chance(0.4)
+        {
+            let i = sufferer(rng, members);
+            members[i].health = if rng.chance(0.5) { Health::Serious } else { Health::Chronic };
+            members[i].disability = None;
+        }
         for m in members.iter_mut() {
             work_and_cover(rng, m, attribute);
         }
 
         let ident_year = rng.weighted(&[(2014, 70), (2015, 15), (2016, 15)]);
         let first_identified_on = day_in_year(rng, ident_year).min(today);
-        let exit_year = match status {
-            PovertyStatus::Poor => None,
-            _ => {
-                let year = rng.weighted(&[(2016, 15), (2017, 25), (2018, 25), (2019, 25), (2020, 10)]);
-                Some(year.max(ident_year))
-            }
-        };
-        // Mostly former 建档立卡 households; about one in ten monitored though never poor, and a
-        // few ordinary households under check.
-        let household_type =
-            rng.weighted(&[(HouseholdType::Tuopin, 88), (HouseholdType::Monitored, 10), (HouseholdType::Ordinary, 2)]);
-        let monitoring = monitoring(rng, household_type, status, today);
+        let year = rng.weighted(&[(2016, 15), (2017, 25), (2018, 25), (2019, 25), (2020, 10)]);
+        let exit_year = Some(year.max(ident_year));
 
-        let poor_now = matches!(status, PovertyStatus::Poor | PovertyStatus::Returned);
         let farmland = if village.urban {
             if rng.chance(0.6) { 0 } else { rng.range(3, 20) }
         } else if rng.chance(0.04) {
@@ -594,11 +689,8 @@ impl Generator {
             (HousingStructure::EarthWood, 6),
             (HousingStructure::Other, 2),
         ]);
-        let danger = if poor_now {
-            rng.weighted(&[(DangerGrade::A, 55), (DangerGrade::B, 30), (DangerGrade::C, 10), (DangerGrade::D, 5)])
-        } else {
-            rng.weighted(&[(DangerGrade::A, 700), (DangerGrade::B, 293), (DangerGrade::C, 5), (DangerGrade::D, 2)])
-        };
+        let danger =
+            rng.weighted(&[(DangerGrade::A, 700), (DangerGrade::B, 293), (DangerGrade::C, 5), (DangerGrade::D, 2)]);
         let u = rng.unit();
         let road_distance = (u * u * 300.0) as i64;
         let road_type = rng.weighted(&[
@@ -631,15 +723,24 @@ impl Generator {
         }
         let bank = rng.chance(0.95).then(|| bank_account(rng));
 
+        let flags = EpisodeFlags {
+            house_unsafe: matches!(danger, DangerGrade::C | DangerGrade::D),
+            out_of_school: false,
+            no_medical_insurance: members.iter().any(|m| !m.basic_medical),
+            water_unsafe: !water_safe,
+            no_labour: !members.iter().any(Person::able_to_work),
+        };
+        let episodes = if monitored { episodes(rng, household_type, members, farmland, flags, today) } else { vec![] };
+
         // Three income years, each with the household size of that year (members born by its
         // end) and related to that year's example line: the latest in households.csv, the
         // earlier ones in incomes.csv.
-        let income_year = today.year().min(2025);
-        let base = base_ratio(rng, status);
+        let income_year = latest_income_year(today);
+        let base = base_ratio(rng, household_type);
         let mut years: Vec<YearIncome> = (income_year - 2..=income_year)
             .map(|year| {
-                let ratio = year_ratio(rng, base, monitoring.as_ref(), year);
-                year_income(rng, members, status, farmland, year, today, ratio)
+                let ratio = year_ratio(rng, base, &episodes, year);
+                year_income(rng, members, farmland, year, today, ratio)
             })
             .collect();
         let latest = years.pop().expect("three years");
@@ -662,7 +763,8 @@ impl Generator {
             status,
             first_identified_on,
             exit_year,
-            monitoring,
+            episodes,
+            episodes_elsewhere: false,
             farmland,
             irrigated,
             forest,
@@ -1080,34 +1182,97 @@ fn national_fields(rng: &mut Rng, m: &mut Person) {
     };
 }
 
-/// One monitoring episode (type, identified, cleared) for about 13 % of households: every
-/// 监测户（非脱贫户）, and one 脱贫户 in twenty-five; the type always fits the 户类型.
-fn monitoring(
+/// The monitoring episodes of a household that is monitored (about 12 % of all: every
+/// 监测户（非脱贫户）and one 脱贫户 in fifteen): identified from 2021 on, most cleared after six
+/// months or more (never a household without labour), and about one in five of those
+/// identified again later. Types fit the 户类型, risks fit the members.
+fn episodes(
     rng: &mut Rng,
     household_type: HouseholdType,
-    status: PovertyStatus,
+    members: &[Person],
+    farmland: i64,
+    flags: EpisodeFlags,
     today: NaiveDate,
-) -> Option<(MonitoringType, NaiveDate, Option<NaiveDate>)> {
-    let kind = match (household_type, status) {
-        (HouseholdType::Ordinary, _) => return None,
-        (HouseholdType::Monitored, _) => rng.weighted(&[(MonitoringType::Edge, 80), (MonitoringType::Hardship, 20)]),
-        _ if !rng.chance(0.04) => return None,
-        (_, PovertyStatus::Poor | PovertyStatus::Returned) => {
-            rng.weighted(&[(MonitoringType::Unstable, 60), (MonitoringType::Hardship, 40)])
+) -> Vec<EpisodeRow> {
+    let mut out: Vec<EpisodeRow> = Vec::with_capacity(2);
+    let Some(first) = NaiveDate::from_ymd_opt(2021, 3, 1) else { return out };
+    let mut from = first;
+    // The first identification more often in the first years (the 2021–2022 sweeps) than
+    // lately; a later one any time from half a year after the last risk ended.
+    for k in 0..3 {
+        let span = (today - from).num_days();
+        if span < 30 || (k > 0 && !rng.chance(if k == 1 { 0.22 } else { 0.1 })) {
+            break;
         }
-        _ => rng.weighted(&[(MonitoringType::Unstable, 80), (MonitoringType::Hardship, 20)]),
+        let offset = if k == 0 { (rng.unit().powf(1.4) * span as f64) as i64 } else { rng.range(0, span) };
+        let Some(identified) = from.checked_add_days(Days::new(offset as u64)) else { break };
+        let hardship = rng.chance(if household_type == HouseholdType::Tuopin { 0.3 } else { 0.25 });
+        let kind = match (household_type, hardship) {
+            (_, true) => MonitoringType::Hardship,
+            (HouseholdType::Tuopin, false) => MonitoringType::Unstable,
+            _ => MonitoringType::Edge,
+        };
+        let risks = risks(rng, kind, members, farmland);
+        let found_by =
+            rng.weighted(&[(FoundBy::CadreCheck, 50), (FoundBy::DepartmentWarning, 30), (FoundBy::SelfReport, 20)]);
+        // Cleared after at least six months with income stable above the line; a household
+        // without labour stays monitored under 综合保障.
+        let cleared = (!flags.no_labour && rng.chance(0.88))
+            .then(|| identified.checked_add_days(Days::new(rng.range(190, 560) as u64)))
+            .flatten()
+            .filter(|&d| d <= today)
+            .map(|d| (d, rng.weighted(&[(ClearMethod::Assisted, 85), (ClearMethod::Natural, 15)])));
+        out.push(EpisodeRow { kind, risks, found_by, identified, flags, cleared });
+        let Some((cleared_on, _)) = cleared else { break };
+        // Identified again no sooner than half a year after the risk ended.
+        let Some(next) = cleared_on.checked_add_days(Days::new(180)) else { break };
+        from = next;
+    }
+    out
+}
+
+/// One or two monitoring risks, each true of the members: 因病 only with someone ill, 因残
+/// with someone disabled, 因学 with a student, 因务工就业不稳 with someone who can work,
+/// 缺劳动力 with nobody who can work fully. A 突发严重困难户 is hit by illness, an accident or
+/// a flood.
+fn risks(rng: &mut Rng, kind: MonitoringType, members: &[Person], farmland: i64) -> Vec<MonitoringRisk> {
+    use MonitoringRisk as R;
+    let ill = members.iter().any(Person::ill);
+    let disabled = members.iter().any(|m| m.health == Health::Disabled);
+    let student = members.iter().any(Person::is_student);
+    let worker = members.iter().any(|m| matches!(m.labour, Labour::Ordinary | Labour::Skilled) || m.migrant.is_some());
+    let full_labour = members.iter().any(|m| matches!(m.labour, Labour::Ordinary | Labour::Skilled));
+    let w = |fits: bool, weight: u32| if fits { weight } else { 0 };
+    let mut candidates = if kind == MonitoringType::Hardship {
+        vec![(R::Illness, w(ill, 60)), (R::Accident, 20), (R::Flood, w(farmland > 0, 12)), (R::OtherDisaster, 3)]
+    } else {
+        vec![
+            (R::Illness, w(ill, 45)),
+            (R::Disability, w(disabled, 18)),
+            (R::Schooling, w(student, 14)),
+            (R::UnstableWork, w(worker, 16)),
+            (R::LackLabour, w(!full_labour, 10)),
+            (R::Flood, w(farmland > 0, 5)),
+            (R::IndustryFailure, w(farmland > 0 && worker, 4)),
+            (R::Accident, 4),
+        ]
     };
-    let first = NaiveDate::from_ymd_opt(2021, 1, 1)?;
-    let last = NaiveDate::from_ymd_opt(2025, 12, 31)?.min(today);
-    let span = (last - first).num_days();
-    let identified = first.checked_add_days(Days::new(rng.range(0, span) as u64))?;
-    // Most episodes have ended by now (风险消除); the demo re-identifies some of them.
-    let cleared = rng
-        .chance(0.75)
-        .then(|| identified.checked_add_days(Days::new(rng.range(60, 540) as u64)))
-        .flatten()
-        .filter(|&d| d <= today);
-    Some((kind, identified, cleared))
+    candidates.retain(|&(_, weight)| weight > 0);
+    let main = rng.weighted(&candidates);
+    let mut out = vec![main];
+    candidates.retain(|&(r, _)| r != main);
+    if !candidates.is_empty() && rng.chance(0.35) {
+        out.push(rng.weighted(&candidates));
+    }
+    out
+}
+
+/// The latest year with an income on record: this year from November (the yearly income
+/// survey), else last year; never past the demo's last line.
+fn latest_income_year(today: NaiveDate) -> i32 {
+    let year = if today.month() >= 11 { today.year() } else { today.year() - 1 };
+    let last_line = bangfu_core::line::EXAMPLE_HENAN_MONITORING.iter().map(|(y, _)| *y).max().unwrap_or(year);
+    year.min(last_line)
 }
 
 /// The example 监测范围 of a year in fen (河南's demo figures; 1.5 × the 2020 national line before).
@@ -1116,32 +1281,28 @@ fn line_of(year: i32) -> i64 {
 }
 
 /// Where a household's income sits against the line, in percent, before monitoring is considered.
-fn base_ratio(rng: &mut Rng, status: PovertyStatus) -> i64 {
-    match status {
-        PovertyStatus::Poor => rng.range(60, 95),
-        PovertyStatus::Returned => rng.range(70, 100),
+fn base_ratio(rng: &mut Rng, household_type: HouseholdType) -> i64 {
+    match household_type {
+        // Under check: reported or found near the line.
+        HouseholdType::Ordinary => rng.range(95, 120),
         _ if rng.chance(0.03) => rng.range(280, 400),
         _ if rng.chance(0.04) => rng.range(105, 115),
         _ => 115 + ((rng.unit() + rng.unit()) * 80.0) as i64,
     }
 }
 
-/// A monitored household is near or below the line while its risk lasts and above it after
-/// the risk is cleared; before it was identified it was a little above.
-fn year_ratio(
-    rng: &mut Rng,
-    base: i64,
-    monitoring: Option<&(MonitoringType, NaiveDate, Option<NaiveDate>)>,
-    year: i32,
-) -> i64 {
+/// A monitored household is near or below the line in a year its risk lasted and above it
+/// after the risk is cleared; before it was first identified it was a little above.
+fn year_ratio(rng: &mut Rng, base: i64, episodes: &[EpisodeRow], year: i32) -> i64 {
     let jitter = rng.range(-4, 4);
-    match monitoring {
-        Some((_, identified, cleared)) if identified.year() <= year && cleared.is_none_or(|c| c.year() > year) => {
-            rng.range(80, 108)
-        }
-        Some((_, _, Some(c))) if c.year() <= year => rng.range(112, 145),
-        Some(_) => rng.range(100, 125),
-        None => (base + jitter).max(1),
+    if episodes.iter().any(|e| e.open_in(year)) {
+        rng.range(80, 108)
+    } else if episodes.iter().any(|e| e.cleared.is_some_and(|c| c.0.year() <= year)) {
+        rng.range(112, 145)
+    } else if !episodes.is_empty() {
+        rng.range(100, 125)
+    } else {
+        (base + jitter).max(1)
     }
 }
 
@@ -1150,7 +1311,6 @@ fn year_ratio(
 fn year_income(
     rng: &mut Rng,
     members: &[Person],
-    status: PovertyStatus,
     farmland_tenths: i64,
     year: i32,
     today: NaiveDate,
@@ -1166,7 +1326,7 @@ fn year_income(
     let per_person_yuan = line_of(year) * ratio / 100 / 100;
     // A household meant to sit near or below the line does not earn above it from land,
     // shares and pensions alone either.
-    let capped = ratio <= 110 || matches!(status, PovertyStatus::Poor | PovertyStatus::Returned);
+    let capped = ratio <= 110;
     YearIncome { year, size: then.len() as i64, amounts: income(rng, &then, capped, farmland_tenths, per_person_yuan) }
 }
 
@@ -1432,10 +1592,37 @@ struct Out {
 
 impl Out {
     fn create(path: &std::path::Path, columns: &[Column]) -> Result<Out> {
+        Out::with_headers(path, columns.iter().map(|c| c.zh))
+    }
+
+    fn with_headers<'a>(path: &std::path::Path, headers: impl IntoIterator<Item = &'a str>) -> Result<Out> {
         let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
         let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, file));
-        w.write_record(columns.iter().map(|c| c.zh)).with_context(|| format!("writing {}", path.display()))?;
+        w.write_record(headers).with_context(|| format!("writing {}", path.display()))?;
         Ok(Out { w, buf: String::with_capacity(64), path: path.to_owned() })
+    }
+
+    /// One row of episodes.csv, in [`EPISODE_COLUMNS`] order.
+    fn episode(&mut self, h: &HouseholdRow, e: &EpisodeRow) -> Result<()> {
+        self.text(&h.household_no)?;
+        self.text(e.kind.label_zh())?;
+        self.buf.clear();
+        for (i, r) in e.risks.iter().enumerate() {
+            if i > 0 {
+                self.buf.push('、');
+            }
+            self.buf.push_str(r.label_zh());
+        }
+        self.w.write_field(&self.buf)?;
+        self.text(e.found_by.label_zh())?;
+        self.date(Some(e.identified))?;
+        let f = &e.flags;
+        for flag in [f.house_unsafe, f.out_of_school, f.no_medical_insurance, f.water_unsafe, f.no_labour] {
+            self.flag(flag)?;
+        }
+        self.date(e.cleared.map(|c| c.0))?;
+        self.text(e.cleared.map_or("", |c| c.1.label_zh()))?;
+        self.end()
     }
 
     fn text(&mut self, s: &str) -> csv::Result<()> {
@@ -1531,9 +1718,11 @@ impl Out {
                     Some(y) => self.fmt(format_args!("{y}")),
                     None => self.text(""),
                 },
-                F::MonitoringType => self.text(h.monitoring.map_or("", |m| m.0.label_zh())),
-                F::RiskIdentifiedOn => self.date(h.monitoring.map(|m| m.1)),
-                F::RiskClearedOn => self.date(h.monitoring.and_then(|m| m.2)),
+                // The latest episode, unless every episode went to episodes.csv.
+                F::MonitoringType | F::RiskIdentifiedOn | F::RiskClearedOn if h.episodes_elsewhere => self.text(""),
+                F::MonitoringType => self.text(h.episodes.last().map_or("", |e| e.kind.label_zh())),
+                F::RiskIdentifiedOn => self.date(h.episodes.last().map(|e| e.identified)),
+                F::RiskClearedOn => self.date(h.episodes.last().and_then(|e| e.cleared.map(|c| c.0))),
                 F::FarmlandMu => self.scaled(h.farmland, 1),
                 F::IrrigatedMu => self.scaled(h.irrigated, 1),
                 F::ForestMu => self.scaled(h.forest, 1),
@@ -1667,8 +1856,12 @@ mod tests {
     }
 
     fn run(households: u64, seed: u64, dir: &Path) -> GenerateSummary {
+        run_with(households, seed, dir, false)
+    }
+
+    fn run_with(households: u64, seed: u64, dir: &Path, episodes_csv: bool) -> GenerateSummary {
         let villages = villages_from_divisions(DIVISIONS.as_bytes()).expect("divisions");
-        generate(&GenerateOptions { households, seed, out_dir: dir.to_owned(), villages, today: today() })
+        generate(&GenerateOptions { households, seed, out_dir: dir.to_owned(), villages, today: today(), episodes_csv })
             .expect("generate")
     }
 
@@ -1843,5 +2036,75 @@ mod tests {
             near_or_below * 10 >= monitored * 9,
             "{near_or_below} of {monitored} monitored households near or below"
         );
+    }
+
+    #[test]
+    fn a_2026_register_no_one_poor_a_tenth_monitored_with_risks_that_fit_the_members() {
+        use bangfu_core::household::Health;
+        use bangfu_core::monitoring::{MonitoringRisk, OpenEpisode};
+        let dir = TempDir::new("episodes");
+        let summary = run_with(3_000, 5, &dir.0, true);
+        let households = rows(&dir.0.join("households.csv"), HOUSEHOLD_COLUMNS);
+        let mut kinds: HashMap<String, HouseholdType> = HashMap::new();
+        for h in &households {
+            let data = HouseholdData::parse(h, today()).unwrap_or_else(|e| panic!("{e:?} in {h:?}"));
+            assert!(!matches!(data.status, Some(PovertyStatus::Poor | PovertyStatus::Returned)), "{h:?}");
+            assert_eq!(data.status.is_some(), data.household_type == HouseholdType::Tuopin, "{h:?}");
+            assert!(h["monitoring_type"].is_empty(), "the episodes are in episodes.csv");
+            kinds.insert(h["household_no"].clone(), data.household_type);
+        }
+        let mut members: HashMap<String, Vec<MemberData>> = HashMap::new();
+        for row in rows(&dir.0.join("members.csv"), MEMBER_COLUMNS) {
+            let m = MemberData::parse(&row, today()).expect("member");
+            members.entry(row["household_no"].clone()).or_default().push(m);
+        }
+
+        let mut rdr = csv::Reader::from_path(dir.0.join("episodes.csv")).expect("episodes.csv");
+        let headers: Vec<String> = rdr.headers().expect("headers").iter().map(str::to_owned).collect();
+        assert_eq!(headers, EPISODE_COLUMNS.iter().map(|c| c.1).collect::<Vec<_>>());
+        let mut per_household: HashMap<String, Vec<(NaiveDate, Option<NaiveDate>)>> = HashMap::new();
+        for record in rdr.records() {
+            let record = record.expect("record");
+            let mut f: HashMap<String, String> =
+                EPISODE_COLUMNS.iter().zip(record.iter()).map(|(c, v)| (c.0.to_owned(), v.to_owned())).collect();
+            f.insert("reason".into(), "纳入监测".into());
+            let no = f["household_no"].clone();
+            let e = OpenEpisode::parse(&f, kinds[&no], today()).unwrap_or_else(|e| panic!("{e:?} in {f:?}"));
+            let list = &members[&no];
+            let ill = list.iter().any(|m| m.has_health(Health::Chronic) || m.has_health(Health::Serious));
+            let student = list.iter().any(|m| {
+                m.student_status.is_some_and(|s| !matches!(s, StudentStatus::NotStudent | StudentStatus::Preschool))
+            });
+            assert!(!e.risks.contains(&MonitoringRisk::Illness) || ill, "因病 but nobody ill: {f:?}");
+            assert!(!e.risks.contains(&MonitoringRisk::Schooling) || student, "因学 but no student: {f:?}");
+            let cleared = parse_date_cell(&f["cleared_on"]);
+            if let Some(c) = cleared {
+                assert!((c - e.identified_on).num_days() >= 180 && f["method"].len() > 1, "{f:?}");
+                assert_eq!(f["no_labour"], "否", "a household without labour stays monitored");
+            }
+            per_household.entry(no).or_default().push((e.identified_on, cleared));
+        }
+        assert_eq!(per_household.len() as u64, summary.monitored_households);
+        let share = per_household.len() as f64 / households.len() as f64;
+        assert!((0.08..=0.15).contains(&share), "{share}");
+        assert!(
+            kinds.iter().filter(|(_, t)| **t == HouseholdType::Monitored).all(|(no, _)| per_household.contains_key(no))
+        );
+        let (mut open, mut again) = (0, 0);
+        for list in per_household.values() {
+            // Oldest first; only the last may be open; a new one after the last ended.
+            for pair in list.windows(2) {
+                let cleared = pair[0].1.expect("an earlier episode ended");
+                assert!(pair[1].0 >= cleared);
+            }
+            open += usize::from(list.last().is_some_and(|e| e.1.is_none()));
+            again += usize::from(list.len() > 1);
+        }
+        assert!(open * 2 < per_household.len(), "most cleared: {open} open of {}", per_household.len());
+        assert!(again > 0, "some identified again");
+    }
+
+    fn parse_date_cell(s: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
     }
 }

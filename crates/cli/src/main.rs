@@ -6,7 +6,7 @@ mod generate;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "bangfu", version, about = "bangfu 帮扶：区扶贫办的建档立卡信息系统")]
+#[command(name = "bangfu", version, about = "bangfu 帮扶：区农业农村局的防返贫监测和帮扶信息系统")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

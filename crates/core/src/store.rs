@@ -335,7 +335,8 @@ pub trait TeamStore {
         on: NaiveDate,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
-    /// Every village in the scope (under `under` when given) with its current team members.
+    /// Every village in the scope (under `under` when given) with its current team members and
+    /// whether it is a 重点帮扶村.
     fn teams(
         &self,
         scope: &Scope,
@@ -367,6 +368,16 @@ pub trait TeamStore {
         member: i64,
         on: NaiveDate,
         reason: &str,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// The district's 重点帮扶村 (where work teams are stationed); `None` until named.
+    fn key_villages(&self) -> impl Future<Output = DomainResult<Option<Vec<AreaCode>>>> + Send;
+    /// Names the district's 重点帮扶村 (district-wide accounts only; audited). Every code must be
+    /// a village.
+    fn set_key_villages(
+        &self,
+        scope: &Scope,
+        villages: &[AreaCode],
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
 }

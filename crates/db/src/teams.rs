@@ -135,6 +135,8 @@ impl TeamStore for Db {
                 .iter().map(member_row).collect::<DomainResult<Vec<_>>>()?;
             (villages, members)
         });
+        let key: Option<std::collections::HashSet<String>> =
+            self.key_villages().await?.map(|list| list.iter().map(|c| c.as_str().to_owned()).collect());
         let mut by_village: std::collections::HashMap<String, Vec<TeamMember>> = std::collections::HashMap::new();
         for m in members {
             by_village.entry(m.village_code.as_str().to_owned()).or_default().push(m);
@@ -145,6 +147,7 @@ impl TeamStore for Db {
                 let mut members = by_village.remove(&code).unwrap_or_default();
                 members.sort_by_key(|m| (role_rank(m.data.role), m.data.start_on, m.id));
                 Ok(Team {
+                    key_village: key.as_ref().map(|k| k.contains(&code)),
                     village_code: AreaCode::parse(&code).map_err(DomainError::Internal)?,
                     village_name: name,
                     members,
@@ -235,6 +238,53 @@ impl TeamStore for Db {
             }
             let entry = AuditEntry::new(actor, AuditAction::Update).object("team_member", member, Some(m.village_code.as_str()))
                 .change("end_on", None, Some(format!("{on}（{reason}）")));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+
+    async fn key_villages(&self) -> DomainResult<Option<Vec<AreaCode>>> {
+        let value: Option<String> = dispatch!(self, pool => {
+            sqlx::query_scalar("select value from settings where key = 'key_villages'")
+                .fetch_optional(pool).await.map_err(domain_err)?
+        });
+        value
+            .map(|v| {
+                v.split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(|c| AreaCode::parse(c).map_err(DomainError::Internal))
+                    .collect::<DomainResult<Vec<_>>>()
+            })
+            .transpose()
+    }
+
+    async fn set_key_villages(&self, scope: &Scope, villages: &[AreaCode], actor: &Actor) -> DomainResult<()> {
+        if !scope.is_district_wide() {
+            return Err(DomainError::Forbidden);
+        }
+        for v in villages {
+            match self.area(v).await? {
+                Some(a) if a.level == AreaLevel::Village => {}
+                _ => return Err(DomainError::invalid("key_villages", format!("{v} 不是本区的村（社区）"))),
+            }
+        }
+        let mut codes: Vec<&str> = villages.iter().map(AreaCode::as_str).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let value = codes.join(",");
+        let before = self.key_villages().await?.map(|l| l.len());
+        let now = Utc::now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            sqlx::query("insert into settings (key, value, updated_at) values ('key_villages', $1, $2) \
+                on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at")
+                .bind(&value).bind(now).execute(&mut *tx).await.map_err(domain_err)?;
+            let entry = AuditEntry::new(actor, AuditAction::Update).object("setting", "key_villages", None).change(
+                "key_villages",
+                before.map(|n| format!("{n} 个重点帮扶村")),
+                Some(format!("{} 个重点帮扶村：{value}", codes.len())),
+            );
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(())

@@ -2,7 +2,7 @@
 //! local SQLite file — 驿城区's real townships and villages, synthetic households, demo
 //! accounts — and serves it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,15 +16,17 @@ use bangfu_core::assistance::{
 };
 use bangfu_core::audit::Actor;
 use bangfu_core::auth::{NewUser, Role, hash_password};
-use bangfu_core::household::{HouseholdId, MonitoringType, PovertyCause, PovertyStatus};
+use bangfu_core::household::{HouseholdId, HouseholdType, Labour, MonitoringType, PovertyCause};
 use bangfu_core::money::Fen;
+use bangfu_core::monitoring::{CloseEpisode, Episode, EpisodeId, MonitoringRisk, OpenEpisode};
 use bangfu_core::store::{
-    AreaStore, HouseholdFilter, HouseholdStore, HouseholdSummary, Page, PlanStore, TeamStore, VisitStore,
+    AreaStore, HouseholdFilter, HouseholdStore, HouseholdSummary, MonitoringStore, Page, PlanStore, TeamStore,
+    VisitStore,
 };
 use bangfu_db::{Create, Db, YICHENG_DIVISIONS, read_divisions};
 use chrono::{Datelike, NaiveDate};
 
-use crate::generate::{GenerateOptions, generate, villages_from_divisions};
+use crate::generate::{EPISODE_COLUMNS, GenerateOptions, Village, generate, villages_from_divisions};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -94,14 +96,26 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
             out_dir: dir.clone(),
             villages,
             today: super::today(),
+            episodes_csv: true,
         })
         .context("生成模拟数据失败")?;
         println!("已生成 {} 户、{} 人的模拟数据，正在导入…", summary.households, summary.members);
         let code = super::import::import_dir(db, &dir).await;
+        let episodes = match code {
+            Ok(ExitCode::SUCCESS) => seed_episodes(db, &dir.join("episodes.csv")).await,
+            Ok(_) => Err(anyhow::anyhow!("模拟数据导入失败")),
+            Err(e) => Err(e),
+        };
         let _ = std::fs::remove_dir_all(&dir);
-        if code? != ExitCode::SUCCESS {
-            anyhow::bail!("模拟数据导入失败");
-        }
+        let seeded = episodes?;
+        println!(
+            "已录入 {} 条防返贫监测记录：{} 户（占 {:.1}%），{} 户风险消除后再次纳入监测，{} 户仍在监测",
+            seeded.episodes,
+            seeded.households,
+            seeded.households as f64 * 100.0 / summary.households.max(1) as f64,
+            seeded.again,
+            seeded.open
+        );
     } else if existing > 0 {
         println!("沿用已有演示数据：{existing} 户（删除 bangfu-demo.db 即可重新生成最新的演示数据）");
     }
@@ -122,6 +136,95 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// What [`seed_episodes`] entered.
+struct SeededEpisodes {
+    episodes: usize,
+    households: usize,
+    /// Households identified again after a risk was cleared.
+    again: usize,
+    /// Households still monitored.
+    open: usize,
+}
+
+/// The generated monitoring episodes (episodes.csv), entered as the district records them:
+/// 纳入监测 with its risks, flags and how the household was found, then 风险消除 for each that
+/// ended — through the same checks and history as the forms.
+async fn seed_episodes(db: &Db, path: &std::path::Path) -> anyhow::Result<SeededEpisodes> {
+    let everything = Scope::everything();
+    let actor = Actor { user_id: None, username: "演示数据".into(), role: None, ip: None };
+    let today = super::today();
+    let mut households: HashMap<String, (HouseholdId, HouseholdType)> = HashMap::new();
+    for page in 1.. {
+        let (found, _) =
+            db.list_households(&everything, &HouseholdFilter::default(), Page { number: page, size: 500 }).await?;
+        if found.is_empty() {
+            break;
+        }
+        households.extend(found.into_iter().map(|h| (h.household_no, (h.id, h.household_type))));
+    }
+    let mut rdr = csv::Reader::from_path(path).with_context(|| format!("读取 {}", path.display()))?;
+    let mut seen: HashMap<HouseholdId, usize> = HashMap::new();
+    let mut still_open: HashMap<HouseholdId, bool> = HashMap::new();
+    let mut seeded = SeededEpisodes { episodes: 0, households: 0, again: 0, open: 0 };
+    for record in rdr.records() {
+        let record = record.with_context(|| format!("读取 {}", path.display()))?;
+        let mut fields: HashMap<String, String> =
+            EPISODE_COLUMNS.iter().zip(record.iter()).map(|((f, _), v)| ((*f).to_owned(), v.to_owned())).collect();
+        let no = fields.get("household_no").cloned().unwrap_or_default();
+        let &(id, household_type) =
+            households.get(&no).ok_or_else(|| anyhow::anyhow!("监测记录中的户编号 {no} 不在台账中"))?;
+        let earlier = *seen.get(&id).unwrap_or(&0);
+        let risks = fields.get("risks").cloned().unwrap_or_default();
+        let how = match fields.get("found_by").map(String::as_str) {
+            Some("自主申报") => "农户自主申报",
+            Some("部门预警") => "部门筛查预警",
+            _ => "干部走访排查发现",
+        };
+        let reason = if earlier > 0 {
+            format!("风险消除后{how}{risks}风险，收入再次下降，经入户核实、村级民主评议和公示，区级审批再次纳入监测")
+        } else {
+            format!(
+                "{how}{risks}风险，家庭人均纯收入低于或接近监测范围，经入户核实、村级民主评议和公示，区级审批纳入监测"
+            )
+        };
+        fields.insert("reason".into(), reason);
+        let open = OpenEpisode::parse(&fields, household_type, today).map_err(|e| refused("监测记录", &e))?;
+        let episode_id: EpisodeId = db.open_episode(&everything, id, &open, &actor).await?;
+        seeded.episodes += 1;
+        seen.insert(id, earlier + 1);
+        if earlier == 1 {
+            seeded.again += 1;
+        }
+        let cleared = fields.get("cleared_on").is_some_and(|d| !d.is_empty());
+        still_open.insert(id, !cleared);
+        if cleared {
+            let natural = fields.get("method").is_some_and(|m| m == "自然消除");
+            fields.insert(
+                "reason".into(),
+                if natural {
+                    "务工收入恢复，家庭人均纯收入稳定超过监测范围六个月以上，“三保障”和饮水安全有保障，经村级评议、公示和区级审批，风险自然消除"
+                } else {
+                    "落实帮扶措施后家庭人均纯收入稳定超过监测范围六个月以上，“三保障”和饮水安全有保障，经村级评议、公示和区级审批，帮扶消除风险"
+                }
+                .to_owned(),
+            );
+            let stored = Episode {
+                id: episode_id,
+                household_id: id,
+                opened: open,
+                opened_by: None,
+                closed: None,
+                closed_by: None,
+            };
+            let close = CloseEpisode::parse(&fields, &stored, today).map_err(|e| refused("风险消除", &e))?;
+            db.close_episode(&everything, id, &close, &actor).await?;
+        }
+    }
+    seeded.households = seen.len();
+    seeded.open = still_open.values().filter(|&&open| open).count();
+    Ok(seeded)
 }
 
 /// The demo's 河南 监测范围 for 2021–2026, each marked 示例值 with a note saying how it was
@@ -153,9 +256,11 @@ async fn seed_example_lines(db: &Db) -> anyhow::Result<()> {
 }
 
 /// Demo 帮扶, all made once (when there are no units yet): three sub-district offices as units,
-/// paired with three townships; a helper per village with households to help, assigned to most
-/// of them; a work team in each such village; this year's plans with measures in every state;
-/// and visits. Each worklist has some households on it, but not most.
+/// paired with three townships; a helper per village with households to help (monitored ones),
+/// assigned to most of them; a work team in each key village ([`key_villages`]) only; this
+/// year's plans with measures in every state, at least one 开发式 for a household that can
+/// work; visits; and a few 一般农户 under check. Each worklist has some households on it, but
+/// not most.
 async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
     use bangfu_core::assistance::{HelperData, UnitData, UnitLevel, WorkReason};
     use bangfu_core::store::{AssistanceStore, UnitStore, WorklistStore};
@@ -184,6 +289,7 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
         }
         needing.extend(found.into_iter().map(|h| (h.id, h.village_code)));
     }
+    let key = key_villages()?;
     let mut helpers: HashMap<String, DemoHelper> = HashMap::new();
     let mut helper_of: HashMap<HouseholdId, String> = HashMap::new();
     let start = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap_or_default();
@@ -201,7 +307,9 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
                 ("name", name.clone()),
                 ("area_code", village.to_string()),
                 ("phone", phone.clone()),
-                ("post", "驻村工作队员".to_owned()),
+                // In a key village the helper is one of the work team; elsewhere the township's
+                // cadre for the village.
+                ("post", if key.contains(village.as_str()) { "驻村工作队员" } else { "包村干部" }.to_owned()),
                 ("unit_id", unit.to_string()),
             ]);
             let data = HelperData::parse(&fields, super::today()).map_err(|e| refused("帮扶责任人", &e))?;
@@ -213,8 +321,10 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
         helper_of.insert(*household, helper.name.clone());
     }
     let pairings = seed_pairings(db, &units, &actor, today).await?;
-    let villages: std::collections::BTreeSet<String> = needing.iter().map(|(_, v)| v.to_string()).collect();
-    let teams = seed_teams(db, &villages, &units, &helpers, &actor, today).await?;
+    let codes =
+        key.iter().map(|c| AreaCode::parse(c).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
+    db.set_key_villages(&everything, &codes, &actor).await?;
+    let teams = seed_teams(db, &key, &units, &helpers, &actor, today).await?;
     // Everyone needing help, read before any plan exists: the no-plan list is all of them.
     let mut households = Vec::new();
     for page in 1.. {
@@ -224,18 +334,20 @@ async fn seed_assistance(db: &Db) -> anyhow::Result<()> {
         }
         households.extend(found);
     }
+    // Without a helper yet: the key village's first secretary, elsewhere the village's own
+    // party secretary answers for the household.
     let responsible = |h: &HouseholdSummary| {
         helper_of
             .get(&h.id)
             .or_else(|| teams.get(h.village_code.as_str()).and_then(|t| t.first()))
             .cloned()
-            .unwrap_or_else(|| "驻村工作队".to_owned())
+            .unwrap_or_else(|| "村党支部书记".to_owned())
     };
     let (plans, measures) = seed_plans(db, &households, &responsible, &actor, today).await?;
     let visits = seed_visits(db, &households, &responsible, &teams, &actor, today).await?;
-    let again = seed_reidentified(db, &actor, today).await?;
+    let checks = seed_checks(db, &actor, today).await?;
     println!(
-        "已建立演示帮扶：{} 个帮扶单位、{pairings} 对结对、{} 名帮扶责任人、{} 支工作队、{plans} 份帮扶计划、{measures} 条措施、{visits} 次走访、{again} 户风险消除后再次纳入监测",
+        "已建立演示帮扶：{} 个帮扶单位、{pairings} 对结对、{} 名帮扶责任人、{} 个重点帮扶村各派驻一支工作队、{plans} 份帮扶计划、{measures} 条措施、{visits} 次走访、{checks} 户一般农户待核实",
         units.len(),
         helpers.len(),
         teams.len()
@@ -308,12 +420,29 @@ async fn seed_pairings(db: &Db, units: &[i64], actor: &Actor, today: NaiveDate) 
     Ok(pairs.len())
 }
 
-/// 驻村工作队 in every village with households to help: a first secretary, the village's helper
-/// and other members from the three units; one village in eight has only two. Returns each
+/// The demo user 沙东村驻村工作队员's village: always a key village.
+const SHADONG: &str = "411702101201";
+
+/// 重点帮扶村 — the former 脱贫村 and other villages the district singles out — where it stations
+/// a 驻村工作队: one rural village (村民委员会) in five, picked from the code the same way on
+/// every run, and always 沙东村. Communities (居民委员会) never are.
+pub fn key_villages() -> anyhow::Result<BTreeSet<String>> {
+    let villages = villages_from_divisions(YICHENG_DIVISIONS.as_bytes())?;
+    Ok(villages.iter().filter(|v| is_key_village(v)).map(|v| v.code.clone()).collect())
+}
+
+fn is_key_village(v: &Village) -> bool {
+    let rural = !v.name.contains("居民委员会") && !v.name.ends_with("社区");
+    let code: i64 = v.code.parse().unwrap_or(0);
+    v.code == SHADONG || (rural && roll(code, 80).is_multiple_of(5))
+}
+
+/// 驻村工作队 in each key village: a first secretary, the village's helper and other members
+/// from the three units; one team in eight is down to two after a recall. Returns each
 /// village's member names, the first secretary first.
 async fn seed_teams(
     db: &Db,
-    villages: &std::collections::BTreeSet<String>,
+    villages: &BTreeSet<String>,
     units: &[i64],
     helpers: &HashMap<String, DemoHelper>,
     actor: &Actor,
@@ -455,24 +584,111 @@ fn templates_for(cause: PovertyCause) -> &'static [Template] {
     }
 }
 
-/// One to three measures of different kinds, those for the main cause first.
-fn choose_measures(cause: PovertyCause, r: u64) -> Vec<&'static Template> {
-    let own = templates_for(cause);
+/// The 2014 cause nearest to a monitoring risk: which measures and goal a plan takes up.
+fn cause_of(risk: MonitoringRisk) -> PovertyCause {
+    use MonitoringRisk as R;
+    match risk {
+        R::Illness | R::Accident => PovertyCause::Illness,
+        R::Disability => PovertyCause::Disability,
+        R::Schooling => PovertyCause::Schooling,
+        R::Flood | R::Geological | R::Drought | R::Biological | R::Weather | R::Earthquake | R::OtherDisaster => {
+            PovertyCause::Disaster
+        }
+        R::IndustryFailure => PovertyCause::LackCapital,
+        R::UnstableWork => PovertyCause::LackSkills,
+        R::LackLabour => PovertyCause::LackLabour,
+        R::Other => PovertyCause::Other,
+    }
+}
+
+/// 开发式 measures for a household that can work and has none yet: paid work nearby first.
+const DEVELOPMENTAL: &[Template] = &[
+    t(K::Employment, "推荐到村就业帮扶车间务工", None, 0),
+    PUBLIC_JOB,
+    t(K::Industry, "发放产业奖补资金，扶持发展庭院养殖", None, 2000),
+];
+/// For a household whose only labour is weak or half labour.
+const PUBLIC_JOB: Template = t(K::PublicJob, "安排家庭成员担任乡村公益性岗位（保洁员）", None, 6000);
+/// 综合保障（兜底） for a household nobody in which can work.
+const SECURITY: Template = t(K::Security, "纳入农村低保，按月发放低保金，落实综合保障", Some("区民政局"), 4080);
+
+/// What a plan is written for: the household's open monitoring risks (or its 2014 cause),
+/// and whether anyone in it can work.
+struct Need {
+    causes: Vec<PovertyCause>,
+    ill: bool,
+    schooling: bool,
+    able: bool,
+    /// Someone with ordinary or skilled labour (not only weak or half labour).
+    full_labour: bool,
+    identified_on: Option<NaiveDate>,
+}
+
+async fn need_of(db: &Db, h: &HouseholdSummary) -> anyhow::Result<Need> {
+    let everything = Scope::everything();
+    let open = db.episodes(&everything, h.id).await?.into_iter().find(Episode::is_open);
+    let members = db.members(&everything, h.id).await?;
+    let labour: Vec<Option<Labour>> = members.iter().filter(|m| m.left_on.is_none()).map(|m| m.data.labour).collect();
+    let able = labour.iter().any(|l| matches!(l, Some(Labour::Ordinary | Labour::Skilled | Labour::Weak)));
+    let full_labour = labour.iter().any(|l| matches!(l, Some(Labour::Ordinary | Labour::Skilled)));
+    let risks = open.as_ref().map(|e| e.opened.risks.clone()).unwrap_or_default();
+    let mut causes: Vec<PovertyCause> = risks.iter().map(|&r| cause_of(r)).collect();
+    if causes.is_empty() {
+        causes.push(h.main_cause.unwrap_or(PovertyCause::Other));
+    }
+    Ok(Need {
+        ill: risks.contains(&MonitoringRisk::Illness) || causes.contains(&PovertyCause::Illness),
+        schooling: causes.contains(&PovertyCause::Schooling),
+        causes,
+        able,
+        full_labour,
+        identified_on: open.map(|e| e.opened.identified_on),
+    })
+}
+
+/// One to three measures of different kinds, those for the risks first: an education measure
+/// for 因学, a health, 综合保障 or 社会帮扶 one for 因病, at least one 开发式 for a household that
+/// can work and 综合保障 for one that cannot. Returns each with whether it must not be dropped.
+fn choose_measures(need: &Need, r: u64) -> Vec<(&'static Template, bool)> {
     let count = match r % 10 {
         0..=2 => 1,
         3..=7 => 2,
         _ => 3,
     };
-    let from_own = own.iter().cycle().skip((r / 10) as usize % own.len()).take(own.len());
-    let from_general = GENERAL.iter().cycle().skip((r / 1000) as usize % GENERAL.len()).take(GENERAL.len());
-    let mut chosen: Vec<&'static Template> = Vec::new();
-    for t in from_own.chain(from_general) {
-        if chosen.len() == count {
+    fn take(t: &'static Template, keep: bool, chosen: &mut Vec<(&'static Template, bool)>) {
+        if !chosen.iter().any(|(c, _)| c.kind == t.kind) {
+            chosen.push((t, keep));
+        }
+    }
+    let mut chosen: Vec<(&'static Template, bool)> = Vec::new();
+    let rotated =
+        |list: &'static [Template], by: u64| list.iter().cycle().skip(by as usize % list.len()).take(list.len());
+    // What the risks require.
+    if need.schooling {
+        let t = SCHOOLING.iter().find(|t| matches!(t.kind, K::Education | K::OtherEducation));
+        t.into_iter().for_each(|t| take(t, false, &mut chosen));
+    }
+    if need.ill {
+        let t = ILLNESS.iter().cycle().skip((r / 10) as usize % 2).find(|t| matches!(t.kind, K::Health | K::Security));
+        t.into_iter().for_each(|t| take(t, false, &mut chosen));
+    }
+    if need.able && !need.full_labour {
+        // Weak or half labour: a 乡村公益性岗位 near home.
+        take(&PUBLIC_JOB, true, &mut chosen);
+    } else if need.able {
+        let own =
+            need.causes.iter().flat_map(|&c| rotated(templates_for(c), r / 100)).find(|t| t.kind.is_developmental());
+        take(own.unwrap_or(&DEVELOPMENTAL[(r / 1000) as usize % DEVELOPMENTAL.len()]), true, &mut chosen);
+    } else {
+        take(&SECURITY, false, &mut chosen);
+    }
+    // Then the risks' own measures and the general ones, up to the count.
+    let own = need.causes.iter().flat_map(|&c| rotated(templates_for(c), r / 10));
+    for t in own.chain(rotated(GENERAL, r / 1000)) {
+        if chosen.len() >= count {
             break;
         }
-        if !chosen.iter().any(|c| c.kind == t.kind) {
-            chosen.push(t);
-        }
+        take(t, false, &mut chosen);
     }
     chosen
 }
@@ -518,20 +734,22 @@ async fn seed_plans(
         }
         let id = h.id.0;
         let helper = responsible(h);
-        // Written with the household in the first quarter.
-        let written_on = (jan1 + days(1 + roll(id, 10) % 78)).min(today);
+        let need = need_of(db, h).await?;
+        // Written with the household in the first quarter, or within two weeks of its
+        // identification this year.
+        let first_quarter = jan1 + days(1 + roll(id, 10) % 78);
+        let after_identification = need.identified_on.map(|d| d + days(3 + roll(id, 12) % 12));
+        let written_on = first_quarter.max(after_identification.unwrap_or(first_quarter)).min(today);
         let fields = form(&[
             ("year", year.to_string()),
             ("written_on", written_on.to_string()),
             ("written_with", format!("户主{}", h.head_name.as_deref().unwrap_or(""))),
-            ("goal", goal(h.main_cause.unwrap_or(PovertyCause::Other)).to_owned()),
+            ("goal", goal(need.causes[0]).to_owned()),
         ]);
         let data = PlanData::parse(&fields, today).map_err(|e| refused("帮扶计划", &e))?;
         let plan = db.create_plan(&everything, h.id, &data, actor).await?;
         plans += 1;
-        for (j, template) in
-            choose_measures(h.main_cause.unwrap_or(PovertyCause::Other), roll(id, 11)).into_iter().enumerate()
-        {
+        for (j, (template, keep)) in choose_measures(&need, roll(id, 11)).into_iter().enumerate() {
             let r = roll(id, 20 + j as u64);
             let span = ((dec31 - written_on).num_days() - 20).max(1) as u64;
             let due_on = written_on + days(20 + r % span);
@@ -549,7 +767,7 @@ async fn seed_plans(
             let progress = if due_on < today {
                 match p {
                     0..=4 => (p % 2 == 1).then_some((MeasureStatus::InProgress, started.min(due_on))),
-                    5 => Some((MeasureStatus::Dropped, due_on)),
+                    5 if !keep => Some((MeasureStatus::Dropped, due_on)),
                     _ => Some((MeasureStatus::Done, (due_on - days((r >> 24) % 15)).max(written_on))),
                 }
             } else {
@@ -609,46 +827,26 @@ const FOLLOW_UPS: &[&str] = &[
     "协助办理教育资助申请",
 ];
 
-/// The change a visitor might propose for this household, and why; the first of the three
-/// is the sort: 0 exit, 1 a change of monitoring, 2 clearing the risk.
-fn proposal_for(h: &HouseholdSummary) -> (u8, Proposal, &'static str) {
-    match (h.status, h.monitoring_type) {
-        (None, None) => (
-            1,
-            Proposal::Monitoring(MonitoringType::Edge),
-            "家中主要劳动力务工受伤，今年收入骤降，建议纳入边缘易致贫户监测",
-        ),
-        (Some(PovertyStatus::Returned), None) => (
-            1,
-            Proposal::Monitoring(MonitoringType::Unstable),
-            "返贫后务工收入仍不稳定，建议纳入脱贫不稳定户监测，落实针对性帮扶",
-        ),
-        (Some(PovertyStatus::Poor | PovertyStatus::Returned), Some(MonitoringType::Unstable)) => (
-            1,
-            Proposal::Monitoring(MonitoringType::Hardship),
-            "户主今年9月突发脑梗住院，自付医疗费用约4.6万元，建议调整为突发严重困难户",
-        ),
-        (Some(PovertyStatus::Poor | PovertyStatus::Returned), _) => (
-            0,
-            Proposal::Status(PovertyStatus::Exited),
-            "今年家庭人均纯收入约9800元，已稳定超过脱贫标准，“两不愁三保障”和饮水安全均有保障",
-        ),
-        _ => (2, Proposal::ClearRisk, "家中两名劳动力在外稳定务工，年人均纯收入约1.3万元，返贫风险已消除"),
-    }
+/// The change a visitor proposes for a monitored household: clearing the risk, once income
+/// has been above the line long enough.
+const CLEAR_REASON: &str =
+    "家中两名劳动力在外稳定务工，年人均纯收入约1.3万元，已稳定超过监测范围半年以上，建议消除风险";
+
+/// Whether a visit may propose clearing this household's risk: monitored for six months or
+/// more, and someone in it can work (a household without labour stays monitored).
+async fn may_clear(db: &Db, h: &HouseholdSummary, today: NaiveDate) -> anyhow::Result<bool> {
+    let open = db.episodes(&Scope::everything(), h.id).await?.into_iter().find(Episode::is_open);
+    Ok(open.is_some_and(|e| e.opened.flags.no_labour != Some(true) && e.opened.identified_on + days(183) <= today))
 }
 
-/// Which households' last visit proposes a change: `count` of them, spread over the list and
-/// taking the three sorts of proposal in turn where the district has them.
-fn proposing(households: &[HouseholdSummary], count: usize) -> Vec<usize> {
-    let n = households.len();
+/// Which households' last visit proposes clearing the risk: `count` of those that may, spread
+/// over the list.
+fn proposing(eligible: &[bool], count: usize) -> Vec<usize> {
+    let n = eligible.len();
     let mut chosen: Vec<usize> = Vec::new();
     for j in 0..count.min(n) {
         let from = (2 * j + 1) * n / (2 * count);
-        let sort = (j % 3) as u8;
-        let pick = (0..n)
-            .map(|k| (from + k) % n)
-            .find(|i| !chosen.contains(i) && proposal_for(&households[*i]).0 == sort)
-            .or_else(|| (0..n).map(|k| (from + k) % n).find(|i| !chosen.contains(i)));
+        let pick = (0..n).map(|k| (from + k) % n).find(|i| !chosen.contains(i) && eligible[*i]);
         chosen.extend(pick);
     }
     chosen
@@ -666,7 +864,11 @@ async fn seed_visits(
 ) -> anyhow::Result<usize> {
     let everything = Scope::everything();
     let n = households.len();
-    let proposals = proposing(households, (n / 70).clamp(1, 5));
+    let mut eligible = Vec::with_capacity(n);
+    for h in households {
+        eligible.push(may_clear(db, h, today).await?);
+    }
+    let proposals = proposing(&eligible, (n / 70).clamp(1, 5));
     let mut visits = 0;
     for (i, h) in households.iter().enumerate() {
         let id = h.id.0;
@@ -712,9 +914,8 @@ async fn seed_visits(
                 fields.insert("follow_up_due".into(), due.to_string());
             }
             if k == 0 && proposals.contains(&i) {
-                let (_, proposal, reason) = proposal_for(h);
-                fields.insert("proposal".into(), proposal.code());
-                fields.insert("proposal_reason".into(), reason.to_owned());
+                fields.insert("proposal".into(), Proposal::ClearRisk.code());
+                fields.insert("proposal_reason".into(), CLEAR_REASON.to_owned());
             }
             let data = VisitData::parse(&fields, today).map_err(|e| refused("走访记录", &e))?;
             let visit = db.record_visit(&everything, h.id, &data, actor).await?;
@@ -728,73 +929,269 @@ async fn seed_visits(
     Ok(visits)
 }
 
-/// Risks that fit the household's members: 因病 with a sick member, 因残 with a disabled one,
-/// 因学 with a student; otherwise unstable work or a flood.
-fn risks_for(members: &[bangfu_core::household::Member], r: u64) -> String {
-    use bangfu_core::household::{Health, StudentStatus};
-    let current: Vec<_> = members.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
-    let mut risks = Vec::new();
-    if current.iter().any(|m| m.has_health(Health::Serious) || m.has_health(Health::Chronic)) {
-        risks.push("因病");
-    }
-    if current.iter().any(|m| m.has_health(Health::Disabled)) {
-        risks.push("因残");
-    }
-    if current
-        .iter()
-        .any(|m| m.student_status.is_some_and(|s| s != StudentStatus::NotStudent && s != StudentStatus::Preschool))
-    {
-        risks.push("因学");
-    }
-    if risks.is_empty() {
-        risks.push(if r.is_multiple_of(3) { "因自然灾害（洪涝）" } else { "因务工就业不稳" });
-    }
-    risks.join("、")
-}
-
-/// 再次纳入: about a quarter of the households whose risk was cleared at least half a year
-/// ago are identified again, as a new episode (the earlier one stays as it ended).
-async fn seed_reidentified(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Result<usize> {
-    use bangfu_core::household::HouseholdType;
-    use bangfu_core::monitoring::OpenEpisode;
-    use bangfu_core::store::MonitoringStore;
+/// 一般农户 under check: a few ordinary households reported on the 12317 hotline or found by a
+/// department's data, each with one visit (入户核实) that proposes 纳入边缘易致贫户监测 — on the
+/// reviewer's list, not yet decided. Returns how many.
+async fn seed_checks(db: &Db, actor: &Actor, today: NaiveDate) -> anyhow::Result<usize> {
     let everything = Scope::everything();
+    let filter = HouseholdFilter { household_type: Some(HouseholdType::Ordinary), ..HouseholdFilter::default() };
+    let (found, _) = db.list_households(&everything, &filter, Page { number: 1, size: 200 }).await?;
     let mut count = 0;
-    for page in 1.. {
-        let (found, _) =
-            db.list_households(&everything, &HouseholdFilter::default(), Page { number: page, size: 200 }).await?;
-        if found.is_empty() {
-            break;
-        }
-        for h in found.iter().filter(|h| h.monitoring_type.is_none() && roll(h.id.0, 70).is_multiple_of(4)) {
-            let episodes = db.episodes(&everything, h.id).await?;
-            let Some(last) = episodes.first().and_then(|e| e.closed.as_ref()) else { continue };
-            let r = roll(h.id.0, 71);
-            let on = last.cleared_on + days(180 + r % 400);
-            if on > today {
-                continue;
-            }
-            let kind = match h.household_type {
-                HouseholdType::Tuopin if !r.is_multiple_of(3) => MonitoringType::Unstable,
-                HouseholdType::Tuopin => MonitoringType::Hardship,
-                _ if r.is_multiple_of(3) => MonitoringType::Hardship,
-                _ => MonitoringType::Edge,
-            };
-            let members = db.members(&everything, h.id).await?;
-            let found_by = ["干部排查", "自主申报", "部门预警"][(r >> 8) as usize % 3];
-            let fields = form(&[
-                ("monitoring_type", kind.label_zh().to_owned()),
-                ("risks", risks_for(&members, r)),
-                ("found_by", found_by.to_owned()),
-                ("identified_on", on.to_string()),
-                ("water_unsafe", "否".to_owned()),
-                ("house_unsafe", "否".to_owned()),
-                ("reason", "风险消除后收入再次下降，经入户核实、村级评议和公示，区级审批再次纳入监测".to_owned()),
-            ]);
-            let episode = OpenEpisode::parse(&fields, h.household_type, today).map_err(|e| refused("监测记录", &e))?;
-            db.open_episode(&everything, h.id, &episode, actor).await?;
-            count += 1;
-        }
+    for h in found.iter().filter(|h| roll(h.id.0, 90).is_multiple_of(4)).take(4) {
+        let r = roll(h.id.0, 91);
+        let (found, reason) = if r.is_multiple_of(2) {
+            (
+                "接12317热线反映，入户核实：户主今年务工受伤，家庭收入明显下降，医疗费用负担较重",
+                "经入户核实，家庭人均纯收入接近监测范围，存在因意外事故致贫风险，建议纳入边缘易致贫户监测",
+            )
+        } else {
+            (
+                "医保部门预警该户今年自付医疗费用较高，入户核实：户主妻子患病住院，家庭收入下降",
+                "经入户核实，合规自付医疗费用较高，家庭人均纯收入低于监测范围，建议纳入边缘易致贫户监测",
+            )
+        };
+        let fields = form(&[
+            ("visited_on", (today - days(2 + r % 12)).to_string()),
+            ("visitors", "村党支部书记、包村干部".to_owned()),
+            ("found", found.to_owned()),
+            ("proposal", Proposal::Monitoring(MonitoringType::Edge).code()),
+            ("proposal_reason", reason.to_owned()),
+        ]);
+        let data = VisitData::parse(&fields, today).map_err(|e| refused("走访记录", &e))?;
+        db.record_visit(&everything, h.id, &data, actor).await?;
+        count += 1;
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashMap};
+
+    use bangfu_core::area::Scope;
+    use bangfu_core::household::income::IncomePeriod;
+    use bangfu_core::household::{Health, HouseholdType, Labour, PovertyStatus, StudentStatus};
+    use bangfu_core::monitoring::MonitoringRisk;
+    use bangfu_core::store::{
+        HouseholdFilter, HouseholdStore, HouseholdSummary, IncomeStore, MonitoringStore, Page, PlanStore, TeamStore,
+        WorklistStore,
+    };
+    use bangfu_db::Create;
+    use chrono::Datelike;
+
+    use super::*;
+
+    /// A fresh SQLite file under the system temp dir, removed when dropped.
+    struct TempDb(std::path::PathBuf);
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    async fn all_households(db: &Db) -> Vec<HouseholdSummary> {
+        let mut out = Vec::new();
+        for page in 1.. {
+            let (found, _) = db
+                .list_households(&Scope::everything(), &HouseholdFilter::default(), Page { number: page, size: 500 })
+                .await
+                .expect("households");
+            if found.is_empty() {
+                break;
+            }
+            out.extend(found);
+        }
+        out
+    }
+
+    /// The rules of a 2026 register (issue 8 §4), counted on a demo district as `bangfu demo` makes it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_district_is_a_believable_register_of_2026() {
+        let dir = std::env::temp_dir().join(format!("bangfu-demo-rules-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let _cleanup = TempDb(dir.clone());
+        let url = format!("sqlite://{}", dir.join("demo.db").display());
+        let db = crate::commands::open(&url, Create::IfMissing).await.expect("open");
+        prepare(&db, 1200).await.expect("prepare the demo");
+        let everything = Scope::everything();
+        let today = crate::commands::today();
+        let households = all_households(&db).await;
+        assert_eq!(households.len(), 1200);
+
+        // 未脱贫 and 返贫 are gone; only a 脱贫户 has a 脱贫状态; all three 户类型 occur.
+        let mut types: HashMap<HouseholdType, usize> = HashMap::new();
+        for h in &households {
+            *types.entry(h.household_type).or_default() += 1;
+            assert!(!matches!(h.status, Some(PovertyStatus::Poor | PovertyStatus::Returned)), "{}", h.household_no);
+            assert_eq!(h.status.is_some(), h.household_type == HouseholdType::Tuopin, "{}", h.household_no);
+        }
+        assert!(types[&HouseholdType::Tuopin] > households.len() * 8 / 10, "{types:?}");
+        assert!(types[&HouseholdType::Monitored] > 0 && types[&HouseholdType::Ordinary] > 0, "{types:?}");
+
+        let line =
+            |year: i32| bangfu_core::line::EXAMPLE_HENAN_MONITORING.iter().find(|(y, _)| *y == year).map(|(_, f)| *f);
+        let (mut with_episodes, mut episodes, mut open, mut again) = (0, 0, 0, 0);
+        let (mut monitored_now, mut near_or_below) = (0, 0);
+        let (mut able_with_plan, mut planned) = (0, 0);
+        for h in &households {
+            let members: Vec<_> = db
+                .members(&everything, h.id)
+                .await
+                .expect("members")
+                .into_iter()
+                .filter(|m| m.left_on.is_none())
+                .collect();
+            let ill = members.iter().any(|m| m.data.has_health(Health::Chronic) || m.data.has_health(Health::Serious));
+            let student = members.iter().any(|m| {
+                m.data
+                    .student_status
+                    .is_some_and(|s| !matches!(s, StudentStatus::NotStudent | StudentStatus::Preschool))
+            });
+            let able = members
+                .iter()
+                .any(|m| matches!(m.data.labour, Some(Labour::Ordinary | Labour::Skilled | Labour::Weak)));
+
+            // Three income years or more, each with that year's household size.
+            let incomes = db.incomes(&everything, h.id).await.expect("incomes");
+            let years: BTreeSet<i32> = incomes
+                .iter()
+                .filter_map(|i| match i.period {
+                    IncomePeriod::Year(y) => Some(y),
+                    IncomePeriod::TwelveMonths { .. } => None,
+                })
+                .collect();
+            assert!(years.len() >= 3, "{}: income years {years:?}", h.household_no);
+            assert!(incomes.iter().all(|i| i.household_size >= 1), "{}", h.household_no);
+
+            let list = db.episodes(&everything, h.id).await.expect("episodes");
+            assert_eq!(h.monitoring_type.is_some(), list.iter().any(Episode::is_open), "{}", h.household_no);
+            if list.is_empty() {
+                assert_ne!(h.household_type, HouseholdType::Monitored, "a 监测户 was monitored: {}", h.household_no);
+                continue;
+            }
+            with_episodes += 1;
+            episodes += list.len();
+            again += usize::from(list.len() > 1);
+            for e in &list {
+                let risks = &e.opened.risks;
+                assert!(!risks.is_empty(), "{}: an episode without risks", h.household_no);
+                assert!(!risks.contains(&MonitoringRisk::Illness) || ill, "{}: 因病 with nobody ill", h.household_no);
+                assert!(
+                    !risks.contains(&MonitoringRisk::Schooling) || student,
+                    "{}: 因学 without a student",
+                    h.household_no
+                );
+                assert!(e.opened.found_by.is_some(), "{}", h.household_no);
+                if let Some(c) = &e.closed {
+                    assert!(c.method.is_some() && c.cleared_on >= e.opened.identified_on + chrono::Duration::days(180));
+                }
+            }
+            if let Some(e) = list.iter().find(|e| e.is_open()) {
+                open += 1;
+                // Monitored through the latest income year: near or below that year's line.
+                let latest = incomes.iter().filter_map(|i| match i.period {
+                    IncomePeriod::Year(y) => Some((y, i)),
+                    IncomePeriod::TwelveMonths { .. } => None,
+                });
+                if let Some((year, income)) = latest.max_by_key(|(y, _)| *y)
+                    && e.opened.identified_on.year() <= year
+                    && let (Some(per_person), Some(line)) = (income.net_per_person(), line(year))
+                {
+                    monitored_now += 1;
+                    near_or_below += usize::from(per_person.0 * 100 < line * 110);
+                }
+                // This year's plan: at least one 开发式 measure, not dropped, if anyone can work.
+                let plans = db.plans(&everything, h.id).await.expect("plans");
+                if let Some(plan) = plans.iter().find(|p| p.data.year == today.year()) {
+                    planned += 1;
+                    if able {
+                        able_with_plan += 1;
+                        assert!(
+                            plan.measures.iter().any(|m| m.data.kind.is_developmental()
+                                && m.status != bangfu_core::assistance::MeasureStatus::Dropped),
+                            "{}: can work but no 开发式 measure",
+                            h.household_no
+                        );
+                    } else {
+                        assert!(
+                            plan.measures.iter().any(|m| m.data.kind == MeasureKind::Security),
+                            "{}",
+                            h.household_no
+                        );
+                    }
+                }
+            }
+        }
+        let share = with_episodes as f64 / households.len() as f64;
+        assert!((0.08..=0.15).contains(&share), "{with_episodes} households with episodes: {share}");
+        assert!(
+            open * 2 < with_episodes,
+            "most episodes cleared: {open} of {with_episodes} households still monitored"
+        );
+        assert!(again > 0 && episodes > with_episodes, "some households identified again");
+        assert!(monitored_now > 0 && near_or_below * 10 >= monitored_now * 9, "{near_or_below} of {monitored_now}");
+        assert!(planned > 0 && able_with_plan > 0);
+
+        // A few 一般农户 under check: a visit proposes monitoring, waiting for review.
+        let (pending, _) = db
+            .worklist(
+                &everything,
+                bangfu_core::assistance::WorkReason::ProposalPending,
+                today,
+                Page { number: 1, size: 50 },
+            )
+            .await
+            .expect("worklist");
+        assert!(pending.iter().any(|h| h.household_type == HouseholdType::Ordinary), "{pending:?}");
+        assert!(pending.iter().any(|h| h.monitoring_type.is_some()), "a proposal to clear a risk");
+
+        // Work teams only in key villages, a minority of them, 沙东村 among them.
+        let key = key_villages().expect("key villages");
+        let villages = villages_from_divisions(YICHENG_DIVISIONS.as_bytes()).expect("villages");
+        assert!(key.len() * 4 < villages.len() && key.len() >= 10, "{} key villages of {}", key.len(), villages.len());
+        assert!(key.contains(SHADONG));
+        let teams = db.teams(&everything, None).await.expect("teams");
+        let stationed: Vec<_> = teams.iter().filter(|t| !t.members.is_empty()).collect();
+        assert!(stationed.len() >= 10, "{} teams", stationed.len());
+        // The key villages are named in the register: the others are not flagged for having no team.
+        for t in &teams {
+            assert_eq!(t.key_village, Some(key.contains(t.village_code.as_str())));
+            if t.key_village == Some(false) {
+                assert!(t.warnings().is_empty(), "{}: {:?}", t.village_name, t.warnings());
+            }
+        }
+        for t in stationed {
+            assert!(
+                key.contains(t.village_code.as_str()),
+                "a team in {} ({}), not a key village",
+                t.village_name,
+                t.village_code
+            );
+        }
+    }
+
+    #[test]
+    fn measure_texts_use_todays_names() {
+        let all = [
+            ILLNESS,
+            DISABILITY,
+            SCHOOLING,
+            DISASTER,
+            LAND_WATER_ROADS,
+            SKILLS,
+            LABOUR,
+            CAPITAL,
+            DRIVE,
+            OTHER,
+            GENERAL,
+            DEVELOPMENTAL,
+        ];
+        for t in all.iter().flat_map(|l| l.iter()).chain([&SECURITY, &PUBLIC_JOB]) {
+            for old in ["扶贫小额信贷", "扶贫车间", "扶贫公益岗", "扶贫办", "扶贫手册"] {
+                assert!(!t.content.contains(old) && !t.by.unwrap_or("").contains(old), "{}", t.content);
+            }
+        }
+    }
 }

@@ -36,6 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out_dir: args.out.clone(),
         villages,
         today: super::today(),
+        episodes_csv: false,
     })?;
     println!(
         "已生成 {} 户、{} 人：{}/households.csv、members.csv 和 incomes.csv（往年收入）",

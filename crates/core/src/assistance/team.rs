@@ -36,6 +36,9 @@ pub struct Team {
     pub village_code: AreaCode,
     pub village_name: String,
     pub members: Vec<TeamMember>,
+    /// 重点帮扶村: `None` until the district has named its key villages, then whether this is
+    /// one. Work teams are stationed in key villages only.
+    pub key_village: Option<bool>,
 }
 
 impl Team {
@@ -43,7 +46,10 @@ impl Team {
     pub fn warnings(&self) -> Vec<String> {
         let mut w = Vec::new();
         if self.members.is_empty() {
-            w.push("未派驻工作队".to_owned());
+            // Once the key villages are named, only those need a team.
+            if self.key_village != Some(false) {
+                w.push("未派驻工作队".to_owned());
+            }
             return w;
         }
         if self.members.len() < MIN_TEAM_SIZE {
@@ -124,6 +130,7 @@ mod tests {
             village_code: AreaCode::parse("411702101201").unwrap(),
             village_name: "陈楼村".into(),
             members: vec![member("甲", TeamRole::Member), member("乙", TeamRole::Member)],
+            key_village: None,
         };
         assert_eq!(team.warnings(), vec!["工作队仅2人，不足3人", "未明确第一书记或队长"]);
         let full = Team {
@@ -135,6 +142,19 @@ mod tests {
             ..team
         };
         assert!(full.warnings().is_empty());
+    }
+
+    #[test]
+    fn a_village_without_a_team_is_flagged_unless_the_district_named_other_key_villages() {
+        let empty = |key_village| Team {
+            village_code: AreaCode::parse("411702101201").unwrap(),
+            village_name: "沙东村".into(),
+            members: vec![],
+            key_village,
+        };
+        assert_eq!(empty(None).warnings(), vec!["未派驻工作队"]);
+        assert_eq!(empty(Some(true)).warnings(), vec!["未派驻工作队"]);
+        assert!(empty(Some(false)).warnings().is_empty());
     }
 
     #[test]

@@ -382,3 +382,24 @@ conformance!(a_work_team_under_three_is_warned_and_members_are_recalled_not_dele
     db.end_pairing(&everything(), p, today(), &actor()).await.unwrap();
     assert_eq!(db.pairings(&shahedian).await.unwrap()[0].end_on, Some(today()));
 });
+
+conformance!(once_the_key_villages_are_named_only_they_are_warned_for_having_no_team, |db: Db| async move {
+    let shahedian = scope(&db, SHAHEDIAN).await;
+    let village = AreaCode::parse(SHAHEDIAN_VILLAGE).unwrap();
+    assert_eq!(db.key_villages().await.unwrap(), None);
+    let before = db.teams(&shahedian, None).await.unwrap();
+    assert!(before.iter().all(|t| t.key_village.is_none() && t.warnings() == vec!["未派驻工作队"]));
+    // Only a district-wide account names them, and only villages.
+    let err = db.set_key_villages(&shahedian, std::slice::from_ref(&village), &actor()).await.unwrap_err();
+    assert!(matches!(err, DomainError::Forbidden), "{err}");
+    let township = AreaCode::parse(SHAHEDIAN).unwrap();
+    let err = db.set_key_villages(&everything(), &[township], &actor()).await.unwrap_err();
+    assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "key_villages"), "{err}");
+    db.set_key_villages(&everything(), &[village.clone(), village.clone()], &actor()).await.unwrap();
+    assert_eq!(db.key_villages().await.unwrap(), Some(vec![village.clone()]));
+    let teams = db.teams(&shahedian, None).await.unwrap();
+    let warned: Vec<&str> =
+        teams.iter().filter(|t| !t.warnings().is_empty()).map(|t| t.village_code.as_str()).collect();
+    assert_eq!(warned, vec![SHAHEDIAN_VILLAGE]);
+    assert!(teams.iter().all(|t| t.key_village == Some(t.village_code == village)));
+});

@@ -833,7 +833,7 @@ fn team_member_schema() -> Value {
 }
 
 fn teams_schema() -> Value {
-    json!({ "type": "object", "description": "每村在岗队员（members）和提醒（warnings，如 工作队仅2人，不足3人）" })
+    json!({ "type": "object", "description": "每村在岗队员（members）、是否重点帮扶村（key_village；区里未确定名单时为 null）和提醒（warnings，如 工作队仅2人，不足3人）" })
 }
 
 fn pairing_input_schema() -> Value {

@@ -235,7 +235,8 @@ async fn teams(
     let scope = area_scope(&state, &me, q.area.as_deref()).await?;
     let teams = state.db.teams(&scope, None).await?;
     Ok(Json(json!({ "items": teams.iter().map(|t| json!({
-        "village_code": t.village_code, "village_name": t.village_name, "members": t.members, "warnings": t.warnings(),
+        "village_code": t.village_code, "village_name": t.village_name, "key_village": t.key_village,
+        "members": t.members, "warnings": t.warnings(),
     })).collect::<Vec<_>>() })))
 }
 

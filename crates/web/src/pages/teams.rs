@@ -50,6 +50,8 @@ struct TeamRow {
     size: usize,
     leader: String,
     warnings: String,
+    /// 重点帮扶村.
+    key: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -77,6 +79,7 @@ async fn teams(
                 .map(|m| format!("{}（{}）", m.data.name, me.lang.label(&m.data.role)))
                 .unwrap_or_default(),
             warnings: t.warnings().join("；"),
+            key: t.key_village == Some(true),
         })
         .collect();
     let townships = if me.scope.level() == bangfu_core::area::AreaLevel::Village {
