@@ -11,7 +11,7 @@ use bangfu_core::{DomainError, DomainResult};
 use chrono::Utc;
 
 use crate::row::Get;
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const SELECT: &str = "select income_id, household_id, period, household_size, wages_fen, operating_fen, property_fen, \
     transfer_fen, operating_cost_fen, claims_fen, out_of_pocket_fen from incomes";
@@ -141,7 +141,7 @@ impl IncomeStore for Db {
         let code = income.period.code();
         let field = format!("income_{code}");
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             // Read what is there inside the writing transaction, so the audit's "before" is true.
             let before = sqlx::query(crate::sql(&sql)).bind(id.0).bind(&code)
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.as_ref().map(income_row).transpose()?;
@@ -221,7 +221,7 @@ impl Db {
         let now = Utc::now();
         let f = |v: Option<Fen>| v.map(|f| f.0);
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             for chunk in resolved.chunks(500) {
                 let mut sql = String::from("insert into incomes (household_id, period, year, household_size, wages_fen, \
                     operating_fen, property_fen, transfer_fen, operating_cost_fen, claims_fen, out_of_pocket_fen, \

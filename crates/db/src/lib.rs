@@ -297,7 +297,8 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
             return DomainError::invalid("", "引用的记录不存在（如村代码未导入）");
         }
     }
-    tracing::error!(error = %e, "storage error");
+    // Logged once, where the failure is answered (the web layer's error, with the request id).
+    tracing::debug!(error = %e, "storage error");
     DomainError::Internal(e.to_string())
 }
 

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use crate::row::Get;
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const SELECT: &str =
     "select line_id, kind, year, area_code, amount_fen, document_no, effective_on, example, note from lines";
@@ -92,7 +92,7 @@ impl LineStore for Db {
         }
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into lines (kind, year, area_code, amount_fen, document_no, effective_on, \
                 example, note, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning line_id")
                 .bind(data.kind.code()).bind(data.year).bind(data.area.code()).bind(data.amount.0)
@@ -123,7 +123,7 @@ impl LineStore for Db {
         let now = Utc::now();
         let sql = format!("{SELECT} where line_id = $1");
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             // The line as it is inside this transaction: the history's "before" is never stale.
             let old = sqlx::query(crate::sql(&sql)).bind(id.0).fetch_optional(&mut *tx).await.map_err(domain_err)?
                 .as_ref().map(line_row).transpose()?.ok_or(DomainError::NotFound)?;
@@ -159,7 +159,7 @@ impl LineStore for Db {
         let before = self.line_margin_percent().await?;
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("insert into settings (key, value, updated_at) values ('line_margin_percent', $1, $2) \
                 on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at")
                 .bind(percent.to_string()).bind(now).execute(&mut *tx).await.map_err(domain_err)?;

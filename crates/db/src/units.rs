@@ -8,7 +8,7 @@ use bangfu_core::{DomainError, DomainResult};
 use chrono::Utc;
 
 use crate::row::Get;
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const SELECT: &str = "select u.unit_id, u.name, u.level, u.area_code, coalesce(a.name, '') as area_name \
     from units u left join areas a on a.area_code = u.area_code";
@@ -57,7 +57,7 @@ impl UnitStore for Db {
         self.check_unit_area(scope, data).await?;
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into units (name, level, area_code, created_at, updated_at) \
                 values ($1, $2, $3, $4, $4) returning unit_id")
                 .bind(&data.name).bind(data.level.code()).bind(data.area_code.as_str()).bind(now)
@@ -90,7 +90,7 @@ impl UnitStore for Db {
         }
         let now = Utc::now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("update units set name = $1, level = $2, area_code = $3, updated_at = $4 where unit_id = $5")
                 .bind(&data.name).bind(data.level.code()).bind(data.area_code.as_str()).bind(now).bind(unit)
                 .execute(&mut *tx).await.map_err(domain_err)?;

@@ -8,7 +8,7 @@ use bangfu_core::{DomainError, DomainResult};
 use chrono::{DateTime, Utc};
 
 use crate::row::Get;
-use crate::{Db, dispatch, domain_err};
+use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const USER_COLUMNS: &str = "user_id, username, display_name, phone, role, area_code, must_change_password";
 
@@ -104,7 +104,7 @@ impl Db {
             .object("user", user.user.id, Some(user.user.area_code.as_str()))
             .change(field, Some(before.to_owned()), Some(after.to_owned()));
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query(crate::sql(sql)).bind(now).bind(user.user.id).execute(&mut *tx).await.map_err(domain_err)?;
             if end_sessions {
                 sqlx::query("delete from sessions where user_id = $1").bind(user.user.id)
@@ -165,7 +165,7 @@ impl UserStore for Db {
             )
         };
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
                 must_change_password, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning user_id")
                 .bind(&data.username).bind(&data.display_name).bind(data.phone.as_deref()).bind(data.role.code())
@@ -212,7 +212,7 @@ impl UserStore for Db {
             .object("user", user, Some(a.user.area_code.as_str()))
             .change("password", None, Some("已重置，须在下次登录时修改".into()));
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await.map_err(domain_err)?;
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("update users set password_hash = $1, must_change_password = $2, failed_sign_ins = 0, \
                 locked_until = null, updated_at = $3 where user_id = $4")
                 .bind(password_hash).bind(true).bind(now).bind(user).execute(&mut *tx).await.map_err(domain_err)?;

@@ -45,6 +45,8 @@ struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
     home: &'a str,
+    /// "请求编号 42" on a failure of the system, for the user to quote; empty otherwise.
+    request: String,
 }
 
 impl IntoResponse for PageError {
@@ -65,12 +67,17 @@ impl IntoResponse for PageError {
             PageError::Csrf => (StatusCode::FORBIDDEN, "页面已过期", "请返回上一页，刷新后再提交。"),
             PageError::Stale(message) => (StatusCode::CONFLICT, "未保存", message.as_str()),
             PageError::Internal(cause) => {
+                // The one log line of this failure; the request's span names its id and route.
                 tracing::error!(%cause, "page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "出错了", "系统暂时无法完成这项操作，请稍后再试。")
             }
         };
         let home = crate::i18n::Lang::ZhCn.t("error.home");
-        let body = ErrorPage { title, message, home }.render().unwrap_or_else(|_| message.to_owned());
+        let request = match (&self, crate::request_id()) {
+            (PageError::Internal(_), Some(id)) => format!("请求编号 {id}：联系管理员时请提供此编号。"),
+            _ => String::new(),
+        };
+        let body = ErrorPage { title, message, home, request }.render().unwrap_or_else(|_| message.to_owned());
         (status, Html(body)).into_response()
     }
 }

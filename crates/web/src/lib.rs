@@ -63,6 +63,17 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+tokio::task_local! {
+    /// This request's number: in every log line of its span, on an error page and in an API
+    /// error, so a user's "出错了（请求编号 42）" finds its one log line.
+    static REQUEST_ID: u64;
+}
+
+/// The number of the request being served, if any.
+pub fn request_id() -> Option<u64> {
+    REQUEST_ID.try_with(|id| *id).ok()
+}
+
 /// One span per request, named by the matched route (never the raw URI, whose query may
 /// hold an ID number someone searched for), with a request id; status and duration logged.
 async fn trace_request(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
@@ -77,13 +88,24 @@ async fn trace_request(req: axum::extract::Request, next: axum::middleware::Next
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
     let span = tracing::info_span!("request", request_id = id, method = %req.method(), route = %route);
     let started = std::time::Instant::now();
-    async move {
-        let res = next.run(req).await;
-        tracing::info!(status = res.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "served");
-        res
-    }
-    .instrument(span)
-    .await
+    REQUEST_ID
+        .scope(
+            id,
+            async move {
+                let mut res = next.run(req).await;
+                tracing::info!(
+                    status = res.status().as_u16(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "served"
+                );
+                if let Ok(v) = axum::http::HeaderValue::from_str(&id.to_string()) {
+                    res.headers_mut().insert("x-request-id", v);
+                }
+                res
+            }
+            .instrument(span),
+        )
+        .await
 }
 
 /// Serves until `shutdown` resolves. Tests bind port 0 and pass their own listener.

@@ -1414,6 +1414,46 @@ both!(log_lines_name_routes_and_never_carry_a_full_id_number, |app| {
     assert!(!text.contains(&app.full_id) && !text.contains(&bad), "a full ID number reached the log: {text}");
 });
 
+both!(a_failure_of_the_system_is_logged_once_and_its_page_gives_the_request_number, |app| {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (session, _) = app.sign_in("admin").await;
+    // Storage breaks under the page: its history table is gone.
+    let sql = "alter table household_history rename to household_history_gone";
+    match app.db.pool() {
+        bangfu_db::Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        bangfu_db::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .unwrap();
+    let r = app.get(&format!("/households/{}", app.shahedian_household.0), &session).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.body.contains("出错了") && r.body.contains("系统暂时无法完成这项操作"), "{}", r.body);
+    let number: String = r
+        .body
+        .split("请求编号 ")
+        .nth(1)
+        .expect("the page names the request")
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(!number.is_empty());
+    let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains(" ERROR ")).collect();
+    assert_eq!(errors.len(), 1, "one failure, one error line: {text}");
+    assert!(errors[0].contains(&format!("request_id={number}")) && errors[0].contains("page failed"), "{}", errors[0]);
+    // The API says the same, with the number in its message.
+    let token = api_token(&app, "admin").await;
+    let r = app.api("GET", &format!("/api/v1/households/{}", app.shahedian_household.0), &token, None).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.body.contains("系统暂时无法完成这项操作（请求编号 "), "{}", r.body);
+});
+
 // Every state-changing route, by a user of each role, on a record outside their area: the
 // record does not exist for them (404), and an auditor may change nothing (403).
 both!(every_change_route_refuses_records_outside_the_users_area, |app| {

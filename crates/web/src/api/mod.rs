@@ -118,8 +118,13 @@ impl From<DomainError> for ApiError {
                 }
             }
             DomainError::Internal(cause) => {
+                // The one log line of this failure; the request's span names its id and route.
                 tracing::error!(%cause, "api request failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统暂时无法完成这项操作")
+                let message = match crate::request_id() {
+                    Some(id) => format!("系统暂时无法完成这项操作（请求编号 {id}）"),
+                    None => "系统暂时无法完成这项操作".to_owned(),
+                };
+                ApiError { message, ..ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "") }
             }
         }
     }
