@@ -11,10 +11,11 @@ use crate::row::{self, Get};
 use crate::values::{bind_values, household_values, member_values};
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
-/// The household's own record. `monitoring_type` is not here: it mirrors the open monitoring
+/// The household's own record, in the field catalogue's order (a unit test keeps them in step).
+/// `monitoring_type` is not here: it mirrors the open monitoring
 /// episode and only the episode writes it (crate::monitoring).
-pub(crate) const HOUSEHOLD_COLUMNS: &str = "household_no, area_code, household_type, group_name, address, phone, \
-    bank_name, bank_account, standard, attribute, main_cause, other_cause_1, other_cause_2, status, \
+pub(crate) const HOUSEHOLD_COLUMNS: &str = "household_no, area_code, group_name, address, phone, \
+    bank_name, bank_account, household_type, standard, attribute, main_cause, other_cause_1, other_cause_2, status, \
     first_identified_on, exit_year, farmland_mu, irrigated_mu, forest_mu, housing_m2, \
     housing_structure, danger_grade, road_distance_km, road_type, household_power, production_power, \
     water_difficult, water_safe, fuel, sanitary_toilet, in_cooperative, relocated";

@@ -340,6 +340,22 @@ impl Db {
 mod tests {
     use super::*;
 
+    /// The storage's column lists are the field catalogue's stored columns, in its order (the
+    /// members' search key is derived from the name, so stored but not a field).
+    #[test]
+    fn the_stored_columns_follow_the_field_catalogue() {
+        use bangfu_core::household::columns::{Column, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
+        let split = |s: &str| s.split(',').map(|c| c.trim().to_owned()).collect::<Vec<_>>();
+        let catalogue =
+            |cols: &[Column]| Column::stored_columns(cols).into_iter().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(split(households::HOUSEHOLD_COLUMNS), catalogue(HOUSEHOLD_COLUMNS));
+        assert_eq!(households::HOUSEHOLD_COLUMN_COUNT, catalogue(HOUSEHOLD_COLUMNS).len());
+        let mut members = catalogue(MEMBER_COLUMNS);
+        members.push("search_key".into());
+        assert_eq!(split(households::MEMBER_COLUMNS), members);
+        assert_eq!(households::MEMBER_COLUMN_COUNT, members.len());
+    }
+
     #[test]
     fn urls_choose_the_backend_and_plain_paths_are_sqlite() {
         assert_eq!("bangfu.db".parse::<DatabaseUrl>().unwrap(), DatabaseUrl::Sqlite("bangfu.db".into()));

@@ -45,12 +45,12 @@ pub(crate) fn household_values(h: &HouseholdData) -> Vec<Value<'_>> {
     vec![
         Text(Some(&h.household_no)),
         Text(Some(h.village_code.as_str())),
-        Text(Some(h.household_type.code())),
         Text(h.group_name.as_deref()),
         Text(h.address.as_deref()),
         Text(h.phone.as_deref()),
         Text(h.bank_name.as_deref()),
         Text(h.bank_account.as_deref()),
+        Text(Some(h.household_type.code())),
         Text(h.standard.map(|c| c.code())),
         Text(h.attribute.map(|c| c.code())),
         Text(h.main_cause.map(|c| c.code())),

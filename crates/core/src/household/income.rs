@@ -579,7 +579,13 @@ fn parse_with(
 }
 
 const fn col(field: &'static str, zh: &'static str, en: &'static str, required: bool) -> super::columns::Column {
-    super::columns::Column { field, zh, en, required }
+    let kind = match field.as_bytes() {
+        b"household_no" | b"period" => super::columns::Kind::Text { max: 20 },
+        b"household_size" => super::columns::Kind::Integer { min: 1, max: 99 },
+        _ => super::columns::Kind::Money,
+    };
+    // Stored in the incomes table (crates/db/src/incomes.rs), not in the household's own row.
+    super::columns::Column { field, zh, en, required, kind, stored: &[] }
 }
 
 /// incomes.csv (optional beside households.csv): one row per household and period, for the

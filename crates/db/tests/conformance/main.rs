@@ -4,6 +4,7 @@
 
 mod admin;
 mod assistance;
+mod catalogue;
 mod concurrency;
 mod events;
 mod fixtures;

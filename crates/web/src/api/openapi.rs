@@ -422,40 +422,29 @@ fn enum_of<T: CodeList>() -> Value {
 }
 
 fn member_field_schema(field: &str) -> Value {
-    let flag = json!({ "type": ["boolean", "null"], "description": "true 是 / false 否 / null 未填" });
-    match field {
-        "sex" => enum_of::<Sex>(),
-        "id_kind" => enum_of::<IdKind>(),
-        "id_number" => json!({ "type": "string",
+    use bangfu_core::household::columns::{Kind, MEMBER_COLUMNS};
+    let Some(c) = MEMBER_COLUMNS.iter().find(|c| c.field == field) else { return json!({ "type": "string" }) };
+    let listed = |list: bangfu_core::household::columns::CodeSet| {
+        let pairs: Vec<String> = (list.codes)().iter().zip((list.labels)()).map(|(c, l)| format!("{c}={l}")).collect();
+        format!("{}：{}", list.name, pairs.join("，"))
+    };
+    match (field, c.kind) {
+        ("id_number", _) => json!({ "type": "string", "maxLength": 20,
             "description": "18位居民身份证号，或20位残疾人证号（身份证号加残疾类别1–7、残疾等级1–4各1位）" }),
-        "relation" => enum_of::<Relation>(),
-        "political_status" => enum_of::<PoliticalStatus>(),
-        "ethnicity" => enum_of::<Ethnicity>(),
-        "education" => enum_of::<Education>(),
-        "student_status" => enum_of::<StudentStatus>(),
-        "dropout_reason" => enum_of::<DropoutReason>(),
-        "health" => {
-            let mut items = enum_of::<Health>();
-            let d = items.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
-            if let Some(o) = items.as_object_mut() {
-                o.remove("description");
-            }
-            json!({ "type": "array", "items": items,
-                    "description": format!("可多选（健康不与其他同选）；也可写成一个字符串，如 \"残疾,长期慢性病\"。{d}") })
+        ("migrant_place", Kind::Text { max }) => {
+            json!({ "type": "string", "maxLength": max, "description": "务工时间大于0时必填" })
         }
-        "disability_category" => enum_of::<DisabilityCategory>(),
-        "disability_grade" => enum_of::<DisabilityGrade>(),
-        "labour" => enum_of::<Labour>(),
-        "migrant_work" => enum_of::<MigrantWork>(),
-        "migrant_months" | "public_job_months" => json!({ "type": "integer", "minimum": 0, "maximum": 12 }),
-        "migrant_place" => json!({ "type": "string", "description": "务工时间大于0时必填" }),
-        "medical_insurance" => enum_of::<MedicalInsurance>(),
-        "pension_insurance" => enum_of::<PensionInsurance>(),
-        "public_job" | "serious_illness" | "commercial_insurance" | "medical_aid" | "dibao" | "tekun" | "soldier" => {
-            flag
+        (_, Kind::Text { max }) => json!({ "type": "string", "maxLength": max }),
+        (_, Kind::Code(list)) => json!({ "type": "string", "enum": (list.codes)(), "description": listed(list) }),
+        (_, Kind::Codes(list)) => json!({ "type": "array", "items": { "type": "string", "enum": (list.codes)() },
+            "description": format!("可多选（健康不与其他同选）；也可写成一个字符串，如 \"残疾,长期慢性病\"。{}", listed(list)) }),
+        (_, Kind::Flag) => json!({ "type": ["boolean", "null"], "description": "true 是 / false 否 / null 未填" }),
+        (_, Kind::Date) => json!({ "type": "string", "format": "date" }),
+        (_, Kind::Integer { min, max }) => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        (_, Kind::Decimal) => json!({ "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$" }),
+        (_, Kind::Money) => {
+            json!({ "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$", "description": "元，最多两位小数" })
         }
-        "joined_on" => json!({ "type": "string", "format": "date" }),
-        _ => json!({ "type": "string" }),
     }
 }
 

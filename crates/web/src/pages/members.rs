@@ -33,13 +33,6 @@ struct EditPage<'a> {
     errors: Vec<String>,
 }
 
-fn opts<T: CodeList>(current: &str) -> Vec<Opt> {
-    T::all()
-        .iter()
-        .map(|v| Opt { value: v.label_zh().into(), label: v.label_zh().into(), selected: v.label_zh() == current })
-        .collect()
-}
-
 const YES_NO: [&str; 2] = ["否", "是"];
 
 fn flag_opts(current: &str) -> Vec<Opt> {
@@ -84,25 +77,20 @@ pub const MEMBER_FORM_FIELDS: [&str; 30] = [
 pub const MEMBER_FLAGS: [&str; 7] =
     ["public_job", "serious_illness", "commercial_insurance", "medical_aid", "dibao", "tekun", "soldier"];
 
-/// The choices of a member field with a code list (none for free text).
+/// The choices of a member field, as the field catalogue gives its kind: a code list's labels,
+/// 是/否 for a yes/no question, check boxes for several values; none for free text.
 pub fn member_options(name: &str, value: &str) -> Vec<Opt> {
-    match name {
-        "sex" => opts::<Sex>(value),
-        "id_kind" => opts::<IdKind>(value),
-        "relation" => opts::<Relation>(value),
-        "political_status" => opts::<PoliticalStatus>(value),
-        "ethnicity" => opts::<Ethnicity>(value),
-        "education" => opts::<Education>(value),
-        "student_status" => opts::<StudentStatus>(value),
-        "dropout_reason" => opts::<DropoutReason>(value),
-        "health" => super::form::health_opts(value),
-        "disability_category" => opts::<DisabilityCategory>(value),
-        "disability_grade" => opts::<DisabilityGrade>(value),
-        "labour" => opts::<Labour>(value),
-        "migrant_work" => opts::<MigrantWork>(value),
-        "medical_insurance" => opts::<MedicalInsurance>(value),
-        "pension_insurance" => opts::<PensionInsurance>(value),
-        f if MEMBER_FLAGS.contains(&f) => flag_opts(value),
+    use bangfu_core::household::columns::{Kind, MEMBER_COLUMNS};
+    match MEMBER_COLUMNS.iter().find(|c| c.field == name).map(|c| c.kind) {
+        Some(Kind::Code(list)) => {
+            let chosen = (list.label_of)(value);
+            (list.labels)()
+                .into_iter()
+                .map(|l| Opt { value: l.into(), label: l.into(), selected: Some(l) == chosen })
+                .collect()
+        }
+        Some(Kind::Codes(_)) => super::form::health_opts(value),
+        Some(Kind::Flag) => flag_opts(value),
         _ => Vec::new(),
     }
 }
