@@ -25,8 +25,12 @@ pub mod incomes;
 pub mod lines;
 pub mod monitoring;
 pub mod openapi;
+pub mod plans;
+pub mod teams;
 pub mod units;
+pub mod visits;
 pub mod work;
+pub mod worklist;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,7 +41,10 @@ pub fn router() -> Router<AppState> {
         .merge(lines::router())
         .merge(audit::router())
         .merge(assistance::router())
-        .merge(work::router())
+        .merge(worklist::router())
+        .merge(plans::router())
+        .merge(visits::router())
+        .merge(teams::router())
         .merge(units::router())
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::docs_page))

@@ -13,10 +13,12 @@ pub mod lines;
 pub mod members;
 pub mod monitoring;
 pub mod overview;
+pub mod plans;
 pub mod print;
 pub mod teams;
 pub mod units;
 pub mod users;
+pub mod visits;
 pub mod work;
 
 use bangfu_core::household::columns::{HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
