@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod household;
+pub mod ids;
 pub mod line;
 pub mod money;
 pub mod monitoring;

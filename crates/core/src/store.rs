@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use crate::area::{Area, AreaCode, Scope};
 use crate::error::DomainResult;
 use crate::household::*;
+use crate::ids::*;
 
 /// What a household list shows per row.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -276,20 +277,20 @@ pub trait AssistanceStore {
         scope: &Scope,
         data: &crate::assistance::HelperData,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<HelperId>> + Send;
     fn helpers(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Helper>>> + Send;
     /// One active helper whose area lies in the scope; anything else is `NotFound`.
     fn helper(
         &self,
         scope: &Scope,
-        helper: i64,
+        helper: HelperId,
     ) -> impl Future<Output = DomainResult<crate::assistance::Helper>> + Send;
     /// Makes `helper` the household's helper from `on`, ending the current one's period.
     fn assign_helper(
         &self,
         scope: &Scope,
         household: HouseholdId,
-        helper: i64,
+        helper: HelperId,
         on: NaiveDate,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
@@ -299,7 +300,7 @@ pub trait AssistanceStore {
     fn retire_helper(
         &self,
         scope: &Scope,
-        helper: i64,
+        helper: HelperId,
         on: NaiveDate,
         reason: &str,
         actor: &crate::audit::Actor,
@@ -327,11 +328,11 @@ pub trait TeamStore {
         scope: &Scope,
         data: &crate::assistance::PairingData,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<PairingId>> + Send;
     fn end_pairing(
         &self,
         scope: &Scope,
-        pairing: i64,
+        pairing: PairingId,
         on: NaiveDate,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
@@ -352,7 +353,7 @@ pub trait TeamStore {
     fn team_member(
         &self,
         scope: &Scope,
-        member: i64,
+        member: TeamMemberId,
     ) -> impl Future<Output = DomainResult<crate::assistance::TeamMember>> + Send;
     fn add_team_member(
         &self,
@@ -360,12 +361,12 @@ pub trait TeamStore {
         village: &AreaCode,
         data: &crate::assistance::TeamMemberData,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<TeamMemberId>> + Send;
     /// 召回: ends a member's stay; the record stays.
     fn end_team_member(
         &self,
         scope: &Scope,
-        member: i64,
+        member: TeamMemberId,
         on: NaiveDate,
         reason: &str,
         actor: &crate::audit::Actor,
@@ -396,25 +397,25 @@ pub trait PlanStore {
         household: HouseholdId,
         data: &crate::assistance::PlanData,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<PlanId>> + Send;
     /// The plan's household (checked against the scope) and year.
-    fn plan_owner(&self, scope: &Scope, plan: i64) -> impl Future<Output = DomainResult<(HouseholdId, i32)>> + Send;
+    fn plan_owner(&self, scope: &Scope, plan: PlanId) -> impl Future<Output = DomainResult<(HouseholdId, i32)>> + Send;
     fn add_measure(
         &self,
         scope: &Scope,
-        plan: i64,
+        plan: PlanId,
         data: &crate::assistance::MeasureData,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<MeasureId>> + Send;
     fn measure(
         &self,
         scope: &Scope,
-        measure: i64,
+        measure: MeasureId,
     ) -> impl Future<Output = DomainResult<(HouseholdId, crate::assistance::Measure)>> + Send;
     fn progress_measure(
         &self,
         scope: &Scope,
-        measure: i64,
+        measure: MeasureId,
         progress: &crate::assistance::MeasureProgress,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
@@ -422,16 +423,16 @@ pub trait PlanStore {
     fn add_evidence(
         &self,
         scope: &Scope,
-        measure: i64,
+        measure: MeasureId,
         note: Option<&str>,
         file: Option<(&crate::assistance::evidence::Upload, &[u8])>,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<EvidenceId>> + Send;
     /// An uploaded file's description and bytes, within the scope.
     fn evidence_file(
         &self,
         scope: &Scope,
-        evidence: i64,
+        evidence: EvidenceId,
     ) -> impl Future<Output = DomainResult<(crate::assistance::Evidence, Vec<u8>)>> + Send;
 }
 
@@ -443,18 +444,22 @@ pub trait VisitStore {
         household: HouseholdId,
         data: &crate::assistance::VisitData,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<VisitId>> + Send;
     /// Newest first.
     fn visits(
         &self,
         scope: &Scope,
         household: HouseholdId,
     ) -> impl Future<Output = DomainResult<Vec<crate::assistance::Visit>>> + Send;
-    fn visit(&self, scope: &Scope, visit: i64) -> impl Future<Output = DomainResult<crate::assistance::Visit>> + Send;
+    fn visit(
+        &self,
+        scope: &Scope,
+        visit: VisitId,
+    ) -> impl Future<Output = DomainResult<crate::assistance::Visit>> + Send;
     fn follow_up_done(
         &self,
         scope: &Scope,
-        visit: i64,
+        visit: VisitId,
         on: NaiveDate,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
@@ -462,7 +467,7 @@ pub trait VisitStore {
     fn review_proposal(
         &self,
         scope: &Scope,
-        visit: i64,
+        visit: VisitId,
         accept: bool,
         note: &str,
         actor: &crate::audit::Actor,
@@ -511,19 +516,19 @@ pub trait UnitStore {
     /// Units of the scope's own subtree and of the areas above it, by name.
     fn units(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Unit>>> + Send;
     /// One unit visible in the scope; anything else is `NotFound`.
-    fn unit(&self, scope: &Scope, unit: i64) -> impl Future<Output = DomainResult<crate::assistance::Unit>> + Send;
+    fn unit(&self, scope: &Scope, unit: UnitId) -> impl Future<Output = DomainResult<crate::assistance::Unit>> + Send;
     /// The unit's area must lie in the scope; a taken name is a `Conflict` on `name`.
     fn create_unit(
         &self,
         scope: &Scope,
         data: &crate::assistance::UnitData,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<UnitId>> + Send;
     /// Corrects a unit inside the scope; each changed field is audited in the same transaction.
     fn update_unit(
         &self,
         scope: &Scope,
-        unit: i64,
+        unit: UnitId,
         data: &crate::assistance::UnitData,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;

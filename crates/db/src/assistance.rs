@@ -4,6 +4,7 @@ use bangfu_core::area::{AreaCode, AreaLevel, Scope};
 use bangfu_core::assistance::{Assignment, Helper, HelperData};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::HouseholdId;
+use bangfu_core::ids::*;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, HouseholdSummary, Page};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{NaiveDate, Utc};
@@ -19,11 +20,11 @@ pub(crate) const NEEDS_HELPER: &str =
 
 fn helper_row(r: &impl Get) -> DomainResult<Helper> {
     Ok(Helper {
-        id: r.int("helper_id")?,
+        id: HelperId(r.int("helper_id")?),
         data: HelperData {
             name: r.text("name")?,
             phone: r.opt_text("phone")?,
-            unit_id: r.opt_i64("unit_id")?,
+            unit_id: r.opt_i64("unit_id")?.map(UnitId),
             post: r.opt_text("post")?,
             id_number: None,
             area_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
@@ -32,7 +33,7 @@ fn helper_row(r: &impl Get) -> DomainResult<Helper> {
 }
 
 impl AssistanceStore for Db {
-    async fn create_helper(&self, scope: &Scope, data: &HelperData, actor: &Actor) -> DomainResult<i64> {
+    async fn create_helper(&self, scope: &Scope, data: &HelperData, actor: &Actor) -> DomainResult<HelperId> {
         if !scope.contains(&data.area_code) || self.area(&data.area_code).await?.is_none() {
             return Err(DomainError::invalid("area_code", "所在区划不存在或不在您的管辖范围内"));
         }
@@ -50,14 +51,14 @@ impl AssistanceStore for Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into helpers (name, phone, unit_id, post, id_number, area_code, created_at, updated_at) \
                 values ($1, $2, $3, $4, $5, $6, $7, $7) returning helper_id")
-                .bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id).bind(data.post.as_deref())
+                .bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id.map(|x| x.0)).bind(data.post.as_deref())
                 .bind(data.id_number.as_ref().map(|i| i.as_str())).bind(data.area_code.as_str()).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create).object("helper", id, Some(data.area_code.as_str()))
                 .change("name", None, Some(data.name.clone()));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(HelperId(id))
         })
     }
 
@@ -71,12 +72,12 @@ impl AssistanceStore for Db {
         })
     }
 
-    async fn helper(&self, scope: &Scope, helper: i64) -> DomainResult<Helper> {
+    async fn helper(&self, scope: &Scope, helper: HelperId) -> DomainResult<Helper> {
         let (lo, hi) = scope.bounds();
         let found = dispatch!(self, pool => {
             sqlx::query("select helper_id, name, phone, unit_id, post, area_code from helpers \
                 where helper_id = $1 and status = 'active' and area_code between $2 and $3")
-                .bind(helper).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+                .bind(helper.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
                 .map(|r| helper_row(&r)).transpose()?
         });
         found.ok_or(DomainError::NotFound)
@@ -86,7 +87,7 @@ impl AssistanceStore for Db {
         &self,
         scope: &Scope,
         household: HouseholdId,
-        helper: i64,
+        helper: HelperId,
         on: NaiveDate,
         actor: &Actor,
     ) -> DomainResult<()> {
@@ -119,7 +120,7 @@ impl AssistanceStore for Db {
             sqlx::query("update helper_assignments set end_on = $1, end_reason = '更换帮扶责任人' where household_id = $2 and end_on is null")
                 .bind(on).bind(household.0).execute(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("insert into helper_assignments (household_id, helper_id, start_on, created_at) values ($1, $2, $3, $4)")
-                .bind(household.0).bind(helper).bind(on).bind(now).execute(&mut *tx).await.map_err(domain_err)?;
+                .bind(household.0).bind(helper.0).bind(on).bind(now).execute(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Update).object("household", household.0, Some(h.data.village_code.as_str()))
                 .change("helper", current.map(|a| a.helper.data.name), Some(chosen.data.name.clone()));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
@@ -131,7 +132,7 @@ impl AssistanceStore for Db {
     async fn retire_helper(
         &self,
         scope: &Scope,
-        helper: i64,
+        helper: HelperId,
         on: NaiveDate,
         reason: &str,
         actor: &Actor,
@@ -146,7 +147,7 @@ impl AssistanceStore for Db {
         }
         let latest: Option<NaiveDate> = dispatch!(self, pool => {
             sqlx::query_scalar("select max(start_on) from helper_assignments where helper_id = $1 and end_on is null")
-                .bind(helper).fetch_one(pool).await.map_err(domain_err)?
+                .bind(helper.0).fetch_one(pool).await.map_err(domain_err)?
         });
         if latest.is_some_and(|d| on < d) {
             return Err(DomainError::invalid("end_on", "调离日期不能早于其现有帮扶的开始日期"));
@@ -157,12 +158,12 @@ impl AssistanceStore for Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             // Only an active helper leaves: a second, concurrent 调离 finds none and changes nothing.
             let retired = sqlx::query("update helpers set status = 'retired', updated_at = $1 where helper_id = $2 and status = 'active'")
-                .bind(now).bind(helper).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+                .bind(now).bind(helper.0).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if retired != 1 {
                 return Err(DomainError::NotFound);
             }
             let released = sqlx::query("update helper_assignments set end_on = $1, end_reason = $2 where helper_id = $3 and end_on is null")
-                .bind(on).bind(&end_reason).bind(helper).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+                .bind(on).bind(&end_reason).bind(helper.0).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             let entry = AuditEntry::new(actor, AuditAction::Update).object("helper", helper, Some(h.data.area_code.as_str()))
                 .change("status", Some("在岗".into()), Some(format!("{on} 调离（{reason}），{released} 户待重新指派")));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;

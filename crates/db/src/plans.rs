@@ -6,6 +6,7 @@ use bangfu_core::assistance::evidence::Upload;
 use bangfu_core::assistance::{Evidence, Measure, MeasureData, MeasureProgress, MeasureStatus, Plan, PlanData};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::HouseholdId;
+use bangfu_core::ids::*;
 use bangfu_core::money::Fen;
 use bangfu_core::store::{HouseholdStore, PlanStore};
 use bangfu_core::{DomainError, DomainResult};
@@ -28,8 +29,8 @@ fn date(r: &impl Get, col: &str) -> DomainResult<NaiveDate> {
 
 fn measure_row(r: &impl Get) -> DomainResult<Measure> {
     Ok(Measure {
-        id: r.int("measure_id")?,
-        plan_id: r.int("plan_id")?,
+        id: MeasureId(r.int("measure_id")?),
+        plan_id: PlanId(r.int("plan_id")?),
         plan_year: r.opt_i32("plan_year")?.unwrap_or_default(),
         data: MeasureData {
             kind: crate::row::code_of(r, "kind")?,
@@ -50,8 +51,8 @@ macro_rules! evidence_row {
         let r = $r;
         let at: chrono::DateTime<Utc> = sqlx::Row::try_get(r, "created_at").map_err(domain_err)?;
         Ok::<_, DomainError>(Evidence {
-            id: r.int("evidence_id")?,
-            measure_id: r.int("measure_id")?,
+            id: EvidenceId(r.int("evidence_id")?),
+            measure_id: MeasureId(r.int("measure_id")?),
             note: r.opt_text("note")?,
             file_name: r.opt_text("file_name")?,
             content_type: r.opt_text("content_type")?,
@@ -72,8 +73,8 @@ impl PlanStore for Db {
                 where household_id = $1 order by year desc")
                 .bind(household.0).fetch_all(pool).await.map_err(domain_err)?
                 .iter().map(|r| Ok(Plan {
-                    id: r.int("plan_id")?,
-                    household_id: r.int("household_id")?,
+                    id: PlanId(r.int("plan_id")?),
+                    household_id: HouseholdId(r.int("household_id")?),
                     data: PlanData {
                         year: r.opt_i32("year")?.unwrap_or_default(),
                         written_on: date(r, "written_on")?,
@@ -110,7 +111,7 @@ impl PlanStore for Db {
         household: HouseholdId,
         data: &PlanData,
         actor: &Actor,
-    ) -> DomainResult<i64> {
+    ) -> DomainResult<PlanId> {
         let h = self.household(scope, household).await?;
         let now = Utc::now();
         dispatch!(self, pool => {
@@ -128,22 +129,28 @@ impl PlanStore for Db {
                 .change("plan", None, Some(format!("{}年帮扶计划（{}，与{}共同制定）", data.year, data.written_on, data.written_with)));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(PlanId(id))
         })
     }
 
-    async fn plan_owner(&self, scope: &Scope, plan: i64) -> DomainResult<(HouseholdId, i32)> {
+    async fn plan_owner(&self, scope: &Scope, plan: PlanId) -> DomainResult<(HouseholdId, i32)> {
         let (lo, hi) = scope.bounds();
         let found = dispatch!(self, pool => {
             sqlx::query("select p.household_id, p.year from plans p join households h on h.household_id = p.household_id \
                 where p.plan_id = $1 and h.area_code between $2 and $3")
-                .bind(plan).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+                .bind(plan.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
                 .map(|r| Ok::<_, DomainError>((HouseholdId(r.int("household_id")?), r.opt_i32("year")?.unwrap_or_default()))).transpose()?
         });
         found.ok_or(DomainError::NotFound)
     }
 
-    async fn add_measure(&self, scope: &Scope, plan: i64, data: &MeasureData, actor: &Actor) -> DomainResult<i64> {
+    async fn add_measure(
+        &self,
+        scope: &Scope,
+        plan: PlanId,
+        data: &MeasureData,
+        actor: &Actor,
+    ) -> DomainResult<MeasureId> {
         let (household, year) = self.plan_owner(scope, plan).await?;
         // The same rules as the form, whoever built the measure.
         data.check(year).map_err(DomainError::Invalid)?;
@@ -154,7 +161,7 @@ impl PlanStore for Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into measures (plan_id, household_id, kind, content, responsible, due_on, amount_fen, \
                 status, status_on, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, 'planned', $8, $9, $9) returning measure_id")
-                .bind(plan).bind(household.0).bind(data.kind.code()).bind(&data.content).bind(&data.responsible)
+                .bind(plan.0).bind(household.0).bind(data.kind.code()).bind(&data.content).bind(&data.responsible)
                 .bind(data.due_on).bind(data.amount.map(|a| a.0)).bind(today).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("insert into measure_history (measure_id, status, effective_on, created_at) values ($1, 'planned', $2, $3)")
@@ -163,18 +170,18 @@ impl PlanStore for Db {
                 .change("measure", None, Some(format!("{}年 {}：{}（责任人{}，{}前完成）", year, data.kind.label_zh(), data.content, data.responsible, data.due_on)));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(MeasureId(id))
         })
     }
 
-    async fn measure(&self, scope: &Scope, measure: i64) -> DomainResult<(HouseholdId, Measure)> {
+    async fn measure(&self, scope: &Scope, measure: MeasureId) -> DomainResult<(HouseholdId, Measure)> {
         let (lo, hi) = scope.bounds();
         let sql = format!(
             "{MEASURE_SELECT} join households h on h.household_id = p.household_id \
             where m.measure_id = $1 and h.area_code between $2 and $3"
         );
         let found = dispatch!(self, pool => {
-            sqlx::query(crate::sql(&sql)).bind(measure).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+            sqlx::query(crate::sql(&sql)).bind(measure.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
                 .map(|r| Ok::<_, DomainError>((HouseholdId(r.int("household_id")?), measure_row(&r)?))).transpose()?
         });
         found.ok_or(DomainError::NotFound)
@@ -183,7 +190,7 @@ impl PlanStore for Db {
     async fn progress_measure(
         &self,
         scope: &Scope,
-        measure: i64,
+        measure: MeasureId,
         progress: &MeasureProgress,
         actor: &Actor,
     ) -> DomainResult<()> {
@@ -206,13 +213,13 @@ impl PlanStore for Db {
             // Only from the status the rule was checked against: a concurrent change makes this one a no-op, refused.
             let moved = sqlx::query("update measures set status = $1, status_on = $2, drop_reason = $3, updated_at = $4 \
                 where measure_id = $5 and status = $6")
-                .bind(progress.status.code()).bind(progress.on).bind(drop_reason).bind(now).bind(measure).bind(m.status.code())
+                .bind(progress.status.code()).bind(progress.on).bind(drop_reason).bind(now).bind(measure.0).bind(m.status.code())
                 .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if moved != 1 {
                 return Err(DomainError::invalid("status", "该措施的状态刚被他人修改，请刷新后再操作"));
             }
             sqlx::query("insert into measure_history (measure_id, status, effective_on, reason, created_at) values ($1, $2, $3, $4, $5)")
-                .bind(measure).bind(progress.status.code()).bind(progress.on).bind(reason).bind(now)
+                .bind(measure.0).bind(progress.status.code()).bind(progress.on).bind(reason).bind(now)
                 .execute(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Update).object("measure", measure, Some(area.as_str()))
                 .change("status", Some(m.status.label_zh().to_owned()), Some(progress.status.label_zh().to_owned()));
@@ -225,11 +232,11 @@ impl PlanStore for Db {
     async fn add_evidence(
         &self,
         scope: &Scope,
-        measure: i64,
+        measure: MeasureId,
         note: Option<&str>,
         file: Option<(&Upload, &[u8])>,
         actor: &Actor,
-    ) -> DomainResult<i64> {
+    ) -> DomainResult<EvidenceId> {
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         if note.is_none() && file.is_none() {
             return Err(DomainError::invalid("note", "请填写说明或选择照片、文件"));
@@ -259,18 +266,18 @@ impl PlanStore for Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into evidence (measure_id, household_id, note, file_name, content_type, size_bytes, sha256, content, added_by, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning evidence_id")
-                .bind(measure).bind(household.0).bind(note).bind(name).bind(ctype).bind(size).bind(sha.as_deref()).bind(content)
+                .bind(measure.0).bind(household.0).bind(note).bind(name).bind(ctype).bind(size).bind(sha.as_deref()).bind(content)
                 .bind(&actor.username).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create).object("evidence", id, Some(area.as_str()))
                 .change("evidence", None, Some(name.map(|n| format!("{n}（{} 字节）", size.unwrap_or_default())).or(note.map(str::to_owned)).unwrap_or_default()));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(EvidenceId(id))
         })
     }
 
-    async fn evidence_file(&self, scope: &Scope, evidence: i64) -> DomainResult<(Evidence, Vec<u8>)> {
+    async fn evidence_file(&self, scope: &Scope, evidence: EvidenceId) -> DomainResult<(Evidence, Vec<u8>)> {
         let (lo, hi) = scope.bounds();
         let sql = format!(
             "{EVIDENCE_SELECT} join households h on h.household_id = e.household_id \
@@ -278,11 +285,11 @@ impl PlanStore for Db {
         );
         let sql_bytes = "select content from evidence where evidence_id = $1";
         dispatch!(self, pool => {
-            let Some(r) = sqlx::query(crate::sql(&sql)).bind(evidence).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)? else {
+            let Some(r) = sqlx::query(crate::sql(&sql)).bind(evidence.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)? else {
                 return Err(DomainError::NotFound);
             };
             let meta = evidence_row!(&r)?;
-            let bytes: Vec<u8> = sqlx::query_scalar(sql_bytes).bind(evidence).fetch_one(pool).await.map_err(domain_err)?;
+            let bytes: Vec<u8> = sqlx::query_scalar(sql_bytes).bind(evidence.0).fetch_one(pool).await.map_err(domain_err)?;
             Ok((meta, bytes))
         })
     }

@@ -3,6 +3,7 @@
 use bangfu_core::area::{AreaCode, AreaLevel, Scope};
 use bangfu_core::assistance::{Pairing, PairingData, Team, TeamMember, TeamMemberData, TeamRole};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::ids::*;
 use bangfu_core::store::{AreaStore, TeamStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{NaiveDate, Utc};
@@ -15,8 +16,8 @@ const PAIRING_SELECT: &str = "select p.pairing_id, p.unit_id, u.name as unit_nam
 
 fn pairing_row(r: &impl Get) -> DomainResult<Pairing> {
     Ok(Pairing {
-        id: r.int("pairing_id")?,
-        unit_id: r.int("unit_id")?,
+        id: PairingId(r.int("pairing_id")?),
+        unit_id: UnitId(r.int("unit_id")?),
         unit_name: r.text("unit_name")?,
         area_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
         area_name: r.text("area_name")?,
@@ -31,12 +32,12 @@ const MEMBER_SELECT: &str = "select t.team_member_id, t.village_code, t.name, t.
 
 fn member_row(r: &impl Get) -> DomainResult<TeamMember> {
     Ok(TeamMember {
-        id: r.int("team_member_id")?,
+        id: TeamMemberId(r.int("team_member_id")?),
         village_code: AreaCode::parse(&r.text("village_code")?).map_err(DomainError::Internal)?,
         data: TeamMemberData {
             name: r.text("name")?,
             phone: r.opt_text("phone")?,
-            unit_id: r.opt_i64("unit_id")?,
+            unit_id: r.opt_i64("unit_id")?.map(UnitId),
             role: crate::row::code_of(r, "role")?,
             start_on: r.opt_date("start_on")?.ok_or_else(|| DomainError::Internal("start_on".into()))?,
         },
@@ -68,7 +69,7 @@ impl TeamStore for Db {
         })
     }
 
-    async fn create_pairing(&self, scope: &Scope, data: &PairingData, actor: &Actor) -> DomainResult<i64> {
+    async fn create_pairing(&self, scope: &Scope, data: &PairingData, actor: &Actor) -> DomainResult<PairingId> {
         let area = self.area(&data.area_code).await?.filter(|a| scope.contains(&a.code));
         let Some(area) = area.filter(|a| matches!(a.level, AreaLevel::Township | AreaLevel::Village)) else {
             return Err(DomainError::invalid("area_code", "结对对象应为您管辖范围内的乡镇或村"));
@@ -78,23 +79,23 @@ impl TeamStore for Db {
         let now = Utc::now();
         dispatch!(self, pool => {
             let open: Option<i64> = sqlx::query_scalar("select pairing_id from pairings where unit_id = $1 and area_code = $2 and end_on is null")
-                .bind(unit.id).bind(area.code.as_str()).fetch_optional(pool).await.map_err(domain_err)?;
+                .bind(unit.id.0).bind(area.code.as_str()).fetch_optional(pool).await.map_err(domain_err)?;
             if open.is_some() {
                 return Err(DomainError::conflict("area_code", format!("{}与{}已在结对帮扶中", unit.name, area.name)));
             }
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into pairings (unit_id, area_code, start_on, note, created_at) values ($1, $2, $3, $4, $5) returning pairing_id")
-                .bind(unit.id).bind(area.code.as_str()).bind(data.start_on).bind(data.note.as_deref()).bind(now)
+                .bind(unit.id.0).bind(area.code.as_str()).bind(data.start_on).bind(data.note.as_deref()).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create).object("pairing", id, Some(area.code.as_str()))
                 .change("pairing", None, Some(format!("{} ↔ {}（{}起）", unit.name, area.name, data.start_on)));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(PairingId(id))
         })
     }
 
-    async fn end_pairing(&self, scope: &Scope, pairing: i64, on: NaiveDate, actor: &Actor) -> DomainResult<()> {
+    async fn end_pairing(&self, scope: &Scope, pairing: PairingId, on: NaiveDate, actor: &Actor) -> DomainResult<()> {
         let Some(p) = self.pairings(scope).await?.into_iter().find(|p| p.id == pairing) else {
             return Err(DomainError::NotFound);
         };
@@ -107,7 +108,7 @@ impl TeamStore for Db {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let ended = sqlx::query("update pairings set end_on = $1 where pairing_id = $2 and end_on is null")
-                .bind(on).bind(pairing).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+                .bind(on).bind(pairing.0).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if ended != 1 {
                 return Err(DomainError::invalid("end_on", "该结对已结束"));
             }
@@ -164,10 +165,10 @@ impl TeamStore for Db {
         self.teams(scope, Some(village)).await?.into_iter().next().ok_or(DomainError::NotFound)
     }
 
-    async fn team_member(&self, scope: &Scope, member: i64) -> DomainResult<TeamMember> {
+    async fn team_member(&self, scope: &Scope, member: TeamMemberId) -> DomainResult<TeamMember> {
         let sql = format!("{MEMBER_SELECT} where t.team_member_id = $1");
         let found = dispatch!(self, pool => {
-            sqlx::query(crate::sql(&sql)).bind(member).fetch_optional(pool).await.map_err(domain_err)?
+            sqlx::query(crate::sql(&sql)).bind(member.0).fetch_optional(pool).await.map_err(domain_err)?
                 .map(|r| member_row(&r)).transpose()?
         });
         found.filter(|m| scope.contains(&m.village_code)).ok_or(DomainError::NotFound)
@@ -179,7 +180,7 @@ impl TeamStore for Db {
         village: &AreaCode,
         data: &TeamMemberData,
         actor: &Actor,
-    ) -> DomainResult<i64> {
+    ) -> DomainResult<TeamMemberId> {
         let team = self.team(scope, village).await?;
         if team.members.iter().any(|m| m.data.name == data.name) {
             return Err(DomainError::invalid("name", format!("“{}”已在本村工作队中", data.name)));
@@ -199,21 +200,21 @@ impl TeamStore for Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into team_members (village_code, name, phone, unit_id, role, start_on, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7) returning team_member_id")
-                .bind(village.as_str()).bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id)
+                .bind(village.as_str()).bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id.map(|x| x.0))
                 .bind(data.role.code()).bind(data.start_on).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create).object("team_member", id, Some(village.as_str()))
                 .change("team_member", None, Some(format!("{}（{}）", data.name, data.role.label_zh())));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(TeamMemberId(id))
         })
     }
 
     async fn end_team_member(
         &self,
         scope: &Scope,
-        member: i64,
+        member: TeamMemberId,
         on: NaiveDate,
         reason: &str,
         actor: &Actor,
@@ -232,7 +233,7 @@ impl TeamStore for Db {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let ended = sqlx::query("update team_members set end_on = $1, end_reason = $2 where team_member_id = $3 and end_on is null")
-                .bind(on).bind(reason).bind(member).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+                .bind(on).bind(reason).bind(member.0).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if ended != 1 {
                 return Err(DomainError::invalid("end_on", "该队员已召回"));
             }

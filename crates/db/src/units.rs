@@ -3,6 +3,7 @@
 use bangfu_core::area::Scope;
 use bangfu_core::assistance::{Unit, UnitData, UnitLevel, unit_visible};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::ids::*;
 use bangfu_core::store::{AreaStore, UnitStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::Utc;
@@ -15,7 +16,7 @@ const SELECT: &str = "select u.unit_id, u.name, u.level, u.area_code, coalesce(a
 
 fn unit_row(r: &impl Get) -> DomainResult<Unit> {
     Ok(Unit {
-        id: r.int("unit_id")?,
+        id: UnitId(r.int("unit_id")?),
         name: r.text("name")?,
         level: UnitLevel::parse(&r.text("level")?).ok_or_else(|| DomainError::Internal("unit level".into()))?,
         area_code: bangfu_core::area::AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
@@ -44,16 +45,16 @@ impl UnitStore for Db {
         Ok(all.into_iter().filter(|u| unit_visible(scope, &u.area_code)).collect())
     }
 
-    async fn unit(&self, scope: &Scope, unit: i64) -> DomainResult<Unit> {
+    async fn unit(&self, scope: &Scope, unit: UnitId) -> DomainResult<Unit> {
         let sql = format!("{SELECT} where u.unit_id = $1");
         let found = dispatch!(self, pool => {
-            sqlx::query(crate::sql(&sql)).bind(unit).fetch_optional(pool).await.map_err(domain_err)?
+            sqlx::query(crate::sql(&sql)).bind(unit.0).fetch_optional(pool).await.map_err(domain_err)?
                 .map(|r| unit_row(&r)).transpose()?
         });
         found.filter(|u| unit_visible(scope, &u.area_code)).ok_or(DomainError::NotFound)
     }
 
-    async fn create_unit(&self, scope: &Scope, data: &UnitData, actor: &Actor) -> DomainResult<i64> {
+    async fn create_unit(&self, scope: &Scope, data: &UnitData, actor: &Actor) -> DomainResult<UnitId> {
         self.check_unit_area(scope, data).await?;
         let now = Utc::now();
         dispatch!(self, pool => {
@@ -66,12 +67,12 @@ impl UnitStore for Db {
                 .change("name", None, Some(format!("{}（{}）", data.name, data.level.label_zh())));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(UnitId(id))
         })
     }
 
-    async fn update_unit(&self, scope: &Scope, unit: i64, data: &UnitData, actor: &Actor) -> DomainResult<()> {
-        let before = self.unit(scope, unit).await?;
+    async fn update_unit(&self, scope: &Scope, unit: UnitId, data: &UnitData, actor: &Actor) -> DomainResult<()> {
+        let before = self.unit(scope, UnitId(unit.0)).await?;
         // Units above the scope (a 市直 bureau) are shown, not corrected, by a district account.
         if !scope.contains(&before.area_code) {
             return Err(DomainError::NotFound);
@@ -92,7 +93,7 @@ impl UnitStore for Db {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("update units set name = $1, level = $2, area_code = $3, updated_at = $4 where unit_id = $5")
-                .bind(&data.name).bind(data.level.code()).bind(data.area_code.as_str()).bind(now).bind(unit)
+                .bind(&data.name).bind(data.level.code()).bind(data.area_code.as_str()).bind(now).bind(unit.0)
                 .execute(&mut *tx).await.map_err(domain_err)?;
             for (field, b, a) in &changes {
                 let entry = AuditEntry::new(actor, AuditAction::Update).object("unit", unit, Some(data.area_code.as_str()))

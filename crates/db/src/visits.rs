@@ -4,6 +4,7 @@ use bangfu_core::area::Scope;
 use bangfu_core::assistance::{Proposal, ProposalState, Visit, VisitData};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::HouseholdId;
+use bangfu_core::ids::*;
 use bangfu_core::monitoring::{ClearMethod, CloseEpisode, FoundBy, OpenEpisode, ProblemFlags};
 use bangfu_core::store::{HouseholdStore, VisitStore};
 use bangfu_core::{DomainError, DomainResult};
@@ -18,8 +19,8 @@ const VISIT_SELECT: &str = "select v.visit_id, v.household_id, v.visited_on, v.v
 
 fn visit_row(r: &impl Get) -> DomainResult<Visit> {
     Ok(Visit {
-        id: r.int("visit_id")?,
-        household_id: r.int("household_id")?,
+        id: VisitId(r.int("visit_id")?),
+        household_id: HouseholdId(r.int("household_id")?),
         data: VisitData {
             visited_on: r.opt_date("visited_on")?.ok_or_else(|| DomainError::Internal("visited_on".into()))?,
             visitors: r.text("visitors")?,
@@ -43,7 +44,7 @@ impl VisitStore for Db {
         household: HouseholdId,
         data: &VisitData,
         actor: &Actor,
-    ) -> DomainResult<i64> {
+    ) -> DomainResult<VisitId> {
         let h = self.household(scope, household).await?;
         if data.visited_on > self.clock().today() {
             return Err(DomainError::invalid("visited_on", "走访日期不能晚于今天"));
@@ -67,7 +68,7 @@ impl VisitStore for Db {
                 .change("visit", None, Some(format!("{} {}：{}", data.visited_on, data.visitors, data.found)));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(VisitId(id))
         })
     }
 
@@ -79,21 +80,21 @@ impl VisitStore for Db {
         })
     }
 
-    async fn visit(&self, scope: &Scope, visit: i64) -> DomainResult<Visit> {
+    async fn visit(&self, scope: &Scope, visit: VisitId) -> DomainResult<Visit> {
         let (lo, hi) = scope.bounds();
         let sql = format!(
             "{VISIT_SELECT} join households h on h.household_id = v.household_id \
             where v.visit_id = $1 and h.area_code between $2 and $3"
         );
         let found = dispatch!(self, pool => {
-            sqlx::query(crate::sql(&sql)).bind(visit).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+            sqlx::query(crate::sql(&sql)).bind(visit.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
                 .map(|r| visit_row(&r)).transpose()?
         });
         found.ok_or(DomainError::NotFound)
     }
 
-    async fn follow_up_done(&self, scope: &Scope, visit: i64, on: NaiveDate, actor: &Actor) -> DomainResult<()> {
-        let v = self.visit(scope, visit).await?;
+    async fn follow_up_done(&self, scope: &Scope, visit: VisitId, on: NaiveDate, actor: &Actor) -> DomainResult<()> {
+        let v = self.visit(scope, VisitId(visit.0)).await?;
         if v.data.follow_up.is_none() {
             return Err(DomainError::invalid("follow_up", "这次走访没有后续事项"));
         }
@@ -103,11 +104,11 @@ impl VisitStore for Db {
         if on < v.data.visited_on || on > self.clock().today() {
             return Err(DomainError::invalid("on", "办结日期应在走访日期之后、今天之前"));
         }
-        let area = self.household(scope, HouseholdId(v.household_id)).await?.data.village_code;
+        let area = self.household(scope, v.household_id).await?.data.village_code;
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let done = sqlx::query("update visits set follow_up_done_on = $1 where visit_id = $2 and follow_up_done_on is null")
-                .bind(on).bind(visit).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+                .bind(on).bind(visit.0).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if done != 1 {
                 return Err(DomainError::invalid("follow_up", "后续事项已办结"));
             }
@@ -122,7 +123,7 @@ impl VisitStore for Db {
     async fn review_proposal(
         &self,
         scope: &Scope,
-        visit: i64,
+        visit: VisitId,
         accept: bool,
         note: &str,
         actor: &Actor,
@@ -136,7 +137,7 @@ impl Db {
     pub async fn review_with_method(
         &self,
         scope: &Scope,
-        visit: i64,
+        visit: VisitId,
         accept: bool,
         note: &str,
         method: Option<ClearMethod>,
@@ -147,7 +148,7 @@ impl Db {
             return Err(DomainError::invalid("proposal", "该走访没有待审核的变更建议"));
         };
         let note = note.trim();
-        let household = HouseholdId(v.household_id);
+        let household = v.household_id;
         let today = self.clock().today();
         if accept {
             let reason = format!(
@@ -156,7 +157,7 @@ impl Db {
                 v.data.proposal_reason.as_deref().unwrap_or(""),
                 if note.is_empty() { String::new() } else { format!("（审核意见：{note}）") }
             );
-            let review = Some(Review { visit_id: visit, note });
+            let review = Some(Review { visit_id: visit.0, note });
             // Accepting opens or closes an episode through the same path as the district's own forms.
             return match proposal {
                 Proposal::Status(s) => self.apply_status(scope, household, s, today, &reason, actor, review).await,
@@ -186,7 +187,7 @@ impl Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let done = sqlx::query("update visits set proposal_state = 'rejected', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
                 where visit_id = $4 and proposal_state = 'pending'")
-                .bind(&actor.username).bind(today).bind(note).bind(visit).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+                .bind(&actor.username).bind(today).bind(note).bind(visit.0).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if done != 1 {
                 return Err(DomainError::invalid("proposal", "该建议已审核"));
             }

@@ -470,7 +470,7 @@ async fn work_fixture(db: &Db, household: HouseholdId, village: &str) -> Work {
         )
         .await
         .unwrap();
-    Work { plan, measure, evidence, visit, member }
+    Work { plan: plan.0, measure: measure.0, evidence: evidence.0, visit: visit.0, member: member.0 }
 }
 
 both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |app| {
@@ -1983,7 +1983,7 @@ both!(pairings_settings_and_recalls_check_their_input_and_are_for_the_right_role
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let gone = app.db.team_member(&Scope::everything(), w.member).await.unwrap();
+    let gone = app.db.team_member(&Scope::everything(), bangfu_core::ids::TeamMemberId(w.member)).await.unwrap();
     assert_eq!(
         (gone.end_on.map(|d| d.to_string()), gone.end_reason.as_deref()),
         (Some("2025-01-01".into()), Some("任期届满"))

@@ -362,10 +362,10 @@ const TEAM_GIVEN: &[&str] =
     &["振宇", "文静", "俊峰", "玉兰", "明亮", "雪梅", "向阳", "淑芬", "新民", "慧敏", "永刚", "艳玲"];
 
 struct DemoHelper {
-    id: i64,
+    id: bangfu_core::ids::HelperId,
     name: String,
     phone: String,
-    unit: i64,
+    unit: bangfu_core::ids::UnitId,
 }
 
 /// A stable pseudo-random number from an id and a purpose (splitmix64): the demo comes out
@@ -394,7 +394,12 @@ fn refused(what: &str, errors: &[FieldError]) -> anyhow::Error {
 }
 
 /// 结对帮扶: each sub-district office with a rural township, since 2024.
-async fn seed_pairings(db: &Db, units: &[i64], actor: &Actor, today: NaiveDate) -> anyhow::Result<usize> {
+async fn seed_pairings(
+    db: &Db,
+    units: &[bangfu_core::ids::UnitId],
+    actor: &Actor,
+    today: NaiveDate,
+) -> anyhow::Result<usize> {
     let district = AreaCode::parse("411702000000").map_err(anyhow::Error::msg)?;
     let humiao = db
         .children(&district)
@@ -443,7 +448,7 @@ fn is_key_village(v: &Village) -> bool {
 async fn seed_teams(
     db: &Db,
     villages: &BTreeSet<String>,
-    units: &[i64],
+    units: &[bangfu_core::ids::UnitId],
     helpers: &HashMap<String, DemoHelper>,
     actor: &Actor,
     today: NaiveDate,

@@ -1,6 +1,7 @@
 //! 帮扶: helping units (帮扶单位), their pairings, and helpers (帮扶责任人) assigned to
 //! households. Every poor or monitored household must have exactly one current helper.
 
+use crate::ids::*;
 use chrono::NaiveDate;
 
 pub mod approach;
@@ -67,7 +68,7 @@ impl UnitLevel {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Unit {
-    pub id: i64,
+    pub id: UnitId,
     pub name: String,
     pub level: UnitLevel,
     pub area_code: AreaCode,
@@ -78,8 +79,8 @@ pub struct Unit {
 /// 结对帮扶: a unit paired with a township or village for a period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pairing {
-    pub id: i64,
-    pub unit_id: i64,
+    pub id: PairingId,
+    pub unit_id: UnitId,
     pub unit_name: String,
     pub area_code: AreaCode,
     pub area_name: String,
@@ -91,7 +92,7 @@ pub struct Pairing {
 /// A new pairing, as entered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairingData {
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub area_code: AreaCode,
     pub start_on: NaiveDate,
     pub note: Option<String>,
@@ -103,7 +104,7 @@ impl PairingData {
         let unit_id = f
             .get("unit_id")
             .trim()
-            .parse::<i64>()
+            .parse::<UnitId>()
             .map_err(|_| errors.push(FieldError::new("unit_id", "请选择帮扶单位")))
             .ok();
         let area_code = AreaCode::parse(f.get("area_code"))
@@ -135,7 +136,7 @@ impl PairingData {
 pub struct HelperData {
     pub name: String,
     pub phone: Option<String>,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub post: Option<String>,
     /// Checked against the register: a helper may not be a registered poor person.
     #[serde(skip)]
@@ -146,7 +147,7 @@ pub struct HelperData {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Helper {
-    pub id: i64,
+    pub id: HelperId,
     pub data: HelperData,
 }
 
@@ -199,7 +200,9 @@ impl HelperData {
         };
         let post = Some(f.get("post").trim().to_owned()).filter(|p| !p.is_empty());
         match area_code {
-            Some(area_code) if errors.is_empty() => Ok(HelperData { name, phone, unit_id, post, id_number, area_code }),
+            Some(area_code) if errors.is_empty() => {
+                Ok(HelperData { name, phone, unit_id: unit_id.map(UnitId), post, id_number, area_code })
+            }
             _ => Err(errors),
         }
     }

@@ -2,6 +2,8 @@
 //! its measures, each with a type, a responsible person, a due date, an amount if any,
 //! a status with dated history, and evidence.
 
+use crate::household::HouseholdId;
+use crate::ids::*;
 use chrono::{Datelike, NaiveDate};
 
 use crate::error::FieldError;
@@ -26,8 +28,8 @@ pub struct PlanData {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Plan {
-    pub id: i64,
-    pub household_id: i64,
+    pub id: PlanId,
+    pub household_id: HouseholdId,
     pub data: PlanData,
     pub measures: Vec<Measure>,
 }
@@ -47,8 +49,8 @@ pub struct MeasureData {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Measure {
-    pub id: i64,
-    pub plan_id: i64,
+    pub id: MeasureId,
+    pub plan_id: PlanId,
     pub plan_year: i32,
     pub data: MeasureData,
     pub status: MeasureStatus,
@@ -67,8 +69,8 @@ impl Measure {
 /// 佐证材料: a note, or an uploaded photo or document (its bytes are served separately).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Evidence {
-    pub id: i64,
-    pub measure_id: i64,
+    pub id: EvidenceId,
+    pub measure_id: MeasureId,
     pub note: Option<String>,
     pub file_name: Option<String>,
     pub content_type: Option<String>,

@@ -1,6 +1,7 @@
 //! 驻村工作队: a village's work team — members from units, a first secretary or leader,
 //! each with a start and end date. A team should have at least 3 members.
 
+use crate::ids::*;
 use chrono::NaiveDate;
 
 use crate::area::AreaCode;
@@ -15,14 +16,14 @@ pub const MIN_TEAM_SIZE: usize = 3;
 pub struct TeamMemberData {
     pub name: String,
     pub phone: Option<String>,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub role: TeamRole,
     pub start_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TeamMember {
-    pub id: i64,
+    pub id: TeamMemberId,
     pub village_code: AreaCode,
     pub data: TeamMemberData,
     pub unit_name: Option<String>,
@@ -94,7 +95,7 @@ impl TeamMemberData {
         };
         match (role, start_on) {
             (Some(role), Some(start_on)) if errors.is_empty() => {
-                Ok(TeamMemberData { name, phone, unit_id, role, start_on })
+                Ok(TeamMemberData { name, phone, unit_id: unit_id.map(UnitId), role, start_on })
             }
             _ => Err(errors),
         }
@@ -109,7 +110,7 @@ mod tests {
 
     fn member(name: &str, role: TeamRole) -> TeamMember {
         TeamMember {
-            id: 1,
+            id: TeamMemberId(1),
             village_code: AreaCode::parse("411702101201").unwrap(),
             data: TeamMemberData {
                 name: name.into(),

@@ -1,6 +1,8 @@
 //! 走访: a visit to a household — when, who, what was found, what follows — and a change
 //! of status or monitoring the visitor may propose for a reviewer to accept or reject.
 
+use crate::household::HouseholdId;
+use crate::ids::*;
 use chrono::NaiveDate;
 
 use crate::error::FieldError;
@@ -118,8 +120,8 @@ pub struct VisitData {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Visit {
-    pub id: i64,
-    pub household_id: i64,
+    pub id: VisitId,
+    pub household_id: HouseholdId,
     pub data: VisitData,
     pub follow_up_done_on: Option<NaiveDate>,
     pub proposal_state: Option<ProposalState>,

@@ -54,9 +54,9 @@ conformance!(units_are_unique_by_name_corrected_with_audit_and_listed_to_the_are
         Err(DomainError::Invalid(_))
     ));
     // 沙河店镇 sees every unit of the district (any may be paired with it), by name.
-    let seen: Vec<i64> = db.units(&shahedian).await.unwrap().iter().map(|u| u.id).collect();
+    let seen: Vec<_> = db.units(&shahedian).await.unwrap().iter().map(|u| u.id).collect();
     assert_eq!(seen, vec![bureau, office]);
-    assert!(matches!(db.unit(&shahedian, 9999).await, Err(DomainError::NotFound)));
+    assert!(matches!(db.unit(&shahedian, bangfu_core::ids::UnitId(9999)).await, Err(DomainError::NotFound)));
     assert_eq!(db.unit(&district, office).await.unwrap().area_name, "蚁蜂镇");
     // A correction is audited field by field, in the same transaction.
     db.update_unit(&district, office, &unit("蚁蜂镇人民政府办公室", UnitLevel::Township, "411702104000"), &actor())
@@ -237,8 +237,8 @@ conformance!(measures_stored_under_the_old_kinds_move_to_the_monitoring_forms_ca
     for (id, old) in ids.iter().zip(["education", "education", "ecological", "industry"]) {
         let sql = "update measures set kind = $1 where measure_id = $2";
         match db.pool() {
-            bangfu_db::Pool::Sqlite(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
-            bangfu_db::Pool::Postgres(pool) => sqlx::query(sql).bind(old).bind(id).execute(pool).await.map(|_| ()),
+            bangfu_db::Pool::Sqlite(pool) => sqlx::query(sql).bind(old).bind(id.0).execute(pool).await.map(|_| ()),
+            bangfu_db::Pool::Postgres(pool) => sqlx::query(sql).bind(old).bind(id.0).execute(pool).await.map(|_| ()),
         }
         .unwrap();
     }

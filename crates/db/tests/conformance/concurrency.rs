@@ -361,5 +361,5 @@ conformance_pooled!(twenty_clerks_closing_one_measure_at_once_close_it_once, |db
     assert_eq!(winners.len(), 1, "a measure is closed once, by one clerk");
     let (_, stored) = db.measure(&everything(), measure).await.unwrap();
     assert_eq!(stored.status, winners[0]);
-    assert_eq!(audit_of(&db, "measure", measure, "status").await.len(), 1, "one audit row for the one change");
+    assert_eq!(audit_of(&db, "measure", measure.0, "status").await.len(), 1, "one audit row for the one change");
 });

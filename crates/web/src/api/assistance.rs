@@ -54,7 +54,7 @@ async fn assign(
     let household = HouseholdId(hid);
     let on = parse_date(&body.start_on)
         .ok_or_else(|| DomainError::invalid("start_on", format!("“{}”不是有效日期", body.start_on)))?;
-    state.db.assign_helper(&me.scope, household, body.helper_id, on, &me.actor()).await?;
+    state.db.assign_helper(&me.scope, household, bangfu_core::ids::HelperId(body.helper_id), on, &me.actor()).await?;
     Ok(Json(json!({ "helpers": state.db.helper_history(&me.scope, household).await? })))
 }
 
@@ -72,9 +72,10 @@ async fn retire(
     Path(id): Path<i64>,
     Json(body): Json<RetireBody>,
 ) -> Result<Json<Value>, ApiError> {
-    state.db.helper(&me.scope, id).await?;
+    state.db.helper(&me.scope, bangfu_core::ids::HelperId(id)).await?;
     let on = parse_date(&body.end_on)
         .ok_or_else(|| DomainError::invalid("end_on", format!("“{}”不是有效日期", body.end_on)))?;
-    let released = state.db.retire_helper(&me.scope, id, on, &body.reason, &me.actor()).await?;
+    let released =
+        state.db.retire_helper(&me.scope, bangfu_core::ids::HelperId(id), on, &body.reason, &me.actor()).await?;
     Ok(Json(json!({ "helper_id": id, "released_households": released })))
 }

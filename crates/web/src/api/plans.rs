@@ -57,9 +57,9 @@ async fn add_measure(
     Path(pid): Path<i64>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let (_, year) = state.db.plan_owner(&me.scope, pid).await?;
+    let (_, year) = state.db.plan_owner(&me.scope, bangfu_core::ids::PlanId(pid)).await?;
     let data = MeasureData::parse(&texts(body), year).map_err(DomainError::Invalid)?;
-    let id = state.db.add_measure(&me.scope, pid, &data, &me.actor()).await?;
+    let id = state.db.add_measure(&me.scope, bangfu_core::ids::PlanId(pid), &data, &me.actor()).await?;
     let (_, m) = state.db.measure(&me.scope, id).await?;
     Ok((axum::http::StatusCode::CREATED, Json(json!(m))))
 }
@@ -70,12 +70,12 @@ async fn progress(
     Path(mid): Path<i64>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    state.db.measure(&me.scope, mid).await?;
+    state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?;
     let mut f = texts(body);
     f.entry("on".into()).or_insert_with(|| today().to_string());
     let p = MeasureProgress::parse(&f, today()).map_err(DomainError::Invalid)?;
-    state.db.progress_measure(&me.scope, mid, &p, &me.actor()).await?;
-    Ok(Json(json!(state.db.measure(&me.scope, mid).await?.1)))
+    state.db.progress_measure(&me.scope, bangfu_core::ids::MeasureId(mid), &p, &me.actor()).await?;
+    Ok(Json(json!(state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?.1)))
 }
 
 /// `multipart/form-data` with `file` (a photo or PDF) and/or `note`.
@@ -85,13 +85,13 @@ async fn add_evidence(
     Path(mid): Path<i64>,
     multipart: Multipart,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    state.db.measure(&me.scope, mid).await?;
+    state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?;
     let parts = read_evidence(multipart).await.map_err(|e| DomainError::Invalid(vec![e]))?;
     let id = store_evidence(&state, &me.scope, &me.actor(), mid, &parts).await?;
     Ok((axum::http::StatusCode::CREATED, Json(json!({ "evidence_id": id }))))
 }
 
 async fn evidence(State(state): State<AppState>, me: ApiUser, Path(eid): Path<i64>) -> Result<Response, ApiError> {
-    let (e, bytes) = state.db.evidence_file(&me.scope, eid).await?;
+    let (e, bytes) = state.db.evidence_file(&me.scope, bangfu_core::ids::EvidenceId(eid)).await?;
     Ok(file_response(&e, bytes))
 }

@@ -32,7 +32,7 @@ async fn one(
     me: Require<perm::ViewRegister, ApiUser>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(state.db.unit(&me.scope, id).await?)))
+    Ok(Json(json!(state.db.unit(&me.scope, bangfu_core::ids::UnitId(id)).await?)))
 }
 
 /// Body: `{"name", "level" (code or 省直/市直/县直/乡镇/村级), "area_code"}`.
@@ -52,8 +52,8 @@ async fn update(
     Path(id): Path<i64>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    state.db.unit(&me.scope, id).await?;
+    state.db.unit(&me.scope, bangfu_core::ids::UnitId(id)).await?;
     let data = UnitData::parse(&texts(body)).map_err(DomainError::Invalid)?;
-    state.db.update_unit(&me.scope, id, &data, &me.actor()).await?;
-    Ok(Json(json!(state.db.unit(&me.scope, id).await?)))
+    state.db.update_unit(&me.scope, bangfu_core::ids::UnitId(id), &data, &me.actor()).await?;
+    Ok(Json(json!(state.db.unit(&me.scope, bangfu_core::ids::UnitId(id)).await?)))
 }

@@ -53,13 +53,13 @@ async fn follow_up(
     Path(vid): Path<i64>,
     body: Option<Json<DoneBody>>,
 ) -> Result<Json<Value>, ApiError> {
-    state.db.visit(&me.scope, vid).await?;
+    state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?;
     let on = match body.and_then(|b| b.0.on) {
         Some(s) => parse_date(&s).ok_or_else(|| DomainError::invalid("on", format!("“{s}”不是有效日期")))?,
         None => today(),
     };
-    state.db.follow_up_done(&me.scope, vid, on, &me.actor()).await?;
-    Ok(Json(json!(state.db.visit(&me.scope, vid).await?)))
+    state.db.follow_up_done(&me.scope, bangfu_core::ids::VisitId(vid), on, &me.actor()).await?;
+    Ok(Json(json!(state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?)))
 }
 
 #[derive(serde::Deserialize)]
@@ -78,9 +78,12 @@ async fn review(
     Path(vid): Path<i64>,
     Json(body): Json<ReviewBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let visit = state.db.visit(&me.scope, vid).await?;
+    let visit = state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?;
     let method =
         if body.accept { crate::pages::visits::clear_method(&visit, body.clear_method.as_deref())? } else { None };
-    state.db.review_with_method(&me.scope, vid, body.accept, &body.note, method, &me.actor()).await?;
-    Ok(Json(json!(state.db.visit(&me.scope, vid).await?)))
+    state
+        .db
+        .review_with_method(&me.scope, bangfu_core::ids::VisitId(vid), body.accept, &body.note, method, &me.actor())
+        .await?;
+    Ok(Json(json!(state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?)))
 }

@@ -59,7 +59,7 @@ async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<
             names.insert(code.clone(), name);
         }
         rows.push(HelperRow {
-            id: h.id,
+            id: h.id.0,
             name: h.data.name,
             post: h.data.post.unwrap_or_default(),
             unit: h
@@ -316,7 +316,12 @@ async fn assign(
     let helper = v.get("helper_id").and_then(|s| s.parse::<i64>().ok());
     let on = v.get("start_on").and_then(|s| bangfu_core::household::parse_date(s));
     let result = match (helper, on) {
-        (Some(helper), Some(on)) => state.db.assign_helper(&me.scope, HouseholdId(hid), helper, on, &me.actor()).await,
+        (Some(helper), Some(on)) => {
+            state
+                .db
+                .assign_helper(&me.scope, HouseholdId(hid), bangfu_core::ids::HelperId(helper), on, &me.actor())
+                .await
+        }
         (None, _) => Err(DomainError::invalid("helper_id", "请选择帮扶责任人")),
         (_, None) => Err(DomainError::invalid("start_on", "请填写开始日期")),
     };
@@ -348,7 +353,7 @@ async fn retire_form(
 
 /// The helper, if active and inside the user's area.
 async fn helper_in_scope(state: &AppState, me: &CurrentUser, id: i64) -> Result<String, PageError> {
-    Ok(state.db.helper(&me.scope, id).await?.data.name)
+    Ok(state.db.helper(&me.scope, bangfu_core::ids::HelperId(id)).await?.data.name)
 }
 
 async fn retire_page(
@@ -373,7 +378,13 @@ async fn retire_save(
         Some(on) => {
             state
                 .db
-                .retire_helper(&me.scope, id, on, v.get("reason").map(String::as_str).unwrap_or(""), &me.actor())
+                .retire_helper(
+                    &me.scope,
+                    bangfu_core::ids::HelperId(id),
+                    on,
+                    v.get("reason").map(String::as_str).unwrap_or(""),
+                    &me.actor(),
+                )
                 .await
         }
         None => Err(DomainError::invalid("end_on", "请填写调离日期")),

@@ -97,7 +97,7 @@ async fn measure_form(
     v: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let (hid, year) = state.db.plan_owner(&me.scope, pid).await?;
+    let (hid, year) = state.db.plan_owner(&me.scope, bangfu_core::ids::PlanId(pid)).await?;
     let title = format!("{} · {year}", title_of(state, me, hid, "title.measure").await?);
     let fields = vec![
         measure_kinds(me, FormField::of(me, v, "kind", true)),
@@ -114,7 +114,7 @@ async fn measure_page(
     me: Require<perm::EditRegister>,
     Path(pid): Path<i64>,
 ) -> Result<Response, PageError> {
-    let (hid, _) = state.db.plan_owner(&me.scope, pid).await?;
+    let (hid, _) = state.db.plan_owner(&me.scope, bangfu_core::ids::PlanId(pid)).await?;
     let helper = bangfu_core::store::AssistanceStore::helper_history(&state.db, &me.scope, hid)
         .await?
         .into_iter()
@@ -132,9 +132,9 @@ async fn measure_save(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
-    let (hid, year) = state.db.plan_owner(&me.scope, pid).await?;
+    let (hid, year) = state.db.plan_owner(&me.scope, bangfu_core::ids::PlanId(pid)).await?;
     let result = parse_then(MeasureData::parse(&v, year), async |data| {
-        state.db.add_measure(&me.scope, pid, &data, &me.actor()).await
+        state.db.add_measure(&me.scope, bangfu_core::ids::PlanId(pid), &data, &me.actor()).await
     })
     .await;
     match result {
@@ -152,7 +152,7 @@ async fn progress_form(
     v: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let (hid, m) = state.db.measure(&me.scope, mid).await?;
+    let (hid, m) = state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?;
     let title = format!("{}：{}", title_of(state, me, hid, "title.progress").await?, m.data.content);
     let mut status = FormField::of(me, v, "status", true);
     status.label = me.lang.t("field.measure_status");
@@ -189,9 +189,9 @@ async fn progress_save(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
-    let (hid, _) = state.db.measure(&me.scope, mid).await?;
+    let (hid, _) = state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?;
     let result = parse_then(MeasureProgress::parse(&v, today()), async |p| {
-        state.db.progress_measure(&me.scope, mid, &p, &me.actor()).await
+        state.db.progress_measure(&me.scope, bangfu_core::ids::MeasureId(mid), &p, &me.actor()).await
     })
     .await;
     match result {
@@ -221,7 +221,7 @@ async fn evidence_form(
     note: String,
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
-    let (hid, m) = state.db.measure(&me.scope, mid).await?;
+    let (hid, m) = state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?;
     let title = format!("{}：{}", title_of(state, me, hid, "title.evidence").await?, m.data.content);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = EvidencePage {
@@ -285,13 +285,16 @@ pub async fn store_evidence(
     actor: &bangfu_core::audit::Actor,
     mid: i64,
     parts: &EvidenceParts,
-) -> Result<i64, DomainError> {
+) -> Result<bangfu_core::ids::EvidenceId, DomainError> {
     let upload: Option<(Upload, &[u8])> = match &parts.file {
         Some((name, bytes)) => Some((check_upload(name, bytes).map_err(|e| DomainError::Invalid(vec![e]))?, bytes)),
         None => None,
     };
     let note = Some(parts.note.as_str()).filter(|n| !n.trim().is_empty());
-    state.db.add_evidence(scope, mid, note, upload.as_ref().map(|(u, b)| (u, *b)), actor).await
+    state
+        .db
+        .add_evidence(scope, bangfu_core::ids::MeasureId(mid), note, upload.as_ref().map(|(u, b)| (u, *b)), actor)
+        .await
 }
 
 async fn evidence_save(
@@ -300,7 +303,7 @@ async fn evidence_save(
     Path(mid): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let (hid, _) = state.db.measure(&me.scope, mid).await?;
+    let (hid, _) = state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?;
     let parts = match read_evidence(multipart).await {
         Ok(p) => p,
         // The CSRF token may be unread when the body is cut short; nothing is stored either way.
@@ -345,6 +348,6 @@ async fn evidence_download(
     me: CurrentUser,
     Path(eid): Path<i64>,
 ) -> Result<Response, PageError> {
-    let (e, bytes) = state.db.evidence_file(&me.scope, eid).await?;
+    let (e, bytes) = state.db.evidence_file(&me.scope, bangfu_core::ids::EvidenceId(eid)).await?;
     Ok(file_response(&e, bytes))
 }

@@ -137,7 +137,7 @@ async fn team(
             .members
             .iter()
             .map(|m| MemberRow {
-                id: m.id,
+                id: m.id.0,
                 name: m.data.name.clone(),
                 role: me.lang.label(&m.data.role),
                 unit: m.unit_name.clone().unwrap_or_default(),
@@ -218,7 +218,7 @@ async fn member_save(
 
 /// The team member's village and name, if it lies inside the user's area.
 async fn member_village(state: &AppState, me: &CurrentUser, id: i64) -> Result<(AreaCode, String), PageError> {
-    let m = state.db.team_member(&me.scope, id).await?;
+    let m = state.db.team_member(&me.scope, bangfu_core::ids::TeamMemberId(id)).await?;
     Ok((m.village_code, m.data.name))
 }
 
@@ -257,7 +257,13 @@ async fn recall_save(
         Some(on) => {
             state
                 .db
-                .end_team_member(&me.scope, id, on, v.get("reason").map(String::as_str).unwrap_or(""), &me.actor())
+                .end_team_member(
+                    &me.scope,
+                    bangfu_core::ids::TeamMemberId(id),
+                    on,
+                    v.get("reason").map(String::as_str).unwrap_or(""),
+                    &me.actor(),
+                )
                 .await
         }
         None => Err(DomainError::invalid("end_on", "请填写召回日期")),
@@ -294,7 +300,7 @@ async fn pairings(State(state): State<AppState>, me: CurrentUser) -> Result<Html
         .await?
         .into_iter()
         .map(|p| PairingRow {
-            id: p.id,
+            id: p.id.0,
             unit: p.unit_name,
             area: p.area_name,
             period: match p.end_on {
@@ -350,11 +356,11 @@ async fn pairing_end(
     Path(id): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if !state.db.pairings(&me.scope).await?.iter().any(|p| p.id == id) {
+    if !state.db.pairings(&me.scope).await?.iter().any(|p| p.id == bangfu_core::ids::PairingId(id)) {
         return Err(PageError::NotFound);
     }
     me.check_form_csrf(&v)?;
-    match state.db.end_pairing(&me.scope, id, today(), &me.actor()).await {
+    match state.db.end_pairing(&me.scope, bangfu_core::ids::PairingId(id), today(), &me.actor()).await {
         Ok(()) | Err(DomainError::Invalid(_)) => Ok(Redirect::to("/pairings").into_response()),
         Err(e) => Err(e.into()),
     }

@@ -62,7 +62,7 @@ async fn list(
         .await?
         .into_iter()
         .map(|u| UnitRow {
-            id: u.id,
+            id: u.id.0,
             level: level_label(&me, u.level),
             editable: me.scope.contains(&u.area_code),
             name: u.name,
@@ -116,7 +116,7 @@ async fn create(
 
 /// The unit, if the admin's area holds it (a 市直 unit is listed, not corrected, here).
 async fn editable(state: &AppState, me: &CurrentUser, id: i64) -> Result<bangfu_core::assistance::Unit, PageError> {
-    let u = state.db.unit(&me.scope, id).await?;
+    let u = state.db.unit(&me.scope, bangfu_core::ids::UnitId(id)).await?;
     if me.scope.contains(&u.area_code) { Ok(u) } else { Err(PageError::NotFound) }
 }
 
@@ -142,9 +142,10 @@ async fn update(
 ) -> Result<Response, PageError> {
     let u = editable(&state, &me, id).await?;
     me.check_form_csrf(&v)?;
-    let result =
-        parse_then(UnitData::parse(&v), async |data| state.db.update_unit(&me.scope, id, &data, &me.actor()).await)
-            .await;
+    let result = parse_then(UnitData::parse(&v), async |data| {
+        state.db.update_unit(&me.scope, bangfu_core::ids::UnitId(id), &data, &me.actor()).await
+    })
+    .await;
     match result {
         Ok(()) => Ok(Redirect::to("/units?saved=1").into_response()),
         Err(e) => {

@@ -91,9 +91,9 @@ async fn follow_up_done(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
-    let visit = state.db.visit(&me.scope, vid).await?;
-    match state.db.follow_up_done(&me.scope, vid, today(), &me.actor()).await {
-        Ok(()) | Err(DomainError::Invalid(_)) => Ok(back_to(HouseholdId(visit.household_id))),
+    let visit = state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?;
+    match state.db.follow_up_done(&me.scope, bangfu_core::ids::VisitId(vid), today(), &me.actor()).await {
+        Ok(()) | Err(DomainError::Invalid(_)) => Ok(back_to(HouseholdId(visit.household_id.0))),
         Err(e) => Err(e.into()),
     }
 }
@@ -105,8 +105,8 @@ async fn review_form(
     v: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let visit = state.db.visit(&me.scope, vid).await?;
-    let hid = HouseholdId(visit.household_id);
+    let visit = state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?;
+    let hid = HouseholdId(visit.household_id.0);
     let proposal = visit.data.proposal.map(|p| proposal_label(me.lang, p)).unwrap_or_default();
     let title = format!("{}：{proposal}", title_of(state, me, hid, "title.review").await?);
     let mut decision = FormField::of(me, v, "decision", true);
@@ -173,19 +173,26 @@ async fn review_save(
     Path(vid): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let visit = state.db.visit(&me.scope, vid).await?;
+    let visit = state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?;
     me.check_form_csrf(&v)?;
     let note = v.get("note").map(String::as_str).unwrap_or("");
     let result = match v.get("decision").map(String::as_str) {
         Some("accept") => match clear_method(&visit, v.get("method").map(String::as_str)) {
-            Ok(method) => state.db.review_with_method(&me.scope, vid, true, note, method, &me.actor()).await,
+            Ok(method) => {
+                state
+                    .db
+                    .review_with_method(&me.scope, bangfu_core::ids::VisitId(vid), true, note, method, &me.actor())
+                    .await
+            }
             Err(e) => Err(e),
         },
-        Some("reject") => state.db.review_proposal(&me.scope, vid, false, note, &me.actor()).await,
+        Some("reject") => {
+            state.db.review_proposal(&me.scope, bangfu_core::ids::VisitId(vid), false, note, &me.actor()).await
+        }
         _ => Err(DomainError::invalid("decision", "请选择采纳或不采纳")),
     };
     match result {
-        Ok(()) => Ok(back_to(HouseholdId(visit.household_id))),
+        Ok(()) => Ok(back_to(HouseholdId(visit.household_id.0))),
         Err(e) => review_form(&state, &me, vid, &v, &field_errors(e)?).await,
     }
 }

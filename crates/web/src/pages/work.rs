@@ -106,7 +106,7 @@ pub fn approach_label(lang: Lang, kind: MeasureKind) -> &'static str {
 pub fn measure_view(lang: Lang, m: &bangfu_core::assistance::Measure, today: NaiveDate) -> MeasureView {
     let overdue = m.is_overdue(today);
     MeasureView {
-        id: m.id,
+        id: m.id.0,
         kind: lang.label(&m.data.kind),
         approach: approach_label(lang, m.data.kind),
         developmental: m.data.kind.is_developmental(),
@@ -127,7 +127,7 @@ pub fn measure_view(lang: Lang, m: &bangfu_core::assistance::Measure, today: Nai
             .evidence
             .iter()
             .map(|e| EvidenceView {
-                id: e.id,
+                id: e.id.0,
                 note: e.note.clone().unwrap_or_default(),
                 file_name: e.file_name.clone().unwrap_or_default(),
                 is_image: e.content_type.as_deref().is_some_and(|t| t.starts_with("image/")),
@@ -139,7 +139,7 @@ pub fn measure_view(lang: Lang, m: &bangfu_core::assistance::Measure, today: Nai
 
 pub fn plan_view(lang: Lang, p: &Plan, today: NaiveDate) -> PlanView {
     PlanView {
-        id: p.id,
+        id: p.id.0,
         year: p.data.year,
         title: lang.f("work.plan_of_year", &[("year", &p.data.year)]),
         written: lang
@@ -155,7 +155,7 @@ pub fn proposal_label(lang: Lang, p: Proposal) -> String {
 
 pub fn visit_view(lang: Lang, v: &Visit, today: NaiveDate) -> VisitView {
     VisitView {
-        id: v.id,
+        id: v.id.0,
         on: show_date(lang, v.data.visited_on),
         visitors: v.data.visitors.clone(),
         found: v.data.found.clone(),

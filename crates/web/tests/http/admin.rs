@@ -137,7 +137,10 @@ both!(the_units_api_creates_and_corrects_for_the_district_admin_and_answers_json
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{method} {path}");
         assert!(r.body.contains(r#""code":"forbidden""#) && r.body.contains("帮扶单位管理"), "{}", r.body);
     }
-    assert_eq!(app.db.unit(&Scope::everything(), id).await.unwrap().name, "新华街道办事处（党工委）");
+    assert_eq!(
+        app.db.unit(&Scope::everything(), bangfu_core::ids::UnitId(id)).await.unwrap().name,
+        "新华街道办事处（党工委）"
+    );
 });
 
 both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |app| {
