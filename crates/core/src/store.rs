@@ -55,6 +55,20 @@ pub trait AreaStore {
     fn area(&self, code: &AreaCode) -> impl Future<Output = DomainResult<Option<Area>>> + Send;
     fn children(&self, code: &AreaCode) -> impl Future<Output = DomainResult<Vec<Area>>> + Send;
     fn count_areas(&self) -> impl Future<Output = DomainResult<i64>> + Send;
+    /// 选择村: areas inside the scope matching the search, in code order (so township by
+    /// township), at most `search.limit` of them: a bounded range scan on the primary key.
+    fn search_areas(
+        &self,
+        scope: &Scope,
+        search: &crate::area::AreaSearch,
+    ) -> impl Future<Output = DomainResult<Vec<crate::area::AreaMatch>>> + Send;
+    /// The named areas that lie inside the scope, each with its parent's name, in one query
+    /// (a list page's village column, a form's chosen village). Unknown codes are left out.
+    fn labelled_areas(
+        &self,
+        scope: &Scope,
+        codes: &[AreaCode],
+    ) -> impl Future<Output = DomainResult<Vec<crate::area::AreaMatch>>> + Send;
 }
 
 pub trait HouseholdStore {
@@ -288,12 +302,14 @@ pub trait TeamStore {
         on: NaiveDate,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
-    /// Every village in the scope (under `under` when given) with its current team members.
+    /// One page of the villages in the scope (under `under` when given), in code order, each
+    /// with its current team members; and how many villages there are in all.
     fn teams(
         &self,
         scope: &Scope,
         under: Option<&AreaCode>,
-    ) -> impl Future<Output = DomainResult<Vec<crate::assistance::Team>>> + Send;
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::assistance::Team>, i64)>> + Send;
     /// One village's current team; a village outside the scope is `NotFound`.
     fn team(
         &self,

@@ -23,7 +23,9 @@
     var t = (el.type || "").toLowerCase();
     // The record's version is kept with the draft, so a draft saved after someone else's change
     // is refused as stale instead of silently overwriting it.
-    if (t === "hidden") { return el.name === "version"; }
+    // A picked village (the area picker's hidden code, marked data-draft) is kept with the name
+    // its box shows, so a restored draft still sends the village it shows.
+    if (t === "hidden") { return el.name === "version" || el.hasAttribute("data-draft"); }
     // ID numbers and bank accounts are not written to the browser's storage: typed again.
     if (/id_number|bank_account/.test(el.name)) { return false; }
     return el.name !== "_csrf" && t !== "password" && t !== "file" && t !== "submit" && t !== "button";

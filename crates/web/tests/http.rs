@@ -809,6 +809,23 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK; 4],
             [OK, NF, NF, OK],
         ),
+        // 选择村: the search answers everyone, with areas of their own scope only.
+        (
+            "/areas/search",
+            "GET",
+            "/areas/search?q=411702101".into(),
+            "/areas/search?q=411702104".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
+        (
+            "/api/v1/areas",
+            "GET",
+            "/api/v1/areas?q=411702101".into(),
+            "/api/v1/areas?q=411702104".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
         ("/lines", "GET", "/lines".into(), "/lines".into(), [OK; 4], [OK; 4]),
         ("/lines/new", "GET", "/lines/new".into(), "/lines/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
         ("/lines/{id}", "GET", format!("/lines/{l_in}"), format!("/lines/{l_out}"), [OK; 4], [OK, NF, NF, OK]),
@@ -1236,7 +1253,7 @@ both!(the_household_list_filters_by_area_but_never_beyond_the_users_own, |app| {
     let (admin, _) = app.sign_in("admin").await;
     let r = app.get("/households?area=411702104000", &admin).await;
     assert!(r.body.contains("共 1 户") && r.body.contains("赵铁柱"));
-    assert!(r.body.contains("蚁蜂镇（全部）"), "townships are offered to the district");
+    assert!(r.body.contains(r#"value="驿城区 · 蚁蜂镇""#), "the chosen township is shown by name");
     let (clerk, _) = app.sign_in("shahedian").await;
     let r = app.get("/households?area=411702104000", &clerk).await;
     assert!(r.body.contains("共 0 户"), "another township as a filter finds nothing");
@@ -2408,5 +2425,7 @@ both!(the_api_refuses_a_stale_correction_with_409_naming_who_changed_which_field
 // admin: units, accounts, permissions as types, the audit log and settings within a scope.
 #[path = "http/admin.rs"]
 mod admin;
+#[path = "http/areas.rs"]
+mod areas;
 #[path = "http/monitoring.rs"]
 mod monitoring;

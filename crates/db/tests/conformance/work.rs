@@ -364,7 +364,14 @@ conformance!(a_work_team_under_three_is_warned_and_members_are_recalled_not_dele
     assert_eq!(team.members[0].unit_name.as_deref(), Some("人民街道办事处"));
     db.end_team_member(&shahedian, first, today(), "任期届满", &actor()).await.unwrap();
     assert_eq!(db.team(&shahedian, &village).await.unwrap().members.len(), 2);
-    assert!(db.teams(&shahedian, None).await.unwrap().iter().all(|t| t.village_code.as_str().starts_with("411702101")));
+    let (teams, total) = db.teams(&shahedian, None, bangfu_core::store::Page { number: 1, size: 50 }).await.unwrap();
+    assert!(teams.iter().all(|t| t.village_code.as_str().starts_with("411702101")));
+    assert_eq!((teams.len(), total), (16, 16));
+    // A page of villages carries its own villages' members only.
+    let (page2, total) = db.teams(&shahedian, None, bangfu_core::store::Page { number: 2, size: 10 }).await.unwrap();
+    assert_eq!((page2.len(), total), (6, 16));
+    assert_eq!(page2[0].village_code.as_str(), "411702101210");
+    assert!(page2.iter().all(|t| t.members.iter().all(|m| m.village_code == t.village_code)));
     let yifeng = scope(&db, "411702104000").await;
     assert!(matches!(db.team(&yifeng, &village).await, Err(DomainError::NotFound)));
     assert!(matches!(db.end_team_member(&yifeng, first, today(), "x", &actor()).await, Err(DomainError::NotFound)));

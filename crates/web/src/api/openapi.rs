@@ -21,6 +21,21 @@ pub struct ApiRoute {
 pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
+        path: "/api/v1/areas",
+        summary: "区划查询（限本人管辖范围，按代码排序，至多 limit 条）：按村、乡镇名称或代码前缀 · Find areas by name or code prefix",
+        query: &[
+            (
+                "q",
+                "村或乡镇名称的一部分（空格分隔的多个词须都出现在本级或上级名称中），或区划代码前缀 · part of a name, or a code prefix",
+            ),
+            ("level", "只查某一级：city / county / township / village；不填则本人区划以下各级"),
+            ("limit", "条数，1–50，默认20"),
+        ],
+        body: None,
+        response: areas_schema,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/households",
         summary: "农户列表（限本人管辖范围）· List households in the caller's area",
         query: &[
@@ -255,8 +270,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/teams",
-        summary: "驻村工作队（每村在岗队员及提醒）· Village work teams",
-        query: &[("area", "下级区划代码")],
+        summary: "驻村工作队（每村在岗队员及提醒，按村代码分页，每页100村）· Village work teams",
+        query: &[("area", "下级区划代码"), ("page", "页码，从1开始")],
         body: None,
         response: teams_schema,
     },
@@ -365,6 +380,15 @@ pub const API_ROUTES: &[ApiRoute] = &[
         response: line_schema,
     },
 ];
+
+fn areas_schema() -> Value {
+    json!({ "type": "object", "properties": { "limit": { "type": "integer" }, "items": { "type": "array", "items": {
+        "type": "object", "properties": {
+            "code": { "type": "string", "description": "12位区划代码" }, "name": { "type": "string" },
+            "level": { "type": "string", "enum": ["province", "city", "county", "township", "village"] },
+            "parent_code": { "type": ["string", "null"] }, "parent_name": { "type": ["string", "null"] },
+            "label": { "type": "string", "description": "上级名称 · 名称，如“胡庙乡 · 张庄村”" } } } } } })
+}
 
 fn unit_input_schema() -> Value {
     let levels: Vec<&str> = bangfu_core::assistance::UnitLevel::ALL.iter().map(|l| l.code()).collect();

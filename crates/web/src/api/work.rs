@@ -233,8 +233,9 @@ async fn teams(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let scope = area_scope(&state, &me, q.area.as_deref()).await?;
-    let teams = state.db.teams(&scope, None).await?;
-    Ok(Json(json!({ "items": teams.iter().map(|t| json!({
+    let page = Page { number: q.page.unwrap_or(1).max(1), size: 100 };
+    let (teams, total) = state.db.teams(&scope, None, page).await?;
+    Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": teams.iter().map(|t| json!({
         "village_code": t.village_code, "village_name": t.village_name, "members": t.members, "warnings": t.warnings(),
     })).collect::<Vec<_>>() })))
 }

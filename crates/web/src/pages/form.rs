@@ -77,6 +77,14 @@ struct FormPage<'a> {
     submit: &'static str,
     fields: Vec<FormField>,
     errors: Vec<String>,
+    /// Fields shown as an area picker instead of a text box or drop-down.
+    pickers: Vec<super::areas::Picker>,
+}
+
+impl FormPage<'_> {
+    fn picker(&self, name: &str) -> Option<&super::areas::Picker> {
+        self.pickers.iter().find(|p| p.name == name)
+    }
 }
 
 /// Shows a form; with errors, each is placed beside its field and listed at the top
@@ -86,8 +94,21 @@ pub fn render_form(
     title: String,
     back: String,
     submit: &'static str,
+    fields: Vec<FormField>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    render_form_with_pickers(me, title, back, submit, fields, errors, Vec::new())
+}
+
+/// [`render_form`], with some fields shown as area pickers ([`super::areas::picker`]).
+pub fn render_form_with_pickers(
+    me: &CurrentUser,
+    title: String,
+    back: String,
+    submit: &'static str,
     mut fields: Vec<FormField>,
     errors: &[FieldError],
+    pickers: Vec<super::areas::Picker>,
 ) -> Result<Response, PageError> {
     for f in &mut fields {
         f.error = errors.iter().find(|e| e.field == f.name).map(|e| e.message.clone());
@@ -100,7 +121,7 @@ pub fn render_form(
         })
         .collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = FormPage { me, title, back, submit, fields, errors: messages };
+    let page = FormPage { me, title, back, submit, fields, errors: messages, pickers };
     Ok((status, Html(page.render()?)).into_response())
 }
 

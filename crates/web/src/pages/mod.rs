@@ -1,5 +1,6 @@
 //! Server-rendered pages, one module per resource.
 
+pub mod areas;
 pub mod assistance;
 pub mod audit;
 pub mod auth;

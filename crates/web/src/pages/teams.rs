@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use bangfu_core::area::AreaCode;
 use bangfu_core::assistance::{PairingData, TeamMemberData, TeamRole};
 use bangfu_core::auth::Permission;
-use bangfu_core::store::{AreaStore, TeamStore, UnitStore, WorklistStore};
+use bangfu_core::store::{AreaStore, Page, TeamStore, UnitStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
 use super::form::{FormField, Opt, field_errors, parse_then, render_form, today};
@@ -41,7 +41,13 @@ struct TeamsPage<'a> {
     rows: Vec<TeamRow>,
     short: usize,
     area_name: String,
-    townships: Vec<Opt>,
+    /// 区划: a township (or any area below the user's), searched or chosen from a few.
+    area: super::areas::Picker,
+    total: i64,
+    page: u32,
+    pages: u32,
+    /// `area=…&` for the pager's links, or empty.
+    area_query: String,
 }
 
 struct TeamRow {
@@ -52,18 +58,30 @@ struct TeamRow {
     warnings: String,
 }
 
+/// Villages per page: a province has 52 378.
+const TEAMS_PAGE: u32 = 50;
+
 #[derive(serde::Deserialize, Default)]
 pub struct AreaQuery {
     area: Option<String>,
+    #[serde(default)]
+    area_q: String,
+    page: Option<u32>,
 }
 
 async fn teams(
     State(state): State<AppState>,
     me: CurrentUser,
-    Query(q): Query<AreaQuery>,
+    Query(mut q): Query<AreaQuery>,
 ) -> Result<Html<String>, PageError> {
+    if q.area.as_deref().is_none_or(|a| a.trim().is_empty())
+        && let Some(code) = super::areas::resolve_typed(&state, &me, None, &q.area_q).await?
+    {
+        q.area = Some(code.to_string());
+    }
     let under = me.scope.sub_area(q.area.as_deref())?;
-    let list = state.db.teams(&me.scope, under.as_ref()).await?;
+    let page = q.page.unwrap_or(1).max(1);
+    let (list, total) = state.db.teams(&me.scope, under.as_ref(), Page { number: page, size: TEAMS_PAGE }).await?;
     let rows: Vec<TeamRow> = list
         .iter()
         .map(|t| TeamRow {
@@ -79,23 +97,16 @@ async fn teams(
             warnings: t.warnings().join("；"),
         })
         .collect();
-    let townships = if me.scope.level() == bangfu_core::area::AreaLevel::Village {
-        Vec::new()
-    } else {
-        state
-            .db
-            .children(me.scope.root())
-            .await?
-            .into_iter()
-            .map(|a| Opt { selected: under.as_ref() == Some(&a.code), value: a.code.to_string(), label: a.name })
-            .collect()
-    };
+    let chosen = under.as_ref().map(|c| c.to_string()).unwrap_or_default();
+    let area = super::areas::picker(&state, &me, "area", None, &chosen, &q.area_q).await?;
     let area_name = match &under {
         Some(code) => state.db.area(code).await?.map(|a| a.name).unwrap_or_default(),
         None => me.area_name.clone(),
     };
     let short = rows.iter().filter(|r| !r.warnings.is_empty()).count();
-    Ok(Html(TeamsPage { me: &me, rows, short, area_name, townships }.render()?))
+    let pages = (total as u32).div_ceil(TEAMS_PAGE).max(1);
+    let area_query = if chosen.is_empty() { String::new() } else { format!("area={chosen}&") };
+    Ok(Html(TeamsPage { me: &me, rows, short, area_name, area, total, page, pages, area_query }.render()?))
 }
 
 #[derive(Template)]
