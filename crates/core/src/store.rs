@@ -245,6 +245,12 @@ pub trait AssistanceStore {
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<i64>> + Send;
     fn helpers(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Helper>>> + Send;
+    /// One page of the active helpers in the scope, by name; and how many there are in all.
+    fn helper_page(
+        &self,
+        scope: &Scope,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::assistance::Helper>, i64)>> + Send;
     /// One active helper whose area lies in the scope; anything else is `NotFound`.
     fn helper(
         &self,
@@ -289,6 +295,12 @@ pub trait AssistanceStore {
 pub trait TeamStore {
     /// Pairings whose township or village lies in the scope, current first.
     fn pairings(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Pairing>>> + Send;
+    /// One page of [`TeamStore::pairings`], in the same order; and how many there are in all.
+    fn pairing_page(
+        &self,
+        scope: &Scope,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::assistance::Pairing>, i64)>> + Send;
     fn create_pairing(
         &self,
         scope: &Scope,

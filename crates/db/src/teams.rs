@@ -68,6 +68,22 @@ impl TeamStore for Db {
         })
     }
 
+    async fn pairing_page(&self, scope: &Scope, page: Page) -> DomainResult<(Vec<Pairing>, i64)> {
+        let (lo, hi) = scope.bounds();
+        let (size, offset) = crate::limit_offset(page);
+        let sql = format!(
+            "{PAIRING_SELECT} where p.area_code between $1 and $2 \
+             order by (case when p.end_on is null then 0 else 1 end), p.area_code, p.start_on desc, p.pairing_id limit $3 offset $4"
+        );
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).bind(size).bind(offset)
+                .fetch_all(pool).await.map_err(domain_err)?;
+            let (total,): (i64,) = sqlx::query_as("select count(*) from pairings where area_code between $1 and $2")
+                .bind(lo).bind(hi).fetch_one(pool).await.map_err(domain_err)?;
+            Ok((rows.iter().map(pairing_row).collect::<DomainResult<Vec<_>>>()?, total))
+        })
+    }
+
     async fn create_pairing(&self, scope: &Scope, data: &PairingData, actor: &Actor) -> DomainResult<i64> {
         let area = self.area(&data.area_code).await?.filter(|a| scope.contains(&a.code));
         let Some(area) = area.filter(|a| matches!(a.level, AreaLevel::Township | AreaLevel::Village)) else {
@@ -126,8 +142,7 @@ impl TeamStore for Db {
             lo = lo.max(ulo);
             hi = hi.min(uhi);
         }
-        let size = i64::from(page.size.max(1));
-        let offset = i64::from(page.number.max(1) - 1) * size;
+        let (size, offset) = crate::limit_offset(page);
         // One page of villages (a province has 52 378), then the members of just those villages.
         let (villages, total) = dispatch!(self, pool => {
             let villages = sqlx::query("select area_code, name from areas where level = 'village' and area_code between $1 and $2 \

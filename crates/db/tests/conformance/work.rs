@@ -386,6 +386,11 @@ conformance!(a_work_team_under_three_is_warned_and_members_are_recalled_not_dele
     assert!(matches!(db.create_pairing(&everything(), &data, &actor()).await, Err(DomainError::Conflict { .. })));
     assert_eq!(db.pairings(&shahedian).await.unwrap()[0].unit_name, "人民街道办事处");
     assert!(db.pairings(&yifeng).await.unwrap().is_empty());
+    let one = bangfu_core::store::Page { number: 1, size: 1 };
+    let (page, total) = db.pairing_page(&shahedian, one).await.unwrap();
+    assert_eq!((page.len(), total, page[0].id), (1, 1, p));
+    let (page, total) = db.pairing_page(&yifeng, one).await.unwrap();
+    assert_eq!((page.len(), total), (0, 0));
     db.end_pairing(&everything(), p, today(), &actor()).await.unwrap();
     assert_eq!(db.pairings(&shahedian).await.unwrap()[0].end_on, Some(today()));
 });

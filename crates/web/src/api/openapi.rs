@@ -158,8 +158,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/helpers",
-        summary: "管辖范围内的帮扶责任人 · Helpers in the caller's area",
-        query: &[],
+        summary: "管辖范围内的帮扶责任人（按姓名分页，每页200人）· Helpers in the caller's area",
+        query: &[("page", "页码，从1开始")],
         body: None,
         response: helpers_schema,
     },
@@ -286,8 +286,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/pairings",
-        summary: "结对帮扶 · Pairings",
-        query: &[],
+        summary: "结对帮扶（分页，每页200条）· Pairings",
+        query: &[("page", "页码，从1开始")],
         body: None,
         response: pairings_schema,
     },

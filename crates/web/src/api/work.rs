@@ -254,8 +254,14 @@ async fn add_team_member(
     Ok((axum::http::StatusCode::CREATED, Json(json!({ "members": t.members, "warnings": t.warnings() }))))
 }
 
-async fn pairings(State(state): State<AppState>, me: ApiUser) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "items": state.db.pairings(&me.scope).await? })))
+async fn pairings(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let page = Page { number: q.page.unwrap_or(1).max(1), size: 200 };
+    let (items, total) = state.db.pairing_page(&me.scope, page).await?;
+    Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": items })))
 }
 
 async fn create_pairing(

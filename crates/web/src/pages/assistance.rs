@@ -35,7 +35,17 @@ pub fn router() -> Router<AppState> {
 struct HelpersPage<'a> {
     me: &'a CurrentUser,
     rows: Vec<HelperRow>,
+    total: i64,
+    pager: super::Pager,
     can_add: bool,
+}
+
+/// Helpers per page: a province has hundreds of thousands.
+const HELPERS_PAGE: u32 = 50;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u32>,
 }
 
 struct HelperRow {
@@ -48,16 +58,25 @@ struct HelperRow {
 }
 
 /// 帮扶责任人 in the user's area.
-async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
+async fn helpers(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, PageError> {
     let units = state.db.units(&me.scope).await?;
-    let mut names: HashMap<String, String> = HashMap::new();
+    let page = q.page.unwrap_or(1).max(1);
+    let (found, total) = state.db.helper_page(&me.scope, Page { number: page, size: HELPERS_PAGE }).await?;
+    let codes: Vec<_> = found.iter().map(|h| h.data.area_code.clone()).collect();
+    let names: HashMap<String, String> = state
+        .db
+        .labelled_areas(&me.scope, &codes)
+        .await?
+        .into_iter()
+        .map(|m| (m.area.code.to_string(), m.label()))
+        .collect();
     let mut rows = Vec::new();
-    for h in state.db.helpers(&me.scope).await? {
+    for h in found {
         let code = h.data.area_code.to_string();
-        if !names.contains_key(&code) {
-            let name = state.db.area(&h.data.area_code).await?.map(|a| a.name).unwrap_or_default();
-            names.insert(code.clone(), name);
-        }
         rows.push(HelperRow {
             id: h.id,
             name: h.data.name,
@@ -73,7 +92,8 @@ async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<
         });
     }
     let can_add = me.may(bangfu_core::auth::Permission::ArrangeWork);
-    Ok(Html(HelpersPage { me: &me, rows, can_add }.render()?))
+    let pager = super::Pager::new("/helpers?", page, total, HELPERS_PAGE);
+    Ok(Html(HelpersPage { me: &me, rows, total, pager, can_add }.render()?))
 }
 
 async fn helper_form(
@@ -261,9 +281,18 @@ async fn render(
 ) -> Result<Response, PageError> {
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let current = v.get("helper_id").cloned().unwrap_or_default();
+    // The helpers of the household's own township (or of the user's area, when narrower):
+    // a district or province has too many for one drop-down.
+    let township = h.data.village_code.township();
+    let near = match state.db.area(&township).await? {
+        Some(t) if me.scope.level() < bangfu_core::area::AreaLevel::Township && me.scope.contains(&t.code) => {
+            Scope::of(&t)
+        }
+        _ => me.scope.clone(),
+    };
     let options = state
         .db
-        .helpers(&me.scope)
+        .helpers(&near)
         .await?
         .into_iter()
         .map(|x| Opt {

@@ -32,3 +32,17 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         None => lang.t(&format!("field.{field}")),
     }
 }
+
+/// A list's page links (`pager.html`): `{base}page=N`, where `base` ends in `?` or `&`.
+pub struct Pager {
+    pub base: String,
+    pub page: u32,
+    pub pages: u32,
+}
+
+impl Pager {
+    pub fn new(base: impl Into<String>, page: u32, total: i64, size: u32) -> Pager {
+        let pages = u32::try_from(total.max(0)).unwrap_or(u32::MAX).div_ceil(size.max(1)).max(1);
+        Pager { base: base.into(), page, pages }
+    }
+}

@@ -283,7 +283,15 @@ async fn recall_save(
 struct PairingsPage<'a> {
     me: &'a CurrentUser,
     rows: Vec<PairingRow>,
+    pager: super::Pager,
     can_manage: bool,
+}
+
+const PAIRINGS_PAGE: u32 = 50;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u32>,
 }
 
 struct PairingRow {
@@ -295,11 +303,15 @@ struct PairingRow {
     current: bool,
 }
 
-async fn pairings(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
-    let rows = state
-        .db
-        .pairings(&me.scope)
-        .await?
+async fn pairings(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, PageError> {
+    let page = q.page.unwrap_or(1).max(1);
+    let (found, total) = state.db.pairing_page(&me.scope, Page { number: page, size: PAIRINGS_PAGE }).await?;
+    let pager = super::Pager::new("/pairings?", page, total, PAIRINGS_PAGE);
+    let rows = found
         .into_iter()
         .map(|p| PairingRow {
             id: p.id,
@@ -313,7 +325,7 @@ async fn pairings(State(state): State<AppState>, me: CurrentUser) -> Result<Html
             current: p.end_on.is_none(),
         })
         .collect();
-    Ok(Html(PairingsPage { me: &me, rows, can_manage: me.may(Permission::PairUnits) }.render()?))
+    Ok(Html(PairingsPage { me: &me, rows, pager, can_manage: me.may(Permission::PairUnits) }.render()?))
 }
 
 async fn pairing_form(
