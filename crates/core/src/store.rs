@@ -503,6 +503,12 @@ pub trait UnitStore {
 /// disabled, and every change is audited in the same transaction.
 pub trait UserStore {
     fn accounts(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::auth::UserAccount>>> + Send;
+    /// One page of [`UserStore::accounts`] (by area, then username); and how many there are in all.
+    fn account_page(
+        &self,
+        scope: &Scope,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::auth::UserAccount>, i64)>> + Send;
     fn account(&self, scope: &Scope, user: i64) -> impl Future<Output = DomainResult<crate::auth::UserAccount>> + Send;
     /// Creates an account that must change `password_hash`'s password at its first sign-in.
     fn add_account(

@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
 struct UnitsPage<'a> {
     me: &'a CurrentUser,
     rows: Vec<UnitRow>,
+    total: i64,
+    pager: super::Pager,
     can_manage: bool,
     saved: bool,
 }
@@ -45,7 +47,10 @@ struct UnitRow {
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
     saved: Option<String>,
+    page: Option<u32>,
 }
+
+const UNITS_PAGE: u32 = 50;
 
 fn level_label(me: &CurrentUser, l: UnitLevel) -> &'static str {
     me.lang.t(&format!("unit.level.{}", l.code()))
@@ -56,11 +61,14 @@ async fn list(
     me: Require<perm::ViewRegister>,
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, PageError> {
-    let rows = state
-        .db
-        .units(&me.scope)
-        .await?
+    // Units are few enough to read whole (a province has a few thousand); a page shows 50.
+    let all = state.db.units(&me.scope).await?;
+    let total = all.len() as i64;
+    let number = q.page.unwrap_or(1).max(1);
+    let rows = all
         .into_iter()
+        .skip((number as usize - 1) * UNITS_PAGE as usize)
+        .take(UNITS_PAGE as usize)
         .map(|u| UnitRow {
             id: u.id,
             level: level_label(&me, u.level),
@@ -69,7 +77,15 @@ async fn list(
             area: u.area_name,
         })
         .collect();
-    let page = UnitsPage { me: &me, rows, can_manage: me.may(Permission::ManageUnits), saved: q.saved.is_some() };
+    let pager = super::Pager::new("/units?", number, total, UNITS_PAGE);
+    let page = UnitsPage {
+        me: &me,
+        rows,
+        total,
+        pager,
+        can_manage: me.may(Permission::ManageUnits),
+        saved: q.saved.is_some(),
+    };
     Ok(Html(page.render()?))
 }
 
