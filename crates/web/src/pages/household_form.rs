@@ -106,7 +106,11 @@ fn fields(me: &CurrentUser, v: &Values, creating: bool, household_type: Househol
         out.push(FormField {
             name: c.field,
             // The picker shows villages by name: 所在村, not the column's 村代码.
-            label: if c.field == "village_code" { me.lang.t("hh.village") } else { super::field_label(me.lang, c.field) },
+            label: if c.field == "village_code" {
+                me.lang.t("hh.village")
+            } else {
+                super::field_label(me.lang, c.field)
+            },
             value,
             options: opts,
             // A new household's 户编号 may be left blank: the next number in the village is given.

@@ -69,8 +69,13 @@ async fn users_page(state: &AppState, me: &CurrentUser, error: String, page: u32
     let now = chrono::Utc::now();
     let (found, total) = state.db.account_page(&me.scope, Page { number: page, size: USERS_PAGE }).await?;
     let codes: Vec<_> = found.iter().map(|a| a.user.area_code.clone()).collect();
-    let names: HashMap<String, String> =
-        state.db.labelled_areas(&me.scope, &codes).await?.into_iter().map(|m| (m.area.code.to_string(), m.area.name)).collect();
+    let names: HashMap<String, String> = state
+        .db
+        .labelled_areas(&me.scope, &codes)
+        .await?
+        .into_iter()
+        .map(|m| (m.area.code.to_string(), m.area.name))
+        .collect();
     let mut rows = Vec::new();
     for a in found {
         let code = a.user.area_code.to_string();
