@@ -96,16 +96,17 @@ fn grouped(found: &[AreaMatch], selected: &str, all_suffix: &str) -> Vec<Group> 
 }
 
 /// The picker for field `name` at `level` (None: any level below the user's area), showing
-/// `value` (a code) or else `typed`.
+/// `value` (a code) or else `typed`. A filter (not `required`) may be left at 全部, and offers a
+/// township as "胡庙乡（全部）".
 pub async fn picker(
     state: &AppState,
     me: &CurrentUser,
     name: &'static str,
     level: Option<AreaLevel>,
-    value: &str,
-    typed: &str,
+    required: bool,
+    (value, typed): (&str, &str),
 ) -> Result<Picker, PageError> {
-    let all_suffix = me.lang.t("picker.all_of");
+    let all_suffix = if required { "" } else { me.lang.t("picker.all_of") };
     let few = state.db.search_areas(&me.scope, &AreaSearch::parse(&me.scope, "", level, FEW as u32 + 1)).await?;
     let chosen = match AreaCode::parse(value) {
         Ok(code) => state.db.labelled_areas(&me.scope, &[code]).await?.into_iter().next(),
@@ -118,7 +119,7 @@ pub async fn picker(
         text: chosen.as_ref().map(AreaMatch::label).unwrap_or_else(|| typed.trim().to_owned()),
         choices: Vec::new(),
         groups: Vec::new(),
-        required: level == Some(AreaLevel::Village),
+        required,
         nothing_to_choose: few.is_empty(),
     };
     if few.len() <= FEW {
@@ -177,7 +178,6 @@ struct ChoicesFragment<'a> {
     me: &'a CurrentUser,
     groups: Vec<Group>,
     more: bool,
-    typed: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -200,10 +200,14 @@ async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Result<Html<String>, PageError> {
     let typed = if q.q.is_empty() { q.rest.get(&format!("{}_q", q.name)).cloned().unwrap_or_default() } else { q.q };
+    // A cleared box closes its list.
+    if typed.trim().is_empty() {
+        return Ok(Html(String::new()));
+    }
     let search = AreaSearch::parse(&me.scope, &typed, level_of(&q.level), SHOWN + 1);
     let mut found = state.db.search_areas(&me.scope, &search).await?;
     let more = found.len() > SHOWN as usize;
     found.truncate(SHOWN as usize);
     let groups = grouped(&found, "", me.lang.t("picker.all_of"));
-    Ok(Html(ChoicesFragment { me: &me, groups, more, typed: !typed.trim().is_empty() }.render()?))
+    Ok(Html(ChoicesFragment { me: &me, groups, more }.render()?))
 }

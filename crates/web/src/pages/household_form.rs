@@ -165,8 +165,8 @@ async fn render(
         me,
         "village_code",
         Some(AreaLevel::Village),
-        get("village_code"),
-        get("village_code_q"),
+        true,
+        (get("village_code"), get("village_code_q")),
     )
     .await?;
     render_form_with_pickers(me, title, back, me.lang.t("form.save"), fields, errors, vec![village])

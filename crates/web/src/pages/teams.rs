@@ -98,7 +98,7 @@ async fn teams(
         })
         .collect();
     let chosen = under.as_ref().map(|c| c.to_string()).unwrap_or_default();
-    let area = super::areas::picker(&state, &me, "area", None, &chosen, &q.area_q).await?;
+    let area = super::areas::picker(&state, &me, "area", None, false, (&chosen, &q.area_q)).await?;
     let area_name = match &under {
         Some(code) => state.db.area(code).await?.map(|a| a.name).unwrap_or_default(),
         None => me.area_name.clone(),
@@ -337,10 +337,21 @@ async fn pairing_form(
     let mut unit = FormField::of(me, v, "unit_id", true);
     unit.options = unit_options(state, me, &unit.value).await?;
     let mut area = FormField::of(me, v, "area_code", true);
-    area.options = super::form::area_choices(state, me, &area.value).await?;
     area.hint = me.lang.t("pairing.area_hint").to_owned();
+    // A township or a village: searched by name (a province has 2 586 townships), or a drop-down.
+    let typed = v.get("area_code_q").map(String::as_str).unwrap_or("");
+    let picker = super::areas::picker(state, me, "area_code", None, true, (&area.value, typed)).await?;
     let fields = vec![unit, area, FormField::of(me, v, "start_on", true), FormField::of(me, v, "note", false)];
-    render_form(me, me.lang.t("title.pairing").to_owned(), "/pairings".into(), me.lang.t("form.save"), fields, errors)
+    let title = me.lang.t("title.pairing").to_owned();
+    super::form::render_form_with_pickers(
+        me,
+        title,
+        "/pairings".into(),
+        me.lang.t("form.save"),
+        fields,
+        errors,
+        vec![picker],
+    )
 }
 
 async fn pairing_page(State(state): State<AppState>, me: Require<perm::PairUnits>) -> Result<Response, PageError> {
@@ -354,6 +365,8 @@ async fn pairing_save(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    let mut v = v;
+    super::areas::fill_typed(&state, &me, &mut v, "area_code", None).await?;
     let result = parse_then(PairingData::parse(&v, today()), async |data| {
         state.db.create_pairing(&me.scope, &data, &me.actor()).await
     })

@@ -144,3 +144,34 @@ both!(a_province_admin_over_all_of_henan_gets_small_pages_and_finds_villages_by_
     let r = app.get(&format!("/households?area_q={}", enc("蚁蜂镇 老庄村民委员会")), &session).await;
     assert!(r.body.contains("共 1 户") && r.body.contains("赵铁柱"), "{}", r.body);
 });
+
+both!(a_pairing_is_made_with_a_township_found_by_typing_its_name, |app| {
+    use bangfu_core::store::{TeamStore, UnitStore};
+    let unit = app
+        .db
+        .create_unit(
+            &Scope::everything(),
+            &bangfu_core::assistance::UnitData {
+                name: "人民街道办事处".into(),
+                level: bangfu_core::assistance::UnitLevel::Township,
+                area_code: AreaCode::parse("411702001000").unwrap(),
+            },
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let (admin, csrf) = app.sign_in("admin").await;
+    let page = app.get("/pairings/new", &admin).await;
+    assert!(page.body.contains(r#"name="area_code_q""#), "a search box, not 227 options");
+    let r = app
+        .post(
+            "/pairings/new",
+            &admin,
+            &format!("_csrf={csrf}&unit_id={unit}&area_code=&area_code_q={}&start_on=2024-01-01", enc("沙河店镇")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (pairings, _) =
+        app.db.pairing_page(&Scope::everything(), bangfu_core::store::Page { number: 1, size: 5 }).await.unwrap();
+    assert_eq!(pairings[0].area_code.as_str(), "411702101000");
+});
