@@ -37,17 +37,15 @@
     if (p.text.value !== (p.text.getAttribute("data-chosen") || "")) { p.code.value = ""; }
   });
 
-  // Enter in the box picks the only choice shown instead of sending the form half filled in.
+  // Enter in the box picks the only choice shown; otherwise the form is sent as it is, and the
+  // server takes a name that matches one area (or shows the form again with the matches).
   document.addEventListener("keydown", function (ev) {
     var picker = ev.key === "Enter" && ev.target.type === "search" && pickerOf(ev.target);
     if (!picker) { return; }
-    var p = parts(picker);
-    var buttons = p.choices.querySelectorAll("button[data-pick]");
+    var buttons = parts(picker).choices.querySelectorAll("button[data-pick]");
     if (buttons.length === 1) {
       ev.preventDefault();
       buttons[0].click();
-    } else if (!p.code.value && buttons.length > 1) {
-      ev.preventDefault();
     }
   });
 })();
