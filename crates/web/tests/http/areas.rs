@@ -17,6 +17,12 @@ both!(the_village_picker_loads_villages_as_typed_grouped_by_township_and_only_in
     assert!(form.body.contains(r#"<input type="hidden" name="village_code" value="" data-draft data-picker-code>"#));
     assert!(form.body.contains(r#"hx-trigger="input changed delay:300ms"#));
     assert!(!form.body.contains("老庄村民委员会"), "no village is listed before typing");
+    // Its script is a static file: the page carries no inline script (a CSP is coming).
+    assert!(form.body.contains(r#"<script src="/static/picker.js" defer></script>"#));
+    assert!(!form.body.contains("<script>") && !form.body.contains(" onchange="));
+    let js = app.get("/static/picker.js", "").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.body.contains("data-pick"));
     let r =
         app.get(&format!("/areas/search?name=village_code&level=village&village_code_q={}", enc("老庄")), &admin).await;
     assert_eq!(r.status, StatusCode::OK);
