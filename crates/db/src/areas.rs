@@ -19,8 +19,12 @@ fn area_match(r: &impl row::Get) -> DomainResult<AreaMatch> {
 /// The search's SQL: the scope's code range on the primary key, walked in key order and cut at
 /// the limit, so even a province's 52 378 villages are never all read for one keystroke.
 fn search_sql(search: &AreaSearch) -> String {
-    let mut sql = format!("{MATCH_SELECT} where a.area_code between $1 and $2 and a.area_code <> $3");
-    let mut n = 3;
+    let mut sql = format!("{MATCH_SELECT} where a.area_code between $1 and $2");
+    let mut n = 2;
+    if search.root.is_some() {
+        n += 1;
+        sql.push_str(&format!(" and a.area_code <> ${n}"));
+    }
     if search.level.is_some() {
         n += 1;
         sql.push_str(&format!(" and a.level = ${n}"));
@@ -88,7 +92,10 @@ impl AreaStore for Db {
         }
         let sql = search_sql(search);
         dispatch!(self, pool => {
-            let mut q = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).bind(search.root.as_str());
+            let mut q = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi);
+            if let Some(root) = &search.root {
+                q = q.bind(root.as_str());
+            }
             if let Some(level) = search.level {
                 q = q.bind(level.code());
             }

@@ -19,8 +19,9 @@ pub struct AreaSearch {
     /// The first and last code searched (inclusive): the scope, narrowed by a typed code prefix.
     pub lo: String,
     pub hi: String,
-    /// The scope's own area: never a choice (it is "all" already).
-    pub root: AreaCode,
+    /// The scope's own area, left out of the matches: a filter's "all" already. `None` after
+    /// [`AreaSearch::with_root`].
+    pub root: Option<AreaCode>,
     /// Only this level (村 for the household form); every level below the root when `None`.
     pub level: Option<AreaLevel>,
     pub limit: u32,
@@ -53,7 +54,13 @@ impl AreaSearch {
                 name_patterns.push(pattern);
             }
         }
-        AreaSearch { name_patterns, lo, hi, root: scope.root().clone(), level, limit: limit.clamp(1, MAX_LIMIT) }
+        AreaSearch { name_patterns, lo, hi, root: Some(scope.root().clone()), level, limit: limit.clamp(1, MAX_LIMIT) }
+    }
+
+    /// The scope's own area may match too (a helper or an account may belong to it).
+    pub fn with_root(mut self) -> AreaSearch {
+        self.root = None;
+        self
     }
 
     /// A typed code prefix outside the scope leaves nothing to search.

@@ -45,6 +45,10 @@ conformance!(an_area_search_never_leaves_the_scope_and_stops_at_its_limit, |db: 
     let all = db.search_areas(&county, &AreaSearch::parse(&county, "", None, 20)).await.unwrap();
     assert_eq!(all.len(), 20);
     assert!(all.iter().all(|m| m.area.code.as_str() != "411702000000"));
+    // …unless it may be chosen too (an account or a helper of the district itself).
+    let own = AreaSearch::parse(&county, "411702000000", None, 20);
+    assert!(db.search_areas(&county, &own).await.unwrap().is_empty());
+    assert_eq!(labels(&db.search_areas(&county, &own.with_root()).await.unwrap()), vec!["驻马店市 · 驿城区"]);
     assert!(db.search_areas(&county, &AreaSearch::parse(&county, "%", None, 20)).await.unwrap().is_empty());
     assert!(db.search_areas(&county, &AreaSearch::parse(&county, "_", None, 20)).await.unwrap().is_empty());
 });

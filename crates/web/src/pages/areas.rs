@@ -23,6 +23,38 @@ pub const FEW: usize = 30;
 /// How many matches one keystroke shows.
 const SHOWN: u32 = 20;
 
+/// What a picker chooses.
+#[derive(Clone, Copy)]
+pub struct Field {
+    /// The hidden input carrying the code; the box is `{name}_q`.
+    pub name: &'static str,
+    /// Only this level (村); any level below the user's area when `None`.
+    pub level: Option<AreaLevel>,
+    /// A form's field; otherwise a filter, which may be left at 全部 and offers a township as
+    /// "胡庙乡（全部）".
+    pub required: bool,
+    /// The user's own area may be chosen too (a helper or an account of the district itself).
+    pub with_root: bool,
+}
+
+impl Field {
+    pub const VILLAGE: Field =
+        Field { name: "village_code", level: Some(AreaLevel::Village), required: true, with_root: false };
+
+    /// A filter over the areas below the user's: `?area=`.
+    pub const FILTER: Field = Field { name: "area", level: None, required: false, with_root: false };
+
+    /// A form's `area_code`: any area below the user's, or (`with_root`) the user's own.
+    pub fn area_code(with_root: bool) -> Field {
+        Field { name: "area_code", level: None, required: true, with_root }
+    }
+
+    fn search(&self, me: &CurrentUser, typed: &str, limit: u32) -> AreaSearch {
+        let s = AreaSearch::parse(&me.scope, typed, self.level, limit);
+        if self.with_root { s.with_root() } else { s }
+    }
+}
+
 /// One picker on a page: the chosen code travels in a hidden input named `name`; what is
 /// typed in the box is `{name}_q`.
 pub struct Picker {
@@ -37,6 +69,8 @@ pub struct Picker {
     /// Not empty: the user's area has few choices, shown as this grouped drop-down instead.
     pub groups: Vec<Group>,
     pub required: bool,
+    /// The search may answer the user's own area too (`&root=1`).
+    pub with_root: bool,
     /// The user's area has nothing below it to choose (a village account's filter).
     pub nothing_to_choose: bool,
 }
@@ -95,37 +129,34 @@ fn grouped(found: &[AreaMatch], selected: &str, all_suffix: &str) -> Vec<Group> 
     groups
 }
 
-/// The picker for field `name` at `level` (None: any level below the user's area), showing
-/// `value` (a code) or else `typed`. A filter (not `required`) may be left at 全部, and offers a
-/// township as "胡庙乡（全部）".
+/// The picker for `field`, showing `value` (a code) or else `typed`.
 pub async fn picker(
     state: &AppState,
     me: &CurrentUser,
-    name: &'static str,
-    level: Option<AreaLevel>,
-    required: bool,
+    field: Field,
     (value, typed): (&str, &str),
 ) -> Result<Picker, PageError> {
-    let all_suffix = if required { "" } else { me.lang.t("picker.all_of") };
-    let few = state.db.search_areas(&me.scope, &AreaSearch::parse(&me.scope, "", level, FEW as u32 + 1)).await?;
+    let all_suffix = if field.required { "" } else { me.lang.t("picker.all_of") };
+    let few = state.db.search_areas(&me.scope, &field.search(me, "", FEW as u32 + 1)).await?;
     let chosen = match AreaCode::parse(value) {
         Ok(code) => state.db.labelled_areas(&me.scope, &[code]).await?.into_iter().next(),
         Err(_) => None,
     };
     let mut p = Picker {
-        name,
-        level: level.map_or("", AreaLevel::code),
+        name: field.name,
+        level: field.level.map_or("", AreaLevel::code),
         value: chosen.as_ref().map(|c| c.area.code.to_string()).unwrap_or_default(),
         text: chosen.as_ref().map(AreaMatch::label).unwrap_or_else(|| typed.trim().to_owned()),
         choices: Vec::new(),
         groups: Vec::new(),
-        required,
+        required: field.required,
+        with_root: field.with_root,
         nothing_to_choose: few.is_empty(),
     };
     if few.len() <= FEW {
         p.groups = grouped(&few, &p.value, all_suffix);
     } else if chosen.is_none() && !p.text.is_empty() {
-        let found = state.db.search_areas(&me.scope, &AreaSearch::parse(&me.scope, &p.text, level, SHOWN)).await?;
+        let found = state.db.search_areas(&me.scope, &field.search(me, &p.text, SHOWN)).await?;
         p.choices = grouped(&found, "", all_suffix);
     }
     Ok(p)
@@ -136,13 +167,13 @@ pub async fn picker(
 pub async fn resolve_typed(
     state: &AppState,
     me: &CurrentUser,
-    level: Option<AreaLevel>,
+    field: Field,
     typed: &str,
 ) -> Result<Option<AreaCode>, PageError> {
     if typed.trim().is_empty() {
         return Ok(None);
     }
-    let found = state.db.search_areas(&me.scope, &AreaSearch::parse(&me.scope, typed, level, SHOWN)).await?;
+    let found = state.db.search_areas(&me.scope, &field.search(me, typed, SHOWN)).await?;
     // "蚁蜂镇 老庄村民委员会" is 蚁蜂镇 · 老庄村民委员会, even though 南老庄村民委员会 matches too.
     let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '·').collect::<String>();
     let typed = bare(typed);
@@ -153,21 +184,20 @@ pub async fn resolve_typed(
     })
 }
 
-/// A form sent with a name typed into picker `name` but nothing picked: the code of the one
-/// area it matches is filled in (the form still shows what was typed when it matches none or several).
+/// A form sent with a name typed into a picker but nothing picked: the code of the one area it
+/// matches is filled in (the form still shows what was typed when it matches none or several).
 pub async fn fill_typed(
     state: &AppState,
     me: &CurrentUser,
     v: &mut std::collections::HashMap<String, String>,
-    name: &str,
-    level: Option<AreaLevel>,
+    field: Field,
 ) -> Result<(), PageError> {
-    if v.get(name).is_some_and(|c| !c.trim().is_empty()) {
+    if v.get(field.name).is_some_and(|c| !c.trim().is_empty()) {
         return Ok(());
     }
-    let typed = v.get(&format!("{name}_q")).cloned().unwrap_or_default();
-    if let Some(code) = resolve_typed(state, me, level, &typed).await? {
-        v.insert(name.to_owned(), code.to_string());
+    let typed = v.get(&format!("{}_q", field.name)).cloned().unwrap_or_default();
+    if let Some(code) = resolve_typed(state, me, field, &typed).await? {
+        v.insert(field.name.to_owned(), code.to_string());
     }
     Ok(())
 }
@@ -188,6 +218,12 @@ pub struct SearchQuery {
     level: String,
     #[serde(default)]
     q: String,
+    /// `1`: the user's own area may be found too.
+    #[serde(default)]
+    root: String,
+    /// `1`: a form's field (a township is not offered as "（全部）").
+    #[serde(default)]
+    required: String,
     #[serde(flatten)]
     rest: std::collections::HashMap<String, String>,
 }
@@ -204,10 +240,11 @@ async fn search(
     if typed.trim().is_empty() {
         return Ok(Html(String::new()));
     }
-    let search = AreaSearch::parse(&me.scope, &typed, level_of(&q.level), SHOWN + 1);
+    let field = Field { name: "", level: level_of(&q.level), required: q.required == "1", with_root: q.root == "1" };
+    let search = field.search(&me, &typed, SHOWN + 1);
     let mut found = state.db.search_areas(&me.scope, &search).await?;
     let more = found.len() > SHOWN as usize;
     found.truncate(SHOWN as usize);
-    let groups = grouped(&found, "", me.lang.t("picker.all_of"));
+    let groups = grouped(&found, "", if field.required { "" } else { me.lang.t("picker.all_of") });
     Ok(Html(ChoicesFragment { me: &me, groups, more }.render()?))
 }

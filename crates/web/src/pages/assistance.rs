@@ -106,7 +106,7 @@ async fn helper_form(
     // Where the helper works: the user's own area, its townships, or their villages.
     let mut area = text("area_code", true);
     area.label = me.lang.t("field.helper_area");
-    area.options = super::form::area_choices(state, me, &area.value).await?;
+    let picker = super::form::area_code_picker(state, me, v).await?;
     let mut unit = text("unit_id", false);
     unit.options = state
         .db
@@ -118,7 +118,16 @@ async fn helper_form(
     let mut id_number = text("id_number", false);
     id_number.hint = me.lang.t("helper.id_hint").to_owned();
     let fields = vec![text("name", true), text("phone", false), text("post", false), unit, area, id_number];
-    render_form(me, me.lang.t("title.new_helper").to_owned(), "/helpers".into(), me.lang.t("form.save"), fields, errors)
+    let title = me.lang.t("title.new_helper").to_owned();
+    super::form::render_form_with_pickers(
+        me,
+        title,
+        "/helpers".into(),
+        me.lang.t("form.save"),
+        fields,
+        errors,
+        vec![picker],
+    )
 }
 
 async fn helper_page(State(state): State<AppState>, me: Require<perm::ArrangeWork>) -> Result<Response, PageError> {
@@ -128,9 +137,10 @@ async fn helper_page(State(state): State<AppState>, me: Require<perm::ArrangeWor
 async fn helper_save(
     State(state): State<AppState>,
     me: Require<perm::ArrangeWork>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    super::form::fill_area_code(&state, &me, &mut v).await?;
     let result = parse_then(bangfu_core::assistance::HelperData::parse(&v, today()), async |data| {
         state.db.create_helper(&me.scope, &data, &me.actor()).await
     })

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use bangfu_core::area::AreaLevel;
 use bangfu_core::household::columns::HOUSEHOLD_COLUMNS;
 use bangfu_core::household::*;
 use bangfu_core::store::HouseholdStore;
@@ -160,15 +159,9 @@ async fn render(
     let fields = fields(me, v, creating, household_type);
     // 所在村: a search box (or, in a small area, a drop-down grouped by township).
     let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
-    let village = super::areas::picker(
-        state,
-        me,
-        "village_code",
-        Some(AreaLevel::Village),
-        true,
-        (get("village_code"), get("village_code_q")),
-    )
-    .await?;
+    let village =
+        super::areas::picker(state, me, super::areas::Field::VILLAGE, (get("village_code"), get("village_code_q")))
+            .await?;
     render_form_with_pickers(me, title, back, me.lang.t("form.save"), fields, errors, vec![village])
 }
 
@@ -185,7 +178,7 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
     let mut v = v;
-    super::areas::fill_typed(&state, &me, &mut v, "village_code", Some(AreaLevel::Village)).await?;
+    super::areas::fill_typed(&state, &me, &mut v, super::areas::Field::VILLAGE).await?;
     // 户编号 left blank: the village's next number (the form shows it if anything else is wrong).
     if v.get("household_no").is_none_or(|n| n.trim().is_empty())
         && let Some(village) = v.get("village_code").and_then(|c| bangfu_core::area::AreaCode::parse(c).ok())
@@ -295,7 +288,7 @@ async fn save(
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
-    super::areas::fill_typed(&state, &me, &mut v, "village_code", Some(AreaLevel::Village)).await?;
+    super::areas::fill_typed(&state, &me, &mut v, super::areas::Field::VILLAGE).await?;
     let h = state.db.household(&me.scope, HouseholdId(id)).await?;
     // What the form does not show keeps its stored value: the form never fails on a field it
     // did not offer (脱贫年度, 户类型 …), and status changes only through its own dated form.

@@ -137,7 +137,7 @@ async fn list(
     Query(mut q): Query<ListQuery>,
 ) -> Result<Html<String>, PageError> {
     if q.area.trim().is_empty()
-        && let Some(code) = super::areas::resolve_typed(&state, &me, None, &q.area_q).await?
+        && let Some(code) = super::areas::resolve_typed(&state, &me, super::areas::Field::FILTER, &q.area_q).await?
     {
         q.area = code.to_string();
     }
@@ -180,7 +180,7 @@ async fn list(
         attributes: choices(PovertyAttribute::ALL, PovertyAttribute::code, label_fn(me.lang), &q.attribute),
         causes: choices(PovertyCause::ALL, PovertyCause::code, label_fn(me.lang), &q.cause),
         monitorings: choices(MonitoringType::ALL, MonitoringType::code, label_fn(me.lang), &q.monitoring),
-        area: super::areas::picker(&state, &me, "area", None, false, (&q.area, &q.area_q)).await?,
+        area: super::areas::picker(&state, &me, super::areas::Field::FILTER, (&q.area, &q.area_q)).await?,
         query_without_page,
     };
     Ok(Html(page_html.render()?))

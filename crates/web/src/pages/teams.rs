@@ -75,7 +75,7 @@ async fn teams(
     Query(mut q): Query<AreaQuery>,
 ) -> Result<Html<String>, PageError> {
     if q.area.as_deref().is_none_or(|a| a.trim().is_empty())
-        && let Some(code) = super::areas::resolve_typed(&state, &me, None, &q.area_q).await?
+        && let Some(code) = super::areas::resolve_typed(&state, &me, super::areas::Field::FILTER, &q.area_q).await?
     {
         q.area = Some(code.to_string());
     }
@@ -98,7 +98,7 @@ async fn teams(
         })
         .collect();
     let chosen = under.as_ref().map(|c| c.to_string()).unwrap_or_default();
-    let area = super::areas::picker(&state, &me, "area", None, false, (&chosen, &q.area_q)).await?;
+    let area = super::areas::picker(&state, &me, super::areas::Field::FILTER, (&chosen, &q.area_q)).await?;
     let area_name = match &under {
         Some(code) => state.db.area(code).await?.map(|a| a.name).unwrap_or_default(),
         None => me.area_name.clone(),
@@ -340,7 +340,7 @@ async fn pairing_form(
     area.hint = me.lang.t("pairing.area_hint").to_owned();
     // A township or a village: searched by name (a province has 2 586 townships), or a drop-down.
     let typed = v.get("area_code_q").map(String::as_str).unwrap_or("");
-    let picker = super::areas::picker(state, me, "area_code", None, true, (&area.value, typed)).await?;
+    let picker = super::areas::picker(state, me, super::areas::Field::area_code(false), (&area.value, typed)).await?;
     let fields = vec![unit, area, FormField::of(me, v, "start_on", true), FormField::of(me, v, "note", false)];
     let title = me.lang.t("title.pairing").to_owned();
     super::form::render_form_with_pickers(
@@ -366,7 +366,7 @@ async fn pairing_save(
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     let mut v = v;
-    super::areas::fill_typed(&state, &me, &mut v, "area_code", None).await?;
+    super::areas::fill_typed(&state, &me, &mut v, super::areas::Field::area_code(false)).await?;
     let result = parse_then(PairingData::parse(&v, today()), async |data| {
         state.db.create_pairing(&me.scope, &data, &me.actor()).await
     })

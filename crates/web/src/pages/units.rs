@@ -12,7 +12,7 @@ use bangfu_core::assistance::{UnitData, UnitLevel};
 use bangfu_core::auth::Permission;
 use bangfu_core::store::UnitStore;
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form};
+use super::form::{FormField, Opt, field_errors, parse_then};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -107,8 +107,17 @@ async fn unit_form(
     let mut area = FormField::of(me, v, "area_code", true);
     area.label = me.lang.t("unit.area");
     area.hint = me.lang.t("unit.area_hint").to_owned();
-    area.options = super::form::area_choices(state, me, &area.value).await?;
-    render_form(me, title, "/units".into(), me.lang.t("form.save"), vec![name, level, area], errors)
+    let picker = super::form::area_code_picker(state, me, v).await?;
+    let fields = vec![name, level, area];
+    super::form::render_form_with_pickers(
+        me,
+        title,
+        "/units".into(),
+        me.lang.t("form.save"),
+        fields,
+        errors,
+        vec![picker],
+    )
 }
 
 async fn new_page(State(state): State<AppState>, me: Require<perm::ManageUnits>) -> Result<Response, PageError> {
@@ -119,9 +128,10 @@ async fn new_page(State(state): State<AppState>, me: Require<perm::ManageUnits>)
 async fn create(
     State(state): State<AppState>,
     me: Require<perm::ManageUnits>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    super::form::fill_area_code(&state, &me, &mut v).await?;
     let result =
         parse_then(UnitData::parse(&v), async |data| state.db.create_unit(&me.scope, &data, &me.actor()).await).await;
     match result {
@@ -154,10 +164,11 @@ async fn update(
     State(state): State<AppState>,
     me: Require<perm::ManageUnits>,
     Path(id): Path<i64>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let u = editable(&state, &me, id).await?;
     me.check_form_csrf(&v)?;
+    super::form::fill_area_code(&state, &me, &mut v).await?;
     let result =
         parse_then(UnitData::parse(&v), async |data| state.db.update_unit(&me.scope, id, &data, &me.actor()).await)
             .await;

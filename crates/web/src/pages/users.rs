@@ -12,7 +12,7 @@ use bangfu_core::FieldError;
 use bangfu_core::auth::{AccountData, Role, generate_password, hash_password};
 use bangfu_core::store::{AreaStore, Page, UserStore};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form};
+use super::form::{FormField, Opt, field_errors, parse_then};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -130,10 +130,19 @@ async fn user_form(
         .collect();
     let mut area = labelled("area_code", "user.area", true);
     area.hint = me.lang.t("user.area_hint").to_owned();
-    area.options = super::form::area_choices(state, me, &area.value).await?;
+    let picker = super::form::area_code_picker(state, me, v).await?;
     let fields =
         vec![username, labelled("display_name", "user.name", true), labelled("phone", "user.phone", false), role, area];
-    render_form(me, me.lang.t("title.new_user").to_owned(), "/users".into(), me.lang.t("user.create"), fields, errors)
+    let title = me.lang.t("title.new_user").to_owned();
+    super::form::render_form_with_pickers(
+        me,
+        title,
+        "/users".into(),
+        me.lang.t("user.create"),
+        fields,
+        errors,
+        vec![picker],
+    )
 }
 
 async fn new_page(State(state): State<AppState>, me: Admin) -> Result<Response, PageError> {
@@ -166,9 +175,10 @@ fn new_password() -> Result<(String, String), PageError> {
 async fn create(
     State(state): State<AppState>,
     me: Admin,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    super::form::fill_area_code(&state, &me, &mut v).await?;
     let (password, hash) = new_password()?;
     let result = parse_then(AccountData::parse(&v), async |data| {
         state.db.add_account(&me.scope, &data, &hash, &me.actor()).await.map(|_| data.username)

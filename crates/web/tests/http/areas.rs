@@ -146,6 +146,13 @@ both!(a_province_admin_over_all_of_henan_gets_small_pages_and_finds_villages_by_
     assert_eq!(picks(&r.body), 20);
     assert!(r.body.contains("只列出前 20 个"));
     assert!(r.body.len() < 20_000);
+    // Forms that may name the user's own area (helpers, accounts, units) search it too.
+    let form = app.get("/users/new", &session).await;
+    assert!(form.body.contains(r#"name="area_code_q""#) && form.body.contains("root=1"), "{}", form.body);
+    let r = app.get(&format!("/areas/search?root=1&required=1&q={}", enc("河南")), &session).await;
+    assert!(r.body.contains(r#"data-pick="410000000000" data-label="河南省">河南省</button>"#), "{}", r.body);
+    let r = app.get(&format!("/areas/search?q={}", enc("河南")), &session).await;
+    assert!(!r.body.contains(r#"data-pick="410000000000""#), "a filter's 全部 is the user's own area already");
     // A household of 驿城区 is still found by filtering on its village, typed.
     let r = app.get(&format!("/households?area_q={}", enc("蚁蜂镇 老庄村民委员会")), &session).await;
     assert!(r.body.contains("共 1 户") && r.body.contains("赵铁柱"), "{}", r.body);
