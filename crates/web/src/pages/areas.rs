@@ -38,8 +38,9 @@ pub struct Field {
 }
 
 impl Field {
+    /// A household's 所在村: a village account's own village is its one choice.
     pub const VILLAGE: Field =
-        Field { name: "village_code", level: Some(AreaLevel::Village), required: true, with_root: false };
+        Field { name: "village_code", level: Some(AreaLevel::Village), required: true, with_root: true };
 
     /// A filter over the areas below the user's: `?area=`.
     pub const FILTER: Field = Field { name: "area", level: None, required: false, with_root: false };
@@ -154,6 +155,14 @@ pub async fn picker(
         nothing_to_choose: few.is_empty(),
     };
     if few.len() <= FEW {
+        // A form's only choice is chosen already.
+        if let [only] = few.as_slice()
+            && field.required
+            && p.value.is_empty()
+        {
+            p.value = only.area.code.to_string();
+            p.text = only.label();
+        }
         p.groups = grouped(&few, &p.value, all_suffix);
     } else if chosen.is_none() && !p.text.is_empty() {
         let found = state.db.search_areas(&me.scope, &field.search(me, &p.text, SHOWN)).await?;

@@ -42,6 +42,14 @@ both!(the_village_picker_loads_villages_as_typed_grouped_by_township_and_only_in
     let form = app.get("/households/new", &clerk).await;
     assert!(form.body.contains(r#"<optgroup label="沙河店镇"><option value="411702101200">沙西村民委员会</option>"#));
     assert!(!form.body.contains("village_code_q"));
+    // A village worker's one village is chosen already.
+    let (worker, _) = app.sign_in("shadong").await;
+    let form = app.get("/households/new", &worker).await;
+    assert!(
+        form.body.contains(r#"<select name="village_code" id="picker-village_code"><optgroup label="沙河店镇"><option value="411702101201" selected>沙东村民委员会</option></optgroup></select>"#),
+        "{}",
+        form.body
+    );
     let r = app.get(&format!("/areas/search?level=village&q={}", enc("老庄")), &clerk).await;
     assert_eq!(picks(&r.body), 0);
     assert!(r.body.contains("本人管辖范围内没有找到"), "{}", r.body);
