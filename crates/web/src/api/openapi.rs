@@ -297,7 +297,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
         summary: "新增结对帮扶（区级管理员）· New pairing",
         query: &[],
         body: Some(pairing_input_schema),
-        response: pairings_schema,
+        response: pairing_schema,
     },
     ApiRoute {
         method: "post",
@@ -660,7 +660,7 @@ fn worklist_schema() -> Value {
 }
 
 fn helpers_schema() -> Value {
-    json!({ "type": "object", "description": "帮扶责任人列表（含帮扶期）" })
+    json!({ "type": "object", "description": "一页帮扶责任人（items，按姓名），及 total、page、page_size" })
 }
 
 fn assign_schema() -> Value {
@@ -773,7 +773,7 @@ fn team_member_schema() -> Value {
 }
 
 fn teams_schema() -> Value {
-    json!({ "type": "object", "description": "每村在岗队员（members）和提醒（warnings，如 工作队仅2人，不足3人）" })
+    json!({ "type": "object", "description": "一页村（items：每村在岗队员 members 和提醒 warnings，如 工作队仅2人，不足3人），及 total、page、page_size" })
 }
 
 fn pairing_input_schema() -> Value {
@@ -782,8 +782,12 @@ fn pairing_input_schema() -> Value {
         "start_on": date(), "note": { "type": "string" } } })
 }
 
+fn pairing_schema() -> Value {
+    json!({ "type": "object", "description": "一条结对帮扶（单位、乡镇或村、起止日期）" })
+}
+
 fn pairings_schema() -> Value {
-    json!({ "type": "object", "description": "结对帮扶（单位、乡镇或村、起止日期）" })
+    json!({ "type": "object", "description": "一页结对帮扶（items：单位、乡镇或村、起止日期），及 total、page、page_size" })
 }
 
 fn retire_schema() -> Value {
