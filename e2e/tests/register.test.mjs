@@ -441,3 +441,18 @@ test('the district office types part of a village name in the new-household form
   assert.match(page.url(), /area=411702104201/);
   await context.close();
 });
+
+test('a destructive button asks first, from a static script (no inline handler), and does nothing when declined', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'quban', 'quban-2026');
+  await page.goto(`${base}/users`);
+  assert.equal(await page.locator('[onsubmit], [onclick], [onchange]').count(), 0);
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await page.locator('form[action$="/reset-password"] button').first().click();
+  await page.waitForTimeout(300);
+  assert.match(asked, /重置/);
+  assert.match(page.url(), /\/users$/, 'declined: nothing was sent');
+  await context.close();
+});

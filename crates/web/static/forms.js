@@ -8,6 +8,13 @@
 // CSRF token are never kept.
 (function () {
   "use strict";
+  // A form marked data-confirm asks first (结束结对, 停用账号 …): no inline handler on the page.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  }, true);
+
   var PREFIX = "bangfu-draft:";
   var PENDING = "bangfu-draft-pending";
   var AFTER_LOGIN = "bangfu-draft-after-login";
