@@ -454,5 +454,12 @@ test('a destructive button asks first, from a static script (no inline handler),
   await page.waitForTimeout(300);
   assert.match(asked, /重置/);
   assert.match(page.url(), /\/users$/, 'declined: nothing was sent');
+  // The printout's 打印 button, from print.js.
+  await openWang(page);
+  await page.click('a:has-text("明白卡")');
+  await page.waitForSelector('h1:has-text("帮扶明白卡")');
+  await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  await page.click('button[data-print]');
+  assert.equal(await page.evaluate(() => window.printed), 1);
   await context.close();
 });

@@ -20,9 +20,20 @@ both!(the_village_picker_loads_villages_as_typed_grouped_by_township_and_only_in
     // Its script is a static file: the page carries no inline script (a CSP is coming).
     assert!(form.body.contains(r#"<script src="/static/picker.js" defer></script>"#));
     assert!(!form.body.contains("<script>") && !form.body.contains(" onchange="));
-    let js = app.get("/static/picker.js", "").await;
-    assert_eq!(js.status, StatusCode::OK);
-    assert!(js.body.contains("data-pick"));
+    for (file, says) in [("picker.js", "data-pick"), ("evidence.js", "createImageBitmap"), ("print.js", "data-print")] {
+        let js = app.get(&format!("/static/{file}"), "").await;
+        assert_eq!(js.status, StatusCode::OK, "{file}");
+        assert!(js.body.contains(says), "{file}");
+    }
+    // No template carries an inline script or handler (a Content-Security-Policy is coming).
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in std::fs::read_dir(templates).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for bad in ["<script>", " onclick=", " onsubmit=", " onchange=", " oninput="] {
+            assert!(!text.contains(bad), "{} has {bad}", path.display());
+        }
+    }
     let r =
         app.get(&format!("/areas/search?name=village_code&level=village&village_code_q={}", enc("老庄")), &admin).await;
     assert_eq!(r.status, StatusCode::OK);
