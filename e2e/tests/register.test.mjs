@@ -440,3 +440,64 @@ test('the head of a household dies: 减员 on the head asks who takes over, and 
   await page.screenshot({ path: join(artifacts, 'phone-after-change-of-head.png'), fullPage: true });
   await context.close();
 });
+
+test('the district office types part of a village name in the new-household form, picks it, saves, and finds the household', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'quban', 'quban-2026');
+  await page.goto(`${base}/households/new`);
+  await page.waitForSelector('h1:has-text("新增农户")');
+  // 206 villages: no drop-down of all of them, a box that loads a few as the user types.
+  assert.equal(await page.locator('select[name=village_code]').count(), 0);
+  assert.equal(await page.locator('button[data-pick]').count(), 0, 'nothing listed before typing');
+  await page.locator('input[name=village_code_q]').pressSequentially('蚁蜂 老', { delay: 80 });
+  const pick = page.locator('button[data-pick="411702104201"]');
+  await pick.waitFor();
+  assert.match(await page.textContent('.picker-choices'), /蚁蜂镇/, 'choices are grouped under their township');
+  assert.ok(await page.locator('button[data-pick]').count() <= 20);
+  await page.screenshot({ path: join(artifacts, 'phone-village-picker.png'), fullPage: true });
+  await pick.click();
+  assert.equal(await page.inputValue('input[name=village_code_q]'), '蚁蜂镇 · 老庄村民委员会');
+  assert.equal(await page.inputValue('input[name=village_code]'), '411702104201');
+  assert.equal(await page.locator('button[data-pick]').count(), 0, 'the choices close once one is picked');
+  // The draft kept for an expiring session carries the picked village, not only its name.
+  const draft = await page.evaluate(() => JSON.stringify(Object.assign({}, window.sessionStorage)));
+  assert.ok(draft.includes('411702104201'), draft);
+  await page.selectOption('select[name=household_type]', { label: '监测户（非脱贫户）' });
+  await page.fill('input[name=head_name]', '孙丽娟');
+  await page.selectOption('select[name=head_sex]', { label: '女' });
+  await page.fill('input[name=head_id_number]', idNumber('41170219850505002'));
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('h1:has-text("孙丽娟户")');
+  assert.match(await page.textContent('main'), /老庄村民委员会/);
+  // The list finds it by the same kind of box, filtering on the village.
+  await page.goto(`${base}/households`);
+  await page.locator('input[name=area_q]').pressSequentially('老庄', { delay: 80 });
+  await page.locator('button[data-pick="411702104201"]').click();
+  await page.click('button:has-text("查询")');
+  await page.waitForSelector('a:has-text("孙丽娟")');
+  assert.match(page.url(), /area=411702104201/);
+  await context.close();
+});
+
+test('a destructive button asks first, from a static script (no inline handler), and does nothing when declined', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'quban', 'quban-2026');
+  await page.goto(`${base}/users`);
+  assert.equal(await page.locator('[onsubmit], [onclick], [onchange]').count(), 0);
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await page.locator('form[action$="/reset-password"] button').first().click();
+  await page.waitForTimeout(300);
+  assert.match(asked, /重置/);
+  assert.match(page.url(), /\/users$/, 'declined: nothing was sent');
+  // The printout's 打印 button, from print.js.
+  await openWang(page);
+  await page.click('a:has-text("明白卡")');
+  await page.waitForSelector('h1:has-text("帮扶明白卡")');
+  await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
+  await page.click('button[data-print]');
+  assert.equal(await page.evaluate(() => window.printed), 1);
+  await context.close();
+});

@@ -56,6 +56,20 @@ pub trait AreaStore {
     fn area(&self, code: &AreaCode) -> impl Future<Output = DomainResult<Option<Area>>> + Send;
     fn children(&self, code: &AreaCode) -> impl Future<Output = DomainResult<Vec<Area>>> + Send;
     fn count_areas(&self) -> impl Future<Output = DomainResult<i64>> + Send;
+    /// 选择村: areas inside the scope matching the search, in code order (so township by
+    /// township), at most `search.limit` of them: a bounded range scan on the primary key.
+    fn search_areas(
+        &self,
+        scope: &Scope,
+        search: &crate::area::AreaSearch,
+    ) -> impl Future<Output = DomainResult<Vec<crate::area::AreaMatch>>> + Send;
+    /// The named areas that lie inside the scope, each with its parent's name, in one query
+    /// (a list page's village column, a form's chosen village). Unknown codes are left out.
+    fn labelled_areas(
+        &self,
+        scope: &Scope,
+        codes: &[AreaCode],
+    ) -> impl Future<Output = DomainResult<Vec<crate::area::AreaMatch>>> + Send;
 }
 
 /// A household's life events (crate::household::events): 户主变更, 分户, 合户, 注销. Each runs
@@ -279,6 +293,12 @@ pub trait AssistanceStore {
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<HelperId>> + Send;
     fn helpers(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Helper>>> + Send;
+    /// One page of the active helpers in the scope, by name; and how many there are in all.
+    fn helper_page(
+        &self,
+        scope: &Scope,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::assistance::Helper>, i64)>> + Send;
     /// One active helper whose area lies in the scope; anything else is `NotFound`.
     fn helper(
         &self,
@@ -323,6 +343,12 @@ pub trait AssistanceStore {
 pub trait TeamStore {
     /// Pairings whose township or village lies in the scope, current first.
     fn pairings(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::assistance::Pairing>>> + Send;
+    /// One page of [`TeamStore::pairings`], in the same order; and how many there are in all.
+    fn pairing_page(
+        &self,
+        scope: &Scope,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::assistance::Pairing>, i64)>> + Send;
     fn create_pairing(
         &self,
         scope: &Scope,
@@ -336,13 +362,14 @@ pub trait TeamStore {
         on: NaiveDate,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
-    /// Every village in the scope (under `under` when given) with its current team members and
-    /// whether it is a 重点帮扶村.
+    /// One page of the villages in the scope (under `under` when given), in code order, each
+    /// with its current team members and whether it is a 重点帮扶村; and how many villages there are in all.
     fn teams(
         &self,
         scope: &Scope,
         under: Option<&AreaCode>,
-    ) -> impl Future<Output = DomainResult<Vec<crate::assistance::Team>>> + Send;
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::assistance::Team>, i64)>> + Send;
     /// One village's current team; a village outside the scope is `NotFound`.
     fn team(
         &self,
@@ -538,6 +565,12 @@ pub trait UnitStore {
 /// disabled, and every change is audited in the same transaction.
 pub trait UserStore {
     fn accounts(&self, scope: &Scope) -> impl Future<Output = DomainResult<Vec<crate::auth::UserAccount>>> + Send;
+    /// One page of [`UserStore::accounts`] (by area, then username); and how many there are in all.
+    fn account_page(
+        &self,
+        scope: &Scope,
+        page: Page,
+    ) -> impl Future<Output = DomainResult<(Vec<crate::auth::UserAccount>, i64)>> + Send;
     fn account(&self, scope: &Scope, user: i64) -> impl Future<Output = DomainResult<crate::auth::UserAccount>> + Send;
     /// Creates an account that must change `password_hash`'s password at its first sign-in.
     fn add_account(

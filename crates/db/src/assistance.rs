@@ -72,6 +72,19 @@ impl AssistanceStore for Db {
         })
     }
 
+    async fn helper_page(&self, scope: &Scope, page: Page) -> DomainResult<(Vec<Helper>, i64)> {
+        let (lo, hi) = scope.bounds();
+        let (size, offset) = crate::limit_offset(page);
+        dispatch!(self, pool => {
+            let rows = sqlx::query("select helper_id, name, phone, unit_id, post, area_code from helpers \
+                where status = 'active' and area_code between $1 and $2 order by name, helper_id limit $3 offset $4")
+                .bind(lo).bind(hi).bind(size).bind(offset).fetch_all(pool).await.map_err(domain_err)?;
+            let (total,): (i64,) = sqlx::query_as("select count(*) from helpers where status = 'active' and area_code between $1 and $2")
+                .bind(lo).bind(hi).fetch_one(pool).await.map_err(domain_err)?;
+            Ok((rows.iter().map(helper_row).collect::<DomainResult<Vec<_>>>()?, total))
+        })
+    }
+
     async fn helper(&self, scope: &Scope, helper: HelperId) -> DomainResult<Helper> {
         let (lo, hi) = scope.bounds();
         let found = dispatch!(self, pool => {

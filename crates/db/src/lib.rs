@@ -304,6 +304,12 @@ pub(crate) fn domain_err(e: sqlx::Error) -> bangfu_core::DomainError {
 
 /// Marks SQL text built in this crate from constants and numbers as safe: user values
 /// are always bound as parameters, never spliced into the text.
+/// A page as SQL's `limit` and `offset`.
+pub(crate) fn limit_offset(page: bangfu_core::store::Page) -> (i64, i64) {
+    let size = i64::from(page.size.max(1));
+    (size, i64::from(page.number.max(1) - 1) * size)
+}
+
 pub(crate) fn sql(text: &str) -> sqlx::AssertSqlSafe<&str> {
     sqlx::AssertSqlSafe(text)
 }

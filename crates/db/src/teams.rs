@@ -4,7 +4,7 @@ use bangfu_core::area::{AreaCode, AreaLevel, Scope};
 use bangfu_core::assistance::{Pairing, PairingData, Team, TeamMember, TeamMemberData, TeamRole};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::ids::*;
-use bangfu_core::store::{AreaStore, TeamStore};
+use bangfu_core::store::{AreaStore, Page, TeamStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{NaiveDate, Utc};
 
@@ -69,6 +69,22 @@ impl TeamStore for Db {
         })
     }
 
+    async fn pairing_page(&self, scope: &Scope, page: Page) -> DomainResult<(Vec<Pairing>, i64)> {
+        let (lo, hi) = scope.bounds();
+        let (size, offset) = crate::limit_offset(page);
+        let sql = format!(
+            "{PAIRING_SELECT} where p.area_code between $1 and $2 \
+             order by (case when p.end_on is null then 0 else 1 end), p.area_code, p.start_on desc, p.pairing_id limit $3 offset $4"
+        );
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).bind(size).bind(offset)
+                .fetch_all(pool).await.map_err(domain_err)?;
+            let (total,): (i64,) = sqlx::query_as("select count(*) from pairings where area_code between $1 and $2")
+                .bind(lo).bind(hi).fetch_one(pool).await.map_err(domain_err)?;
+            Ok((rows.iter().map(pairing_row).collect::<DomainResult<Vec<_>>>()?, total))
+        })
+    }
+
     async fn create_pairing(&self, scope: &Scope, data: &PairingData, actor: &Actor) -> DomainResult<PairingId> {
         let area = self.area(&data.area_code).await?.filter(|a| scope.contains(&a.code));
         let Some(area) = area.filter(|a| matches!(a.level, AreaLevel::Township | AreaLevel::Village)) else {
@@ -120,21 +136,31 @@ impl TeamStore for Db {
         })
     }
 
-    async fn teams(&self, scope: &Scope, under: Option<&AreaCode>) -> DomainResult<Vec<Team>> {
+    async fn teams(&self, scope: &Scope, under: Option<&AreaCode>, page: Page) -> DomainResult<(Vec<Team>, i64)> {
         let (mut lo, mut hi) = (scope.bounds().0.to_owned(), scope.bounds().1.to_owned());
         if let Some(under) = under {
             let (ulo, uhi) = under.subtree_range(under.implied_level());
             lo = lo.max(ulo);
             hi = hi.min(uhi);
         }
-        let sql = format!("{MEMBER_SELECT} where t.end_on is null and t.village_code between $1 and $2");
-        let (villages, members) = dispatch!(self, pool => {
-            let villages = sqlx::query("select area_code, name from areas where level = 'village' and area_code between $1 and $2 order by area_code")
-                .bind(&lo).bind(&hi).fetch_all(pool).await.map_err(domain_err)?
+        let (size, offset) = crate::limit_offset(page);
+        // One page of villages (a province has 52 378), then the members of just those villages.
+        let (villages, total) = dispatch!(self, pool => {
+            let villages = sqlx::query("select area_code, name from areas where level = 'village' and area_code between $1 and $2 \
+                order by area_code limit $3 offset $4")
+                .bind(&lo).bind(&hi).bind(size).bind(offset).fetch_all(pool).await.map_err(domain_err)?
                 .iter().map(|r| Ok((r.text("area_code")?, r.text("name")?))).collect::<DomainResult<Vec<_>>>()?;
-            let members = sqlx::query(crate::sql(&sql)).bind(&lo).bind(&hi).fetch_all(pool).await.map_err(domain_err)?
-                .iter().map(member_row).collect::<DomainResult<Vec<_>>>()?;
-            (villages, members)
+            let (total,): (i64,) = sqlx::query_as("select count(*) from areas where level = 'village' and area_code between $1 and $2")
+                .bind(&lo).bind(&hi).fetch_one(pool).await.map_err(domain_err)?;
+            (villages, total)
+        });
+        let (Some((first, _)), Some((last, _))) = (villages.first(), villages.last()) else {
+            return Ok((Vec::new(), total));
+        };
+        let sql = format!("{MEMBER_SELECT} where t.end_on is null and t.village_code between $1 and $2");
+        let members = dispatch!(self, pool => {
+            sqlx::query(crate::sql(&sql)).bind(first).bind(last).fetch_all(pool).await.map_err(domain_err)?
+                .iter().map(member_row).collect::<DomainResult<Vec<_>>>()?
         });
         let key: Option<std::collections::HashSet<String>> =
             self.key_villages().await?.map(|list| list.iter().map(|c| c.as_str().to_owned()).collect());
@@ -142,7 +168,7 @@ impl TeamStore for Db {
         for m in members {
             by_village.entry(m.village_code.as_str().to_owned()).or_default().push(m);
         }
-        villages
+        let teams = villages
             .into_iter()
             .map(|(code, name)| {
                 let mut members = by_village.remove(&code).unwrap_or_default();
@@ -154,7 +180,8 @@ impl TeamStore for Db {
                     members,
                 })
             })
-            .collect()
+            .collect::<DomainResult<Vec<_>>>()?;
+        Ok((teams, total))
     }
 
     async fn team(&self, scope: &Scope, village: &AreaCode) -> DomainResult<Team> {
@@ -162,7 +189,8 @@ impl TeamStore for Db {
             Some(a) if a.level == AreaLevel::Village && scope.contains(village) => {}
             _ => return Err(DomainError::NotFound),
         }
-        self.teams(scope, Some(village)).await?.into_iter().next().ok_or(DomainError::NotFound)
+        let (teams, _) = self.teams(scope, Some(village), Page { number: 1, size: 1 }).await?;
+        teams.into_iter().next().ok_or(DomainError::NotFound)
     }
 
     async fn team_member(&self, scope: &Scope, member: TeamMemberId) -> DomainResult<TeamMember> {

@@ -3,7 +3,7 @@
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::auth::{AccountData, NewUser, Role, User, UserAccount};
-use bangfu_core::store::{AreaStore, UserStore};
+use bangfu_core::store::{AreaStore, Page, UserStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{DateTime, Utc};
 
@@ -133,6 +133,21 @@ impl UserStore for Db {
         dispatch!(self, pool => {
             let rows = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
             rows.iter().map(account_row).collect()
+        })
+    }
+
+    async fn account_page(&self, scope: &Scope, page: Page) -> DomainResult<(Vec<UserAccount>, i64)> {
+        let (lo, hi) = scope.bounds();
+        let (size, offset) = crate::limit_offset(page);
+        let sql = format!(
+            "select {ACCOUNT_COLUMNS} from users where area_code between $1 and $2 order by area_code, username limit $3 offset $4"
+        );
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).bind(size).bind(offset)
+                .fetch_all(pool).await.map_err(domain_err)?;
+            let (total,): (i64,) = sqlx::query_as("select count(*) from users where area_code between $1 and $2")
+                .bind(lo).bind(hi).fetch_one(pool).await.map_err(domain_err)?;
+            Ok((rows.iter().map(account_row).collect::<DomainResult<Vec<_>>>()?, total))
         })
     }
 

@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::print::router())
         .merge(pages::units::router())
         .merge(pages::users::router())
+        .merge(pages::areas::router())
         .merge(api::router())
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
@@ -125,9 +126,15 @@ async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> 
     const HTMX: &str = include_str!("../static/htmx.min.js");
     const HTMX_LICENSE: &str = include_str!("../static/htmx.LICENSE");
     const FORMS: &str = include_str!("../static/forms.js");
+    const PICKER: &str = include_str!("../static/picker.js");
+    const EVIDENCE: &str = include_str!("../static/evidence.js");
+    const PRINT: &str = include_str!("../static/print.js");
     let (body, kind) = match file.as_str() {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "forms.js" => (FORMS, "text/javascript; charset=utf-8"),
+        "picker.js" => (PICKER, "text/javascript; charset=utf-8"),
+        "evidence.js" => (EVIDENCE, "text/javascript; charset=utf-8"),
+        "print.js" => (PRINT, "text/javascript; charset=utf-8"),
         "htmx.LICENSE" => (HTMX_LICENSE, "text/plain; charset=utf-8"),
         _ => return error::PageError::NotFound.into_response(),
     };

@@ -8,6 +8,13 @@
 // CSRF token are never kept.
 (function () {
   "use strict";
+  // A form marked data-confirm asks first (结束结对, 停用账号 …): no inline handler on the page.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  }, true);
+
   var PREFIX = "bangfu-draft:";
   var PENDING = "bangfu-draft-pending";
   var AFTER_LOGIN = "bangfu-draft-after-login";
@@ -23,7 +30,9 @@
     var t = (el.type || "").toLowerCase();
     // The record's version is kept with the draft, so a draft saved after someone else's change
     // is refused as stale instead of silently overwriting it.
-    if (t === "hidden") { return el.name === "version"; }
+    // A picked village (the area picker's hidden code, marked data-draft) is kept with the name
+    // its box shows, so a restored draft still sends the village it shows.
+    if (t === "hidden") { return el.name === "version" || el.hasAttribute("data-draft"); }
     // ID numbers and bank accounts are not written to the browser's storage: typed again.
     if (/id_number|bank_account/.test(el.name)) { return false; }
     return el.name !== "_csrf" && t !== "password" && t !== "file" && t !== "submit" && t !== "button";

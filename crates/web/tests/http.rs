@@ -847,6 +847,23 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK; 4],
             [OK, NF, NF, OK],
         ),
+        // 选择村: the search answers everyone, with areas of their own scope only.
+        (
+            "/areas/search",
+            "GET",
+            "/areas/search?q=411702101".into(),
+            "/areas/search?q=411702104".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
+        (
+            "/api/v1/areas",
+            "GET",
+            "/api/v1/areas?q=411702101".into(),
+            "/api/v1/areas?q=411702104".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
         ("/lines", "GET", "/lines".into(), "/lines".into(), [OK; 4], [OK; 4]),
         ("/lines/new", "GET", "/lines/new".into(), "/lines/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
         ("/lines/{id}", "GET", format!("/lines/{l_in}"), format!("/lines/{l_out}"), [OK; 4], [OK, NF, NF, OK]),
@@ -1274,7 +1291,7 @@ both!(the_household_list_filters_by_area_but_never_beyond_the_users_own, |app| {
     let (admin, _) = app.sign_in("admin").await;
     let r = app.get("/households?area=411702104000", &admin).await;
     assert!(r.body.contains("共 1 户") && r.body.contains("赵铁柱"));
-    assert!(r.body.contains("蚁蜂镇（全部）"), "townships are offered to the district");
+    assert!(r.body.contains(r#"value="驿城区 · 蚁蜂镇""#), "the chosen township is shown by name");
     let (clerk, _) = app.sign_in("shahedian").await;
     let r = app.get("/households?area=411702104000", &clerk).await;
     assert!(r.body.contains("共 0 户"), "another township as a filter finds nothing");
@@ -1754,7 +1771,12 @@ both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app|
     let path = format!("/measures/{}/evidence", w.measure);
     let form = app.get(&path, &session).await;
     assert!(form.body.contains("<html lang=\"zh-CN\">") && form.body.contains("enctype=\"multipart/form-data\""));
-    assert_eq!(form.body.matches("<script>").count(), 1, "the photo-shrinking script, once, in the page body");
+    assert_eq!(
+        form.body.matches(r#"<script src="/static/evidence.js" defer></script>"#).count(),
+        1,
+        "the photo-shrinking script, once, a static file (no inline script)"
+    );
+    assert!(!form.body.contains("<script>"));
     let r =
         app.upload(&path, &session, multipart(&csrf, "", Some(("photo.jpg", b"just some text, not a photo")))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -2486,6 +2508,8 @@ both!(the_api_refuses_a_stale_correction_with_409_naming_who_changed_which_field
 // admin: units, accounts, permissions as types, the audit log and settings within a scope.
 #[path = "http/admin.rs"]
 mod admin;
+#[path = "http/areas.rs"]
+mod areas;
 #[path = "http/events.rs"]
 mod events;
 #[path = "http/monitoring.rs"]

@@ -1157,7 +1157,7 @@ mod tests {
         let villages = villages_from_divisions(YICHENG_DIVISIONS.as_bytes()).expect("villages");
         assert!(key.len() * 4 < villages.len() && key.len() >= 10, "{} key villages of {}", key.len(), villages.len());
         assert!(key.contains(SHADONG));
-        let teams = db.teams(&everything, None).await.expect("teams");
+        let teams = db.teams(&everything, None, Page { number: 1, size: 1000 }).await.expect("teams").0;
         let stationed: Vec<_> = teams.iter().filter(|t| !t.members.is_empty()).collect();
         assert!(stationed.len() >= 10, "{} teams", stationed.len());
         // The key villages are named in the register: the others are not flagged for having no team.

@@ -5,6 +5,9 @@ use std::fmt;
 
 use crate::error::FieldError;
 
+mod search;
+pub use search::{AreaMatch, AreaSearch};
+
 /// A 12-digit statistics division code (统计用区划代码), e.g. 411702001000.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]

@@ -130,6 +130,15 @@ conformance!(
         // A township scope lists its own accounts only.
         let names: Vec<String> = db.accounts(&shahedian).await.unwrap().into_iter().map(|a| a.user.username).collect();
         assert_eq!(names, vec!["lisi"]);
+        let (page, total) = db.account_page(&shahedian, Page { number: 1, size: 50 }).await.unwrap();
+        assert_eq!((page.len(), total, page[0].user.username.as_str()), (1, 1, "lisi"));
+        let (all, total) = db.account_page(&district, Page { number: 1, size: 1 }).await.unwrap();
+        let (second, _) = db.account_page(&district, Page { number: 2, size: 1 }).await.unwrap();
+        let listed = db.accounts(&district).await.unwrap();
+        assert_eq!((all.len(), total), (1, listed.len() as i64), "one a page, all of them counted");
+        if listed.len() > 1 {
+            assert_eq!(second[0].user.id, listed[1].user.id, "pages follow the list's order");
+        }
         assert!(matches!(db.account(&scope(&db, "411702104000").await, id).await, Err(DomainError::NotFound)));
 
         // Locked by five wrong passwords, unlocked by the admin.

@@ -132,3 +132,20 @@ conformance!(
         ));
     }
 );
+
+conformance!(helpers_are_listed_a_page_at_a_time_by_name_inside_the_scope, |db: Db| async move {
+    for name in ["丙干事", "甲干事", "乙干事"] {
+        db.create_helper(&everything(), &helper(name, SHAHEDIAN_VILLAGE, ""), &actor()).await.unwrap();
+    }
+    db.create_helper(&everything(), &helper("丁干事", YIFENG_VILLAGE, ""), &actor()).await.unwrap();
+    let shahedian = Scope::of(&db.area(&AreaCode::parse(SHAHEDIAN).unwrap()).await.unwrap().unwrap());
+    let names = |page: &[bangfu_core::assistance::Helper]| page.iter().map(|h| h.data.name.clone()).collect::<Vec<_>>();
+    let (first, total) = db.helper_page(&shahedian, Page { number: 1, size: 2 }).await.unwrap();
+    let (second, _) = db.helper_page(&shahedian, Page { number: 2, size: 2 }).await.unwrap();
+    assert_eq!(total, 3, "丁干事 of 蚁蜂镇 is not counted");
+    let mut all = names(&first);
+    all.extend(names(&second));
+    let listed: Vec<_> = db.helpers(&shahedian).await.unwrap().iter().map(|h| h.data.name.clone()).collect();
+    assert_eq!(all, listed, "the pages, in order, are the whole list");
+    assert_eq!(first.len(), 2);
+});

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod admin;
+mod areas;
 mod assistance;
 mod catalogue;
 mod concurrency;

@@ -364,7 +364,14 @@ conformance!(a_work_team_under_three_is_warned_and_members_are_recalled_not_dele
     assert_eq!(team.members[0].unit_name.as_deref(), Some("人民街道办事处"));
     db.end_team_member(&shahedian, first, today(), "任期届满", &actor()).await.unwrap();
     assert_eq!(db.team(&shahedian, &village).await.unwrap().members.len(), 2);
-    assert!(db.teams(&shahedian, None).await.unwrap().iter().all(|t| t.village_code.as_str().starts_with("411702101")));
+    let (teams, total) = db.teams(&shahedian, None, bangfu_core::store::Page { number: 1, size: 50 }).await.unwrap();
+    assert!(teams.iter().all(|t| t.village_code.as_str().starts_with("411702101")));
+    assert_eq!((teams.len(), total), (16, 16));
+    // A page of villages carries its own villages' members only.
+    let (page2, total) = db.teams(&shahedian, None, bangfu_core::store::Page { number: 2, size: 10 }).await.unwrap();
+    assert_eq!((page2.len(), total), (6, 16));
+    assert_eq!(page2[0].village_code.as_str(), "411702101210");
+    assert!(page2.iter().all(|t| t.members.iter().all(|m| m.village_code == t.village_code)));
     let yifeng = scope(&db, "411702104000").await;
     assert!(matches!(db.team(&yifeng, &village).await, Err(DomainError::NotFound)));
     assert!(matches!(db.end_team_member(&yifeng, first, today(), "x", &actor()).await, Err(DomainError::NotFound)));
@@ -379,6 +386,11 @@ conformance!(a_work_team_under_three_is_warned_and_members_are_recalled_not_dele
     assert!(matches!(db.create_pairing(&everything(), &data, &actor()).await, Err(DomainError::Conflict { .. })));
     assert_eq!(db.pairings(&shahedian).await.unwrap()[0].unit_name, "人民街道办事处");
     assert!(db.pairings(&yifeng).await.unwrap().is_empty());
+    let one = bangfu_core::store::Page { number: 1, size: 1 };
+    let (page, total) = db.pairing_page(&shahedian, one).await.unwrap();
+    assert_eq!((page.len(), total, page[0].id), (1, 1, p));
+    let (page, total) = db.pairing_page(&yifeng, one).await.unwrap();
+    assert_eq!((page.len(), total), (0, 0));
     db.end_pairing(&everything(), p, today(), &actor()).await.unwrap();
     assert_eq!(db.pairings(&shahedian).await.unwrap()[0].end_on, Some(today()));
 });
@@ -387,7 +399,7 @@ conformance!(once_the_key_villages_are_named_only_they_are_warned_for_having_no_
     let shahedian = scope(&db, SHAHEDIAN).await;
     let village = AreaCode::parse(SHAHEDIAN_VILLAGE).unwrap();
     assert_eq!(db.key_villages().await.unwrap(), None);
-    let before = db.teams(&shahedian, None).await.unwrap();
+    let before = db.teams(&shahedian, None, bangfu_core::store::Page { number: 1, size: 200 }).await.unwrap().0;
     assert!(before.iter().all(|t| t.key_village.is_none() && t.warnings() == vec!["未派驻工作队"]));
     // Only a district-wide account names them, and only villages.
     let err = db.set_key_villages(&shahedian, std::slice::from_ref(&village), &actor()).await.unwrap_err();
@@ -397,7 +409,7 @@ conformance!(once_the_key_villages_are_named_only_they_are_warned_for_having_no_
     assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "key_villages"), "{err}");
     db.set_key_villages(&everything(), &[village.clone(), village.clone()], &actor()).await.unwrap();
     assert_eq!(db.key_villages().await.unwrap(), Some(vec![village.clone()]));
-    let teams = db.teams(&shahedian, None).await.unwrap();
+    let teams = db.teams(&shahedian, None, bangfu_core::store::Page { number: 1, size: 200 }).await.unwrap().0;
     let warned: Vec<&str> =
         teams.iter().filter(|t| !t.warnings().is_empty()).map(|t| t.village_code.as_str()).collect();
     assert_eq!(warned, vec![SHAHEDIAN_VILLAGE]);

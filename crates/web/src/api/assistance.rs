@@ -35,8 +35,14 @@ async fn worklist(
     Ok(Json(json!({ "no_helper": { "total": total, "page": page.number, "page_size": page.size, "items": items } })))
 }
 
-async fn helpers(State(state): State<AppState>, me: ApiUser) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "items": state.db.helpers(&me.scope).await? })))
+async fn helpers(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let page = Page { number: q.page.unwrap_or(1).max(1), size: 200 };
+    let (items, total) = state.db.helper_page(&me.scope, page).await?;
+    Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": items })))
 }
 
 #[derive(serde::Deserialize)]

@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::extract::{SESSION_COOKIE, client_ip, cookie};
 
+pub mod areas;
 pub mod assistance;
 pub mod audit;
 pub mod events;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(visits::router())
         .merge(teams::router())
         .merge(units::router())
+        .merge(areas::router())
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/docs", get(openapi::docs_page))
 }

@@ -21,6 +21,21 @@ pub struct ApiRoute {
 pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
+        path: "/api/v1/areas",
+        summary: "区划查询（限本人管辖范围，按代码排序，至多 limit 条）：按村、乡镇名称或代码前缀 · Find areas by name or code prefix",
+        query: &[
+            (
+                "q",
+                "村或乡镇名称的一部分（空格分隔的多个词须都出现在本级或上级名称中），或区划代码前缀 · part of a name, or a code prefix",
+            ),
+            ("level", "只查某一级：city / county / township / village；不填则本人区划以下各级"),
+            ("limit", "条数，1–50，默认20"),
+        ],
+        body: None,
+        response: areas_schema,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/households",
         summary: "农户列表（限本人管辖范围）· List households in the caller's area",
         query: &[
@@ -175,8 +190,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/helpers",
-        summary: "管辖范围内的帮扶责任人 · Helpers in the caller's area",
-        query: &[],
+        summary: "管辖范围内的帮扶责任人（按姓名分页，每页200人）· Helpers in the caller's area",
+        query: &[("page", "页码，从1开始")],
         body: None,
         response: helpers_schema,
     },
@@ -287,8 +302,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/teams",
-        summary: "驻村工作队（每村在岗队员及提醒）· Village work teams",
-        query: &[("area", "下级区划代码")],
+        summary: "驻村工作队（每村在岗队员及提醒，按村代码分页，每页100村）· Village work teams",
+        query: &[("area", "下级区划代码"), ("page", "页码，从1开始")],
         body: None,
         response: teams_schema,
     },
@@ -303,8 +318,8 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/pairings",
-        summary: "结对帮扶 · Pairings",
-        query: &[],
+        summary: "结对帮扶（分页，每页200条）· Pairings",
+        query: &[("page", "页码，从1开始")],
         body: None,
         response: pairings_schema,
     },
@@ -314,7 +329,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
         summary: "新增结对帮扶（区级管理员）· New pairing",
         query: &[],
         body: Some(pairing_input_schema),
-        response: pairings_schema,
+        response: pairing_schema,
     },
     ApiRoute {
         method: "post",
@@ -397,6 +412,15 @@ pub const API_ROUTES: &[ApiRoute] = &[
         response: line_schema,
     },
 ];
+
+fn areas_schema() -> Value {
+    json!({ "type": "object", "properties": { "limit": { "type": "integer" }, "items": { "type": "array", "items": {
+        "type": "object", "properties": {
+            "code": { "type": "string", "description": "12位区划代码" }, "name": { "type": "string" },
+            "level": { "type": "string", "enum": ["province", "city", "county", "township", "village"] },
+            "parent_code": { "type": ["string", "null"] }, "parent_name": { "type": ["string", "null"] },
+            "label": { "type": "string", "description": "上级名称 · 名称，如“胡庙乡 · 张庄村”" } } } } } })
+}
 
 fn unit_input_schema() -> Value {
     let levels: Vec<&str> = bangfu_core::assistance::UnitLevel::ALL.iter().map(|l| l.code()).collect();
@@ -709,7 +733,7 @@ fn worklist_schema() -> Value {
 }
 
 fn helpers_schema() -> Value {
-    json!({ "type": "object", "description": "帮扶责任人列表（含帮扶期）" })
+    json!({ "type": "object", "description": "一页帮扶责任人（items，按姓名），及 total、page、page_size" })
 }
 
 fn assign_schema() -> Value {
@@ -822,7 +846,7 @@ fn team_member_schema() -> Value {
 }
 
 fn teams_schema() -> Value {
-    json!({ "type": "object", "description": "每村在岗队员（members）、是否重点帮扶村（key_village；区里未确定名单时为 null）和提醒（warnings，如 工作队仅2人，不足3人）" })
+    json!({ "type": "object", "description": "一页村（items：每村在岗队员 members、是否重点帮扶村 key_village（区里未确定名单时为 null）和提醒 warnings，如 工作队仅2人，不足3人），及 total、page、page_size" })
 }
 
 fn pairing_input_schema() -> Value {
@@ -831,8 +855,12 @@ fn pairing_input_schema() -> Value {
         "start_on": date(), "note": { "type": "string" } } })
 }
 
+fn pairing_schema() -> Value {
+    json!({ "type": "object", "description": "一条结对帮扶（单位、乡镇或村、起止日期）" })
+}
+
 fn pairings_schema() -> Value {
-    json!({ "type": "object", "description": "结对帮扶（单位、乡镇或村、起止日期）" })
+    json!({ "type": "object", "description": "一页结对帮扶（items：单位、乡镇或村、起止日期），及 total、page、page_size" })
 }
 
 fn retire_schema() -> Value {

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use bangfu_core::DomainError;
 use bangfu_core::area::AreaCode;
 use bangfu_core::assistance::{PairingData, TeamMemberData};
-use bangfu_core::store::TeamStore;
+use bangfu_core::store::{Page, TeamStore};
 use serde_json::{Value, json};
 
 use super::households::texts;
@@ -31,8 +31,9 @@ async fn teams(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let scope = area_scope(&state, &me, q.area.as_deref()).await?;
-    let teams = state.db.teams(&scope, None).await?;
-    Ok(Json(json!({ "items": teams.iter().map(|t| json!({
+    let page = Page { number: q.page.unwrap_or(1).max(1), size: 100 };
+    let (teams, total) = state.db.teams(&scope, None, page).await?;
+    Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": teams.iter().map(|t| json!({
         "village_code": t.village_code, "village_name": t.village_name, "key_village": t.key_village,
         "members": t.members, "warnings": t.warnings(),
     })).collect::<Vec<_>>() })))
@@ -52,8 +53,14 @@ async fn add_team_member(
     Ok((axum::http::StatusCode::CREATED, Json(json!({ "members": t.members, "warnings": t.warnings() }))))
 }
 
-async fn pairings(State(state): State<AppState>, me: ApiUser) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "items": state.db.pairings(&me.scope).await? })))
+async fn pairings(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let page = Page { number: q.page.unwrap_or(1).max(1), size: 200 };
+    let (items, total) = state.db.pairing_page(&me.scope, page).await?;
+    Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": items })))
 }
 
 async fn create_pairing(

@@ -35,7 +35,17 @@ pub fn router() -> Router<AppState> {
 struct HelpersPage<'a> {
     me: &'a CurrentUser,
     rows: Vec<HelperRow>,
+    total: i64,
+    pager: super::Pager,
     can_add: bool,
+}
+
+/// Helpers per page: a province has hundreds of thousands.
+const HELPERS_PAGE: u32 = 50;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u32>,
 }
 
 struct HelperRow {
@@ -48,16 +58,25 @@ struct HelperRow {
 }
 
 /// 帮扶责任人 in the user's area.
-async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
+async fn helpers(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, PageError> {
     let units = state.db.units(&me.scope).await?;
-    let mut names: HashMap<String, String> = HashMap::new();
+    let page = q.page.unwrap_or(1).max(1);
+    let (found, total) = state.db.helper_page(&me.scope, Page { number: page, size: HELPERS_PAGE }).await?;
+    let codes: Vec<_> = found.iter().map(|h| h.data.area_code.clone()).collect();
+    let names: HashMap<String, String> = state
+        .db
+        .labelled_areas(&me.scope, &codes)
+        .await?
+        .into_iter()
+        .map(|m| (m.area.code.to_string(), m.label()))
+        .collect();
     let mut rows = Vec::new();
-    for h in state.db.helpers(&me.scope).await? {
+    for h in found {
         let code = h.data.area_code.to_string();
-        if !names.contains_key(&code) {
-            let name = state.db.area(&h.data.area_code).await?.map(|a| a.name).unwrap_or_default();
-            names.insert(code.clone(), name);
-        }
         rows.push(HelperRow {
             id: h.id.0,
             name: h.data.name,
@@ -73,7 +92,8 @@ async fn helpers(State(state): State<AppState>, me: CurrentUser) -> Result<Html<
         });
     }
     let can_add = me.may(bangfu_core::auth::Permission::ArrangeWork);
-    Ok(Html(HelpersPage { me: &me, rows, can_add }.render()?))
+    let pager = super::Pager::new("/helpers?", page, total, HELPERS_PAGE);
+    Ok(Html(HelpersPage { me: &me, rows, total, pager, can_add }.render()?))
 }
 
 async fn helper_form(
@@ -86,7 +106,7 @@ async fn helper_form(
     // Where the helper works: the user's own area, its townships, or their villages.
     let mut area = text("area_code", true);
     area.label = me.lang.t("field.helper_area");
-    area.options = super::form::area_choices(state, me, &area.value).await?;
+    let picker = super::form::area_code_picker(state, me, v).await?;
     let mut unit = text("unit_id", false);
     unit.options = state
         .db
@@ -98,7 +118,16 @@ async fn helper_form(
     let mut id_number = text("id_number", false);
     id_number.hint = me.lang.t("helper.id_hint").to_owned();
     let fields = vec![text("name", true), text("phone", false), text("post", false), unit, area, id_number];
-    render_form(me, me.lang.t("title.new_helper").to_owned(), "/helpers".into(), me.lang.t("form.save"), fields, errors)
+    let title = me.lang.t("title.new_helper").to_owned();
+    super::form::render_form_with_pickers(
+        me,
+        title,
+        "/helpers".into(),
+        me.lang.t("form.save"),
+        fields,
+        errors,
+        vec![picker],
+    )
 }
 
 async fn helper_page(State(state): State<AppState>, me: Require<perm::ArrangeWork>) -> Result<Response, PageError> {
@@ -108,9 +137,10 @@ async fn helper_page(State(state): State<AppState>, me: Require<perm::ArrangeWor
 async fn helper_save(
     State(state): State<AppState>,
     me: Require<perm::ArrangeWork>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    super::form::fill_area_code(&state, &me, &mut v).await?;
     let result = parse_then(bangfu_core::assistance::HelperData::parse(&v, today()), async |data| {
         state.db.create_helper(&me.scope, &data, &me.actor()).await
     })
@@ -261,9 +291,18 @@ async fn render(
 ) -> Result<Response, PageError> {
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let current = v.get("helper_id").cloned().unwrap_or_default();
+    // The helpers of the household's own township (or of the user's area, when narrower):
+    // a district or province has too many for one drop-down.
+    let township = h.data.village_code.township();
+    let near = match state.db.area(&township).await? {
+        Some(t) if me.scope.level() < bangfu_core::area::AreaLevel::Township && me.scope.contains(&t.code) => {
+            Scope::of(&t)
+        }
+        _ => me.scope.clone(),
+    };
     let options = state
         .db
-        .helpers(&me.scope)
+        .helpers(&near)
         .await?
         .into_iter()
         .map(|x| Opt {

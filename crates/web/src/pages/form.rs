@@ -77,6 +77,14 @@ struct FormPage<'a> {
     submit: &'static str,
     fields: Vec<FormField>,
     errors: Vec<String>,
+    /// Fields shown as an area picker instead of a text box or drop-down.
+    pickers: Vec<super::areas::Picker>,
+}
+
+impl FormPage<'_> {
+    fn picker(&self, name: &str) -> Option<&super::areas::Picker> {
+        self.pickers.iter().find(|p| p.name == name)
+    }
 }
 
 /// Shows a form; with errors, each is placed beside its field and listed at the top
@@ -86,8 +94,21 @@ pub fn render_form(
     title: String,
     back: String,
     submit: &'static str,
+    fields: Vec<FormField>,
+    errors: &[FieldError],
+) -> Result<Response, PageError> {
+    render_form_with_pickers(me, title, back, submit, fields, errors, Vec::new())
+}
+
+/// [`render_form`], with some fields shown as area pickers ([`super::areas::picker`]).
+pub fn render_form_with_pickers(
+    me: &CurrentUser,
+    title: String,
+    back: String,
+    submit: &'static str,
     mut fields: Vec<FormField>,
     errors: &[FieldError],
+    pickers: Vec<super::areas::Picker>,
 ) -> Result<Response, PageError> {
     for f in &mut fields {
         f.error = errors.iter().find(|e| e.field == f.name).map(|e| e.message.clone());
@@ -100,7 +121,7 @@ pub fn render_form(
         })
         .collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = FormPage { me, title, back, submit, fields, errors: messages };
+    let page = FormPage { me, title, back, submit, fields, errors: messages, pickers };
     Ok((status, Html(page.render()?)).into_response())
 }
 
@@ -155,25 +176,24 @@ pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// The user's own area, its townships and their villages (indented), for a drop-down.
-pub async fn area_choices(state: &crate::AppState, me: &CurrentUser, selected: &str) -> Result<Vec<Opt>, PageError> {
-    use bangfu_core::store::AreaStore;
-    let root = state.db.area(me.scope.root()).await?.ok_or(PageError::NotFound)?;
-    let mut places = vec![root.clone()];
-    for child in state.db.children(&root.code).await? {
-        let grandchildren = state.db.children(&child.code).await?;
-        places.push(child);
-        places.extend(grandchildren);
-    }
-    Ok(places
-        .into_iter()
-        .filter(|a| me.scope.contains(&a.code))
-        .map(|a| Opt {
-            selected: a.code.as_str() == selected,
-            label: if a.level == bangfu_core::area::AreaLevel::Village { format!("　{}", a.name) } else { a.name },
-            value: a.code.to_string(),
-        })
-        .collect())
+/// A form's `area_code` as an area picker: the user's own area or any below it, searched by
+/// name (a province has 2 586 townships and 52 378 villages), or a grouped drop-down where few.
+pub async fn area_code_picker(
+    state: &crate::AppState,
+    me: &CurrentUser,
+    v: &std::collections::HashMap<String, String>,
+) -> Result<super::areas::Picker, PageError> {
+    let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
+    super::areas::picker(state, me, super::areas::Field::area_code(true), (get("area_code"), get("area_code_q"))).await
+}
+
+/// A form's `area_code` typed but not picked: the one area it names (see [`area_code_picker`]).
+pub async fn fill_area_code(
+    state: &crate::AppState,
+    me: &CurrentUser,
+    v: &mut std::collections::HashMap<String, String>,
+) -> Result<(), PageError> {
+    super::areas::fill_typed(state, me, v, super::areas::Field::area_code(true)).await
 }
 
 /// Stores what parsed; a parse failure comes back as the same kind of error as a refused store,

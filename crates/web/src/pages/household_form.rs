@@ -12,8 +12,8 @@ use bangfu_core::store::HouseholdStore;
 use bangfu_core::{DomainError, FieldError};
 
 use super::form::{
-    FormField, Opt, conflict, field_errors, form_version, missing_version, render_form, require_editor, stale_errors,
-    today,
+    FormField, Opt, conflict, field_errors, form_version, missing_version, render_form_with_pickers, require_editor,
+    stale_errors, today,
 };
 use crate::AppState;
 use crate::error::PageError;
@@ -70,14 +70,7 @@ fn shown(field: &str, creating: bool, household_type: HouseholdType) -> bool {
     !STATUS_FIELDS.contains(&field) && field != "household_type" && (!poverty || household_type.has_poverty_fields())
 }
 
-async fn fields(
-    state: &AppState,
-    me: &CurrentUser,
-    v: &Values,
-    creating: bool,
-    household_type: HouseholdType,
-) -> Result<Vec<FormField>, PageError> {
-    let villages = state.db.villages(&me.scope).await?;
+fn fields(me: &CurrentUser, v: &Values, creating: bool, household_type: HouseholdType) -> Vec<FormField> {
     let mut out = Vec::new();
     for c in HOUSEHOLD_COLUMNS {
         if !shown(c.field, creating, household_type) {
@@ -86,10 +79,6 @@ async fn fields(
         let value = v.get(c.field).cloned().unwrap_or_default();
         let opts = match c.field {
             "household_type" => options::<HouseholdType>(&value),
-            "village_code" => villages
-                .iter()
-                .map(|a| Opt { value: a.code.to_string(), label: a.name.clone(), selected: a.code.as_str() == value })
-                .collect(),
             "standard" => options::<IdentificationStandard>(&value),
             "attribute" => options::<PovertyAttribute>(&value),
             "main_cause" => options::<PovertyCause>(&value),
@@ -115,7 +104,12 @@ async fn fields(
         };
         out.push(FormField {
             name: c.field,
-            label: super::field_label(me.lang, c.field),
+            // The picker shows villages by name: 所在村, not the column's 村代码.
+            label: if c.field == "village_code" {
+                me.lang.t("hh.village")
+            } else {
+                super::field_label(me.lang, c.field)
+            },
             value,
             options: opts,
             // A new household's 户编号 may be left blank: the next number in the village is given.
@@ -148,7 +142,7 @@ async fn fields(
             });
         }
     }
-    Ok(out)
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -162,8 +156,13 @@ async fn render(
     household_type: HouseholdType,
     errors: &[FieldError],
 ) -> Result<Response, PageError> {
-    let fields = fields(state, me, v, creating, household_type).await?;
-    render_form(me, title, back, me.lang.t("form.save"), fields, errors)
+    let fields = fields(me, v, creating, household_type);
+    // 所在村: a search box (or, in a small area, a drop-down grouped by township).
+    let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
+    let village =
+        super::areas::picker(state, me, super::areas::Field::VILLAGE, (get("village_code"), get("village_code_q")))
+            .await?;
+    render_form_with_pickers(me, title, back, me.lang.t("form.save"), fields, errors, vec![village])
 }
 
 async fn new_page(State(state): State<AppState>, me: CurrentUser) -> Result<Response, PageError> {
@@ -178,8 +177,9 @@ async fn new_page(State(state): State<AppState>, me: CurrentUser) -> Result<Resp
 async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Values>) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
-    // 户编号 left blank: the village's next number (the form shows it if anything else is wrong).
     let mut v = v;
+    super::areas::fill_typed(&state, &me, &mut v, super::areas::Field::VILLAGE).await?;
+    // 户编号 left blank: the village's next number (the form shows it if anything else is wrong).
     if v.get("household_no").is_none_or(|n| n.trim().is_empty())
         && let Some(village) = v.get("village_code").and_then(|c| bangfu_core::area::AreaCode::parse(c).ok())
     {
@@ -288,6 +288,7 @@ async fn save(
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
+    super::areas::fill_typed(&state, &me, &mut v, super::areas::Field::VILLAGE).await?;
     let h = state.db.household(&me.scope, HouseholdId(id)).await?;
     // What the form does not show keeps its stored value: the form never fails on a field it
     // did not offer (脱贫年度, 户类型 …), and status changes only through its own dated form.

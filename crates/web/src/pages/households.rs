@@ -34,6 +34,9 @@ pub struct ListQuery {
     monitoring: String,
     #[serde(default)]
     area: String,
+    /// What was typed into the area box (without a script, or without picking).
+    #[serde(default)]
+    area_q: String,
     #[serde(default)]
     page: Option<u32>,
 }
@@ -68,46 +71,9 @@ struct ListPage<'a> {
     attributes: Vec<Choice>,
     causes: Vec<Choice>,
     monitorings: Vec<Choice>,
-    areas: Vec<AreaChoice>,
+    /// 区划: a search box over the areas below the user's own (a drop-down where there are few).
+    area: super::areas::Picker,
     query_without_page: String,
-}
-
-/// An area of the filter: the townships under the user's area, then each village.
-pub struct AreaChoice {
-    pub code: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-async fn area_choices(state: &AppState, me: &CurrentUser, current: &str) -> Result<Vec<AreaChoice>, PageError> {
-    let mut out = Vec::new();
-    let townships: Vec<_> = state
-        .db
-        .children(me.scope.root())
-        .await?
-        .into_iter()
-        .filter(|a| a.level == bangfu_core::area::AreaLevel::Township)
-        .collect();
-    for t in &townships {
-        out.push(AreaChoice {
-            code: t.code.to_string(),
-            label: format!("{}（全部）", t.name),
-            selected: t.code.as_str() == current,
-        });
-    }
-    for v in state.db.villages(&me.scope).await? {
-        let town = townships
-            .iter()
-            .find(|t| v.parent.as_ref() == Some(&t.code))
-            .map(|t| format!("{} · ", t.name))
-            .unwrap_or_default();
-        out.push(AreaChoice {
-            code: v.code.to_string(),
-            label: format!("{town}{}", v.name),
-            selected: v.code.as_str() == current,
-        });
-    }
-    Ok(out)
 }
 
 pub struct Row {
@@ -135,7 +101,7 @@ fn label_fn<T: CodeList>(lang: crate::i18n::Lang) -> fn(T) -> &'static str {
 
 /// List rows for households, labelled in the user's language.
 pub async fn rows(state: &AppState, me: &CurrentUser, found: &[HouseholdSummary]) -> Result<Vec<Row>, PageError> {
-    let names = village_names(state, found).await?;
+    let names = village_names(state, me, found).await?;
     Ok(found
         .iter()
         .map(|h| Row {
@@ -154,26 +120,27 @@ pub async fn rows(state: &AppState, me: &CurrentUser, found: &[HouseholdSummary]
         .collect())
 }
 
+/// The villages' names, in one query for the whole page.
 async fn village_names(
     state: &AppState,
+    me: &CurrentUser,
     rows: &[HouseholdSummary],
 ) -> Result<std::collections::HashMap<String, String>, PageError> {
-    let mut names = std::collections::HashMap::new();
-    for r in rows {
-        let code = r.village_code.as_str().to_owned();
-        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(code) {
-            let name = state.db.area(&r.village_code).await?.map(|a| a.name).unwrap_or_default();
-            e.insert(name);
-        }
-    }
-    Ok(names)
+    let codes: Vec<_> = rows.iter().map(|r| r.village_code.clone()).collect();
+    let found = state.db.labelled_areas(&me.scope, &codes).await?;
+    Ok(found.into_iter().map(|m| (m.area.code.to_string(), m.area.name)).collect())
 }
 
 async fn list(
     State(state): State<AppState>,
     me: CurrentUser,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
 ) -> Result<Html<String>, PageError> {
+    if q.area.trim().is_empty()
+        && let Some(code) = super::areas::resolve_typed(&state, &me, super::areas::Field::FILTER, &q.area_q).await?
+    {
+        q.area = code.to_string();
+    }
     let filter = HouseholdFilter {
         area: bangfu_core::area::AreaCode::parse(&q.area).ok(),
         household_type: HouseholdType::parse(&q.household_type),
@@ -213,7 +180,7 @@ async fn list(
         attributes: choices(PovertyAttribute::ALL, PovertyAttribute::code, label_fn(me.lang), &q.attribute),
         causes: choices(PovertyCause::ALL, PovertyCause::code, label_fn(me.lang), &q.cause),
         monitorings: choices(MonitoringType::ALL, MonitoringType::code, label_fn(me.lang), &q.monitoring),
-        areas: area_choices(&state, &me, &q.area).await?,
+        area: super::areas::picker(&state, &me, super::areas::Field::FILTER, (&q.area, &q.area_q)).await?,
         query_without_page,
     };
     Ok(Html(page_html.render()?))

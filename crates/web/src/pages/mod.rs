@@ -1,5 +1,6 @@
 //! Server-rendered pages, one module per resource.
 
+pub mod areas;
 pub mod assistance;
 pub mod audit;
 pub mod auth;
@@ -32,5 +33,19 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         Some(c) if lang == Lang::En => c.en,
         Some(c) => c.zh,
         None => lang.t(&format!("field.{field}")),
+    }
+}
+
+/// A list's page links (`pager.html`): `{base}page=N`, where `base` ends in `?` or `&`.
+pub struct Pager {
+    pub base: String,
+    pub page: u32,
+    pub pages: u32,
+}
+
+impl Pager {
+    pub fn new(base: impl Into<String>, page: u32, total: i64, size: u32) -> Pager {
+        let pages = u32::try_from(total.max(0)).unwrap_or(u32::MAX).div_ceil(size.max(1)).max(1);
+        Pager { base: base.into(), page, pages }
     }
 }

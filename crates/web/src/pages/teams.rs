@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use bangfu_core::area::AreaCode;
 use bangfu_core::assistance::{PairingData, TeamMemberData, TeamRole};
 use bangfu_core::auth::Permission;
-use bangfu_core::store::{AreaStore, TeamStore, UnitStore, WorklistStore};
+use bangfu_core::store::{AreaStore, Page, TeamStore, UnitStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
 use super::form::{FormField, Opt, field_errors, parse_then, render_form, today};
@@ -41,7 +41,13 @@ struct TeamsPage<'a> {
     rows: Vec<TeamRow>,
     short: usize,
     area_name: String,
-    townships: Vec<Opt>,
+    /// 区划: a township (or any area below the user's), searched or chosen from a few.
+    area: super::areas::Picker,
+    total: i64,
+    page: u32,
+    pages: u32,
+    /// `area=…&` for the pager's links, or empty.
+    area_query: String,
 }
 
 struct TeamRow {
@@ -54,18 +60,30 @@ struct TeamRow {
     key: bool,
 }
 
+/// Villages per page: a province has 52 378.
+const TEAMS_PAGE: u32 = 50;
+
 #[derive(serde::Deserialize, Default)]
 pub struct AreaQuery {
     area: Option<String>,
+    #[serde(default)]
+    area_q: String,
+    page: Option<u32>,
 }
 
 async fn teams(
     State(state): State<AppState>,
     me: CurrentUser,
-    Query(q): Query<AreaQuery>,
+    Query(mut q): Query<AreaQuery>,
 ) -> Result<Html<String>, PageError> {
+    if q.area.as_deref().is_none_or(|a| a.trim().is_empty())
+        && let Some(code) = super::areas::resolve_typed(&state, &me, super::areas::Field::FILTER, &q.area_q).await?
+    {
+        q.area = Some(code.to_string());
+    }
     let under = me.scope.sub_area(q.area.as_deref())?;
-    let list = state.db.teams(&me.scope, under.as_ref()).await?;
+    let page = q.page.unwrap_or(1).max(1);
+    let (list, total) = state.db.teams(&me.scope, under.as_ref(), Page { number: page, size: TEAMS_PAGE }).await?;
     let rows: Vec<TeamRow> = list
         .iter()
         .map(|t| TeamRow {
@@ -82,23 +100,16 @@ async fn teams(
             key: t.key_village == Some(true),
         })
         .collect();
-    let townships = if me.scope.level() == bangfu_core::area::AreaLevel::Village {
-        Vec::new()
-    } else {
-        state
-            .db
-            .children(me.scope.root())
-            .await?
-            .into_iter()
-            .map(|a| Opt { selected: under.as_ref() == Some(&a.code), value: a.code.to_string(), label: a.name })
-            .collect()
-    };
+    let chosen = under.as_ref().map(|c| c.to_string()).unwrap_or_default();
+    let area = super::areas::picker(&state, &me, super::areas::Field::FILTER, (&chosen, &q.area_q)).await?;
     let area_name = match &under {
         Some(code) => state.db.area(code).await?.map(|a| a.name).unwrap_or_default(),
         None => me.area_name.clone(),
     };
     let short = rows.iter().filter(|r| !r.warnings.is_empty()).count();
-    Ok(Html(TeamsPage { me: &me, rows, short, area_name, townships }.render()?))
+    let pages = (total as u32).div_ceil(TEAMS_PAGE).max(1);
+    let area_query = if chosen.is_empty() { String::new() } else { format!("area={chosen}&") };
+    Ok(Html(TeamsPage { me: &me, rows, short, area_name, area, total, page, pages, area_query }.render()?))
 }
 
 #[derive(Template)]
@@ -281,7 +292,15 @@ async fn recall_save(
 struct PairingsPage<'a> {
     me: &'a CurrentUser,
     rows: Vec<PairingRow>,
+    pager: super::Pager,
     can_manage: bool,
+}
+
+const PAIRINGS_PAGE: u32 = 50;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u32>,
 }
 
 struct PairingRow {
@@ -293,11 +312,15 @@ struct PairingRow {
     current: bool,
 }
 
-async fn pairings(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
-    let rows = state
-        .db
-        .pairings(&me.scope)
-        .await?
+async fn pairings(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, PageError> {
+    let page = q.page.unwrap_or(1).max(1);
+    let (found, total) = state.db.pairing_page(&me.scope, Page { number: page, size: PAIRINGS_PAGE }).await?;
+    let pager = super::Pager::new("/pairings?", page, total, PAIRINGS_PAGE);
+    let rows = found
         .into_iter()
         .map(|p| PairingRow {
             id: p.id.0,
@@ -311,7 +334,7 @@ async fn pairings(State(state): State<AppState>, me: CurrentUser) -> Result<Html
             current: p.end_on.is_none(),
         })
         .collect();
-    Ok(Html(PairingsPage { me: &me, rows, can_manage: me.may(Permission::PairUnits) }.render()?))
+    Ok(Html(PairingsPage { me: &me, rows, pager, can_manage: me.may(Permission::PairUnits) }.render()?))
 }
 
 async fn pairing_form(
@@ -323,10 +346,21 @@ async fn pairing_form(
     let mut unit = FormField::of(me, v, "unit_id", true);
     unit.options = unit_options(state, me, &unit.value).await?;
     let mut area = FormField::of(me, v, "area_code", true);
-    area.options = super::form::area_choices(state, me, &area.value).await?;
     area.hint = me.lang.t("pairing.area_hint").to_owned();
+    // A township or a village: searched by name (a province has 2 586 townships), or a drop-down.
+    let typed = v.get("area_code_q").map(String::as_str).unwrap_or("");
+    let picker = super::areas::picker(state, me, super::areas::Field::area_code(false), (&area.value, typed)).await?;
     let fields = vec![unit, area, FormField::of(me, v, "start_on", true), FormField::of(me, v, "note", false)];
-    render_form(me, me.lang.t("title.pairing").to_owned(), "/pairings".into(), me.lang.t("form.save"), fields, errors)
+    let title = me.lang.t("title.pairing").to_owned();
+    super::form::render_form_with_pickers(
+        me,
+        title,
+        "/pairings".into(),
+        me.lang.t("form.save"),
+        fields,
+        errors,
+        vec![picker],
+    )
 }
 
 async fn pairing_page(State(state): State<AppState>, me: Require<perm::PairUnits>) -> Result<Response, PageError> {
@@ -340,6 +374,8 @@ async fn pairing_save(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    let mut v = v;
+    super::areas::fill_typed(&state, &me, &mut v, super::areas::Field::area_code(false)).await?;
     let result = parse_then(PairingData::parse(&v, today()), async |data| {
         state.db.create_pairing(&me.scope, &data, &me.actor()).await
     })

@@ -12,7 +12,7 @@ use bangfu_core::assistance::{UnitData, UnitLevel};
 use bangfu_core::auth::Permission;
 use bangfu_core::store::UnitStore;
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form};
+use super::form::{FormField, Opt, field_errors, parse_then};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -29,6 +29,8 @@ pub fn router() -> Router<AppState> {
 struct UnitsPage<'a> {
     me: &'a CurrentUser,
     rows: Vec<UnitRow>,
+    total: i64,
+    pager: super::Pager,
     can_manage: bool,
     saved: bool,
 }
@@ -45,7 +47,10 @@ struct UnitRow {
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
     saved: Option<String>,
+    page: Option<u32>,
 }
+
+const UNITS_PAGE: u32 = 50;
 
 fn level_label(me: &CurrentUser, l: UnitLevel) -> &'static str {
     me.lang.t(&format!("unit.level.{}", l.code()))
@@ -56,11 +61,14 @@ async fn list(
     me: Require<perm::ViewRegister>,
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, PageError> {
-    let rows = state
-        .db
-        .units(&me.scope)
-        .await?
+    // Units are few enough to read whole (a province has a few thousand); a page shows 50.
+    let all = state.db.units(&me.scope).await?;
+    let total = all.len() as i64;
+    let number = q.page.unwrap_or(1).max(1);
+    let rows = all
         .into_iter()
+        .skip((number as usize - 1) * UNITS_PAGE as usize)
+        .take(UNITS_PAGE as usize)
         .map(|u| UnitRow {
             id: u.id.0,
             level: level_label(&me, u.level),
@@ -69,7 +77,15 @@ async fn list(
             area: u.area_name,
         })
         .collect();
-    let page = UnitsPage { me: &me, rows, can_manage: me.may(Permission::ManageUnits), saved: q.saved.is_some() };
+    let pager = super::Pager::new("/units?", number, total, UNITS_PAGE);
+    let page = UnitsPage {
+        me: &me,
+        rows,
+        total,
+        pager,
+        can_manage: me.may(Permission::ManageUnits),
+        saved: q.saved.is_some(),
+    };
     Ok(Html(page.render()?))
 }
 
@@ -91,8 +107,17 @@ async fn unit_form(
     let mut area = FormField::of(me, v, "area_code", true);
     area.label = me.lang.t("unit.area");
     area.hint = me.lang.t("unit.area_hint").to_owned();
-    area.options = super::form::area_choices(state, me, &area.value).await?;
-    render_form(me, title, "/units".into(), me.lang.t("form.save"), vec![name, level, area], errors)
+    let picker = super::form::area_code_picker(state, me, v).await?;
+    let fields = vec![name, level, area];
+    super::form::render_form_with_pickers(
+        me,
+        title,
+        "/units".into(),
+        me.lang.t("form.save"),
+        fields,
+        errors,
+        vec![picker],
+    )
 }
 
 async fn new_page(State(state): State<AppState>, me: Require<perm::ManageUnits>) -> Result<Response, PageError> {
@@ -103,9 +128,10 @@ async fn new_page(State(state): State<AppState>, me: Require<perm::ManageUnits>)
 async fn create(
     State(state): State<AppState>,
     me: Require<perm::ManageUnits>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    super::form::fill_area_code(&state, &me, &mut v).await?;
     let result =
         parse_then(UnitData::parse(&v), async |data| state.db.create_unit(&me.scope, &data, &me.actor()).await).await;
     match result {
@@ -138,10 +164,11 @@ async fn update(
     State(state): State<AppState>,
     me: Require<perm::ManageUnits>,
     Path(id): Path<i64>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let u = editable(&state, &me, id).await?;
     me.check_form_csrf(&v)?;
+    super::form::fill_area_code(&state, &me, &mut v).await?;
     let result = parse_then(UnitData::parse(&v), async |data| {
         state.db.update_unit(&me.scope, bangfu_core::ids::UnitId(id), &data, &me.actor()).await
     })

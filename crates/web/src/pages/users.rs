@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::FieldError;
 use bangfu_core::auth::{AccountData, Role, generate_password, hash_password};
-use bangfu_core::store::UserStore;
+use bangfu_core::store::{AreaStore, Page, UserStore};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form};
+use super::form::{FormField, Opt, field_errors, parse_then};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -35,6 +35,16 @@ struct UsersPage<'a> {
     me: &'a CurrentUser,
     rows: Vec<UserRow>,
     error: String,
+    total: i64,
+    pager: super::Pager,
+}
+
+/// Accounts per page: a province has one or more per village.
+const USERS_PAGE: u32 = 50;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u32>,
 }
 
 struct UserRow {
@@ -55,16 +65,20 @@ fn role_label(me: &CurrentUser, r: Role) -> &'static str {
     me.lang.t(&format!("user.role.{}", r.code()))
 }
 
-async fn users_page(state: &AppState, me: &CurrentUser, error: String) -> Result<Response, PageError> {
+async fn users_page(state: &AppState, me: &CurrentUser, error: String, page: u32) -> Result<Response, PageError> {
     let now = chrono::Utc::now();
-    let mut names: HashMap<String, String> = HashMap::new();
+    let (found, total) = state.db.account_page(&me.scope, Page { number: page, size: USERS_PAGE }).await?;
+    let codes: Vec<_> = found.iter().map(|a| a.user.area_code.clone()).collect();
+    let names: HashMap<String, String> = state
+        .db
+        .labelled_areas(&me.scope, &codes)
+        .await?
+        .into_iter()
+        .map(|m| (m.area.code.to_string(), m.area.name))
+        .collect();
     let mut rows = Vec::new();
-    for a in state.db.accounts(&me.scope).await? {
+    for a in found {
         let code = a.user.area_code.to_string();
-        if !names.contains_key(&code) {
-            let name = bangfu_core::store::AreaStore::area(&state.db, &a.user.area_code).await?.map(|x| x.name);
-            names.insert(code.clone(), name.unwrap_or_default());
-        }
         let s = a.state(now);
         rows.push(UserRow {
             id: a.user.id,
@@ -89,11 +103,12 @@ async fn users_page(state: &AppState, me: &CurrentUser, error: String) -> Result
     }
     let status =
         if error.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, Html(UsersPage { me, rows, error }.render()?)).into_response())
+    let pager = super::Pager::new("/users?", page, total, USERS_PAGE);
+    Ok((status, Html(UsersPage { me, rows, error, total, pager }.render()?)).into_response())
 }
 
-async fn list(State(state): State<AppState>, me: Admin) -> Result<Response, PageError> {
-    users_page(&state, &me, String::new()).await
+async fn list(State(state): State<AppState>, me: Admin, Query(q): Query<PageQuery>) -> Result<Response, PageError> {
+    users_page(&state, &me, String::new(), q.page.unwrap_or(1).max(1)).await
 }
 
 async fn user_form(
@@ -115,10 +130,19 @@ async fn user_form(
         .collect();
     let mut area = labelled("area_code", "user.area", true);
     area.hint = me.lang.t("user.area_hint").to_owned();
-    area.options = super::form::area_choices(state, me, &area.value).await?;
+    let picker = super::form::area_code_picker(state, me, v).await?;
     let fields =
         vec![username, labelled("display_name", "user.name", true), labelled("phone", "user.phone", false), role, area];
-    render_form(me, me.lang.t("title.new_user").to_owned(), "/users".into(), me.lang.t("user.create"), fields, errors)
+    let title = me.lang.t("title.new_user").to_owned();
+    super::form::render_form_with_pickers(
+        me,
+        title,
+        "/users".into(),
+        me.lang.t("user.create"),
+        fields,
+        errors,
+        vec![picker],
+    )
 }
 
 async fn new_page(State(state): State<AppState>, me: Admin) -> Result<Response, PageError> {
@@ -151,9 +175,10 @@ fn new_password() -> Result<(String, String), PageError> {
 async fn create(
     State(state): State<AppState>,
     me: Admin,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    super::form::fill_area_code(&state, &me, &mut v).await?;
     let (password, hash) = new_password()?;
     let result = parse_then(AccountData::parse(&v), async |data| {
         state.db.add_account(&me.scope, &data, &hash, &me.actor()).await.map(|_| data.username)
@@ -183,7 +208,7 @@ async fn act(
         Ok(()) => Ok(Redirect::to("/users").into_response()),
         Err(e) => {
             let message = field_errors(e)?.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");
-            users_page(state, me, message).await
+            users_page(state, me, message, 1).await
         }
     }
 }
@@ -232,7 +257,7 @@ async fn reset(
         }
         Err(e) => {
             let message = field_errors(e)?.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");
-            users_page(&state, &me, message).await
+            users_page(&state, &me, message, 1).await
         }
     }
 }
