@@ -363,102 +363,91 @@ enum Parsed {
 }
 
 /// Parses the files on threads of their own while the caller writes the previous batch, so
-/// reading and checking overlap with the database work. With `parallel`, members.csv (the
-/// largest file) is parsed on a second thread beside households.csv and incomes.csv, and the
-/// files' batches arrive interleaved; without it (PostgreSQL, which COPYs one table at a time),
-/// one thread sends households, then members, then incomes. Each batch carries how far into its
-/// own file the parser has read, for the progress bar. Row errors come back at the end.
+/// reading and checking overlap with the database work: households.csv, then members.csv, then
+/// incomes.csv, each read by one thread and checked by a few others ([`parse_file`]). All of a
+/// file's batches arrive before the next file's (PostgreSQL COPYs one table at a time). Row
+/// errors come back at the end.
 fn spawn_parser(
     dir: &Path,
     today: NaiveDate,
     households: OpenedCsv,
     batch: (usize, usize, usize),
-    parallel: bool,
 ) -> (tokio::sync::mpsc::Receiver<Parsed>, Vec<std::thread::JoinHandle<Vec<RowError>>>) {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let h_dir = dir.to_owned();
-    let h_tx = tx.clone();
-    let parse_households = move |errors: &mut Vec<RowError>| -> bool {
-        read_rows(
-            &h_dir,
+    let dir = dir.to_owned();
+    let handle = std::thread::spawn(move || {
+        let mut errors = Vec::new();
+        let households_done = parse_file(
+            &dir,
             households,
             HOUSEHOLDS_FILE,
             batch.0,
-            &h_tx,
+            &tx,
             Parsed::Households,
-            errors,
-            |r, index, shown, e| Some(parse_household(r, index, shown, today, e)),
-        )
-    };
-    let m_dir = dir.to_owned();
-    let m_tx = tx.clone();
-    let parse_members = move |errors: &mut Vec<RowError>| -> bool {
-        let Some(opened) = open_more(&m_dir, MEMBERS_FILE, MEMBER_COLUMNS, errors) else { return false };
-        read_rows(&m_dir, opened, MEMBERS_FILE, batch.1, &m_tx, Parsed::Members, errors, |record, index, shown, e| {
-            let line = record.position().map_or(0, |p| p.line());
-            let fields = RecordFields { record, index };
-            match MemberData::parse(&fields, today) {
-                Ok(data) => {
-                    let household_no = normalise_digits(fields.get("household_no").trim());
-                    Some(StagedMember { line, household_no, data })
-                }
-                Err(fe) => {
-                    push_field_errors(e, MEMBERS_FILE, line, shown, MEMBER_COLUMNS, fe);
-                    None
-                }
-            }
-        })
-    };
-    let i_dir = dir.to_owned();
-    let parse_incomes = move |errors: &mut Vec<RowError>| {
-        use bangfu_core::household::income::INCOME_COLUMNS;
-        if !i_dir.join(INCOMES_FILE).is_file() {
-            return;
+            &mut errors,
+            |r, i, s, e| Some(parse_household(r, i, s, today, e)),
+        );
+        if !households_done {
+            return errors;
         }
-        let Some(opened) = open_more(&i_dir, INCOMES_FILE, INCOME_COLUMNS, errors) else { return };
-        read_rows(&i_dir, opened, INCOMES_FILE, batch.2, &tx, Parsed::Incomes, errors, |record, index, shown, e| {
-            let line = record.position().map_or(0, |p| p.line());
-            let fields = RecordFields { record, index };
-            // The same rules as the income form; a blank size is filled in SQL.
-            match bangfu_core::household::parse_income_form(&fields, today, 1) {
-                Ok(Some(income)) => {
-                    let household_no = normalise_digits(fields.get("household_no").trim());
-                    let size = (!fields.get("household_size").trim().is_empty()).then_some(income.household_size);
-                    Some(StagedIncome { line, household_no, period: income.period.code(), income, size })
+        let Some(members) = open_more(&dir, MEMBERS_FILE, MEMBER_COLUMNS, &mut errors) else { return errors };
+        let members_done = parse_file(
+            &dir,
+            members,
+            MEMBERS_FILE,
+            batch.1,
+            &tx,
+            Parsed::Members,
+            &mut errors,
+            |record, index, shown, e| {
+                let line = record.position().map_or(0, |p| p.line());
+                let fields = RecordFields { record, index };
+                match MemberData::parse(&fields, today) {
+                    Ok(data) => {
+                        let household_no = normalise_digits(fields.get("household_no").trim());
+                        Some(StagedMember { line, household_no, data })
+                    }
+                    Err(fe) => {
+                        push_field_errors(e, MEMBERS_FILE, line, shown, MEMBER_COLUMNS, fe);
+                        None
+                    }
                 }
-                Ok(None) => None,
-                Err(fe) => {
-                    push_field_errors(e, INCOMES_FILE, line, shown, INCOME_COLUMNS, fe);
-                    None
+            },
+        );
+        if !members_done || !dir.join(INCOMES_FILE).is_file() {
+            return errors;
+        }
+        use bangfu_core::household::income::INCOME_COLUMNS;
+        let Some(incomes) = open_more(&dir, INCOMES_FILE, INCOME_COLUMNS, &mut errors) else { return errors };
+        parse_file(
+            &dir,
+            incomes,
+            INCOMES_FILE,
+            batch.2,
+            &tx,
+            Parsed::Incomes,
+            &mut errors,
+            |record, index, shown, e| {
+                let line = record.position().map_or(0, |p| p.line());
+                let fields = RecordFields { record, index };
+                // The same rules as the income form; a blank size is filled in SQL.
+                match bangfu_core::household::parse_income_form(&fields, today, 1) {
+                    Ok(Some(income)) => {
+                        let household_no = normalise_digits(fields.get("household_no").trim());
+                        let size = (!fields.get("household_size").trim().is_empty()).then_some(income.household_size);
+                        Some(StagedIncome { line, household_no, period: income.period.code(), income, size })
+                    }
+                    Ok(None) => None,
+                    Err(fe) => {
+                        push_field_errors(e, INCOMES_FILE, line, shown, INCOME_COLUMNS, fe);
+                        None
+                    }
                 }
-            }
-        });
-    };
-    let handles = if parallel {
-        vec![
-            std::thread::spawn(move || {
-                let mut errors = Vec::new();
-                if parse_households(&mut errors) {
-                    parse_incomes(&mut errors);
-                }
-                errors
-            }),
-            std::thread::spawn(move || {
-                let mut errors = Vec::new();
-                parse_members(&mut errors);
-                errors
-            }),
-        ]
-    } else {
-        vec![std::thread::spawn(move || {
-            let mut errors = Vec::new();
-            if parse_households(&mut errors) && parse_members(&mut errors) {
-                parse_incomes(&mut errors);
-            }
-            errors
-        })]
-    };
-    (rx, handles)
+            },
+        );
+        errors
+    });
+    (rx, vec![handle])
 }
 
 /// Opens members.csv or incomes.csv on the parsing thread; `None` (with the errors noted) when
@@ -480,10 +469,18 @@ fn open_more(
     }
 }
 
-/// Reads an opened file row by row, checking each row's width and parsing it with `row`, and
-/// sends the rows in batches of `batch`. False when the writer has stopped listening.
+/// How many threads check rows beside the one reading the file: checking a row (ID numbers, code
+/// lists, dates, the pinyin key) costs far more than reading it.
+fn checkers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4)
+}
+
+/// Reads one opened file: this thread splits it into records (checking each row's width) in
+/// chunks of `batch`; [`checkers`] threads parse the chunks with `row` and send each as a
+/// batch. Batches of one file may arrive in any order (each row keeps its line). False when
+/// the writer has stopped listening.
 #[allow(clippy::too_many_arguments)]
-fn read_rows<T>(
+fn parse_file<T: Send>(
     dir: &Path,
     (mut reader, index, shown): OpenedCsv,
     file: &'static str,
@@ -491,28 +488,64 @@ fn read_rows<T>(
     tx: &tokio::sync::mpsc::Sender<Parsed>,
     wrap: fn(Vec<T>, u64) -> Parsed,
     errors: &mut Vec<RowError>,
-    mut row: impl FnMut(&csv::StringRecord, &FieldIndex, &HashMap<&'static str, String>, &mut Vec<RowError>) -> Option<T>,
+    row: impl Fn(&csv::StringRecord, &FieldIndex, &HashMap<&'static str, String>, &mut Vec<RowError>) -> Option<T> + Sync,
 ) -> bool {
+    use std::sync::atomic::{AtomicBool, Ordering};
     let width = header_width(&mut reader);
-    let mut record = csv::StringRecord::new();
-    let mut rows = Vec::with_capacity(batch);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) if record.len() != width => errors.push(width_error(file, &record, width)),
-            Ok(true) => {
-                rows.extend(row(&record, &index, &shown, errors));
-                if rows.len() == batch {
-                    let at = record.position().map_or(0, |p| p.byte());
-                    if tx.blocking_send(wrap(std::mem::replace(&mut rows, Vec::with_capacity(batch)), at)).is_err() {
-                        return false;
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Vec<csv::StringRecord>>(checkers() * 2);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let closed = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..checkers())
+            .map(|_| {
+                s.spawn(|| {
+                    let mut found = Vec::new();
+                    loop {
+                        let next = match work_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(records) = next else { break };
+                        let at = records.last().and_then(|r| r.position()).map_or(0, |p| p.byte());
+                        let rows: Vec<T> = records.iter().filter_map(|r| row(r, &index, &shown, &mut found)).collect();
+                        if tx.blocking_send(wrap(rows, at)).is_err() {
+                            closed.store(true, Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                    found
+                })
+            })
+            .collect();
+        let mut chunk = Vec::with_capacity(batch);
+        while !closed.load(Ordering::Relaxed) {
+            let mut record = csv::StringRecord::new();
+            match reader.read_record(&mut record) {
+                Ok(true) if record.len() != width => errors.push(width_error(file, &record, width)),
+                Ok(true) => {
+                    chunk.push(record);
+                    if chunk.len() == batch
+                        && work_tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(batch))).is_err()
+                    {
+                        break;
                     }
                 }
+                Ok(false) => break,
+                Err(e) => errors.push(csv_error(file, &e)),
             }
-            Ok(false) => break,
-            Err(e) => errors.push(csv_error(file, &e)),
         }
-    }
-    tx.blocking_send(wrap(rows, file_len(dir, file))).is_ok()
+        if !chunk.is_empty() {
+            let _ = work_tx.send(chunk);
+        }
+        drop(work_tx);
+        for worker in workers {
+            match worker.join() {
+                Ok(found) => errors.extend(found),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    !closed.load(Ordering::Relaxed) && tx.blocking_send(wrap(Vec::new(), file_len(dir, file))).is_ok()
 }
 
 fn join_parser(
@@ -538,7 +571,8 @@ impl Progress {
             Parsed::Members(_, at) => (1, *at),
             Parsed::Incomes(_, at) => (2, *at),
         };
-        self.0[i] = at;
+        // A file's batches may arrive out of order: the bar never moves back.
+        self.0[i] = self.0[i].max(at);
         self.0.iter().sum()
     }
 }
@@ -583,8 +617,7 @@ async fn stage_sqlite(
     let full_h = multi_row_insert("import_households", &h_cols, STAGE_H_WIDTH, SQLITE_H_BATCH);
     let full_m = multi_row_insert("import_members", &m_cols, 2 + MEMBER_WIDTH, SQLITE_M_BATCH);
     let full_i = multi_row_insert("import_incomes", STAGE_I_COLS, STAGE_I_WIDTH, SQLITE_I_BATCH);
-    let (mut rx, handles) =
-        spawn_parser(dir, today, households, (SQLITE_H_BATCH, SQLITE_M_BATCH, SQLITE_I_BATCH), true);
+    let (mut rx, handles) = spawn_parser(dir, today, households, (SQLITE_H_BATCH, SQLITE_M_BATCH, SQLITE_I_BATCH));
     let mut seen = Progress::default();
     while let Some(parsed) = rx.recv().await {
         progress(seen.seen(&parsed));
@@ -642,7 +675,7 @@ async fn stage_postgres(
     if !errors.is_empty() {
         return Ok(());
     }
-    let (mut rx, handles) = spawn_parser(dir, today, households, (2000, 4000, 8000), false);
+    let (mut rx, handles) = spawn_parser(dir, today, households, (2000, 4000, 8000));
     let mut seen = Progress::default();
     let mut buf = String::with_capacity(PG_CHUNK + 8192);
     let mut copy = conn.copy_in_raw(&format!("copy import_households ({STAGE_H_EXTRA}, {H_COLS}) from stdin")).await?;
@@ -925,16 +958,17 @@ fn commit_statements(pg: bool) -> Vec<(Step, String)> {
                 .to_owned(),
         ),
         // incomes.csv: earlier periods. A blank size is the household's number of members: the
-        // members this import registers, or the current ones of a household already in the register.
+        // members this import registers, or the current ones of a household already in the register
+        // (looked up only for such a household: the subqueries run when `import_ids` has no row).
         (
             Step::Incomes,
             "insert into incomes (household_id, period, year, household_size, wages_fen, operating_fen, property_fen, \
              transfer_fen, operating_cost_fen, claims_fen, out_of_pocket_fen, created_at, updated_at) \
-             select h.household_id, i.period, i.year, coalesce(i.household_size, r.size, \
-             (select count(*) from members x where x.household_id = h.household_id and x.left_on is null)), \
-             i.wages_fen, i.operating_fen, i.property_fen, i.transfer_fen, i.operating_cost_fen, i.claims_fen, \
-             i.out_of_pocket_fen, $1, $1 from import_incomes i join households h on h.household_no = i.household_no \
-             left join import_ids r on r.household_no = i.household_no order by i.line"
+             select coalesce(r.household_id, (select h.household_id from households h where h.household_no = i.household_no)), \
+             i.period, i.year, coalesce(i.household_size, r.size, (select count(*) from members x \
+             join households h on h.household_id = x.household_id where h.household_no = i.household_no \
+             and x.left_on is null)), i.wages_fen, i.operating_fen, i.property_fen, i.transfer_fen, i.operating_cost_fen, \
+             i.claims_fen, i.out_of_pocket_fen, $1, $1 from import_incomes i left join import_ids r on r.household_no = i.household_no"
                 .to_owned(),
         ),
         (

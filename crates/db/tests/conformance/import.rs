@@ -355,4 +355,27 @@ conformance!(incomes_csv_brings_earlier_years_with_their_sizes_in_the_same_all_o
         "{:?}",
         entries[0].after_value
     );
+    // A later register's incomes.csv may bring a period of a household already in the register:
+    // a blank size is then its current number of members.
+    let households = format!(
+        "{H_HEADER}4117021012010003,{SHAHEDIAN_VILLAGE},第1组,国家标准,一般贫困户,因病,,未脱贫,2015-03-01,,,,,\n"
+    );
+    let members = format!("{M_HEADER}4117021012010003,赵四,男,{},户主,,,,\n", id("19700101", 9, true));
+    let dir = register_dir(&households, &members);
+    write_incomes(&dir, "4117021012010003,2024,,100,\n4117021012010001,2022,,200,\n");
+    let ImportOutcome::Imported(report) = import(&db, &dir).await.unwrap() else { panic!("expected an import") };
+    assert_eq!(report.incomes, 2);
+    let sizes = |incomes: Vec<bangfu_core::household::Income>| -> Vec<(String, i64)> {
+        incomes.iter().map(|i| (i.period.code(), i.household_size)).collect()
+    };
+    assert_eq!(sizes(db.incomes(&everything(), first.id).await.unwrap())[3], ("2022".to_owned(), 2));
+    let (list, _) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
+    let third = list.iter().find(|h| h.household_no == "4117021012010003").unwrap();
+    assert_eq!(sizes(db.incomes(&everything(), third.id).await.unwrap()), [("2024".to_owned(), 1)]);
 });
+
+fn write_incomes(dir: &TempDir, rows: &str) {
+    let header = "户编号,收入期间,该期家庭人口,工资性收入（元）,转移性收入（元）\n";
+    std::fs::write(dir.path().join("incomes.csv"), format!("{header}{rows}")).unwrap();
+}
