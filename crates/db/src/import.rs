@@ -1138,9 +1138,12 @@ macro_rules! check_and_commit {
     }};
 }
 
-/// PostgreSQL foreign keys re-added after a load into an empty register (names as PostgreSQL
-/// gives them to the migrations' inline `references`).
+/// PostgreSQL constraints re-added after a load into an empty register (names as PostgreSQL
+/// gives them to the migrations' inline `references` and `unique`): the foreign keys, and the
+/// one-record-per-period rule of incomes, whose index is then built once from sorted rows
+/// instead of row by row for every income.
 const DEFERRED_FOREIGN_KEYS: &[(&str, &str, &str)] = &[
+    ("incomes", "incomes_household_id_period_key", "unique (household_id, period)"),
     ("members", "members_household_id_fkey", "foreign key (household_id) references households(household_id)"),
     ("incomes", "incomes_household_id_fkey", "foreign key (household_id) references households(household_id)"),
     (
