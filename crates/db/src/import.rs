@@ -1,4 +1,5 @@
-//! 批量导入: loads households.csv and members.csv into the register, all or nothing.
+//! 批量导入: loads households.csv and members.csv (and incomes.csv, earlier income periods,
+//! when the directory has one) into the register, all or nothing.
 //!
 //! Rows stream through the same validation as forms and the API, into staging tables
 //! (multi-row inserts on SQLite, COPY on PostgreSQL). Rules across rows — duplicates, an
@@ -78,9 +79,13 @@ impl From<sqlx::Error> for ImportError {
     }
 }
 
-/// The combined size of the two files, for a progress bar.
+/// The combined size of the files, for a progress bar.
 pub fn register_size(dir: &Path) -> u64 {
-    [HOUSEHOLDS_FILE, MEMBERS_FILE].iter().filter_map(|f| std::fs::metadata(dir.join(f)).ok()).map(|m| m.len()).sum()
+    [HOUSEHOLDS_FILE, MEMBERS_FILE, INCOMES_FILE]
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum()
 }
 
 fn fingerprint(dir: &Path) -> Result<String, ImportError> {
@@ -101,10 +106,30 @@ fn fingerprint(dir: &Path) -> Result<String, ImportError> {
     Ok(hex::encode(hasher.finalize()))
 }
 
+/// Each field's column: looked up by name for every field of every row, so hashed with FNV-1a
+/// (a few short names) rather than the default SipHash.
+type FieldIndex = HashMap<&'static str, usize, std::hash::BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// A CSV record read through the column table: fields by code name.
 struct RecordFields<'a> {
     record: &'a csv::StringRecord,
-    index: &'a HashMap<&'static str, usize>,
+    index: &'a FieldIndex,
 }
 
 impl Fields for RecordFields<'_> {
@@ -114,7 +139,7 @@ impl Fields for RecordFields<'_> {
 }
 
 /// An opened CSV: its reader, each field's column index, and each field's header as the file wrote it.
-type OpenedCsv = (csv::Reader<std::fs::File>, HashMap<&'static str, usize>, HashMap<&'static str, String>);
+type OpenedCsv = (csv::Reader<std::fs::File>, FieldIndex, HashMap<&'static str, String>);
 
 /// Opens a file and maps its header row; header problems are row errors on line 1.
 fn open_csv(
@@ -130,10 +155,10 @@ fn open_csv(
         Ok(h) => h.clone(),
         Err(e) => {
             errors.push(RowError { file, line: 1, column: "表头".into(), message: csv_problem(&e) });
-            return Ok((reader, HashMap::new(), HashMap::new()));
+            return Ok((reader, FieldIndex::default(), HashMap::new()));
         }
     };
-    let mut index = HashMap::new();
+    let mut index = FieldIndex::default();
     let mut shown = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         match find_column(columns, h) {
@@ -190,11 +215,24 @@ struct StagedMember {
     data: MemberData,
 }
 
+/// One checked row of incomes.csv; a blank size (`None`) is the household's number of members,
+/// counted in SQL when the row is moved into the register.
+struct StagedIncome {
+    line: u64,
+    household_no: String,
+    period: String,
+    income: Income,
+    size: Option<i64>,
+}
+
 const STAGE_H_EXTRA: &str = "line, ok, exit_on, income_year, wages_fen, operating_fen, property_fen, transfer_fen, \
     operating_cost_fen, monitoring_type, risk_identified_on, risk_cleared_on";
 /// Values per staged household row: the extra columns above, then the register's.
 const STAGE_H_WIDTH: usize = 12 + crate::households::HOUSEHOLD_COLUMN_COUNT;
 const STAGE_M_EXTRA: &str = "line, household_no";
+const STAGE_I_COLS: &str = "line, household_no, period, year, household_size, wages_fen, operating_fen, property_fen, \
+    transfer_fen, operating_cost_fen, claims_fen, out_of_pocket_fen";
+const STAGE_I_WIDTH: usize = 12;
 
 fn staged_household_values(h: &StagedHousehold) -> Vec<Value<'_>> {
     let mut v = vec![
@@ -221,6 +259,25 @@ fn staged_household_values(h: &StagedHousehold) -> Vec<Value<'_>> {
     v
 }
 
+fn staged_income_values(i: &StagedIncome) -> Vec<Value<'_>> {
+    let f = |v: Option<bangfu_core::money::Fen>| Value::Int(v.map(|f| f.0));
+    let r = &i.income;
+    vec![
+        Value::Int(Some(i.line as i64)),
+        Value::Text(Some(&i.household_no)),
+        Value::Text(Some(&i.period)),
+        Value::Int(Some(i64::from(r.period.line_year()))),
+        Value::Int(i.size),
+        f(r.wages),
+        f(r.operating),
+        f(r.property),
+        f(r.transfer),
+        f(r.operating_cost),
+        f(r.claims),
+        f(r.out_of_pocket),
+    ]
+}
+
 fn staged_member_values(m: &StagedMember) -> Vec<Value<'_>> {
     let mut v = vec![Value::Int(Some(m.line as i64)), Value::Text(Some(&m.household_no))];
     v.extend(member_values(&m.data));
@@ -228,7 +285,7 @@ fn staged_member_values(m: &StagedMember) -> Vec<Value<'_>> {
 }
 
 /// Staging DDL: SQLite takes any type name; PostgreSQL gets the register's types.
-fn staging_ddl(pg: bool) -> [String; 2] {
+fn staging_ddl(pg: bool) -> [String; 3] {
     let (int, real, date, boolean) =
         if pg { ("bigint", "double precision", "date", "boolean") } else { ("integer", "real", "text", "integer") };
     let typed = |cols: &str| -> String {
@@ -242,6 +299,8 @@ fn staging_ddl(pg: bool) -> [String; 2] {
                 } else if c == "line"
                     || c.ends_with("_fen")
                     || c == "income_year"
+                    || c == "year"
+                    || c == "household_size"
                     || c == "exit_year"
                     || c == "migrant_months"
                     || c == "public_job_months"
@@ -281,6 +340,7 @@ fn staging_ddl(pg: bool) -> [String; 2] {
     [
         format!("{temp} import_households ({}, {}){tail}", typed(STAGE_H_EXTRA), typed(H_COLS)),
         format!("{temp} import_members ({}, {}){tail}", typed(STAGE_M_EXTRA), typed(&member_cols)),
+        format!("{temp} import_incomes ({}){tail}", typed(STAGE_I_COLS)),
     ]
 }
 
@@ -291,6 +351,7 @@ const MEMBER_WIDTH: usize = crate::households::MEMBER_COLUMN_COUNT - 1;
 const SQLITE_MAX_VARIABLES: usize = 32_766;
 const SQLITE_H_BATCH: usize = SQLITE_MAX_VARIABLES / STAGE_H_WIDTH;
 const SQLITE_M_BATCH: usize = SQLITE_MAX_VARIABLES / (2 + MEMBER_WIDTH);
+const SQLITE_I_BATCH: usize = SQLITE_MAX_VARIABLES / STAGE_I_WIDTH;
 const PG_CHUNK: usize = 1 << 20;
 
 /// What the parsing thread hands to the writer: a batch of checked rows and how far into
@@ -298,105 +359,222 @@ const PG_CHUNK: usize = 1 << 20;
 enum Parsed {
     Households(Vec<StagedHousehold>, u64),
     Members(Vec<StagedMember>, u64),
+    Incomes(Vec<StagedIncome>, u64),
 }
 
-/// Parses both files on a thread of its own while the caller writes the previous batch, so
-/// reading and checking overlap with the database work. Row errors come back at the end.
+/// Parses the files on threads of their own while the caller writes the previous batch, so
+/// reading and checking overlap with the database work: households.csv, then members.csv, then
+/// incomes.csv, each read by one thread and checked by a few others ([`parse_file`]). All of a
+/// file's batches arrive before the next file's (PostgreSQL COPYs one table at a time). Row
+/// errors come back at the end.
 fn spawn_parser(
     dir: &Path,
     today: NaiveDate,
     households: OpenedCsv,
-    batch: (usize, usize),
-) -> (tokio::sync::mpsc::Receiver<Parsed>, std::thread::JoinHandle<Vec<RowError>>) {
+    batch: (usize, usize, usize),
+) -> (tokio::sync::mpsc::Receiver<Parsed>, Vec<std::thread::JoinHandle<Vec<RowError>>>) {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let dir = dir.to_owned();
     let handle = std::thread::spawn(move || {
         let mut errors = Vec::new();
-        let (mut reader, index, shown) = households;
-        let width = header_width(&mut reader);
-        let mut record = csv::StringRecord::new();
-        let mut rows = Vec::with_capacity(batch.0);
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) if record.len() != width => errors.push(width_error(HOUSEHOLDS_FILE, &record, width)),
-                Ok(true) => {
-                    rows.push(parse_household(&record, &index, &shown, today, &mut errors));
-                    if rows.len() == batch.0 {
-                        let at = record.position().map_or(0, |p| p.byte());
-                        if tx
-                            .blocking_send(Parsed::Households(
-                                std::mem::replace(&mut rows, Vec::with_capacity(batch.0)),
-                                at,
-                            ))
-                            .is_err()
-                        {
-                            return errors;
-                        }
-                    }
-                }
-                Ok(false) => break,
-                Err(e) => errors.push(csv_error(HOUSEHOLDS_FILE, &e)),
-            }
-        }
-        let offset = file_len(&dir, HOUSEHOLDS_FILE);
-        if tx.blocking_send(Parsed::Households(rows, offset)).is_err() {
+        let households_done = parse_file(
+            &dir,
+            households,
+            HOUSEHOLDS_FILE,
+            batch.0,
+            &tx,
+            Parsed::Households,
+            &mut errors,
+            |r, i, s, e| Some(parse_household(r, i, s, today, e)),
+        );
+        if !households_done {
             return errors;
         }
-        let (mut reader, index, shown) = match open_csv(&dir, MEMBERS_FILE, MEMBER_COLUMNS, &mut errors) {
-            Ok(opened) if !errors.iter().any(|e| e.line <= 1) => opened,
-            Ok(_) => return errors,
-            Err(e) => {
-                errors.push(RowError {
-                    file: MEMBERS_FILE,
-                    line: 0,
-                    column: "整个文件".into(),
-                    message: e.to_string(),
-                });
-                return errors;
-            }
-        };
-        let width = header_width(&mut reader);
-        let mut rows = Vec::with_capacity(batch.1);
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) if record.len() != width => errors.push(width_error(MEMBERS_FILE, &record, width)),
-                Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
-                    let fields = RecordFields { record: &record, index: &index };
-                    match MemberData::parse(&fields, today) {
-                        Ok(data) => {
-                            let household_no = normalise_digits(fields.get("household_no").trim());
-                            rows.push(StagedMember { line, household_no, data });
-                        }
-                        Err(fe) => push_field_errors(&mut errors, MEMBERS_FILE, line, &shown, MEMBER_COLUMNS, fe),
+        let Some(members) = open_more(&dir, MEMBERS_FILE, MEMBER_COLUMNS, &mut errors) else { return errors };
+        let members_done = parse_file(
+            &dir,
+            members,
+            MEMBERS_FILE,
+            batch.1,
+            &tx,
+            Parsed::Members,
+            &mut errors,
+            |record, index, shown, e| {
+                let line = record.position().map_or(0, |p| p.line());
+                let fields = RecordFields { record, index };
+                match MemberData::parse(&fields, today) {
+                    Ok(data) => {
+                        let household_no = normalise_digits(fields.get("household_no").trim());
+                        Some(StagedMember { line, household_no, data })
                     }
-                    if rows.len() == batch.1 {
-                        let at = offset + record.position().map_or(0, |p| p.byte());
-                        if tx
-                            .blocking_send(Parsed::Members(
-                                std::mem::replace(&mut rows, Vec::with_capacity(batch.1)),
-                                at,
-                            ))
-                            .is_err()
-                        {
-                            return errors;
+                    Err(fe) => {
+                        push_field_errors(e, MEMBERS_FILE, line, shown, MEMBER_COLUMNS, fe);
+                        None
+                    }
+                }
+            },
+        );
+        if !members_done || !dir.join(INCOMES_FILE).is_file() {
+            return errors;
+        }
+        use bangfu_core::household::income::INCOME_COLUMNS;
+        let Some(incomes) = open_more(&dir, INCOMES_FILE, INCOME_COLUMNS, &mut errors) else { return errors };
+        parse_file(
+            &dir,
+            incomes,
+            INCOMES_FILE,
+            batch.2,
+            &tx,
+            Parsed::Incomes,
+            &mut errors,
+            |record, index, shown, e| {
+                let line = record.position().map_or(0, |p| p.line());
+                let fields = RecordFields { record, index };
+                // The same rules as the income form; a blank size is filled in SQL.
+                match bangfu_core::household::parse_income_form(&fields, today, 1) {
+                    Ok(Some(income)) => {
+                        let household_no = normalise_digits(fields.get("household_no").trim());
+                        let size = (!fields.get("household_size").trim().is_empty()).then_some(income.household_size);
+                        Some(StagedIncome { line, household_no, period: income.period.code(), income, size })
+                    }
+                    Ok(None) => None,
+                    Err(fe) => {
+                        push_field_errors(e, INCOMES_FILE, line, shown, INCOME_COLUMNS, fe);
+                        None
+                    }
+                }
+            },
+        );
+        errors
+    });
+    (rx, vec![handle])
+}
+
+/// Opens members.csv or incomes.csv on the parsing thread; `None` (with the errors noted) when
+/// its header is wrong.
+fn open_more(
+    dir: &Path,
+    file: &'static str,
+    columns: &'static [Column],
+    errors: &mut Vec<RowError>,
+) -> Option<OpenedCsv> {
+    let before = errors.len();
+    match open_csv(dir, file, columns, errors) {
+        Ok(opened) if !errors[before..].iter().any(|e| e.line <= 1) => Some(opened),
+        Ok(_) => None,
+        Err(e) => {
+            errors.push(RowError { file, line: 0, column: "整个文件".into(), message: e.to_string() });
+            None
+        }
+    }
+}
+
+/// How many threads check rows beside the one reading the file: checking a row (ID numbers, code
+/// lists, dates, the pinyin key) costs far more than reading it.
+fn checkers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 4)
+}
+
+/// Reads one opened file: this thread splits it into records (checking each row's width) in
+/// chunks of `batch`; [`checkers`] threads parse the chunks with `row` and send each as a
+/// batch. Batches of one file may arrive in any order (each row keeps its line). False when
+/// the writer has stopped listening.
+#[allow(clippy::too_many_arguments)]
+fn parse_file<T: Send>(
+    dir: &Path,
+    (mut reader, index, shown): OpenedCsv,
+    file: &'static str,
+    batch: usize,
+    tx: &tokio::sync::mpsc::Sender<Parsed>,
+    wrap: fn(Vec<T>, u64) -> Parsed,
+    errors: &mut Vec<RowError>,
+    row: impl Fn(&csv::StringRecord, &FieldIndex, &HashMap<&'static str, String>, &mut Vec<RowError>) -> Option<T> + Sync,
+) -> bool {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let width = header_width(&mut reader);
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Vec<csv::StringRecord>>(checkers() * 2);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let closed = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..checkers())
+            .map(|_| {
+                s.spawn(|| {
+                    let mut found = Vec::new();
+                    loop {
+                        let next = match work_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok(records) = next else { break };
+                        let at = records.last().and_then(|r| r.position()).map_or(0, |p| p.byte());
+                        let rows: Vec<T> = records.iter().filter_map(|r| row(r, &index, &shown, &mut found)).collect();
+                        if tx.blocking_send(wrap(rows, at)).is_err() {
+                            closed.store(true, Ordering::Relaxed);
+                            break;
                         }
+                    }
+                    found
+                })
+            })
+            .collect();
+        let mut chunk = Vec::with_capacity(batch);
+        while !closed.load(Ordering::Relaxed) {
+            let mut record = csv::StringRecord::new();
+            match reader.read_record(&mut record) {
+                Ok(true) if record.len() != width => errors.push(width_error(file, &record, width)),
+                Ok(true) => {
+                    chunk.push(record);
+                    if chunk.len() == batch
+                        && work_tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(batch))).is_err()
+                    {
+                        break;
                     }
                 }
                 Ok(false) => break,
-                Err(e) => errors.push(csv_error(MEMBERS_FILE, &e)),
+                Err(e) => errors.push(csv_error(file, &e)),
             }
         }
-        let _ = tx.blocking_send(Parsed::Members(rows, offset + file_len(&dir, MEMBERS_FILE)));
-        errors
+        if !chunk.is_empty() {
+            let _ = work_tx.send(chunk);
+        }
+        drop(work_tx);
+        for worker in workers {
+            match worker.join() {
+                Ok(found) => errors.extend(found),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
     });
-    (rx, handle)
+    !closed.load(Ordering::Relaxed) && tx.blocking_send(wrap(Vec::new(), file_len(dir, file))).is_ok()
 }
 
-fn join_parser(handle: std::thread::JoinHandle<Vec<RowError>>, errors: &mut Vec<RowError>) -> Result<(), ImportError> {
-    let parsed = handle.join().map_err(|_| ImportError::Storage(DomainError::Internal("解析线程异常退出".into())))?;
-    errors.extend(parsed);
+fn join_parser(
+    handles: Vec<std::thread::JoinHandle<Vec<RowError>>>,
+    errors: &mut Vec<RowError>,
+) -> Result<(), ImportError> {
+    for handle in handles {
+        let parsed =
+            handle.join().map_err(|_| ImportError::Storage(DomainError::Internal("解析线程异常退出".into())))?;
+        errors.extend(parsed);
+    }
     Ok(())
+}
+
+/// Bytes read so far over all files, from the latest position in each.
+#[derive(Default)]
+struct Progress([u64; 3]);
+
+impl Progress {
+    fn seen(&mut self, parsed: &Parsed) -> u64 {
+        let (i, at) = match parsed {
+            Parsed::Households(_, at) => (0, *at),
+            Parsed::Members(_, at) => (1, *at),
+            Parsed::Incomes(_, at) => (2, *at),
+        };
+        // A file's batches may arrive out of order: the bar never moves back.
+        self.0[i] = self.0[i].max(at);
+        self.0.iter().sum()
+    }
 }
 
 /// SQLite's multi-row insert with anonymous `?` placeholders: numbered `$n` ones are looked
@@ -438,10 +616,13 @@ async fn stage_sqlite(
     let m_cols = member_stage_columns();
     let full_h = multi_row_insert("import_households", &h_cols, STAGE_H_WIDTH, SQLITE_H_BATCH);
     let full_m = multi_row_insert("import_members", &m_cols, 2 + MEMBER_WIDTH, SQLITE_M_BATCH);
-    let (mut rx, handle) = spawn_parser(dir, today, households, (SQLITE_H_BATCH, SQLITE_M_BATCH));
+    let full_i = multi_row_insert("import_incomes", STAGE_I_COLS, STAGE_I_WIDTH, SQLITE_I_BATCH);
+    let (mut rx, handles) = spawn_parser(dir, today, households, (SQLITE_H_BATCH, SQLITE_M_BATCH, SQLITE_I_BATCH));
+    let mut seen = Progress::default();
     while let Some(parsed) = rx.recv().await {
+        progress(seen.seen(&parsed));
         match parsed {
-            Parsed::Households(batch, at) => {
+            Parsed::Households(batch, _) => {
                 if !batch.is_empty() {
                     let text = if batch.len() == SQLITE_H_BATCH {
                         full_h.clone()
@@ -452,9 +633,8 @@ async fn stage_sqlite(
                         .execute(&mut *conn)
                         .await?;
                 }
-                progress(at);
             }
-            Parsed::Members(batch, at) => {
+            Parsed::Members(batch, _) => {
                 if !batch.is_empty() {
                     let text = if batch.len() == SQLITE_M_BATCH {
                         full_m.clone()
@@ -465,11 +645,22 @@ async fn stage_sqlite(
                         .execute(&mut *conn)
                         .await?;
                 }
-                progress(at);
+            }
+            Parsed::Incomes(batch, _) => {
+                if !batch.is_empty() {
+                    let text = if batch.len() == SQLITE_I_BATCH {
+                        full_i.clone()
+                    } else {
+                        multi_row_insert("import_incomes", STAGE_I_COLS, STAGE_I_WIDTH, batch.len())
+                    };
+                    bind_values!(sqlx::query(sql(&text)), batch.iter().flat_map(staged_income_values))
+                        .execute(&mut *conn)
+                        .await?;
+                }
             }
         }
     }
-    join_parser(handle, errors)
+    join_parser(handles, errors)
 }
 
 /// Streams both files into PostgreSQL's staging tables with COPY.
@@ -484,19 +675,21 @@ async fn stage_postgres(
     if !errors.is_empty() {
         return Ok(());
     }
-    let (mut rx, handle) = spawn_parser(dir, today, households, (2000, 4000));
+    let (mut rx, handles) = spawn_parser(dir, today, households, (2000, 4000, 8000));
+    let mut seen = Progress::default();
     let mut buf = String::with_capacity(PG_CHUNK + 8192);
     let mut copy = conn.copy_in_raw(&format!("copy import_households ({STAGE_H_EXTRA}, {H_COLS}) from stdin")).await?;
     let mut members_started = false;
+    let mut incomes_started = false;
     while let Some(parsed) = rx.recv().await {
+        progress(seen.seen(&parsed));
         match parsed {
-            Parsed::Households(batch, at) => {
+            Parsed::Households(batch, _) => {
                 for h in &batch {
                     copy_line(&mut buf, &staged_household_values(h));
                 }
-                progress(at);
             }
-            Parsed::Members(batch, at) => {
+            Parsed::Members(batch, _) => {
                 if !members_started {
                     // Households are done: finish their COPY and start the members'.
                     if !buf.is_empty() {
@@ -512,7 +705,21 @@ async fn stage_postgres(
                 for m in &batch {
                     copy_line(&mut buf, &staged_member_values(m));
                 }
-                progress(at);
+            }
+            Parsed::Incomes(batch, _) => {
+                if !incomes_started {
+                    // Members are done (the parser sends incomes last): start the incomes' COPY.
+                    if !buf.is_empty() {
+                        copy.send(buf.as_bytes()).await?;
+                        buf.clear();
+                    }
+                    copy.finish().await?;
+                    copy = conn.copy_in_raw(&format!("copy import_incomes ({STAGE_I_COLS}) from stdin")).await?;
+                    incomes_started = true;
+                }
+                for i in &batch {
+                    copy_line(&mut buf, &staged_income_values(i));
+                }
             }
         }
         if buf.len() >= PG_CHUNK {
@@ -524,7 +731,7 @@ async fn stage_postgres(
         copy.send(buf.as_bytes()).await?;
     }
     copy.finish().await?;
-    join_parser(handle, errors)
+    join_parser(handles, errors)
 }
 
 fn file_len(dir: &Path, file: &str) -> u64 {
@@ -533,7 +740,7 @@ fn file_len(dir: &Path, file: &str) -> u64 {
 
 fn parse_household(
     record: &csv::StringRecord,
-    index: &HashMap<&'static str, usize>,
+    index: &FieldIndex,
     shown: &HashMap<&'static str, String>,
     today: NaiveDate,
     errors: &mut Vec<RowError>,
@@ -652,58 +859,155 @@ const CROSS_CHECKS: &[(&str, &str, &str)] = &[
         "select m.line, '配偶与户主性别相同' from import_members m join import_members h \
          on h.household_no = m.household_no and h.relation = 'head' where m.relation = 'spouse' and m.sex = h.sex",
     ),
+    (
+        "incomes.csv",
+        "household_no",
+        "select i.line, '户编号“' || i.household_no || '”不在 households.csv 中，也不在系统中' from import_incomes i \
+         where not exists (select 1 from import_households a where a.household_no = i.household_no) \
+         and not exists (select 1 from households h where h.household_no = i.household_no)",
+    ),
+    (
+        "incomes.csv",
+        "period",
+        "select i.line, '该户收入期间“' || i.period || '”与第' || (select min(b.line) from import_incomes b \
+         where b.household_no = i.household_no and b.period = i.period) || '行重复' from import_incomes i \
+         where exists (select 1 from import_incomes b where b.household_no = i.household_no and b.period = i.period \
+         and b.line < i.line)",
+    ),
+    (
+        "incomes.csv",
+        "period",
+        "select i.line, '该户收入期间“' || i.period || '”的收入已在 households.csv 第' || a.line || '行填写' \
+         from import_incomes i join import_households a on a.household_no = i.household_no \
+         where cast(a.income_year as text) = i.period",
+    ),
+    (
+        "incomes.csv",
+        "period",
+        "select i.line, '该户收入期间“' || i.period || '”的收入已在系统中' from import_incomes i \
+         join households h on h.household_no = i.household_no \
+         join incomes x on x.household_id = h.household_id and x.period = i.period",
+    ),
 ];
 
-const STAGING_INDEXES: &[&str] = &[
-    "create index import_households_no on import_households(household_no)",
-    "create index import_members_no on import_members(household_no)",
-    "create index import_members_id on import_members(id_number)",
+/// The staging tables' indexes: (name, on what, the duplicate check in `CROSS_CHECKS` a unique
+/// index makes unnecessary). Such an index is first built unique; only if that fails — the file
+/// has duplicates — is it built plain and the check run to name the rows.
+const STAGING_INDEXES: &[(&str, &str, Option<usize>)] = &[
+    ("import_households_no", "import_households(household_no)", Some(0)),
+    ("import_members_no", "import_members(household_no)", None),
+    ("import_members_id", "import_members(id_number)", Some(4)),
+    ("import_incomes_no", "import_incomes(household_no, period)", Some(9)),
 ];
+
+/// What a statement that moves staged rows does, for the report and for its parameters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Writes the households (binds the time and the day, like every write below).
+    Households,
+    /// Builds the narrow `import_ids` table (no parameters).
+    Ids,
+    Members,
+    Incomes,
+    /// History and episodes.
+    Other,
+}
 
 /// The statements that move staged rows into the register. They run while a first load has
 /// dropped the register's secondary indexes, so every lookup here goes through the staging
 /// tables' own indexes (a household's size is counted in `import_members`, not `members`).
-fn commit_statements() -> Vec<String> {
+/// Once the households are in, `import_ids` holds each one's new id, its size and the few
+/// columns the incomes, history and episode rows are made of: one join of staging and register
+/// instead of one per statement, and a narrow table to scan instead of the 45 staged columns.
+fn commit_statements(pg: bool) -> Vec<(Step, String)> {
     let member_cols = M_COLS.replacen("household_id,", "", 1);
     let m_select = member_cols.split(',').map(|c| format!("m.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let tail = if pg { " on commit drop" } else { "" };
     vec![
-        format!(
-            "insert into households ({H_COLS}, monitoring_type, created_at, updated_at) select {H_COLS}, \
-             case when risk_cleared_on is null then monitoring_type end, $1, $1 from import_households order by line"
+        (
+            Step::Households,
+            format!(
+                "insert into households ({H_COLS}, monitoring_type, created_at, updated_at) select {H_COLS}, \
+                 case when risk_cleared_on is null then monitoring_type end, $1, $1 from import_households order by line"
+            ),
         ),
-        format!(
-            "insert into members ({M_COLS}, created_at, updated_at) select h.household_id, {m_select}, $1, $1 \
-             from import_members m join households h on h.household_no = m.household_no"
+        (
+            Step::Ids,
+            format!(
+                "create temp table import_ids{tail} as select h.household_id, a.household_no, a.status, \
+                 a.first_identified_on, a.exit_on, a.monitoring_type, a.risk_identified_on, a.risk_cleared_on, \
+                 a.income_year, a.wages_fen, a.operating_fen, a.property_fen, a.transfer_fen, a.operating_cost_fen, \
+                 (select count(*) from import_members m where m.household_no = a.household_no) as size \
+                 from import_households a join households h on h.household_no = a.household_no"
+            ),
         ),
-        "insert into incomes (household_id, period, year, household_size, wages_fen, operating_fen, property_fen, transfer_fen, \
-         operating_cost_fen, created_at, updated_at) select h.household_id, cast(a.income_year as text), a.income_year, \
-         (select count(*) from import_members m where m.household_no = a.household_no), \
-         a.wages_fen, a.operating_fen, a.property_fen, \
-         a.transfer_fen, a.operating_cost_fen, $1, $1 from import_households a join households h on h.household_no = a.household_no \
-         where a.income_year is not null"
-            .to_owned(),
-        "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
-         select h.household_id, 'status', null, 'poor', coalesce(a.first_identified_on, $2), '建档立卡识别（批量导入）', $1 \
-         from import_households a join households h on h.household_no = a.household_no where a.status is not null"
-            .to_owned(),
-        "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
-         select h.household_id, 'status', 'poor', a.status, coalesce(a.exit_on, $2), '批量导入时的状态', $1 \
-         from import_households a join households h on h.household_no = a.household_no where a.status <> 'poor'"
-            .to_owned(),
-        "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
-         select h.household_id, 'monitoring', null, a.monitoring_type, coalesce(a.risk_identified_on, $2), '纳入监测（批量导入）', $1 \
-         from import_households a join households h on h.household_no = a.household_no where a.monitoring_type is not null"
-            .to_owned(),
-        "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
-         select h.household_id, 'monitoring', a.monitoring_type, null, a.risk_cleared_on, '风险消除（批量导入）', $1 \
-         from import_households a join households h on h.household_no = a.household_no \
-         where a.monitoring_type is not null and a.risk_cleared_on is not null"
-            .to_owned(),
-        "insert into monitoring_episodes (household_id, monitoring_type, identified_on, identified_reason, cleared_on, \
-         cleared_reason, created_at, updated_at) select h.household_id, a.monitoring_type, coalesce(a.risk_identified_on, $2), \
-         '批量导入', a.risk_cleared_on, case when a.risk_cleared_on is not null then '批量导入' end, $1, $1 \
-         from import_households a join households h on h.household_no = a.household_no where a.monitoring_type is not null"
-            .to_owned(),
+        (Step::Ids, "create unique index import_ids_no on import_ids(household_no)".to_owned()),
+        (
+            Step::Members,
+            format!(
+                "insert into members ({M_COLS}, created_at, updated_at) select h.household_id, {m_select}, $1, $1 \
+                 from import_members m join import_ids h on h.household_no = m.household_no"
+            ),
+        ),
+        (
+            Step::Incomes,
+            "insert into incomes (household_id, period, year, household_size, wages_fen, operating_fen, property_fen, \
+             transfer_fen, operating_cost_fen, created_at, updated_at) select a.household_id, \
+             cast(a.income_year as text), a.income_year, a.size, a.wages_fen, a.operating_fen, a.property_fen, \
+             a.transfer_fen, a.operating_cost_fen, $1, $1 from import_ids a where a.income_year is not null"
+                .to_owned(),
+        ),
+        // incomes.csv: earlier periods. A blank size is the household's number of members: the
+        // members this import registers, or the current ones of a household already in the register
+        // (looked up only for such a household: the subqueries run when `import_ids` has no row).
+        (
+            Step::Incomes,
+            "insert into incomes (household_id, period, year, household_size, wages_fen, operating_fen, property_fen, \
+             transfer_fen, operating_cost_fen, claims_fen, out_of_pocket_fen, created_at, updated_at) \
+             select coalesce(r.household_id, (select h.household_id from households h where h.household_no = i.household_no)), \
+             i.period, i.year, coalesce(i.household_size, r.size, (select count(*) from members x \
+             join households h on h.household_id = x.household_id where h.household_no = i.household_no \
+             and x.left_on is null)), i.wages_fen, i.operating_fen, i.property_fen, i.transfer_fen, i.operating_cost_fen, \
+             i.claims_fen, i.out_of_pocket_fen, $1, $1 from import_incomes i left join import_ids r on r.household_no = i.household_no"
+                .to_owned(),
+        ),
+        (
+            Step::Other,
+            "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+             select a.household_id, 'status', null, 'poor', coalesce(a.first_identified_on, $2), '建档立卡识别（批量导入）', $1 \
+             from import_ids a where a.status is not null"
+                .to_owned(),
+        ),
+        (
+            Step::Other,
+            "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+             select a.household_id, 'status', 'poor', a.status, coalesce(a.exit_on, $2), '批量导入时的状态', $1 \
+             from import_ids a where a.status <> 'poor'"
+                .to_owned(),
+        ),
+        (
+            Step::Other,
+            "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+             select a.household_id, 'monitoring', null, a.monitoring_type, coalesce(a.risk_identified_on, $2), \
+             '纳入监测（批量导入）', $1 from import_ids a where a.monitoring_type is not null"
+                .to_owned(),
+        ),
+        (
+            Step::Other,
+            "insert into household_history (household_id, kind, from_value, to_value, effective_on, reason, created_at) \
+             select a.household_id, 'monitoring', a.monitoring_type, null, a.risk_cleared_on, '风险消除（批量导入）', $1 \
+             from import_ids a where a.monitoring_type is not null and a.risk_cleared_on is not null"
+                .to_owned(),
+        ),
+        (
+            Step::Other,
+            "insert into monitoring_episodes (household_id, monitoring_type, identified_on, identified_reason, cleared_on, \
+             cleared_reason, created_at, updated_at) select a.household_id, a.monitoring_type, \
+             coalesce(a.risk_identified_on, $2), '批量导入', a.risk_cleared_on, \
+             case when a.risk_cleared_on is not null then '批量导入' end, $1, $1 \
+             from import_ids a where a.monitoring_type is not null"
+                .to_owned(),
+        ),
     ]
 }
 
@@ -725,18 +1029,34 @@ macro_rules! record_import {
 macro_rules! check_and_commit {
     ($conn:expr, $errors:expr, $now:expr, $today:expr, $analyze:expr) => {{
         let t = std::time::Instant::now();
-        for ix in STAGING_INDEXES {
-            sqlx::query(*ix).execute(&mut *$conn).await?;
+        let mut proven = Vec::new();
+        for (name, on, check) in STAGING_INDEXES {
+            if let Some(check) = check {
+                // A savepoint: on PostgreSQL a failed statement would abort the whole transaction.
+                sqlx::query("savepoint import_unique").execute(&mut *$conn).await?;
+                let unique = format!("create unique index {name} on {on}");
+                if sqlx::query(sql(&unique)).execute(&mut *$conn).await.is_ok() {
+                    sqlx::query("release savepoint import_unique").execute(&mut *$conn).await?;
+                    proven.push(*check);
+                    continue;
+                }
+                sqlx::query("rollback to savepoint import_unique").execute(&mut *$conn).await?;
+                sqlx::query("release savepoint import_unique").execute(&mut *$conn).await?;
+            }
+            sqlx::query(sql(&format!("create index {name} on {on}"))).execute(&mut *$conn).await?;
         }
         tracing::debug!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staging indexes");
         for (i, (file, field, check)) in CROSS_CHECKS.iter().enumerate() {
+            if proven.contains(&i) {
+                continue;
+            }
             let t = std::time::Instant::now();
             let rows: Vec<(i64, String)> = sqlx::query_as(*check).fetch_all(&mut *$conn).await?;
             tracing::debug!(check = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: cross-row check");
-            let (file, columns): (&'static str, _) = if *file == HOUSEHOLDS_FILE {
-                (HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS)
-            } else {
-                (MEMBERS_FILE, MEMBER_COLUMNS)
+            let (file, columns): (&'static str, _) = match *file {
+                HOUSEHOLDS_FILE => (HOUSEHOLDS_FILE, HOUSEHOLD_COLUMNS),
+                MEMBERS_FILE => (MEMBERS_FILE, MEMBER_COLUMNS),
+                _ => (INCOMES_FILE, bangfu_core::household::income::INCOME_COLUMNS),
             };
             for (line, message) in rows {
                 $errors.push(RowError {
@@ -770,19 +1090,29 @@ macro_rules! check_and_commit {
                 }
             }
             let mut report = ImportReport::default();
-            for (i, stmt) in commit_statements().iter().enumerate() {
+            for (i, (step, stmt)) in commit_statements($analyze).iter().enumerate() {
                 let t = std::time::Instant::now();
-                let n = sqlx::query(sql(stmt)).bind($now).bind($today).execute(&mut *$conn).await?.rows_affected();
+                let query = sqlx::query(sql(stmt));
+                let n = if *step == Step::Ids { query } else { query.bind($now).bind($today) }
+                    .execute(&mut *$conn)
+                    .await?
+                    .rows_affected();
                 tracing::debug!(statement = i, elapsed_ms = t.elapsed().as_millis() as u64, "import: commit step");
-                if i == 0 && $analyze {
+                match step {
                     // The planner must know households just grew, or it joins members row by row.
-                    sqlx::query("analyze households").execute(&mut *$conn).await?;
-                }
-                match i {
-                    0 => report.households = n,
-                    1 => report.members = n,
-                    2 => report.incomes = n,
+                    Step::Households if $analyze => {
+                        sqlx::query("analyze households").execute(&mut *$conn).await?;
+                    }
+                    Step::Ids if $analyze && stmt.starts_with("create unique") => {
+                        sqlx::query("analyze import_ids").execute(&mut *$conn).await?;
+                    }
                     _ => {}
+                }
+                match step {
+                    Step::Households => report.households = n,
+                    Step::Members => report.members = n,
+                    Step::Incomes => report.incomes += n,
+                    Step::Ids | Step::Other => {}
                 }
             }
             if empty {
@@ -808,9 +1138,12 @@ macro_rules! check_and_commit {
     }};
 }
 
-/// PostgreSQL foreign keys re-added after a load into an empty register (names as PostgreSQL
-/// gives them to the migrations' inline `references`).
+/// PostgreSQL constraints re-added after a load into an empty register (names as PostgreSQL
+/// gives them to the migrations' inline `references` and `unique`): the foreign keys, and the
+/// one-record-per-period rule of incomes, whose index is then built once from sorted rows
+/// instead of row by row for every income.
 const DEFERRED_FOREIGN_KEYS: &[(&str, &str, &str)] = &[
+    ("incomes", "incomes_household_id_period_key", "unique (household_id, period)"),
     ("members", "members_household_id_fkey", "foreign key (household_id) references households(household_id)"),
     ("incomes", "incomes_household_id_fkey", "foreign key (household_id) references households(household_id)"),
     (
@@ -851,8 +1184,9 @@ pub async fn import_register(
             if let Some(on) = already_imported_sqlite(&mut conn, &hash).await? {
                 return Ok(ImportOutcome::AlreadyImported { on });
             }
-            sqlx::query("drop table if exists temp.import_households").execute(&mut *conn).await?;
-            sqlx::query("drop table if exists temp.import_members").execute(&mut *conn).await?;
+            for table in STAGING_TABLES {
+                sqlx::query(sql(&format!("drop table if exists temp.{table}"))).execute(&mut *conn).await?;
+            }
             // A bigger page cache and memory-mapped reads for the bulk load: bounded, so memory
             // still does not grow with the file; restored afterwards.
             for pragma in IMPORT_PRAGMAS {
@@ -881,8 +1215,9 @@ pub async fn import_register(
             .await;
             let commit = matches!(result, Ok(Some(_)));
             sqlx::query(if commit { "commit" } else { "rollback" }).execute(&mut *conn).await?;
-            sqlx::query("drop table if exists temp.import_households").execute(&mut *conn).await?;
-            sqlx::query("drop table if exists temp.import_members").execute(&mut *conn).await?;
+            for table in STAGING_TABLES {
+                sqlx::query(sql(&format!("drop table if exists temp.{table}"))).execute(&mut *conn).await?;
+            }
             for pragma in RESTORE_PRAGMAS {
                 sqlx::query(*pragma).execute(&mut *conn).await?;
             }
@@ -901,6 +1236,14 @@ pub async fn import_register(
             if let Some(on) = seen {
                 return Ok(ImportOutcome::AlreadyImported { on });
             }
+            // Room for the staging tables in memory (the default 8 MB sends them through the
+            // operating system page by page). PostgreSQL allows this only before the session's
+            // first temporary table: on a connection that staged an import before, it stays as it was.
+            sqlx::query("savepoint temp_buffers").execute(&mut *tx).await?;
+            if sqlx::query("set local temp_buffers = '256MB'").execute(&mut *tx).await.is_err() {
+                sqlx::query("rollback to savepoint temp_buffers").execute(&mut *tx).await?;
+            }
+            sqlx::query("release savepoint temp_buffers").execute(&mut *tx).await?;
             for ddl in staging_ddl(true) {
                 sqlx::query(sql(&ddl)).execute(&mut *tx).await?;
             }
@@ -911,8 +1254,12 @@ pub async fn import_register(
                 for stmt in [
                     "set local work_mem = '256MB'",
                     "set local maintenance_work_mem = '512MB'",
-                    "analyze import_households",
-                    "analyze import_members",
+                    // Statistics on the columns the checks and moves join and filter on only:
+                    // the staging tables are read by these statements and nothing else.
+                    "analyze import_households (line, household_no, ok, area_code, status, income_year, \
+                     monitoring_type, risk_cleared_on)",
+                    "analyze import_members (line, household_no, id_number, relation, sex)",
+                    "analyze import_incomes (line, household_no, period)",
                 ] {
                     sqlx::query(stmt).execute(&mut *tx).await?;
                 }
@@ -932,19 +1279,26 @@ pub async fn import_register(
     };
     if report.is_some() {
         // The planner's statistics must know the tables just grew, or the first queries after a
-        // large load scan instead of using the indexes.
-        for table in LOADED_TABLES {
+        // large load scan instead of using the indexes. (PostgreSQL analysed households inside
+        // the transaction, right after its rows went in, and nothing changed them since.)
+        let pg = matches!(db.pool(), Pool::Postgres(_));
+        for table in LOADED_TABLES.iter().filter(|t| !(pg && **t == "households")) {
             dispatch!(db, pool => { sqlx::query(sql(&format!("analyze {table}"))).execute(pool).await?; });
         }
     }
     match report {
         Some(r) => Ok(ImportOutcome::Imported(r)),
         None => {
-            errors.sort_by_key(|a| (a.file != HOUSEHOLDS_FILE, a.line));
+            errors.sort_by_key(|a| {
+                ([HOUSEHOLDS_FILE, MEMBERS_FILE, INCOMES_FILE].iter().position(|f| *f == a.file), a.line)
+            });
             Err(ImportError::Rows(errors))
         }
     }
 }
+
+/// The staging tables (temporary: SQLite drops them after the import, PostgreSQL at commit).
+const STAGING_TABLES: &[&str] = &["import_households", "import_members", "import_incomes", "import_ids"];
 
 /// Every table an import writes to.
 const LOADED_TABLES: &[&str] = &["households", "members", "incomes", "household_history", "imports"];
@@ -1032,46 +1386,6 @@ pub fn read_divisions(input: impl Read, file: &'static str) -> Result<Vec<bangfu
     if errors.is_empty() { Ok(areas) } else { Err(errors) }
 }
 
-/// incomes.csv, optional beside the two register files.
+/// incomes.csv, optional beside the two register files: earlier income periods (the 12-month
+/// measure), loaded in the same transaction.
 pub const INCOMES_FILE: &str = "incomes.csv";
-
-/// One row of incomes.csv, checked by the same rules as the income form. A blank size is
-/// left for the loader to fill with the household's current size (0 here).
-pub struct IncomeRow {
-    pub line: u64,
-    pub household_no: String,
-    pub income: Income,
-    pub size_given: bool,
-}
-
-/// Reads and checks incomes.csv (every problem at once, by file:line); `None` when the
-/// directory has none. Nothing is written.
-pub fn read_incomes(dir: &Path, today: NaiveDate) -> Result<Option<Vec<IncomeRow>>, ImportError> {
-    if !dir.join(INCOMES_FILE).is_file() {
-        return Ok(None);
-    }
-    use bangfu_core::household::income::INCOME_COLUMNS;
-    let mut errors = Vec::new();
-    let (mut reader, index, shown) = open_csv(dir, INCOMES_FILE, INCOME_COLUMNS, &mut errors)?;
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(RowError { file: INCOMES_FILE, line, column: String::new(), message: csv_problem(&e) });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let fields = RecordFields { record: &record, index: &index };
-        let household_no = normalise_digits(fields.get("household_no").trim());
-        let size_given = !fields.get("household_size").trim().is_empty();
-        match bangfu_core::household::parse_income_form(&fields, today, 1) {
-            Ok(Some(income)) => rows.push(IncomeRow { line, household_no, income, size_given }),
-            Ok(None) => {}
-            Err(e) => push_field_errors(&mut errors, INCOMES_FILE, line, &shown, INCOME_COLUMNS, e),
-        }
-    }
-    if errors.is_empty() { Ok(Some(rows)) } else { Err(ImportError::Rows(errors)) }
-}

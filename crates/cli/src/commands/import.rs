@@ -1,5 +1,5 @@
-//! `bangfu import --database URL DIR`: load households.csv and members.csv, all or nothing,
-//! and incomes.csv (earlier years, the 12-month measure) when the directory has one.
+//! `bangfu import --database URL DIR`: load households.csv and members.csv, and incomes.csv
+//! (earlier years, the 12-month measure) when the directory has one — all or nothing.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -43,40 +43,16 @@ pub async fn import_dir(db: &Db, dir: &Path) -> anyhow::Result<ExitCode> {
         ProgressBar::hidden()
     };
     let started = std::time::Instant::now();
-    // incomes.csv is checked before anything is written, so a bad row there imports nothing either.
-    let incomes = match bangfu_db::import::read_incomes(dir, super::today()) {
-        Ok(rows) => rows,
-        Err(ImportError::Rows(errors)) => return Ok(print_errors(&errors)),
-        Err(e) => return Err(e.into()),
-    };
     let progress = |n: u64| bar.set_position(n);
     let outcome = import_register(db, dir, super::today(), &Actor::command_line(), &progress).await;
     bar.finish_and_clear();
     match outcome {
         Ok(ImportOutcome::Imported(r)) => {
-            let earlier = match &incomes {
-                Some(rows) => match db.load_incomes(rows).await {
-                    Ok(n) => n,
-                    Err(ImportError::Rows(errors)) => {
-                        for e in &errors {
-                            eprintln!("{e}");
-                        }
-                        eprintln!(
-                            "户和成员已导入；{} 有 {} 处错误，其中的收入均未导入（可在页面或接口逐户登记）。",
-                            bangfu_db::INCOMES_FILE,
-                            errors.len()
-                        );
-                        return Ok(ExitCode::from(2));
-                    }
-                    Err(e) => return Err(e.into()),
-                },
-                None => 0,
-            };
             println!(
                 "已导入 {} 户、{} 名成员、{} 条收入记录，用时 {:.1} 秒",
                 r.households,
                 r.members,
-                r.incomes + earlier,
+                r.incomes,
                 started.elapsed().as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)

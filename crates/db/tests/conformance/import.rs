@@ -301,37 +301,81 @@ conformance!(a_certificate_holder_is_the_same_person_as_the_id_card_holder, |db:
     assert!(matches!(&err, bangfu_core::DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
 });
 
-conformance!(incomes_csv_brings_earlier_years_with_their_sizes_and_a_bad_row_is_named_by_line, |db: Db| async move {
+conformance!(incomes_csv_brings_earlier_years_with_their_sizes_in_the_same_all_or_nothing_load, |db: Db| async move {
     let dir = register_dir(&good_households(), &good_members());
     let header = "户编号,收入期间,该期家庭人口,工资性收入（元）,转移性收入（元）\n";
-    std::fs::write(
-        dir.path().join("incomes.csv"),
-        format!(
-            "{header}4117021012010001,2023,3,9000,\n4117021012010001,2024,,8000,1200\n4117021012010002,去年,1,1,\n"
-        ),
-    )
-    .unwrap();
-    let errors = match bangfu_db::import::read_incomes(dir.path(), today()) {
-        Err(ImportError::Rows(e)) => e,
-        other => panic!("expected row errors, got {:?}", other.map(|r| r.map(|r| r.len()))),
-    };
-    assert_eq!((errors[0].file, errors[0].line, errors[0].column.as_str()), ("incomes.csv", 4, "收入期间"));
-    std::fs::write(
-        dir.path().join("incomes.csv"),
-        format!("{header}4117021012010001,2023,3,9000,\n4117021012010001,2024,,8000,1200\n"),
-    )
-    .unwrap();
-    let rows = bangfu_db::import::read_incomes(dir.path(), today()).unwrap().unwrap();
-    assert!(matches!(import(&db, &dir).await.unwrap(), ImportOutcome::Imported(_)));
-    assert_eq!(db.load_incomes(&rows).await.unwrap(), 2);
+    let write = |rows: &str| std::fs::write(dir.path().join("incomes.csv"), format!("{header}{rows}")).unwrap();
+    let good = "4117021012010001,2023,3,9000,\n4117021012010001,2024,,8000,1200\n";
+    // A bad period, an unknown household, a period given twice and one already in households.csv:
+    // each is named by line, and nothing at all is imported (households and members neither).
+    write(&format!(
+        "{good}4117021012010002,去年,1,1,\n4117021012019999,2023,1,1,\n4117021012010001,2023,3,1,\n\
+         4117021012010002,2025,1,1,\n"
+    ));
+    let Err(ImportError::Rows(errors)) = import(&db, &dir).await else { panic!("expected row errors") };
+    let shown: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        (errors[0].file, errors[0].line, errors[0].column.as_str()),
+        ("incomes.csv", 4, "收入期间"),
+        "{shown:#?}"
+    );
+    let expect = [
+        "incomes.csv:5: 户编号: 户编号“4117021012019999”不在 households.csv 中，也不在系统中",
+        "incomes.csv:6: 收入期间: 该户收入期间“2023”与第2行重复",
+        "incomes.csv:7: 收入期间: 该户收入期间“2025”的收入已在 households.csv 第3行填写",
+    ];
+    for e in expect {
+        assert!(shown.iter().any(|s| s == e), "missing {e:?} in {shown:#?}");
+    }
+    assert_eq!(errors.len(), 4, "{shown:#?}");
+    assert_eq!(household_count(&db).await, 0, "a bad incomes.csv row imports nothing");
+
+    write(good);
+    let ImportOutcome::Imported(report) = import(&db, &dir).await.unwrap() else { panic!("expected an import") };
+    assert_eq!(report.incomes, 4, "two from households.csv, two from incomes.csv");
     let (list, _) =
         db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
     let first = list.iter().find(|h| h.household_no == "4117021012010001").unwrap();
     let incomes = db.incomes(&everything(), first.id).await.unwrap();
     let seen: Vec<_> = incomes.iter().map(|i| (i.period.code(), i.household_size, i.transfer)).collect();
-    assert_eq!(seen[1..], [("2024".to_owned(), 2, Some(Fen(120_000))), ("2023".to_owned(), 3, None)]);
-    // An unknown household number loads nothing.
-    let mut stray = bangfu_db::import::read_incomes(dir.path(), today()).unwrap().unwrap();
-    stray[0].household_no = "4117021012019999".into();
-    assert!(matches!(db.load_incomes(&stray).await, Err(ImportError::Rows(e)) if e[0].line == 2));
+    assert_eq!(
+        seen,
+        [
+            ("2025".to_owned(), 2, Some(Fen(240_050))),
+            ("2024".to_owned(), 2, Some(Fen(120_000))),
+            ("2023".to_owned(), 3, None)
+        ],
+        "a blank size is the number of members imported"
+    );
+    let filter =
+        bangfu_db::audit::AuditFilter { action: Some(bangfu_core::audit::AuditAction::Import), ..Default::default() };
+    let (entries, _) = db.audit_entries(&filter, 10, 0).await.unwrap();
+    assert!(
+        entries[0].after_value.as_deref().unwrap().ends_with("2 户、3 名成员、4 条收入"),
+        "{:?}",
+        entries[0].after_value
+    );
+    // A later register's incomes.csv may bring a period of a household already in the register:
+    // a blank size is then its current number of members.
+    let households = format!(
+        "{H_HEADER}4117021012010003,{SHAHEDIAN_VILLAGE},第1组,国家标准,一般贫困户,因病,,未脱贫,2015-03-01,,,,,\n"
+    );
+    let members = format!("{M_HEADER}4117021012010003,赵四,男,{},户主,,,,\n", id("19700101", 9, true));
+    let dir = register_dir(&households, &members);
+    write_incomes(&dir, "4117021012010003,2024,,100,\n4117021012010001,2022,,200,\n");
+    let ImportOutcome::Imported(report) = import(&db, &dir).await.unwrap() else { panic!("expected an import") };
+    assert_eq!(report.incomes, 2);
+    let sizes = |incomes: Vec<bangfu_core::household::Income>| -> Vec<(String, i64)> {
+        incomes.iter().map(|i| (i.period.code(), i.household_size)).collect()
+    };
+    assert_eq!(sizes(db.incomes(&everything(), first.id).await.unwrap())[3], ("2022".to_owned(), 2));
+    let (list, _) =
+        db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap();
+    let third = list.iter().find(|h| h.household_no == "4117021012010003").unwrap();
+    assert_eq!(sizes(db.incomes(&everything(), third.id).await.unwrap()), [("2024".to_owned(), 1)]);
 });
+
+fn write_incomes(dir: &TempDir, rows: &str) {
+    let header = "户编号,收入期间,该期家庭人口,工资性收入（元）,转移性收入（元）\n";
+    std::fs::write(dir.path().join("incomes.csv"), format!("{header}{rows}")).unwrap();
+}
