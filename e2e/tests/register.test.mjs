@@ -403,44 +403,6 @@ test('two clerks correct the same household at once: the second is told who chan
   await township.context.close();
 });
 
-test('the head of a household dies: 减员 on the head asks who takes over, and the household carries on under its new head', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await signIn(page, 'shahe', 'shahe-2026');
-  await page.goto(`${base}/households?q=wxm`);
-  await page.click('a:has-text("王小明")');
-  await page.waitForSelector('h1:has-text("王小明户")');
-  // His wife joins first (增员).
-  await page.click('a:has-text("增加成员")');
-  await page.fill('input[name=name]', '李秀英');
-  await page.selectOption('select[name=sex]', '女');
-  await page.fill('input[name=id_number]', idNumber('41170219820202002'));
-  await page.selectOption('select[name=relation]', '配偶');
-  await page.fill('input[name=join_reason]', '婚入');
-  await page.click('button:has-text("保存")');
-  await page.waitForSelector('h1:has-text("王小明户")');
-  // 减员 on the head: the page asks for a new head instead.
-  await page.click('tr:has(td:text-is("王小明")) a:has-text("减员")');
-  await page.waitForSelector('h1:has-text("户主变更")');
-  assert.equal(await page.inputValue('select[name=outgoing]'), 'leaves');
-  assert.match(await page.textContent('select[name=new_head] option:checked'), /李秀英/);
-  await page.fill('textarea[name=reason]', '原户主去世，由配偶接任');
-  // Saved without saying why the old head leaves: refused in Chinese, nothing lost.
-  await page.click('button:has-text("保存")');
-  await page.waitForSelector('.error[role=alert]');
-  assert.match(await page.textContent('.error[role=alert]'), /请填写王小明减员的原因/);
-  assert.equal(await page.inputValue('textarea[name=reason]'), '原户主去世，由配偶接任');
-  await page.fill('input[name=left_reason]', '死亡');
-  await page.screenshot({ path: join(artifacts, 'phone-change-of-head.png'), fullPage: true });
-  await page.click('button:has-text("保存")');
-  await page.waitForSelector('h1:has-text("李秀英户")');
-  const body = await page.textContent('body');
-  assert.ok(body.includes('户主变更：王小明 → 李秀英'), 'the dated history names both heads');
-  assert.ok(body.includes('死亡（户主变更）'), 'the old head is listed as having left');
-  await page.screenshot({ path: join(artifacts, 'phone-after-change-of-head.png'), fullPage: true });
-  await context.close();
-});
-
 test('the district office types part of a village name in the new-household form, picks it, saves, and finds the household', async () => {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
   const page = await context.newPage();
@@ -499,5 +461,43 @@ test('a destructive button asks first, from a static script (no inline handler),
   await page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
   await page.click('button[data-print]');
   assert.equal(await page.evaluate(() => window.printed), 1);
+  await context.close();
+});
+
+test('the head of a household dies: 减员 on the head asks who takes over, and the household carries on under its new head', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'shahe', 'shahe-2026');
+  await page.goto(`${base}/households?q=wxm`);
+  await page.click('a:has-text("王小明")');
+  await page.waitForSelector('h1:has-text("王小明户")');
+  // His wife joins first (增员).
+  await page.click('a:has-text("增加成员")');
+  await page.fill('input[name=name]', '李秀英');
+  await page.selectOption('select[name=sex]', '女');
+  await page.fill('input[name=id_number]', idNumber('41170219820202002'));
+  await page.selectOption('select[name=relation]', '配偶');
+  await page.fill('input[name=join_reason]', '婚入');
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('h1:has-text("王小明户")');
+  // 减员 on the head: the page asks for a new head instead.
+  await page.click('tr:has(td:text-is("王小明")) a:has-text("减员")');
+  await page.waitForSelector('h1:has-text("户主变更")');
+  assert.equal(await page.inputValue('select[name=outgoing]'), 'leaves');
+  assert.match(await page.textContent('select[name=new_head] option:checked'), /李秀英/);
+  await page.fill('textarea[name=reason]', '原户主去世，由配偶接任');
+  // Saved without saying why the old head leaves: refused in Chinese, nothing lost.
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('.error[role=alert]');
+  assert.match(await page.textContent('.error[role=alert]'), /请填写王小明减员的原因/);
+  assert.equal(await page.inputValue('textarea[name=reason]'), '原户主去世，由配偶接任');
+  await page.fill('input[name=left_reason]', '死亡');
+  await page.screenshot({ path: join(artifacts, 'phone-change-of-head.png'), fullPage: true });
+  await page.click('button:has-text("保存")');
+  await page.waitForSelector('h1:has-text("李秀英户")');
+  const body = await page.textContent('body');
+  assert.ok(body.includes('户主变更：王小明 → 李秀英'), 'the dated history names both heads');
+  assert.ok(body.includes('死亡（户主变更）'), 'the old head is listed as having left');
+  await page.screenshot({ path: join(artifacts, 'phone-after-change-of-head.png'), fullPage: true });
   await context.close();
 });
