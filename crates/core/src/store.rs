@@ -556,6 +556,7 @@ pub trait UnitStore {
         &self,
         scope: &Scope,
         unit: UnitId,
+        expected_version: i64,
         data: &crate::assistance::UnitData,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;

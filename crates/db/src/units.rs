@@ -11,7 +11,7 @@ use chrono::Utc;
 use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
-const SELECT: &str = "select u.unit_id, u.name, u.level, u.area_code, coalesce(a.name, '') as area_name \
+const SELECT: &str = "select u.unit_id, u.name, u.level, u.area_code, u.version, coalesce(a.name, '') as area_name \
     from units u left join areas a on a.area_code = u.area_code";
 
 fn unit_row(r: &impl Get) -> DomainResult<Unit> {
@@ -21,6 +21,7 @@ fn unit_row(r: &impl Get) -> DomainResult<Unit> {
         level: UnitLevel::parse(&r.text("level")?).ok_or_else(|| DomainError::Internal("unit level".into()))?,
         area_code: bangfu_core::area::AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
         area_name: r.text("area_name")?,
+        version: r.int("version")?,
     })
 }
 
@@ -71,37 +72,60 @@ impl UnitStore for Db {
         })
     }
 
-    async fn update_unit(&self, scope: &Scope, unit: UnitId, data: &UnitData, actor: &Actor) -> DomainResult<()> {
-        let before = self.unit(scope, UnitId(unit.0)).await?;
+    async fn update_unit(
+        &self,
+        scope: &Scope,
+        unit: UnitId,
+        expected_version: i64,
+        data: &UnitData,
+        actor: &Actor,
+    ) -> DomainResult<()> {
+        let seen = self.unit(scope, unit).await?;
         // Units above the scope (a 市直 bureau) are shown, not corrected, by a district account.
-        if !scope.contains(&before.area_code) {
+        if !scope.contains(&seen.area_code) {
             return Err(DomainError::NotFound);
         }
         self.check_unit_area(scope, data).await?;
-        let changes: Vec<(&str, String, String)> = [
-            ("name", before.name.clone(), data.name.clone()),
-            ("level", before.level.label_zh().to_owned(), data.level.label_zh().to_owned()),
-            ("area_code", before.area_code.to_string(), data.area_code.to_string()),
-        ]
-        .into_iter()
-        .filter(|(_, b, a)| b != a)
-        .collect();
-        if changes.is_empty() {
-            return Ok(());
-        }
         let now = Utc::now();
-        dispatch!(self, pool => {
+        // The unit's row only (the area name comes from an outer join PostgreSQL cannot lock).
+        let lock = if self.lock_clause().is_empty() { "" } else { " for update of u" };
+        let locked = format!("{SELECT} where u.unit_id = $1{lock}");
+        let result: DomainResult<()> = dispatch!(self, pool => async {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            sqlx::query("update units set name = $1, level = $2, area_code = $3, updated_at = $4 where unit_id = $5")
-                .bind(&data.name).bind(data.level.code()).bind(data.area_code.as_str()).bind(now).bind(unit.0)
-                .execute(&mut *tx).await.map_err(domain_err)?;
+            // The "before" of every audit row is the row as locked here, not as read for the form.
+            let r = sqlx::query(crate::sql(&locked)).bind(unit.0).fetch_optional(&mut *tx).await.map_err(domain_err)?
+                .ok_or(DomainError::NotFound)?;
+            let before = unit_row(&r)?;
+            if before.version != expected_version {
+                return Err(crate::versions::stale(before.version));
+            }
+            let changes: Vec<(&str, String, String)> = [
+                ("name", before.name.clone(), data.name.clone()),
+                ("level", before.level.label_zh().to_owned(), data.level.label_zh().to_owned()),
+                ("area_code", before.area_code.to_string(), data.area_code.to_string()),
+            ]
+            .into_iter()
+            .filter(|(_, b, a)| b != a)
+            .collect();
+            if changes.is_empty() {
+                return Ok(());
+            }
+            let done = sqlx::query("update units set name = $1, level = $2, area_code = $3, updated_at = $4, updated_by = $5, \
+                version = version + 1 where unit_id = $6 and version = $7")
+                .bind(&data.name).bind(data.level.code()).bind(data.area_code.as_str()).bind(now).bind(&actor.username)
+                .bind(unit.0).bind(expected_version)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if done != 1 {
+                return Err(crate::versions::stale(before.version));
+            }
             for (field, b, a) in &changes {
                 let entry = AuditEntry::new(actor, AuditAction::Update).object("unit", unit, Some(data.area_code.as_str()))
                     .change(field, Some(b.clone()), Some(a.clone()));
-                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+                crate::bind_entry!(&entry, version = expected_version + 1).execute(&mut *tx).await.map_err(domain_err)?;
             }
             tx.commit().await.map_err(domain_err)?;
             Ok(())
-        })
+        }.await);
+        self.explain_stale(result, "unit", unit.0, expected_version).await
     }
 }

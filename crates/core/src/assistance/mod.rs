@@ -74,6 +74,8 @@ pub struct Unit {
     pub area_code: AreaCode,
     /// The name of the unit's area, e.g. 驿城区, for lists.
     pub area_name: String,
+    /// Starts at 1 and grows by one with every correction; a correction names the version it read.
+    pub version: i64,
 }
 
 /// 结对帮扶: a unit paired with a township or village for a period.

@@ -59,9 +59,17 @@ conformance!(units_are_unique_by_name_corrected_with_audit_and_listed_to_the_are
     assert!(matches!(db.unit(&shahedian, bangfu_core::ids::UnitId(9999)).await, Err(DomainError::NotFound)));
     assert_eq!(db.unit(&district, office).await.unwrap().area_name, "蚁蜂镇");
     // A correction is audited field by field, in the same transaction.
-    db.update_unit(&district, office, &unit("蚁蜂镇人民政府办公室", UnitLevel::Township, "411702104000"), &actor())
+    db.update_unit(&district, office, 1, &unit("蚁蜂镇人民政府办公室", UnitLevel::Township, "411702104000"), &actor())
         .await
         .unwrap();
+    let renamed = db.unit(&district, office).await.unwrap();
+    assert_eq!((renamed.name.as_str(), renamed.version), ("蚁蜂镇人民政府办公室", 2));
+    // A correction read before that one is refused, naming who changed what; nothing is saved.
+    let stale = db
+        .update_unit(&district, office, 1, &unit("蚁蜂镇党政办", UnitLevel::Township, "411702104000"), &actor())
+        .await
+        .unwrap_err();
+    assert!(stale.to_string().contains("修改") && stale.to_string().contains("请核对后再保存"), "{stale}");
     assert_eq!(db.unit(&district, office).await.unwrap().name, "蚁蜂镇人民政府办公室");
     let log = db
         .audit_entries(
@@ -80,11 +88,12 @@ conformance!(units_are_unique_by_name_corrected_with_audit_and_listed_to_the_are
     assert_eq!(log[0].before_value.as_deref(), Some("蚁蜂镇人民政府"));
     // Renaming to a taken name is the same conflict, and changes nothing.
     assert!(matches!(
-        db.update_unit(&district, office, &unit("区农业农村局", UnitLevel::Township, "411702104000"), &actor()).await,
+        db.update_unit(&district, office, 2, &unit("区农业农村局", UnitLevel::Township, "411702104000"), &actor())
+            .await,
         Err(DomainError::Conflict { .. })
     ));
     assert!(matches!(
-        db.update_unit(&shahedian, office, &unit("x", UnitLevel::Township, "411702104000"), &actor()).await,
+        db.update_unit(&shahedian, office, 2, &unit("x", UnitLevel::Township, "411702104000"), &actor()).await,
         Err(DomainError::NotFound)
     ));
 });

@@ -374,9 +374,9 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "put",
         path: "/api/v1/units/{id}",
-        summary: "修改帮扶单位（区级管理员；逐项记入审计日志）· Correct a unit (district admin; audited)",
+        summary: "修改帮扶单位（区级管理员；须带读取时的 version，其间他人已修改则 409；逐项记入审计日志）· Correct a unit (district admin; audited)",
         query: &[],
-        body: Some(unit_input_schema),
+        body: Some(unit_update_schema),
         response: unit_schema,
     },
     ApiRoute {
@@ -433,7 +433,8 @@ fn unit_input_schema() -> Value {
 fn unit_schema() -> Value {
     json!({ "type": "object", "properties": {
         "id": { "type": "integer" }, "name": { "type": "string" }, "level": { "type": "string" },
-        "area_code": { "type": "string" }, "area_name": { "type": "string" } } })
+        "area_code": { "type": "string" }, "area_name": { "type": "string" },
+        "version": { "type": "integer", "description": "版本号：修改时原样带回" } } })
 }
 
 fn units_schema() -> Value {
@@ -543,6 +544,10 @@ fn household_update_schema() -> Value {
     props.insert("version".into(), version_property());
     json!({ "type": "object", "properties": props, "required": ["version"],
             "description": "字段同 households.csv；未提供的字段保持原值，传 \"\" 或 null 清空；脱贫状态和监测类型请用各自的变更接口 · fields left out keep their values" })
+}
+
+fn unit_update_schema() -> Value {
+    with_version(unit_input_schema())
 }
 
 fn event_common() -> Map<String, Value> {

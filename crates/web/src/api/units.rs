@@ -53,7 +53,10 @@ async fn update(
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
     state.db.unit(&me.scope, bangfu_core::ids::UnitId(id)).await?;
+    let version =
+        body.get("version").and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
     let data = UnitData::parse(&texts(body)).map_err(DomainError::Invalid)?;
-    state.db.update_unit(&me.scope, bangfu_core::ids::UnitId(id), &data, &me.actor()).await?;
+    let version = version.ok_or_else(|| DomainError::invalid("version", "请带上读取该单位时的 version"))?;
+    state.db.update_unit(&me.scope, bangfu_core::ids::UnitId(id), version, &data, &me.actor()).await?;
     Ok(Json(json!(state.db.unit(&me.scope, bangfu_core::ids::UnitId(id)).await?)))
 }

@@ -108,7 +108,11 @@ async fn unit_form(
     area.label = me.lang.t("unit.area");
     area.hint = me.lang.t("unit.area_hint").to_owned();
     let picker = super::form::area_code_picker(state, me, v).await?;
-    let fields = vec![name, level, area];
+    let mut fields = vec![name, level, area];
+    // A correction carries the version it was read at (hidden); a new unit has none.
+    if v.contains_key("version") {
+        fields.push(FormField::of(me, v, "version", false));
+    }
     super::form::render_form_with_pickers(
         me,
         title,
@@ -156,6 +160,7 @@ async fn edit_page(
         ("name".to_owned(), u.name.clone()),
         ("level".to_owned(), u.level.code().to_owned()),
         ("area_code".to_owned(), u.area_code.to_string()),
+        ("version".to_owned(), u.version.to_string()),
     ]);
     unit_form(&state, &me, format!("{} · {}", me.lang.t("title.edit_unit"), u.name), &v, &[]).await
 }
@@ -169,15 +174,22 @@ async fn update(
     let u = editable(&state, &me, id).await?;
     me.check_form_csrf(&v)?;
     super::form::fill_area_code(&state, &me, &mut v).await?;
+    let title = format!("{} · {}", me.lang.t("title.edit_unit"), u.name);
+    let Some(version) = super::form::form_version(&v) else {
+        v.insert("version".into(), u.version.to_string());
+        return Ok(super::form::conflict(unit_form(&state, &me, title, &v, &super::form::missing_version()).await?));
+    };
     let result = parse_then(UnitData::parse(&v), async |data| {
-        state.db.update_unit(&me.scope, bangfu_core::ids::UnitId(id), &data, &me.actor()).await
+        state.db.update_unit(&me.scope, bangfu_core::ids::UnitId(id), version, &data, &me.actor()).await
     })
     .await;
     match result {
         Ok(()) => Ok(Redirect::to("/units?saved=1").into_response()),
-        Err(e) => {
-            let title = format!("{} · {}", me.lang.t("title.edit_unit"), u.name);
-            unit_form(&state, &me, title, &v, &field_errors(e)?).await
+        // What was typed stays, at the current version, with the other person's change named on top.
+        Err(bangfu_core::DomainError::Stale(stale)) => {
+            v.insert("version".into(), stale.current_version.to_string());
+            Ok(super::form::conflict(unit_form(&state, &me, title, &v, &super::form::stale_errors(&stale)).await?))
         }
+        Err(e) => unit_form(&state, &me, title, &v, &field_errors(e)?).await,
     }
 }

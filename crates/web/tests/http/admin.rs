@@ -60,8 +60,27 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
     let id = units[0].id;
     // A correction, audited field by field.
     assert!(app.get(&format!("/units/{id}/edit"), &admin).await.body.contains("区农业农村局"));
-    let r = app.post(&format!("/units/{id}/edit"), &admin, &form("驿城区农业农村局", "county", "411702000000")).await;
+    let edit = app.get(&format!("/units/{id}/edit"), &admin).await;
+    assert!(edit.body.contains(r#"name="version" value="1""#), "the form carries the version it read");
+    let r = app
+        .post(
+            &format!("/units/{id}/edit"),
+            &admin,
+            &(form("驿城区农业农村局", "county", "411702000000") + "&version=1"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.db.unit(&Scope::everything(), id).await.unwrap().name, "驿城区农业农村局");
+    // The same form sent again was read before that change: 409, who changed what, input kept.
+    let r = app
+        .post(
+            &format!("/units/{id}/edit"),
+            &admin,
+            &(form("区农业农村局（旧名）", "county", "411702000000") + "&version=1"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("请核对后再保存") && r.body.contains("区农业农村局（旧名）"), "{}", r.body);
     assert_eq!(app.db.unit(&Scope::everything(), id).await.unwrap().name, "驿城区农业农村局");
     let (log, _) = app
         .db
@@ -124,10 +143,20 @@ both!(the_units_api_creates_and_corrects_for_the_district_admin_and_answers_json
             "PUT",
             &format!("/api/v1/units/{id}"),
             &admin,
-            Some(r#"{"name":"新华街道办事处（党工委）","level":"township","area_code":"411702004000"}"#),
+            Some(r#"{"name":"新华街道办事处（党工委）","level":"township","area_code":"411702004000","version":1}"#),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let stale = app
+        .api(
+            "PUT",
+            &format!("/api/v1/units/{id}"),
+            &admin,
+            Some(r#"{"name":"新华街道","level":"township","area_code":"411702004000","version":1}"#),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains(r#""code":"stale""#), "{}", stale.body);
     let clerk = api_token(&app, "shahedian").await;
     let listed = app.api("GET", "/api/v1/units", &clerk, None).await;
     assert!(listed.body.contains("新华街道办事处（党工委）"), "{}", listed.body);
