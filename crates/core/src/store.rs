@@ -45,7 +45,8 @@ pub struct Page {
 pub struct AreaCount {
     pub area: Area,
     pub households: i64,
-    pub poor: i64,
+    /// 脱贫户 (the former 建档立卡 households) on the register.
+    pub tuopin: i64,
     pub monitored: i64,
     pub people: i64,
 }

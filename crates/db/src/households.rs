@@ -584,21 +584,22 @@ impl HouseholdStore for Db {
         let (lo, hi) = (plo.as_str().max(slo).to_owned(), phi.as_str().min(shi).to_owned());
         let sql = format!(
             "select substr(h.area_code, 1, {keep}) as prefix, count(*) as households, \
-             cast(sum(case when h.status in ('poor', 'returned') then 1 else 0 end) as bigint) as poor, \
+             cast(sum(case when h.household_type = 'tuopin' then 1 else 0 end) as bigint) as tuopin, \
              cast(sum(case when h.monitoring_type is not null then 1 else 0 end) as bigint) as monitored, \
              cast(sum((select count(*) from members m where m.household_id = h.household_id and m.left_on is null)) as bigint) as people \
              from households h where h.area_code between $1 and $2 and h.deregistered_on is null group by substr(h.area_code, 1, {keep})"
         );
         let counts: std::collections::HashMap<String, (i64, i64, i64, i64)> = dispatch!(self, pool => {
             let rows = sqlx::query(crate::sql(&sql)).bind(&lo).bind(&hi).fetch_all(pool).await.map_err(domain_err)?;
-            rows.iter().map(|r| Ok((format!("{}{pad}", r.text("prefix")?), (r.int("households")?, r.int("poor")?, r.int("monitored")?, r.int("people")?))))
+            rows.iter().map(|r| Ok((format!("{}{pad}", r.text("prefix")?), (r.int("households")?, r.int("tuopin")?, r.int("monitored")?, r.int("people")?))))
                 .collect::<DomainResult<_>>()?
         });
         Ok(children
             .into_iter()
             .map(|area| {
-                let (households, poor, monitored, people) = counts.get(area.code.as_str()).copied().unwrap_or_default();
-                AreaCount { area, households, poor, monitored, people }
+                let (households, tuopin, monitored, people) =
+                    counts.get(area.code.as_str()).copied().unwrap_or_default();
+                AreaCount { area, households, tuopin, monitored, people }
             })
             .collect())
     }

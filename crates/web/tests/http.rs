@@ -279,7 +279,7 @@ both!(signing_out_really_ends_the_session_and_needs_the_csrf_token, |app| {
 both!(the_district_admin_sees_every_township_and_both_households, |app| {
     let (session, _) = app.sign_in("admin").await;
     let home = app.get("/", &session).await;
-    assert!(home.body.contains("驿城区 建档立卡户概况"));
+    assert!(home.body.contains("驿城区 农户概况"));
     for t in ["沙河店镇", "蚁蜂镇", "胡庙乡", "人民街街道"] {
         assert!(home.body.contains(t), "{t}");
     }
@@ -290,7 +290,7 @@ both!(the_district_admin_sees_every_township_and_both_households, |app| {
 both!(a_township_user_cannot_see_or_reach_another_townships_household, |app| {
     let (session, _) = app.sign_in("shahedian").await;
     let home = app.get("/", &session).await;
-    assert!(home.body.contains("沙河店镇 建档立卡户概况"));
+    assert!(home.body.contains("沙河店镇 农户概况"));
     assert!(!home.body.contains("蚁蜂镇"));
     let list = app.get("/households", &session).await;
     assert!(list.body.contains("共 1 户") && list.body.contains("王建国") && !list.body.contains("赵铁柱"));

@@ -249,12 +249,18 @@ conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move
     )
     .await
     .unwrap();
+    // An ordinary household under check: counted as a household, not as a 脱贫户.
+    let ordinary: std::collections::HashMap<&str, &str> =
+        [("household_no", "4117021012010003"), ("village_code", SHAHEDIAN_VILLAGE), ("household_type", "一般农户")]
+            .into();
+    let ordinary = HouseholdData::parse(&ordinary, today()).unwrap();
+    db.create_household(&everything(), &ordinary, &couple(7), None, &actor()).await.unwrap();
     registered(&db, "4117021042010001", YIFENG_VILLAGE, 5).await;
     let district = code("411702000000");
     let counts = db.counts_by_child_area(&everything(), &district).await.unwrap();
     assert_eq!(counts.len(), 21);
     let sh = counts.iter().find(|c| c.area.name == "沙河店镇").unwrap();
-    assert_eq!((sh.households, sh.poor, sh.people), (2, 1, 4));
+    assert_eq!((sh.households, sh.tuopin, sh.people), (3, 2, 6));
     let shahedian = scope_of(&db, SHAHEDIAN).await;
     let mine = db.counts_by_child_area(&shahedian, &district).await.unwrap();
     assert_eq!(mine.len(), 1);

@@ -31,7 +31,7 @@ struct OverviewPage<'a> {
 struct AreaTotals {
     households: i64,
     people: i64,
-    poor: i64,
+    tuopin: i64,
     monitored: i64,
 }
 
@@ -40,7 +40,7 @@ async fn overview(State(state): State<AppState>, me: CurrentUser) -> Result<Html
     let total = counts.iter().fold(AreaTotals::default(), |t, c| AreaTotals {
         households: t.households + c.households,
         people: t.people + c.people,
-        poor: t.poor + c.poor,
+        tuopin: t.tuopin + c.tuopin,
         monitored: t.monitored + c.monitored,
     });
     let (totals, _) = state.db.worklist_counts(&me.scope, me.scope.root(), super::form::today()).await?;
