@@ -43,10 +43,11 @@ impl Locked {
         Ok(())
     }
 
-    fn unmonitored(&self, what: &str) -> DomainResult<()> {
+    /// `field` is where the form shows it: the date, or the number of the household merging in.
+    fn unmonitored(&self, field: &str, what: &str) -> DomainResult<()> {
         if let Some(t) = self.monitored {
             return Err(DomainError::invalid(
-                "effective_on",
+                field,
                 format!("户编号 {} 正在监测中（{}）：请先办理风险消除，再{what}", self.data.household_no, t.label_zh()),
             ));
         }
@@ -269,12 +270,11 @@ impl HouseholdEventStore for Db {
             let members = locked_members!(self, tx, id)?;
             split.check(&members).map_err(DomainError::Invalid)?;
             let area = h.data.village_code.as_str().to_owned();
-            let mut data = HouseholdData { household_no: number.clone(), ..h.data.clone() };
+            let data = HouseholdData { household_no: number.clone(), ..h.data.clone() };
             data.check_number().map_err(|e| DomainError::Invalid(vec![e]))?;
             if data.household_no == h.data.household_no {
                 return Err(DomainError::invalid("household_no", "新户的户编号不能与原户相同"));
             }
-            data.household_no = number.clone();
             let new_id: i64 = bind_values!(sqlx::query_scalar(crate::sql(&insert_h)), household_values(&data))
                 .bind(now).bind(now).bind(&actor.username).fetch_one(&mut *tx).await.map_err(domain_err)?;
             let new = HouseholdId(new_id);
@@ -333,10 +333,7 @@ impl HouseholdEventStore for Db {
             }
             h.current("合户")?;
             from.current("合户").map_err(|_| DomainError::invalid("from_household_no", format!("户编号 {} 已注销", from.data.household_no)))?;
-            from.unmonitored("合户").map_err(|e| match e {
-                DomainError::Invalid(mut v) => { v[0].field = "from_household_no".into(); DomainError::Invalid(v) }
-                other => other,
-            })?;
+            from.unmonitored("from_household_no", "合户")?;
             let members = locked_members!(self, tx, into)?;
             let incoming = locked_members!(self, tx, merge.from)?;
             merge.check(&members, &incoming).map_err(DomainError::Invalid)?;
@@ -390,7 +387,7 @@ impl HouseholdEventStore for Db {
                 return Err(crate::versions::stale(h.version));
             }
             h.current("注销")?;
-            h.unmonitored("注销")?;
+            h.unmonitored("effective_on", "注销")?;
             let members = locked_members!(self, tx, id)?;
             let area = h.data.village_code.as_str().to_owned();
             bump!(tx, id, expected_version, now, actor)?;

@@ -258,46 +258,29 @@ impl ChangeHead {
             .collect()
     }
 
-    /// The rules over the household after the change (run again by storage under its lock).
+    /// The rules over the household after the change (run again by storage under its lock):
+    /// a wrong count of heads or spouses is placed at `new_head`, a relation that names the
+    /// other sex beside that member's choice (`outgoing` for the old head).
     pub fn check(&self, members: &[Member]) -> Result<(), Vec<FieldError>> {
-        let mut errors = Vec::new();
         let after = self.after(members);
-        let mut checked = Vec::new();
-        for (m, r) in &after {
-            if m.id == self.old_head {
-                // The old head's relation is the `outgoing` field.
-                if let Some(expected) = r.sex()
-                    && expected != m.data.sex
-                {
-                    errors.push(FieldError::new(
-                        "outgoing",
-                        format!("{}：与户主关系“{}”与性别“{}”不符", m.data.name, r.label_zh(), m.data.sex.label_zh()),
-                    ));
-                }
-                checked.push((*m, *r));
-                continue;
-            }
-            checked.push((*m, *r));
-        }
-        let data: Vec<MemberData> =
-            checked.iter().map(|(m, r)| MemberData { relation: *r, ..m.data.clone() }).collect();
-        let refs: Vec<&MemberData> = data.iter().collect();
-        for e in check_members(&refs) {
-            errors.push(FieldError::new("new_head", e.message));
-        }
-        for (m, r) in &checked {
-            if m.id == self.old_head {
-                continue;
-            }
-            if let Some(expected) = r.sex()
-                && expected != m.data.sex
-            {
-                errors.push(FieldError::new(
-                    relation_field(m.id),
+        let mismatch = |(m, r): &(&Member, Relation)| {
+            let expected = r.sex()?;
+            (expected != m.data.sex).then(|| {
+                let field = if m.id == self.old_head { "outgoing".to_owned() } else { relation_field(m.id) };
+                FieldError::new(
+                    field,
                     format!("{}：与户主关系“{}”与性别“{}”不符", m.data.name, r.label_zh(), m.data.sex.label_zh()),
-                ));
-            }
-        }
+                )
+            })
+        };
+        // The old head's choice first (its field is above the others on the form), then the
+        // household's rules, then each other member's relation.
+        let (old, others): (Vec<_>, Vec<_>) = after.iter().partition(|(m, _)| m.id == self.old_head);
+        let mut errors: Vec<FieldError> = old.iter().filter_map(|x| mismatch(x)).collect();
+        let data: Vec<MemberData> = after.iter().map(|(m, r)| MemberData { relation: *r, ..m.data.clone() }).collect();
+        let refs: Vec<&MemberData> = data.iter().collect();
+        errors.extend(check_members(&refs).into_iter().map(|e| FieldError::new("new_head", e.message)));
+        errors.extend(others.iter().filter_map(|x| mismatch(x)));
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 }

@@ -17,7 +17,7 @@ use bangfu_core::household::*;
 use bangfu_core::store::{HouseholdEventStore, HouseholdStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, form_version, require_editor, stale_errors, today};
+use super::form::{FormField, Opt, form_version, missing_version, require_editor, stale_errors, today};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -170,6 +170,28 @@ fn refused(e: DomainError, v: &mut Values) -> Result<(Vec<FieldError>, StatusCod
     }
 }
 
+/// Saves an event from its form: a form read at an older version is refused first (its fields
+/// may no longer fit the household), then the parsed event is stored at the version the form
+/// carries. A refusal comes back as the errors to show beside the fields, with its status.
+async fn save_event<T, R>(
+    state: &AppState,
+    h: &Household,
+    v: &mut Values,
+    parsed: Result<T, Vec<FieldError>>,
+    store: impl AsyncFnOnce(T, i64) -> Result<R, DomainError>,
+) -> Result<Result<R, (Vec<FieldError>, StatusCode)>, PageError> {
+    let result = match (stale_form(state, h, v).await?, parsed, form_version(v)) {
+        (Some(stale), _, _) => Err(stale),
+        (None, Ok(event), Some(version)) => store(event, version).await,
+        (None, Ok(_), None) => Err(DomainError::Invalid(missing_version())),
+        (None, Err(errors), _) => Err(DomainError::Invalid(errors)),
+    };
+    match result {
+        Ok(done) => Ok(Ok(done)),
+        Err(e) => Ok(Err(refused(e, v)?)),
+    }
+}
+
 // ---- 户主变更 ----
 
 #[derive(serde::Deserialize, Default)]
@@ -293,21 +315,14 @@ async fn head(
         suggest(&members, &mut v, true);
         return head_form(&me, &h, &members, &v).respond(&[], StatusCode::OK);
     }
-    if let Some(stale) = stale_form(&state, &h, &v).await? {
-        let (errors, status) = refused(stale, &mut v)?;
-        return head_form(&me, &h, &members, &v).respond(&errors, status);
-    }
-    let result = match (ChangeHead::parse(&v, &members, today()), form_version(&v)) {
-        (Ok(change), Some(version)) => state.db.change_head(&me.scope, h.id, version, &change, &me.actor()).await,
-        (Ok(_), None) => Err(DomainError::invalid("", "页面已过期（缺少版本号）；请核对后再保存")),
-        (Err(errors), _) => Err(DomainError::Invalid(errors)),
-    };
-    match result {
+    let parsed = ChangeHead::parse(&v, &members, today());
+    match save_event(&state, &h, &mut v, parsed, async |event, version| {
+        state.db.change_head(&me.scope, h.id, version, &event, &me.actor()).await
+    })
+    .await?
+    {
         Ok(()) => Ok(saved(hid)),
-        Err(e) => {
-            let (errors, status) = refused(e, &mut v)?;
-            head_form(&me, &h, &members, &v).respond(&errors, status)
-        }
+        Err((errors, status)) => head_form(&me, &h, &members, &v).respond(&errors, status),
     }
 }
 
@@ -368,21 +383,14 @@ async fn split(
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
     let (h, members) = on_register(&state, &me, hid).await?;
-    if let Some(stale) = stale_form(&state, &h, &v).await? {
-        let (errors, status) = refused(stale, &mut v)?;
-        return split_form(&me, &h, &members, &v).respond(&errors, status);
-    }
-    let result = match (SplitHousehold::parse(&v, &members, today()), form_version(&v)) {
-        (Ok(split), Some(version)) => state.db.split_household(&me.scope, h.id, version, &split, &me.actor()).await,
-        (Ok(_), None) => Err(DomainError::invalid("", "页面已过期（缺少版本号）；请核对后再保存")),
-        (Err(errors), _) => Err(DomainError::Invalid(errors)),
-    };
-    match result {
+    let parsed = SplitHousehold::parse(&v, &members, today());
+    match save_event(&state, &h, &mut v, parsed, async |event, version| {
+        state.db.split_household(&me.scope, h.id, version, &event, &me.actor()).await
+    })
+    .await?
+    {
         Ok(new) => Ok(saved(new.0)),
-        Err(e) => {
-            let (errors, status) = refused(e, &mut v)?;
-            split_form(&me, &h, &members, &v).respond(&errors, status)
-        }
+        Err((errors, status)) => split_form(&me, &h, &members, &v).respond(&errors, status),
     }
 }
 
@@ -482,21 +490,14 @@ async fn merge(
     if v.get("step").is_some_and(|s| s == "refresh") {
         return merge_form(&me, &h, Some(&from), &v).respond(&[], StatusCode::OK);
     }
-    if let Some(stale) = stale_form(&state, &h, &v).await? {
-        let (errors, status) = refused(stale, &mut v)?;
-        return merge_form(&me, &h, Some(&from), &v).respond(&errors, status);
-    }
-    let result = match (MergeHouseholds::parse(&v, from.id, &members, &from.members, today()), form_version(&v)) {
-        (Ok(merge), Some(version)) => state.db.merge_households(&me.scope, h.id, version, &merge, &me.actor()).await,
-        (Ok(_), None) => Err(DomainError::invalid("", "页面已过期（缺少版本号）；请核对后再保存")),
-        (Err(errors), _) => Err(DomainError::Invalid(errors)),
-    };
-    match result {
+    let parsed = MergeHouseholds::parse(&v, from.id, &members, &from.members, today());
+    match save_event(&state, &h, &mut v, parsed, async |event, version| {
+        state.db.merge_households(&me.scope, h.id, version, &event, &me.actor()).await
+    })
+    .await?
+    {
         Ok(()) => Ok(saved(hid)),
-        Err(e) => {
-            let (errors, status) = refused(e, &mut v)?;
-            merge_form(&me, &h, Some(&from), &v).respond(&errors, status)
-        }
+        Err((errors, status)) => merge_form(&me, &h, Some(&from), &v).respond(&errors, status),
     }
 }
 
@@ -551,20 +552,13 @@ async fn deregister(
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
     let (h, members) = on_register(&state, &me, hid).await?;
-    if let Some(stale) = stale_form(&state, &h, &v).await? {
-        let (errors, status) = refused(stale, &mut v)?;
-        return deregister_form(&me, &h, &members, &v).respond(&errors, status);
-    }
-    let result = match (Deregister::parse(&v, &members, today()), form_version(&v)) {
-        (Ok(d), Some(version)) => state.db.deregister_household(&me.scope, h.id, version, &d, &me.actor()).await,
-        (Ok(_), None) => Err(DomainError::invalid("", "页面已过期（缺少版本号）；请核对后再保存")),
-        (Err(errors), _) => Err(DomainError::Invalid(errors)),
-    };
-    match result {
+    let parsed = Deregister::parse(&v, &members, today());
+    match save_event(&state, &h, &mut v, parsed, async |event, version| {
+        state.db.deregister_household(&me.scope, h.id, version, &event, &me.actor()).await
+    })
+    .await?
+    {
         Ok(()) => Ok(saved(hid)),
-        Err(e) => {
-            let (errors, status) = refused(e, &mut v)?;
-            deregister_form(&me, &h, &members, &v).respond(&errors, status)
-        }
+        Err((errors, status)) => deregister_form(&me, &h, &members, &v).respond(&errors, status),
     }
 }

@@ -187,3 +187,53 @@ both!(the_api_merges_households_inside_the_callers_area_only, |app| {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{route}");
     }
 });
+
+both!(the_merge_page_looks_the_other_household_up_in_the_users_area_then_merges_it, |app| {
+    let (clerk, csrf) = app.sign_in("shahedian").await;
+    let all = Scope::everything();
+    let son = household(&app.db, "4117021012010002", "411702101201", "王小明", &id("19900101", 5)).await;
+    let version = app.db.household(&all, son).await.unwrap().version;
+    let url = format!("/households/{}/merge", son.0);
+    // Another township's household is not found, exactly like a number that does not exist.
+    let r = app
+        .post(&url, &clerk, &format!("_csrf={csrf}&version={version}&step=refresh&from_household_no=4117021042010001"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("在您的管辖范围内没有户编号为“4117021042010001”的在册农户"), "{}", r.body);
+    // Looked up: its members are listed to choose their relation to this head.
+    let r = app
+        .post(&url, &clerk, &format!("_csrf={csrf}&version={version}&step=refresh&from_household_no=4117021012010001"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let father = app.db.members(&all, app.shahedian_household).await.unwrap()[0].id;
+    assert!(r.body.contains(&format!("name=\"relation.{}\"", father.0)) && r.body.contains("王建国"), "{}", r.body);
+    // Without the relation nothing is saved, and the number typed stays.
+    let r = app
+        .post(
+            &url,
+            &clerk,
+            &format!(
+                "_csrf={csrf}&version={version}&from_household_no=4117021012010001&effective_on=2026-09-01&reason={}",
+                enc("老人随子女合户")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请选择王建国与新户主的关系") && r.body.contains("4117021012010001"), "{}", r.body);
+    let r = app
+        .post(
+            &url,
+            &clerk,
+            &format!(
+                "_csrf={csrf}&version={version}&from_household_no=4117021012010001&relation.{}={}&effective_on=2026-09-01&reason={}",
+                father.0,
+                enc("父母"),
+                enc("老人随子女合户")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.db.household(&all, son).await.unwrap().size, 2);
+    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &clerk).await;
+    assert!(page.body.contains("合户：并入 4117021012010002，本户注销"), "{}", page.body);
+});
