@@ -276,11 +276,11 @@ impl ChangeHead {
         // The old head's choice first (its field is above the others on the form), then the
         // household's rules, then each other member's relation.
         let (old, others): (Vec<_>, Vec<_>) = after.iter().partition(|(m, _)| m.id == self.old_head);
-        let mut errors: Vec<FieldError> = old.iter().filter_map(|x| mismatch(x)).collect();
+        let mut errors: Vec<FieldError> = old.iter().filter_map(&mismatch).collect();
         let data: Vec<MemberData> = after.iter().map(|(m, r)| MemberData { relation: *r, ..m.data.clone() }).collect();
         let refs: Vec<&MemberData> = data.iter().collect();
         errors.extend(check_members(&refs).into_iter().map(|e| FieldError::new("new_head", e.message)));
-        errors.extend(others.iter().filter_map(|x| mismatch(x)));
+        errors.extend(others.iter().filter_map(mismatch));
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 }
