@@ -121,25 +121,22 @@ pub trait HouseholdEventStore {
 }
 
 pub trait HouseholdStore {
-    /// Registers a household with its members (one head) and optional first income (its
-    /// `household_size` is the number of members registered).
+    /// 登记: a household with its members (one head) and optional first income, in one
+    /// transaction. The command's rules ([`RegisterHousehold::check`]) are run again here.
     fn create_household(
         &self,
         scope: &Scope,
-        data: &HouseholdData,
-        members: &[MemberData],
-        income: Option<&Income>,
+        command: &RegisterHousehold,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;
-    /// Corrects a household's own record (not its status: that has its own dated history).
-    /// `expected_version` is the version the caller read; if anyone saved since, nothing is
-    /// saved and the answer is [`crate::DomainError::Stale`], naming who changed what.
+    /// 更正 of a household's own record (not its status: that has its own dated history). If
+    /// anyone saved since the command's `expected_version`, nothing is saved and the answer is
+    /// [`crate::DomainError::Stale`], naming who changed what.
     fn update_household(
         &self,
         scope: &Scope,
         id: HouseholdId,
-        expected_version: i64,
-        data: &HouseholdData,
+        command: &CorrectHousehold,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
     /// The villages inside a scope, for forms.
@@ -152,31 +149,31 @@ pub trait HouseholdStore {
         page: Page,
     ) -> impl Future<Output = DomainResult<(Vec<HouseholdSummary>, i64)>> + Send;
     fn members(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Member>>> + Send;
+    /// 增员: the newcomer is checked with the household's members under its lock.
     fn add_member(
         &self,
         scope: &Scope,
         id: HouseholdId,
-        member: &MemberData,
+        command: &MemberJoins,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<MemberId>> + Send;
     /// Corrects a member's record; each changed field goes to the audit log in the same transaction.
-    /// A save based on an older version than `expected_version`'s current one is `Stale`.
+    /// A save based on an older version than the current one is `Stale`.
     fn update_member(
         &self,
         scope: &Scope,
         member: MemberId,
-        expected_version: i64,
-        data: &MemberData,
+        command: &CorrectMember,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<HouseholdId>> + Send;
     fn member(&self, scope: &Scope, member: MemberId) -> impl Future<Output = DomainResult<Member>> + Send;
-    /// A member leaves (death, marriage, split): kept, marked with the date and reason.
+    /// 减员 (death, marriage, moving away): kept, marked with the date and reason; the command's
+    /// rules ([`MemberLeaves::check`]) run on the members as locked.
     fn member_leaves(
         &self,
         scope: &Scope,
         member: MemberId,
-        on: NaiveDate,
-        reason: &str,
+        command: &MemberLeaves,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
     fn change_status(
@@ -202,14 +199,13 @@ pub trait IncomeStore {
     /// Newest period first.
     fn incomes(&self, scope: &Scope, id: HouseholdId) -> impl Future<Output = DomainResult<Vec<Income>>> + Send;
     /// Records a period's figures. When the period already has figures, refuses with a
-    /// `Conflict` on `period` unless `replace`; replacing keeps the old sub-items (marked
-    /// replaced) and audits before → after, all in one transaction.
+    /// `Conflict` on `period` unless the command says `replace`; replacing keeps the old
+    /// sub-items (marked replaced) and audits before → after, all in one transaction.
     fn record_income(
         &self,
         scope: &Scope,
         id: HouseholdId,
-        income: &Income,
-        replace: bool,
+        command: &RecordIncome,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
 }

@@ -3,7 +3,6 @@
 use bangfu_core::DomainResult;
 use bangfu_core::area::{Area, AreaCode, AreaMatch, AreaSearch, Scope};
 use bangfu_core::store::AreaStore;
-use chrono::Utc;
 
 use crate::{BeginWrite, Db, dispatch, domain_err, row};
 
@@ -40,7 +39,7 @@ fn search_sql(search: &AreaSearch) -> String {
 impl AreaStore for Db {
     /// Parents must come before children (a division list is in that order).
     async fn upsert_areas(&self, areas: &[Area]) -> DomainResult<u64> {
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let mut written = 0;

@@ -7,7 +7,7 @@ use bangfu_core::household::HouseholdId;
 use bangfu_core::ids::*;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, HouseholdSummary, Page};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::households::{SUMMARY_SELECT, summary};
 use crate::row::Get;
@@ -46,7 +46,7 @@ impl AssistanceStore for Db {
                 return Err(DomainError::invalid("id_number", "此人是建档立卡登记的家庭成员，不能担任帮扶责任人"));
             }
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into helpers (name, phone, unit_id, post, id_number, area_code, created_at, updated_at) \
@@ -127,7 +127,7 @@ impl AssistanceStore for Db {
         if current.as_ref().is_some_and(|a| a.helper.id == helper) {
             return Err(DomainError::invalid("helper_id", "该户的帮扶责任人已是此人"));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("update helper_assignments set end_on = $1, end_reason = '更换帮扶责任人' where household_id = $2 and end_on is null")
@@ -165,7 +165,7 @@ impl AssistanceStore for Db {
         if latest.is_some_and(|d| on < d) {
             return Err(DomainError::invalid("end_on", "调离日期不能早于其现有帮扶的开始日期"));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         let end_reason = format!("帮扶责任人调离：{reason}");
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;

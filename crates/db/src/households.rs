@@ -134,18 +134,11 @@ impl HouseholdStore for Db {
     async fn create_household(
         &self,
         scope: &Scope,
-        data: &HouseholdData,
-        members: &[MemberData],
-        income: Option<&Income>,
+        command: &RegisterHousehold,
         actor: &Actor,
     ) -> DomainResult<HouseholdId> {
-        let problems = check_members(&members.iter().collect::<Vec<_>>());
-        if !problems.is_empty() {
-            return Err(DomainError::Invalid(problems));
-        }
-        if let Some(i) = income {
-            i.validate().map_err(DomainError::Invalid)?;
-        }
+        command.check().map_err(DomainError::Invalid)?;
+        let RegisterHousehold { household: data, members, income } = command;
         self.check_village(scope, &data.village_code).await?;
         let now = self.clock().now();
         let today = self.clock().today();
@@ -171,7 +164,7 @@ impl HouseholdStore for Db {
                     .bind(id).bind(status.code()).bind(data.first_identified_on.unwrap_or(today)).bind(now)
                     .execute(&mut *tx).await.map_err(domain_err)?;
             }
-            if let Some(i) = income {
+            if let Some(i) = income.as_ref() {
                 crate::incomes::insert_income!(&mut *tx, id, i, now);
             }
             let entry = AuditEntry::new(actor, AuditAction::Create)
@@ -188,10 +181,11 @@ impl HouseholdStore for Db {
         &self,
         scope: &Scope,
         id: HouseholdId,
-        expected_version: i64,
-        data: &HouseholdData,
+        command: &CorrectHousehold,
         actor: &Actor,
     ) -> DomainResult<()> {
+        let CorrectHousehold { expected_version, household: data } = command;
+        let expected_version = *expected_version;
         self.check_village(scope, &data.village_code).await?;
         let sets = HOUSEHOLD_COLUMNS
             .split(',')
@@ -372,9 +366,10 @@ impl HouseholdStore for Db {
         &self,
         scope: &Scope,
         id: HouseholdId,
-        member: &MemberData,
+        command: &MemberJoins,
         actor: &Actor,
     ) -> DomainResult<MemberId> {
+        let member = &command.member;
         let now = self.clock().now();
         let sql = format!(
             "insert into members ({MEMBER_COLUMNS}, created_at, updated_at, updated_by) values {} returning member_id",
@@ -396,12 +391,7 @@ impl HouseholdStore for Db {
             }
             let rows = sqlx::query(crate::sql(&current)).bind(id.0).fetch_all(&mut *tx).await.map_err(domain_err)?;
             let current = rows.iter().map(row::member).collect::<DomainResult<Vec<_>>>()?;
-            let mut all: Vec<&MemberData> = current.iter().filter(|m| m.left_on.is_none()).map(|m| &m.data).collect();
-            all.push(member);
-            let problems = check_members(&all);
-            if !problems.is_empty() {
-                return Err(DomainError::Invalid(problems));
-            }
+            command.check(&current).map_err(DomainError::Invalid)?;
             let mid: i64 = bind_values!(sqlx::query_scalar(crate::sql(&sql)).bind(id.0), member_values(member))
                 .bind(now).bind(now).bind(&actor.username)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
@@ -431,10 +421,11 @@ impl HouseholdStore for Db {
         &self,
         scope: &Scope,
         member: MemberId,
-        expected_version: i64,
-        data: &MemberData,
+        command: &CorrectMember,
         actor: &bangfu_core::audit::Actor,
     ) -> DomainResult<HouseholdId> {
+        let CorrectMember { expected_version, member: data } = command;
+        let expected_version = *expected_version;
         let household = self.member(scope, member).await?.household_id;
         let now = self.clock().now();
         let sets = MEMBER_COLUMNS
@@ -505,17 +496,15 @@ impl HouseholdStore for Db {
         &self,
         scope: &Scope,
         member: MemberId,
-        on: NaiveDate,
-        reason: &str,
+        command: &MemberLeaves,
         actor: &Actor,
     ) -> DomainResult<()> {
-        let reason = reason.trim();
+        let (on, reason) = (command.on, command.reason.trim());
         let household = self.member(scope, member).await?.household_id;
         let lock = self.locked_area_sql();
         let current = members_sql(self.lock_clause());
         let (lo, hi) = scope.bounds();
         let now = self.clock().now();
-        let today = self.clock().today();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let area: String = sqlx::query_scalar(crate::sql(&lock)).bind(household.0).bind(lo).bind(hi)
@@ -526,7 +515,7 @@ impl HouseholdStore for Db {
             if members.iter().any(|m| m.id == member && m.left_on.is_some()) {
                 return Err(DomainError::NotFound);
             }
-            events::check_leave(&members, member, on, today, reason).map_err(DomainError::Invalid)?;
+            command.check(&members, member).map_err(DomainError::Invalid)?;
             // Only a current member leaves: a second, concurrent leave finds no row and changes nothing.
             let version: Option<i64> = sqlx::query_scalar("update members set left_on = $1, left_reason = $2, updated_at = $3, \
                 updated_by = $4, version = version + 1 where member_id = $5 and left_on is null returning version")

@@ -1176,7 +1176,7 @@ pub async fn import_register(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportOutcome, ImportError> {
     let hash = fingerprint(dir)?;
-    let now = Utc::now();
+    let now = db.clock().now();
     let mut errors = Vec::new();
     let report = match db.pool() {
         Pool::Sqlite(pool) => {

@@ -8,7 +8,6 @@ use bangfu_core::household::*;
 use bangfu_core::money::Fen;
 use bangfu_core::store::{HouseholdStore, IncomeStore};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::Utc;
 
 use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
@@ -130,13 +129,13 @@ impl IncomeStore for Db {
         &self,
         scope: &Scope,
         id: HouseholdId,
-        income: &Income,
-        replace: bool,
+        command: &RecordIncome,
         actor: &Actor,
     ) -> DomainResult<()> {
+        let RecordIncome { income, replace } = command;
         income.validate().map_err(DomainError::Invalid)?;
         let area = self.household(scope, id).await?.data.village_code;
-        let now = Utc::now();
+        let now = self.clock().now();
         let sql = format!("{SELECT} where household_id = $1 and period = $2");
         let code = income.period.code();
         let field = format!("income_{code}");
@@ -147,7 +146,7 @@ impl IncomeStore for Db {
                 .fetch_optional(&mut *tx).await.map_err(domain_err)?.as_ref().map(income_row).transpose()?;
             let before = match before {
                 Some((income_id, mut old)) => {
-                    if !replace {
+                    if !*replace {
                         return Err(DomainError::conflict(
                             "period",
                             format!("{}已登记收入；如需替换，请核对后确认替换", income.period.label_zh()),

@@ -90,7 +90,7 @@ impl LineStore for Db {
         if !data.area.settable_in(scope) {
             return Err(DomainError::invalid("area_code", "只能为全国、本级及上级区划或管辖范围内的区划设定标准"));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into lines (kind, year, area_code, amount_fen, document_no, effective_on, \
@@ -120,7 +120,7 @@ impl LineStore for Db {
     ) -> DomainResult<()> {
         let reason = check_reason(reason).map_err(|e| DomainError::Invalid(vec![e]))?;
         self.line(scope, id).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let sql = format!("{SELECT} where line_id = $1");
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
@@ -157,7 +157,7 @@ impl LineStore for Db {
             return Err(DomainError::invalid("margin_percent", "接近范围应为1至100之间的百分数"));
         }
         let before = self.line_margin_percent().await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("insert into settings (key, value, updated_at) values ('line_margin_percent', $1, $2) \

@@ -113,7 +113,7 @@ impl PlanStore for Db {
         actor: &Actor,
     ) -> DomainResult<PlanId> {
         let h = self.household(scope, household).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let exists: Option<i64> = sqlx::query_scalar("select plan_id from plans where household_id = $1 and year = $2")
                 .bind(household.0).bind(data.year).fetch_optional(pool).await.map_err(domain_err)?;
@@ -155,7 +155,7 @@ impl PlanStore for Db {
         // The same rules as the form, whoever built the measure.
         data.check(year).map_err(DomainError::Invalid)?;
         let area = self.household(scope, household).await?.data.village_code;
-        let now = Utc::now();
+        let now = self.clock().now();
         let today = self.clock().today();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
@@ -205,7 +205,7 @@ impl PlanStore for Db {
             return Err(DomainError::invalid("on", "日期不能晚于今天"));
         }
         let area = self.household(scope, household).await?.data.village_code;
-        let now = Utc::now();
+        let now = self.clock().now();
         let reason = progress.reason.as_deref();
         let drop_reason = if progress.status == MeasureStatus::Dropped { reason } else { None };
         dispatch!(self, pool => {
@@ -251,7 +251,7 @@ impl PlanStore for Db {
         }
         let (household, _) = self.measure(scope, measure).await?;
         let area = self.household(scope, household).await?.data.village_code;
-        let now = Utc::now();
+        let now = self.clock().now();
         let (name, ctype, size, sha, content) = match file {
             Some((u, bytes)) => (
                 Some(u.file_name.as_str()),

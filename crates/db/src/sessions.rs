@@ -70,7 +70,7 @@ impl Db {
         csrf: &str,
         ip: Option<&str>,
     ) -> DomainResult<()> {
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             sqlx::query("insert into sessions (session_hash, user_id, csrf_token, created_at, last_seen_at, ip) values ($1, $2, $3, $4, $4, $5)")
                 .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(ip)
@@ -115,7 +115,7 @@ impl Db {
     }
 
     pub async fn set_password(&self, user_id: i64, password_hash: &str) -> DomainResult<()> {
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3 where user_id = $4")
                 .bind(password_hash).bind(false).bind(now).bind(user_id).execute(pool).await.map_err(domain_err)?;

@@ -6,7 +6,7 @@ use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::ids::*;
 use bangfu_core::store::{AreaStore, Page, TeamStore};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
@@ -92,7 +92,7 @@ impl TeamStore for Db {
         };
         let unit = bangfu_core::store::UnitStore::units(self, scope).await?.into_iter().find(|u| u.id == data.unit_id);
         let Some(unit) = unit else { return Err(DomainError::invalid("unit_id", "帮扶单位不存在")) };
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let open: Option<i64> = sqlx::query_scalar("select pairing_id from pairings where unit_id = $1 and area_code = $2 and end_on is null")
                 .bind(unit.id.0).bind(area.code.as_str()).fetch_optional(pool).await.map_err(domain_err)?;
@@ -223,7 +223,7 @@ impl TeamStore for Db {
         {
             return Err(DomainError::invalid("unit_id", "派出单位不存在"));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into team_members (village_code, name, phone, unit_id, role, start_on, created_at) \
@@ -303,7 +303,7 @@ impl TeamStore for Db {
         codes.dedup();
         let value = codes.join(",");
         let before = self.key_villages().await?.map(|l| l.len());
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("insert into settings (key, value, updated_at) values ('key_villages', $1, $2) \

@@ -8,7 +8,7 @@ use crate::{Db, dispatch, domain_err};
 
 impl Db {
     pub async fn create_token(&self, token_hash: &str, user_id: i64, label: &str) -> DomainResult<()> {
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             sqlx::query("insert into api_tokens (token_hash, user_id, label, created_at) values ($1, $2, $3, $4)")
                 .bind(token_hash).bind(user_id).bind(label).bind(now).execute(pool).await.map_err(domain_err)?;
@@ -30,7 +30,7 @@ impl Db {
 
     /// Revokes every live token of a user; returns how many.
     pub async fn revoke_tokens(&self, user_id: i64) -> DomainResult<u64> {
-        let now: DateTime<Utc> = Utc::now();
+        let now: DateTime<Utc> = self.clock().now();
         dispatch!(self, pool => {
             Ok(sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
                 .bind(now).bind(user_id).execute(pool).await.map_err(domain_err)?.rows_affected())

@@ -6,7 +6,6 @@ use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::ids::*;
 use bangfu_core::store::{AreaStore, UnitStore};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::Utc;
 
 use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
@@ -57,7 +56,7 @@ impl UnitStore for Db {
 
     async fn create_unit(&self, scope: &Scope, data: &UnitData, actor: &Actor) -> DomainResult<UnitId> {
         self.check_unit_area(scope, data).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into units (name, level, area_code, created_at, updated_at) \
@@ -86,7 +85,7 @@ impl UnitStore for Db {
             return Err(DomainError::NotFound);
         }
         self.check_unit_area(scope, data).await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         // The unit's row only (the area name comes from an outer join PostgreSQL cannot lock).
         let lock = if self.lock_clause().is_empty() { "" } else { " for update of u" };
         let locked = format!("{SELECT} where u.unit_id = $1{lock}");

@@ -26,7 +26,7 @@ pub(crate) fn user_row(r: &impl Get) -> DomainResult<User> {
 
 impl Db {
     pub async fn create_user(&self, u: &NewUser) -> DomainResult<i64> {
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let exists: Option<i64> = sqlx::query_scalar("select user_id from users where username = $1")
                 .bind(&u.username).fetch_optional(pool).await.map_err(domain_err)?;
@@ -99,7 +99,7 @@ impl Db {
         (field, before, after): (&str, &str, &str),
         actor: &Actor,
     ) -> DomainResult<()> {
-        let now = Utc::now();
+        let now = self.clock().now();
         let entry = AuditEntry::new(actor, AuditAction::Update)
             .object("user", user.user.id, Some(user.user.area_code.as_str()))
             .change(field, Some(before.to_owned()), Some(after.to_owned()));
@@ -171,7 +171,7 @@ impl UserStore for Db {
         if !scope.contains(&data.area_code) || self.area(&data.area_code).await?.is_none() {
             return Err(DomainError::invalid("area_code", "所属区划不存在或不在您的管辖范围内"));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         let entry_for = |id: i64| {
             AuditEntry::new(actor, AuditAction::Create).object("user", id, Some(data.area_code.as_str())).change(
                 "username",
@@ -222,7 +222,7 @@ impl UserStore for Db {
     async fn reset_password(&self, scope: &Scope, user: i64, password_hash: &str, actor: &Actor) -> DomainResult<()> {
         let a = self.account(scope, user).await?;
         not_yourself(actor, user, "自己的密码请在“修改密码”页面修改")?;
-        let now = Utc::now();
+        let now = self.clock().now();
         let entry = AuditEntry::new(actor, AuditAction::Update)
             .object("user", user, Some(a.user.area_code.as_str()))
             .change("password", None, Some("已重置，须在下次登录时修改".into()));

@@ -8,7 +8,7 @@ use bangfu_core::ids::*;
 use bangfu_core::monitoring::{ClearMethod, CloseEpisode, FoundBy, OpenEpisode, ProblemFlags};
 use bangfu_core::store::{HouseholdStore, VisitStore};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::households::Review;
 use crate::row::Get;
@@ -53,7 +53,7 @@ impl VisitStore for Db {
         if data.proposal.is_some() && data.proposal_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             return Err(DomainError::invalid("proposal_reason", "提出变更建议须写明理由"));
         }
-        let now = Utc::now();
+        let now = self.clock().now();
         let proposal = data.proposal.map(|p| p.code());
         let state = data.proposal.map(|_| ProposalState::Pending.code());
         dispatch!(self, pool => {

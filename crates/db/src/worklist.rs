@@ -9,7 +9,7 @@ use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AreaStore, HouseholdSummary, Page, WorklistStore};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::assistance::NEEDS_HELPER;
 use crate::households::{SUMMARY_SELECT, summary};
@@ -71,7 +71,7 @@ impl WorklistStore for Db {
             return Err(DomainError::invalid("visit_interval_days", "走访间隔应为1至365之间的天数"));
         }
         let before = self.visit_interval_days().await?;
-        let now = Utc::now();
+        let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("insert into settings (key, value, updated_at) values ('visit_interval_days', $1, $2) \

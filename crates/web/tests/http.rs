@@ -57,7 +57,8 @@ async fn household(db: &Db, no: &str, village: &str, head: &str, head_id: &str) 
         today,
     )
     .unwrap();
-    db.create_household(&Scope::everything(), &h, &[m], None, &actor()).await.unwrap()
+    let command = bangfu_core::household::RegisterHousehold { household: h, members: vec![m], income: None };
+    db.create_household(&Scope::everything(), &command, &actor()).await.unwrap()
 }
 
 /// A fresh register on the given backend: in-memory SQLite, or a new PostgreSQL database at
@@ -2506,6 +2507,11 @@ both!(the_api_refuses_a_stale_correction_with_409_naming_who_changed_which_field
     assert_eq!(app.api("PUT", &path, &auditor, Some(r#"{"version":3}"#)).await.status, StatusCode::FORBIDDEN);
 });
 // admin: units, accounts, permissions as types, the audit log and settings within a scope.
+/// 增员 as storage receives it (the form's parsing is core's).
+fn joins(member: &MemberData) -> bangfu_core::household::MemberJoins {
+    bangfu_core::household::MemberJoins { member: member.clone() }
+}
+
 #[path = "http/admin.rs"]
 mod admin;
 #[path = "http/areas.rs"]

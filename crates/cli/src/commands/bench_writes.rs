@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use bangfu_core::DomainError;
 use bangfu_core::area::Scope;
 use bangfu_core::audit::Actor;
-use bangfu_core::household::HouseholdId;
+use bangfu_core::household::{CorrectHousehold, CorrectMember, HouseholdId};
 use bangfu_core::store::{HouseholdFilter, HouseholdStore, Page};
 use bangfu_db::{Create, Db};
 
@@ -143,7 +143,7 @@ async fn correct_household(
     let h = db.household(scope, id).await?;
     let mut data = h.data;
     data.phone = Some(phone.to_owned());
-    db.update_household(scope, id, h.version, &data, actor).await
+    db.update_household(scope, id, &CorrectHousehold { expected_version: h.version, household: data }, actor).await
 }
 
 async fn correct_head(db: &Db, scope: &Scope, id: HouseholdId, phone: &str, actor: &Actor) -> Result<(), DomainError> {
@@ -151,5 +151,5 @@ async fn correct_head(db: &Db, scope: &Scope, id: HouseholdId, phone: &str, acto
     let Some(m) = members.into_iter().find(|m| m.left_on.is_none()) else { return Ok(()) };
     let mut data = m.data;
     data.phone = Some(phone.to_owned());
-    db.update_member(scope, m.id, m.version, &data, actor).await.map(|_| ())
+    db.update_member(scope, m.id, &CorrectMember { expected_version: m.version, member: data }, actor).await.map(|_| ())
 }

@@ -499,43 +499,5 @@ impl Deregister {
     }
 }
 
-/// Whether a member may leave on this date with this reason; the head may not leave alone.
-/// `members` are the household's members (all of them, the leaving one included).
-pub fn check_leave(
-    members: &[Member],
-    leaving: MemberId,
-    on: NaiveDate,
-    today: NaiveDate,
-    why: &str,
-) -> Result<(), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let Some(m) = current(members).find(|m| m.id == leaving) else {
-        return Err(vec![FieldError::new("left_on", "该成员已减员")]);
-    };
-    if why.trim().is_empty() {
-        errors.push(FieldError::new("left_reason", "请填写减员原因（如死亡、婚出、分户）"));
-    }
-    if on > today {
-        errors.push(FieldError::new("left_on", "减员日期不能晚于今天"));
-    }
-    if let Some(joined) = m.data.joined_on
-        && on < joined
-    {
-        errors.push(FieldError::new("left_on", format!("减员日期不能早于加入日期（{joined}）")));
-    }
-    if m.data.relation == Relation::Head {
-        let others = current(members).filter(|o| o.id != leaving).count();
-        errors.push(FieldError::new(
-            "left_on",
-            if others == 0 {
-                format!("{}是该户唯一的成员：请办理整户注销", m.data.name)
-            } else {
-                format!("{}是户主：请先指定新户主（户主变更），或办理整户注销", m.data.name)
-            },
-        ));
-    }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
-}
-
 #[cfg(test)]
 mod tests;

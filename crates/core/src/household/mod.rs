@@ -3,6 +3,7 @@
 pub mod certificate;
 pub mod codes;
 pub mod columns;
+pub mod commands;
 pub mod events;
 pub mod id_number;
 pub mod income;
@@ -10,6 +11,7 @@ pub mod model;
 pub mod search;
 
 pub use codes::*;
+pub use commands::{CorrectHousehold, CorrectMember, MemberJoins, MemberLeaves, RecordIncome, RegisterHousehold};
 pub use id_number::IdNumber;
 pub use income::{
     Income, IncomeComponent, IncomeItem, IncomeItemKind, IncomePeriod, parse_income_fields, parse_income_form,

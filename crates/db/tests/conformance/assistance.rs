@@ -45,13 +45,15 @@ conformance!(
         let exited = db
             .create_household(
                 &everything(),
-                &household(
-                    "4117021012010002",
-                    SHAHEDIAN_VILLAGE,
-                    &[("status", "已脱贫（不再享受政策）"), ("exit_year", "2019")],
+                &register(
+                    &household(
+                        "4117021012010002",
+                        SHAHEDIAN_VILLAGE,
+                        &[("status", "已脱贫（不再享受政策）"), ("exit_year", "2019")],
+                    ),
+                    &couple(3),
+                    None,
                 ),
-                &couple(3),
-                None,
                 &actor(),
             )
             .await

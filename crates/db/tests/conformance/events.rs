@@ -28,10 +28,10 @@ fn k(s: &str) -> String {
 /// 王建国, 李秀英, their son 王小明 and his wife 张丽.
 async fn family(db: &Db, no: &str, seq: u32) -> (HouseholdId, Vec<Member>) {
     let hid = registered(db, no, SHAHEDIAN_VILLAGE, seq).await;
-    db.add_member(&everything(), hid, &member("王小明", "男", &id("19900101", seq, true), "之子"), &actor())
+    db.add_member(&everything(), hid, &joins(&member("王小明", "男", &id("19900101", seq, true), "之子")), &actor())
         .await
         .unwrap();
-    db.add_member(&everything(), hid, &member("张丽", "女", &id("19920202", seq, false), "之儿媳"), &actor())
+    db.add_member(&everything(), hid, &joins(&member("张丽", "女", &id("19920202", seq, false), "之儿媳")), &actor())
         .await
         .unwrap();
     (hid, db.members(&everything(), hid).await.unwrap())
@@ -49,7 +49,8 @@ conformance!(when_the_head_dies_the_spouse_becomes_head_in_one_change, |db: Db| 
     let (id, members) = family(&db, "4117021012010001", 11).await;
     let head = named(&members, "王建国");
     // The head alone cannot leave: a new head is asked for.
-    let refused = db.member_leaves(&everything(), head.id, date("2026-11-01"), "死亡", &actor()).await.unwrap_err();
+    let refused =
+        db.member_leaves(&everything(), head.id, &leaves(date("2026-11-01"), "死亡"), &actor()).await.unwrap_err();
     let DomainError::Invalid(errs) = refused else { panic!("{refused:?}") };
     assert_eq!(errs[0].message, "王建国是户主：请先指定新户主（户主变更），或办理整户注销");
 
@@ -134,9 +135,11 @@ conformance!(parents_merge_into_their_sons_household_which_deregisters_theirs, |
     let son = db
         .create_household(
             &everything(),
-            &household("4117021012010005", SHAHEDIAN_VILLAGE, &[]),
-            &[member("王小明", "男", &id("19900101", 31, true), "户主")],
-            None,
+            &register(
+                &household("4117021012010005", SHAHEDIAN_VILLAGE, &[]),
+                &[member("王小明", "男", &id("19900101", 31, true), "户主")],
+                None,
+            ),
             &actor(),
         )
         .await
@@ -188,7 +191,7 @@ conformance!(deregistering_ends_every_membership_on_the_day_and_keeps_the_record
     assert_eq!((e.to_value.as_deref(), e.effective_on), (Some("moved_out"), date("2026-08-15")));
     // No member can be added to it any more.
     let refused = db
-        .add_member(&everything(), hid, &member("王小明", "男", &id("19900101", 41, true), "之子"), &actor())
+        .add_member(&everything(), hid, &joins(&member("王小明", "男", &id("19900101", 41, true), "之子")), &actor())
         .await
         .unwrap_err();
     assert_eq!(refused.to_string(), "输入有误: name: 该户已于2026-08-15注销，不能增员");
@@ -199,10 +202,11 @@ conformance!(a_member_cannot_leave_before_the_day_they_joined, |db: Db| async mo
     let mut child = member("王小明", "男", &id("20100101", 51, true), "之子");
     child.joined_on = Some(date("2020-03-01"));
     child.join_reason = Some("投靠".into());
-    let mid = db.add_member(&everything(), hid, &child, &actor()).await.unwrap();
-    let refused = db.member_leaves(&everything(), mid, date("2019-12-31"), "婚出", &actor()).await.unwrap_err();
+    let mid = db.add_member(&everything(), hid, &joins(&child), &actor()).await.unwrap();
+    let refused =
+        db.member_leaves(&everything(), mid, &leaves(date("2019-12-31"), "婚出"), &actor()).await.unwrap_err();
     assert_eq!(refused.to_string(), "输入有误: left_on: 减员日期不能早于加入日期（2020-03-01）");
-    db.member_leaves(&everything(), mid, date("2020-03-01"), "婚出", &actor()).await.unwrap();
+    db.member_leaves(&everything(), mid, &leaves(date("2020-03-01"), "婚出"), &actor()).await.unwrap();
 });
 
 conformance!(a_visit_is_not_before_the_household_was_identified_nor_after_it_was_deregistered, |db: Db| async move {

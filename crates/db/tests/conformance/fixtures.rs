@@ -91,9 +91,13 @@ impl Drop for TempDir {
 /// starting point of most storage tests.
 pub async fn registered(db: &bangfu_db::Db, no: &str, village: &str, seq: u32) -> HouseholdId {
     use bangfu_core::store::HouseholdStore;
-    db.create_household(&crate::harness::everything(), &household(no, village, &[]), &couple(seq), None, &actor())
-        .await
-        .unwrap()
+    db.create_household(
+        &crate::harness::everything(),
+        &register(&household(no, village, &[]), &couple(seq), None),
+        &actor(),
+    )
+    .await
+    .unwrap()
 }
 
 pub fn actor() -> bangfu_core::audit::Actor {
@@ -103,4 +107,30 @@ pub fn actor() -> bangfu_core::audit::Actor {
         role: Some("district_admin".into()),
         ip: None,
     }
+}
+
+// ---- the register's commands, built as storage receives them (the parsing is core's, tested there) ----
+
+pub fn register(household: &HouseholdData, members: &[MemberData], income: Option<&Income>) -> RegisterHousehold {
+    RegisterHousehold { household: household.clone(), members: members.to_vec(), income: income.cloned() }
+}
+
+pub fn correct(expected_version: i64, household: &HouseholdData) -> CorrectHousehold {
+    CorrectHousehold { expected_version, household: household.clone() }
+}
+
+pub fn correct_member(expected_version: i64, member: &MemberData) -> CorrectMember {
+    CorrectMember { expected_version, member: member.clone() }
+}
+
+pub fn joins(member: &MemberData) -> MemberJoins {
+    MemberJoins { member: member.clone() }
+}
+
+pub fn leaves(on: NaiveDate, reason: &str) -> MemberLeaves {
+    MemberLeaves { on, reason: reason.to_owned() }
+}
+
+pub fn recording(income: &Income, replace: bool) -> RecordIncome {
+    RecordIncome { income: income.clone(), replace }
 }

@@ -297,7 +297,7 @@ conformance!(a_certificate_holder_is_the_same_person_as_the_id_card_holder, |db:
         db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 10 }).await.unwrap().0;
     let one = h.iter().find(|x| x.household_no == "4117021012010001").unwrap().id;
     let twin = member("王老汉", "男", &person, "父母");
-    let err = db.add_member(&everything(), one, &twin, &actor()).await.unwrap_err();
+    let err = db.add_member(&everything(), one, &joins(&twin), &actor()).await.unwrap_err();
     assert!(matches!(&err, bangfu_core::DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
 });
 

@@ -22,13 +22,13 @@ conformance!(a_past_years_per_person_income_is_unchanged_after_a_member_leaves, 
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let size = db.household(&everything(), h).await.unwrap().size;
     assert_eq!(size, 2);
-    db.record_income(&everything(), h, &year(2024, size, 20_000), false, &actor()).await.unwrap();
+    db.record_income(&everything(), h, &recording(&year(2024, size, 20_000), false), &actor()).await.unwrap();
     let wife = db.members(&everything(), h).await.unwrap()[1].id;
-    db.member_leaves(&everything(), wife, NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(), "死亡", &actor())
+    db.member_leaves(&everything(), wife, &leaves(NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(), "死亡"), &actor())
         .await
         .unwrap();
     assert_eq!(db.household(&everything(), h).await.unwrap().size, 1);
-    db.record_income(&everything(), h, &year(2025, 1, 12_000), false, &actor()).await.unwrap();
+    db.record_income(&everything(), h, &recording(&year(2025, 1, 12_000), false), &actor()).await.unwrap();
     let incomes = db.incomes(&everything(), h).await.unwrap();
     assert_eq!(
         incomes.iter().map(|i| (i.period.code(), i.household_size)).collect::<Vec<_>>(),
@@ -52,7 +52,7 @@ conformance!(a_twelve_month_window_with_sub_items_and_blank_totals_is_kept_as_ty
     .into_iter()
     .collect();
     let income = parse_income_form(&f, NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(), 2).unwrap().unwrap();
-    db.record_income(&everything(), h, &income, false, &actor()).await.unwrap();
+    db.record_income(&everything(), h, &recording(&income, false), &actor()).await.unwrap();
     let back = db.incomes(&everything(), h).await.unwrap().remove(0);
     assert_eq!(back, income);
     assert_eq!(back.period, IncomePeriod::TwelveMonths { end_year: 2026, end_month: 11 });
@@ -69,9 +69,9 @@ conformance!(replacing_a_periods_figures_needs_confirmation_and_is_audited_befor
         vec![IncomeItem {
             kind: IncomeItemKind::MigrantWork, amount: Fen(1_000_000), note: Some("外出务工".into())
         }];
-    db.record_income(&everything(), h, &first, false, &actor()).await.unwrap();
+    db.record_income(&everything(), h, &recording(&first, false), &actor()).await.unwrap();
     let second = year(2025, 2, 16_000);
-    let err = db.record_income(&everything(), h, &second, false, &actor()).await.unwrap_err();
+    let err = db.record_income(&everything(), h, &recording(&second, false), &actor()).await.unwrap_err();
     match err {
         DomainError::Conflict { field, message } => {
             assert_eq!(field, "period");
@@ -80,7 +80,7 @@ conformance!(replacing_a_periods_figures_needs_confirmation_and_is_audited_befor
         other => panic!("expected a conflict, got {other:?}"),
     }
     assert_eq!(db.incomes(&everything(), h).await.unwrap(), vec![first.clone()], "the refusal changed nothing");
-    db.record_income(&everything(), h, &second, true, &actor()).await.unwrap();
+    db.record_income(&everything(), h, &recording(&second, true), &actor()).await.unwrap();
     assert_eq!(db.incomes(&everything(), h).await.unwrap(), vec![second.clone()], "old sub-items no longer count");
     let (log, _) = db
         .audit_entries(&AuditFilter { object_type: Some("household".into()), ..Default::default() }, 10, 0)
@@ -98,7 +98,7 @@ conformance!(an_income_outside_the_users_area_is_not_found, |db: Db| async move 
     let h = registered(&db, "4117021042010001", YIFENG_VILLAGE, 1).await;
     let shahedian = crate::scope_of(&db, SHAHEDIAN).await;
     assert!(matches!(
-        db.record_income(&shahedian, h, &year(2025, 2, 1), false, &actor()).await,
+        db.record_income(&shahedian, h, &recording(&year(2025, 2, 1), false), &actor()).await,
         Err(DomainError::NotFound)
     ));
     assert!(matches!(db.incomes(&shahedian, h).await, Err(DomainError::NotFound)));

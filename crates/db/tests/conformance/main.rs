@@ -70,7 +70,7 @@ conformance!(a_household_is_stored_with_its_members_and_read_back_whole, |db: Db
         SHAHEDIAN_VILLAGE,
         &[("other_causes", "缺技术、缺资金"), ("farmland_mu", "4.5"), ("danger_grade", "C级"), ("water_safe", "是")],
     );
-    let id = db.create_household(&everything(), &data, &couple(1), None, &actor()).await.unwrap();
+    let id = db.create_household(&everything(), &register(&data, &couple(1), None), &actor()).await.unwrap();
     let h = db.household(&everything(), id).await.unwrap();
     assert_eq!(h.data, data);
     assert_eq!(h.head_name.as_deref(), Some("王建国"));
@@ -83,7 +83,7 @@ conformance!(a_household_is_stored_with_its_members_and_read_back_whole, |db: Db
 
 conformance!(a_household_without_a_head_is_refused, |db: Db| async move {
     let data = household("4117021012010002", SHAHEDIAN_VILLAGE, &[]);
-    let err = db.create_household(&everything(), &data, &couple(1)[1..], None, &actor()).await.unwrap_err();
+    let err = db.create_household(&everything(), &register(&data, &couple(1)[1..], None), &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(e) if e[0].message == "该户没有户主"), "{err}");
     let (list, total) =
         db.list_households(&everything(), &HouseholdFilter::default(), Page { number: 1, size: 20 }).await.unwrap();
@@ -108,7 +108,11 @@ conformance!(a_household_outside_the_users_township_is_not_found_and_not_listed,
     assert_eq!((list.len(), total), (0, 0));
     // Nor can a user register a household in a village outside their township.
     let err = db
-        .create_household(&shahedian, &household("4117021042010009", YIFENG_VILLAGE, &[]), &couple(5), None, &actor())
+        .create_household(
+            &shahedian,
+            &register(&household("4117021042010009", YIFENG_VILLAGE, &[]), &couple(5), None),
+            &actor(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "village_code"), "{err}");
@@ -121,9 +125,7 @@ conformance!(households_are_filtered_by_status_and_cause_and_paginated, |db: Db|
         let no = format!("41170210120100{i:02}");
         db.create_household(
             &everything(),
-            &household(&no, SHAHEDIAN_VILLAGE, status),
-            &couple(i * 2 + 1),
-            None,
+            &register(&household(&no, SHAHEDIAN_VILLAGE, status), &couple(i * 2 + 1), None),
             &actor(),
         )
         .await
@@ -142,14 +144,14 @@ conformance!(the_same_person_cannot_be_a_current_member_of_two_households, |db: 
     let first = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let second = registered(&db, "4117021012010002", SHAHEDIAN_VILLAGE, 3).await;
     let son = member("王小明", "男", &id("19900101", 11, true), "之子");
-    db.add_member(&everything(), first, &son, &actor()).await.unwrap();
-    let err = db.add_member(&everything(), second, &son, &actor()).await.unwrap_err();
+    db.add_member(&everything(), first, &joins(&son), &actor()).await.unwrap();
+    let err = db.add_member(&everything(), second, &joins(&son), &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
     // Once he has left the first household (split off, 分户), he may join the second.
     let son_id =
         db.members(&everything(), first).await.unwrap().into_iter().find(|m| m.data.name == "王小明").unwrap().id;
-    db.member_leaves(&everything(), son_id, date("2024-03-01"), "分户", &actor()).await.unwrap();
-    db.add_member(&everything(), second, &son, &actor()).await.unwrap();
+    db.member_leaves(&everything(), son_id, &leaves(date("2024-03-01"), "分户"), &actor()).await.unwrap();
+    db.add_member(&everything(), second, &joins(&son), &actor()).await.unwrap();
     let kept = db.members(&everything(), first).await.unwrap();
     let left = kept.iter().find(|m| m.id == son_id).unwrap();
     assert_eq!(left.left_on, Some(date("2024-03-01")));
@@ -160,14 +162,14 @@ conformance!(the_same_person_cannot_be_a_current_member_of_two_households, |db: 
 conformance!(a_member_leaving_needs_a_reason_and_is_kept, |db: Db| async move {
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let wife = db.members(&everything(), h).await.unwrap()[1].id;
-    let err = db.member_leaves(&everything(), wife, date("2024-01-01"), " ", &actor()).await.unwrap_err();
+    let err = db.member_leaves(&everything(), wife, &leaves(date("2024-01-01"), " "), &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(e) if e[0].field == "left_reason"));
-    db.member_leaves(&everything(), wife, date("2024-01-01"), "死亡", &actor()).await.unwrap();
+    db.member_leaves(&everything(), wife, &leaves(date("2024-01-01"), "死亡"), &actor()).await.unwrap();
     assert_eq!(db.members(&everything(), h).await.unwrap().len(), 2);
     assert_eq!(db.household(&everything(), h).await.unwrap().size, 1);
     // Leaving twice is not possible.
     assert!(matches!(
-        db.member_leaves(&everything(), wife, date("2024-01-02"), "死亡", &actor()).await,
+        db.member_leaves(&everything(), wife, &leaves(date("2024-01-02"), "死亡"), &actor()).await,
         Err(DomainError::NotFound)
     ));
 });
@@ -215,36 +217,43 @@ conformance!(income_is_kept_per_year_in_fen_and_net_per_person_is_computed, |db:
     let h = db
         .create_household(
             &everything(),
-            &household("4117021012010001", SHAHEDIAN_VILLAGE, &[]),
-            &couple(1),
-            Some(&first),
+            &register(&household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), Some(&first)),
             &actor(),
         )
         .await
         .unwrap();
     let second = Income { period: IncomePeriod::Year(2025), wages: Some(Fen(1_500_000)), ..first.clone() };
-    db.record_income(&everything(), h, &second, false, &actor()).await.unwrap();
+    db.record_income(&everything(), h, &recording(&second, false), &actor()).await.unwrap();
     // Recording 2025 again replaces it only when asked to, and never duplicates.
     let corrected = Income { wages: Some(Fen(1_400_001)), ..second.clone() };
-    let refused = db.record_income(&everything(), h, &corrected, false, &actor()).await.unwrap_err();
+    let refused = db.record_income(&everything(), h, &recording(&corrected, false), &actor()).await.unwrap_err();
     assert!(matches!(&refused, DomainError::Conflict { field, .. } if field == "period"), "{refused:?}");
     assert_eq!(db.incomes(&everything(), h).await.unwrap(), vec![second.clone(), first.clone()], "nothing replaced");
-    db.record_income(&everything(), h, &corrected, true, &actor()).await.unwrap();
+    db.record_income(&everything(), h, &recording(&corrected, true), &actor()).await.unwrap();
     let incomes = db.incomes(&everything(), h).await.unwrap();
     assert_eq!(incomes, vec![corrected.clone(), first.clone()]);
     // (14 000.01 + 3 000 + 500 + 2 500 − 1 000) ÷ 2 = 9 500.005 → 9 500.01 元
     assert_eq!(incomes[0].net_per_person(), Some(Fen(950_001)));
     let bad = Income { transfer: Some(Fen(-1)), ..first };
-    assert!(matches!(db.record_income(&everything(), h, &bad, true, &actor()).await, Err(DomainError::Invalid(_))));
+    assert!(matches!(
+        db.record_income(&everything(), h, &recording(&bad, true), &actor()).await,
+        Err(DomainError::Invalid(_))
+    ));
 });
 
 conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move {
     registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     db.create_household(
         &everything(),
-        &household("4117021012010002", SHAHEDIAN_VILLAGE, &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")]),
-        &couple(3),
-        None,
+        &register(
+            &household(
+                "4117021012010002",
+                SHAHEDIAN_VILLAGE,
+                &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")],
+            ),
+            &couple(3),
+            None,
+        ),
         &actor(),
     )
     .await
@@ -254,7 +263,7 @@ conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move
         [("household_no", "4117021012010003"), ("village_code", SHAHEDIAN_VILLAGE), ("household_type", "一般农户")]
             .into();
     let ordinary = HouseholdData::parse(&ordinary, today()).unwrap();
-    db.create_household(&everything(), &ordinary, &couple(7), None, &actor()).await.unwrap();
+    db.create_household(&everything(), &register(&ordinary, &couple(7), None), &actor()).await.unwrap();
     registered(&db, "4117021042010001", YIFENG_VILLAGE, 5).await;
     let district = code("411702000000");
     let counts = db.counts_by_child_area(&everything(), &district).await.unwrap();
@@ -271,7 +280,11 @@ conformance!(households_are_found_by_name_pinyin_initials_id_number_or_household
     let wang = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let zhang = vec![member("张桂兰", "女", &id("19500101", 3, false), "户主")];
     let other = db
-        .create_household(&everything(), &household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &zhang, None, &actor())
+        .create_household(
+            &everything(),
+            &register(&household("4117021012010002", SHAHEDIAN_VILLAGE, &[]), &zhang, None),
+            &actor(),
+        )
         .await
         .unwrap();
     let find = |q: &str| {
@@ -297,7 +310,7 @@ conformance!(households_are_found_by_name_pinyin_initials_id_number_or_household
     assert!(find("wxm").await.is_empty());
     // A member who has left is no longer found under this household.
     let wife = db.members(&everything(), wang).await.unwrap()[1].id;
-    db.member_leaves(&everything(), wife, date("2024-01-01"), "死亡", &actor()).await.unwrap();
+    db.member_leaves(&everything(), wife, &leaves(date("2024-01-01"), "死亡"), &actor()).await.unwrap();
     assert!(find("lxy").await.is_empty());
 });
 
@@ -316,7 +329,7 @@ conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_number
     fixed.name = "李秀兰".into();
     fixed.id_number = IdNumber::parse(&id("19680706", 2, false)).unwrap();
     assert_eq!(wife.version, 1);
-    db.update_member(&everything(), wife.id, 1, &fixed, &actor).await.unwrap();
+    db.update_member(&everything(), wife.id, &correct_member(1, &fixed), &actor).await.unwrap();
     let stored = db.member(&everything(), wife.id).await.unwrap();
     assert_eq!((stored.data, stored.version), (fixed.clone(), 2));
     let (log, n) = db
@@ -349,14 +362,17 @@ conformance!(correcting_a_member_is_audited_field_by_field_with_masked_id_number
     clash.id_number = theirs;
     clash.sex = Sex::Male;
     clash.relation = Relation::Son;
-    let err = db.update_member(&everything(), wife.id, 2, &clash, &actor).await.unwrap_err();
+    let err = db.update_member(&everything(), wife.id, &correct_member(2, &clash), &actor).await.unwrap_err();
     assert!(matches!(&err, DomainError::Conflict { field, .. } if field == "id_number"), "{err}");
     assert_eq!(db.member(&everything(), wife.id).await.unwrap().data, fixed);
     let updates = bangfu_db::audit::AuditFilter { action: Some(AuditAction::Update), ..Default::default() };
     assert_eq!(db.audit_entries(&updates, 50, 0).await.unwrap().1, 2, "no audit rows for a refused change");
     // Outside the user's area the member does not exist.
     let yifeng = scope_of(&db, "411702104000").await;
-    assert!(matches!(db.update_member(&yifeng, wife.id, 2, &fixed, &actor).await, Err(DomainError::NotFound)));
+    assert!(matches!(
+        db.update_member(&yifeng, wife.id, &correct_member(2, &fixed), &actor).await,
+        Err(DomainError::NotFound)
+    ));
 });
 
 conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async move {
@@ -364,15 +380,15 @@ conformance!(every_change_to_a_household_is_in_the_audit_log, |db: Db| async mov
     use bangfu_db::audit::AuditFilter;
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let son = db
-        .add_member(&everything(), h, &member("王小明", "男", &id("19900101", 11, true), "之子"), &actor())
+        .add_member(&everything(), h, &joins(&member("王小明", "男", &id("19900101", 11, true), "之子")), &actor())
         .await
         .unwrap();
-    db.member_leaves(&everything(), son, date("2024-03-01"), "分户", &actor()).await.unwrap();
+    db.member_leaves(&everything(), son, &leaves(date("2024-03-01"), "分户"), &actor()).await.unwrap();
     db.change_status(&everything(), h, PovertyStatus::Exited, date("2019-12-20"), "脱贫", &actor()).await.unwrap();
     // (Was 边缘易致贫户 before 户类型: that type is not for a 脱贫户 any more.)
     open_episode(&db, h, "脱贫不稳定户", "2022-01-05", "收入骤降").await;
     let income = Income::of_year(2025, 1, [Some(Fen(100)), Some(Fen(0)), Some(Fen(0)), Some(Fen(0)), Some(Fen(0))]);
-    db.record_income(&everything(), h, &income, false, &actor()).await.unwrap();
+    db.record_income(&everything(), h, &recording(&income, false), &actor()).await.unwrap();
     let (log, total) = db.audit_entries(&AuditFilter::default(), 50, 0).await.unwrap();
     let seen: Vec<(AuditAction, String)> =
         log.iter().rev().map(|e| (e.action, e.field.clone().unwrap_or_default())).collect();
@@ -420,7 +436,7 @@ conformance!(an_unanswered_yes_no_question_is_stored_as_null_not_as_no, |db: Db|
     answered.medical_insurance = Some(MedicalInsurance::Employee);
     answered.health = Some(HealthSet::of(&[Health::Chronic, Health::Disabled]));
     answered.migrant_place = Some("广东省东莞市".into());
-    db.update_member(&everything(), wife.id, wife.version, &answered, &actor()).await.unwrap();
+    db.update_member(&everything(), wife.id, &correct_member(wife.version, &answered), &actor()).await.unwrap();
     let back = db.member(&everything(), wife.id).await.unwrap().data;
     assert_eq!(back, answered);
     assert_eq!((back.dibao, back.tekun), (Some(false), None));

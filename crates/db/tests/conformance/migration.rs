@@ -79,9 +79,14 @@ async fn old_flags_after_0010(db: Db) {
     // And the flag columns now take null: a correction that leaves a question unanswered stores null.
     let mut fixed = wife.clone();
     fixed.dibao = None;
-    db.update_member(&everything(), members[1].id, members[1].version, &fixed, &crate::fixtures::actor())
-        .await
-        .unwrap();
+    db.update_member(
+        &everything(),
+        members[1].id,
+        &crate::fixtures::correct_member(members[1].version, &fixed),
+        &crate::fixtures::actor(),
+    )
+    .await
+    .unwrap();
     assert_eq!(db.member(&everything(), members[1].id).await.unwrap().data.dibao, None);
 }
 

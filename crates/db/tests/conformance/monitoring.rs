@@ -151,21 +151,21 @@ conformance_from!(old_households_migrate_as_tuopin_with_their_monitoring_as_epis
     // migrated register accepts new households of every type.
     let dup = household("4117021012010001", SHAHEDIAN_VILLAGE, &[]);
     assert!(matches!(
-        db.create_household(&everything(), &dup, &couple(2), None, &actor()).await,
+        db.create_household(&everything(), &register(&dup, &couple(2), None), &actor()).await,
         Err(DomainError::Conflict { .. })
     ));
     let fresh = non_poor("4117021012010009", "一般农户", &[]);
-    db.create_household(&everything(), &fresh, &couple(3), None, &actor()).await.unwrap();
+    db.create_household(&everything(), &register(&fresh, &couple(3), None), &actor()).await.unwrap();
 });
 
 conformance!(a_monitored_household_is_stored_without_poverty_fields_and_found_by_its_type, |db: Db| async move {
     let data = non_poor("4117021012010001", "监测户（非脱贫户）", &[("water_safe", "是")]);
-    let id = db.create_household(&everything(), &data, &couple(1), None, &actor()).await.unwrap();
+    let id = db.create_household(&everything(), &register(&data, &couple(1), None), &actor()).await.unwrap();
     let h = db.household(&everything(), id).await.unwrap();
     assert_eq!(h.data, data);
     assert_eq!((h.data.status, h.data.standard, h.data.attribute, h.data.main_cause), (None, None, None, None));
     let tuopin = household("4117021012010002", SHAHEDIAN_VILLAGE, &[]);
-    let t = db.create_household(&everything(), &tuopin, &couple(3), None, &actor()).await.unwrap();
+    let t = db.create_household(&everything(), &register(&tuopin, &couple(3), None), &actor()).await.unwrap();
     assert_eq!(db.household(&everything(), t).await.unwrap().data.household_type, HouseholdType::Tuopin);
     let filter = HouseholdFilter { household_type: Some(HouseholdType::Monitored), ..Default::default() };
     let (list, total) = db.list_households(&everything(), &filter, Page { number: 1, size: 20 }).await.unwrap();
@@ -179,7 +179,7 @@ conformance!(a_monitored_household_is_stored_without_poverty_fields_and_found_by
 
 conformance!(an_unanswered_yes_no_field_is_stored_as_null_not_as_no, |db: Db| async move {
     let data = household("4117021012010001", SHAHEDIAN_VILLAGE, &[("sanitary_toilet", "否")]);
-    let id = db.create_household(&everything(), &data, &couple(1), None, &actor()).await.unwrap();
+    let id = db.create_household(&everything(), &register(&data, &couple(1), None), &actor()).await.unwrap();
     let living = db.household(&everything(), id).await.unwrap().data.living;
     assert_eq!((living.water_safe, living.sanitary_toilet, living.relocated), (None, Some(false), None));
     let nulls: i64 = match db.pool() {
@@ -245,7 +245,11 @@ conformance!(open_clear_and_open_again_gives_two_episodes_and_erases_nothing, |d
 
 conformance!(storage_refuses_a_type_that_does_not_fit_the_household_type, |db: Db| async move {
     let h = db
-        .create_household(&everything(), &non_poor("4117021012010001", "一般农户", &[]), &couple(1), None, &actor())
+        .create_household(
+            &everything(),
+            &register(&non_poor("4117021012010001", "一般农户", &[]), &couple(1), None),
+            &actor(),
+        )
         .await
         .unwrap();
     let unstable = opening("突发严重困难户", "2024-03-01", HouseholdType::Tuopin);

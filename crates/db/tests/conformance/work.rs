@@ -30,7 +30,9 @@ async fn on_list(db: &Db, scope: &Scope, reason: WorkReason) -> Vec<i64> {
 }
 
 async fn poor_household(db: &Db, no: &str, village: &str, seq: u32) -> HouseholdId {
-    db.create_household(&everything(), &household(no, village, &[]), &couple(seq), None, &actor()).await.unwrap()
+    db.create_household(&everything(), &register(&household(no, village, &[]), &couple(seq), None), &actor())
+        .await
+        .unwrap()
 }
 
 fn plan(year: i32, written_on: NaiveDate) -> PlanData {

@@ -124,8 +124,9 @@ async fn update_member(
         let kind = fields.get("id_kind").cloned().unwrap_or_default();
         fields.insert("id_number".into(), current.data.kept_document_number(&kind));
     }
-    let data = MemberData::parse(&fields, chrono::Local::now().date_naive()).map_err(DomainError::Invalid)?;
-    state.db.update_member(&me.scope, MemberId(mid), version, &data, &me.actor()).await?;
+    let member = MemberData::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    let command = CorrectMember { expected_version: version, member };
+    state.db.update_member(&me.scope, MemberId(mid), &command, &me.actor()).await?;
     let updated = state.db.member(&me.scope, MemberId(mid)).await?;
     Ok(Json(member_json(&updated)))
 }
@@ -159,8 +160,9 @@ async fn update(
     {
         fields.entry(field.into()).or_insert(value.unwrap_or_default());
     }
-    let data = HouseholdData::parse(&fields, today()).map_err(DomainError::Invalid)?;
-    state.db.update_household(&me.scope, h.id, version, &data, &me.actor()).await?;
+    let household = HouseholdData::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    let command = CorrectHousehold { expected_version: version, household };
+    state.db.update_household(&me.scope, h.id, &command, &me.actor()).await?;
     show(State(state), me, Path(id)).await
 }
 
@@ -189,11 +191,6 @@ pub(crate) fn editor(me: &ApiUser) -> Result<(), ApiError> {
     if me.user.role == Role::Auditor { Err(ApiError::forbidden()) } else { Ok(()) }
 }
 
-/// Errors of one nested member are reported as `members[i].field`.
-fn nested(i: usize, errors: Vec<bangfu_core::FieldError>) -> Vec<bangfu_core::FieldError> {
-    errors.into_iter().map(|e| bangfu_core::FieldError::new(format!("members[{i}].{}", e.field), e.message)).collect()
-}
-
 /// Registers a household: its fields as in households.csv, `members` as in members.csv (one 户主).
 async fn create(
     State(state): State<AppState>,
@@ -211,26 +208,13 @@ async fn create(
     {
         fields.insert("household_no".into(), state.db.next_household_no(&village).await?);
     }
-    let mut errors = Vec::new();
-    let household = HouseholdData::parse(&fields, today())
-        .and_then(|h| h.check_number().map(|()| h).map_err(|e| vec![e]))
-        .map_err(|e| errors.extend(e))
-        .ok();
-    // The first income's household size is the number of members registered with it.
-    let size = members.len().max(1) as i64;
-    let income = parse_income_fields(&fields, today(), size).map_err(|e| errors.extend(e)).ok().flatten();
-    let mut parsed = Vec::new();
-    for (i, m) in members.into_iter().enumerate() {
-        let map: HashMap<String, Value> = serde_json::from_value(m).unwrap_or_default();
-        match MemberData::parse(&texts(map), today()) {
-            Ok(m) => parsed.push(m),
-            Err(e) => errors.extend(nested(i, e)),
-        }
-    }
-    let (Some(household), true) = (household, errors.is_empty()) else {
-        return Err(DomainError::Invalid(errors).into());
-    };
-    let id = state.db.create_household(&me.scope, &household, &parsed, income.as_ref(), &me.actor()).await?;
+    let members: Vec<HashMap<String, String>> = members
+        .into_iter()
+        .map(|m| texts(serde_json::from_value::<HashMap<String, Value>>(m).unwrap_or_default()))
+        .collect();
+    // A member's error is named `members[i].field`; the first income's size is the members registered.
+    let command = RegisterHousehold::parse(&fields, &members, today()).map_err(DomainError::Invalid)?;
+    let id = state.db.create_household(&me.scope, &command, &me.actor()).await?;
     show(State(state), me, Path(id.0)).await
 }
 
@@ -244,8 +228,8 @@ async fn add_member(
     // Outside the caller's area the household does not exist, whatever the body says.
     state.db.household(&me.scope, HouseholdId(hid)).await?;
     let fields = texts(body);
-    let data = MemberData::parse(&fields, today()).map_err(DomainError::Invalid)?;
-    let mid = state.db.add_member(&me.scope, HouseholdId(hid), &data, &me.actor()).await?;
+    let command = MemberJoins::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    let mid = state.db.add_member(&me.scope, HouseholdId(hid), &command, &me.actor()).await?;
     Ok(Json(member_json(&state.db.member(&me.scope, mid).await?)))
 }
 
@@ -266,9 +250,9 @@ async fn member_leaves(
     if current.household_id.0 != hid {
         return Err(DomainError::NotFound.into());
     }
-    let on = parse_date(&body.left_on)
-        .ok_or_else(|| DomainError::invalid("left_on", format!("“{}”不是有效日期", body.left_on)))?;
-    state.db.member_leaves(&me.scope, MemberId(mid), on, &body.reason, &me.actor()).await?;
+    let fields = HashMap::from([("left_on", body.left_on.as_str()), ("left_reason", body.reason.as_str())]);
+    let command = MemberLeaves::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    state.db.member_leaves(&me.scope, MemberId(mid), &command, &me.actor()).await?;
     Ok(Json(member_json(&state.db.member(&me.scope, MemberId(mid)).await?)))
 }
 

@@ -97,10 +97,10 @@ async fn record(
             }
         }
     }
-    let income = parse_income_form(&fields, today(), h.size)
-        .map_err(DomainError::Invalid)?
-        .ok_or_else(|| DomainError::invalid("period", "请提供收入金额"))?;
-    match state.db.record_income(&me.scope, h.id, &income, replace, &me.actor()).await {
+    let mut command = RecordIncome::parse(&fields, today(), h.size).map_err(DomainError::Invalid)?;
+    command.replace = replace;
+    let income = &command.income;
+    match state.db.record_income(&me.scope, h.id, &command, &me.actor()).await {
         Ok(()) => Ok(super::households::show(State(state), me, Path(hid)).await?.into_response()),
         Err(DomainError::Conflict { field, message }) if field == "period" => {
             let current = state.db.incomes(&me.scope, h.id).await?;

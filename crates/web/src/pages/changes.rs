@@ -117,20 +117,9 @@ async fn join(
     me.check_form_csrf(&v)?;
     super::form::join_checked(&mut v);
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    let mut errors = Vec::new();
-    if v.get("join_reason").is_none_or(|r| r.trim().is_empty()) {
-        errors.push(FieldError::new("join_reason", "请填写加入原因"));
-    }
-    if v.get("joined_on").is_none_or(|r| r.trim().is_empty()) {
-        errors.push(FieldError::new("joined_on", "请填写加入日期"));
-    }
-    let result = match MemberData::parse(&v, today()) {
-        Ok(m) if errors.is_empty() => state.db.add_member(&me.scope, h.id, &m, &me.actor()).await.map(|_| ()),
-        Ok(_) => Err(DomainError::Invalid(errors)),
-        Err(mut e) => {
-            e.extend(errors);
-            Err(DomainError::Invalid(e))
-        }
+    let result = match MemberJoins::parse(&v, today()) {
+        Ok(command) => state.db.add_member(&me.scope, h.id, &command, &me.actor()).await.map(|_| ()),
+        Err(e) => Err(DomainError::Invalid(e)),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
@@ -195,20 +184,9 @@ async fn leave(
     if m.household_id.0 != hid || m.left_on.is_some() {
         return Err(PageError::NotFound);
     }
-    let result = match date_field(&v, "left_on") {
-        Ok(on) => {
-            state
-                .db
-                .member_leaves(
-                    &me.scope,
-                    MemberId(mid),
-                    on,
-                    v.get("left_reason").map(String::as_str).unwrap_or(""),
-                    &me.actor(),
-                )
-                .await
-        }
-        Err(e) => Err(DomainError::Invalid(vec![e])),
+    let result = match MemberLeaves::parse(&v, today()) {
+        Ok(command) => state.db.member_leaves(&me.scope, MemberId(mid), &command, &me.actor()).await,
+        Err(e) => Err(DomainError::Invalid(e)),
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),

@@ -190,22 +190,21 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
         .map(|(form, field, _)| ((*field).to_owned(), v.get(*form).cloned().unwrap_or_default()))
         .collect();
     head.insert("relation".into(), "户主".into());
-    let household = HouseholdData::parse(&v, today()).and_then(|h| h.check_number().map(|()| h).map_err(|e| vec![e]));
-    let member = MemberData::parse(&head, today()).map_err(|errs| {
-        errs.into_iter()
-            .map(|e| {
-                let form = HEAD_FIELDS.iter().find(|(_, f, _)| *f == e.field).map_or("head_name", |(n, _, _)| *n);
-                FieldError::new(form, e.message)
-            })
-            .collect::<Vec<_>>()
-    });
-    let result = match (household, member) {
-        (Ok(h), Ok(m)) => state.db.create_household(&me.scope, &h, &[m], None, &me.actor()).await,
-        (h, m) => {
-            let mut errors = h.err().unwrap_or_default();
-            errors.extend(m.err().unwrap_or_default());
-            Err(DomainError::Invalid(errors))
-        }
+    // The head's errors come back as `members[0].field`: shown beside the form's head fields.
+    let result = match RegisterHousehold::parse(&v, &[head], today()) {
+        Ok(command) => state.db.create_household(&me.scope, &command, &me.actor()).await,
+        Err(errors) => Err(DomainError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| match e.field.strip_prefix("members[0].") {
+                    Some(field) => {
+                        let form = HEAD_FIELDS.iter().find(|(_, f, _)| *f == field).map_or("head_name", |(n, _, _)| *n);
+                        FieldError::new(form, e.message)
+                    }
+                    None => e,
+                })
+                .collect(),
+        )),
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/households/{}", id.0)).into_response()),
@@ -301,9 +300,9 @@ async fn save(
     v.insert("status".into(), h.data.status.map(|s| s.label_zh().to_owned()).unwrap_or_default());
     v.insert("exit_year".into(), h.data.exit_year.map(|y| y.to_string()).unwrap_or_default());
     let t = h.data.household_type;
-    let result = match (HouseholdData::parse(&v, today()), form_version(&v)) {
-        (Ok(data), Some(version)) => state.db.update_household(&me.scope, h.id, version, &data, &me.actor()).await,
-        (Ok(_), None) => {
+    let result = match (CorrectHousehold::parse(&v, today()), form_version(&v)) {
+        (Ok(command), Some(_)) => state.db.update_household(&me.scope, h.id, &command, &me.actor()).await,
+        (_, None) => {
             v.insert("version".into(), h.version.to_string());
             let title = format!("{}：{}", me.lang.t("title.edit_household"), h.head_name.clone().unwrap_or_default());
             let page =

@@ -343,16 +343,15 @@ async fn income(
     me.check_form_csrf(&v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let replace = v.get("replace").is_some_and(|r| r == "1");
-    let parsed = match parse_income_form(&v, today(), h.size) {
-        Ok(Some(i)) => Ok(i),
-        Ok(None) => Err(DomainError::invalid("period", "请填写收入期间和金额")),
-        Err(e) => Err(DomainError::Invalid(e)),
+    let command = match RecordIncome::parse(&v, today(), h.size) {
+        Ok(c) => c,
+        Err(e) => {
+            let e = field_errors(DomainError::Invalid(e))?;
+            return render(&me, &h, &v, &e, None, replace, StatusCode::UNPROCESSABLE_ENTITY);
+        }
     };
-    let income = match parsed {
-        Ok(i) => i,
-        Err(e) => return render(&me, &h, &v, &field_errors(e)?, None, replace, StatusCode::UNPROCESSABLE_ENTITY),
-    };
-    match state.db.record_income(&me.scope, h.id, &income, replace, &me.actor()).await {
+    let income = &command.income;
+    match state.db.record_income(&me.scope, h.id, &command, &me.actor()).await {
         Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
         Err(DomainError::Conflict { field, message }) if field == "period" => {
             // Already recorded: show what is there beside what was typed, and ask.

@@ -230,11 +230,11 @@ async fn save(
     }
     fields.insert("joined_on".into(), m.data.joined_on.map(|d| d.to_string()).unwrap_or_default());
     fields.insert("join_reason".into(), m.data.join_reason.clone().unwrap_or_default());
-    let result = match (MemberData::parse(&fields, chrono::Local::now().date_naive()), form_version(&form)) {
-        (Ok(data), Some(version)) => {
-            state.db.update_member(&me.scope, MemberId(mid), version, &data, &me.actor()).await.map(|_| ())
+    let result = match (CorrectMember::parse(&fields, super::form::today()), form_version(&form)) {
+        (Ok(command), Some(_)) => {
+            state.db.update_member(&me.scope, MemberId(mid), &command, &me.actor()).await.map(|_| ())
         }
-        (Ok(_), None) => {
+        (_, None) => {
             form.insert("version".into(), m.version.to_string());
             return Ok(conflict(rerender(&me, hid, &m, &mut form, missing_version())?));
         }

@@ -17,7 +17,7 @@ async fn family(app: &App) -> (i64, MemberId, MemberId, MemberId) {
             today,
         )
         .unwrap();
-        app.db.add_member(&all, h, &m, &actor()).await.unwrap();
+        app.db.add_member(&all, h, &joins(&m), &actor()).await.unwrap();
     }
     let members = app.db.members(&all, h).await.unwrap();
     let by = |n: &str| members.iter().find(|m| m.data.name == n).unwrap().id;
@@ -150,7 +150,7 @@ both!(the_api_merges_households_inside_the_callers_area_only, |app| {
         today,
     )
     .unwrap();
-    app.db.add_member(&all, app.shahedian_household, &wife, &actor()).await.unwrap();
+    app.db.add_member(&all, app.shahedian_household, &joins(&wife), &actor()).await.unwrap();
     let parents = app.db.members(&all, app.shahedian_household).await.unwrap();
     let version = app.db.household(&all, son).await.unwrap().version;
     let body = |no: &str| {

@@ -45,34 +45,6 @@ fn messages(errors: &[FieldError]) -> Vec<String> {
 }
 
 #[test]
-fn the_head_cannot_simply_leave_a_new_head_is_asked_for() {
-    let members = family();
-    let errs = check_leave(&members, MemberId(1), day("2026-11-01"), today(), "死亡").unwrap_err();
-    assert_eq!(messages(&errs), vec!["left_on: 王建国是户主：请先指定新户主（户主变更），或办理整户注销"]);
-    // Anyone else may leave.
-    assert!(check_leave(&members, MemberId(3), day("2026-11-01"), today(), "外出落户").is_ok());
-}
-
-#[test]
-fn the_only_member_cannot_leave_the_household_is_deregistered_instead() {
-    let alone = vec![person(1, "赵大爷", "男", "户主", "41170219400101001", None)];
-    let errs = check_leave(&alone, MemberId(1), day("2026-11-01"), today(), "死亡").unwrap_err();
-    assert_eq!(errs[0].message, "赵大爷是该户唯一的成员：请办理整户注销");
-}
-
-#[test]
-fn a_member_cannot_leave_before_joining_or_in_the_future() {
-    let members = family();
-    let errs = check_leave(&members, MemberId(4), day("2009-01-01"), today(), "婚出").unwrap_err();
-    assert_eq!(messages(&errs), vec!["left_on: 减员日期不能早于加入日期（2010-05-01）"]);
-    let errs = check_leave(&members, MemberId(4), day("2027-01-01"), today(), "").unwrap_err();
-    assert_eq!(
-        messages(&errs),
-        vec!["left_reason: 请填写减员原因（如死亡、婚出、分户）", "left_on: 减员日期不能晚于今天"]
-    );
-}
-
-#[test]
 fn when_the_head_dies_his_wife_takes_over_and_the_children_stay_children() {
     let members = family();
     let f = form(&[
