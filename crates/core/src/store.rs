@@ -236,10 +236,13 @@ pub trait LineStore {
     ) -> impl Future<Output = DomainResult<crate::line::LineId>> + Send;
     /// 调整: a new amount, document, date, flag or note; kind, year and area stay. The change
     /// goes to the line's history and the audit log in the same transaction.
+    /// `expected_version` is the version the adjustment was read at: a line adjusted since is
+    /// refused with [`crate::DomainError::Stale`], naming who changed it, and nothing is saved.
     fn adjust_line(
         &self,
         scope: &Scope,
         id: crate::line::LineId,
+        expected_version: i64,
         data: &crate::line::LineData,
         reason: &str,
         actor: &crate::audit::Actor,

@@ -14,7 +14,7 @@ use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const SELECT: &str =
-    "select line_id, kind, year, area_code, amount_fen, document_no, effective_on, example, note from lines";
+    "select line_id, kind, year, area_code, amount_fen, document_no, effective_on, example, note, version from lines";
 
 fn line_row(r: &impl Get) -> DomainResult<Line> {
     let bad = |col: &str, v: &str| DomainError::Internal(format!("column {col}: “{v}”"));
@@ -32,6 +32,7 @@ fn line_row(r: &impl Get) -> DomainResult<Line> {
             example: r.flag("example")?,
             note: r.opt_text("note")?,
         },
+        version: r.int("version")?,
     })
 }
 
@@ -102,9 +103,9 @@ impl LineStore for Db {
                 values ($1, $2, null, $3, $4, $5, $6, $7)")
                 .bind(id).bind(&actor.username).bind(data.amount.0).bind(data.document_no.as_deref())
                 .bind(data.effective_on).bind(reason).bind(now).execute(&mut *tx).await.map_err(domain_err)?;
-            let entry = AuditEntry::new(actor, AuditAction::Create).object("line", id, None)
+            let entry = AuditEntry::new(actor, AuditAction::Create).at(now).object("line", id, None)
                 .change("line", None, Some(format!("{}；{reason}", describe(data))));
-            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry, version = 1_i64).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(LineId(id))
         })
@@ -114,6 +115,7 @@ impl LineStore for Db {
         &self,
         scope: &Scope,
         id: LineId,
+        expected_version: i64,
         data: &LineData,
         reason: &str,
         actor: &Actor,
@@ -121,27 +123,35 @@ impl LineStore for Db {
         let reason = check_reason(reason).map_err(|e| DomainError::Invalid(vec![e]))?;
         self.line(scope, id).await?;
         let now = self.clock().now();
-        let sql = format!("{SELECT} where line_id = $1");
-        dispatch!(self, pool => {
+        let sql = format!("{SELECT} where line_id = $1{}", self.lock_clause());
+        let result: DomainResult<()> = dispatch!(self, pool => async {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            // The line as it is inside this transaction: the history's "before" is never stale.
+            // The line as it is inside this transaction, locked: the history's "before" is never stale.
             let old = sqlx::query(crate::sql(&sql)).bind(id.0).fetch_optional(&mut *tx).await.map_err(domain_err)?
                 .as_ref().map(line_row).transpose()?.ok_or(DomainError::NotFound)?;
+            if old.version != expected_version {
+                return Err(crate::versions::stale(old.version));
+            }
             check_adjustment(&old.data, data).map_err(|e| DomainError::Invalid(vec![e]))?;
-            sqlx::query("update lines set amount_fen = $1, document_no = $2, effective_on = $3, example = $4, note = $5, \
-                updated_at = $6 where line_id = $7")
+            let done = sqlx::query("update lines set amount_fen = $1, document_no = $2, effective_on = $3, example = $4, note = $5, \
+                updated_at = $6, updated_by = $7, version = version + 1 where line_id = $8 and version = $9")
                 .bind(data.amount.0).bind(data.document_no.as_deref()).bind(data.effective_on).bind(data.example)
-                .bind(data.note.as_deref()).bind(now).bind(id.0).execute(&mut *tx).await.map_err(domain_err)?;
+                .bind(data.note.as_deref()).bind(now).bind(&actor.username).bind(id.0).bind(expected_version)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if done != 1 {
+                return Err(crate::versions::stale(old.version));
+            }
             sqlx::query("insert into line_history (line_id, username, before_fen, after_fen, document_no, effective_on, reason, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7, $8)")
                 .bind(id.0).bind(&actor.username).bind(old.data.amount.0).bind(data.amount.0).bind(data.document_no.as_deref())
                 .bind(data.effective_on).bind(reason).bind(now).execute(&mut *tx).await.map_err(domain_err)?;
-            let entry = AuditEntry::new(actor, AuditAction::Update).object("line", id.0, None)
+            let entry = AuditEntry::new(actor, AuditAction::Update).at(now).object("line", id.0, None)
                 .change("line", Some(describe(&old.data)), Some(format!("{}；{reason}", describe(data))));
-            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry, version = expected_version + 1).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(())
-        })
+        }.await);
+        self.explain_stale(result, "line", id.0, expected_version).await
     }
 
     async fn line_margin_percent(&self) -> DomainResult<u32> {

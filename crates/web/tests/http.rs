@@ -2033,8 +2033,16 @@ both!(the_district_enters_and_adjusts_a_line_on_the_page_and_a_township_user_can
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let at = r.location.unwrap();
     let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
-    let r = app.post(&format!("/lines/{id}/edit"), &admin, &form("7500", "年中调整")).await;
+    let edit = app.get(&format!("/lines/{id}/edit"), &admin).await;
+    assert!(edit.body.contains(r#"name="version" value="1""#), "the form carries the version it read");
+    let r = app.post(&format!("/lines/{id}/edit"), &admin, &format!("{}&version=1", form("7500", "年中调整"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A second adjustment from a form read before the first: refused, who adjusted it named,
+    // what was typed kept, and the form now at the current version.
+    let r = app.post(&format!("/lines/{id}/edit"), &admin, &format!("{}&version=1", form("7300", "另一份通知"))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("被 admin的名字 修改：标准；请核对后再保存"), "{}", r.body);
+    assert!(r.body.contains("value=\"7300\"") && r.body.contains(r#"name="version" value="2""#), "{}", r.body);
     let page = app.get(&at, &admin).await;
     assert!(page.body.contains("7,200.00 → 7,500.00") && page.body.contains("年中调整"), "{}", page.body);
     let list = app.get("/lines", &admin).await;
@@ -2058,7 +2066,13 @@ both!(the_district_enters_and_adjusts_a_line_on_the_page_and_a_township_user_can
     let token = api_token(&app, "admin").await;
     let body = r#"{"kind":"monitoring","year":2025,"area_code":"410000000000","amount":"7600","example":true,"reason":"接口调整"}"#;
     let r = app.api("PUT", &format!("/api/v1/lines/{id}"), &token, Some(body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the version read is required: {}", r.body);
+    let stale = body.replace("\"reason\"", "\"version\":1,\"reason\"");
+    assert_eq!(app.api("PUT", &format!("/api/v1/lines/{id}"), &token, Some(&stale)).await.status, StatusCode::CONFLICT);
+    let body = body.replace("\"reason\"", "\"version\":2,\"reason\"");
+    let r = app.api("PUT", &format!("/api/v1/lines/{id}"), &token, Some(&body)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["version"], 3);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["history"].as_array().unwrap().len(), 3);
     assert_eq!((v["history"][2]["before"].as_i64(), v["history"][2]["after"].as_i64()), (Some(750_000), Some(760_000)));
@@ -2110,7 +2124,7 @@ both!(the_household_page_marks_income_against_the_line_of_its_year_and_area, |ap
     // Raising the city's line makes it red; the card shows the words too.
     let higher = bangfu_core::line::LineData { amount: bangfu_core::money::Fen(800_000), ..city.clone() };
     let city_id = app.db.lines(&Scope::everything()).await.unwrap().into_iter().find(|l| l.data == city).unwrap().id;
-    app.db.adjust_line(&Scope::everything(), city_id, &higher, "调整", &actor()).await.unwrap();
+    app.db.adjust_line(&Scope::everything(), city_id, 1, &higher, "调整", &actor()).await.unwrap();
     let card = app.get(&format!("/households/{h}/card"), &session).await;
     assert!(card.body.contains("低于监测范围"), "{}", card.body);
     let _ = id;

@@ -317,6 +317,8 @@ pub fn change_label(object_type: &str, field: &str) -> String {
         "split" => "分户",
         "merge" => "合户",
         "deregistered_on" => "注销",
+        // 监测范围 / 贫困线: one audit row per adjustment, naming the whole line.
+        "line" => "标准",
         f => header_zh(columns, f),
     };
     if label.is_empty() { field.to_owned() } else { label.to_owned() }

@@ -222,6 +222,8 @@ impl LineData {
 pub struct Line {
     pub id: LineId,
     pub data: LineData,
+    /// Grows with every adjustment; an adjustment names the version it was read at.
+    pub version: i64,
 }
 
 /// One entry of a line's adjustment history (调整记录): nothing is overwritten unrecorded.

@@ -19,6 +19,7 @@ fn line(id: i64, kind: LineKind, year: i32, area: &str, yuan: i64) -> Line {
             example: false,
             note: None,
         },
+        version: 1,
     }
 }
 

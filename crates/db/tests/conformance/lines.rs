@@ -48,13 +48,13 @@ conformance!(a_lines_history_keeps_every_adjustment_with_who_before_after_and_re
             amount: Fen(750_000), example: false, document_no: Some("豫农组〔2026〕1号".into()), ..d.clone()
         };
     assert!(matches!(
-        db.adjust_line(&everything(), id, &adjusted, " ", &actor()).await,
+        db.adjust_line(&everything(), id, 1, &adjusted, " ", &actor()).await,
         Err(DomainError::Invalid(e)) if e[0].field == "reason"
     ));
-    db.adjust_line(&everything(), id, &adjusted, "省里发文", &actor()).await.unwrap();
+    db.adjust_line(&everything(), id, 1, &adjusted, "省里发文", &actor()).await.unwrap();
     let moved = LineData { year: 2025, ..adjusted.clone() };
     assert!(matches!(
-        db.adjust_line(&everything(), id, &moved, "改年度", &actor()).await,
+        db.adjust_line(&everything(), id, 2, &moved, "改年度", &actor()).await,
         Err(DomainError::Invalid(_))
     ));
     assert_eq!(db.line(&everything(), id).await.unwrap().data, adjusted);
@@ -97,3 +97,30 @@ conformance!(the_margin_is_ten_percent_until_the_district_sets_it, |db: Db| asyn
     assert_eq!(db.line_margin_percent().await.unwrap(), 15);
     assert!(db.set_line_margin_percent(0, &actor()).await.is_err());
 });
+
+conformance!(
+    an_adjustment_read_before_another_is_refused_naming_who_adjusted_and_nothing_is_saved,
+    |db: Db| async move {
+        let d = data(LineKind::Monitoring, 2026, "410000000000", 7_000);
+        let id = db.create_line(&everything(), &d, "省里发文", &actor()).await.unwrap();
+        assert_eq!(db.line(&everything(), id).await.unwrap().version, 1);
+        // Two district clerks opened the form at version 1; 张三 saves first.
+        let zhang = bangfu_core::audit::Actor { username: "张三".into(), ..actor() };
+        let first = LineData { amount: Fen(750_000), ..d.clone() };
+        db.adjust_line(&everything(), id, 1, &first, "年中调整", &zhang).await.unwrap();
+        let second = LineData { amount: Fen(730_000), ..d.clone() };
+        let err = db.adjust_line(&everything(), id, 1, &second, "另一份通知", &actor()).await.unwrap_err();
+        let DomainError::Stale(stale) = &err else { panic!("{err:?}") };
+        assert_eq!(stale.current_version, 2);
+        assert_eq!(stale.changed_by, ["张三"]);
+        assert!(stale.message().contains("张三") && stale.message().contains("标准"), "{}", stale.message());
+        // Nothing of the refused adjustment was saved: amount, history and audit as after 张三's.
+        let now = db.line(&everything(), id).await.unwrap();
+        assert_eq!((now.data.amount, now.version), (Fen(750_000), 2));
+        assert_eq!(db.line_history(&everything(), id).await.unwrap().len(), 2);
+        // Read again at version 2, the second clerk's adjustment goes through.
+        db.adjust_line(&everything(), id, 2, &second, "另一份通知", &actor()).await.unwrap();
+        let history = db.line_history(&everything(), id).await.unwrap();
+        assert_eq!(history[2].before, Some(Fen(750_000)), "the history's before is the amount 张三 saved");
+    }
+);

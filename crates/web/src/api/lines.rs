@@ -34,7 +34,7 @@ async fn list(State(state): State<AppState>, me: ApiUser) -> Result<Json<Value>,
 async fn show(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     let l = state.db.line(&me.scope, LineId(id)).await?;
     let history = state.db.line_history(&me.scope, l.id).await?;
-    Ok(Json(json!({ "id": l.id, "data": l.data, "history": history })))
+    Ok(Json(json!({ "id": l.id, "data": l.data, "version": l.version, "history": history })))
 }
 
 /// The body as the form's fields: `kind`, `year`, `area_code`, `amount` (元), `document_no`,
@@ -70,7 +70,11 @@ async fn adjust(
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
     district(&me)?;
+    // The version read (GET's `version`) is required: an adjustment never overwrites one it never saw.
+    let version =
+        body.get("version").and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
+    let version = version.ok_or_else(|| DomainError::invalid("version", "请带上读取该标准时的 version"))?;
     let (data, reason) = parse(body)?;
-    state.db.adjust_line(&me.scope, LineId(id), &data, &reason, &me.actor()).await?;
+    state.db.adjust_line(&me.scope, LineId(id), version, &data, &reason, &me.actor()).await?;
     show(State(state), me, Path(id)).await
 }

@@ -406,9 +406,9 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "put",
         path: "/api/v1/lines/{id}",
-        summary: "调整标准的金额、文号、执行日期、示例值标记或说明（类型、年度、区划不变；仅区级账号）· Adjust a line",
+        summary: "调整标准的金额、文号、执行日期、示例值标记或说明（类型、年度、区划不变；仅区级账号；须带读取时的 version，他人已调整则 409）· Adjust a line",
         query: &[],
-        body: Some(line_input_schema),
+        body: Some(line_adjust_schema),
         response: line_schema,
     },
 ];
@@ -648,8 +648,16 @@ fn line_input_schema() -> Value {
         "reason": { "type": "string", "description": "新增或调整的原因" } } })
 }
 
+fn line_adjust_schema() -> Value {
+    let mut s = line_input_schema();
+    s["required"] = json!(["kind", "year", "amount", "reason", "version"]);
+    s["properties"]["version"] = json!({ "type": "integer", "description": "读取该标准时的版本号（GET 的 version）" });
+    s
+}
+
 fn line_schema() -> Value {
     json!({ "type": "object", "properties": { "id": { "type": "integer" }, "data": { "type": "object" },
+        "version": { "type": "integer", "description": "版本号：调整时带回" },
         "history": { "type": "array", "items": { "type": "object", "properties": {
             "at": { "type": "string", "format": "date-time" }, "username": { "type": "string" },
             "before": { "type": ["integer", "null"], "description": "分" }, "after": { "type": "integer", "description": "分" },

@@ -188,7 +188,12 @@ fn fields(me: &CurrentUser, v: &Values, editing: bool) -> Vec<FormField> {
             f.hint = me.lang.t("line.fixed_hint").to_owned();
         }
     }
-    vec![kind, year, area, amount, document_no, effective_on, example, note, reason]
+    let mut all = vec![kind, year, area, amount, document_no, effective_on, example, note, reason];
+    // An adjustment carries the version it was read at (hidden); a new line has none.
+    if editing {
+        all.push(FormField::of(me, v, "version", false));
+    }
+    all
 }
 
 async fn new_page(me: CurrentUser) -> Result<Response, PageError> {
@@ -244,6 +249,7 @@ fn values_of(l: &Line) -> Values {
         ("effective_on".to_owned(), d.effective_on.map(|d| d.to_string()).unwrap_or_default()),
         ("example".to_owned(), if d.example { "是" } else { "否" }.to_owned()),
         ("note".to_owned(), d.note.clone().unwrap_or_default()),
+        ("version".to_owned(), l.version.to_string()),
     ])
 }
 
@@ -269,9 +275,24 @@ async fn adjust(
     require_district(&me)?;
     me.check_form_csrf(&v)?;
     let l = state.db.line(&me.scope, LineId(id)).await?;
+    let form = |v: &Values, errors: &[FieldError]| {
+        render_form(
+            &me,
+            me.lang.t("title.adjust_line").to_owned(),
+            format!("/lines/{id}"),
+            me.lang.t("form.save"),
+            fields(&me, v, true),
+            errors,
+        )
+    };
+    let Some(version) = super::form::form_version(&v) else {
+        let mut v = v.clone();
+        v.insert("version".into(), l.version.to_string());
+        return Ok(super::form::conflict(form(&v, &super::form::missing_version())?));
+    };
     let reason = v.get("reason").map(String::as_str).unwrap_or("");
     let result = match (LineData::parse(&v, today()), line::check_reason(reason)) {
-        (Ok(d), Ok(_)) => state.db.adjust_line(&me.scope, l.id, &d, reason, &me.actor()).await,
+        (Ok(d), Ok(_)) => state.db.adjust_line(&me.scope, l.id, version, &d, reason, &me.actor()).await,
         (d, r) => {
             let mut errors: Vec<FieldError> = d.err().unwrap_or_default();
             errors.extend(r.err());
@@ -280,14 +301,13 @@ async fn adjust(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/lines/{id}")).into_response()),
-        Err(e) => render_form(
-            &me,
-            me.lang.t("title.adjust_line").to_owned(),
-            format!("/lines/{id}"),
-            me.lang.t("form.save"),
-            fields(&me, &v, true),
-            &field_errors(e)?,
-        ),
+        // What was typed stays, at the current version, with who adjusted the line since on top.
+        Err(DomainError::Stale(stale)) => {
+            let mut v = v.clone();
+            v.insert("version".into(), stale.current_version.to_string());
+            Ok(super::form::conflict(form(&v, &super::form::stale_errors(&stale))?))
+        }
+        Err(e) => form(&v, &field_errors(e)?),
     }
 }
 
