@@ -125,11 +125,12 @@ fn not_before_joined(m: &Member, on: NaiveDate, field: &str, errors: &mut Vec<Fi
     }
 }
 
-fn relation_of(f: &(impl Fields + ?Sized), m: &Member, errors: &mut Vec<FieldError>) -> Option<Relation> {
+/// A member's relation to `head` ("新户主", or in a 合户 "户主张三"), from `relation.<id>`.
+fn relation_of(f: &(impl Fields + ?Sized), m: &Member, head: &str, errors: &mut Vec<FieldError>) -> Option<Relation> {
     let field = relation_field(m.id);
     let raw = f.get(&field).trim();
     if raw.is_empty() {
-        errors.push(FieldError::new(field, format!("请选择{}与新户主的关系", m.data.name)));
+        errors.push(FieldError::new(field, format!("请选择{}与{head}的关系", m.data.name)));
         return None;
     }
     match Relation::parse(raw) {
@@ -226,7 +227,7 @@ impl ChangeHead {
         };
         let mut relations = Vec::new();
         for m in current(members).filter(|m| m.id != old.id && m.id != new.id) {
-            if let Some(r) = relation_of(f, m, &mut errors) {
+            if let Some(r) = relation_of(f, m, "新户主", &mut errors) {
                 relations.push((m.id, r));
             }
         }
@@ -354,7 +355,7 @@ impl SplitHousehold {
         let mut moving = Vec::new();
         for m in &moving_members {
             not_before_joined(m, on, "effective_on", &mut errors);
-            if let Some(r) = relation_of(f, m, &mut errors) {
+            if let Some(r) = relation_of(f, m, "新户主", &mut errors) {
                 moving.push((m.id, r));
             }
         }
@@ -414,9 +415,13 @@ impl MergeHouseholds {
         let on = event_date(f, "effective_on", today, &mut errors);
         let why = reason(f, "reason", "请填写合户原因（如 老人随子女合户）", &mut errors);
         let mut relations = Vec::new();
+        // The members merging in are related to the receiving household's own head.
+        let head = current(into_members)
+            .find(|m| m.data.relation == Relation::Head)
+            .map_or_else(|| "户主".to_owned(), |h| format!("户主{}", h.data.name));
         for m in current(from_members) {
             not_before_joined(m, on, "effective_on", &mut errors);
-            if let Some(r) = relation_of(f, m, &mut errors) {
+            if let Some(r) = relation_of(f, m, &head, &mut errors) {
                 relations.push((m.id, r));
             }
         }

@@ -219,7 +219,7 @@ both!(the_merge_page_looks_the_other_household_up_in_the_users_area_then_merges_
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("请选择王建国与新户主的关系") && r.body.contains("4117021012010001"), "{}", r.body);
+    assert!(r.body.contains("请选择王建国与户主王小明的关系") && r.body.contains("4117021012010001"), "{}", r.body);
     let r = app
         .post(
             &url,

@@ -205,7 +205,7 @@ fn a_merge_keeps_this_households_head_and_asks_how_each_newcomer_relates() {
     assert_eq!(messages(&errs), vec!["relation: 该户有2名户主，应只有一名"]);
     let f = form(&[("relation.1", "父母"), ("effective_on", "2026-11-20"), ("reason", "老人随子女合户")]);
     let errs = MergeHouseholds::parse(&f, HouseholdId(2), &into, &from, today()).unwrap_err();
-    assert_eq!(messages(&errs), vec!["relation.2: 请选择李秀英与新户主的关系"]);
+    assert_eq!(messages(&errs), vec!["relation.2: 请选择李秀英与户主王小明的关系"]);
     let f = form(&[
         ("relation.1", "父母"),
         ("relation.2", "父母"),
