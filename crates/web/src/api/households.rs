@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use bangfu_core::DomainError;
-use bangfu_core::auth::Role;
 use bangfu_core::household::*;
 use bangfu_core::store::{HouseholdFilter, HouseholdStore, Page};
 use serde_json::{Value, json};
@@ -111,9 +110,7 @@ async fn update_member(
     Path((hid, mid)): Path<(i64, i64)>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    if me.user.role == Role::Auditor {
-        return Err(ApiError::forbidden());
-    }
+    editor(&me)?;
     let current = state.db.member(&me.scope, MemberId(mid)).await?;
     if current.household_id.0 != hid || current.left_on.is_some() {
         return Err(DomainError::NotFound.into());
@@ -188,7 +185,8 @@ pub(crate) fn texts(body: HashMap<String, Value>) -> HashMap<String, String> {
 }
 
 pub(crate) fn editor(me: &ApiUser) -> Result<(), ApiError> {
-    if me.user.role == Role::Auditor { Err(ApiError::forbidden()) } else { Ok(()) }
+    let p = bangfu_core::auth::Permission::EditRegister;
+    if me.user.role.may(p) { Ok(()) } else { Err(ApiError::denied(p)) }
 }
 
 /// Registers a household: its fields as in households.csv, `members` as in members.csv (one 户主).

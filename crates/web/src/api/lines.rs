@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use bangfu_core::DomainError;
-use bangfu_core::auth::Role;
 use bangfu_core::line::{self, LineData, LineId};
 use bangfu_core::store::LineStore;
 use serde_json::{Value, json};
@@ -15,14 +14,11 @@ use serde_json::{Value, json};
 use super::households::texts;
 use super::{ApiError, ApiUser};
 use crate::AppState;
+use crate::extract::{Require, perm};
 use crate::pages::form::today;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/lines", get(list).post(create)).route("/api/v1/lines/{id}", put(adjust).get(show))
-}
-
-fn district(me: &ApiUser) -> Result<(), ApiError> {
-    if me.user.role == Role::DistrictAdmin { Ok(()) } else { Err(ApiError::forbidden()) }
 }
 
 async fn list(State(state): State<AppState>, me: ApiUser) -> Result<Json<Value>, ApiError> {
@@ -54,27 +50,25 @@ fn parse(body: HashMap<String, Value>) -> Result<(LineData, String), ApiError> {
 
 async fn create(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::ManageSettings, ApiUser>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    district(&me)?;
     let (data, reason) = parse(body)?;
     let id = state.db.create_line(&me.scope, &data, &reason, &me.actor()).await?;
-    show(State(state), me, Path(id.0)).await
+    show(State(state), me.into_inner(), Path(id.0)).await
 }
 
 async fn adjust(
     State(state): State<AppState>,
-    me: ApiUser,
+    me: Require<perm::ManageSettings, ApiUser>,
     Path(id): Path<i64>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    district(&me)?;
     // The version read (GET's `version`) is required: an adjustment never overwrites one it never saw.
     let version =
         body.get("version").and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
     let version = version.ok_or_else(|| DomainError::invalid("version", "请带上读取该标准时的 version"))?;
     let (data, reason) = parse(body)?;
     state.db.adjust_line(&me.scope, LineId(id), version, &data, &reason, &me.actor()).await?;
-    show(State(state), me, Path(id)).await
+    show(State(state), me.into_inner(), Path(id)).await
 }

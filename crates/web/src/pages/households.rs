@@ -433,7 +433,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         living,
         has_open_episode: episodes.iter().any(|e| e.is_open()),
         episodes: episodes.iter().map(|e| episode_row(me.lang, e)).collect(),
-        is_district: me.user.role == bangfu_core::auth::Role::DistrictAdmin,
+        is_district: me.may(bangfu_core::auth::Permission::DecideMonitoring),
         other_causes: h.data.other_causes.iter().map(|c| c.label_zh()).collect::<Vec<_>>().join("、"),
         members: current.into_iter().map(row).collect(),
         left: gone.into_iter().map(row).collect(),
@@ -455,7 +455,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
             .unwrap_or_default(),
         village,
         h,
-        can_edit: me.user.role != bangfu_core::auth::Role::Auditor && on_register,
+        can_edit: me.may(bangfu_core::auth::Permission::EditRegister) && on_register,
         helper,
         work,
     };

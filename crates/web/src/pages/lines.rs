@@ -10,14 +10,16 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::DomainError;
 use bangfu_core::FieldError;
-use bangfu_core::auth::Role;
+use bangfu_core::auth::Permission;
 use bangfu_core::line::{self, Line, LineData, LineId, LineKind};
 use bangfu_core::store::{AreaStore, LineStore};
 
 use super::form::{FormField, Opt, field_errors, render_form, today};
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::CurrentUser;
+// Lines are district reference data: only an account that may change district-wide settings
+// (`Require<perm::ManageSettings>`) enters or adjusts them.
+use crate::extract::{CurrentUser, Require, perm};
 use crate::i18n::Lang;
 
 pub fn router() -> Router<AppState> {
@@ -30,11 +32,6 @@ pub fn router() -> Router<AppState> {
 }
 
 type Values = HashMap<String, String>;
-
-/// Lines are district reference data: only a district-level account enters or adjusts them.
-fn require_district(me: &CurrentUser) -> Result<(), PageError> {
-    if me.user.role == Role::DistrictAdmin { Ok(()) } else { Err(PageError::Forbidden) }
-}
 
 pub struct LineRow {
     pub id: i64,
@@ -92,7 +89,7 @@ async fn list_page(state: &AppState, me: &CurrentUser, margin_error: Option<Stri
         me,
         lines,
         margin: state.db.line_margin_percent().await?,
-        can_edit: me.user.role == Role::DistrictAdmin,
+        can_edit: me.may(Permission::ManageSettings),
         margin_error,
     };
     let status = if page.margin_error.is_some() {
@@ -146,7 +143,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         me: &me,
         line: row(&state, me.lang, &l).await?,
         history,
-        can_edit: me.user.role == Role::DistrictAdmin,
+        can_edit: me.may(Permission::ManageSettings),
     };
     Ok(Html(page.render()?))
 }
@@ -196,8 +193,7 @@ fn fields(me: &CurrentUser, v: &Values, editing: bool) -> Vec<FormField> {
     all
 }
 
-async fn new_page(me: CurrentUser) -> Result<Response, PageError> {
-    require_district(&me)?;
+async fn new_page(me: Require<perm::ManageSettings>) -> Result<Response, PageError> {
     let v = Values::from([
         ("kind".to_owned(), LineKind::Monitoring.code().to_owned()),
         ("year".to_owned(), chrono::Datelike::year(&today()).to_string()),
@@ -213,8 +209,11 @@ async fn new_page(me: CurrentUser) -> Result<Response, PageError> {
     )
 }
 
-async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Values>) -> Result<Response, PageError> {
-    require_district(&me)?;
+async fn create(
+    State(state): State<AppState>,
+    me: Require<perm::ManageSettings>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     let reason = v.get("reason").map(String::as_str).unwrap_or("");
     let result = match (LineData::parse(&v, today()), line::check_reason(reason)) {
@@ -253,8 +252,11 @@ fn values_of(l: &Line) -> Values {
     ])
 }
 
-async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, PageError> {
-    require_district(&me)?;
+async fn edit_page(
+    State(state): State<AppState>,
+    me: Require<perm::ManageSettings>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     let l = state.db.line(&me.scope, LineId(id)).await?;
     render_form(
         &me,
@@ -268,11 +270,10 @@ async fn edit_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pat
 
 async fn adjust(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ManageSettings>,
     Path(id): Path<i64>,
     Form(v): Form<Values>,
 ) -> Result<Response, PageError> {
-    require_district(&me)?;
     me.check_form_csrf(&v)?;
     let l = state.db.line(&me.scope, LineId(id)).await?;
     let form = |v: &Values, errors: &[FieldError]| {
@@ -313,10 +314,9 @@ async fn adjust(
 
 async fn set_margin(
     State(state): State<AppState>,
-    me: CurrentUser,
+    me: Require<perm::ManageSettings>,
     Form(v): Form<Values>,
 ) -> Result<Response, PageError> {
-    require_district(&me)?;
     me.check_form_csrf(&v)?;
     let result = match line::check_margin(v.get("margin_percent").map(String::as_str).unwrap_or("")) {
         Ok(n) => state.db.set_line_margin_percent(n, &me.actor()).await,
