@@ -208,6 +208,27 @@ pub async fn parse_then<T, R>(
     }
 }
 
+/// The choices a field of the catalogue offers on a form, from its kind: a code list's labels
+/// (the typed value matched as a label, a code or an alias), 否/是 for a yes/no field (blank
+/// stays 未填), check boxes for 健康状况; none for text, dates and numbers, which are typed.
+pub fn catalogue_options(column: &bangfu_core::household::columns::Column, value: &str) -> Vec<Opt> {
+    use bangfu_core::household::columns::Kind;
+    match column.kind {
+        Kind::Code(list) => {
+            let chosen = (list.label_of)(value);
+            (list.labels)()
+                .into_iter()
+                .map(|l| Opt { value: l.into(), label: l.into(), selected: Some(l) == chosen })
+                .collect()
+        }
+        Kind::Codes(_) if column.field == "health" => health_opts(value),
+        Kind::Flag => {
+            ["否", "是"].iter().map(|v| Opt { value: (*v).into(), label: (*v).into(), selected: *v == value }).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// 健康状况 as check boxes: each value, ticked when the current (or typed) set holds it.
 pub fn health_opts(current: &str) -> Vec<Opt> {
     use bangfu_core::household::{Health, HealthSet};
@@ -232,4 +253,37 @@ pub fn join_checked(v: &mut std::collections::HashMap<String, String>) {
         v.insert("health".into(), ticked.join(","));
     }
     v.retain(|k, _| !k.starts_with("health."));
+}
+
+#[cfg(test)]
+mod tests {
+    use bangfu_core::household::columns::{HOUSEHOLD_COLUMNS, Kind, MEMBER_COLUMNS};
+
+    use super::*;
+
+    #[test]
+    fn every_field_of_the_catalogue_gets_the_widget_of_its_kind_and_a_blank_chooses_nothing() {
+        for c in HOUSEHOLD_COLUMNS.iter().chain(MEMBER_COLUMNS) {
+            let opts = catalogue_options(c, "");
+            let labels: Vec<&str> = opts.iter().map(|o| o.label.as_str()).collect();
+            match c.kind {
+                Kind::Code(list) => assert_eq!(labels, (list.labels)(), "{}", c.field),
+                Kind::Flag => assert_eq!(labels, ["否", "是"], "{}", c.field),
+                Kind::Codes(_) if c.field == "health" => assert!(labels.contains(&"残疾"), "{labels:?}"),
+                _ => assert!(labels.is_empty(), "{} is typed, not chosen", c.field),
+            }
+            assert!(opts.iter().all(|o| !o.selected), "{}: a blank stays 未填", c.field);
+        }
+    }
+
+    #[test]
+    fn a_code_or_an_alias_already_stored_selects_its_label() {
+        let col = |f: &str| HOUSEHOLD_COLUMNS.iter().chain(MEMBER_COLUMNS).find(|c| c.field == f).unwrap();
+        let chosen = |f: &str, v: &str| {
+            catalogue_options(col(f), v).into_iter().filter(|o| o.selected).map(|o| o.label).collect::<Vec<_>>()
+        };
+        assert_eq!(chosen("attribute", "05"), ["一般贫困户"], "属性 05 (一般脱贫户) is the national code");
+        assert_eq!(chosen("relation", "之父"), ["父母"], "the old wording");
+        assert_eq!(chosen("household_power", "是"), ["是"]);
+    }
 }

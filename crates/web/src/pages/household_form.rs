@@ -32,15 +32,6 @@ const INCOME_FIELDS: &[&str] = &["income_year", "wages", "operating", "property"
 const STATUS_FIELDS: &[&str] = &["status", "exit_year"];
 /// Monitoring is kept as episodes, opened and cleared on the household page: never on these forms.
 const MONITORING_FIELDS: &[&str] = &["monitoring_type", "risk_identified_on", "risk_cleared_on"];
-const FLAGS: &[&str] = &[
-    "household_power",
-    "production_power",
-    "water_difficult",
-    "water_safe",
-    "sanitary_toilet",
-    "in_cooperative",
-    "relocated",
-];
 /// The head's fields on the new-household form, prefixed so they do not clash with the household's.
 const HEAD_FIELDS: &[(&str, &str, &str)] = &[
     ("head_name", "name", "户主姓名"),
@@ -77,23 +68,9 @@ fn fields(me: &CurrentUser, v: &Values, creating: bool, household_type: Househol
             continue;
         }
         let value = v.get(c.field).cloned().unwrap_or_default();
-        let opts = match c.field {
-            "household_type" => options::<HouseholdType>(&value),
-            "standard" => options::<IdentificationStandard>(&value),
-            "attribute" => options::<PovertyAttribute>(&value),
-            "main_cause" => options::<PovertyCause>(&value),
-            "status" => options::<PovertyStatus>(&value),
-            "monitoring_type" => options::<MonitoringType>(&value),
-            "housing_structure" => options::<HousingStructure>(&value),
-            "danger_grade" => options::<DangerGrade>(&value),
-            "road_type" => options::<RoadType>(&value),
-            "fuel" => options::<Fuel>(&value),
-            f if FLAGS.contains(&f) => ["否", "是"]
-                .iter()
-                .map(|x| Opt { value: (*x).into(), label: (*x).into(), selected: *x == value })
-                .collect(),
-            _ => Vec::new(),
-        };
+        // The widget follows the field's kind in the catalogue: a choice for a code list or a
+        // yes/no field, a text box for the rest (其他致贫原因 is typed, “、” between two causes).
+        let opts = super::form::catalogue_options(c, &value);
         let hint = match c.field {
             "household_no" if creating => me.lang.t("hh.household_no_hint"),
             "other_causes" => "最多两项，用“、”分隔",

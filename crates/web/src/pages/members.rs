@@ -33,12 +33,6 @@ struct EditPage<'a> {
     errors: Vec<String>,
 }
 
-const YES_NO: [&str; 2] = ["否", "是"];
-
-fn flag_opts(current: &str) -> Vec<Opt> {
-    YES_NO.iter().map(|v| Opt { value: (*v).into(), label: (*v).into(), selected: *v == current }).collect()
-}
-
 /// The member form's fields, in the order of the national form.
 pub const MEMBER_FORM_FIELDS: [&str; 30] = [
     "name",
@@ -80,19 +74,7 @@ pub const MEMBER_FLAGS: [&str; 7] =
 /// The choices of a member field, as the field catalogue gives its kind: a code list's labels,
 /// 是/否 for a yes/no question, check boxes for several values; none for free text.
 pub fn member_options(name: &str, value: &str) -> Vec<Opt> {
-    use bangfu_core::household::columns::{Kind, MEMBER_COLUMNS};
-    match MEMBER_COLUMNS.iter().find(|c| c.field == name).map(|c| c.kind) {
-        Some(Kind::Code(list)) => {
-            let chosen = (list.label_of)(value);
-            (list.labels)()
-                .into_iter()
-                .map(|l| Opt { value: l.into(), label: l.into(), selected: Some(l) == chosen })
-                .collect()
-        }
-        Some(Kind::Codes(_)) => super::form::health_opts(value),
-        Some(Kind::Flag) => flag_opts(value),
-        _ => Vec::new(),
-    }
+    MEMBER_COLUMNS.iter().find(|c| c.field == name).map_or_else(Vec::new, |c| super::form::catalogue_options(c, value))
 }
 
 /// A hint under a member field, if it needs one.
