@@ -24,6 +24,8 @@ macro_rules! id_types {
 }
 
 id_types! {
+    /// 账号 (a user account)
+    UserId;
     /// 帮扶单位
     UnitId;
     /// 结对帮扶

@@ -572,7 +572,11 @@ pub trait UserStore {
         scope: &Scope,
         page: Page,
     ) -> impl Future<Output = DomainResult<(Vec<crate::auth::UserAccount>, i64)>> + Send;
-    fn account(&self, scope: &Scope, user: i64) -> impl Future<Output = DomainResult<crate::auth::UserAccount>> + Send;
+    fn account(
+        &self,
+        scope: &Scope,
+        user: UserId,
+    ) -> impl Future<Output = DomainResult<crate::auth::UserAccount>> + Send;
     /// Creates an account that must change `password_hash`'s password at its first sign-in.
     fn add_account(
         &self,
@@ -580,12 +584,12 @@ pub trait UserStore {
         data: &crate::auth::AccountData,
         password_hash: &str,
         actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<i64>> + Send;
+    ) -> impl Future<Output = DomainResult<UserId>> + Send;
     /// Disables (ending its sessions and API tokens) or enables an account.
     fn set_account_enabled(
         &self,
         scope: &Scope,
-        user: i64,
+        user: UserId,
         enabled: bool,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
@@ -593,7 +597,7 @@ pub trait UserStore {
     fn reset_password(
         &self,
         scope: &Scope,
-        user: i64,
+        user: UserId,
         password_hash: &str,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
@@ -601,7 +605,7 @@ pub trait UserStore {
     fn unlock_account(
         &self,
         scope: &Scope,
-        user: i64,
+        user: UserId,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
 }

@@ -41,7 +41,7 @@ impl Db {
         };
         let (failures, locked_until): (i32, Option<DateTime<Utc>>) = dispatch!(self, pool => {
             sqlx::query_as("select failed_sign_ins, locked_until from users where user_id = $1")
-                .bind(user.id).fetch_one(pool).await.map_err(domain_err)?
+                .bind(user.id.0).fetch_one(pool).await.map_err(domain_err)?
         });
         if locked_until.is_some_and(|t| t > now) {
             return Ok(SignInCheck::Locked(user));
@@ -49,14 +49,14 @@ impl Db {
         if bangfu_core::auth::verify_password(password, &hash) {
             dispatch!(self, pool => {
                 sqlx::query("update users set failed_sign_ins = 0, locked_until = null where user_id = $1")
-                    .bind(user.id).execute(pool).await.map_err(domain_err)?;
+                    .bind(user.id.0).execute(pool).await.map_err(domain_err)?;
             });
             Ok(SignInCheck::Ok(user))
         } else {
             let (failures, lock) = policy.after_failure(failures, now);
             dispatch!(self, pool => {
                 sqlx::query("update users set failed_sign_ins = $1, locked_until = $2 where user_id = $3")
-                    .bind(failures).bind(lock.or(locked_until.filter(|t| *t > now))).bind(user.id)
+                    .bind(failures).bind(lock.or(locked_until.filter(|t| *t > now))).bind(user.id.0)
                     .execute(pool).await.map_err(domain_err)?;
             });
             Ok(if lock.is_some() { SignInCheck::Locked(user) } else { SignInCheck::WrongPassword(user) })
@@ -66,14 +66,14 @@ impl Db {
     pub async fn create_session(
         &self,
         token_hash: &str,
-        user_id: i64,
+        user_id: bangfu_core::ids::UserId,
         csrf: &str,
         ip: Option<&str>,
     ) -> DomainResult<()> {
         let now = self.clock().now();
         dispatch!(self, pool => {
             sqlx::query("insert into sessions (session_hash, user_id, csrf_token, created_at, last_seen_at, ip) values ($1, $2, $3, $4, $4, $5)")
-                .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(ip)
+                .bind(token_hash).bind(user_id.0).bind(csrf).bind(now).bind(ip)
                 .execute(pool).await.map_err(domain_err)?;
         });
         Ok(())
@@ -103,7 +103,7 @@ impl Db {
                     .bind(now).bind(token_hash).execute(pool).await.map_err(domain_err)?;
             });
         }
-        let user = self.user_by_id(user_id).await?.ok_or(DomainError::NotFound)?;
+        let user = self.user_by_id(bangfu_core::ids::UserId(user_id)).await?.ok_or(DomainError::NotFound)?;
         Ok(Some(SessionInfo { user, csrf_token, created_at, last_seen_at }))
     }
 
@@ -114,20 +114,20 @@ impl Db {
         Ok(())
     }
 
-    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> DomainResult<()> {
+    pub async fn set_password(&self, user_id: bangfu_core::ids::UserId, password_hash: &str) -> DomainResult<()> {
         let now = self.clock().now();
         dispatch!(self, pool => {
             sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3 where user_id = $4")
-                .bind(password_hash).bind(false).bind(now).bind(user_id).execute(pool).await.map_err(domain_err)?;
+                .bind(password_hash).bind(false).bind(now).bind(user_id.0).execute(pool).await.map_err(domain_err)?;
         });
         Ok(())
     }
 
-    pub async fn user_by_id(&self, user_id: i64) -> DomainResult<Option<User>> {
+    pub async fn user_by_id(&self, user_id: bangfu_core::ids::UserId) -> DomainResult<Option<User>> {
         let sql = "select user_id, username, display_name, phone, role, area_code, must_change_password from users \
                    where user_id = $1 and status = 'active'";
         dispatch!(self, pool => {
-            let r = sqlx::query(sql).bind(user_id).fetch_optional(pool).await.map_err(domain_err)?;
+            let r = sqlx::query(sql).bind(user_id.0).fetch_optional(pool).await.map_err(domain_err)?;
             r.as_ref().map(crate::users::user_row).transpose()
         })
     }

@@ -3,6 +3,7 @@
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::auth::{AccountData, NewUser, Role, User, UserAccount};
+use bangfu_core::ids::UserId;
 use bangfu_core::store::{AreaStore, Page, UserStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{DateTime, Utc};
@@ -14,7 +15,7 @@ const USER_COLUMNS: &str = "user_id, username, display_name, phone, role, area_c
 
 pub(crate) fn user_row(r: &impl Get) -> DomainResult<User> {
     Ok(User {
-        id: r.int("user_id")?,
+        id: UserId(r.int("user_id")?),
         username: r.text("username")?,
         display_name: r.text("display_name")?,
         phone: r.opt_text("phone")?,
@@ -105,13 +106,13 @@ impl Db {
             .change(field, Some(before.to_owned()), Some(after.to_owned()));
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            sqlx::query(crate::sql(sql)).bind(now).bind(user.user.id).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query(crate::sql(sql)).bind(now).bind(user.user.id.0).execute(&mut *tx).await.map_err(domain_err)?;
             if end_sessions {
-                sqlx::query("delete from sessions where user_id = $1").bind(user.user.id)
+                sqlx::query("delete from sessions where user_id = $1").bind(user.user.id.0)
                     .execute(&mut *tx).await.map_err(domain_err)?;
                 // Its API tokens end with it (they stay revoked if it is enabled again).
                 sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
-                    .bind(now).bind(user.user.id).execute(&mut *tx).await.map_err(domain_err)?;
+                    .bind(now).bind(user.user.id.0).execute(&mut *tx).await.map_err(domain_err)?;
             }
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
@@ -120,8 +121,8 @@ impl Db {
     }
 }
 
-fn not_yourself(actor: &Actor, user: i64, message: &str) -> DomainResult<()> {
-    if actor.user_id == Some(user) { Err(DomainError::invalid("user", message)) } else { Ok(()) }
+fn not_yourself(actor: &Actor, user: UserId, message: &str) -> DomainResult<()> {
+    if actor.user_id == Some(user.0) { Err(DomainError::invalid("user", message)) } else { Ok(()) }
 }
 
 impl UserStore for Db {
@@ -151,11 +152,11 @@ impl UserStore for Db {
         })
     }
 
-    async fn account(&self, scope: &Scope, user: i64) -> DomainResult<UserAccount> {
+    async fn account(&self, scope: &Scope, user: UserId) -> DomainResult<UserAccount> {
         let (lo, hi) = scope.bounds();
         let sql = format!("select {ACCOUNT_COLUMNS} from users where user_id = $1 and area_code between $2 and $3");
         let found = dispatch!(self, pool => {
-            sqlx::query(crate::sql(&sql)).bind(user).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+            sqlx::query(crate::sql(&sql)).bind(user.0).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
                 .map(|r| account_row(&r)).transpose()?
         });
         found.ok_or(DomainError::NotFound)
@@ -167,7 +168,7 @@ impl UserStore for Db {
         data: &AccountData,
         password_hash: &str,
         actor: &Actor,
-    ) -> DomainResult<i64> {
+    ) -> DomainResult<UserId> {
         if !scope.contains(&data.area_code) || self.area(&data.area_code).await?.is_none() {
             return Err(DomainError::invalid("area_code", "所属区划不存在或不在您的管辖范围内"));
         }
@@ -188,11 +189,11 @@ impl UserStore for Db {
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             crate::bind_entry!(&entry_for(id)).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
-            Ok(id)
+            Ok(UserId(id))
         })
     }
 
-    async fn set_account_enabled(&self, scope: &Scope, user: i64, enabled: bool, actor: &Actor) -> DomainResult<()> {
+    async fn set_account_enabled(&self, scope: &Scope, user: UserId, enabled: bool, actor: &Actor) -> DomainResult<()> {
         let a = self.account(scope, user).await?;
         if a.disabled != enabled {
             return Ok(());
@@ -219,7 +220,13 @@ impl UserStore for Db {
         .await
     }
 
-    async fn reset_password(&self, scope: &Scope, user: i64, password_hash: &str, actor: &Actor) -> DomainResult<()> {
+    async fn reset_password(
+        &self,
+        scope: &Scope,
+        user: UserId,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> DomainResult<()> {
         let a = self.account(scope, user).await?;
         not_yourself(actor, user, "自己的密码请在“修改密码”页面修改")?;
         let now = self.clock().now();
@@ -230,15 +237,15 @@ impl UserStore for Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("update users set password_hash = $1, must_change_password = $2, failed_sign_ins = 0, \
                 locked_until = null, updated_at = $3 where user_id = $4")
-                .bind(password_hash).bind(true).bind(now).bind(user).execute(&mut *tx).await.map_err(domain_err)?;
-            sqlx::query("delete from sessions where user_id = $1").bind(user).execute(&mut *tx).await.map_err(domain_err)?;
+                .bind(password_hash).bind(true).bind(now).bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("delete from sessions where user_id = $1").bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(())
         })
     }
 
-    async fn unlock_account(&self, scope: &Scope, user: i64, actor: &Actor) -> DomainResult<()> {
+    async fn unlock_account(&self, scope: &Scope, user: UserId, actor: &Actor) -> DomainResult<()> {
         let a = self.account(scope, user).await?;
         let sql = "update users set failed_sign_ins = 0, locked_until = null, updated_at = $1 where user_id = $2";
         self.change_account(&a, sql, false, ("locked", "已锁定", "已解锁"), actor).await

@@ -95,7 +95,7 @@ impl Actor {
     }
 
     pub fn user(user: &User, ip: Option<String>) -> Actor {
-        Actor { user_id: Some(user.id), username: user.username.clone(), role: Some(user.role.code().into()), ip }
+        Actor { user_id: Some(user.id.0), username: user.username.clone(), role: Some(user.role.code().into()), ip }
     }
 }
 

@@ -154,7 +154,7 @@ mod tests {
     fn a_disabled_account_reads_disabled_even_while_locked_and_a_lock_ends_by_itself() {
         let now = Utc::now();
         let user = User {
-            id: 1,
+            id: crate::ids::UserId(1),
             username: "lisi".into(),
             display_name: "李四".into(),
             phone: None,

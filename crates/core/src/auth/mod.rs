@@ -61,7 +61,7 @@ impl Role {
 /// A user as stored (never with the password itself).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct User {
-    pub id: i64,
+    pub id: crate::ids::UserId,
     pub username: String,
     pub display_name: String,
     pub phone: Option<String>,

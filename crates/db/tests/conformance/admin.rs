@@ -115,7 +115,7 @@ conformance!(
             .await
             .unwrap();
         let admin_actor =
-            Actor { user_id: Some(admin), username: "quadmin".into(), role: Some("district_admin".into()), ip: None };
+            Actor { user_id: Some(admin.0), username: "quadmin".into(), role: Some("district_admin".into()), ip: None };
         let id = db
             .add_account(
                 &district,

@@ -113,8 +113,8 @@ async fn login(
         other => {
             let (user_id, why) = match &other {
                 SignInCheck::UnknownUser => (None, "unknown_user"),
-                SignInCheck::WrongPassword(u) => (Some(u.id), "wrong_password"),
-                SignInCheck::Locked(u) => (Some(u.id), "locked"),
+                SignInCheck::WrongPassword(u) => (Some(u.id.0), "wrong_password"),
+                SignInCheck::Locked(u) => (Some(u.id.0), "locked"),
                 SignInCheck::Ok(_) => (None, ""),
             };
             let actor = Actor { user_id, username: username.clone(), role: None, ip };

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::FieldError;
 use bangfu_core::auth::{AccountData, Role, generate_password, hash_password};
+use bangfu_core::ids::UserId;
 use bangfu_core::store::{AreaStore, Page, UserStore};
 
 use super::form::{FormField, Opt, field_errors, parse_then};
@@ -81,7 +82,7 @@ async fn users_page(state: &AppState, me: &CurrentUser, error: String, page: u32
         let code = a.user.area_code.to_string();
         let s = a.state(now);
         rows.push(UserRow {
-            id: a.user.id,
+            id: a.user.id.0,
             role: role_label(me, a.user.role),
             area: names.get(&code).cloned().unwrap_or_default(),
             state: me.lang.t(&format!(
@@ -202,7 +203,7 @@ async fn act(
     id: i64,
     action: impl AsyncFnOnce() -> Result<(), bangfu_core::DomainError>,
 ) -> Result<Response, PageError> {
-    state.db.account(&me.scope, id).await?;
+    state.db.account(&me.scope, UserId(id)).await?;
     me.check_form_csrf(v)?;
     match action().await {
         Ok(()) => Ok(Redirect::to("/users").into_response()),
@@ -219,7 +220,8 @@ async fn disable(
     Path(id): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    act(&state, &me, &v, id, async || state.db.set_account_enabled(&me.scope, id, false, &me.actor()).await).await
+    act(&state, &me, &v, id, async || state.db.set_account_enabled(&me.scope, UserId(id), false, &me.actor()).await)
+        .await
 }
 
 async fn enable(
@@ -228,7 +230,8 @@ async fn enable(
     Path(id): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    act(&state, &me, &v, id, async || state.db.set_account_enabled(&me.scope, id, true, &me.actor()).await).await
+    act(&state, &me, &v, id, async || state.db.set_account_enabled(&me.scope, UserId(id), true, &me.actor()).await)
+        .await
 }
 
 async fn unlock(
@@ -237,7 +240,7 @@ async fn unlock(
     Path(id): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    act(&state, &me, &v, id, async || state.db.unlock_account(&me.scope, id, &me.actor()).await).await
+    act(&state, &me, &v, id, async || state.db.unlock_account(&me.scope, UserId(id), &me.actor()).await).await
 }
 
 async fn reset(
@@ -246,10 +249,10 @@ async fn reset(
     Path(id): Path<i64>,
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let account = state.db.account(&me.scope, id).await?;
+    let account = state.db.account(&me.scope, UserId(id)).await?;
     me.check_form_csrf(&v)?;
     let (password, hash) = new_password()?;
-    match state.db.reset_password(&me.scope, id, &hash, &me.actor()).await {
+    match state.db.reset_password(&me.scope, UserId(id), &hash, &me.actor()).await {
         Ok(()) => {
             let username = account.user.username;
             let heading = me.lang.f("user.reset_done", &[("username", &username)]);
