@@ -5,6 +5,9 @@ mod generate;
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "bangfu", version, about = "bangfu 帮扶：区农业农村局的防返贫监测和帮扶信息系统")]
 struct Cli {
