@@ -42,9 +42,31 @@ impl Clock {
     }
 }
 
+/// The rule every dated action shares: `on` is not after `today` (nothing is recorded as done
+/// tomorrow). The error names `field` and says what the date is ("调离日期不能晚于今天").
+pub fn not_after_today(
+    field: &str,
+    what: &str,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), crate::error::FieldError> {
+    if on > today {
+        return Err(crate::error::FieldError::new(field, format!("{what}不能晚于今天")));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_after_today_is_refused_with_its_field_and_name() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert!(not_after_today("end_on", "调离日期", today, today).is_ok());
+        let e = not_after_today("end_on", "调离日期", today.succ_opt().unwrap(), today).unwrap_err();
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("end_on", "调离日期不能晚于今天"));
+    }
 
     #[test]
     fn a_fixed_clock_in_beijing_says_today_even_before_eight_in_the_morning_utc() {

@@ -3,6 +3,7 @@
 use bangfu_core::area::{AreaCode, AreaLevel, Scope};
 use bangfu_core::assistance::{Assignment, Helper, HelperData};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::clock::not_after_today;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::ids::*;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, HouseholdSummary, Page};
@@ -104,9 +105,7 @@ impl AssistanceStore for Db {
         on: NaiveDate,
         actor: &Actor,
     ) -> DomainResult<()> {
-        if on > self.clock().today() {
-            return Err(DomainError::invalid("start_on", "开始日期不能晚于今天"));
-        }
+        not_after_today("start_on", "开始日期", on, self.clock().today()).map_err(|e| DomainError::Invalid(vec![e]))?;
         let h = self.household(scope, household).await?;
         let chosen = match self.helper(scope, helper).await {
             Err(DomainError::NotFound) => {
@@ -155,9 +154,7 @@ impl AssistanceStore for Db {
         if reason.is_empty() {
             return Err(DomainError::invalid("reason", "请填写调离原因"));
         }
-        if on > self.clock().today() {
-            return Err(DomainError::invalid("end_on", "调离日期不能晚于今天"));
-        }
+        not_after_today("end_on", "调离日期", on, self.clock().today()).map_err(|e| DomainError::Invalid(vec![e]))?;
         let latest: Option<NaiveDate> = dispatch!(self, pool => {
             sqlx::query_scalar("select max(start_on) from helper_assignments where helper_id = $1 and end_on is null")
                 .bind(helper.0).fetch_one(pool).await.map_err(domain_err)?

@@ -2,6 +2,7 @@
 
 use bangfu_core::area::{AreaCode, AreaLevel, Scope};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::clock::not_after_today;
 use bangfu_core::household::*;
 use bangfu_core::store::{AreaCount, HouseholdFilter, HouseholdStore, HouseholdSummary, Page};
 use bangfu_core::{DomainError, DomainResult};
@@ -670,9 +671,7 @@ impl Db {
             return Err(DomainError::invalid("reason", "请填写变更原因"));
         }
         let today = self.clock().today();
-        if on > today {
-            return Err(DomainError::invalid("effective_on", "生效日期不能晚于今天"));
-        }
+        not_after_today("effective_on", "生效日期", on, today).map_err(|e| DomainError::Invalid(vec![e]))?;
         let now = self.clock().now();
         let update = "update households set status = $1, updated_at = $2, updated_by = $3, version = version + 1 \
              where household_id = $4 and version = $5";

@@ -5,6 +5,7 @@ use bangfu_core::area::Scope;
 use bangfu_core::assistance::evidence::Upload;
 use bangfu_core::assistance::{Evidence, Measure, MeasureData, MeasureProgress, MeasureStatus, Plan, PlanData};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::clock::not_after_today;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::ids::*;
 use bangfu_core::money::Fen;
@@ -201,9 +202,7 @@ impl PlanStore for Db {
                 format!("措施已是“{}”，不能改为“{}”", m.status.label_zh(), progress.status.label_zh()),
             ));
         }
-        if progress.on > self.clock().today() {
-            return Err(DomainError::invalid("on", "日期不能晚于今天"));
-        }
+        not_after_today("on", "日期", progress.on, self.clock().today()).map_err(|e| DomainError::Invalid(vec![e]))?;
         let area = self.household(scope, household).await?.data.village_code;
         let now = self.clock().now();
         let reason = progress.reason.as_deref();

@@ -115,12 +115,7 @@ impl TeamStore for Db {
         let Some(p) = self.pairings(scope).await?.into_iter().find(|p| p.id == pairing) else {
             return Err(DomainError::NotFound);
         };
-        if p.end_on.is_some() {
-            return Err(DomainError::invalid("end_on", "该结对已结束"));
-        }
-        if on < p.start_on || on > self.clock().today() {
-            return Err(DomainError::invalid("end_on", "结束日期应在开始日期之后、今天之前"));
-        }
+        p.check_end(on, self.clock().today()).map_err(|e| DomainError::Invalid(vec![e]))?;
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let ended = sqlx::query("update pairings set end_on = $1 where pairing_id = $2 and end_on is null")
@@ -248,16 +243,8 @@ impl TeamStore for Db {
         actor: &Actor,
     ) -> DomainResult<()> {
         let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(DomainError::invalid("reason", "请填写召回原因"));
-        }
         let m = self.team_member(scope, member).await?;
-        if m.end_on.is_some() {
-            return Err(DomainError::invalid("end_on", "该队员已召回"));
-        }
-        if on < m.data.start_on || on > self.clock().today() {
-            return Err(DomainError::invalid("end_on", "召回日期应在驻村开始之后、今天之前"));
-        }
+        m.check_recall(on, reason, self.clock().today()).map_err(|e| DomainError::Invalid(vec![e]))?;
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let ended = sqlx::query("update team_members set end_on = $1, end_reason = $2 where team_member_id = $3 and end_on is null")

@@ -3,6 +3,7 @@
 use bangfu_core::area::Scope;
 use bangfu_core::assistance::{Proposal, ProposalState, Visit, VisitData};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
+use bangfu_core::clock::not_after_today;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::ids::*;
 use bangfu_core::monitoring::{ClearMethod, CloseEpisode, FoundBy, OpenEpisode, ProblemFlags};
@@ -46,9 +47,8 @@ impl VisitStore for Db {
         actor: &Actor,
     ) -> DomainResult<VisitId> {
         let h = self.household(scope, household).await?;
-        if data.visited_on > self.clock().today() {
-            return Err(DomainError::invalid("visited_on", "走访日期不能晚于今天"));
-        }
+        not_after_today("visited_on", "走访日期", data.visited_on, self.clock().today())
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
         h.check_date("visited_on", "走访日期", data.visited_on).map_err(|e| DomainError::Invalid(vec![e]))?;
         if data.proposal.is_some() && data.proposal_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             return Err(DomainError::invalid("proposal_reason", "提出变更建议须写明理由"));
@@ -95,15 +95,7 @@ impl VisitStore for Db {
 
     async fn follow_up_done(&self, scope: &Scope, visit: VisitId, on: NaiveDate, actor: &Actor) -> DomainResult<()> {
         let v = self.visit(scope, VisitId(visit.0)).await?;
-        if v.data.follow_up.is_none() {
-            return Err(DomainError::invalid("follow_up", "这次走访没有后续事项"));
-        }
-        if v.follow_up_done_on.is_some() {
-            return Err(DomainError::invalid("follow_up", "后续事项已办结"));
-        }
-        if on < v.data.visited_on || on > self.clock().today() {
-            return Err(DomainError::invalid("on", "办结日期应在走访日期之后、今天之前"));
-        }
+        v.check_follow_up_done(on, self.clock().today()).map_err(|e| DomainError::Invalid(vec![e]))?;
         let area = self.household(scope, v.household_id).await?.data.village_code;
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;

@@ -23,6 +23,9 @@ pub struct CurrentUser {
     pub session_hash: String,
     pub ip: Option<String>,
     pub lang: crate::i18n::Lang,
+    /// Today in the office's time zone, read once from the storage's clock for this request:
+    /// every date default and "not after today" check of the request uses it.
+    pub today: chrono::NaiveDate,
 }
 
 /// The interface language chosen by this browser (Chinese unless it chose English).
@@ -58,7 +61,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(PageError::SignIn { next });
         };
         let hash = token_hash(&token);
-        let Some(session) = state.db.session(&hash, &state.policy, chrono::Utc::now()).await? else {
+        let Some(session) = state.db.session(&hash, &state.policy, state.db.clock().now()).await? else {
             return Err(PageError::SignIn { next });
         };
         // A first-run account must set its own password before anything else.
@@ -74,6 +77,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             session_hash: hash,
             ip: client_ip(parts),
             lang: lang_of(&parts.headers),
+            today: state.db.clock().today(),
         })
     }
 }

@@ -25,6 +25,7 @@ pub async fn open(url: &str, create: Create) -> anyhow::Result<Db> {
     Ok(opened.db)
 }
 
+/// Today for a command typed at the machine: the command line is where the machine's clock is read.
 pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+    bangfu_core::clock::Clock::System.today()
 }

@@ -91,6 +91,19 @@ pub struct Pairing {
     pub note: Option<String>,
 }
 
+impl Pairing {
+    /// Ending a pairing on `on`: it is still running, and `on` lies between its start and today.
+    pub fn check_end(&self, on: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
+        if self.end_on.is_some() {
+            return Err(FieldError::new("end_on", "该结对已结束"));
+        }
+        if on < self.start_on || on > today {
+            return Err(FieldError::new("end_on", "结束日期应在开始日期之后、今天之前"));
+        }
+        Ok(())
+    }
+}
+
 /// A new pairing, as entered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairingData {
@@ -218,6 +231,26 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn a_pairing_ends_once_between_its_start_and_today() {
+        let p = Pairing {
+            id: PairingId(1),
+            unit_id: UnitId(1),
+            unit_name: "区农业农村局".into(),
+            area_code: AreaCode::parse("411702101000").unwrap(),
+            area_name: "沙河店镇".into(),
+            start_on: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            end_on: None,
+            note: None,
+        };
+        assert!(p.check_end(today(), today()).is_ok());
+        let e = p.check_end(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(), today()).unwrap_err();
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("end_on", "结束日期应在开始日期之后、今天之前"));
+        assert!(p.check_end(today().succ_opt().unwrap(), today()).is_err());
+        let ended = Pairing { end_on: Some(today()), ..p };
+        assert_eq!(ended.check_end(today(), today()).unwrap_err().message, "该结对已结束");
     }
 
     #[test]

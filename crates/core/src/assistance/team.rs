@@ -31,6 +31,23 @@ pub struct TeamMember {
     pub end_reason: Option<String>,
 }
 
+impl TeamMember {
+    /// Recalling a member (召回) on `on` with `reason`: still stationed, a reason given, and `on`
+    /// between the start of the stay and today.
+    pub fn check_recall(&self, on: NaiveDate, reason: &str, today: NaiveDate) -> Result<(), FieldError> {
+        if reason.trim().is_empty() {
+            return Err(FieldError::new("reason", "请填写召回原因"));
+        }
+        if self.end_on.is_some() {
+            return Err(FieldError::new("end_on", "该队员已召回"));
+        }
+        if on < self.data.start_on || on > today {
+            return Err(FieldError::new("end_on", "召回日期应在驻村开始之后、今天之前"));
+        }
+        Ok(())
+    }
+}
+
 /// The current members of one village's team.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Team {
@@ -123,6 +140,20 @@ mod tests {
             end_on: None,
             end_reason: None,
         }
+    }
+
+    #[test]
+    fn a_recall_needs_a_reason_a_stationed_member_and_a_date_between_the_start_and_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let m = member("张队员", TeamRole::Member);
+        assert!(m.check_recall(today, "任期届满", today).is_ok());
+        assert_eq!(m.check_recall(today, " ", today).unwrap_err().message, "请填写召回原因");
+        let before = NaiveDate::from_ymd_opt(2025, 2, 28).unwrap();
+        let e = m.check_recall(before, "任期届满", today).unwrap_err();
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("end_on", "召回日期应在驻村开始之后、今天之前"));
+        assert!(m.check_recall(today.succ_opt().unwrap(), "任期届满", today).is_err());
+        let gone = TeamMember { end_on: Some(today), ..m };
+        assert_eq!(gone.check_recall(today, "任期届满", today).unwrap_err().message, "该队员已召回");
     }
 
     #[test]

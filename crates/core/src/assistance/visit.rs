@@ -136,6 +136,23 @@ impl Visit {
     }
 }
 
+impl Visit {
+    /// Marking the visit's follow-up (后续事项) done on `on`: there is one, it is still open, and
+    /// `on` lies between the visit and today.
+    pub fn check_follow_up_done(&self, on: NaiveDate, today: NaiveDate) -> Result<(), FieldError> {
+        if self.data.follow_up.is_none() {
+            return Err(FieldError::new("follow_up", "这次走访没有后续事项"));
+        }
+        if self.follow_up_done_on.is_some() {
+            return Err(FieldError::new("follow_up", "后续事项已办结"));
+        }
+        if on < self.data.visited_on || on > today {
+            return Err(FieldError::new("on", "办结日期应在走访日期之后、今天之前"));
+        }
+        Ok(())
+    }
+}
+
 impl VisitData {
     pub fn parse(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<VisitData, Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -218,6 +235,36 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn a_follow_up_is_done_once_between_the_visit_and_today() {
+        let f: HashMap<&str, &str> = [
+            ("visited_on", "2026-11-20"),
+            ("visitors", "李干事"),
+            ("found", "房屋漏雨"),
+            ("follow_up", "联系危房改造"),
+        ]
+        .into_iter()
+        .collect();
+        let visit = Visit {
+            id: VisitId(1),
+            household_id: HouseholdId(1),
+            data: VisitData::parse(&f, today()).unwrap(),
+            follow_up_done_on: None,
+            proposal_state: None,
+            review_note: None,
+            recorded_by: "li".into(),
+        };
+        assert!(visit.check_follow_up_done(today(), today()).is_ok());
+        let early = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+        let e = visit.check_follow_up_done(early, today()).unwrap_err();
+        assert_eq!((e.field.as_str(), e.message.as_str()), ("on", "办结日期应在走访日期之后、今天之前"));
+        assert!(visit.check_follow_up_done(today().succ_opt().unwrap(), today()).is_err());
+        let done = Visit { follow_up_done_on: Some(today()), ..visit.clone() };
+        assert_eq!(done.check_follow_up_done(today(), today()).unwrap_err().message, "后续事项已办结");
+        let none = Visit { data: VisitData { follow_up: None, ..visit.data.clone() }, ..visit };
+        assert_eq!(none.check_follow_up_done(today(), today()).unwrap_err().message, "这次走访没有后续事项");
     }
 
     #[test]

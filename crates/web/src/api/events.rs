@@ -17,7 +17,6 @@ use super::households::texts;
 use super::{ApiError, ApiUser};
 use crate::AppState;
 use crate::extract::{Require, perm};
-use crate::pages::form::today;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -81,7 +80,7 @@ async fn head(
     let me = me.into_inner();
     let (f, version) = fields(body);
     let members = current(&state, &me, hid, version).await?;
-    let change = ChangeHead::parse(&f, &members, today()).map_err(DomainError::Invalid)?;
+    let change = ChangeHead::parse(&f, &members, me.today).map_err(DomainError::Invalid)?;
     state.db.change_head(&me.scope, HouseholdId(hid), needs_version(version)?, &change, &me.actor()).await?;
     super::households::show(State(state), me, Path(hid)).await
 }
@@ -95,7 +94,7 @@ async fn split(
     let me = me.into_inner();
     let (f, version) = fields(body);
     let members = current(&state, &me, hid, version).await?;
-    let split = SplitHousehold::parse(&f, &members, today()).map_err(DomainError::Invalid)?;
+    let split = SplitHousehold::parse(&f, &members, me.today).map_err(DomainError::Invalid)?;
     let new =
         state.db.split_household(&me.scope, HouseholdId(hid), needs_version(version)?, &split, &me.actor()).await?;
     let Json(created) = super::households::show(State(state), me, Path(new.0)).await?;
@@ -116,7 +115,7 @@ async fn merge(
         DomainError::invalid("from_household_no", format!("在您的管辖范围内没有户编号为“{no}”的在册农户"))
     })?;
     let incoming = state.db.members(&me.scope, from).await?;
-    let merge = MergeHouseholds::parse(&f, from, &members, &incoming, today()).map_err(DomainError::Invalid)?;
+    let merge = MergeHouseholds::parse(&f, from, &members, &incoming, me.today).map_err(DomainError::Invalid)?;
     state.db.merge_households(&me.scope, HouseholdId(hid), needs_version(version)?, &merge, &me.actor()).await?;
     super::households::show(State(state), me, Path(hid)).await
 }
@@ -130,7 +129,7 @@ async fn deregister(
     let me = me.into_inner();
     let (f, version) = fields(body);
     let members = current(&state, &me, hid, version).await?;
-    let d = Deregister::parse(&f, &members, today()).map_err(DomainError::Invalid)?;
+    let d = Deregister::parse(&f, &members, me.today).map_err(DomainError::Invalid)?;
     state.db.deregister_household(&me.scope, HouseholdId(hid), needs_version(version)?, &d, &me.actor()).await?;
     super::households::show(State(state), me, Path(hid)).await
 }

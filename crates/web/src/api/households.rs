@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use super::{ApiError, ApiUser};
 use crate::AppState;
-use crate::pages::form::today;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -121,7 +120,7 @@ async fn update_member(
         let kind = fields.get("id_kind").cloned().unwrap_or_default();
         fields.insert("id_number".into(), current.data.kept_document_number(&kind));
     }
-    let member = MemberData::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    let member = MemberData::parse(&fields, me.today).map_err(DomainError::Invalid)?;
     let command = CorrectMember { expected_version: version, member };
     state.db.update_member(&me.scope, MemberId(mid), &command, &me.actor()).await?;
     let updated = state.db.member(&me.scope, MemberId(mid)).await?;
@@ -157,7 +156,7 @@ async fn update(
     {
         fields.entry(field.into()).or_insert(value.unwrap_or_default());
     }
-    let household = HouseholdData::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    let household = HouseholdData::parse(&fields, me.today).map_err(DomainError::Invalid)?;
     let command = CorrectHousehold { expected_version: version, household };
     state.db.update_household(&me.scope, h.id, &command, &me.actor()).await?;
     show(State(state), me, Path(id)).await
@@ -211,7 +210,7 @@ async fn create(
         .map(|m| texts(serde_json::from_value::<HashMap<String, Value>>(m).unwrap_or_default()))
         .collect();
     // A member's error is named `members[i].field`; the first income's size is the members registered.
-    let command = RegisterHousehold::parse(&fields, &members, today()).map_err(DomainError::Invalid)?;
+    let command = RegisterHousehold::parse(&fields, &members, me.today).map_err(DomainError::Invalid)?;
     let id = state.db.create_household(&me.scope, &command, &me.actor()).await?;
     show(State(state), me, Path(id.0)).await
 }
@@ -226,7 +225,7 @@ async fn add_member(
     // Outside the caller's area the household does not exist, whatever the body says.
     state.db.household(&me.scope, HouseholdId(hid)).await?;
     let fields = texts(body);
-    let command = MemberJoins::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    let command = MemberJoins::parse(&fields, me.today).map_err(DomainError::Invalid)?;
     let mid = state.db.add_member(&me.scope, HouseholdId(hid), &command, &me.actor()).await?;
     Ok(Json(member_json(&state.db.member(&me.scope, mid).await?)))
 }
@@ -249,7 +248,7 @@ async fn member_leaves(
         return Err(DomainError::NotFound.into());
     }
     let fields = HashMap::from([("left_on", body.left_on.as_str()), ("left_reason", body.reason.as_str())]);
-    let command = MemberLeaves::parse(&fields, today()).map_err(DomainError::Invalid)?;
+    let command = MemberLeaves::parse(&fields, me.today).map_err(DomainError::Invalid)?;
     state.db.member_leaves(&me.scope, MemberId(mid), &command, &me.actor()).await?;
     Ok(Json(member_json(&state.db.member(&me.scope, MemberId(mid)).await?)))
 }

@@ -18,7 +18,6 @@ use serde_json::{Value, json};
 use super::households::{editor, texts};
 use super::{ApiError, ApiUser};
 use crate::AppState;
-use crate::pages::form::today;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -97,7 +96,7 @@ async fn record(
             }
         }
     }
-    let mut command = RecordIncome::parse(&fields, today(), h.size).map_err(DomainError::Invalid)?;
+    let mut command = RecordIncome::parse(&fields, me.today, h.size).map_err(DomainError::Invalid)?;
     command.replace = replace;
     let income = &command.income;
     match state.db.record_income(&me.scope, h.id, &command, &me.actor()).await {

@@ -15,7 +15,6 @@ use super::households::texts;
 use super::{ApiError, ApiUser};
 use crate::AppState;
 use crate::extract::{Require, perm};
-use crate::pages::form::today;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/lines", get(list).post(create)).route("/api/v1/lines/{id}", put(adjust).get(show))
@@ -35,10 +34,10 @@ async fn show(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) -
 
 /// The body as the form's fields: `kind`, `year`, `area_code`, `amount` (元), `document_no`,
 /// `effective_on`, `example` (boolean), `note`, and the `reason` (required).
-fn parse(body: HashMap<String, Value>) -> Result<(LineData, String), ApiError> {
+fn parse(body: HashMap<String, Value>, today: chrono::NaiveDate) -> Result<(LineData, String), ApiError> {
     let fields = texts(body);
     let reason = fields.get("reason").cloned().unwrap_or_default();
-    match (LineData::parse(&fields, today()), line::check_reason(&reason)) {
+    match (LineData::parse(&fields, today), line::check_reason(&reason)) {
         (Ok(d), Ok(_)) => Ok((d, reason)),
         (d, r) => {
             let mut errors = d.err().unwrap_or_default();
@@ -53,7 +52,7 @@ async fn create(
     me: Require<perm::ManageSettings, ApiUser>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<Json<Value>, ApiError> {
-    let (data, reason) = parse(body)?;
+    let (data, reason) = parse(body, me.today)?;
     let id = state.db.create_line(&me.scope, &data, &reason, &me.actor()).await?;
     show(State(state), me.into_inner(), Path(id.0)).await
 }
@@ -68,7 +67,7 @@ async fn adjust(
     let version =
         body.get("version").and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())));
     let version = version.ok_or_else(|| DomainError::invalid("version", "请带上读取该标准时的 version"))?;
-    let (data, reason) = parse(body)?;
+    let (data, reason) = parse(body, me.today)?;
     state.db.adjust_line(&me.scope, LineId(id), version, &data, &reason, &me.actor()).await?;
     show(State(state), me.into_inner(), Path(id)).await
 }

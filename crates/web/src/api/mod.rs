@@ -155,6 +155,8 @@ pub struct ApiUser {
     pub user: User,
     pub scope: Scope,
     pub ip: Option<String>,
+    /// Today in the office's time zone, from the storage's clock (see `CurrentUser::today`).
+    pub today: chrono::NaiveDate,
 }
 
 impl ApiUser {
@@ -179,7 +181,7 @@ impl FromRequestParts<AppState> for ApiUser {
             let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(ApiError::unauthenticated)?;
             let session = state
                 .db
-                .session(&token_hash(&token), &state.policy, chrono::Utc::now())
+                .session(&token_hash(&token), &state.policy, state.db.clock().now())
                 .await?
                 .ok_or_else(ApiError::unauthenticated)?;
             if parts.method != Method::GET && parts.method != Method::HEAD {
@@ -198,6 +200,6 @@ impl FromRequestParts<AppState> for ApiUser {
             session.user
         };
         let area = state.db.area(&user.area_code).await?.ok_or_else(ApiError::forbidden)?;
-        Ok(ApiUser { scope: Scope::of(&area), user, ip: client_ip(parts) })
+        Ok(ApiUser { scope: Scope::of(&area), user, ip: client_ip(parts), today: state.db.clock().today() })
     }
 }

@@ -15,7 +15,6 @@ use serde_json::{Value, json};
 use super::households::texts;
 use super::{ApiError, ApiUser};
 use crate::AppState;
-use crate::pages::form::today;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -50,7 +49,7 @@ async fn open(
     // Outside the caller's area the household does not exist, whatever the role.
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     district(&me)?;
-    let episode = OpenEpisode::parse(&fields(body), h.data.household_type, today()).map_err(DomainError::Invalid)?;
+    let episode = OpenEpisode::parse(&fields(body), h.data.household_type, me.today).map_err(DomainError::Invalid)?;
     state.db.open_episode(&me.scope, h.id, &episode, &me.actor()).await?;
     list(State(state), me, Path(hid)).await
 }
@@ -70,7 +69,7 @@ async fn clear(
         .into_iter()
         .find(Episode::is_open)
         .ok_or_else(|| DomainError::invalid("cleared_on", "该户当前没有监测记录，无需消除风险"))?;
-    let close = CloseEpisode::parse(&fields(body), &open, today()).map_err(DomainError::Invalid)?;
+    let close = CloseEpisode::parse(&fields(body), &open, me.today).map_err(DomainError::Invalid)?;
     state.db.close_episode(&me.scope, h.id, &close, &me.actor()).await?;
     list(State(state), me, Path(hid)).await
 }

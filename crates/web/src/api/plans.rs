@@ -20,8 +20,6 @@ use crate::extract::{Require, perm};
 use crate::pages::plans::{file_response, read_evidence, store_evidence};
 use crate::pages::work::UPLOAD_BODY_LIMIT;
 
-use super::work::*;
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/households/{hid}/plans", get(plans).post(create_plan))
@@ -44,8 +42,8 @@ async fn create_plan(
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
     let mut f = texts(body);
-    f.entry("year".into()).or_insert_with(|| today().year().to_string());
-    let data = PlanData::parse(&f, today()).map_err(DomainError::Invalid)?;
+    f.entry("year".into()).or_insert_with(|| me.today.year().to_string());
+    let data = PlanData::parse(&f, me.today).map_err(DomainError::Invalid)?;
     let id = state.db.create_plan(&me.scope, hid, &data, &me.actor()).await?;
     let plan = state.db.plans(&me.scope, hid).await?.into_iter().find(|p| p.id == id);
     Ok((axum::http::StatusCode::CREATED, Json(json!(plan))))
@@ -72,8 +70,8 @@ async fn progress(
 ) -> Result<Json<Value>, ApiError> {
     state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?;
     let mut f = texts(body);
-    f.entry("on".into()).or_insert_with(|| today().to_string());
-    let p = MeasureProgress::parse(&f, today()).map_err(DomainError::Invalid)?;
+    f.entry("on".into()).or_insert_with(|| me.today.to_string());
+    let p = MeasureProgress::parse(&f, me.today).map_err(DomainError::Invalid)?;
     state.db.progress_measure(&me.scope, bangfu_core::ids::MeasureId(mid), &p, &me.actor()).await?;
     Ok(Json(json!(state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?.1)))
 }

@@ -47,7 +47,7 @@ async fn add_team_member(
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let code = AreaCode::parse(&village).map_err(|_| DomainError::NotFound)?;
     state.db.team(&me.scope, &code).await?;
-    let data = TeamMemberData::parse(&texts(body), today()).map_err(DomainError::Invalid)?;
+    let data = TeamMemberData::parse(&texts(body), me.today).map_err(DomainError::Invalid)?;
     state.db.add_team_member(&me.scope, &code, &data, &me.actor()).await?;
     let t = state.db.team(&me.scope, &code).await?;
     Ok((axum::http::StatusCode::CREATED, Json(json!({ "members": t.members, "warnings": t.warnings() }))))
@@ -68,7 +68,7 @@ async fn create_pairing(
     me: Require<perm::PairUnits, ApiUser>,
     Json(body): Json<HashMap<String, Value>>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let data = PairingData::parse(&texts(body), today()).map_err(DomainError::Invalid)?;
+    let data = PairingData::parse(&texts(body), me.today).map_err(DomainError::Invalid)?;
     let id = state.db.create_pairing(&me.scope, &data, &me.actor()).await?;
     let p = state.db.pairings(&me.scope).await?.into_iter().find(|p| p.id == id);
     Ok((axum::http::StatusCode::CREATED, Json(json!(p))))

@@ -16,8 +16,6 @@ use super::{ApiError, ApiUser};
 use crate::AppState;
 use crate::extract::{Require, perm};
 
-use super::work::*;
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/households/{hid}/visits", get(visits).post(record_visit))
@@ -37,7 +35,7 @@ async fn record_visit(
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
-    let data = VisitData::parse(&texts(body), today()).map_err(DomainError::Invalid)?;
+    let data = VisitData::parse(&texts(body), me.today).map_err(DomainError::Invalid)?;
     let id = state.db.record_visit(&me.scope, hid, &data, &me.actor()).await?;
     Ok((axum::http::StatusCode::CREATED, Json(json!(state.db.visit(&me.scope, id).await?))))
 }
@@ -56,7 +54,7 @@ async fn follow_up(
     state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?;
     let on = match body.and_then(|b| b.0.on) {
         Some(s) => parse_date(&s).ok_or_else(|| DomainError::invalid("on", format!("“{s}”不是有效日期")))?,
-        None => today(),
+        None => me.today,
     };
     state.db.follow_up_done(&me.scope, bangfu_core::ids::VisitId(vid), on, &me.actor()).await?;
     Ok(Json(json!(state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?)))

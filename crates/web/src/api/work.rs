@@ -1,5 +1,5 @@
-//! What the /api/v1 work routes share (worklist.rs, plans.rs, visits.rs, teams.rs): the day,
-//! the paging query, and narrowing the caller's area to a sub-area.
+//! What the /api/v1 work routes share (worklist.rs, plans.rs, visits.rs, teams.rs): the paging
+//! query, and narrowing the caller's area to a sub-area.
 
 use bangfu_core::DomainError;
 use bangfu_core::area::Scope;
@@ -7,10 +7,6 @@ use bangfu_core::store::AreaStore;
 
 use super::{ApiError, ApiUser};
 use crate::AppState;
-
-pub(crate) fn today() -> chrono::NaiveDate {
-    crate::pages::form::today()
-}
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {

@@ -27,11 +27,11 @@ async fn worklist(
     let Some(reason) = WorkReason::parse(&reason) else { return Err(DomainError::NotFound.into()) };
     let scope = area_scope(&state, &me, q.area.as_deref()).await?;
     let page = Page { number: q.page.unwrap_or(1).max(1), size: 50 };
-    let (items, total) = state.db.worklist(&scope, reason, today(), page).await?;
+    let (items, total) = state.db.worklist(&scope, reason, me.today, page).await?;
     let ids: Vec<HouseholdId> = items.iter().map(|h| h.id).collect();
     let notes: serde_json::Map<String, Value> = state
         .db
-        .worklist_notes(&scope, reason, &ids, today())
+        .worklist_notes(&scope, reason, &ids, me.today)
         .await?
         .into_iter()
         .map(|(id, n)| (id.0.to_string(), json!(n)))
@@ -46,7 +46,7 @@ async fn counts(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let scope = area_scope(&state, &me, q.area.as_deref()).await?;
-    let (totals, per_area) = state.db.worklist_counts(&scope, scope.root(), today()).await?;
+    let (totals, per_area) = state.db.worklist_counts(&scope, scope.root(), me.today).await?;
     let as_map = |counts: &[i64]| -> Value {
         WorkReason::ALL
             .iter()

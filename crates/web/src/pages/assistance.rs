@@ -15,7 +15,7 @@ use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, Page, UnitStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, parse_then, render_form, today};
+use super::form::{FormField, Opt, parse_then, render_form};
 use super::households::Row;
 use crate::AppState;
 use crate::error::PageError;
@@ -141,7 +141,7 @@ async fn helper_save(
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     super::form::fill_area_code(&state, &me, &mut v).await?;
-    let result = parse_then(bangfu_core::assistance::HelperData::parse(&v, today()), async |data| {
+    let result = parse_then(bangfu_core::assistance::HelperData::parse(&v, me.today), async |data| {
         state.db.create_helper(&me.scope, &data, &me.actor()).await
     })
     .await;
@@ -238,7 +238,7 @@ async fn worklist(
     let code = me.scope.sub_area(q.area.as_deref())?.unwrap_or_else(|| me.scope.root().clone());
     let area = state.db.area(&code).await?.ok_or(PageError::NotFound)?;
     let scope = Scope::of(&area);
-    let today = today();
+    let today = me.today;
     let number = q.page.unwrap_or(1).max(1);
     let (found, total) = state.db.worklist(&scope, reason, today, Page { number, size: 50 }).await?;
     let rows = super::households::rows(&state, &me, &found).await?;
@@ -340,7 +340,7 @@ async fn assign_page(
     me: Require<perm::EditRegister>,
     Path(hid): Path<i64>,
 ) -> Result<Response, PageError> {
-    let v = HashMap::from([("start_on".to_owned(), today().to_string())]);
+    let v = HashMap::from([("start_on".to_owned(), me.today.to_string())]);
     render(&state, &me, hid, &v, &[]).await
 }
 
@@ -401,7 +401,7 @@ async fn retire_page(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let name = helper_in_scope(&state, &me, id).await?;
-    retire_form(&me, &name, &HashMap::from([("end_on".to_owned(), today().to_string())]), &[]).await
+    retire_form(&me, &name, &HashMap::from([("end_on".to_owned(), me.today.to_string())]), &[]).await
 }
 
 async fn retire_save(

@@ -97,7 +97,7 @@ async fn login(
         return Err(PageError::Csrf);
     }
     let username = form.username.trim().to_owned();
-    let check = state.db.check_sign_in(&username, &form.password, &state.policy, chrono::Utc::now()).await?;
+    let check = state.db.check_sign_in(&username, &form.password, &state.policy, state.db.clock().now()).await?;
     match check {
         SignInCheck::Ok(user) => {
             let token = random_token();

@@ -12,7 +12,7 @@ use bangfu_core::store::HouseholdStore;
 use bangfu_core::{DomainError, FieldError};
 use chrono::NaiveDate;
 
-use super::form::{FormField, Opt, field_errors, render_form, require_district, require_editor, today};
+use super::form::{FormField, Opt, field_errors, render_form, require_district, require_editor};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -59,10 +59,10 @@ fn render(
     render_form(me, title, format!("/households/{hid}"), submit, fields, errors)
 }
 
-fn date_field(v: &Values, name: &str) -> Result<NaiveDate, FieldError> {
+fn date_field(v: &Values, name: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
     let raw = v.get(name).map(String::as_str).unwrap_or("").trim();
     match parse_date(raw) {
-        Some(d) if d > today() => Err(FieldError::new(name, "日期不能晚于今天")),
+        Some(d) if d > today => Err(FieldError::new(name, "日期不能晚于今天")),
         Some(d) => Ok(d),
         None if raw.is_empty() => Err(FieldError::new(name, "请填写日期")),
         None => Err(FieldError::new(name, format!("“{raw}”不是有效日期"))),
@@ -96,7 +96,7 @@ async fn join_page(
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    let v = Values::from([("joined_on".to_owned(), today().to_string())]);
+    let v = Values::from([("joined_on".to_owned(), me.today.to_string())]);
     render(
         &me,
         hid,
@@ -117,7 +117,7 @@ async fn join(
     me.check_form_csrf(&v)?;
     super::form::join_checked(&mut v);
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    let result = match MemberJoins::parse(&v, today()) {
+    let result = match MemberJoins::parse(&v, me.today) {
         Ok(command) => state.db.add_member(&me.scope, h.id, &command, &me.actor()).await.map(|_| ()),
         Err(e) => Err(DomainError::Invalid(e)),
     };
@@ -161,7 +161,7 @@ async fn leave_page(
         };
         return Ok(Redirect::to(&to).into_response());
     }
-    let v = Values::from([("left_on".to_owned(), today().to_string())]);
+    let v = Values::from([("left_on".to_owned(), me.today.to_string())]);
     render(
         &me,
         hid,
@@ -184,7 +184,7 @@ async fn leave(
     if m.household_id.0 != hid || m.left_on.is_some() {
         return Err(PageError::NotFound);
     }
-    let result = match MemberLeaves::parse(&v, today()) {
+    let result = match MemberLeaves::parse(&v, me.today) {
         Ok(command) => state.db.member_leaves(&me.scope, MemberId(mid), &command, &me.actor()).await,
         Err(e) => Err(DomainError::Invalid(e)),
     };
@@ -222,7 +222,7 @@ async fn status_page(
     require_district(&me)?;
     let v = Values::from([
         ("status".to_owned(), h.data.status.map(|s| s.label_zh().to_owned()).unwrap_or_default()),
-        ("effective_on".to_owned(), today().to_string()),
+        ("effective_on".to_owned(), me.today.to_string()),
     ]);
     render(
         &me,
@@ -244,7 +244,7 @@ async fn status(
     require_district(&me)?;
     me.check_form_csrf(&v)?;
     let new = v.get("status").and_then(|s| PovertyStatus::parse(s));
-    let result = match (new, date_field(&v, "effective_on")) {
+    let result = match (new, date_field(&v, "effective_on", me.today)) {
         (Some(s), Ok(on)) => {
             state
                 .db

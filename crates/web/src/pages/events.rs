@@ -17,7 +17,7 @@ use bangfu_core::household::*;
 use bangfu_core::store::{HouseholdEventStore, HouseholdStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, form_version, missing_version, require_editor, stale_errors, today};
+use super::form::{FormField, Opt, form_version, missing_version, require_editor, stale_errors};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -292,7 +292,7 @@ async fn head_page(
         .unwrap_or_default();
     let mut v = Values::from([
         ("new_head".to_owned(), successor),
-        ("effective_on".to_owned(), today().to_string()),
+        ("effective_on".to_owned(), me.today.to_string()),
         ("version".to_owned(), h.version.to_string()),
     ]);
     if q.leaving.is_some() {
@@ -315,7 +315,7 @@ async fn head(
         suggest(&members, &mut v, true);
         return head_form(&me, &h, &members, &v).respond(&[], StatusCode::OK);
     }
-    let parsed = ChangeHead::parse(&v, &members, today());
+    let parsed = ChangeHead::parse(&v, &members, me.today);
     match save_event(&state, &h, &mut v, parsed, async |event, version| {
         state.db.change_head(&me.scope, h.id, version, &event, &me.actor()).await
     })
@@ -369,8 +369,10 @@ async fn split_page(
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     let (h, members) = on_register(&state, &me, hid).await?;
-    let v =
-        Values::from([("effective_on".to_owned(), today().to_string()), ("version".to_owned(), h.version.to_string())]);
+    let v = Values::from([
+        ("effective_on".to_owned(), me.today.to_string()),
+        ("version".to_owned(), h.version.to_string()),
+    ]);
     split_form(&me, &h, &members, &v).respond(&[], StatusCode::OK)
 }
 
@@ -383,7 +385,7 @@ async fn split(
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
     let (h, members) = on_register(&state, &me, hid).await?;
-    let parsed = SplitHousehold::parse(&v, &members, today());
+    let parsed = SplitHousehold::parse(&v, &members, me.today);
     match save_event(&state, &h, &mut v, parsed, async |event, version| {
         state.db.split_household(&me.scope, h.id, version, &event, &me.actor()).await
     })
@@ -465,8 +467,10 @@ async fn merge_page(
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     let (h, _) = on_register(&state, &me, hid).await?;
-    let v =
-        Values::from([("effective_on".to_owned(), today().to_string()), ("version".to_owned(), h.version.to_string())]);
+    let v = Values::from([
+        ("effective_on".to_owned(), me.today.to_string()),
+        ("version".to_owned(), h.version.to_string()),
+    ]);
     merge_form(&me, &h, None, &v).respond(&[], StatusCode::OK)
 }
 
@@ -490,7 +494,7 @@ async fn merge(
     if v.get("step").is_some_and(|s| s == "refresh") {
         return merge_form(&me, &h, Some(&from), &v).respond(&[], StatusCode::OK);
     }
-    let parsed = MergeHouseholds::parse(&v, from.id, &members, &from.members, today());
+    let parsed = MergeHouseholds::parse(&v, from.id, &members, &from.members, me.today);
     match save_event(&state, &h, &mut v, parsed, async |event, version| {
         state.db.merge_households(&me.scope, h.id, version, &event, &me.actor()).await
     })
@@ -538,8 +542,10 @@ async fn deregister_page(
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     let (h, members) = on_register(&state, &me, hid).await?;
-    let v =
-        Values::from([("effective_on".to_owned(), today().to_string()), ("version".to_owned(), h.version.to_string())]);
+    let v = Values::from([
+        ("effective_on".to_owned(), me.today.to_string()),
+        ("version".to_owned(), h.version.to_string()),
+    ]);
     deregister_form(&me, &h, &members, &v).respond(&[], StatusCode::OK)
 }
 
@@ -552,7 +558,7 @@ async fn deregister(
     require_editor(&me)?;
     me.check_form_csrf(&v)?;
     let (h, members) = on_register(&state, &me, hid).await?;
-    let parsed = Deregister::parse(&v, &members, today());
+    let parsed = Deregister::parse(&v, &members, me.today);
     match save_event(&state, &h, &mut v, parsed, async |event, version| {
         state.db.deregister_household(&me.scope, h.id, version, &event, &me.actor()).await
     })

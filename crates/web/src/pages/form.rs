@@ -171,11 +171,6 @@ pub fn require_district(me: &CurrentUser) -> Result<(), PageError> {
     if me.may(Permission::DecideMonitoring) { Ok(()) } else { Err(PageError::Denied(Permission::DecideMonitoring)) }
 }
 
-/// Today in the server's time zone: the bound for dates people type.
-pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 /// A form's `area_code` as an area picker: the user's own area or any below it, searched by
 /// name (a province has 2 586 townships and 52 378 villages), or a grouped drop-down where few.
 pub async fn area_code_picker(

@@ -13,7 +13,7 @@ use bangfu_core::{DomainError, FieldError};
 
 use super::form::{
     FormField, Opt, conflict, field_errors, form_version, missing_version, render_form_with_pickers, require_editor,
-    stale_errors, today,
+    stale_errors,
 };
 use crate::AppState;
 use crate::error::PageError;
@@ -168,7 +168,7 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
         .collect();
     head.insert("relation".into(), "户主".into());
     // The head's errors come back as `members[0].field`: shown beside the form's head fields.
-    let result = match RegisterHousehold::parse(&v, &[head], today()) {
+    let result = match RegisterHousehold::parse(&v, &[head], me.today) {
         Ok(command) => state.db.create_household(&me.scope, &command, &me.actor()).await,
         Err(errors) => Err(DomainError::Invalid(
             errors
@@ -277,7 +277,7 @@ async fn save(
     v.insert("status".into(), h.data.status.map(|s| s.label_zh().to_owned()).unwrap_or_default());
     v.insert("exit_year".into(), h.data.exit_year.map(|y| y.to_string()).unwrap_or_default());
     let t = h.data.household_type;
-    let result = match (CorrectHousehold::parse(&v, today()), form_version(&v)) {
+    let result = match (CorrectHousehold::parse(&v, me.today), form_version(&v)) {
         (Ok(command), Some(_)) => state.db.update_household(&me.scope, h.id, &command, &me.actor()).await,
         (_, None) => {
             v.insert("version".into(), h.version.to_string());

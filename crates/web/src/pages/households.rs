@@ -372,7 +372,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         .find(|a| a.end_on.is_none())
         .map(|a| format!("{} {}", a.helper.data.name, a.helper.data.phone.unwrap_or_default()).trim().to_owned())
         .unwrap_or_default();
-    let today = chrono::Local::now().date_naive();
+    let today = me.today;
     let village = state.db.area(&h.data.village_code).await?.map(|a| a.name).unwrap_or_default();
     let row = |m: &Member| MemberRow {
         id: m.id.0,

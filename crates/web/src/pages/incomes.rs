@@ -17,7 +17,7 @@ use bangfu_core::money::Fen;
 use bangfu_core::store::{HouseholdStore, IncomeStore, LineStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{field_errors, require_editor, today};
+use super::form::{field_errors, require_editor};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -311,7 +311,7 @@ async fn income_page(
 ) -> Result<Response, PageError> {
     require_editor(&me)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    let default_year = chrono::Datelike::year(&today()) - 1;
+    let default_year = chrono::Datelike::year(&me.today) - 1;
     let wanted = q.period.as_deref().and_then(IncomePeriod::from_code);
     if let Some(period) = wanted {
         let incomes = state.db.incomes(&me.scope, h.id).await?;
@@ -343,7 +343,7 @@ async fn income(
     me.check_form_csrf(&v)?;
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let replace = v.get("replace").is_some_and(|r| r == "1");
-    let command = match RecordIncome::parse(&v, today(), h.size) {
+    let command = match RecordIncome::parse(&v, me.today, h.size) {
         Ok(c) => c,
         Err(e) => {
             let e = field_errors(DomainError::Invalid(e))?;

@@ -14,7 +14,7 @@ use bangfu_core::auth::Permission;
 use bangfu_core::line::{self, Line, LineData, LineId, LineKind};
 use bangfu_core::store::{AreaStore, LineStore};
 
-use super::form::{FormField, Opt, field_errors, render_form, today};
+use super::form::{FormField, Opt, field_errors, render_form};
 use crate::AppState;
 use crate::error::PageError;
 // Lines are district reference data: only an account that may change district-wide settings
@@ -196,7 +196,7 @@ fn fields(me: &CurrentUser, v: &Values, editing: bool) -> Vec<FormField> {
 async fn new_page(me: Require<perm::ManageSettings>) -> Result<Response, PageError> {
     let v = Values::from([
         ("kind".to_owned(), LineKind::Monitoring.code().to_owned()),
-        ("year".to_owned(), chrono::Datelike::year(&today()).to_string()),
+        ("year".to_owned(), chrono::Datelike::year(&me.today).to_string()),
         ("example".to_owned(), "否".to_owned()),
     ]);
     render_form(
@@ -216,7 +216,7 @@ async fn create(
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     let reason = v.get("reason").map(String::as_str).unwrap_or("");
-    let result = match (LineData::parse(&v, today()), line::check_reason(reason)) {
+    let result = match (LineData::parse(&v, me.today), line::check_reason(reason)) {
         (Ok(d), Ok(_)) => state.db.create_line(&me.scope, &d, reason, &me.actor()).await,
         (d, r) => {
             let mut errors = d.err().unwrap_or_default();
@@ -292,7 +292,7 @@ async fn adjust(
         return Ok(super::form::conflict(form(&v, &super::form::missing_version())?));
     };
     let reason = v.get("reason").map(String::as_str).unwrap_or("");
-    let result = match (LineData::parse(&v, today()), line::check_reason(reason)) {
+    let result = match (LineData::parse(&v, me.today), line::check_reason(reason)) {
         (Ok(d), Ok(_)) => state.db.adjust_line(&me.scope, l.id, version, &d, reason, &me.actor()).await,
         (d, r) => {
             let mut errors: Vec<FieldError> = d.err().unwrap_or_default();

@@ -212,7 +212,7 @@ async fn save(
     }
     fields.insert("joined_on".into(), m.data.joined_on.map(|d| d.to_string()).unwrap_or_default());
     fields.insert("join_reason".into(), m.data.join_reason.clone().unwrap_or_default());
-    let result = match (CorrectMember::parse(&fields, super::form::today()), form_version(&form)) {
+    let result = match (CorrectMember::parse(&fields, me.today), form_version(&form)) {
         (Ok(command), Some(_)) => {
             state.db.update_member(&me.scope, MemberId(mid), &command, &me.actor()).await.map(|_| ())
         }

@@ -13,7 +13,7 @@ use bangfu_core::household::{CodeList, HouseholdId, HouseholdType, MonitoringTyp
 use bangfu_core::monitoring::{ClearMethod, CloseEpisode, Episode, FoundBy, OpenEpisode, check_type};
 use bangfu_core::store::{HouseholdStore, MonitoringStore};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_district, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_district};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -77,7 +77,7 @@ async fn open_page(
     // Outside the user's area the household does not exist, whatever the role.
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     require_district(&me)?;
-    let v = Values::from([("identified_on".to_owned(), today().to_string())]);
+    let v = Values::from([("identified_on".to_owned(), me.today.to_string())]);
     let fields = open_fields(&me, &v, h.data.household_type);
     render_form(
         &me,
@@ -98,7 +98,7 @@ async fn open(
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     require_district(&me)?;
     me.check_form_csrf(&v)?;
-    let parsed = OpenEpisode::parse(&v, h.data.household_type, today());
+    let parsed = OpenEpisode::parse(&v, h.data.household_type, me.today);
     let result = parse_then(parsed, async |e| state.db.open_episode(&me.scope, h.id, &e, &me.actor()).await).await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
@@ -125,7 +125,7 @@ async fn clear_page(
     // Outside the user's area the household does not exist, whatever the role.
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     require_district(&me)?;
-    let v = Values::from([("cleared_on".to_owned(), today().to_string())]);
+    let v = Values::from([("cleared_on".to_owned(), me.today.to_string())]);
     let mut fields = clear_fields(&me, &v);
     match current_episode(&state, &me, h.id).await? {
         Some(open) => {
@@ -160,7 +160,7 @@ async fn clear(
     let result = match current_episode(&state, &me, h.id).await? {
         None => Err(DomainError::invalid("cleared_on", "该户当前没有监测记录，无需消除风险")),
         Some(open) => {
-            let parsed = CloseEpisode::parse(&v, &open, today());
+            let parsed = CloseEpisode::parse(&v, &open, me.today);
             parse_then(parsed, async |c| state.db.close_episode(&me.scope, h.id, &c, &me.actor()).await).await
         }
     };

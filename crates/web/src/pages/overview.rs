@@ -43,7 +43,7 @@ async fn overview(State(state): State<AppState>, me: CurrentUser) -> Result<Html
         tuopin: t.tuopin + c.tuopin,
         monitored: t.monitored + c.monitored,
     });
-    let (totals, _) = state.db.worklist_counts(&me.scope, me.scope.root(), super::form::today()).await?;
+    let (totals, _) = state.db.worklist_counts(&me.scope, me.scope.root(), me.today).await?;
     let work = WorkReason::ALL
         .iter()
         .zip(totals)

@@ -16,7 +16,7 @@ use bangfu_core::store::{HouseholdStore, PlanStore};
 use bangfu_core::{DomainError, FieldError};
 use chrono::Datelike;
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -62,8 +62,8 @@ async fn plan_page(
     let hid = HouseholdId(hid);
     let h = state.db.household(&me.scope, hid).await?;
     let v = HashMap::from([
-        ("year".to_owned(), today().year().to_string()),
-        ("written_on".to_owned(), today().to_string()),
+        ("year".to_owned(), me.today.year().to_string()),
+        ("written_on".to_owned(), me.today.to_string()),
         ("written_with".to_owned(), h.head_name.map(|n| format!("户主{n}")).unwrap_or_default()),
     ]);
     plan_form(&state, &me, hid, &v, &[]).await
@@ -78,7 +78,7 @@ async fn plan_save(
     me.check_form_csrf(&v)?;
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
-    let result = parse_then(PlanData::parse(&v, today()), async |data| {
+    let result = parse_then(PlanData::parse(&v, me.today), async |data| {
         state.db.create_plan(&me.scope, hid, &data, &me.actor()).await
     })
     .await;
@@ -178,7 +178,7 @@ async fn progress_page(
     me: Require<perm::EditRegister>,
     Path(mid): Path<i64>,
 ) -> Result<Response, PageError> {
-    let v = HashMap::from([("on".to_owned(), today().to_string())]);
+    let v = HashMap::from([("on".to_owned(), me.today.to_string())]);
     progress_form(&state, &me, mid, &v, &[]).await
 }
 
@@ -190,7 +190,7 @@ async fn progress_save(
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     let (hid, _) = state.db.measure(&me.scope, bangfu_core::ids::MeasureId(mid)).await?;
-    let result = parse_then(MeasureProgress::parse(&v, today()), async |p| {
+    let result = parse_then(MeasureProgress::parse(&v, me.today), async |p| {
         state.db.progress_measure(&me.scope, bangfu_core::ids::MeasureId(mid), &p, &me.actor()).await
     })
     .await;

@@ -11,7 +11,6 @@ use bangfu_core::household::{HouseholdId, Member};
 use bangfu_core::store::{AreaStore, AssistanceStore, HouseholdStore, PlanStore, TeamStore, VisitStore};
 use chrono::Datelike;
 
-use super::form::today;
 use super::incomes::IncomeRow;
 use super::work::{MeasureView, VisitView, measure_view, visit_view, zh_date};
 use crate::AppState;
@@ -120,7 +119,7 @@ async fn basics(state: &AppState, me: &CurrentUser, id: HouseholdId) -> Result<(
         secretary: secretary.as_ref().map(|m| m.data.name.clone()).unwrap_or_default(),
         secretary_phone: secretary.and_then(|m| m.data.phone).unwrap_or_default(),
         policies: policies(&members),
-        printed: zh_date(today()),
+        printed: zh_date(me.today),
     };
     Ok((b, members))
 }
@@ -145,13 +144,13 @@ struct CardPage<'a> {
 async fn card(State(state): State<AppState>, me: CurrentUser, Path(hid): Path<i64>) -> Result<Html<String>, PageError> {
     let id = HouseholdId(hid);
     let (b, _) = basics(&state, &me, id).await?;
-    let year = today().year();
+    let year = me.today.year();
     let plans = state.db.plans(&me.scope, id).await?;
     let measures = plans
         .iter()
         .filter(|p| p.data.year == year)
         .flat_map(|p| p.measures.iter())
-        .map(|m| measure_view(crate::i18n::Lang::ZhCn, m, today()))
+        .map(|m| measure_view(crate::i18n::Lang::ZhCn, m, me.today))
         .collect();
     let income = incomes(&state, &me, id).await?.into_iter().next();
     Ok(Html(CardPage { me: &me, id: hid, b, year, measures, income }.render()?))
@@ -206,7 +205,7 @@ async fn handbook(
     Path(hid): Path<i64>,
 ) -> Result<Html<String>, PageError> {
     let id = HouseholdId(hid);
-    let today = today();
+    let today = me.today;
     let (b, members) = basics(&state, &me, id).await?;
     let members = members
         .iter()

@@ -14,7 +14,7 @@ use bangfu_core::auth::Permission;
 use bangfu_core::store::{AreaStore, Page, TeamStore, UnitStore, WorklistStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form};
 use super::work::show_date;
 use crate::AppState;
 use crate::error::PageError;
@@ -204,7 +204,7 @@ async fn member_page(
 ) -> Result<Response, PageError> {
     let code = AreaCode::parse(&village).map_err(|_| PageError::NotFound)?;
     state.db.team(&me.scope, &code).await?;
-    let v = HashMap::from([("start_on".to_owned(), today().to_string()), ("role".to_owned(), "member".to_owned())]);
+    let v = HashMap::from([("start_on".to_owned(), me.today.to_string()), ("role".to_owned(), "member".to_owned())]);
     member_form(&state, &me, &code, &v, &[]).await
 }
 
@@ -217,7 +217,7 @@ async fn member_save(
     let code = AreaCode::parse(&village).map_err(|_| PageError::NotFound)?;
     state.db.team(&me.scope, &code).await?;
     me.check_form_csrf(&v)?;
-    let result = parse_then(TeamMemberData::parse(&v, today()), async |data| {
+    let result = parse_then(TeamMemberData::parse(&v, me.today), async |data| {
         state.db.add_team_member(&me.scope, &code, &data, &me.actor()).await
     })
     .await;
@@ -251,7 +251,7 @@ async fn recall_page(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let (village, name) = member_village(&state, &me, id).await?;
-    let v = HashMap::from([("end_on".to_owned(), today().to_string())]);
+    let v = HashMap::from([("end_on".to_owned(), me.today.to_string())]);
     recall_form(&me, &village, &name, &v, &[]).await
 }
 
@@ -364,7 +364,7 @@ async fn pairing_form(
 }
 
 async fn pairing_page(State(state): State<AppState>, me: Require<perm::PairUnits>) -> Result<Response, PageError> {
-    let v = HashMap::from([("start_on".to_owned(), today().to_string())]);
+    let v = HashMap::from([("start_on".to_owned(), me.today.to_string())]);
     pairing_form(&state, &me, &v, &[]).await
 }
 
@@ -376,7 +376,7 @@ async fn pairing_save(
     me.check_form_csrf(&v)?;
     let mut v = v;
     super::areas::fill_typed(&state, &me, &mut v, super::areas::Field::area_code(false)).await?;
-    let result = parse_then(PairingData::parse(&v, today()), async |data| {
+    let result = parse_then(PairingData::parse(&v, me.today), async |data| {
         state.db.create_pairing(&me.scope, &data, &me.actor()).await
     })
     .await;
@@ -396,7 +396,7 @@ async fn pairing_end(
         return Err(PageError::NotFound);
     }
     me.check_form_csrf(&v)?;
-    match state.db.end_pairing(&me.scope, bangfu_core::ids::PairingId(id), today(), &me.actor()).await {
+    match state.db.end_pairing(&me.scope, bangfu_core::ids::PairingId(id), me.today, &me.actor()).await {
         Ok(()) | Err(DomainError::Invalid(_)) => Ok(Redirect::to("/pairings").into_response()),
         Err(e) => Err(e.into()),
     }

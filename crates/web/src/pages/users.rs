@@ -67,7 +67,7 @@ fn role_label(me: &CurrentUser, r: Role) -> &'static str {
 }
 
 async fn users_page(state: &AppState, me: &CurrentUser, error: String, page: u32) -> Result<Response, PageError> {
-    let now = chrono::Utc::now();
+    let now = state.db.clock().now();
     let (found, total) = state.db.account_page(&me.scope, Page { number: page, size: USERS_PAGE }).await?;
     let codes: Vec<_> = found.iter().map(|a| a.user.area_code.clone()).collect();
     let names: HashMap<String, String> = state

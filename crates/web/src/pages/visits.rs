@@ -12,7 +12,7 @@ use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{HouseholdStore, VisitStore};
 use bangfu_core::{DomainError, FieldError};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form, today};
+use super::form::{FormField, Opt, field_errors, parse_then, render_form};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -59,7 +59,7 @@ async fn visit_page(
     Path(hid): Path<i64>,
 ) -> Result<Response, PageError> {
     let v = HashMap::from([
-        ("visited_on".to_owned(), today().to_string()),
+        ("visited_on".to_owned(), me.today.to_string()),
         ("visitors".to_owned(), me.user.display_name.clone()),
     ]);
     visit_form(&state, &me, HouseholdId(hid), &v, &[]).await
@@ -74,7 +74,7 @@ async fn visit_save(
     me.check_form_csrf(&v)?;
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
-    let result = parse_then(VisitData::parse(&v, today()), async |data| {
+    let result = parse_then(VisitData::parse(&v, me.today), async |data| {
         state.db.record_visit(&me.scope, hid, &data, &me.actor()).await
     })
     .await;
@@ -92,7 +92,7 @@ async fn follow_up_done(
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     let visit = state.db.visit(&me.scope, bangfu_core::ids::VisitId(vid)).await?;
-    match state.db.follow_up_done(&me.scope, bangfu_core::ids::VisitId(vid), today(), &me.actor()).await {
+    match state.db.follow_up_done(&me.scope, bangfu_core::ids::VisitId(vid), me.today, &me.actor()).await {
         Ok(()) | Err(DomainError::Invalid(_)) => Ok(back_to(HouseholdId(visit.household_id.0))),
         Err(e) => Err(e.into()),
     }

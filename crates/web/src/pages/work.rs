@@ -9,7 +9,7 @@ use bangfu_core::household::HouseholdId;
 use bangfu_core::store::{HouseholdStore, PlanStore, VisitStore};
 use chrono::{Datelike, NaiveDate};
 
-use super::form::{FormField, Opt, today};
+use super::form::{FormField, Opt};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
@@ -183,7 +183,7 @@ pub async fn household_work(
     h: &bangfu_core::household::Household,
 ) -> Result<HouseholdWork, PageError> {
     let id = h.id;
-    let today = today();
+    let today = me.today;
     let plans = state.db.plans(&me.scope, id).await?;
     let visits = state.db.visits(&me.scope, id).await?;
     let village = &h.data.village_code;
