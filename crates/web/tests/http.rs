@@ -1239,7 +1239,8 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     let (session, csrf) = app.sign_in("shahedian").await;
     let form = |village: &str, head_id: &str| {
         format!(
-            "_csrf={csrf}&household_no=4117021012020001&village_code={village}&standard={}&attribute={}&main_cause={}&status={}&head_name={}&head_sex={}&head_id_number={head_id}",
+            "_csrf={csrf}&household_no=4117021012020001&village_code={village}&household_type={}&standard={}&attribute={}&main_cause={}&status={}&head_name={}&head_sex={}&head_id_number={head_id}",
+            enc("脱贫户"),
             enc("国家标准"),
             enc("一般贫困户"),
             enc("因残"),
@@ -1263,6 +1264,19 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     // 户编号 must be this village's code and a sequence.
     let r = app.post("/households/new", &session, &form("411702101203", &head_id)).await;
     assert!(r.body.contains("户编号应为村代码“411702101203”加4至8位序号"), "{}", r.body);
+    // 户类型 and the head's 性别 are the user's answers: the form preselects neither, and a form
+    // sent without 户类型 is refused with nothing saved (a blank in an old file means 脱贫户).
+    let page = app.get("/households/new", &session).await;
+    assert!(
+        page.body.contains(r#"<select name="household_type"><option value="" selected>（请选择）</option>"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"<select name="head_sex"><option value="" selected>（请选择）</option>"#));
+    let untyped = form("411702101202", &head_id).replace(&format!("household_type={}&", enc("脱贫户")), "");
+    let r = app.post("/households/new", &session, &untyped).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请选择户类型") && r.body.contains("刘德华"), "the typed head is kept: {}", r.body);
     let r = app.post("/households/new", &session, &form("411702101202", &head_id)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let path = r.location.unwrap();

@@ -28,6 +28,12 @@ pub struct FormField {
 }
 
 impl FormField {
+    /// Whether one of a drop-down's choices is selected. A required drop-down with none shows
+    /// “（请选择）” first, so the browser never picks the first choice for the user.
+    pub fn chosen(&self) -> bool {
+        self.options.iter().any(|o| o.selected)
+    }
+
     /// A text field named `name`, labelled in the user's language, showing the submitted value.
     pub fn of(
         me: &CurrentUser,

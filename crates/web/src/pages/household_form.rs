@@ -167,8 +167,12 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
         .map(|(form, field, _)| ((*field).to_owned(), v.get(*form).cloned().unwrap_or_default()))
         .collect();
     head.insert("relation".into(), "户主".into());
+    // On the form 户类型 is chosen by the user; only a file from before 户类型 may leave it blank.
+    let untyped = v.get("household_type").is_none_or(|t| t.trim().is_empty());
     // The head's errors come back as `members[0].field`: shown beside the form's head fields.
     let result = match RegisterHousehold::parse(&v, &[head], me.today) {
+        // Nothing is saved until 户类型 is chosen (the error is added below, with any others).
+        Ok(_) if untyped => Err(DomainError::Invalid(Vec::new())),
         Ok(command) => state.db.create_household(&me.scope, &command, &me.actor()).await,
         Err(errors) => Err(DomainError::Invalid(
             errors
@@ -182,6 +186,15 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
                 })
                 .collect(),
         )),
+    };
+    let result = match result {
+        Err(DomainError::Invalid(mut errors)) if untyped => {
+            // The poverty-era fields depend on the type: they are asked for once it is chosen.
+            errors.retain(|e| e.field != "household_type" && !POVERTY_FIELDS.iter().any(|(f, _)| *f == e.field));
+            errors.insert(0, FieldError::new("household_type", "请选择户类型"));
+            Err(DomainError::Invalid(errors))
+        }
+        other => other,
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/households/{}", id.0)).into_response()),
