@@ -1,0 +1,184 @@
+// A new district starts from an empty register, as a real office would: `bangfu migrate`,
+// `bangfu areas import`, the first `serve` makes the admin account; then everything in the
+// browser: the first password change, a 帮扶单位, a township account, a household with members,
+// its income, and a monitoring episode opened and cleared.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.BANGFU_BIN || join(here, '..', '..', 'target', 'debug', 'bangfu');
+const artifacts = process.env.E2E_ARTIFACTS || join(here, '..', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), 'bangfu-fresh-'));
+const db = join(work, 'district.db');
+let server, base, browser, adminPassword;
+
+// A valid resident ID number from its first 17 digits (GB 11643 check digit).
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+
+before(async () => {
+  execFileSync(bin, ['migrate', '--database', db], { stdio: 'pipe' });
+  execFileSync(bin, ['areas', 'import', join(here, '..', '..', 'data', 'divisions-yicheng.csv'), '--database', db], { stdio: 'pipe' });
+  server = spawn(bin, ['serve', '--database', db, '--listen', '127.0.0.1:0'], { env: { ...process.env, BANGFU_LOG: 'error' } });
+  [base, adminPassword] = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
+      const p = out.match(/初始密码 (\S+)/);
+      if (m && p) resolve([`http://${m[1]}`, p[1]]);
+    });
+    server.on('exit', (code) => reject(new Error(`bangfu serve exited with ${code}: ${out}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function signIn(page, username, password) {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForLoadState();
+}
+
+async function setPassword(page, current, next) {
+  await page.waitForSelector('input[name=new]');
+  await page.fill('input[name=current]', current);
+  await page.fill('input[name=new]', next);
+  await page.fill('input[name=repeat]', next);
+  await page.click('form:has(input[name=new]) button[type=submit]');
+  await page.waitForURL(`${base}/`);
+}
+
+// Picks an area: from the drop-down a small area gets, or by typing into the search box.
+async function pickArea(page, name, typed, code) {
+  if (await page.locator(`select[name=${name}]`).count()) {
+    await page.selectOption(`select[name=${name}]`, code);
+    return;
+  }
+  await page.locator(`input[name=${name}_q]`).pressSequentially(typed, { delay: 60 });
+  await page.locator(`button[data-pick="${code}"]`).click();
+  assert.equal(await page.inputValue(`input[name=${name}]`), code);
+}
+
+async function dump(page) {
+  return (await page.$$eval('main form input, main form select, main form textarea', (els) => els.map((e) => `${e.name}=${e.value}`))).join(' ');
+}
+
+test('a new district: first password, a unit, a township account, a household with members, its income, a monitoring episode opened and cleared', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await signIn(page, 'admin', adminPassword);
+  assert.match(page.url(), /\/password/, 'the first account must change its printed password first');
+  await setPassword(page, adminPassword, 'Yicheng-2026-admin');
+  assert.match(await page.textContent('main'), /已保存/);
+  // The district's start page on an empty register: every township, no households yet.
+  assert.match(await page.textContent('main'), /沙河店镇/);
+
+  // 帮扶单位: made in the browser by the district admin.
+  await page.goto(`${base}/units/new`);
+  await page.fill('input[name=name]', '驿城区农业农村局');
+  await page.selectOption('select[name=level]', { label: '县直' });
+  await pickArea(page, 'area_code', '驿城', '411702000000');
+  await page.click('main button:has-text("保存")');
+  await page.waitForURL(/\/units/);
+  assert.match(await page.textContent('main'), /驿城区农业农村局/, await dump(page));
+
+  // A township account, with its one-time password shown once.
+  await page.goto(`${base}/users/new`);
+  await page.fill('input[name=username]', 'shahe');
+  await page.fill('input[name=display_name]', '沙河店镇李干事');
+  await page.selectOption('select[name=role]', 'township_staff');
+  await pickArea(page, 'area_code', '沙河店', '411702101000');
+  await page.click('main button:has-text("新建账号")');
+  await page.waitForLoadState();
+  const shown = await page.textContent('main');
+  const once = shown.match(/一次性密码\s*(\S+)/);
+  assert.ok(once, `the one-time password is shown: ${shown}`);
+  await page.screenshot({ path: join(artifacts, 'fresh-user-created.png'), fullPage: true });
+  await context.close();
+
+  // The township clerk signs in, sets a password and registers a household.
+  const clerk = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const p = await clerk.newPage();
+  await signIn(p, 'shahe', once[1]);
+  await setPassword(p, once[1], 'Shahe-2026-clerk');
+  await p.goto(`${base}/households/new`);
+  await pickArea(p, 'village_code', '杨庄', '411702101202');
+  await p.selectOption('select[name=household_type]', { label: '监测户（非脱贫户）' });
+  await p.fill('input[name=head_name]', '刘德华');
+  await p.selectOption('select[name=head_sex]', { label: '男' });
+  await p.fill('input[name=head_id_number]', idNumber('41170219610927001'));
+  await p.click('main button:has-text("保存")');
+  await p.waitForSelector('h1:has-text("刘德华户")');
+  const household = p.url();
+  // 增员: his wife joins, with the date and reason the form asks for.
+  await p.goto(`${household}/members/new`);
+  assert.equal(await p.inputValue('select[name=sex]'), '', 'nothing is chosen for the user');
+  await p.fill('input[name=name]', '王秀英');
+  await p.selectOption('select[name=sex]', { label: '女' });
+  await p.fill('input[name=id_number]', idNumber('41170219630312002'));
+  await p.selectOption('select[name=relation]', { label: '配偶' });
+  await p.fill('input[name=join_reason]', '婚入');
+  await p.click('main button:has-text("保存")');
+  await p.waitForSelector('h1:has-text("刘德华户")');
+  assert.match(await p.textContent('main'), /王秀英/);
+
+  // 2025's income: wages and a transfer; per person against the line of that year.
+  await p.goto(`${household}/income`);
+  assert.equal(await p.inputValue('input[name=household_size]'), '2', 'the household has two people now');
+  await p.fill('input[name=wages]', '18000');
+  await p.fill('input[name=transfer]', '2400');
+  await p.click('main button:has-text("保存")');
+  await p.waitForSelector('h1:has-text("刘德华户")');
+  const withIncome = await p.textContent('main');
+  assert.match(withIncome, /已保存/);
+  assert.match(withIncome, /10[,\s]?200/, `net per person 20 400 ÷ 2 = 10 200 元 shown: ${withIncome}`);
+  await p.screenshot({ path: join(artifacts, 'fresh-household.png'), fullPage: true });
+  await clerk.close();
+
+  // Opening and clearing an episode is a district-level action until the procedures land.
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const a = await admin.newPage();
+  await signIn(a, 'admin', 'Yicheng-2026-admin');
+  await a.goto(`${household}/monitoring/open`);
+  assert.equal(await a.inputValue('select[name=monitoring_type]'), '', 'the type is the reviewer\'s answer');
+  await a.selectOption('select[name=monitoring_type]', { label: '边缘易致贫户' });
+  await a.fill('input[name=risks]', '因病');
+  await a.selectOption('select[name=found_by]', { label: '干部排查' });
+  await a.fill('input[name=identified_on]', '2026-03-10');
+  await a.fill('[name=reason]', '户主患慢性病，医疗支出大');
+  await a.click('main button:has-text("保存")');
+  await a.waitForSelector('h1:has-text("刘德华户")');
+  assert.match(await a.textContent('main'), /边缘易致贫户/, await dump(a));
+
+  await a.goto(`${household}/monitoring/clear`);
+  await a.selectOption('select[name=method]', { label: '帮扶消除' });
+  await a.fill('[name=reason]', '务工收入稳定，医保报销后支出可承受');
+  await a.click('main button:has-text("保存")');
+  await a.waitForSelector('h1:has-text("刘德华户")');
+  const cleared = await a.textContent('main');
+  assert.match(cleared, /风险消除/, cleared);
+  assert.match(cleared, /边缘易致贫户2026年3月10日因病干部排查2026年12月\d+日 帮扶消除/, 'the cleared episode is kept, with when and how it was found');
+  await a.screenshot({ path: join(artifacts, 'fresh-episode-cleared.png'), fullPage: true });
+  await admin.close();
+});
