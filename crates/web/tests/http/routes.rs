@@ -1,0 +1,588 @@
+//! Every route × every role × inside and outside the area, read from the source, for reads and changes.
+
+use super::*;
+
+// Every route, for every role, on a record inside and outside the user's area. The list of
+// routes is read from the source, so a new route without a line here fails this test.
+both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |app| {
+    let inside = app.shahedian_household.0; // 沙河店镇 沙东村
+    let outside = app.yifeng_household.0; // 蚁蜂镇
+    let m_in = first_member(&app, app.shahedian_household).await;
+    let m_out = first_member(&app, app.yifeng_household).await;
+    let w_in = work_fixture(&app.db, app.shahedian_household, "411702101201").await;
+    let w_out = work_fixture(&app.db, app.yifeng_household, "411702104201").await;
+    let helper_at = |area: &str| {
+        let f: HashMap<&str, &str> = [("name", "李干事"), ("area_code", area)].into_iter().collect();
+        bangfu_core::assistance::HelperData::parse(&f, chrono::Local::now().date_naive()).unwrap()
+    };
+    use bangfu_core::store::AssistanceStore;
+    let h_in = app.db.create_helper(&Scope::everything(), &helper_at("411702101201"), &actor()).await.unwrap();
+    let h_out = app.db.create_helper(&Scope::everything(), &helper_at("411702104201"), &actor()).await.unwrap();
+    let unit_at = |name: &str, area: &str| bangfu_core::assistance::UnitData {
+        name: name.into(),
+        level: bangfu_core::assistance::UnitLevel::Township,
+        area_code: AreaCode::parse(area).unwrap(),
+    };
+    use bangfu_core::store::UnitStore;
+    let u_in =
+        app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
+    let u_out =
+        app.db.create_unit(&Scope::everything(), &unit_at("蚁蜂镇人民政府", "411702104000"), &actor()).await.unwrap();
+    // A line for 沙河店镇 (inside) and one for 蚁蜂镇 (outside the township users' area).
+    let line_at = |area: &str| {
+        let f: HashMap<&str, &str> =
+            [("kind", "监测范围"), ("year", "2025"), ("area_code", area), ("amount", "7200")].into_iter().collect();
+        bangfu_core::line::LineData::parse(&f, chrono::Local::now().date_naive()).unwrap()
+    };
+    use bangfu_core::store::LineStore;
+    let l_in = app.db.create_line(&Scope::everything(), &line_at("411702101000"), "测试", &actor()).await.unwrap().0;
+    let l_out = app.db.create_line(&Scope::everything(), &line_at("411702104000"), "测试", &actor()).await.unwrap().0;
+    // (route as written in the source, method, concrete path, [admin, township, village, auditor] when inside, same when outside)
+    use StatusCode as S;
+    const OK: S = S::OK;
+    const NF: S = S::NOT_FOUND;
+    const FB: S = S::FORBIDDEN;
+    type Row = (&'static str, &'static str, String, String, [S; 4], [S; 4]);
+    let table: Vec<Row> = vec![
+        ("/", "GET", "/".into(), "/".into(), [OK; 4], [OK; 4]),
+        ("/households", "GET", "/households".into(), "/households".into(), [OK; 4], [OK; 4]),
+        (
+            "/households/{id}",
+            "GET",
+            format!("/households/{inside}"),
+            format!("/households/{outside}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/households/{hid}/members/{mid}/edit",
+            "GET",
+            format!("/households/{inside}/members/{m_in}/edit"),
+            format!("/households/{outside}/members/{m_out}/edit"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/households/{hid}/members/{mid}/reveal", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/households/{hid}/members/new",
+            "GET",
+            format!("/households/{inside}/members/new"),
+            format!("/households/{outside}/members/new"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/members/{mid}/leave",
+            "GET",
+            format!("/households/{inside}/members/{m_in}/leave"),
+            format!("/households/{outside}/members/{m_out}/leave"),
+            // The member is the head: 减员 goes on to 户主变更 / 注销.
+            [S::SEE_OTHER, S::SEE_OTHER, S::SEE_OTHER, FB],
+            [S::SEE_OTHER, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/income",
+            "GET",
+            format!("/households/{inside}/income"),
+            format!("/households/{outside}/income"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/status",
+            "GET",
+            format!("/households/{inside}/status"),
+            format!("/households/{outside}/status"),
+            [OK, FB, FB, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/monitoring/open",
+            "GET",
+            format!("/households/{inside}/monitoring/open"),
+            format!("/households/{outside}/monitoring/open"),
+            [OK, FB, FB, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/monitoring/clear",
+            "GET",
+            format!("/households/{inside}/monitoring/clear"),
+            format!("/households/{outside}/monitoring/clear"),
+            [OK, FB, FB, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/api/v1/households/{hid}/episodes",
+            "GET",
+            format!("/api/v1/households/{inside}/episodes"),
+            format!("/api/v1/households/{outside}/episodes"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/households/{hid}/episodes/clear", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/households/new",
+            "GET",
+            "/households/new".into(),
+            "/households/new".into(),
+            [OK, OK, OK, FB],
+            [OK, OK, OK, FB],
+        ),
+        (
+            "/households/{id}/edit",
+            "GET",
+            format!("/households/{inside}/edit"),
+            format!("/households/{outside}/edit"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/worklist", "GET", "/worklist".into(), "/worklist".into(), [OK; 4], [OK; 4]),
+        (
+            "/households/{hid}/plans/new",
+            "GET",
+            format!("/households/{inside}/plans/new"),
+            format!("/households/{outside}/plans/new"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/plans/{pid}/measures/new",
+            "GET",
+            format!("/plans/{}/measures/new", w_in.plan),
+            format!("/plans/{}/measures/new", w_out.plan),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/measures/{mid}/progress",
+            "GET",
+            format!("/measures/{}/progress", w_in.measure),
+            format!("/measures/{}/progress", w_out.measure),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/measures/{mid}/evidence",
+            "GET",
+            format!("/measures/{}/evidence", w_in.measure),
+            format!("/measures/{}/evidence", w_out.measure),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/evidence/{eid}",
+            "GET",
+            format!("/evidence/{}", w_in.evidence),
+            format!("/evidence/{}", w_out.evidence),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/households/{hid}/visits/new",
+            "GET",
+            format!("/households/{inside}/visits/new"),
+            format!("/households/{outside}/visits/new"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/visits/{vid}/follow-up", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/visits/{vid}/review",
+            "GET",
+            format!("/visits/{}/review", w_in.visit),
+            format!("/visits/{}/review", w_out.visit),
+            [OK, OK, FB, FB],
+            [OK, NF, FB, FB],
+        ),
+        ("/teams", "GET", "/teams".into(), "/teams?area=411702104000".into(), [OK; 4], [OK, NF, NF, OK]),
+        (
+            "/teams/{village}",
+            "GET",
+            "/teams/411702101201".into(),
+            "/teams/411702104201".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/teams/{village}/members/new",
+            "GET",
+            "/teams/411702101201/members/new".into(),
+            "/teams/411702104201/members/new".into(),
+            [OK, OK, FB, FB],
+            [OK, NF, FB, FB],
+        ),
+        (
+            "/team-members/{id}/recall",
+            "GET",
+            format!("/team-members/{}/recall", w_in.member),
+            format!("/team-members/{}/recall", w_out.member),
+            [OK, OK, FB, FB],
+            [OK, NF, FB, FB],
+        ),
+        ("/pairings", "GET", "/pairings".into(), "/pairings".into(), [OK; 4], [OK; 4]),
+        ("/helpers", "GET", "/helpers".into(), "/helpers".into(), [OK; 4], [OK; 4]),
+        ("/helpers/new", "GET", "/helpers/new".into(), "/helpers/new".into(), [OK, OK, FB, FB], [OK, OK, FB, FB]),
+        (
+            "/helpers/{id}/retire",
+            "GET",
+            format!("/helpers/{h_in}/retire"),
+            format!("/helpers/{h_out}/retire"),
+            [OK, OK, FB, FB],
+            [OK, NF, FB, FB],
+        ),
+        ("/pairings/new", "GET", "/pairings/new".into(), "/pairings/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        ("/pairings/{id}/end", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/settings", "GET", "/settings".into(), "/settings".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        (
+            "/households/{hid}/card",
+            "GET",
+            format!("/households/{inside}/card"),
+            format!("/households/{outside}/card"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/households/{hid}/handbook",
+            "GET",
+            format!("/households/{inside}/handbook"),
+            format!("/households/{outside}/handbook"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/worklist/{reason}",
+            "GET",
+            "/api/v1/worklist/no_plan".into(),
+            "/api/v1/worklist/no_plan?area=411702104000".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/worklist-counts",
+            "GET",
+            "/api/v1/worklist-counts".into(),
+            "/api/v1/worklist-counts?area=411702104000".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/households/{hid}/plans",
+            "GET",
+            format!("/api/v1/households/{inside}/plans"),
+            format!("/api/v1/households/{outside}/plans"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/plans/{pid}/measures", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/measures/{mid}/progress", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/measures/{mid}/evidence", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/evidence/{eid}",
+            "GET",
+            format!("/api/v1/evidence/{}", w_in.evidence),
+            format!("/api/v1/evidence/{}", w_out.evidence),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/households/{hid}/visits",
+            "GET",
+            format!("/api/v1/households/{inside}/visits"),
+            format!("/api/v1/households/{outside}/visits"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/visits/{vid}/follow-up", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/visits/{vid}/review", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/teams",
+            "GET",
+            "/api/v1/teams".into(),
+            "/api/v1/teams?area=411702104000".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/teams/{village}/members", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/pairings", "GET", "/api/v1/pairings".into(), "/api/v1/pairings".into(), [OK; 4], [OK; 4]),
+        (
+            "/households/{hid}/helper",
+            "GET",
+            format!("/households/{inside}/helper"),
+            format!("/households/{outside}/helper"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        // 户主变更, 分户, 合户, 注销: anyone who edits the register, inside their area.
+        (
+            "/households/{hid}/head",
+            "GET",
+            format!("/households/{inside}/head"),
+            format!("/households/{outside}/head"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/split",
+            "GET",
+            format!("/households/{inside}/split"),
+            format!("/households/{outside}/split"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/merge",
+            "GET",
+            format!("/households/{inside}/merge"),
+            format!("/households/{outside}/merge"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        (
+            "/households/{hid}/deregister",
+            "GET",
+            format!("/households/{inside}/deregister"),
+            format!("/households/{outside}/deregister"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/api/v1/households/{hid}/head", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/split", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/merge", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/deregister", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/audit", "GET", "/audit".into(), "/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
+        ("/password", "GET", "/password".into(), "/password".into(), [OK; 4], [OK; 4]),
+        ("/login", "GET", "/login".into(), "/login".into(), [OK; 4], [OK; 4]),
+        ("/logout", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/healthz", "GET", "/healthz".into(), "/healthz".into(), [OK; 4], [OK; 4]),
+        ("/static/{file}", "GET", "/static/htmx.min.js".into(), "/static/htmx.LICENSE".into(), [OK; 4], [OK; 4]),
+        ("/lang/{code}", "GET", "/lang/en".into(), "/lang/zh-CN".into(), [S::SEE_OTHER; 4], [S::SEE_OTHER; 4]),
+        ("/api/v1/households", "GET", "/api/v1/households".into(), "/api/v1/households".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/households/{id}",
+            "GET",
+            format!("/api/v1/households/{inside}"),
+            format!("/api/v1/households/{outside}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/households/{hid}/members/{mid}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/members", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/members/{mid}/leave", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/incomes/{period}", "PUT", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/households/{hid}/incomes",
+            "GET",
+            format!("/api/v1/households/{inside}/incomes"),
+            format!("/api/v1/households/{outside}/incomes"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        // 选择村: the search answers everyone, with areas of their own scope only.
+        (
+            "/areas/search",
+            "GET",
+            "/areas/search?q=411702101".into(),
+            "/areas/search?q=411702104".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
+        (
+            "/api/v1/areas",
+            "GET",
+            "/api/v1/areas?q=411702101".into(),
+            "/api/v1/areas?q=411702104".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
+        ("/lines", "GET", "/lines".into(), "/lines".into(), [OK; 4], [OK; 4]),
+        ("/lines/new", "GET", "/lines/new".into(), "/lines/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        ("/lines/{id}", "GET", format!("/lines/{l_in}"), format!("/lines/{l_out}"), [OK; 4], [OK, NF, NF, OK]),
+        (
+            "/lines/{id}/edit",
+            "GET",
+            format!("/lines/{l_in}/edit"),
+            format!("/lines/{l_out}/edit"),
+            [OK, FB, FB, FB],
+            [OK, FB, FB, FB],
+        ),
+        ("/lines/margin", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/lines", "GET", "/api/v1/lines".into(), "/api/v1/lines".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/lines/{id}",
+            "GET",
+            format!("/api/v1/lines/{l_in}"),
+            format!("/api/v1/lines/{l_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/households/{hid}/status", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/worklist", "GET", "/api/v1/worklist".into(), "/api/v1/worklist".into(), [OK; 4], [OK; 4]),
+        ("/api/v1/helpers", "GET", "/api/v1/helpers".into(), "/api/v1/helpers".into(), [OK; 4], [OK; 4]),
+        ("/api/v1/households/{hid}/helper", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/helpers/{id}/retire", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/audit", "GET", "/api/v1/audit".into(), "/api/v1/audit".into(), [OK, FB, FB, OK], [OK, FB, FB, OK]),
+        ("/api/openapi.json", "GET", "/api/openapi.json".into(), "/api/openapi.json".into(), [OK; 4], [OK; 4]),
+        ("/api/docs", "GET", "/api/docs".into(), "/api/docs".into(), [OK; 4], [OK; 4]),
+        // admin: units are listed to every role (any unit of the district may be paired with
+        // any township); creating and correcting them, and accounts, are the district admin's.
+        ("/units", "GET", "/units".into(), "/units".into(), [OK; 4], [OK; 4]),
+        ("/units/new", "GET", "/units/new".into(), "/units/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        (
+            "/units/{id}/edit",
+            "GET",
+            format!("/units/{u_in}/edit"),
+            format!("/units/{u_out}/edit"),
+            [OK, FB, FB, FB],
+            [OK, FB, FB, FB],
+        ),
+        ("/api/v1/units", "GET", "/api/v1/units".into(), "/api/v1/units".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/units/{id}",
+            "GET",
+            format!("/api/v1/units/{u_in}"),
+            format!("/api/v1/units/{u_out}"),
+            [OK; 4],
+            [OK; 4],
+        ),
+        ("/users", "GET", "/users".into(), "/users".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        ("/users/new", "GET", "/users/new".into(), "/users/new".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        ("/users/{id}/disable", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/users/{id}/enable", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/users/{id}/reset-password", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/users/{id}/unlock", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+    ];
+    // Routes declared in the source.
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut declared = Vec::new();
+    for entry in walk(&src) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        for part in text.split(".route(").skip(1) {
+            if let Some(path) = part.trim_start().strip_prefix('"') {
+                declared.push(path.split('"').next().unwrap().to_owned());
+            }
+        }
+    }
+    declared.sort();
+    declared.dedup();
+    let mut covered: Vec<String> = table.iter().map(|r| r.0.to_owned()).collect();
+    covered.sort();
+    covered.dedup();
+    assert_eq!(declared, covered, "every route must have a line in this test");
+
+    let roles = ["admin", "shahedian", "shadong", "auditor"];
+    for (i, role) in roles.iter().enumerate() {
+        let (session, _) = app.sign_in(role).await;
+        for (route, method, path_in, path_out, want_in, want_out) in &table {
+            if *method != "GET" {
+                continue; // state-changing routes are covered by their own tests (CSRF, sign-out)
+            }
+            let got_in = app.get(path_in, &session).await.status;
+            assert_eq!(got_in, want_in[i], "{role} GET {route} inside");
+            let got_out = app.get(path_out, &session).await.status;
+            assert_eq!(got_out, want_out[i], "{role} GET {route} outside");
+        }
+        // A visitor without a session is sent to sign in from every private page.
+        for (route, method, path_in, ..) in &table {
+            if *method == "GET"
+                && !matches!(*route, "/login" | "/healthz" | "/api/openapi.json" | "/api/docs" | "/static/{file}")
+            {
+                let r = app.get(path_in, "").await;
+                let want = if route.starts_with("/api/") { S::UNAUTHORIZED } else { S::SEE_OTHER };
+                assert_eq!(r.status, want, "visitor GET {route}");
+            }
+        }
+    }
+});
+
+// Every state-changing route, by a user of each role, on a record outside their area: the
+// record does not exist for them (404), and an auditor may change nothing (403).
+both!(every_change_route_refuses_records_outside_the_users_area, |app| {
+    let out = app.yifeng_household.0;
+    let m_out = first_member(&app, app.yifeng_household).await;
+    let w = work_fixture(&app.db, app.yifeng_household, "411702104201").await;
+    let their_helper = {
+        use bangfu_core::store::AssistanceStore;
+        let f: HashMap<&str, &str> = [("name", "孙干事"), ("area_code", "411702104201")].into_iter().collect();
+        let data = bangfu_core::assistance::HelperData::parse(&f, chrono::Local::now().date_naive()).unwrap();
+        app.db.create_helper(&Scope::everything(), &data, &actor()).await.unwrap()
+    };
+    let forms = [
+        format!("/helpers/{their_helper}/retire"),
+        format!("/households/{out}/plans/new"),
+        format!("/plans/{}/measures/new", w.plan),
+        format!("/measures/{}/progress", w.measure),
+        format!("/households/{out}/visits/new"),
+        format!("/visits/{}/follow-up", w.visit),
+        format!("/visits/{}/review", w.visit),
+        "/teams/411702104201/members/new".to_owned(),
+        format!("/team-members/{}/recall", w.member),
+        format!("/households/{out}/members/{m_out}/edit"),
+        format!("/households/{out}/members/{m_out}/reveal"),
+        format!("/households/{out}/members/new"),
+        format!("/households/{out}/members/{m_out}/leave"),
+        format!("/households/{out}/income"),
+        format!("/households/{out}/status"),
+        format!("/households/{out}/monitoring/open"),
+        format!("/households/{out}/monitoring/clear"),
+        format!("/households/{out}/edit"),
+        format!("/households/{out}/helper"),
+    ];
+    let apis = [
+        ("PUT", format!("/api/v1/households/{out}/members/{m_out}"), "{}"),
+        ("POST", format!("/api/v1/households/{out}/members"), "{}"),
+        ("POST", format!("/api/v1/households/{out}/members/{m_out}/leave"), r#"{"left_on":"2024-01-01","reason":"x"}"#),
+        ("PUT", format!("/api/v1/households/{out}/incomes/2025"), r#"{"wages":"1"}"#),
+        (
+            "POST",
+            format!("/api/v1/households/{out}/status"),
+            r#"{"status":"exited","effective_on":"2024-01-01","reason":"x"}"#,
+        ),
+        ("POST", format!("/api/v1/households/{out}/helper"), r#"{"helper_id":1,"start_on":"2024-01-01"}"#),
+        ("POST", format!("/api/v1/households/{out}/episodes"), r#"{"monitoring_type":"hardship"}"#),
+        ("POST", format!("/api/v1/households/{out}/episodes/clear"), r#"{"cleared_on":"2025-01-01"}"#),
+        ("POST", format!("/api/v1/households/{out}/plans"), "{}"),
+        ("POST", format!("/api/v1/plans/{}/measures", w.plan), "{}"),
+        ("POST", format!("/api/v1/measures/{}/progress", w.measure), r#"{"status":"done"}"#),
+        ("POST", format!("/api/v1/households/{out}/visits"), "{}"),
+        ("POST", format!("/api/v1/visits/{}/follow-up", w.visit), "{}"),
+        ("POST", format!("/api/v1/visits/{}/review", w.visit), r#"{"accept":true}"#),
+        ("POST", "/api/v1/teams/411702104201/members".to_owned(), r#"{"name":"x","start_on":"2024-01-01"}"#),
+        ("POST", format!("/api/v1/helpers/{their_helper}/retire"), r#"{"end_on":"2025-01-01","reason":"x"}"#),
+    ];
+    // Arranging work and reviewing proposals are not a village worker's at all: refused (403)
+    // before any record is looked up, so the answer says nothing about the record either.
+    let arranging = |path: &str| {
+        path.ends_with("/retire") || path.ends_with("/review") || path.contains("/teams/") || path.contains("/recall")
+    };
+    for (role, want) in
+        [("shahedian", StatusCode::NOT_FOUND), ("shadong", StatusCode::NOT_FOUND), ("auditor", StatusCode::FORBIDDEN)]
+    {
+        let want_for = |path: &str| if role == "shadong" && arranging(path) { StatusCode::FORBIDDEN } else { want };
+        let (session, csrf) = app.sign_in(role).await;
+        for path in &forms {
+            let r = app.post(path, &session, &format!("_csrf={csrf}")).await;
+            assert_eq!(r.status, want_for(path), "{role} POST {path}");
+        }
+        let token = api_token(&app, role).await;
+        for (method, path, body) in &apis {
+            let r = app.api(method, path, &token, Some(body)).await;
+            assert_eq!(r.status, want_for(path), "{role} {method} {path}: {}", r.body);
+        }
+    }
+    // Nothing happened to the household or its work.
+    let h = app.db.household(&Scope::everything(), app.yifeng_household).await.unwrap();
+    assert_eq!((h.size, h.data.status), (1, Some(bangfu_core::household::PovertyStatus::Poor)));
+    assert_eq!(h.monitoring_type, None, "the proposal was not accepted");
+    let all = Scope::everything();
+    let episodes = bangfu_core::store::MonitoringStore::episodes(&app.db, &all, app.yifeng_household);
+    assert!(episodes.await.unwrap().is_empty());
+    use bangfu_core::store::{PlanStore, VisitStore};
+    let plans = app.db.plans(&Scope::everything(), app.yifeng_household).await.unwrap();
+    assert_eq!((plans.len(), plans[0].measures.len()), (1, 1));
+    assert_eq!(plans[0].measures[0].status, bangfu_core::assistance::MeasureStatus::Planned);
+    let visits = app.db.visits(&Scope::everything(), app.yifeng_household).await.unwrap();
+    assert_eq!((visits.len(), visits[0].follow_up_done_on), (1, None));
+    use bangfu_core::store::AssistanceStore;
+    assert!(app.db.helpers(&Scope::everything()).await.unwrap().iter().any(|h| h.id == their_helper), "still active");
+});
