@@ -60,3 +60,48 @@ conformance!(areas_are_labelled_in_one_query_and_only_inside_the_scope, |db: Db|
     assert_eq!(labels(&found), vec!["沙河店镇 · 沙东村民委员会"]);
     assert_eq!(db.labelled_areas(&everything(), &codes).await.unwrap().len(), 2);
 });
+
+conformance!(the_yicheng_division_list_loads_with_its_21_townships_and_206_villages, |db: Db| async move {
+    assert_eq!(db.count_areas().await.unwrap(), 3 + 21 + 206);
+    let townships = db.children(&code("411702000000")).await.unwrap();
+    assert_eq!(townships.len(), 21);
+    assert!(townships.iter().any(|t| t.name == "沙河店镇"));
+    // Loading the same list again changes nothing.
+    let areas = bangfu_db::read_divisions(bangfu_db::YICHENG_DIVISIONS.as_bytes(), "x").unwrap();
+    assert_eq!(db.upsert_areas(&areas).await.unwrap(), 0);
+});
+
+conformance!(counts_per_township_cover_only_the_users_scope, |db: Db| async move {
+    registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+    db.create_household(
+        &everything(),
+        &register(
+            &household(
+                "4117021012010002",
+                SHAHEDIAN_VILLAGE,
+                &[("status", "已脱贫（享受政策）"), ("exit_year", "2019")],
+            ),
+            &couple(3),
+            None,
+        ),
+        &actor(),
+    )
+    .await
+    .unwrap();
+    // An ordinary household under check: counted as a household, not as a 脱贫户.
+    let ordinary: std::collections::HashMap<&str, &str> =
+        [("household_no", "4117021012010003"), ("village_code", SHAHEDIAN_VILLAGE), ("household_type", "一般农户")]
+            .into();
+    let ordinary = HouseholdData::parse(&ordinary, today()).unwrap();
+    db.create_household(&everything(), &register(&ordinary, &couple(7), None), &actor()).await.unwrap();
+    registered(&db, "4117021042010001", YIFENG_VILLAGE, 5).await;
+    let district = code("411702000000");
+    let counts = db.counts_by_child_area(&everything(), &district).await.unwrap();
+    assert_eq!(counts.len(), 21);
+    let sh = counts.iter().find(|c| c.area.name == "沙河店镇").unwrap();
+    assert_eq!((sh.households, sh.tuopin, sh.people), (3, 2, 6));
+    let shahedian = scope_of(&db, SHAHEDIAN).await;
+    let mine = db.counts_by_child_area(&shahedian, &district).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].area.name, "沙河店镇");
+});

@@ -134,3 +134,33 @@ pub fn leaves(on: NaiveDate, reason: &str) -> MemberLeaves {
 pub fn recording(income: &Income, replace: bool) -> RecordIncome {
     RecordIncome { income: income.clone(), replace }
 }
+
+pub fn code(s: &str) -> bangfu_core::area::AreaCode {
+    bangfu_core::area::AreaCode::parse(s).unwrap()
+}
+
+pub async fn scope_of(db: &bangfu_db::Db, area: &str) -> bangfu_core::area::Scope {
+    let area = bangfu_core::store::AreaStore::area(db, &code(area)).await.unwrap().unwrap();
+    bangfu_core::area::Scope::of(&area)
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// 纳入监测 of a 脱贫户, as the district's form does it.
+pub async fn open_episode(db: &bangfu_db::Db, h: HouseholdId, kind: &str, on: &str, reason: &str) {
+    let f: std::collections::HashMap<&str, &str> = [
+        ("monitoring_type", kind),
+        ("risks", "因病"),
+        ("found_by", "干部排查"),
+        ("identified_on", on),
+        ("reason", reason),
+    ]
+    .into_iter()
+    .collect();
+    let e = bangfu_core::monitoring::OpenEpisode::parse(&f, HouseholdType::Tuopin, today()).unwrap();
+    bangfu_core::store::MonitoringStore::open_episode(db, &crate::harness::everything(), h, &e, &actor())
+        .await
+        .unwrap();
+}

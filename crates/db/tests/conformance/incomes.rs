@@ -103,3 +103,36 @@ conformance!(an_income_outside_the_users_area_is_not_found, |db: Db| async move 
     ));
     assert!(matches!(db.incomes(&shahedian, h).await, Err(DomainError::NotFound)));
 });
+
+conformance!(income_is_kept_per_year_in_fen_and_net_per_person_is_computed, |db: Db| async move {
+    let first = Income::of_year(
+        2024,
+        2,
+        [Some(Fen(1_200_000)), Some(Fen(300_000)), Some(Fen(50_000)), Some(Fen(250_000)), Some(Fen(100_000))],
+    );
+    let h = db
+        .create_household(
+            &everything(),
+            &register(&household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &couple(1), Some(&first)),
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let second = Income { period: IncomePeriod::Year(2025), wages: Some(Fen(1_500_000)), ..first.clone() };
+    db.record_income(&everything(), h, &recording(&second, false), &actor()).await.unwrap();
+    // Recording 2025 again replaces it only when asked to, and never duplicates.
+    let corrected = Income { wages: Some(Fen(1_400_001)), ..second.clone() };
+    let refused = db.record_income(&everything(), h, &recording(&corrected, false), &actor()).await.unwrap_err();
+    assert!(matches!(&refused, DomainError::Conflict { field, .. } if field == "period"), "{refused:?}");
+    assert_eq!(db.incomes(&everything(), h).await.unwrap(), vec![second.clone(), first.clone()], "nothing replaced");
+    db.record_income(&everything(), h, &recording(&corrected, true), &actor()).await.unwrap();
+    let incomes = db.incomes(&everything(), h).await.unwrap();
+    assert_eq!(incomes, vec![corrected.clone(), first.clone()]);
+    // (14 000.01 + 3 000 + 500 + 2 500 − 1 000) ÷ 2 = 9 500.005 → 9 500.01 元
+    assert_eq!(incomes[0].net_per_person(), Some(Fen(950_001)));
+    let bad = Income { transfer: Some(Fen(-1)), ..first };
+    assert!(matches!(
+        db.record_income(&everything(), h, &recording(&bad, true), &actor()).await,
+        Err(DomainError::Invalid(_))
+    ));
+});

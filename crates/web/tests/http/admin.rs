@@ -345,7 +345,7 @@ both!(measure_kinds_are_the_monitoring_forms_each_marked_developmental_or_protec
     ] {
         assert!(form.body.contains(label), "{label}: {}", form.body);
     }
-    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &clerk).await;
+    let page = app.household_page(app.shahedian_household.0, &clerk).await;
     assert!(page.body.contains("产业") && page.body.contains("开发式"), "{}", page.body);
     let card = app.get(&format!("/households/{}/card", app.shahedian_household.0), &clerk).await;
     assert!(card.body.contains("产业（开发式）") && card.body.contains("12317"), "{}", card.body);

@@ -6,7 +6,7 @@ both!(an_auditor_reads_but_cannot_edit_and_only_admins_and_auditors_read_the_aud
     let (auditor, _) = app.sign_in("auditor").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
-    assert_eq!(app.get(&format!("/households/{h}"), &auditor).await.status, StatusCode::OK);
+    assert_eq!(app.household_page(h, &auditor).await.status, StatusCode::OK);
     assert_eq!(app.get(&format!("/households/{h}/members/{m}/edit"), &auditor).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/audit", &auditor).await.status, StatusCode::OK);
     let (clerk, _) = app.sign_in("shahedian").await;

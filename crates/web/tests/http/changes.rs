@@ -17,12 +17,12 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
             enc("出生")
         )
     };
-    let r = app.post(&format!("/households/{h}/members/new"), &session, &form(&bad)).await;
+    let r = app.join_member(h, &session, &form(&bad)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("校验位错误"));
-    let r = app.post(&format!("/households/{h}/members/new"), &session, &form(&id("20200101", 21))).await;
+    let r = app.join_member(h, &session, &form(&id("20200101", 21))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("王小宝") && page.body.contains("家庭人口</dt><dd>2 人"));
     // 减员 in the future is refused; today with a reason is kept as history.
     let m = app
@@ -51,7 +51,7 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("已减员") && page.body.contains("2024年5月1日 迁出"));
     // Income: a negative amount is refused; a good one shows net income per person.
     let r = app
@@ -66,21 +66,21 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("14,400.50"), "one person: net per person = total");
     // Status: a village worker no longer changes it directly (a visit proposes it for review) …
     let status_form =
         |reason: &str, csrf: &str| format!("_csrf={csrf}&status=exited&effective_on=2025-12-01&reason={}", enc(reason));
-    let r = app.post(&format!("/households/{h}/status"), &session, &status_form("2025年度脱贫", &csrf)).await;
+    let r = app.change_status(h, &session, &status_form("2025年度脱贫", &csrf)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(!app.get(&format!("/households/{h}"), &session).await.body.contains(&format!("/households/{h}/status")));
+    assert!(!app.household_page(h, &session).await.body.contains(&format!("/households/{h}/status")));
     // … the district corrects it: it needs a reason, then it is in the dated history, coloured green.
     let (admin, acsrf) = app.sign_in("admin").await;
-    let r = app.post(&format!("/households/{h}/status"), &admin, &status_form("", &acsrf)).await;
+    let r = app.change_status(h, &admin, &status_form("", &acsrf)).await;
     assert!(r.body.contains("请填写变更原因"));
-    let r = app.post(&format!("/households/{h}/status"), &admin, &status_form("2025年度脱贫", &acsrf)).await;
+    let r = app.change_status(h, &admin, &status_form("2025年度脱贫", &acsrf)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("tag green") && page.body.contains("脱贫状态：未脱贫 → 已脱贫（享受政策）"));
     let (_, n) = app
         .db

@@ -55,7 +55,7 @@ both!(the_heads_leaving_asks_for_a_new_head_and_the_change_is_saved_whole, |app|
     assert!(r.body.contains("value=\"死亡\""), "the typed reason for leaving is kept");
     let r = app.post(&format!("/households/{h}/head"), &admin, &form("原户主去世", version)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &admin).await;
+    let page = app.household_page(h, &admin).await;
     assert!(page.body.contains("李秀英户"), "{}", page.body);
     assert!(page.body.contains("户主变更：王建国 → 李秀英"));
     assert!(page.body.contains("死亡（户主变更）"), "the old head is listed as left");
@@ -68,7 +68,7 @@ both!(the_heads_leaving_asks_for_a_new_head_and_the_change_is_saved_whole, |app|
 both!(a_split_needs_a_head_for_the_new_household_and_opens_it, |app| {
     let (clerk, csrf) = app.sign_in("shahedian").await;
     let (h, _, _, son) = family(&app).await;
-    let page = app.get(&format!("/households/{h}"), &clerk).await;
+    let page = app.household_page(h, &clerk).await;
     assert!(page.body.contains(&format!("/households/{h}/split")), "the household page offers 分户");
     let version = app.db.household(&Scope::everything(), HouseholdId(h)).await.unwrap().version;
     let r = app
@@ -129,7 +129,7 @@ both!(a_deregistered_household_leaves_the_list_keeps_its_page_and_takes_no_more_
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &clerk).await;
+    let page = app.household_page(h, &clerk).await;
     assert!(page.body.contains("该户已于2026年11月15日注销（自然消亡）"), "{}", page.body);
     assert!(!page.body.contains(&format!("/households/{h}/edit")), "no more edits");
     let list = app.get("/households", &clerk).await;
@@ -234,6 +234,6 @@ both!(the_merge_page_looks_the_other_household_up_in_the_users_area_then_merges_
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.db.household(&all, son).await.unwrap().size, 2);
-    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &clerk).await;
+    let page = app.household_page(app.shahedian_household.0, &clerk).await;
     assert!(page.body.contains("合户：并入 4117021012010002，本户注销"), "{}", page.body);
 });

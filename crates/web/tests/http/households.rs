@@ -22,7 +22,7 @@ both!(a_township_user_cannot_see_or_reach_another_townships_household, |app| {
     assert!(list.body.contains("共 1 户") && list.body.contains("王建国") && !list.body.contains("赵铁柱"));
     let search = app.get("/households?q=ztz", &session).await;
     assert!(search.body.contains("共 0 户"));
-    let theirs = app.get(&format!("/households/{}", app.yifeng_household.0), &session).await;
+    let theirs = app.household_page(app.yifeng_household.0, &session).await;
     let missing = app.get("/households/999999", &session).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert_eq!(
@@ -30,12 +30,12 @@ both!(a_township_user_cannot_see_or_reach_another_townships_household, |app| {
         (missing.status, missing.body),
         "outside the area looks exactly like missing"
     );
-    assert_eq!(app.get(&format!("/households/{}", app.shahedian_household.0), &session).await.status, StatusCode::OK);
+    assert_eq!(app.household_page(app.shahedian_household.0, &session).await.status, StatusCode::OK);
 });
 
 both!(the_household_page_masks_id_numbers, |app| {
     let (session, _) = app.sign_in("admin").await;
-    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &session).await;
+    let page = app.household_page(app.shahedian_household.0, &session).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("王建国户"));
     assert!(!page.body.contains(&app.full_id), "no full ID number on the page");

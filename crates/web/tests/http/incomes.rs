@@ -9,9 +9,9 @@ both!(the_household_page_marks_income_against_the_line_of_its_year_and_area, |ap
     let post =
         |period: &str, wages: &str| format!("_csrf={csrf}&period={}&household_size=1&wages={wages}", enc(period));
     // No monitoring line for 2025 yet: the page says so instead of a colour.
-    let r = app.post(&format!("/households/{h}/income"), &session, &post("2025", "7000")).await;
+    let r = app.record_income(h, &session, &post("2025", "7000")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("未设定该年度监测范围"), "{}", page.body);
     // 河南's 2025 line applies to a village of 驿城区; 7 000 is below 7 200.
     let f: HashMap<&str, &str> =
@@ -20,7 +20,7 @@ both!(the_household_page_marks_income_against_the_line_of_its_year_and_area, |ap
             .collect();
     let line = bangfu_core::line::LineData::parse(&f, chrono::Local::now().date_naive()).unwrap();
     let id = app.db.create_line(&Scope::everything(), &line, "示例", &actor()).await.unwrap();
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("tag red\">低于监测范围") && page.body.contains("（示例值）"), "{}", page.body);
     // 驻马店市's own line is more specific than 河南's: 7 000 is within 10 % above 6 500.
     let city = bangfu_core::line::LineData {
@@ -30,7 +30,7 @@ both!(the_household_page_marks_income_against_the_line_of_its_year_and_area, |ap
         ..line.clone()
     };
     app.db.create_line(&Scope::everything(), &city, "市定标准", &actor()).await.unwrap();
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("tag yellow\">接近监测范围（高出不足10%）"), "{}", page.body);
     // The API gives the same mark.
     let token = api_token(&app, "shadong").await;
@@ -62,12 +62,12 @@ both!(recording_a_period_that_has_figures_shows_them_and_asks_before_replacing_k
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Blank figures are not zeros: a period with nothing typed is refused.
-    let r = app.post(&format!("/households/{h}/income"), &session, &format!("_csrf={csrf}&period=2024")).await;
+    let r = app.record_income(h, &session, &format!("_csrf={csrf}&period=2024")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("未填的项目不按0计"));
     // The same period again: the old figures are shown, the typed ones kept, nothing saved yet.
     let typed = format!("_csrf={csrf}&period=2025&household_size=1&wages=9100.5&operating=1200");
-    let r = app.post(&format!("/households/{h}/income"), &session, &typed).await;
+    let r = app.record_income(h, &session, &typed).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(
         r.body.contains("2025年度已登记收入")
@@ -76,12 +76,12 @@ both!(recording_a_period_that_has_figures_shows_them_and_asks_before_replacing_k
     );
     assert!(r.body.contains("value=\"9100.5\"") && r.body.contains("value=\"1200\""), "typed figures kept");
     assert!(r.body.contains("name=\"replace\" value=\"1\"") && r.body.contains("确认替换"));
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("11,000.00") && !page.body.contains("10,300.50"), "not replaced yet");
     // Confirmed: replaced, and the audit has before → after.
-    let r = app.post(&format!("/households/{h}/income"), &session, &format!("{typed}&replace=1")).await;
+    let r = app.record_income(h, &session, &format!("{typed}&replace=1")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("10,300.50"), "{}", page.body);
     assert!(page.body.contains("未填"), "the blank totals show as not filled");
     let (log, _) = app

@@ -176,6 +176,50 @@ impl App {
         .await
     }
 
+    // One helper per endpoint the tests call often, so that a test reads as a user's steps.
+
+    /// GET /households/{h}: the household page.
+    pub(crate) async fn household_page(&self, h: impl std::fmt::Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}"), cookie).await
+    }
+
+    /// POST /households/{h}/members/new: 增员.
+    pub(crate) async fn join_member(&self, h: impl std::fmt::Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/members/new"), cookie, form).await
+    }
+
+    /// POST /households/{h}/income: 录入收入 for a period.
+    pub(crate) async fn record_income(&self, h: impl std::fmt::Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/income"), cookie, form).await
+    }
+
+    /// POST /households/{h}/status: a change of poverty status.
+    pub(crate) async fn change_status(&self, h: impl std::fmt::Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/status"), cookie, form).await
+    }
+
+    /// POST /households/{h}/members/{m}/reveal: the full ID number, audited.
+    pub(crate) async fn reveal_id(
+        &self,
+        h: impl std::fmt::Display,
+        m: impl std::fmt::Display,
+        cookie: &str,
+        form: &str,
+    ) -> Reply {
+        self.post(&format!("/households/{h}/members/{m}/reveal"), cookie, form).await
+    }
+
+    /// POST /households/{h}/members/{m}/edit: 更正 of a member.
+    pub(crate) async fn correct_member(
+        &self,
+        h: impl std::fmt::Display,
+        m: impl std::fmt::Display,
+        cookie: &str,
+        form: &str,
+    ) -> Reply {
+        self.post(&format!("/households/{h}/members/{m}/edit"), cookie, form).await
+    }
+
     /// Signs in through the login form; returns the session cookie and the page's CSRF token.
     pub(crate) async fn try_sign_in(&self, username: &str, password: &str) -> Reply {
         let page = self.get("/login", "").await;

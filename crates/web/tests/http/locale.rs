@@ -19,7 +19,7 @@ both!(the_interface_is_chinese_by_default_and_switches_to_english, |app| {
     let en = app.get("/households", &format!("{session}; {lang}")).await;
     assert!(en.body.contains("<html lang=\"en\">") && en.body.contains("2 households"), "{}", en.body);
     assert!(en.body.contains("Households") && en.body.contains("Sign out"));
-    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &format!("{session}; {lang}")).await;
+    let page = app.household_page(app.shahedian_household.0, &format!("{session}; {lang}")).await;
     assert!(page.body.contains("Members") && page.body.contains("Relation to head"));
     let login = app.get("/login", &lang).await;
     assert!(login.body.contains("User name"));

@@ -61,7 +61,7 @@ both!(a_failure_of_the_system_is_logged_once_and_its_page_gives_the_request_numb
         bangfu_db::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
     }
     .unwrap();
-    let r = app.get(&format!("/households/{}", app.shahedian_household.0), &session).await;
+    let r = app.household_page(app.shahedian_household.0, &session).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(r.body.contains("出错了") && r.body.contains("系统暂时无法完成这项操作"), "{}", r.body);
     let number: String = r

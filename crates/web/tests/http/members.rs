@@ -13,7 +13,7 @@ both!(a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_is_
     };
     let mut bad = app.full_id.clone();
     bad.replace_range(17.., if bad.ends_with('0') { "1" } else { "0" });
-    let r = app.post(&format!("/households/{h}/members/{m}/edit"), &session, &form(&bad)).await;
+    let r = app.correct_member(h, m, &session, &form(&bad)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("未保存") && r.body.contains("校验位错误"), "{}", r.body);
     assert!(r.body.contains("field invalid"), "the ID field is marked");
@@ -41,13 +41,10 @@ both!(the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited, |ap
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
     let (clerk, csrf) = app.sign_in("shahedian").await;
-    let page = app.post(&format!("/households/{h}/members/{m}/reveal"), &clerk, &format!("_csrf={csrf}")).await;
+    let page = app.reveal_id(h, m, &clerk, &format!("_csrf={csrf}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(&app.full_id));
-    assert_eq!(
-        app.post(&format!("/households/{h}/members/{m}/reveal"), &clerk, "_csrf=forged").await.status,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.reveal_id(h, m, &clerk, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
     let (_, n) = app
         .db
         .audit_entries(
@@ -59,10 +56,7 @@ both!(the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited, |ap
         .unwrap();
     assert_eq!(n, 1, "one reveal, one audit row; the forged request revealed nothing");
     let (auditor, acsrf) = app.sign_in("auditor").await;
-    assert_eq!(
-        app.post(&format!("/households/{h}/members/{m}/reveal"), &auditor, &format!("_csrf={acsrf}")).await.status,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.reveal_id(h, m, &auditor, &format!("_csrf={acsrf}")).await.status, StatusCode::FORBIDDEN);
     // Another township's member: not found, and nothing revealed.
     let theirs = first_member(&app, app.yifeng_household).await;
     let other = app
@@ -107,7 +101,7 @@ both!(the_member_form_keeps_unanswered_questions_blank_and_takes_a_certificate_a
         (Some(DisabilityCategory::Physical), Some(DisabilityGrade::Two))
     );
     assert_eq!((stored.dibao, stored.tekun, stored.soldier, stored.serious_illness), (Some(false), None, None, None));
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("长期慢性病、残疾（肢体残疾，二级）"), "{}", page.body);
     assert!(page.body.contains("享受低保：否") && page.body.contains("现役军人：未填"), "{}", page.body);
     assert!(page.body.contains("证件类型：残疾人证") && page.body.contains("基本医疗保险：居民医保"));
@@ -145,12 +139,12 @@ both!(a_member_joining_as_the_father_must_be_a_man, |app| {
             enc("health.患有大病"),
         )
     };
-    let r = app.post(&format!("/households/{h}/members/new"), &session, &form("女")).await;
+    let r = app.join_member(h, &session, &form("女")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("与户主关系“之父”与性别“女”不符"), "{}", r.body);
-    let r = app.post(&format!("/households/{h}/members/new"), &session, &form("男")).await;
+    let r = app.join_member(h, &session, &form("男")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("<td>之父</td>"), "the old wording is shown back");
     let joined = app.db.members(&Scope::everything(), app.shahedian_household).await.unwrap();
     let father = joined.iter().find(|m| m.data.name == "王老汉").unwrap();

@@ -41,7 +41,7 @@ both!(the_district_opens_and_clears_an_episode_and_the_household_page_shows_ever
     };
     let r = app.post(&format!("/households/{h}/monitoring/open"), &admin, &open("2025-03-01")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &admin).await;
+    let page = app.household_page(h, &admin).await;
     assert!(
         page.body.contains("因病、因意外事故")
             && page.body.contains("监测中")
@@ -63,7 +63,7 @@ both!(the_district_opens_and_clears_an_episode_and_the_household_page_shows_ever
     // Identified again: a new episode; the first keeps everything.
     let r = app.post(&format!("/households/{h}/monitoring/open"), &admin, &open("2026-01-05")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &admin).await;
+    let page = app.household_page(h, &admin).await;
     assert!(page.body.contains("2025年10月1日 帮扶消除：医疗费用已报销，务工收入稳定"), "{}", page.body);
     assert!(page.body.contains("监测类型：不监测 → 突发严重困难户"), "dated history entries");
     let all = Scope::everything();
@@ -89,7 +89,7 @@ both!(village_and_township_staff_cannot_open_or_clear_an_episode_and_nothing_is_
             let r = app.post(&path, &session, &format!("_csrf={csrf}&monitoring_type=hardship")).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} POST {path}");
         }
-        let page = app.get(&format!("/households/{h}"), &session).await;
+        let page = app.household_page(h, &session).await;
         assert!(!page.body.contains("/monitoring/open"), "{role} is not offered the action");
         let token = api_token(&app, role).await;
         let body = r#"{"monitoring_type":"hardship","risks":["因病"],"found_by":"干部排查","identified_on":"2025-03-01","reason":"x"}"#;

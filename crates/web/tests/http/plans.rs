@@ -9,7 +9,7 @@ both!(a_plan_with_measures_is_written_from_the_household_page_and_closes_the_no_
     let h = app.shahedian_household.0;
     let list = app.get("/worklist?reason=no_plan", &session).await;
     assert!(list.body.contains("本年度无帮扶计划（1）") && list.body.contains("王建国"), "{}", list.body);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("本年度尚无帮扶计划") && page.body.contains(&format!("制定{year}年帮扶计划")));
     // The form comes filled with this year, today and the head of household.
     let form = app.get(&format!("/households/{h}/plans/new"), &session).await;
@@ -48,7 +48,7 @@ both!(a_plan_with_measures_is_written_from_the_household_page_and_closes_the_no_
     assert!(app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures.is_empty());
     let r = app.post(&format!("/plans/{plan}/measures/new"), &session, &measure(&format!("{year}-12-31"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.get(&format!("/households/{h}"), &session).await;
+    let page = app.household_page(h, &session).await;
     assert!(page.body.contains("发放肉牛2头") && page.body.contains("8,000.00元") && page.body.contains("计划中"));
     // The card and the handbook print it without typing anything again.
     let card = app.get(&format!("/households/{h}/card"), &session).await;
@@ -70,7 +70,7 @@ both!(a_plan_with_measures_is_written_from_the_household_page_and_closes_the_no_
         .post(&format!("/measures/{m}/progress"), &session, &format!("_csrf={csrf}&status=done&on={today}&reason="))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("已完成"));
+    assert!(app.household_page(h, &session).await.body.contains("已完成"));
 });
 
 both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app| {
@@ -107,7 +107,7 @@ both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app|
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(count().await, 2);
     let id = app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures[0].evidence[1].id;
-    let page = app.get(&format!("/households/{}", app.shahedian_household.0), &session).await;
+    let page = app.household_page(app.shahedian_household.0, &session).await;
     assert!(page.body.contains("牛棚.png") && page.body.contains("牛棚已建成"));
     let res = app
         .router

@@ -35,7 +35,7 @@ both!(a_visit_recorded_on_the_phone_form_clears_not_visited_and_its_proposal_wai
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(app.get("/worklist?reason=not_visited", &worker).await.body.contains("超期未走访（0）"));
-    let page = app.get(&format!("/households/{h}"), &worker).await;
+    let page = app.household_page(h, &worker).await;
     assert!(page.body.contains("牛已出栏，收入稳定") && page.body.contains("待审核"));
     // The village worker proposes; the township reviews.
     use bangfu_core::store::VisitStore;

@@ -19,7 +19,7 @@ both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |ap
         home.body
     );
     let h = app.shahedian_household.0;
-    assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("尚无帮扶责任人"));
+    assert!(app.household_page(h, &session).await.body.contains("尚无帮扶责任人"));
     let r = app
         .post(&format!("/households/{h}/helper"), &session, &format!("_csrf={csrf}&helper_id={li}&start_on=2099-01-01"))
         .await;
@@ -30,7 +30,7 @@ both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |ap
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let list = app.get("/worklist", &session).await;
     assert!(list.body.contains("无帮扶责任人（0）") && list.body.contains("这个清单上没有农户"));
-    assert!(app.get(&format!("/households/{h}"), &session).await.body.contains("李干事"));
+    assert!(app.household_page(h, &session).await.body.contains("李干事"));
     // The same through the API, scoped: the village worker's token sees an empty worklist.
     let token = api_token(&app, "shadong").await;
     let r = app.api("GET", "/api/v1/worklist", &token, None).await;
