@@ -16,7 +16,6 @@ mod constraints;
 pub mod events;
 pub mod households;
 pub mod import;
-pub mod import_errors;
 pub mod incomes;
 pub mod lines;
 pub mod monitoring;
@@ -34,6 +33,7 @@ pub mod worklist;
 
 pub(crate) use versions::BeginWrite;
 
+pub use import::errors as import_errors;
 pub use import::{
     INCOMES_FILE, ImportError, ImportOutcome, ImportReport, RowError, YICHENG_DIVISIONS, import_register,
     read_divisions,

@@ -1,10 +1,50 @@
-//! How a failed import's errors are shown: one line per problem, except that the same problem
+//! An import's errors: one bad row ([`RowError`]), why an import stopped ([`ImportError`]), and
+//! how a failed import's errors are shown: one line per problem, except that the same problem
 //! on many rows (a whole file with an unknown village code) becomes one line with a count, the
 //! rows as ranges and an example — 3 000 identical lines help nobody find the cause.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
-use crate::import::RowError;
+use bangfu_core::DomainError;
+
+use crate::domain_err;
+
+/// One bad row: `households.csv:12: 证件号码: 校验位错误…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub file: &'static str,
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{} 行有错误，未导入任何数据", .0.len())]
+    Rows(Vec<RowError>),
+    #[error("无法读取 {path}: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error(transparent)]
+    Storage(#[from] DomainError),
+}
+
+pub(super) fn io_err(path: &Path, e: impl fmt::Display) -> ImportError {
+    ImportError::Io { path: path.to_owned(), message: e.to_string() }
+}
+
+impl From<sqlx::Error> for ImportError {
+    fn from(e: sqlx::Error) -> Self {
+        ImportError::Storage(domain_err(e))
+    }
+}
 
 /// A problem repeated on at least this many rows is shown once, with its rows.
 pub const GROUP_FROM: usize = 3;
