@@ -43,8 +43,10 @@ pub(super) fn commit_statements(pg: bool) -> Vec<(Step, String)> {
                 "create temp table import_ids{tail} as select h.household_id, a.household_no, a.status, \
                  a.first_identified_on, a.exit_on, a.monitoring_type, a.risk_identified_on, a.risk_cleared_on, \
                  a.income_year, a.wages_fen, a.operating_fen, a.property_fen, a.transfer_fen, a.operating_cost_fen, \
-                 (select count(*) from import_members m where m.household_no = a.household_no) as size \
-                 from import_households a join households h on h.household_no = a.household_no"
+                 coalesce(n.size, 0) as size \
+                 from import_households a join households h on h.household_no = a.household_no \
+                 left join (select household_no, count(*) as size from import_members group by household_no) n \
+                 on n.household_no = a.household_no"
             ),
         ),
         (Step::Ids, "create unique index import_ids_no on import_ids(household_no)".to_owned()),
