@@ -4,46 +4,23 @@
 // its income, and a monitoring episode opened and cleared.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { artifacts, bin, divisions, idNumber, serve, launchBrowser } from '../kit.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = process.env.BANGFU_BIN || join(here, '..', '..', 'target', 'debug', 'bangfu');
-const artifacts = process.env.E2E_ARTIFACTS || join(here, '..', 'artifacts');
-mkdirSync(artifacts, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'bangfu-fresh-'));
 const db = join(work, 'district.db');
 let server, base, browser, adminPassword;
 
-// A valid resident ID number from its first 17 digits (GB 11643 check digit).
-function idNumber(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
-  return first17 + '10X98765432'[sum % 11];
-}
-
 before(async () => {
   execFileSync(bin, ['migrate', '--database', db], { stdio: 'pipe' });
-  execFileSync(bin, ['areas', 'import', join(here, '..', '..', 'data', 'divisions-yicheng.csv'), '--database', db], { stdio: 'pipe' });
-  server = spawn(bin, ['serve', '--database', db, '--listen', '127.0.0.1:0'], { env: { ...process.env, BANGFU_LOG: 'error' } });
-  [base, adminPassword] = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
-      const p = out.match(/初始密码 (\S+)/);
-      if (m && p) resolve([`http://${m[1]}`, p[1]]);
-    });
-    server.on('exit', (code) => reject(new Error(`bangfu serve exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  execFileSync(bin, ['areas', 'import', divisions, '--database', db], { stdio: 'pipe' });
+  let out;
+  ({ server, base, out } = await serve(db));
+  adminPassword = out.match(/初始密码 (\S+)/)[1];
+  browser = await launchBrowser();
 });
 
 after(async () => {

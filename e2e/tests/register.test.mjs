@@ -6,30 +6,17 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, '..', 'artifacts');
-mkdirSync(artifacts, { recursive: true });
-const bin = process.env.BANGFU_BIN;
-if (!bin) throw new Error('BANGFU_BIN must name the bangfu binary (scripts/test sets it)');
+import { join } from 'node:path';
+import { artifacts, bin, divisions, idNumber, serve, launchBrowser } from '../kit.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'bangfu-e2e-'));
 // SQLite by default; BANGFU_E2E_DATABASE (a postgres:// URL of an empty database) runs the same tests on PostgreSQL.
 const db = process.env.BANGFU_E2E_DATABASE || join(work, 'e2e.db');
 let server, base, browser;
 
-// A valid resident ID number (GB 11643 check character).
-function idNumber(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
-  return first17 + '10X98765432'[sum % 11];
-}
 const WANG_ID = idNumber('41170219800101001');
 
 function bangfu(args, input) {
@@ -56,26 +43,14 @@ before(async () => {
     });
     appendRow(join(reg, 'members.csv'), { 户编号: no, 姓名: head, 性别: '男', 证件号码: id, 与户主关系: '户主' });
   }
-  bangfu(['areas', 'import', join(here, '..', '..', 'data', 'divisions-yicheng.csv'), '--database', db]);
+  bangfu(['areas', 'import', divisions, '--database', db]);
   bangfu(['import', '--database', db, reg]);
   bangfu(['user', 'add', '--database', db, '--username', 'shahe', '--name', '沙河店镇李干事', '--role', 'township_staff', '--area', '411702101000'], 'shahe-2026\n');
   bangfu(['user', 'add', '--database', db, '--username', 'quban', '--name', '区农业农村局', '--role', 'district_admin', '--area', '411702000000'], 'quban-2026\n');
   bangfu(['user', 'add', '--database', db, '--username', 'shadong', '--name', '沙东村张队员', '--role', 'village_worker', '--area', '411702101201'], 'shadong-2026\n');
 
-  server = spawn(bin, ['serve', '--database', db, '--listen', '127.0.0.1:0'], { env: { ...process.env, BANGFU_LOG: 'error' } });
-  base = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
-      if (m) resolve(`http://${m[1]}`);
-    });
-    server.on('exit', (code) => reject(new Error(`bangfu serve exited with ${code}: ${out}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ server, base } = await serve(db));
+  browser = await launchBrowser();
 });
 
 after(async () => {

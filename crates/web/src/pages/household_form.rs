@@ -170,31 +170,30 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
     // On the form 户类型 is chosen by the user; only a file from before 户类型 may leave it blank.
     let untyped = v.get("household_type").is_none_or(|t| t.trim().is_empty());
     // The head's errors come back as `members[0].field`: shown beside the form's head fields.
-    let result = match RegisterHousehold::parse(&v, &[head], me.today) {
-        // Nothing is saved until 户类型 is chosen (the error is added below, with any others).
-        Ok(_) if untyped => Err(DomainError::Invalid(Vec::new())),
-        Ok(command) => state.db.create_household(&me.scope, &command, &me.actor()).await,
-        Err(errors) => Err(DomainError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| match e.field.strip_prefix("members[0].") {
-                    Some(field) => {
-                        let form = HEAD_FIELDS.iter().find(|(_, f, _)| *f == field).map_or("head_name", |(n, _, _)| *n);
-                        FieldError::new(form, e.message)
-                    }
-                    None => e,
-                })
-                .collect(),
-        )),
+    let parsed = RegisterHousehold::parse(&v, &[head], me.today).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| match e.field.strip_prefix("members[0].") {
+                Some(field) => {
+                    let form = HEAD_FIELDS.iter().find(|(_, f, _)| *f == field).map_or("head_name", |(n, _, _)| *n);
+                    FieldError::new(form, e.message)
+                }
+                None => e,
+            })
+            .collect::<Vec<_>>()
+    });
+    // Nothing is saved until 户类型 is chosen; the poverty-era fields depend on it, so they are
+    // asked for once it is.
+    let untyped_errors = |mut errors: Vec<FieldError>| {
+        errors.retain(|e| e.field != "household_type" && !POVERTY_FIELDS.iter().any(|(f, _)| *f == e.field));
+        errors.insert(0, FieldError::new("household_type", "请选择户类型"));
+        DomainError::Invalid(errors)
     };
-    let result = match result {
-        Err(DomainError::Invalid(mut errors)) if untyped => {
-            // The poverty-era fields depend on the type: they are asked for once it is chosen.
-            errors.retain(|e| e.field != "household_type" && !POVERTY_FIELDS.iter().any(|(f, _)| *f == e.field));
-            errors.insert(0, FieldError::new("household_type", "请选择户类型"));
-            Err(DomainError::Invalid(errors))
-        }
-        other => other,
+    let result = match parsed {
+        Ok(_) if untyped => Err(untyped_errors(Vec::new())),
+        Err(errors) if untyped => Err(untyped_errors(errors)),
+        Ok(command) => state.db.create_household(&me.scope, &command, &me.actor()).await,
+        Err(errors) => Err(DomainError::Invalid(errors)),
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/households/{}", id.0)).into_response()),
