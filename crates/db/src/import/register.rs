@@ -198,11 +198,17 @@ pub(super) use move_staged;
 /// instead of row by row for every income.
 pub(super) const DEFERRED_FOREIGN_KEYS: &[(&str, &str, &str)] = &[
     ("incomes", "incomes_household_id_period_key", "unique (household_id, period)"),
+    ("households", "households_area_code_fkey", "foreign key (area_code) references areas(area_code)"),
     ("members", "members_household_id_fkey", "foreign key (household_id) references households(household_id)"),
     ("incomes", "incomes_household_id_fkey", "foreign key (household_id) references households(household_id)"),
     (
         "household_history",
         "household_history_household_id_fkey",
+        "foreign key (household_id) references households(household_id)",
+    ),
+    (
+        "monitoring_episodes",
+        "monitoring_episodes_household_id_fkey",
         "foreign key (household_id) references households(household_id)",
     ),
 ];
