@@ -37,13 +37,13 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
     let (admin, csrf) = app.sign_in("admin").await;
     assert_eq!(app.get("/units/new", &admin).await.status, StatusCode::OK);
     // A blank name: shown beside the field, the chosen level kept, nothing stored.
-    let r = app.post("/units/new", &admin, &format!("_csrf={csrf}&name=&level=city&area_code=411702000000")).await;
+    let r = app.add_unit(&admin, &format!("_csrf={csrf}&name=&level=city&area_code=411702000000")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请填写单位名称"), "{}", r.body);
     assert!(r.body.contains(r#"<option value="city" selected>"#), "{}", r.body);
     let form =
         |name: &str, level: &str, area: &str| format!("_csrf={csrf}&name={}&level={level}&area_code={area}", enc(name));
-    let r = app.post("/units/new", &admin, &form("区农业农村局", "county", "411702000000")).await;
+    let r = app.add_unit(&admin, &form("区农业农村局", "county", "411702000000")).await;
     assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/units?saved=1")), "{}", r.body);
     let list = app.get("/units?saved=1", &admin).await;
     assert!(
@@ -52,33 +52,22 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
         list.body
     );
     // The same name again: the unique constraint answers, by field, in Chinese; the input stays.
-    let r = app.post("/units/new", &admin, &form("区农业农村局", "township", "411702101000")).await;
+    let r = app.add_unit(&admin, &form("区农业农村局", "township", "411702101000")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("已有同名的帮扶单位") && r.body.contains("value=\"区农业农村局\""), "{}", r.body);
     let units = app.db.units(&Scope::everything()).await.unwrap();
     assert_eq!(units.len(), 1);
     let id = units[0].id;
     // A correction, audited field by field.
-    assert!(app.get(&format!("/units/{id}/edit"), &admin).await.body.contains("区农业农村局"));
-    let edit = app.get(&format!("/units/{id}/edit"), &admin).await;
+    assert!(app.unit_edit_page(id, &admin).await.body.contains("区农业农村局"));
+    let edit = app.unit_edit_page(id, &admin).await;
     assert!(edit.body.contains(r#"name="version" value="1""#), "the form carries the version it read");
-    let r = app
-        .post(
-            &format!("/units/{id}/edit"),
-            &admin,
-            &(form("驿城区农业农村局", "county", "411702000000") + "&version=1"),
-        )
-        .await;
+    let r = app.correct_unit(id, &admin, &(form("驿城区农业农村局", "county", "411702000000") + "&version=1")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.db.unit(&Scope::everything(), id).await.unwrap().name, "驿城区农业农村局");
     // The same form sent again was read before that change: 409, who changed what, input kept.
-    let r = app
-        .post(
-            &format!("/units/{id}/edit"),
-            &admin,
-            &(form("区农业农村局（旧名）", "county", "411702000000") + "&version=1"),
-        )
-        .await;
+    let r =
+        app.correct_unit(id, &admin, &(form("区农业农村局（旧名）", "county", "411702000000") + "&version=1")).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("请核对后再保存") && r.body.contains("区农业农村局（旧名）"), "{}", r.body);
     assert_eq!(app.db.unit(&Scope::everything(), id).await.unwrap().name, "驿城区农业农村局");
@@ -95,14 +84,9 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
     assert!(app.get("/units", &clerk).await.body.contains("驿城区农业农村局"));
     for r in [
         app.get("/units/new", &clerk).await,
-        app.post("/units/new", &clerk, &format!("_csrf={ccsrf}&name=x&level=county&area_code=411702101000")).await,
-        app.get(&format!("/units/{id}/edit"), &clerk).await,
-        app.post(
-            &format!("/units/{id}/edit"),
-            &clerk,
-            &format!("_csrf={ccsrf}&name=x&level=county&area_code=411702101000"),
-        )
-        .await,
+        app.add_unit(&clerk, &format!("_csrf={ccsrf}&name=x&level=county&area_code=411702101000")).await,
+        app.unit_edit_page(id, &clerk).await,
+        app.correct_unit(id, &clerk, &format!("_csrf={ccsrf}&name=x&level=county&area_code=411702101000")).await,
     ] {
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert!(r.body.contains("无权操作") && r.body.contains("帮扶单位管理"), "{}", r.body);
@@ -113,46 +97,31 @@ both!(a_district_admin_creates_and_corrects_a_unit_and_a_township_clerk_is_refus
 
 both!(the_units_api_creates_and_corrects_for_the_district_admin_and_answers_json_403_otherwise, |app| {
     let admin = api_token(&app, "admin").await;
-    let r = app
-        .api(
-            "POST",
-            "/api/v1/units",
-            &admin,
-            Some(r#"{"name":"新华街道办事处","level":"乡镇","area_code":"411702004000"}"#),
-        )
-        .await;
+    let r = app.api_add_unit(&admin, r#"{"name":"新华街道办事处","level":"乡镇","area_code":"411702004000"}"#).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let unit: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let id = unit["id"].as_i64().unwrap();
     assert_eq!((unit["level"].as_str(), unit["area_name"].as_str()), (Some("township"), Some("新华街街道")));
-    let dup = app
-        .api(
-            "POST",
-            "/api/v1/units",
-            &admin,
-            Some(r#"{"name":"新华街道办事处","level":"county","area_code":"411702000000"}"#),
-        )
-        .await;
+    let dup =
+        app.api_add_unit(&admin, r#"{"name":"新华街道办事处","level":"county","area_code":"411702000000"}"#).await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     assert!(dup.body.contains(r#""field":"name""#) && dup.body.contains("同名"), "{}", dup.body);
-    let bad = app.api("PUT", &format!("/api/v1/units/{id}"), &admin, Some(r#"{"name":"","level":"中直"}"#)).await;
+    let bad = app.api_correct_unit(id, &admin, r#"{"name":"","level":"中直"}"#).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains(r#""field":"level""#) && bad.body.contains(r#""field":"area_code""#), "{}", bad.body);
     let r = app
-        .api(
-            "PUT",
-            &format!("/api/v1/units/{id}"),
+        .api_correct_unit(
+            id,
             &admin,
-            Some(r#"{"name":"新华街道办事处（党工委）","level":"township","area_code":"411702004000","version":1}"#),
+            r#"{"name":"新华街道办事处（党工委）","level":"township","area_code":"411702004000","version":1}"#,
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let stale = app
-        .api(
-            "PUT",
-            &format!("/api/v1/units/{id}"),
+        .api_correct_unit(
+            id,
             &admin,
-            Some(r#"{"name":"新华街道","level":"township","area_code":"411702004000","version":1}"#),
+            r#"{"name":"新华街道","level":"township","area_code":"411702004000","version":1}"#,
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
@@ -183,20 +152,16 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
         )
     };
     let bad = app
-        .post(
-            "/users/new",
-            &admin,
-            &format!("_csrf={csrf}&username=a&display_name=&role=village_worker&area_code=411702101201"),
-        )
+        .add_user(&admin, &format!("_csrf={csrf}&username=a&display_name=&role=village_worker&area_code=411702101201"))
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("用户名应为3到32位") && bad.body.contains("请填写姓名"), "{}", bad.body);
-    let r = app.post("/users/new", &admin, &form("lisi")).await;
+    let r = app.add_user(&admin, &form("lisi")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("只显示这一次"), "{}", r.body);
     let first = shown_password(&r.body);
     assert_eq!(first.len(), 12);
-    let dup = app.post("/users/new", &admin, &form("lisi")).await;
+    let dup = app.add_user(&admin, &form("lisi")).await;
     assert!(dup.body.contains("该用户名已被使用"), "{}", dup.body);
     let (lisi, _) = app.db.user_by_name("lisi").await.unwrap().unwrap();
     let id = lisi.id;
@@ -206,7 +171,7 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
 
     let lisi_token = api_token(&app, "lisi").await;
     // Disabled: the session and the API token end at once and signing in fails with the one message.
-    let r = app.post(&format!("/users/{id}/disable"), &admin, &format!("_csrf={csrf}")).await;
+    let r = app.disable_user(id, &admin, &format!("_csrf={csrf}")).await;
     assert_eq!(r.location.as_deref(), Some("/users"));
     assert_eq!(app.get("/password", &lisi_session).await.status, StatusCode::SEE_OTHER, "signed out");
     assert_eq!(app.api("GET", "/api/v1/households", &lisi_token, None).await.status, StatusCode::UNAUTHORIZED);
@@ -214,7 +179,7 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert!(refused.body.contains(SIGN_IN_FAILED));
     assert!(app.get("/users", &admin).await.body.contains("已停用"));
-    app.post(&format!("/users/{id}/enable"), &admin, &format!("_csrf={csrf}")).await;
+    app.enable_user(id, &admin, &format!("_csrf={csrf}")).await;
     assert_eq!(app.try_sign_in("lisi", &first).await.status, StatusCode::SEE_OTHER);
 
     // Five wrong passwords lock it; the admin unlocks it.
@@ -223,13 +188,13 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
     }
     assert_eq!(app.try_sign_in("lisi", &first).await.status, StatusCode::UNAUTHORIZED);
     assert!(app.get("/users", &admin).await.body.contains("已锁定"));
-    app.post(&format!("/users/{id}/unlock"), &admin, &format!("_csrf={csrf}")).await;
+    app.unlock_user(id, &admin, &format!("_csrf={csrf}")).await;
     let again = app.try_sign_in("lisi", &first).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     let again_session = cookie_pair(&again.cookies, "bangfu_session");
 
     // A reset: a new one-time password, the old one and the user's sessions end.
-    let r = app.post(&format!("/users/{id}/reset-password"), &admin, &format!("_csrf={csrf}")).await;
+    let r = app.reset_password(id, &admin, &format!("_csrf={csrf}")).await;
     assert_eq!(r.status, StatusCode::OK);
     let second = shown_password(&r.body);
     assert_ne!(first, second);
@@ -239,11 +204,11 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
 
     // The admin cannot disable their own account; the list says why, in Chinese.
     let (me, _) = app.db.user_by_name("admin").await.unwrap().unwrap();
-    let r = app.post(&format!("/users/{}/disable", me.id), &admin, &format!("_csrf={csrf}")).await;
+    let r = app.disable_user(me.id, &admin, &format!("_csrf={csrf}")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不能停用自己的账号"), "{}", r.body);
     // A forged form changes nothing.
-    assert_eq!(app.post(&format!("/users/{id}/disable"), &admin, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.disable_user(id, &admin, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
     assert!(!app.db.account(&Scope::everything(), id).await.unwrap().disabled);
 
     let (log, _) = app
@@ -266,7 +231,7 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
     // Only the district admin manages accounts.
     let (clerk, ccsrf) = app.sign_in("shahedian").await;
     assert_eq!(app.get("/users", &clerk).await.status, StatusCode::FORBIDDEN);
-    let r = app.post(&format!("/users/{id}/reset-password"), &clerk, &format!("_csrf={ccsrf}")).await;
+    let r = app.reset_password(id, &clerk, &format!("_csrf={ccsrf}")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("账号管理"), "{}", r.body);
 });
@@ -277,16 +242,9 @@ both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_
     let (tw, csrf) = app.sign_in("twadmin").await;
     let list = app.get("/users", &tw).await.body;
     assert!(list.contains("shahedian") && !list.contains("yifeng"), "{list}");
-    assert_eq!(
-        app.post(&format!("/users/{other}/disable"), &tw, &format!("_csrf={csrf}")).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.disable_user(other, &tw, &format!("_csrf={csrf}")).await.status, StatusCode::NOT_FOUND);
     let r = app
-        .post(
-            "/users/new",
-            &tw,
-            &format!("_csrf={csrf}&username=far&display_name=x&role=auditor&area_code=411702104000"),
-        )
+        .add_user(&tw, &format!("_csrf={csrf}&username=far&display_name=x&role=auditor&area_code=411702104000"))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
@@ -296,7 +254,7 @@ both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(page.body.contains("全区设置"), "{}", page.body);
     assert_eq!(
-        app.post("/settings", &tw, &format!("_csrf={csrf}&visit_interval_days=10")).await.status,
+        app.save_settings(&tw, &format!("_csrf={csrf}&visit_interval_days=10")).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(app.db.visit_interval_days().await.unwrap(), before);
@@ -307,12 +265,10 @@ both!(a_township_account_reads_only_its_own_areas_audit_rows, |app| {
     add_user(&app, "shaudit", Role::Auditor, "411702101000").await;
     let (admin, csrf) = app.sign_in("admin").await;
     for (name, area) in [("沙河店镇人民政府", "411702101000"), ("蚁蜂镇人民政府", "411702104000")] {
-        let r = app
-            .post("/units/new", &admin, &format!("_csrf={csrf}&name={}&level=township&area_code={area}", enc(name)))
-            .await;
+        let r = app.add_unit(&admin, &format!("_csrf={csrf}&name={}&level=township&area_code={area}", enc(name))).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
     }
-    app.post("/settings", &admin, &format!("_csrf={csrf}&visit_interval_days=40")).await;
+    app.save_settings(&admin, &format!("_csrf={csrf}&visit_interval_days=40")).await;
     let (auditor, _) = app.sign_in("shaudit").await;
     let page = app.get("/audit", &auditor).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -335,7 +291,7 @@ both!(a_township_account_reads_only_its_own_areas_audit_rows, |app| {
 both!(measure_kinds_are_the_monitoring_forms_each_marked_developmental_or_protective, |app| {
     let w = work_fixture(&app.db, app.shahedian_household, "411702101201").await;
     let (clerk, _) = app.sign_in("shahedian").await;
-    let form = app.get(&format!("/plans/{}/measures/new", w.plan), &clerk).await;
+    let form = app.new_measure_page(w.plan, &clerk).await;
     for label in [
         "产业（开发式）",
         "公益岗位（开发式）",
@@ -347,8 +303,8 @@ both!(measure_kinds_are_the_monitoring_forms_each_marked_developmental_or_protec
     }
     let page = app.household_page(app.shahedian_household.0, &clerk).await;
     assert!(page.body.contains("产业") && page.body.contains("开发式"), "{}", page.body);
-    let card = app.get(&format!("/households/{}/card", app.shahedian_household.0), &clerk).await;
+    let card = app.household_card(app.shahedian_household.0, &clerk).await;
     assert!(card.body.contains("产业（开发式）") && card.body.contains("12317"), "{}", card.body);
-    let book = app.get(&format!("/households/{}/handbook", app.shahedian_household.0), &clerk).await;
+    let book = app.household_handbook(app.shahedian_household.0, &clerk).await;
     assert!(book.body.contains("帮扶手册") && book.body.contains("驿城区农业农村局"), "{}", book.body);
 });

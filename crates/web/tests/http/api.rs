@@ -9,12 +9,12 @@ both!(the_api_with_a_token_is_scoped_like_the_pages_and_masks_id_numbers, |app| 
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["total"], 1);
     assert_eq!(v["items"][0]["head_name"], "王建国");
-    let mine = app.api("GET", &format!("/api/v1/households/{}", app.shahedian_household.0), &token, None).await;
+    let mine = app.api_household(app.shahedian_household.0, &token).await;
     assert_eq!(mine.status, StatusCode::OK);
     assert!(!mine.body.contains(&app.full_id), "the API masks ID numbers too");
     assert!(mine.body.contains("**********"));
-    let theirs = app.api("GET", &format!("/api/v1/households/{}", app.yifeng_household.0), &token, None).await;
-    let missing = app.api("GET", "/api/v1/households/999999", &token, None).await;
+    let theirs = app.api_household(app.yifeng_household.0, &token).await;
+    let missing = app.api_household(999999, &token).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert_eq!(theirs.body, missing.body);
     assert_eq!(app.api("GET", "/api/v1/households", "not-a-token", None).await.status, StatusCode::UNAUTHORIZED);
@@ -28,13 +28,12 @@ both!(the_api_validates_a_member_like_the_form_and_lists_every_bad_field, |app| 
     let token = api_token(&app, "shahedian").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
-    let path = format!("/api/v1/households/{h}/members/{m}");
     let r = app
-        .api(
-            "PUT",
-            &path,
+        .api_correct_member(
+            h,
+            m,
             &token,
-            Some(r#"{"version":1,"name":"王建国","sex":"女","relation":"户主","migrant_months":13}"#),
+            r#"{"version":1,"name":"王建国","sex":"女","relation":"户主","migrant_months":13}"#,
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -44,11 +43,11 @@ both!(the_api_validates_a_member_like_the_form_and_lists_every_bad_field, |app| 
         v["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"id_number") && fields.contains(&"migrant_months"), "{fields:?}");
     let ok = app
-        .api(
-            "PUT",
-            &path,
+        .api_correct_member(
+            h,
+            m,
             &token,
-            Some(r#"{"version":1,"name":"王建国","sex":"male","relation":"head","phone":"13700137000","basic_medical":true}"#),
+            r#"{"version":1,"name":"王建国","sex":"male","relation":"head","phone":"13700137000","basic_medical":true}"#,
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
@@ -59,7 +58,7 @@ both!(the_api_validates_a_member_like_the_form_and_lists_every_bad_field, |app| 
     assert_eq!(v["dibao"], serde_json::Value::Null, "not asked, not answered");
     // An auditor's token reads but cannot change.
     let audit_token = api_token(&app, "auditor").await;
-    assert_eq!(app.api("PUT", &path, &audit_token, Some("{}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.api_correct_member(h, m, &audit_token, "{}").await.status, StatusCode::FORBIDDEN);
 });
 
 both!(a_browser_session_must_send_its_csrf_token_to_change_anything_through_the_api, |app| {
@@ -108,7 +107,7 @@ both!(the_api_registers_and_changes_households_with_the_same_rules_and_scope, |a
             "members":[{{"name":"周大勇","sex":"男","id_number":"{head}","relation":"户主"}},{{"name":"吴小花","sex":"男","id_number":"123","relation":"配偶"}}]}}"#
         )
     };
-    let r = app.api("POST", "/api/v1/households", &token, Some(&body("411702101203"))).await;
+    let r = app.api_register_household(&token, &body("411702101203")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("members[1].id_number"), "{}", r.body);
     let good = body("411702101203").replace(
@@ -116,52 +115,37 @@ both!(the_api_registers_and_changes_households_with_the_same_rules_and_scope, |a
         &format!(r#"{{"name":"吴小花","sex":"女","id_number":"{}","relation":"配偶"}}"#, id("19720808", 16)),
     );
     let outside = good.replace("411702101203", "411702104201");
-    let r = app.api("POST", "/api/v1/households", &token, Some(&outside)).await;
+    let r = app.api_register_household(&token, &outside).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "another township's village is refused");
-    let r = app.api("POST", "/api/v1/households", &token, Some(&good)).await;
+    let r = app.api_register_household(&token, &good).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let hid = v["household_id"].as_i64().unwrap();
     assert_eq!(v["size"], 2);
     // A child is born; the wife's record stays when she leaves; a year's income; the status changes.
-    let r = app.api("POST", &format!("/api/v1/households/{hid}/members"), &token,
-        Some(&format!(r#"{{"name":"周小勇","sex":"男","id_number":"{}","relation":"之子","joined_on":"2020-01-01","join_reason":"出生"}}"#, id("20200101", 17)))).await;
+    let r = app.api_join_member(hid, &token,
+        &format!(r#"{{"name":"周小勇","sex":"男","id_number":"{}","relation":"之子","joined_on":"2020-01-01","join_reason":"出生"}}"#, id("20200101", 17))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let wife = v["members"][1]["member_id"].as_i64().unwrap();
-    let r = app
-        .api(
-            "POST",
-            &format!("/api/v1/households/{hid}/members/{wife}/leave"),
-            &token,
-            Some(r#"{"left_on":"2024-02-02","reason":"婚出"}"#),
-        )
-        .await;
+    let r = app.api_leave_member(hid, wife, &token, r#"{"left_on":"2024-02-02","reason":"婚出"}"#).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = app
-        .api(
-            "PUT",
-            &format!("/api/v1/households/{hid}/incomes/2025"),
-            &token,
-            Some(r#"{"wages":"20000","transfer":"1000.50"}"#),
-        )
-        .await;
+    let r = app.api_record_income(hid, 2025, &token, r#"{"wages":"20000","transfer":"1000.50"}"#).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["incomes"][0]["net_per_person_fen"], 1_050_025, "(20 000 + 1 000.50) ÷ 2 people");
     // The status is the district's to correct: the township's token is refused, the district's is not.
     let change = r#"{"status":"exited","effective_on":"2025-12-31","reason":"2025年度脱贫"}"#;
-    let r = app.api("POST", &format!("/api/v1/households/{hid}/status"), &token, Some(change)).await;
+    let r = app.api_change_status(hid, &token, change).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let district = api_token(&app, "admin").await;
-    let r = app.api("POST", &format!("/api/v1/households/{hid}/status"), &district, Some(change)).await;
+    let r = app.api_change_status(hid, &district, change).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // Another township's household cannot be changed, and looks missing.
     let r = app
-        .api(
-            "POST",
-            &format!("/api/v1/households/{}/status", app.yifeng_household.0),
+        .api_change_status(
+            app.yifeng_household.0,
             &token,
-            Some(r#"{"status":"exited","effective_on":"2025-12-31","reason":"x"}"#),
+            r#"{"status":"exited","effective_on":"2025-12-31","reason":"x"}"#,
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
@@ -178,7 +162,7 @@ both!(the_api_takes_the_national_wordings_and_gives_health_as_a_list_and_unanswe
         app.full_id,
         app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().version
     );
-    let r = app.api("PUT", &format!("/api/v1/households/{h}/members/{m}"), &token, Some(&body)).await;
+    let r = app.api_correct_member(h, m, &token, &body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["id_kind"], "disability_cert");
@@ -191,7 +175,7 @@ both!(the_api_takes_the_national_wordings_and_gives_health_as_a_list_and_unanswe
     assert!(!r.body.contains(&app.full_id), "the ID number is masked");
     let version = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().version;
     let bad = format!(r#"{{"name":"王建国","sex":"男","relation":"户主","health":"健康,残疾","version":{version}}}"#);
-    let r = app.api("PUT", &format!("/api/v1/households/{h}/members/{m}"), &token, Some(&bad)).await;
+    let r = app.api_correct_member(h, m, &token, &bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("“健康”不能与“残疾”同时填写"), "{}", r.body);
     let doc = app.get("/api/openapi.json", "").await;
@@ -208,16 +192,15 @@ both!(the_api_refuses_a_stale_correction_with_409_naming_who_changed_which_field
     let h = app.shahedian_household.0;
     let admin = api_token(&app, "admin").await;
     let clerk = api_token(&app, "shahedian").await;
-    let path = format!("/api/v1/households/{h}");
-    let read: serde_json::Value = serde_json::from_str(&app.api("GET", &path, &clerk, None).await.body).unwrap();
+    let read: serde_json::Value = serde_json::from_str(&app.api_household(h, &clerk).await.body).unwrap();
     assert_eq!(read["version"], 1);
     assert_eq!(read["members"][0]["version"], 1);
-    let r = app.api("PUT", &path, &admin, Some(r#"{"version":1,"phone":"13611112222"}"#)).await;
+    let r = app.api_correct_household(h, &admin, r#"{"version":1,"phone":"13611112222"}"#).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!((v["version"].clone(), v["household"]["phone"].clone()), (serde_json::json!(2), "13611112222".into()));
     assert_eq!(v["household"]["main_cause"], "illness", "fields left out keep their values");
-    let r = app.api("PUT", &path, &clerk, Some(r#"{"version":1,"bank_name":"驿城农商银行"}"#)).await;
+    let r = app.api_correct_household(h, &clerk, r#"{"version":1,"bank_name":"驿城农商银行"}"#).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(e["error"]["code"], "stale");
@@ -229,29 +212,28 @@ both!(the_api_refuses_a_stale_correction_with_409_naming_who_changed_which_field
     let stored = app.db.household(&Scope::everything(), app.shahedian_household).await.unwrap();
     assert_eq!((stored.version, stored.data.bank_name), (2, None), "nothing of the stale correction was saved");
     // Without a version nothing is saved; with the current one it is.
-    let r = app.api("PUT", &path, &clerk, Some(r#"{"bank_name":"驿城农商银行"}"#)).await;
+    let r = app.api_correct_household(h, &clerk, r#"{"bank_name":"驿城农商银行"}"#).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("\"field\":\"version\""), "{}", r.body);
-    let r = app.api("PUT", &path, &clerk, Some(r#"{"version":2,"bank_name":"驿城农商银行"}"#)).await;
+    let r = app.api_correct_household(h, &clerk, r#"{"version":2,"bank_name":"驿城农商银行"}"#).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!((v["version"].clone(), v["household"]["phone"].clone()), (serde_json::json!(3), "13611112222".into()));
     // A member: the same.
     let m = first_member(&app, app.shahedian_household).await;
-    let mpath = format!("/api/v1/households/{h}/members/{m}");
     let body = |version: i64, phone: &str| {
         format!(r#"{{"version":{version},"name":"王建国","sex":"男","relation":"户主","phone":"{phone}"}}"#)
     };
-    let r = app.api("PUT", &mpath, &admin, Some(&body(1, "13800138000"))).await;
+    let r = app.api_correct_member(h, m, &admin, &body(1, "13800138000")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("\"version\":2"));
-    let r = app.api("PUT", &mpath, &clerk, Some(&body(1, "13900139000"))).await;
+    let r = app.api_correct_member(h, m, &clerk, &body(1, "13900139000")).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("\"code\":\"stale\"") && r.body.contains("联系电话"));
     // Another township's household answers 404, version or not.
-    let theirs = format!("/api/v1/households/{}", app.yifeng_household.0);
-    assert_eq!(app.api("PUT", &theirs, &clerk, Some(r#"{"version":1}"#)).await.status, StatusCode::NOT_FOUND);
+    let theirs = app.yifeng_household.0;
+    assert_eq!(app.api_correct_household(theirs, &clerk, r#"{"version":1}"#).await.status, StatusCode::NOT_FOUND);
     // An auditor reads but cannot correct.
     let auditor = api_token(&app, "auditor").await;
-    assert_eq!(app.api("PUT", &path, &auditor, Some(r#"{"version":3}"#)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.api_correct_household(h, &auditor, r#"{"version":3}"#).await.status, StatusCode::FORBIDDEN);
 });

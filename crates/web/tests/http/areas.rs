@@ -21,7 +21,7 @@ both!(the_village_picker_loads_villages_as_typed_grouped_by_township_and_only_in
     assert!(form.body.contains(r#"<script src="/static/picker.js" defer></script>"#));
     assert!(!form.body.contains("<script>") && !form.body.contains(" onchange="));
     for (file, says) in [("picker.js", "data-pick"), ("evidence.js", "createImageBitmap"), ("print.js", "data-print")] {
-        let js = app.get(&format!("/static/{file}"), "").await;
+        let js = app.static_file(file).await;
         assert_eq!(js.status, StatusCode::OK, "{file}");
         assert!(js.body.contains(says), "{file}");
     }
@@ -81,18 +81,18 @@ both!(a_village_typed_without_picking_is_looked_up_and_shown_by_name_when_the_fo
         )
     };
     // Several villages match 庄: nothing is guessed; the typed text and its matches come back.
-    let r = app.post("/households/new", &admin, &form("", "沙河店 庄")).await;
+    let r = app.register_household(&admin, &form("", "沙河店 庄")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains(&format!(r#"value="{}""#, "沙河店 庄")), "{}", r.body);
     assert!(r.body.contains(r#"data-label="沙河店镇 · 杨庄村民委员会""#), "the matches are shown with the form");
     // One match: that village (its next 户编号 given).
-    let r = app.post("/households/new", &admin, &form("", "沙河店 杨庄")).await;
+    let r = app.register_household(&admin, &form("", "沙河店 杨庄")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let path = r.location.unwrap();
     let page = app.get(&path, &admin).await;
     assert!(page.body.contains("刘德华户") && page.body.contains("杨庄村民委员会"));
     // The edit form shows the village by township and name, its code hidden beside it.
-    let edit = app.get(&format!("{path}/edit"), &admin).await;
+    let edit = app.household_edit_page(path.strip_prefix("/households/").unwrap(), &admin).await;
     assert!(edit.body.contains(r#"name="village_code" value="411702101202""#), "{}", edit.body);
     assert!(edit.body.contains(r#"value="沙河店镇 · 杨庄村民委员会""#));
 });
@@ -196,8 +196,7 @@ both!(a_pairing_is_made_with_a_township_found_by_typing_its_name, |app| {
     let page = app.get("/pairings/new", &admin).await;
     assert!(page.body.contains(r#"name="area_code_q""#), "a search box, not 227 options");
     let r = app
-        .post(
-            "/pairings/new",
+        .add_pairing(
             &admin,
             &format!("_csrf={csrf}&unit_id={unit}&area_code=&area_code_q={}&start_on=2024-01-01", enc("沙河店镇")),
         )

@@ -7,7 +7,7 @@ both!(an_auditor_reads_but_cannot_edit_and_only_admins_and_auditors_read_the_aud
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
     assert_eq!(app.household_page(h, &auditor).await.status, StatusCode::OK);
-    assert_eq!(app.get(&format!("/households/{h}/members/{m}/edit"), &auditor).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.member_edit_page(h, m, &auditor).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/audit", &auditor).await.status, StatusCode::OK);
     let (clerk, _) = app.sign_in("shahedian").await;
     assert_eq!(app.get("/audit", &clerk).await.status, StatusCode::FORBIDDEN);

@@ -57,9 +57,9 @@ both!(a_login_form_without_its_csrf_token_is_refused, |app| {
 
 both!(signing_out_really_ends_the_session_and_needs_the_csrf_token, |app| {
     let (session, csrf) = app.sign_in("admin").await;
-    assert_eq!(app.post("/logout", &session, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.sign_out(&session, "_csrf=forged").await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/", &session).await.status, StatusCode::OK, "a forged sign-out does nothing");
-    let r = app.post("/logout", &session, &format!("_csrf={csrf}")).await;
+    let r = app.sign_out(&session, &format!("_csrf={csrf}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get("/", &session).await.status, StatusCode::SEE_OTHER, "the old cookie no longer works");
 });
@@ -72,12 +72,11 @@ both!(a_first_run_account_must_change_its_password_before_anything_else, |app| {
     let page = app.get("/password", &session).await;
     let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     let weak = app
-        .post("/password", &session, &format!("_csrf={csrf}&current=correct-horse&new=12345678&repeat=12345678"))
+        .change_password(&session, &format!("_csrf={csrf}&current=correct-horse&new=12345678&repeat=12345678"))
         .await;
     assert!(weak.body.contains("密码不能全是数字"));
     let ok = app
-        .post(
-            "/password",
+        .change_password(
             &session,
             &format!("_csrf={csrf}&current=correct-horse&new=zhumadian-2026&repeat=zhumadian-2026"),
         )
@@ -89,7 +88,7 @@ both!(a_first_run_account_must_change_its_password_before_anything_else, |app| {
 both!(a_form_posted_after_the_session_ran_out_goes_to_sign_in_back_to_its_page_and_says_why, |app| {
     use bangfu_core::store::WorklistStore;
     let (admin, csrf) = app.sign_in("admin").await;
-    assert_eq!(app.post("/logout", &admin, &format!("_csrf={csrf}")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.sign_out(&admin, &format!("_csrf={csrf}")).await.status, StatusCode::SEE_OTHER);
     // The old cookie is still sent, as a browser does after the session ended on the server.
     let r = app
         .send(
@@ -110,7 +109,7 @@ both!(a_form_posted_after_the_session_ran_out_goes_to_sign_in_back_to_its_page_a
     assert_eq!(app.db.visit_interval_days().await.unwrap(), 30, "nothing saved");
     // A first visit to the sign-in page does not talk about an expired session.
     assert!(!app.get("/login", "").await.body.contains("登录已超时"));
-    let js = app.get("/static/forms.js", "").await;
+    let js = app.static_file("forms.js").await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.body.contains("sessionStorage"));
 });

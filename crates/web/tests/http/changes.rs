@@ -35,36 +35,18 @@ both!(daily_changes_join_leave_income_and_status_check_their_input_and_land_in_h
         .unwrap()
         .id
         .0;
-    let r = app
-        .post(
-            &format!("/households/{h}/members/{m}/leave"),
-            &session,
-            &format!("_csrf={csrf}&left_on=2999-01-01&left_reason={}", enc("迁出")),
-        )
-        .await;
+    let r =
+        app.leave_member(h, m, &session, &format!("_csrf={csrf}&left_on=2999-01-01&left_reason={}", enc("迁出"))).await;
     assert!(r.body.contains("日期不能晚于今天"));
-    let r = app
-        .post(
-            &format!("/households/{h}/members/{m}/leave"),
-            &session,
-            &format!("_csrf={csrf}&left_on=2024-05-01&left_reason={}", enc("迁出")),
-        )
-        .await;
+    let r =
+        app.leave_member(h, m, &session, &format!("_csrf={csrf}&left_on=2024-05-01&left_reason={}", enc("迁出"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = app.household_page(h, &session).await;
     assert!(page.body.contains("已减员") && page.body.contains("2024年5月1日 迁出"));
     // Income: a negative amount is refused; a good one shows net income per person.
-    let r = app
-        .post(&format!("/households/{h}/income"), &session, &format!("_csrf={csrf}&income_year=2025&wages=-5"))
-        .await;
+    let r = app.record_income(h, &session, &format!("_csrf={csrf}&income_year=2025&wages=-5")).await;
     assert!(r.body.contains("工资性收入不能为负数"), "{}", r.body);
-    let r = app
-        .post(
-            &format!("/households/{h}/income"),
-            &session,
-            &format!("_csrf={csrf}&income_year=2025&wages=12000&transfer=2400.5"),
-        )
-        .await;
+    let r = app.record_income(h, &session, &format!("_csrf={csrf}&income_year=2025&wages=12000&transfer=2400.5")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.household_page(h, &session).await;
     assert!(page.body.contains("14,400.50"), "one person: net per person = total");

@@ -28,7 +28,7 @@ both!(the_heads_leaving_asks_for_a_new_head_and_the_change_is_saved_whole, |app|
     let (admin, csrf) = app.sign_in("shahedian").await;
     let (h, head, wife, son) = family(&app).await;
     // 减员 on the head goes to 户主变更, with the head leaving.
-    let r = app.get(&format!("/households/{h}/members/{}/leave", head.0), &admin).await;
+    let r = app.leave_page(h, head.0, &admin).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location.as_deref(), Some(format!("/households/{h}/head?leaving=1").as_str()));
     let page = app.get(&format!("/households/{h}/head?leaving=1"), &admin).await;
@@ -49,18 +49,18 @@ both!(the_heads_leaving_asks_for_a_new_head_and_the_change_is_saved_whole, |app|
         )
     };
     // Without a reason nothing is saved, and what was typed stays.
-    let r = app.post(&format!("/households/{h}/head"), &admin, &form("", version)).await;
+    let r = app.change_head(h, &admin, &form("", version)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请填写户主变更原因"), "{}", r.body);
     assert!(r.body.contains("value=\"死亡\""), "the typed reason for leaving is kept");
-    let r = app.post(&format!("/households/{h}/head"), &admin, &form("原户主去世", version)).await;
+    let r = app.change_head(h, &admin, &form("原户主去世", version)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.household_page(h, &admin).await;
     assert!(page.body.contains("李秀英户"), "{}", page.body);
     assert!(page.body.contains("户主变更：王建国 → 李秀英"));
     assert!(page.body.contains("死亡（户主变更）"), "the old head is listed as left");
     // The same form again was read before that change: 409, nothing saved, the input kept.
-    let r = app.post(&format!("/households/{h}/head"), &admin, &form("原户主去世", version)).await;
+    let r = app.change_head(h, &admin, &form("原户主去世", version)).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("原户主去世"));
 });
@@ -72,8 +72,8 @@ both!(a_split_needs_a_head_for_the_new_household_and_opens_it, |app| {
     assert!(page.body.contains(&format!("/households/{h}/split")), "the household page offers 分户");
     let version = app.db.household(&Scope::everything(), HouseholdId(h)).await.unwrap().version;
     let r = app
-        .post(
-            &format!("/households/{h}/split"),
+        .split_household(
+            h,
             &clerk,
             &format!(
                 "_csrf={csrf}&version={version}&move.{0}=1&relation.{0}={1}&effective_on=2026-10-01&reason={2}",
@@ -86,8 +86,8 @@ both!(a_split_needs_a_head_for_the_new_household_and_opens_it, |app| {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("该户没有户主"), "{}", r.body);
     let r = app
-        .post(
-            &format!("/households/{h}/split"),
+        .split_household(
+            h,
             &clerk,
             &format!(
                 "_csrf={csrf}&version={version}&move.{0}=1&relation.{0}={1}&effective_on=2026-10-01&reason={2}",
@@ -109,12 +109,12 @@ both!(a_deregistered_household_leaves_the_list_keeps_its_page_and_takes_no_more_
     let h = app.shahedian_household.0;
     // The only member cannot leave: 减员 goes to 注销.
     let head = app.db.members(&Scope::everything(), HouseholdId(h)).await.unwrap()[0].id;
-    let r = app.get(&format!("/households/{h}/members/{}/leave", head.0), &clerk).await;
+    let r = app.leave_page(h, head.0, &clerk).await;
     assert_eq!(r.location.as_deref(), Some(format!("/households/{h}/deregister").as_str()));
     let version = app.db.household(&Scope::everything(), HouseholdId(h)).await.unwrap().version;
     let r = app
-        .post(
-            &format!("/households/{h}/deregister"),
+        .deregister_household(
+            h,
             &clerk,
             &format!("_csrf={csrf}&version={version}&deregister_reason=&effective_on=2026-11-15"),
         )
@@ -122,8 +122,8 @@ both!(a_deregistered_household_leaves_the_list_keeps_its_page_and_takes_no_more_
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请选择注销原因"));
     let r = app
-        .post(
-            &format!("/households/{h}/deregister"),
+        .deregister_household(
+            h,
             &clerk,
             &format!("_csrf={csrf}&version={version}&deregister_reason={}&effective_on=2026-11-15", enc("自然消亡")),
         )
@@ -136,7 +136,7 @@ both!(a_deregistered_household_leaves_the_list_keeps_its_page_and_takes_no_more_
     assert!(!list.body.contains("4117021012010001"), "not on the list");
     let found = app.get("/households?q=4117021012010001", &clerk).await;
     assert!(found.body.contains(&format!("/households/{h}")), "found by its number");
-    assert_eq!(app.get(&format!("/households/{h}/split"), &clerk).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.split_page(h, &clerk).await.status, StatusCode::NOT_FOUND);
 });
 
 both!(the_api_merges_households_inside_the_callers_area_only, |app| {
@@ -164,16 +164,14 @@ both!(the_api_merges_households_inside_the_callers_area_only, |app| {
         .to_string()
     };
     // Another township's household is not there to merge, exactly like a missing one.
-    let r =
-        app.api("POST", &format!("/api/v1/households/{}/merge", son.0), &token, Some(&body("4117021042010001"))).await;
+    let r = app.api_merge_household(son.0, &token, &body("4117021042010001")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("在您的管辖范围内没有户编号为“4117021042010001”的在册农户"), "{}", r.body);
-    let r =
-        app.api("POST", &format!("/api/v1/households/{}/merge", son.0), &token, Some(&body("4117021012010001"))).await;
+    let r = app.api_merge_household(son.0, &token, &body("4117021012010001")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["size"], 3);
-    let gone = app.api("GET", &format!("/api/v1/households/{}", app.shahedian_household.0), &token, None).await;
+    let gone = app.api_household(app.shahedian_household.0, &token).await;
     let g: serde_json::Value = serde_json::from_str(&gone.body).unwrap();
     assert_eq!(
         (g["deregistered_on"].as_str(), g["deregistered_reason"].as_str()),
@@ -193,24 +191,31 @@ both!(the_merge_page_looks_the_other_household_up_in_the_users_area_then_merges_
     let all = Scope::everything();
     let son = household(&app.db, "4117021012010002", "411702101201", "王小明", &id("19900101", 5)).await;
     let version = app.db.household(&all, son).await.unwrap().version;
-    let url = format!("/households/{}/merge", son.0);
     // Another township's household is not found, exactly like a number that does not exist.
     let r = app
-        .post(&url, &clerk, &format!("_csrf={csrf}&version={version}&step=refresh&from_household_no=4117021042010001"))
+        .merge_household(
+            son.0,
+            &clerk,
+            &format!("_csrf={csrf}&version={version}&step=refresh&from_household_no=4117021042010001"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("在您的管辖范围内没有户编号为“4117021042010001”的在册农户"), "{}", r.body);
     // Looked up: its members are listed to choose their relation to this head.
     let r = app
-        .post(&url, &clerk, &format!("_csrf={csrf}&version={version}&step=refresh&from_household_no=4117021012010001"))
+        .merge_household(
+            son.0,
+            &clerk,
+            &format!("_csrf={csrf}&version={version}&step=refresh&from_household_no=4117021012010001"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let father = app.db.members(&all, app.shahedian_household).await.unwrap()[0].id;
     assert!(r.body.contains(&format!("name=\"relation.{}\"", father.0)) && r.body.contains("王建国"), "{}", r.body);
     // Without the relation nothing is saved, and the number typed stays.
     let r = app
-        .post(
-            &url,
+        .merge_household(
+            son.0,
             &clerk,
             &format!(
                 "_csrf={csrf}&version={version}&from_household_no=4117021012010001&effective_on=2026-09-01&reason={}",
@@ -221,8 +226,8 @@ both!(the_merge_page_looks_the_other_household_up_in_the_users_area_then_merges_
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请选择王建国与户主王小明的关系") && r.body.contains("4117021012010001"), "{}", r.body);
     let r = app
-        .post(
-            &url,
+        .merge_household(
+            son.0,
             &clerk,
             &format!(
                 "_csrf={csrf}&version={version}&from_household_no=4117021012010001&relation.{}={}&effective_on=2026-09-01&reason={}",

@@ -23,7 +23,7 @@ both!(a_township_user_cannot_see_or_reach_another_townships_household, |app| {
     let search = app.get("/households?q=ztz", &session).await;
     assert!(search.body.contains("共 0 户"));
     let theirs = app.household_page(app.yifeng_household.0, &session).await;
-    let missing = app.get("/households/999999", &session).await;
+    let missing = app.household_page(999999, &session).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert_eq!(
         (theirs.status, theirs.body),
@@ -66,17 +66,17 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     let head_id = id("19610927", 13);
     let mut bad = head_id.clone();
     bad.replace_range(17.., if bad.ends_with('0') { "1" } else { "0" });
-    let r = app.post("/households/new", &session, &form("411702101202", &bad)).await;
+    let r = app.register_household(&session, &form("411702101202", &bad)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("户主证件号码：校验位错误"), "{}", r.body);
     // 蚁蜂镇's village is not offered and not accepted.
     let page = app.get("/households/new", &session).await;
     assert!(page.body.contains("杨庄村民委员会") && !page.body.contains("老庄村民委员会"));
     let outside = form("411702104201", &head_id).replace("household_no=4117021012020001", "household_no=");
-    let r = app.post("/households/new", &session, &outside).await;
+    let r = app.register_household(&session, &outside).await;
     assert!(r.body.contains("不存在或不在您的管辖范围内"), "{}", r.body);
     // 户编号 must be this village's code and a sequence.
-    let r = app.post("/households/new", &session, &form("411702101203", &head_id)).await;
+    let r = app.register_household(&session, &form("411702101203", &head_id)).await;
     assert!(r.body.contains("户编号应为村代码“411702101203”加4至8位序号"), "{}", r.body);
     // 户类型 and the head's 性别 are the user's answers: the form preselects neither, and a form
     // sent without 户类型 is refused with nothing saved (a blank in an old file means 脱贫户).
@@ -88,19 +88,20 @@ both!(a_clerk_registers_a_household_in_their_own_township_only_and_corrects_it, 
     );
     assert!(page.body.contains(r#"<select name="head_sex"><option value="" selected>（请选择）</option>"#));
     let untyped = form("411702101202", &head_id).replace(&format!("household_type={}&", enc("脱贫户")), "");
-    let r = app.post("/households/new", &session, &untyped).await;
+    let r = app.register_household(&session, &untyped).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请选择户类型") && r.body.contains("刘德华"), "the typed head is kept: {}", r.body);
-    let r = app.post("/households/new", &session, &form("411702101202", &head_id)).await;
+    let r = app.register_household(&session, &form("411702101202", &head_id)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let path = r.location.unwrap();
     let page = app.get(&path, &session).await;
     assert!(page.body.contains("刘德华户") && page.body.contains("杨庄村民委员会"));
+    let new = path.strip_prefix("/households/").unwrap();
     // Correct the phone number; the status cannot be changed through this form.
-    let edit = app.get(&format!("{path}/edit"), &session).await;
+    let edit = app.household_edit_page(new, &session).await;
     assert!(edit.body.contains("4117021012020001") && !edit.body.contains("name=\"status\""));
     let r = app
-        .post(&format!("{path}/edit"), &session, &format!("{}&version=1&phone=13611112222", form("411702101202", "")))
+        .correct_household(new, &session, &format!("{}&version=1&phone=13611112222", form("411702101202", "")))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let (log, _) = app
@@ -129,12 +130,11 @@ both!(the_household_list_filters_by_area_but_never_beyond_the_users_own, |app| {
 
 both!(a_stale_household_save_is_refused_naming_who_changed_what_and_the_typed_input_stays, |app| {
     let hid = app.shahedian_household;
-    let path = format!("/households/{}/edit", hid.0);
     let (admin, admin_csrf) = app.sign_in("admin").await;
     let (clerk, clerk_csrf) = app.sign_in("shahedian").await;
     // Both open the form on version 1.
-    let v_admin = version_in(&app.get(&path, &admin).await.body);
-    let v_clerk = version_in(&app.get(&path, &clerk).await.body);
+    let v_admin = version_in(&app.household_edit_page(hid.0, &admin).await.body);
+    let v_clerk = version_in(&app.household_edit_page(hid.0, &clerk).await.body);
     assert_eq!((v_admin.as_str(), v_clerk.as_str()), ("1", "1"));
     let base = format!(
         "household_no=4117021012010001&village_code=411702101201&standard={}&attribute={}&main_cause={}",
@@ -143,8 +143,8 @@ both!(a_stale_household_save_is_refused_naming_who_changed_what_and_the_typed_in
         enc("因病")
     );
     let r = app
-        .post(
-            &path,
+        .correct_household(
+            hid.0,
             &admin,
             &format!("_csrf={admin_csrf}&version={v_admin}&{base}&phone=13611112222&bank_name={}", enc("邮储银行")),
         )
@@ -158,7 +158,7 @@ both!(a_stale_household_save_is_refused_naming_who_changed_what_and_the_typed_in
             enc("驿城农商银行")
         )
     };
-    let r = app.post(&path, &clerk, &clerk_form(&v_clerk)).await;
+    let r = app.correct_household(hid.0, &clerk, &clerk_form(&v_clerk)).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("被 admin的名字 修改：联系电话、开户银行；请核对后再保存"), "{}", r.body);
     assert!(
@@ -178,7 +178,7 @@ both!(a_stale_household_save_is_refused_naming_who_changed_what_and_the_typed_in
         .await
         .unwrap();
     // Checked, and saved again from the re-shown form: it lands on version 2.
-    let r = app.post(&path, &clerk, &format!("{}&phone=13611112222", clerk_form("2"))).await;
+    let r = app.correct_household(hid.0, &clerk, &format!("{}&phone=13611112222", clerk_form("2"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app.db.household(&Scope::everything(), hid).await.unwrap();
     assert_eq!(stored.version, 3);
@@ -191,7 +191,7 @@ both!(a_stale_household_save_is_refused_naming_who_changed_what_and_the_typed_in
         .unwrap();
     assert_eq!(after - before, 2, "the second save's two changes are audited, the refused one left nothing");
     // A form without its version saves nothing either.
-    let r = app.post(&path, &clerk, &format!("_csrf={clerk_csrf}&{base}&phone=13700000000")).await;
+    let r = app.correct_household(hid.0, &clerk, &format!("_csrf={clerk_csrf}&{base}&phone=13700000000")).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("缺少版本号") && r.body.contains("value=\"13700000000\""));
     assert_eq!(app.db.household(&Scope::everything(), hid).await.unwrap().version, 3);

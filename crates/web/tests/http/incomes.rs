@@ -34,7 +34,7 @@ both!(the_household_page_marks_income_against_the_line_of_its_year_and_area, |ap
     assert!(page.body.contains("tag yellow\">接近监测范围（高出不足10%）"), "{}", page.body);
     // The API gives the same mark.
     let token = api_token(&app, "shadong").await;
-    let r = app.api("GET", &format!("/api/v1/households/{h}/incomes"), &token, None).await;
+    let r = app.api_incomes(h, &token).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["items"][0]["mark"]["code"], "near");
     assert_eq!(v["items"][0]["household_size"], 1);
@@ -42,7 +42,7 @@ both!(the_household_page_marks_income_against_the_line_of_its_year_and_area, |ap
     let higher = bangfu_core::line::LineData { amount: bangfu_core::money::Fen(800_000), ..city.clone() };
     let city_id = app.db.lines(&Scope::everything()).await.unwrap().into_iter().find(|l| l.data == city).unwrap().id;
     app.db.adjust_line(&Scope::everything(), city_id, 1, &higher, "调整", &actor()).await.unwrap();
-    let card = app.get(&format!("/households/{h}/card"), &session).await;
+    let card = app.household_card(h, &session).await;
     assert!(card.body.contains("低于监测范围"), "{}", card.body);
     let _ = id;
 });
@@ -51,8 +51,8 @@ both!(recording_a_period_that_has_figures_shows_them_and_asks_before_replacing_k
     let (session, csrf) = app.sign_in("shahedian").await;
     let h = app.shahedian_household.0;
     let r = app
-        .post(
-            &format!("/households/{h}/income"),
+        .record_income(
+            h,
             &session,
             &format!(
                 "_csrf={csrf}&period=2025&household_size=1&wages=8000&item_dibao=3000&note_dibao={}",
@@ -94,17 +94,15 @@ both!(recording_a_period_that_has_figures_shows_them_and_asks_before_replacing_k
     assert!(replaced.after_value.as_deref().unwrap().contains("工资性收入 9100.50"));
     // The API refuses a replacement without replace: true, with the figures already there.
     let token = api_token(&app, "shahedian").await;
-    let r = app.api("PUT", &format!("/api/v1/households/{h}/incomes/2025"), &token, Some(r#"{"wages":"1"}"#)).await;
+    let r = app.api_record_income(h, 2025, &token, r#"{"wages":"1"}"#).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["existing"]["wages_fen"], 910_050);
-    let r = app
-        .api("PUT", &format!("/api/v1/households/{h}/incomes/2025"), &token, Some(r#"{"wages":"1","replace":true}"#))
-        .await;
+    let r = app.api_record_income(h, 2025, &token, r#"{"wages":"1","replace":true}"#).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // A 12-month window through the API, with sub-items.
     let body = r#"{"household_size":1,"items":[{"kind":"migrant_work","amount":"12000","note":"外出务工"}],"out_of_pocket":"2000"}"#;
-    let r = app.api("PUT", &format!("/api/v1/households/{h}/incomes/2025-11"), &token, Some(body)).await;
+    let r = app.api_record_income(h, "2025-11", &token, body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let window = v["incomes"].as_array().unwrap().iter().find(|i| i["period"] == "2025-11").unwrap();

@@ -1,6 +1,8 @@
 //! The shared test kit: a fresh register on either backend with its users, the in-process
 //! app, sign-in and CSRF, requests and forms, and fixtures the features share.
 
+use std::fmt::Display;
+
 use super::*;
 
 pub(crate) struct App {
@@ -179,45 +181,297 @@ impl App {
     // One helper per endpoint the tests call often, so that a test reads as a user's steps.
 
     /// GET /households/{h}: the household page.
-    pub(crate) async fn household_page(&self, h: impl std::fmt::Display, cookie: &str) -> Reply {
+    pub(crate) async fn household_page(&self, h: impl Display, cookie: &str) -> Reply {
         self.get(&format!("/households/{h}"), cookie).await
     }
 
     /// POST /households/{h}/members/new: 增员.
-    pub(crate) async fn join_member(&self, h: impl std::fmt::Display, cookie: &str, form: &str) -> Reply {
+    pub(crate) async fn join_member(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
         self.post(&format!("/households/{h}/members/new"), cookie, form).await
     }
 
     /// POST /households/{h}/income: 录入收入 for a period.
-    pub(crate) async fn record_income(&self, h: impl std::fmt::Display, cookie: &str, form: &str) -> Reply {
+    pub(crate) async fn record_income(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
         self.post(&format!("/households/{h}/income"), cookie, form).await
     }
 
     /// POST /households/{h}/status: a change of poverty status.
-    pub(crate) async fn change_status(&self, h: impl std::fmt::Display, cookie: &str, form: &str) -> Reply {
+    pub(crate) async fn change_status(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
         self.post(&format!("/households/{h}/status"), cookie, form).await
     }
 
     /// POST /households/{h}/members/{m}/reveal: the full ID number, audited.
-    pub(crate) async fn reveal_id(
-        &self,
-        h: impl std::fmt::Display,
-        m: impl std::fmt::Display,
-        cookie: &str,
-        form: &str,
-    ) -> Reply {
+    pub(crate) async fn reveal_id(&self, h: impl Display, m: impl Display, cookie: &str, form: &str) -> Reply {
         self.post(&format!("/households/{h}/members/{m}/reveal"), cookie, form).await
     }
 
     /// POST /households/{h}/members/{m}/edit: 更正 of a member.
-    pub(crate) async fn correct_member(
-        &self,
-        h: impl std::fmt::Display,
-        m: impl std::fmt::Display,
-        cookie: &str,
-        form: &str,
-    ) -> Reply {
+    pub(crate) async fn correct_member(&self, h: impl Display, m: impl Display, cookie: &str, form: &str) -> Reply {
         self.post(&format!("/households/{h}/members/{m}/edit"), cookie, form).await
+    }
+
+    /// GET /households/{h}/members/{m}/edit: the 更正 form of a member.
+    pub(crate) async fn member_edit_page(&self, h: impl Display, m: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/members/{m}/edit"), cookie).await
+    }
+
+    /// GET /households/{h}/members/{m}/leave: the 减员 form (or where it sends the head).
+    pub(crate) async fn leave_page(&self, h: impl Display, m: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/members/{m}/leave"), cookie).await
+    }
+
+    /// POST /households/{h}/members/{m}/leave: 减员.
+    pub(crate) async fn leave_member(&self, h: impl Display, m: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/members/{m}/leave"), cookie, form).await
+    }
+
+    /// POST /households/new: 登记 of a household.
+    pub(crate) async fn register_household(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/households/new", cookie, form).await
+    }
+
+    /// GET /households/{h}/edit: the 更正 form of a household.
+    pub(crate) async fn household_edit_page(&self, h: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/edit"), cookie).await
+    }
+
+    /// POST /households/{h}/edit: 更正 of a household.
+    pub(crate) async fn correct_household(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/edit"), cookie, form).await
+    }
+
+    /// GET /households/{h}/card: the printed 帮扶明白卡.
+    pub(crate) async fn household_card(&self, h: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/card"), cookie).await
+    }
+
+    /// GET /households/{h}/handbook: the printed 帮扶手册.
+    pub(crate) async fn household_handbook(&self, h: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/handbook"), cookie).await
+    }
+
+    // 户主变更, 分户, 合户, 注销.
+
+    /// POST /households/{h}/head: 户主变更.
+    pub(crate) async fn change_head(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/head"), cookie, form).await
+    }
+
+    /// GET /households/{h}/split: the 分户 form.
+    pub(crate) async fn split_page(&self, h: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/split"), cookie).await
+    }
+
+    /// POST /households/{h}/split: 分户.
+    pub(crate) async fn split_household(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/split"), cookie, form).await
+    }
+
+    /// POST /households/{h}/merge: 合户 into household h (a lookup step or the save).
+    pub(crate) async fn merge_household(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/merge"), cookie, form).await
+    }
+
+    /// POST /households/{h}/deregister: 注销.
+    pub(crate) async fn deregister_household(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/deregister"), cookie, form).await
+    }
+
+    // Monitoring episodes.
+
+    /// GET /households/{h}/monitoring/open: the form that opens a monitoring episode.
+    pub(crate) async fn open_episode_page(&self, h: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/monitoring/open"), cookie).await
+    }
+
+    /// POST /households/{h}/monitoring/open: opens a monitoring episode.
+    pub(crate) async fn open_episode(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/monitoring/open"), cookie, form).await
+    }
+
+    /// POST /households/{h}/monitoring/clear: 风险消除 of the open episode.
+    pub(crate) async fn clear_episode(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/monitoring/clear"), cookie, form).await
+    }
+
+    // Plans, measures and evidence.
+
+    /// GET /households/{h}/plans/new: the 帮扶计划 form.
+    pub(crate) async fn new_plan_page(&self, h: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/plans/new"), cookie).await
+    }
+
+    /// POST /households/{h}/plans/new: writes a 帮扶计划.
+    pub(crate) async fn write_plan(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/plans/new"), cookie, form).await
+    }
+
+    /// GET /plans/{p}/measures/new: the form of a measure.
+    pub(crate) async fn new_measure_page(&self, p: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/plans/{p}/measures/new"), cookie).await
+    }
+
+    /// POST /plans/{p}/measures/new: adds a measure to a plan.
+    pub(crate) async fn add_measure(&self, p: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/plans/{p}/measures/new"), cookie, form).await
+    }
+
+    /// POST /measures/{m}/progress: a measure done, dropped or under way.
+    pub(crate) async fn record_progress(&self, m: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/measures/{m}/progress"), cookie, form).await
+    }
+
+    /// GET /measures/{m}/evidence: the evidence upload form.
+    pub(crate) async fn evidence_page(&self, m: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/measures/{m}/evidence"), cookie).await
+    }
+
+    /// GET /evidence/{e}: an evidence file.
+    pub(crate) async fn download_evidence(&self, e: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/evidence/{e}"), cookie).await
+    }
+
+    // Visits and their review.
+
+    /// GET /households/{h}/visits/new: the 走访 form.
+    pub(crate) async fn new_visit_page(&self, h: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/visits/new"), cookie).await
+    }
+
+    /// POST /households/{h}/visits/new: records a 走访.
+    pub(crate) async fn record_visit(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/visits/new"), cookie, form).await
+    }
+
+    /// GET /visits/{v}/review: the review form of a visit's proposal.
+    pub(crate) async fn review_page(&self, v: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/visits/{v}/review"), cookie).await
+    }
+
+    /// POST /visits/{v}/review: accepts or rejects a visit's proposal.
+    pub(crate) async fn review_visit(&self, v: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/visits/{v}/review"), cookie, form).await
+    }
+
+    // Helpers, pairings, teams and the district settings.
+
+    /// POST /helpers/new: registers a 帮扶责任人.
+    pub(crate) async fn add_helper(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/helpers/new", cookie, form).await
+    }
+
+    /// POST /households/{h}/helper: assigns a 帮扶责任人 to a household.
+    pub(crate) async fn assign_helper(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/helper"), cookie, form).await
+    }
+
+    /// POST /helpers/{id}/retire: 调离 of a 帮扶责任人.
+    pub(crate) async fn retire_helper(&self, id: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/helpers/{id}/retire"), cookie, form).await
+    }
+
+    /// POST /pairings/new: a 结对帮扶 of a unit with an area.
+    pub(crate) async fn add_pairing(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/pairings/new", cookie, form).await
+    }
+
+    /// GET /teams/{village}: a village's work team.
+    pub(crate) async fn team_page(&self, village: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/teams/{village}"), cookie).await
+    }
+
+    /// POST /teams/{village}/members/new: adds a member to a village's work team.
+    pub(crate) async fn add_team_member(&self, village: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/teams/{village}/members/new"), cookie, form).await
+    }
+
+    /// POST /team-members/{id}/recall: 召回 of a work-team member.
+    pub(crate) async fn recall_team_member(&self, id: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/team-members/{id}/recall"), cookie, form).await
+    }
+
+    /// POST /settings: the district-wide settings (the visit interval).
+    pub(crate) async fn save_settings(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/settings", cookie, form).await
+    }
+
+    // Units, accounts and lines: administration.
+
+    /// POST /units/new: a new 帮扶单位.
+    pub(crate) async fn add_unit(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/units/new", cookie, form).await
+    }
+
+    /// GET /units/{id}/edit: the correction form of a 帮扶单位.
+    pub(crate) async fn unit_edit_page(&self, id: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/units/{id}/edit"), cookie).await
+    }
+
+    /// POST /units/{id}/edit: corrects a 帮扶单位.
+    pub(crate) async fn correct_unit(&self, id: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/units/{id}/edit"), cookie, form).await
+    }
+
+    /// POST /users/new: a new account (its one-time password on the answer).
+    pub(crate) async fn add_user(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/users/new", cookie, form).await
+    }
+
+    /// POST /users/{id}/disable: 停用 of an account.
+    pub(crate) async fn disable_user(&self, id: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/users/{id}/disable"), cookie, form).await
+    }
+
+    /// POST /users/{id}/enable: 启用 of a disabled account.
+    pub(crate) async fn enable_user(&self, id: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/users/{id}/enable"), cookie, form).await
+    }
+
+    /// POST /users/{id}/unlock: unlocks an account locked by wrong passwords.
+    pub(crate) async fn unlock_user(&self, id: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/users/{id}/unlock"), cookie, form).await
+    }
+
+    /// POST /users/{id}/reset-password: a new one-time password for an account.
+    pub(crate) async fn reset_password(&self, id: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/users/{id}/reset-password"), cookie, form).await
+    }
+
+    /// POST /lines/new: enters a 监测范围 or 脱贫线.
+    pub(crate) async fn add_line(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/lines/new", cookie, form).await
+    }
+
+    /// GET /lines/{id}/edit: the adjustment form of a line.
+    pub(crate) async fn line_edit_page(&self, id: impl Display, cookie: &str) -> Reply {
+        self.get(&format!("/lines/{id}/edit"), cookie).await
+    }
+
+    /// POST /lines/{id}/edit: adjusts a line.
+    pub(crate) async fn adjust_line(&self, id: impl Display, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/lines/{id}/edit"), cookie, form).await
+    }
+
+    /// POST /lines/margin: the 接近监测范围 margin.
+    pub(crate) async fn set_margin(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/lines/margin", cookie, form).await
+    }
+
+    // Sessions and static files.
+
+    /// POST /logout: signs out.
+    pub(crate) async fn sign_out(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/logout", cookie, form).await
+    }
+
+    /// POST /password: changes the signed-in user's password.
+    pub(crate) async fn change_password(&self, cookie: &str, form: &str) -> Reply {
+        self.post("/password", cookie, form).await
+    }
+
+    /// GET /static/{file}: a static file (scripts), no session needed.
+    pub(crate) async fn static_file(&self, file: impl Display) -> Reply {
+        self.get(&format!("/static/{file}"), "").await
     }
 
     /// Signs in through the login form; returns the session cookie and the page's CSRF token.
@@ -357,6 +611,104 @@ impl App {
         };
         self.send(req.body(body).unwrap()).await
     }
+
+    // One helper per /api/v1 endpoint the tests call, each with a bearer token.
+
+    /// POST /api/v1/households: 登记 of a household with its members.
+    pub(crate) async fn api_register_household(&self, token: &str, body: &str) -> Reply {
+        self.api("POST", "/api/v1/households", token, Some(body)).await
+    }
+
+    /// GET /api/v1/households/{h}: a household with its members.
+    pub(crate) async fn api_household(&self, h: impl Display, token: &str) -> Reply {
+        self.api("GET", &format!("/api/v1/households/{h}"), token, None).await
+    }
+
+    /// PUT /api/v1/households/{h}: 更正 of a household.
+    pub(crate) async fn api_correct_household(&self, h: impl Display, token: &str, body: &str) -> Reply {
+        self.api("PUT", &format!("/api/v1/households/{h}"), token, Some(body)).await
+    }
+
+    /// POST /api/v1/households/{h}/members: 增员.
+    pub(crate) async fn api_join_member(&self, h: impl Display, token: &str, body: &str) -> Reply {
+        self.api("POST", &format!("/api/v1/households/{h}/members"), token, Some(body)).await
+    }
+
+    /// PUT /api/v1/households/{h}/members/{m}: 更正 of a member.
+    pub(crate) async fn api_correct_member(&self, h: impl Display, m: impl Display, token: &str, body: &str) -> Reply {
+        self.api("PUT", &format!("/api/v1/households/{h}/members/{m}"), token, Some(body)).await
+    }
+
+    /// POST /api/v1/households/{h}/members/{m}/leave: 减员.
+    pub(crate) async fn api_leave_member(&self, h: impl Display, m: impl Display, token: &str, body: &str) -> Reply {
+        self.api("POST", &format!("/api/v1/households/{h}/members/{m}/leave"), token, Some(body)).await
+    }
+
+    /// POST /api/v1/households/{h}/status: a change of poverty status.
+    pub(crate) async fn api_change_status(&self, h: impl Display, token: &str, body: &str) -> Reply {
+        self.api("POST", &format!("/api/v1/households/{h}/status"), token, Some(body)).await
+    }
+
+    /// GET /api/v1/households/{h}/incomes: a household's incomes, each against its line.
+    pub(crate) async fn api_incomes(&self, h: impl Display, token: &str) -> Reply {
+        self.api("GET", &format!("/api/v1/households/{h}/incomes"), token, None).await
+    }
+
+    /// PUT /api/v1/households/{h}/incomes/{period}: 录入收入 for a year or a 12-month window.
+    pub(crate) async fn api_record_income(
+        &self,
+        h: impl Display,
+        period: impl Display,
+        token: &str,
+        body: &str,
+    ) -> Reply {
+        self.api("PUT", &format!("/api/v1/households/{h}/incomes/{period}"), token, Some(body)).await
+    }
+
+    /// POST /api/v1/households/{h}/merge: 合户 into household h.
+    pub(crate) async fn api_merge_household(&self, h: impl Display, token: &str, body: &str) -> Reply {
+        self.api("POST", &format!("/api/v1/households/{h}/merge"), token, Some(body)).await
+    }
+
+    /// GET /api/v1/households/{h}/episodes: a household's monitoring episodes.
+    pub(crate) async fn api_episodes(&self, h: impl Display, token: &str) -> Reply {
+        self.api("GET", &format!("/api/v1/households/{h}/episodes"), token, None).await
+    }
+
+    /// POST /api/v1/households/{h}/episodes: opens a monitoring episode.
+    pub(crate) async fn api_open_episode(&self, h: impl Display, token: &str, body: &str) -> Reply {
+        self.api("POST", &format!("/api/v1/households/{h}/episodes"), token, Some(body)).await
+    }
+
+    /// POST /api/v1/households/{h}/episodes/clear: 风险消除 of the open episode.
+    pub(crate) async fn api_clear_episode(&self, h: impl Display, token: &str, body: &str) -> Reply {
+        self.api("POST", &format!("/api/v1/households/{h}/episodes/clear"), token, Some(body)).await
+    }
+
+    /// POST /api/v1/units: a new 帮扶单位.
+    pub(crate) async fn api_add_unit(&self, token: &str, body: &str) -> Reply {
+        self.api("POST", "/api/v1/units", token, Some(body)).await
+    }
+
+    /// PUT /api/v1/units/{id}: corrects a 帮扶单位.
+    pub(crate) async fn api_correct_unit(&self, id: impl Display, token: &str, body: &str) -> Reply {
+        self.api("PUT", &format!("/api/v1/units/{id}"), token, Some(body)).await
+    }
+
+    /// POST /api/v1/lines: enters a line.
+    pub(crate) async fn api_add_line(&self, token: &str, body: &str) -> Reply {
+        self.api("POST", "/api/v1/lines", token, Some(body)).await
+    }
+
+    /// PUT /api/v1/lines/{id}: adjusts a line.
+    pub(crate) async fn api_adjust_line(&self, id: impl Display, token: &str, body: &str) -> Reply {
+        self.api("PUT", &format!("/api/v1/lines/{id}"), token, Some(body)).await
+    }
+
+    /// GET /api/v1/worklist/{reason}: the households on one of the worklist's lists.
+    pub(crate) async fn api_worklist_for(&self, reason: impl Display, token: &str) -> Reply {
+        self.api("GET", &format!("/api/v1/worklist/{reason}"), token, None).await
+    }
 }
 
 pub(crate) fn actor() -> bangfu_core::audit::Actor {
@@ -397,6 +749,23 @@ impl App {
         self.send(
             Request::post(path)
                 .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, body.0)
+                .body(Body::from(body.1))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// POST /measures/{m}/evidence: uploads a photo or PDF for a measure (a `multipart` body).
+    pub(crate) async fn upload_evidence(&self, m: impl Display, cookie: &str, body: (String, Vec<u8>)) -> Reply {
+        self.upload(&format!("/measures/{m}/evidence"), cookie, body).await
+    }
+
+    /// POST /api/v1/measures/{m}/evidence: the same upload with a bearer token.
+    pub(crate) async fn api_upload_evidence(&self, m: impl Display, token: &str, body: (String, Vec<u8>)) -> Reply {
+        self.send(
+            Request::post(format!("/api/v1/measures/{m}/evidence"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
                 .header(header::CONTENT_TYPE, body.0)
                 .body(Body::from(body.1))
                 .unwrap(),

@@ -33,8 +33,9 @@ both!(log_lines_name_routes_and_never_carry_a_full_id_number, |app| {
     let m = first_member(&app, app.shahedian_household).await;
     let mut bad = app.full_id.clone();
     bad.replace_range(17.., if bad.ends_with('0') { "1" } else { "0" });
-    app.post(
-        &format!("/households/{h}/members/{m}/edit"),
+    app.correct_member(
+        h,
+        m,
         &session,
         &format!("_csrf={csrf}&name=x&sex=%E7%94%B7&relation=%E6%88%B7%E4%B8%BB&id_number={bad}"),
     )
@@ -79,7 +80,7 @@ both!(a_failure_of_the_system_is_logged_once_and_its_page_gives_the_request_numb
     assert!(errors[0].contains(&format!("request_id={number}")) && errors[0].contains("page failed"), "{}", errors[0]);
     // The API says the same, with the number in its message.
     let token = api_token(&app, "admin").await;
-    let r = app.api("GET", &format!("/api/v1/households/{}", app.shahedian_household.0), &token, None).await;
+    let r = app.api_household(app.shahedian_household.0, &token).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(r.body.contains("系统暂时无法完成这项操作（请求编号 "), "{}", r.body);
 });

@@ -20,13 +20,7 @@ both!(a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_is_
     let stored = app.db.member(&Scope::everything(), bangfu_core::household::MemberId(m)).await.unwrap();
     assert_eq!(stored.data.phone, None, "nothing was saved");
     // Fixed: the same form with the right number (typed in lower case with spaces) saves.
-    let r = app
-        .post(
-            &format!("/households/{h}/members/{m}/edit"),
-            &session,
-            &form(&format!("+{}+", app.full_id.to_lowercase())),
-        )
-        .await;
+    let r = app.correct_member(h, m, &session, &form(&format!("+{}+", app.full_id.to_lowercase()))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app.db.member(&Scope::everything(), bangfu_core::household::MemberId(m)).await.unwrap();
     assert_eq!(stored.data.phone.as_deref(), Some("13800138000"));
@@ -59,13 +53,7 @@ both!(the_full_id_number_is_shown_only_on_request_and_the_reveal_is_audited, |ap
     assert_eq!(app.reveal_id(h, m, &auditor, &format!("_csrf={acsrf}")).await.status, StatusCode::FORBIDDEN);
     // Another township's member: not found, and nothing revealed.
     let theirs = first_member(&app, app.yifeng_household).await;
-    let other = app
-        .post(
-            &format!("/households/{}/members/{theirs}/reveal", app.yifeng_household.0),
-            &clerk,
-            &format!("_csrf={csrf}"),
-        )
-        .await;
+    let other = app.reveal_id(app.yifeng_household.0, theirs, &clerk, &format!("_csrf={csrf}")).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
 });
 
@@ -73,8 +61,7 @@ both!(the_member_form_keeps_unanswered_questions_blank_and_takes_a_certificate_a
     let (session, csrf) = app.sign_in("shahedian").await;
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
-    let path = format!("/households/{h}/members/{m}/edit");
-    let edit = app.get(&path, &session).await;
+    let edit = app.member_edit_page(h, m, &session).await;
     assert!(edit.body.contains(&format!("name=\"health.{}\"", "残疾")), "health is a row of check boxes");
     assert!(edit.body.contains("居民医保") && edit.body.contains("中共党员") && edit.body.contains("务工地点"));
     let base = format!(
@@ -90,7 +77,7 @@ both!(the_member_form_keeps_unanswered_questions_blank_and_takes_a_certificate_a
     let health = format!("&{}=1&{}=1", enc("health.残疾"), enc("health.长期慢性病"));
     let cert = format!("{}42", app.full_id);
     let version = version_in(&edit.body);
-    let r = app.post(&path, &session, &format!("{base}{health}&id_number={cert}&version={version}")).await;
+    let r = app.correct_member(h, m, &session, &format!("{base}{health}&id_number={cert}&version={version}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().data;
     assert_eq!(stored.id_kind, IdKind::DisabilityCert);
@@ -112,12 +99,12 @@ both!(the_member_form_keeps_unanswered_questions_blank_and_takes_a_certificate_a
     let version = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().version;
     let typed =
         format!("{base}{health}&id_number=&migrant_work={}&migrant_months=6&version={version}", enc("省外务工"));
-    let r = app.post(&path, &session, &typed).await;
+    let r = app.correct_member(h, m, &session, &typed).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("填写了务工时间，但未填写务工地点"), "{}", r.body);
     assert!(r.body.contains("<option value=\"省外务工\" selected>"), "the typed choice is kept");
     assert!(r.body.contains(&format!("name=\"health.{}\" value=\"1\" checked", "残疾")), "ticked boxes stay ticked");
-    let r = app.post(&path, &session, &format!("{typed}&migrant_place={}", enc("广东省东莞市"))).await;
+    let r = app.correct_member(h, m, &session, &format!("{typed}&migrant_place={}", enc("广东省东莞市"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app.db.member(&Scope::everything(), MemberId(m)).await.unwrap().data;
     assert_eq!(stored.id_kind, IdKind::DisabilityCert, "the certificate is kept");
@@ -156,10 +143,9 @@ both!(a_member_joining_as_the_father_must_be_a_man, |app| {
 both!(a_stale_member_save_is_refused_with_the_other_change_named_and_nothing_lost, |app| {
     let h = app.shahedian_household.0;
     let m = first_member(&app, app.shahedian_household).await;
-    let path = format!("/households/{h}/members/{m}/edit");
     let (admin, admin_csrf) = app.sign_in("admin").await;
     let (clerk, clerk_csrf) = app.sign_in("shadong").await;
-    let v = version_in(&app.get(&path, &clerk).await.body);
+    let v = version_in(&app.member_edit_page(h, m, &clerk).await.body);
     assert_eq!(v, "1");
     let form = |csrf: &str, version: &str, extra: &str| {
         format!(
@@ -169,10 +155,11 @@ both!(a_stale_member_save_is_refused_with_the_other_change_named_and_nothing_los
             enc("户主")
         )
     };
-    let r = app.post(&path, &admin, &form(&admin_csrf, "1", "&phone=13800138000")).await;
+    let r = app.correct_member(h, m, &admin, &form(&admin_csrf, "1", "&phone=13800138000")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r =
-        app.post(&path, &clerk, &form(&clerk_csrf, &v, &format!("&phone=13900139000&health={}", enc("残疾")))).await;
+    let r = app
+        .correct_member(h, m, &clerk, &form(&clerk_csrf, &v, &format!("&phone=13900139000&health={}", enc("残疾"))))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("被 admin的名字 修改：联系电话；请核对后再保存"), "{}", r.body);
     assert!(r.body.contains("value=\"13900139000\""), "the clerk's phone is still in the box");

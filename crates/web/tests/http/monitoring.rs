@@ -6,13 +6,13 @@ use super::*;
 both!(the_district_opens_and_clears_an_episode_and_the_household_page_shows_every_one, |app| {
     let (admin, csrf) = app.sign_in("admin").await;
     let h = app.shahedian_household.0;
-    let page = app.get(&format!("/households/{h}/monitoring/open"), &admin).await;
+    let page = app.open_episode_page(h, &admin).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("脱贫不稳定户") && !page.body.contains("边缘易致贫户"), "only types fitting a 脱贫户");
     // Bad input: every problem beside its field, in Chinese, and the typed reason kept.
     let r = app
-        .post(
-            &format!("/households/{h}/monitoring/open"),
+        .open_episode(
+            h,
             &admin,
             &format!(
                 "_csrf={csrf}&monitoring_type={}&risks={}&found_by=&identified_on=2099-01-01&reason={}",
@@ -39,7 +39,7 @@ both!(the_district_opens_and_clears_an_episode_and_the_household_page_shows_ever
             enc("户主突发疾病住院")
         )
     };
-    let r = app.post(&format!("/households/{h}/monitoring/open"), &admin, &open("2025-03-01")).await;
+    let r = app.open_episode(h, &admin, &open("2025-03-01")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.household_page(h, &admin).await;
     assert!(
@@ -49,19 +49,19 @@ both!(the_district_opens_and_clears_an_episode_and_the_household_page_shows_ever
     );
     assert!(page.body.contains(&format!("/households/{h}/monitoring/clear")));
     // A second open episode is refused.
-    let r = app.post(&format!("/households/{h}/monitoring/open"), &admin, &open("2025-04-01")).await;
+    let r = app.open_episode(h, &admin, &open("2025-04-01")).await;
     assert!(r.body.contains("该户已在监测中"), "{}", r.body);
     // Clearing: not before identification, with a 消除方式.
     let clear = |on: &str, method: &str| {
         format!("_csrf={csrf}&cleared_on={on}&method={}&reason={}", enc(method), enc("医疗费用已报销，务工收入稳定"))
     };
-    let r = app.post(&format!("/households/{h}/monitoring/clear"), &admin, &clear("2025-02-01", "")).await;
+    let r = app.clear_episode(h, &admin, &clear("2025-02-01", "")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("风险消除时间早于识别时间") && r.body.contains("请选择消除方式"), "{}", r.body);
-    let r = app.post(&format!("/households/{h}/monitoring/clear"), &admin, &clear("2025-10-01", "帮扶消除")).await;
+    let r = app.clear_episode(h, &admin, &clear("2025-10-01", "帮扶消除")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Identified again: a new episode; the first keeps everything.
-    let r = app.post(&format!("/households/{h}/monitoring/open"), &admin, &open("2026-01-05")).await;
+    let r = app.open_episode(h, &admin, &open("2026-01-05")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.household_page(h, &admin).await;
     assert!(page.body.contains("2025年10月1日 帮扶消除：医疗费用已报销，务工收入稳定"), "{}", page.body);
@@ -93,9 +93,9 @@ both!(village_and_township_staff_cannot_open_or_clear_an_episode_and_nothing_is_
         assert!(!page.body.contains("/monitoring/open"), "{role} is not offered the action");
         let token = api_token(&app, role).await;
         let body = r#"{"monitoring_type":"hardship","risks":["因病"],"found_by":"干部排查","identified_on":"2025-03-01","reason":"x"}"#;
-        let r = app.api("POST", &format!("/api/v1/households/{h}/episodes"), &token, Some(body)).await;
+        let r = app.api_open_episode(h, &token, body).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{role}: {}", r.body);
-        let r = app.api("GET", &format!("/api/v1/households/{h}/episodes"), &token, None).await;
+        let r = app.api_episodes(h, &token).await;
         assert_eq!(r.status, StatusCode::OK, "{role} may read the episodes");
     }
     let all = Scope::everything();
@@ -107,28 +107,28 @@ both!(the_api_opens_and_clears_episodes_with_the_same_rules, |app| {
     let token = api_token(&app, "admin").await;
     let h = app.shahedian_household.0;
     let wrong = r#"{"monitoring_type":"edge","risks":["因病"],"found_by":"自主申报","identified_on":"2025-03-01","reason":"收入骤降"}"#;
-    let r = app.api("POST", &format!("/api/v1/households/{h}/episodes"), &token, Some(wrong)).await;
+    let r = app.api_open_episode(h, &token, wrong).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["error"]["fields"][0]["field"], "monitoring_type");
     let good = wrong.replace("\"edge\"", "\"unstable\"");
-    let r = app.api("POST", &format!("/api/v1/households/{h}/episodes"), &token, Some(&good)).await;
+    let r = app.api_open_episode(h, &token, &good).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["items"][0]["opened"]["risks"][0], "illness");
     assert_eq!(v["items"][0]["closed"], serde_json::Value::Null);
-    let shown = app.api("GET", &format!("/api/v1/households/{h}"), &token, None).await;
+    let shown = app.api_household(h, &token).await;
     let v: serde_json::Value = serde_json::from_str(&shown.body).unwrap();
     assert_eq!(
         (v["monitoring_type"].as_str(), v["household"]["household_type"].as_str()),
         (Some("unstable"), Some("tuopin"))
     );
     let clear = r#"{"cleared_on":"2025-11-01","method":"自然消除","reason":"外出务工收入稳定"}"#;
-    let r = app.api("POST", &format!("/api/v1/households/{h}/episodes/clear"), &token, Some(clear)).await;
+    let r = app.api_clear_episode(h, &token, clear).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["items"][0]["closed"]["method"], "natural");
-    let r = app.api("POST", &format!("/api/v1/households/{h}/episodes/clear"), &token, Some(clear)).await;
+    let r = app.api_clear_episode(h, &token, clear).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to clear");
     let list = app.api("GET", "/api/v1/households?household_type=monitored", &token, None).await;
     assert!(list.body.contains("\"total\":0"), "{}", list.body);
@@ -146,10 +146,10 @@ both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswe
             enc("否")
         )
     };
-    let r = app.post("/households/new", &session, &form(&format!("&status={}", enc("未脱贫")))).await;
+    let r = app.register_household(&session, &form(&format!("&status={}", enc("未脱贫")))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("脱贫状态只适用于脱贫户，监测户（非脱贫户）不填写此项"), "{}", r.body);
-    let r = app.post("/households/new", &session, &form("")).await;
+    let r = app.register_household(&session, &form("")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let path = r.location.unwrap();
     let page = app.get(&path, &session).await;
@@ -160,11 +160,11 @@ both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswe
     assert_eq!((h.data.living.water_safe, h.data.living.sanitary_toilet), (Some(false), None));
     assert_eq!(h.data.household_no, "4117021012020001", "a blank 户编号 is the village's next number");
     // The edit form offers no field it would then refuse, and saving it keeps the type.
-    let edit = app.get(&format!("{path}/edit"), &session).await;
+    let edit = app.household_edit_page(id.0, &session).await;
     assert!(!edit.body.contains("name=\"standard\"") && !edit.body.contains("name=\"exit_year\""));
     let r = app
-        .post(
-            &format!("{path}/edit"),
+        .correct_household(
+            id.0,
             &session,
             &format!(
                 "_csrf={csrf}&household_no=4117021012020001&village_code=411702101202&phone=13611112222&version={}",
@@ -209,19 +209,13 @@ both!(accepting_a_visits_clearing_proposal_asks_how_the_risk_ended, |app| {
     let v = bangfu_core::assistance::VisitData::parse(&f, today).unwrap();
     let vid = app.db.record_visit(&all, h, &v, &actor).await.unwrap();
     let (town, csrf) = app.sign_in("shahedian").await;
-    let form = app.get(&format!("/visits/{vid}/review"), &town).await;
+    let form = app.review_page(vid, &town).await;
     assert!(form.body.contains("name=\"method\"") && form.body.contains("自然消除"), "{}", form.body);
-    let r = app.post(&format!("/visits/{vid}/review"), &town, &format!("_csrf={csrf}&decision=accept")).await;
+    let r = app.review_visit(vid, &town, &format!("_csrf={csrf}&decision=accept")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("采纳风险消除建议须选择消除方式"), "{}", r.body);
     assert!(app.db.episodes(&all, h).await.unwrap()[0].is_open(), "nothing changed");
-    let r = app
-        .post(
-            &format!("/visits/{vid}/review"),
-            &town,
-            &format!("_csrf={csrf}&decision=accept&method={}", enc("自然消除")),
-        )
-        .await;
+    let r = app.review_visit(vid, &town, &format!("_csrf={csrf}&decision=accept&method={}", enc("自然消除"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let episodes = app.db.episodes(&all, h).await.unwrap();
     let closed = episodes[0].closed.as_ref().unwrap();

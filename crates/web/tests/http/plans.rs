@@ -12,20 +12,16 @@ both!(a_plan_with_measures_is_written_from_the_household_page_and_closes_the_no_
     let page = app.household_page(h, &session).await;
     assert!(page.body.contains("本年度尚无帮扶计划") && page.body.contains(&format!("制定{year}年帮扶计划")));
     // The form comes filled with this year, today and the head of household.
-    let form = app.get(&format!("/households/{h}/plans/new"), &session).await;
+    let form = app.new_plan_page(h, &session).await;
     assert!(form.body.contains("户主王建国") && form.body.contains(&format!("value=\"{year}\"")));
     let r = app
-        .post(
-            &format!("/households/{h}/plans/new"),
-            &session,
-            &format!("_csrf={csrf}&year={year}&written_on={year}-01-05&written_with=&goal="),
-        )
+        .write_plan(h, &session, &format!("_csrf={csrf}&year={year}&written_on={year}-01-05&written_with=&goal="))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请填写参与制定的家庭成员"), "{}", r.body);
     let r = app
-        .post(
-            &format!("/households/{h}/plans/new"),
+        .write_plan(
+            h,
             &session,
             &format!("_csrf={csrf}&year={year}&written_on={year}-01-05&written_with={}&goal=", enc("户主王建国")),
         )
@@ -42,33 +38,25 @@ both!(a_plan_with_measures_is_written_from_the_household_page_and_closes_the_no_
             enc("李干事")
         )
     };
-    let r = app.post(&format!("/plans/{plan}/measures/new"), &session, &measure(&format!("{}-12-31", year - 1))).await;
+    let r = app.add_measure(plan, &session, &measure(&format!("{}-12-31", year - 1))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains(&format!("完成期限不能早于计划年度（{year}年1月1日）")), "{}", r.body);
     assert!(app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures.is_empty());
-    let r = app.post(&format!("/plans/{plan}/measures/new"), &session, &measure(&format!("{year}-12-31"))).await;
+    let r = app.add_measure(plan, &session, &measure(&format!("{year}-12-31"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.household_page(h, &session).await;
     assert!(page.body.contains("发放肉牛2头") && page.body.contains("8,000.00元") && page.body.contains("计划中"));
     // The card and the handbook print it without typing anything again.
-    let card = app.get(&format!("/households/{h}/card"), &session).await;
+    let card = app.household_card(h, &session).await;
     assert!(card.body.contains("帮扶明白卡") && card.body.contains("发放肉牛2头"), "{}", card.body);
-    let book = app.get(&format!("/households/{h}/handbook"), &session).await;
+    let book = app.household_handbook(h, &session).await;
     assert!(book.body.contains("帮扶手册") && book.body.contains("发放肉牛2头") && !book.body.contains(&app.full_id));
     // Progress: done moves the measure; a dropped one needs its reason.
     let m = app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures[0].id;
-    let r = app
-        .post(
-            &format!("/measures/{m}/progress"),
-            &session,
-            &format!("_csrf={csrf}&status=dropped&on={year}-01-06&reason="),
-        )
-        .await;
+    let r = app.record_progress(m, &session, &format!("_csrf={csrf}&status=dropped&on={year}-01-06&reason=")).await;
     assert!(r.body.contains("取消措施须填写原因"), "{}", r.body);
     let today = chrono::Local::now().date_naive();
-    let r = app
-        .post(&format!("/measures/{m}/progress"), &session, &format!("_csrf={csrf}&status=done&on={today}&reason="))
-        .await;
+    let r = app.record_progress(m, &session, &format!("_csrf={csrf}&status=done&on={today}&reason=")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(app.household_page(h, &session).await.body.contains("已完成"));
 });
@@ -76,8 +64,7 @@ both!(a_plan_with_measures_is_written_from_the_household_page_and_closes_the_no_
 both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app| {
     let w = work_fixture(&app.db, app.shahedian_household, "411702101201").await;
     let (session, csrf) = app.sign_in("shadong").await;
-    let path = format!("/measures/{}/evidence", w.measure);
-    let form = app.get(&path, &session).await;
+    let form = app.evidence_page(w.measure, &session).await;
     assert!(form.body.contains("<html lang=\"zh-CN\">") && form.body.contains("enctype=\"multipart/form-data\""));
     assert_eq!(
         form.body.matches(r#"<script src="/static/evidence.js" defer></script>"#).count(),
@@ -85,17 +72,18 @@ both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app|
         "the photo-shrinking script, once, a static file (no inline script)"
     );
     assert!(!form.body.contains("<script>"));
-    let r =
-        app.upload(&path, &session, multipart(&csrf, "", Some(("photo.jpg", b"just some text, not a photo")))).await;
+    let r = app
+        .upload_evidence(w.measure, &session, multipart(&csrf, "", Some(("photo.jpg", b"just some text, not a photo"))))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("只能上传照片（JPG、PNG、WebP）或 PDF 文件"), "{}", r.body);
     let mut big = vec![0u8; 6 * 1024 * 1024];
     big[..3].copy_from_slice(&[0xFF, 0xD8, 0xFF]);
-    let r = app.upload(&path, &session, multipart(&csrf, "", Some(("big.jpg", &big)))).await;
+    let r = app.upload_evidence(w.measure, &session, multipart(&csrf, "", Some(("big.jpg", &big)))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("文件太大"), "{}", r.body);
     let huge = vec![0xFFu8; 11 * 1024 * 1024];
-    let r = app.upload(&path, &session, multipart(&csrf, "", Some(("huge.jpg", &huge)))).await;
+    let r = app.upload_evidence(w.measure, &session, multipart(&csrf, "", Some(("huge.jpg", &huge)))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "over the body limit: still a Chinese message");
     assert!(r.body.contains("文件太大"), "{}", r.body);
     use bangfu_core::store::PlanStore;
@@ -103,7 +91,9 @@ both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app|
         app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures[0].evidence.len()
     };
     assert_eq!(count().await, 1, "only the fixture's photo: nothing bad was stored");
-    let r = app.upload(&path, &session, multipart(&csrf, "牛棚已建成", Some(("C:\\\\照片\\\\牛棚.png", PNG)))).await;
+    let r = app
+        .upload_evidence(w.measure, &session, multipart(&csrf, "牛棚已建成", Some(("C:\\\\照片\\\\牛棚.png", PNG))))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(count().await, 2);
     let id = app.db.plans(&Scope::everything(), app.shahedian_household).await.unwrap()[0].measures[0].evidence[1].id;
@@ -120,10 +110,10 @@ both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app|
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert_eq!(&axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap()[..], PNG);
     // A forged request stores nothing; another township's user gets the same 404 as a missing file.
-    let r = app.upload(&path, &session, multipart("forged", "x", None)).await;
+    let r = app.upload_evidence(w.measure, &session, multipart("forged", "x", None)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let (other, _) = app.sign_in("admin").await;
-    assert_eq!(app.get(&format!("/evidence/{id}"), &other).await.status, StatusCode::OK);
+    assert_eq!(app.download_evidence(id, &other).await.status, StatusCode::OK);
     let yifeng_user = {
         app.db
             .create_user(&NewUser {
@@ -140,22 +130,13 @@ both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app|
         app.sign_in("yifeng").await.0
     };
     assert_eq!(
-        app.get(&format!("/evidence/{id}"), &yifeng_user).await.body,
-        app.get("/evidence/99999999", &yifeng_user).await.body
+        app.download_evidence(id, &yifeng_user).await.body,
+        app.download_evidence(99999999, &yifeng_user).await.body
     );
-    assert_eq!(app.get(&format!("/evidence/{id}"), &yifeng_user).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.download_evidence(id, &yifeng_user).await.status, StatusCode::NOT_FOUND);
     // The API takes the same upload and refuses the same bad file.
     let token = api_token(&app, "shadong").await;
-    let (ctype, body) = multipart("", "", Some(("a.jpg", b"not an image")));
-    let r = app
-        .send(
-            Request::post(format!("/api/v1/measures/{}/evidence", w.measure))
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, ctype)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
+    let r = app.api_upload_evidence(w.measure, &token, multipart("", "", Some(("a.jpg", b"not an image")))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("\"field\":\"file\""), "{}", r.body);
     assert_eq!(count().await, 2);

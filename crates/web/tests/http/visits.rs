@@ -9,21 +9,15 @@ both!(a_visit_recorded_on_the_phone_form_clears_not_visited_and_its_proposal_wai
     assert!(list.body.contains("超期未走访（1）") && list.body.contains("超过 30 天未走访即列入"), "{}", list.body);
     assert!(list.body.contains("从未走访"), "the row says why");
     // The quick form is filled with today and the worker's own name.
-    let form = app.get(&format!("/households/{h}/visits/new"), &worker).await;
+    let form = app.new_visit_page(h, &worker).await;
     let today = chrono::Local::now().date_naive().to_string();
     assert!(form.body.contains(&today) && form.body.contains("shadong的名字"));
-    let bad = app
-        .post(
-            &format!("/households/{h}/visits/new"),
-            &worker,
-            &format!("_csrf={csrf}&visited_on=2099-01-01&visitors=x&found="),
-        )
-        .await;
+    let bad = app.record_visit(h, &worker, &format!("_csrf={csrf}&visited_on=2099-01-01&visitors=x&found=")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("走访日期不能晚于今天") && bad.body.contains("请填写走访情况"));
     let r = app
-        .post(
-            &format!("/households/{h}/visits/new"),
+        .record_visit(
+            h,
             &worker,
             &format!(
                 "_csrf={csrf}&visited_on={today}&visitors={}&found={}&proposal=status%3Aexited&proposal_reason={}",
@@ -41,16 +35,14 @@ both!(a_visit_recorded_on_the_phone_form_clears_not_visited_and_its_proposal_wai
     use bangfu_core::store::VisitStore;
     let v = app.db.visits(&Scope::everything(), app.shahedian_household).await.unwrap()[0].id;
     assert_eq!(
-        app.post(&format!("/visits/{v}/review"), &worker, &format!("_csrf={csrf}&decision=accept")).await.status,
+        app.review_visit(v, &worker, &format!("_csrf={csrf}&decision=accept")).await.status,
         StatusCode::FORBIDDEN
     );
     let (town, tcsrf) = app.sign_in("shahedian").await;
     assert!(app.get("/worklist?reason=proposal_pending", &town).await.body.contains("变更建议待审核（1）"));
-    let r = app.post(&format!("/visits/{v}/review"), &town, &format!("_csrf={tcsrf}&decision=reject&note=")).await;
+    let r = app.review_visit(v, &town, &format!("_csrf={tcsrf}&decision=reject&note=")).await;
     assert!(r.body.contains("不采纳时请写明理由"), "{}", r.body);
-    let r = app
-        .post(&format!("/visits/{v}/review"), &town, &format!("_csrf={tcsrf}&decision=accept&note={}", enc("已核实")))
-        .await;
+    let r = app.review_visit(v, &town, &format!("_csrf={tcsrf}&decision=accept&note={}", enc("已核实"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let hh = app.db.household(&Scope::everything(), app.shahedian_household).await.unwrap();
     assert_eq!(hh.data.status, Some(bangfu_core::household::PovertyStatus::Exited));
@@ -64,14 +56,14 @@ both!(the_forms_read_the_day_from_the_registers_clock_not_the_machines, |app| {
     let app = App { router: router(AppState::new(app.db.clone().with_clock(clock))), ..app };
     let (worker, csrf) = app.sign_in("shadong").await;
     let h = app.shahedian_household.0;
-    let form = app.get(&format!("/households/{h}/visits/new"), &worker).await;
+    let form = app.new_visit_page(h, &worker).await;
     assert!(form.body.contains(r#"value="2026-06-01""#), "{}", form.body);
     let visit = |on: &str| {
         format!("_csrf={csrf}&visited_on={on}&visitors={}&found={}", enc("李干事"), enc("春耕已完成，家中无异常"))
     };
-    let r = app.post(&format!("/households/{h}/visits/new"), &worker, &visit("2026-06-02")).await;
+    let r = app.record_visit(h, &worker, &visit("2026-06-02")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("走访日期不能晚于今天") && r.body.contains("春耕已完成"), "{}", r.body);
-    let r = app.post(&format!("/households/{h}/visits/new"), &worker, &visit("2026-06-01")).await;
+    let r = app.record_visit(h, &worker, &visit("2026-06-01")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 });

@@ -20,13 +20,9 @@ both!(the_worklist_shows_a_household_without_a_helper_until_one_is_assigned, |ap
     );
     let h = app.shahedian_household.0;
     assert!(app.household_page(h, &session).await.body.contains("尚无帮扶责任人"));
-    let r = app
-        .post(&format!("/households/{h}/helper"), &session, &format!("_csrf={csrf}&helper_id={li}&start_on=2099-01-01"))
-        .await;
+    let r = app.assign_helper(h, &session, &format!("_csrf={csrf}&helper_id={li}&start_on=2099-01-01")).await;
     assert!(r.body.contains("开始日期不能晚于今天"), "{}", r.body);
-    let r = app
-        .post(&format!("/households/{h}/helper"), &session, &format!("_csrf={csrf}&helper_id={li}&start_on=2025-01-01"))
-        .await;
+    let r = app.assign_helper(h, &session, &format!("_csrf={csrf}&helper_id={li}&start_on=2025-01-01")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let list = app.get("/worklist", &session).await;
     assert!(list.body.contains("无帮扶责任人（0）") && list.body.contains("这个清单上没有农户"));
@@ -64,21 +60,21 @@ both!(district_and_township_staff_see_worklist_counts_per_area_and_teams_with_wa
     assert!(teams.body.contains("工作队仅1人，不足3人") && teams.body.contains("未派驻工作队"), "{}", teams.body);
     for name in ["刘队员", "陈队员"] {
         let r = app
-            .post(
-                "/teams/411702101201/members/new",
+            .add_team_member(
+                "411702101201",
                 &clerk,
                 &format!("_csrf={csrf}&name={}&role=member&phone=13900000001&start_on=2025-03-01&unit_id=", enc(name)),
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
-    let team = app.get("/teams/411702101201", &clerk).await;
+    let team = app.team_page("411702101201", &clerk).await;
     assert!(team.body.contains("张书记") && team.body.contains("陈队员") && !team.body.contains("不足3人"));
     let token = api_token(&app, "admin").await;
     let r = app.api("GET", "/api/v1/worklist-counts", &token, None).await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["totals"]["no_helper"], 2);
-    let r = app.api("GET", "/api/v1/worklist/not_visited", &token, None).await;
+    let r = app.api_worklist_for("not_visited", &token).await;
     let wl: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let note = &wl["notes"][app.shahedian_household.0.to_string()];
     assert_eq!((note["kind"].as_str(), note["on"].as_str()), (Some("last_visit"), Some("2025-06-01")), "{}", r.body);
