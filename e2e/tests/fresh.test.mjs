@@ -12,14 +12,14 @@ import { artifacts, bin, divisions, idNumber, serve, launchBrowser } from '../ki
 
 const work = mkdtempSync(join(tmpdir(), 'bangfu-fresh-'));
 const db = join(work, 'district.db');
-let server, base, browser, adminPassword;
+let server, base, browser, adminName, adminPassword;
 
 before(async () => {
   execFileSync(bin, ['migrate', '--database', db], { stdio: 'pipe' });
   execFileSync(bin, ['areas', 'import', divisions, '--database', db], { stdio: 'pipe' });
   let out;
   ({ server, base, out } = await serve(db));
-  adminPassword = out.match(/初始密码 (\S+)/)[1];
+  [, adminName, adminPassword] = out.match(/已新建管理员账号 (\S+)（.*），初始密码 (\S+)/);
   browser = await launchBrowser();
 });
 
@@ -64,7 +64,7 @@ async function dump(page) {
 test('a new district: first password, a unit, a township account, a household with members, its income, a monitoring episode opened and cleared', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  await signIn(page, 'admin', adminPassword);
+  await signIn(page, adminName, adminPassword);
   assert.match(page.url(), /\/password/, 'the first account must change its printed password first');
   await setPassword(page, adminPassword, 'Yicheng-2026-admin');
   assert.match(await page.textContent('main'), /已保存/);
@@ -136,7 +136,7 @@ test('a new district: first password, a unit, a township account, a household wi
   // Opening and clearing an episode is a district-level action until the procedures land.
   const admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const a = await admin.newPage();
-  await signIn(a, 'admin', 'Yicheng-2026-admin');
+  await signIn(a, adminName, 'Yicheng-2026-admin');
   await a.goto(`${household}/monitoring/open`);
   assert.equal(await a.inputValue('select[name=monitoring_type]'), '', 'the type is the reviewer\'s answer');
   await a.selectOption('select[name=monitoring_type]', { label: '边缘易致贫户' });

@@ -41,6 +41,69 @@ pub struct Page {
     pub size: u32,
 }
 
+/// The highest page number a request may ask for: beyond any register's last page at any
+/// page size, and far from where `page + 1` or `(page - 1) × size` could overflow.
+pub const MAX_PAGE: u32 = 1_000_000;
+
+/// A page number as a request sends it (`?page=`): digits give that page, bounded to
+/// 1..=[`MAX_PAGE`]; a blank, a sign or anything not a number is page 1. Never an error and
+/// never an overflow (`?page=9223372036854775807` is page 1 000 000, an empty last page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageNo(pub u32);
+
+impl Default for PageNo {
+    fn default() -> Self {
+        PageNo(1)
+    }
+}
+
+impl PageNo {
+    pub fn parse(text: &str) -> PageNo {
+        let text = text.trim();
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return PageNo(1);
+        }
+        let n = text.parse::<u64>().unwrap_or(u64::MAX);
+        PageNo(u32::try_from(n).unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageNo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = PageNo;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a page number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PageNo, E> {
+                Ok(PageNo::parse(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<PageNo, E> {
+                Ok(PageNo::parse(&v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<PageNo, E> {
+                Ok(PageNo::parse(&v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn a_page_number_from_a_request_is_bounded_and_never_fails() {
+        let pages: Vec<u32> = ["3", "", "0", "-5", "abc", "9223372036854775807", "99999999999999999999999", " 7 "]
+            .iter()
+            .map(|t| PageNo::parse(t).0)
+            .collect();
+        assert_eq!(pages, [3, 1, 1, 1, 1, MAX_PAGE, MAX_PAGE, 7]);
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AreaCount {
     pub area: Area,

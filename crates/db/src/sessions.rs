@@ -1,7 +1,7 @@
 //! Sessions, sign-in failures and lockout, kept in the database so that several servers
 //! can share them.
 
-use bangfu_core::auth::{SessionPolicy, User};
+use bangfu_core::auth::{Attempt, Failures, SessionPolicy, User};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{DateTime, Utc};
 
@@ -22,45 +22,94 @@ pub enum SignInCheck {
     Ok(User),
     UnknownUser,
     WrongPassword(User),
-    Locked(User),
+    /// Too many failures from this source to this name: refused unchecked until then.
+    Wait {
+        user: Option<User>,
+        until: DateTime<Utc>,
+    },
+}
+
+/// Verifies passwords on the blocking pool, at most one per core at a time, so that a flood
+/// of sign-ins (argon2 is slow on purpose) never holds up the async workers serving pages.
+pub async fn verify_password_off_thread(password: &str, hash: &str) -> bool {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots =
+        SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+    let Ok(_slot) = slots.acquire().await else { return false };
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || bangfu_core::auth::verify_password(&password, &hash)).await.unwrap_or(false)
 }
 
 impl Db {
-    /// Checks a password, counting failures and locking the account as the policy says.
+    /// Checks a password for `username` from `source` (the client's address). The attempt is
+    /// counted as a failure before the password is checked, so a hundred guesses sent at once
+    /// are counted one by one and at most `max_failures` of them are checked; a success clears
+    /// the count. Only this source waits: the account stays open to everyone else.
     pub async fn check_sign_in(
         &self,
         username: &str,
         password: &str,
+        source: Option<&str>,
         policy: &SessionPolicy,
         now: DateTime<Utc>,
     ) -> DomainResult<SignInCheck> {
-        let Some((user, hash)) = self.user_by_name(username).await? else {
-            // Spend the same time as a real check, so timing does not reveal unknown names.
-            let _ = bangfu_core::auth::verify_password(password, dummy_hash());
-            return Ok(SignInCheck::UnknownUser);
-        };
-        let (failures, locked_until): (i32, Option<DateTime<Utc>>) = dispatch!(self, pool => {
-            sqlx::query_as("select failed_sign_ins, locked_until from users where user_id = $1")
-                .bind(user.id.0).fetch_one(pool).await.map_err(domain_err)?
+        let source = source.unwrap_or("");
+        let found = self.user_by_name(username).await?;
+        if let Attempt::Wait { until } = self.count_attempt(username, source, policy, now).await? {
+            return Ok(SignInCheck::Wait { user: found.map(|(u, _)| u), until });
+        }
+        // An unknown name spends the same time as a real check, so timing does not reveal it.
+        let hash = found.as_ref().map_or(dummy_hash(), |(_, h)| h.as_str());
+        let right = verify_password_off_thread(password, hash).await;
+        Ok(match found {
+            None => SignInCheck::UnknownUser,
+            Some((user, _)) if right => {
+                self.clear_failures(username, Some(source)).await?;
+                SignInCheck::Ok(user)
+            }
+            Some((user, _)) => SignInCheck::WrongPassword(user),
+        })
+    }
+
+    /// Counts one attempt of `username` from `source` as the policy decides, atomically: the
+    /// row is changed only if nobody changed it since it was read (else it is read again).
+    pub async fn count_attempt(
+        &self,
+        username: &str,
+        source: &str,
+        policy: &SessionPolicy,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Attempt> {
+        dispatch!(self, pool => {
+            sqlx::query("insert into sign_in_failures (username, source) values ($1, $2) on conflict (username, source) do nothing")
+                .bind(username).bind(source).execute(pool).await.map_err(domain_err)?;
+            loop {
+                let (failures, changes, blocked_until, last_failure_at): (i32, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
+                    sqlx::query_as("select failures, changes, blocked_until, last_failure_at from sign_in_failures \
+                        where username = $1 and source = $2")
+                        .bind(username).bind(source).fetch_one(pool).await.map_err(domain_err)?;
+                let stored = Failures { count: failures, blocked_until, last_at: last_failure_at };
+                let attempt = policy.attempt(stored, now);
+                let Attempt::Check { record } = attempt else { return Ok(attempt) };
+                let done = sqlx::query("update sign_in_failures set failures = $1, blocked_until = $2, last_failure_at = $3, \
+                    changes = changes + 1 where username = $4 and source = $5 and changes = $6")
+                    .bind(record.count).bind(record.blocked_until).bind(record.last_at).bind(username).bind(source)
+                    .bind(changes).execute(pool).await.map_err(domain_err)?.rows_affected();
+                if done == 1 {
+                    return Ok(attempt);
+                }
+            }
+        })
+    }
+
+    /// Forgets the failures of `username` from `source`, or from every source (an admin's unlock).
+    pub async fn clear_failures(&self, username: &str, source: Option<&str>) -> DomainResult<()> {
+        dispatch!(self, pool => {
+            sqlx::query("update sign_in_failures set failures = 0, blocked_until = null, changes = changes + 1 \
+                where username = $1 and (cast($2 as text) is null or source = $2) and (failures > 0 or blocked_until is not null)")
+                .bind(username).bind(source).execute(pool).await.map_err(domain_err)?;
         });
-        if locked_until.is_some_and(|t| t > now) {
-            return Ok(SignInCheck::Locked(user));
-        }
-        if bangfu_core::auth::verify_password(password, &hash) {
-            dispatch!(self, pool => {
-                sqlx::query("update users set failed_sign_ins = 0, locked_until = null where user_id = $1")
-                    .bind(user.id.0).execute(pool).await.map_err(domain_err)?;
-            });
-            Ok(SignInCheck::Ok(user))
-        } else {
-            let (failures, lock) = policy.after_failure(failures, now);
-            dispatch!(self, pool => {
-                sqlx::query("update users set failed_sign_ins = $1, locked_until = $2 where user_id = $3")
-                    .bind(failures).bind(lock.or(locked_until.filter(|t| *t > now))).bind(user.id.0)
-                    .execute(pool).await.map_err(domain_err)?;
-            });
-            Ok(if lock.is_some() { SignInCheck::Locked(user) } else { SignInCheck::WrongPassword(user) })
-        }
+        Ok(())
     }
 
     pub async fn create_session(
@@ -114,11 +163,28 @@ impl Db {
         Ok(())
     }
 
-    pub async fn set_password(&self, user_id: bangfu_core::ids::UserId, password_hash: &str) -> DomainResult<()> {
+    /// A user's own new password: every other session and every API token of the user ends
+    /// with the old one (the session it was changed in, `keep_session`, stays), in one
+    /// transaction with its audit row.
+    pub async fn set_password(
+        &self,
+        user_id: bangfu_core::ids::UserId,
+        password_hash: &str,
+        keep_session: &str,
+        entry: &bangfu_core::audit::AuditEntry,
+    ) -> DomainResult<()> {
+        use crate::BeginWrite;
         let now = self.clock().now();
         dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3 where user_id = $4")
-                .bind(password_hash).bind(false).bind(now).bind(user_id.0).execute(pool).await.map_err(domain_err)?;
+                .bind(password_hash).bind(false).bind(now).bind(user_id.0).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("delete from sessions where user_id = $1 and session_hash <> $2")
+                .bind(user_id.0).bind(keep_session).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
+                .bind(now).bind(user_id.0).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
         });
         Ok(())
     }

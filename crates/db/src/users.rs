@@ -58,8 +58,10 @@ impl Db {
     }
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "user_id, username, display_name, phone, role, area_code, must_change_password, status, locked_until, created_at";
+/// An account as listed, with the latest wait any source was given on it (shown as 已锁定
+/// until then; an admin's unlock ends every source's wait).
+const ACCOUNT_COLUMNS: &str = "user_id, username, display_name, phone, role, area_code, must_change_password, status, \
+    (select max(f.blocked_until) from sign_in_failures f where f.username = users.username) as locked_until, created_at";
 
 /// Timestamps, read the same way from both backends (only accounts need them here).
 trait Times {
@@ -235,10 +237,13 @@ impl UserStore for Db {
             .change("password", None, Some("已重置，须在下次登录时修改".into()));
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            sqlx::query("update users set password_hash = $1, must_change_password = $2, failed_sign_ins = 0, \
-                locked_until = null, updated_at = $3 where user_id = $4")
+            sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3 where user_id = $4")
                 .bind(password_hash).bind(true).bind(now).bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("delete from sessions where user_id = $1").bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
+                .bind(now).bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("update sign_in_failures set failures = 0, blocked_until = null, changes = changes + 1 where username = $1")
+                .bind(&a.user.username).execute(&mut *tx).await.map_err(domain_err)?;
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(())
@@ -247,7 +252,9 @@ impl UserStore for Db {
 
     async fn unlock_account(&self, scope: &Scope, user: UserId, actor: &Actor) -> DomainResult<()> {
         let a = self.account(scope, user).await?;
-        let sql = "update users set failed_sign_ins = 0, locked_until = null, updated_at = $1 where user_id = $2";
+        // Every source's wait on this account ends (the name is the key of the failures).
+        let sql = "update sign_in_failures set failures = 0, blocked_until = null, changes = changes + 1 \
+                   where $1 is not null and username = (select username from users where user_id = $2)";
         self.change_account(&a, sql, false, ("locked", "已锁定", "已解锁"), actor).await
     }
 }

@@ -45,11 +45,52 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The client's address as the proxy in front reports it, else the socket's.
-pub fn client_ip(parts: &Parts) -> Option<String> {
-    if let Some(fwd) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-        return fwd.split(',').next().map(|s| s.trim().to_owned());
+pub fn client_ip(parts: &Parts, trusted_proxies: &[std::net::IpAddr]) -> Option<String> {
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    forwarded_client(peer, parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()), trusted_proxies)
+        .map(|ip| ip.to_string())
+}
+
+/// The client's address: the peer's, unless the peer is a trusted proxy; then the nearest
+/// address in `X-Forwarded-For` that is not itself a trusted proxy (entries further left were
+/// written by the client and prove nothing).
+pub fn forwarded_client(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted_proxies: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted_proxies.contains(&peer) {
+        return Some(peer);
     }
-    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string())
+    let Some(fwd) = forwarded_for else { return Some(peer) };
+    let mut nearest = peer;
+    for entry in fwd.rsplit(',') {
+        match entry.trim().parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted_proxies.contains(&ip) => nearest = ip,
+            Ok(ip) => return Some(ip),
+            Err(_) => return Some(nearest),
+        }
+    }
+    Some(nearest)
+}
+
+#[cfg(test)]
+mod forwarded_tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+        let (client, proxy, forged) = ("203.0.113.7".parse().unwrap(), "10.0.0.2".parse().unwrap(), "198.51.100.1");
+        // Straight from the client: the header is the client's own claim.
+        assert_eq!(forwarded_client(Some(client), Some(forged), &[proxy]), Some(client));
+        assert_eq!(forwarded_client(Some(client), Some(forged), &[]), Some(client));
+        // Through the proxy, which appends the address it saw: the forged entry on the left is ignored.
+        let header = format!("{forged}, {client}");
+        assert_eq!(forwarded_client(Some(proxy), Some(&header), &[proxy]), Some(client));
+        assert_eq!(forwarded_client(Some(proxy), None, &[proxy]), Some(proxy));
+        assert_eq!(forwarded_client(Some(proxy), Some("junk"), &[proxy]), Some(proxy));
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -75,7 +116,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             user: session.user,
             csrf: session.csrf_token,
             session_hash: hash,
-            ip: client_ip(parts),
+            ip: client_ip(parts, &state.trusted_proxies),
             lang: lang_of(&parts.headers),
             today: state.db.clock().today(),
         })
@@ -110,14 +151,14 @@ impl CurrentUser {
     }
 }
 
-/// The client's address, when known (behind a proxy: the first X-Forwarded-For entry).
+/// The client's address, when known (behind a trusted proxy: from X-Forwarded-For).
 pub struct ClientIp(pub Option<String>);
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, &state.trusted_proxies)))
     }
 }
 

@@ -18,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod flash;
 pub mod i18n;
+pub mod limit;
 pub mod pages;
 
 #[derive(Clone)]
@@ -26,11 +27,21 @@ pub struct AppState {
     pub policy: SessionPolicy,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Addresses of the reverse proxies whose `X-Forwarded-For` is believed; from anyone
+    /// else the header is ignored (it could name any address).
+    pub trusted_proxies: std::sync::Arc<Vec<std::net::IpAddr>>,
+    pub sign_in_limiter: std::sync::Arc<limit::SignInLimiter>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> AppState {
-        AppState { db, policy: SessionPolicy::default(), secure_cookies: false }
+        AppState {
+            db,
+            policy: SessionPolicy::default(),
+            secure_cookies: false,
+            trusted_proxies: Default::default(),
+            sign_in_limiter: Default::default(),
+        }
     }
 }
 
@@ -61,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{file}", get(static_file))
         .fallback(|| async { error::PageError::NotFound })
         .layer(axum::middleware::from_fn(flash::layer))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(trace_request))
         .with_state(state)
 }
@@ -108,6 +120,26 @@ async fn trace_request(req: axum::extract::Request, next: axum::middleware::Next
             .instrument(span),
         )
         .await
+}
+
+/// The browser-side protections on every response: scripts only from this site (no inline
+/// script anywhere), no framing, no sniffing, the address kept to this site, and nothing
+/// with personal data kept in a cache (only the vendored static files say otherwise).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// Serves until `shutdown` resolves. Tests bind port 0 and pass their own listener.

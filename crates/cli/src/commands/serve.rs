@@ -18,7 +18,7 @@ pub struct Args {
 }
 
 /// Session settings shared by `serve` and `demo`.
-#[derive(clap::Args, Clone, Copy)]
+#[derive(clap::Args, Clone)]
 pub struct SessionArgs {
     /// 无操作多少分钟后需重新登录
     #[arg(long, env = "BANGFU_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
@@ -29,6 +29,9 @@ pub struct SessionArgs {
     /// Cookie 只经 HTTPS 发送（部署在 HTTPS 之后时打开）
     #[arg(long, env = "BANGFU_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// 反向代理的地址（可多个，逗号分隔）：只相信这些地址发来的 X-Forwarded-For
+    #[arg(long = "trusted-proxy", env = "BANGFU_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl SessionArgs {
@@ -37,6 +40,7 @@ impl SessionArgs {
         state.policy.idle = chrono::Duration::minutes(self.idle_timeout_minutes.max(1));
         state.policy.absolute = chrono::Duration::hours(self.absolute_timeout_hours.max(1));
         state.secure_cookies = self.secure_cookies;
+        state.trusted_proxies = std::sync::Arc::new(self.trusted_proxies.clone());
         state
     }
 }
@@ -65,8 +69,9 @@ pub async fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
-/// On a register without any account, makes `admin` (区级管理员 of the deployment's area)
-/// with a random password printed once, to be changed at the first sign-in.
+/// On a register without any account, makes a 区级管理员 of the deployment's area with a
+/// generated name (`gly-` and six random letters and digits: never a guessable `admin`) and a
+/// random password, both printed once; the password must be changed at the first sign-in.
 pub async fn first_run_admin(db: &Db) -> anyhow::Result<()> {
     use bangfu_core::store::AreaStore;
     if db.count_users().await? > 0 {
@@ -86,8 +91,9 @@ pub async fn first_run_admin(db: &Db) -> anyhow::Result<()> {
         }
     }
     let password = bangfu_core::auth::random_token()[..16].to_owned();
+    let username = first_admin_name(&bangfu_core::auth::random_token());
     let user = bangfu_core::auth::NewUser {
-        username: "admin".into(),
+        username: username.clone(),
         display_name: format!("{}管理员", area.name),
         phone: None,
         role: bangfu_core::auth::Role::DistrictAdmin,
@@ -96,7 +102,30 @@ pub async fn first_run_admin(db: &Db) -> anyhow::Result<()> {
         must_change_password: true,
     };
     db.create_user(&user).await?;
-    println!("首次运行：已新建管理员账号 admin（{}），初始密码 {password}", area.name);
+    println!("首次运行：已新建管理员账号 {username}（{}），初始密码 {password}", area.name);
     println!("请立即登录并修改密码；此密码不会再次显示。");
     Ok(())
+}
+
+/// `gly-` (管理员) and six characters drawn from random hex: letters and digits only, with
+/// 0/o and 1/l left out so that the name can be read off a screen and typed on a phone.
+fn first_admin_name(random_hex: &str) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let tail: String = (0..6)
+        .filter_map(|i| random_hex.get(i * 2..i * 2 + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)
+        .collect();
+    format!("gly-{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_first_admin_is_never_called_admin_and_its_name_is_easy_to_type() {
+        let a = super::first_admin_name(&bangfu_core::auth::random_token());
+        let b = super::first_admin_name(&bangfu_core::auth::random_token());
+        assert!(a.starts_with("gly-") && a.len() == 10, "{a}");
+        assert_ne!(a, b);
+        assert!(a[4..].chars().all(|c| c.is_ascii_alphanumeric() && !"01lo".contains(c)), "{a}");
+    }
 }

@@ -152,10 +152,14 @@ pub struct SessionPolicy {
     pub idle: chrono::Duration,
     /// Signed out this long after signing in, whatever happens (default 12 hours).
     pub absolute: chrono::Duration,
-    /// Failed sign-ins in a row before the account is locked (default 5).
+    /// Failed sign-ins in a row, from one source to one account, before that source must
+    /// wait (default 5).
     pub max_failures: i32,
-    /// How long a locked account stays locked (default 15 minutes).
+    /// The longest wait: the first is one minute, each further failure doubles it up to
+    /// this (default 15 minutes). Never a permanent lock, and only for that source.
     pub lockout: chrono::Duration,
+    /// Sign-in attempts one source may make in a minute, to any accounts (default 30).
+    pub attempts_per_minute: u32,
 }
 
 impl Default for SessionPolicy {
@@ -165,27 +169,65 @@ impl Default for SessionPolicy {
             absolute: chrono::Duration::hours(12),
             max_failures: 5,
             lockout: chrono::Duration::minutes(15),
+            attempts_per_minute: 30,
         }
     }
 }
 
 type Time = chrono::DateTime<chrono::Utc>;
 
+/// A run of failures older than this starts again from nothing.
+pub const FAILURES_FORGOTTEN_AFTER: chrono::Duration = chrono::Duration::hours(24);
+
+/// One source's failures on one account, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    pub count: i32,
+    pub blocked_until: Option<Time>,
+    pub last_at: Option<Time>,
+}
+
+/// What the policy says of one more attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The password may be checked; `record` is stored first, counting this attempt as a
+    /// failure until it turns out right (so that parallel guesses are counted too).
+    Check { record: Failures },
+    /// Refused unchecked until then.
+    Wait { until: Time },
+}
+
 impl SessionPolicy {
     pub fn session_alive(&self, created: Time, last_seen: Time, now: Time) -> bool {
         now - last_seen < self.idle && now - created < self.absolute
     }
 
-    /// After one more failure: the new count, and until when the account is locked, if it is.
-    pub fn after_failure(&self, failures_before: i32, now: Time) -> (i32, Option<Time>) {
-        let failures = failures_before + 1;
-        if failures >= self.max_failures { (0, Some(now + self.lockout)) } else { (failures, None) }
+    /// The wait after the `failures`-th failure in a row: none before `max_failures`, then one
+    /// minute, doubling with each further failure up to `lockout`.
+    pub fn wait_after(&self, failures: i32) -> Option<chrono::Duration> {
+        let over = failures - self.max_failures;
+        (over >= 0).then(|| chrono::Duration::minutes(1i64 << over.min(20)).min(self.lockout))
+    }
+
+    /// Decides an attempt from what is stored for its account and source.
+    pub fn attempt(&self, stored: Failures, now: Time) -> Attempt {
+        if let Some(until) = stored.blocked_until.filter(|t| *t > now) {
+            return Attempt::Wait { until };
+        }
+        let before = if stored.last_at.is_some_and(|t| now - t > FAILURES_FORGOTTEN_AFTER) { 0 } else { stored.count };
+        let count = before + 1;
+        Attempt::Check {
+            record: Failures { count, blocked_until: self.wait_after(count).map(|w| now + w), last_at: Some(now) },
+        }
     }
 }
 
-/// The one message for an unknown user, a wrong password and a locked account, so that
-/// nobody can learn which accounts exist or are locked.
-pub const SIGN_IN_FAILED: &str = "用户名或密码错误，或账号已被暂时锁定（连续5次错误将锁定15分钟）";
+/// The one message for an unknown user, a wrong password and a source that must wait, so that
+/// nobody can learn which accounts exist.
+pub const SIGN_IN_FAILED: &str = "用户名或密码错误。连续5次错误后，需等待1分钟再试，再错等待时间加倍（最长15分钟）";
+
+/// Too many attempts from one address in a minute.
+pub const SIGN_IN_TOO_FAST: &str = "登录尝试过于频繁，请1分钟后再试";
 
 /// A random token (256 bits, hex) for sessions, CSRF and API tokens.
 pub fn random_token() -> String {
@@ -230,10 +272,30 @@ mod session_tests {
     }
 
     #[test]
-    fn the_fifth_failure_in_a_row_locks_the_account_for_fifteen_minutes() {
+    fn after_the_fifth_failure_a_source_waits_one_minute_then_twice_as_long_up_to_fifteen() {
         let p = SessionPolicy::default();
-        assert_eq!(p.after_failure(3, t(0)), (4, None));
-        assert_eq!(p.after_failure(4, t(0)), (0, Some(t(15))));
+        let waits: Vec<_> = (1..=10).map(|n| p.wait_after(n).map(|d| d.num_minutes())).collect();
+        assert_eq!(waits, [None, None, None, None, Some(1), Some(2), Some(4), Some(8), Some(15), Some(15)]);
+    }
+
+    #[test]
+    fn an_attempt_counts_as_a_failure_before_the_password_is_checked() {
+        let p = SessionPolicy::default();
+        let four = Failures { count: 4, blocked_until: None, last_at: Some(t(0)) };
+        let Attempt::Check { record } = p.attempt(four, t(1)) else { panic!("the fifth may be checked") };
+        assert_eq!(record, Failures { count: 5, blocked_until: Some(t(2)), last_at: Some(t(1)) });
+        // While waiting, nothing is checked, and the wait does not grow.
+        assert_eq!(p.attempt(record, t(1)), Attempt::Wait { until: t(2) });
+        let Attempt::Check { record } = p.attempt(record, t(2)) else { panic!("after the wait") };
+        assert_eq!((record.count, record.blocked_until), (6, Some(t(4))));
+    }
+
+    #[test]
+    fn failures_a_day_old_are_forgotten() {
+        let p = SessionPolicy::default();
+        let old = Failures { count: 9, blocked_until: Some(t(10)), last_at: Some(t(0)) };
+        let Attempt::Check { record } = p.attempt(old, t(24 * 60 + 1)) else { panic!() };
+        assert_eq!((record.count, record.blocked_until), (1, None));
     }
 
     #[test]

@@ -9,9 +9,9 @@ use bangfu_core::store::{AreaStore, AuditStore, Page, UnitStore, UserStore};
 use bangfu_db::Db;
 use bangfu_db::sessions::SignInCheck;
 
-use crate::conformance;
 use crate::fixtures::*;
 use crate::harness::everything;
+use crate::{conformance, conformance_pooled};
 
 async fn scope(db: &Db, code: &str) -> Scope {
     Scope::of(&db.area(&AreaCode::parse(code).unwrap()).await.unwrap().unwrap())
@@ -150,24 +150,34 @@ conformance!(
         }
         assert!(matches!(db.account(&scope(&db, "411702104000").await, id).await, Err(DomainError::NotFound)));
 
-        // Locked by five wrong passwords, unlocked by the admin.
+        // Five wrong passwords from one address: that address waits, another does not; the
+        // admin's unlock ends the wait.
+        let (here, there) = (Some("10.0.0.1"), Some("10.0.0.2"));
         for _ in 0..5 {
-            db.check_sign_in("lisi", "wrong-pass-1", &policy, now).await.unwrap();
+            db.check_sign_in("lisi", "wrong-pass-1", here, &policy, now).await.unwrap();
         }
         assert!(matches!(
-            db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(),
-            SignInCheck::Locked(_)
+            db.check_sign_in("lisi", "first-pass-1", here, &policy, now).await.unwrap(),
+            SignInCheck::Wait { until, .. } if until == now + chrono::Duration::minutes(1)
         ));
         assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Locked);
+        assert!(matches!(
+            db.check_sign_in("lisi", "first-pass-1", there, &policy, now).await.unwrap(),
+            SignInCheck::Ok(_)
+        ));
         db.unlock_account(&district, id, &admin_actor).await.unwrap();
-        assert!(matches!(db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(), SignInCheck::Ok(_)));
+        assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Active);
+        assert!(matches!(
+            db.check_sign_in("lisi", "first-pass-1", here, &policy, now).await.unwrap(),
+            SignInCheck::Ok(_)
+        ));
 
         // Disabled: no sign-in, and the live session ends.
         db.create_session("hash-lisi", id, "csrf", None).await.unwrap();
         db.set_account_enabled(&district, id, false, &admin_actor).await.unwrap();
         assert!(db.session("hash-lisi", &policy, chrono::Utc::now()).await.unwrap().is_none());
         assert!(matches!(
-            db.check_sign_in("lisi", "first-pass-1", &policy, now).await.unwrap(),
+            db.check_sign_in("lisi", "first-pass-1", None, &policy, now).await.unwrap(),
             SignInCheck::UnknownUser
         ));
         assert_eq!(db.account(&district, id).await.unwrap().state(now), AccountState::Disabled);
@@ -178,11 +188,12 @@ conformance!(
         db.set_account_enabled(&district, id, true, &admin_actor).await.unwrap();
 
         // A reset: the new one-time password works and must be changed; old sessions end.
-        db.set_password(id, &hash_password("own-pass-22").unwrap()).await.unwrap();
+        let own = bangfu_core::audit::AuditEntry::new(&admin_actor, bangfu_core::audit::AuditAction::PasswordChanged);
+        db.set_password(id, &hash_password("own-pass-22").unwrap(), "hash-none", &own).await.unwrap();
         db.create_session("hash-lisi-2", id, "csrf", None).await.unwrap();
         db.reset_password(&district, id, &hash_password("reset-pass-3").unwrap(), &admin_actor).await.unwrap();
         assert!(db.session("hash-lisi-2", &policy, chrono::Utc::now()).await.unwrap().is_none());
-        match db.check_sign_in("lisi", "reset-pass-3", &policy, chrono::Utc::now()).await.unwrap() {
+        match db.check_sign_in("lisi", "reset-pass-3", None, &policy, chrono::Utc::now()).await.unwrap() {
             SignInCheck::Ok(u) => assert!(u.must_change_password),
             other => panic!("{other:?}"),
         }
@@ -280,3 +291,48 @@ conformance!(measures_stored_under_the_old_kinds_move_to_the_monitoring_forms_ca
     got.sort_by_key(|k| k.code());
     assert_eq!(got, want, "{kinds:?}");
 });
+
+conformance_pooled!(
+    a_hundred_guesses_sent_at_once_are_counted_one_by_one_and_at_most_five_are_checked,
+    |db: Db| async move {
+        let district = scope(&db, "411702000000").await;
+        db.add_account(
+            &district,
+            &account("zhaoliu", Role::VillageWorker, "411702101201"),
+            &hash_password("right-pass-9").unwrap(),
+            &actor(),
+        )
+        .await
+        .unwrap();
+        let policy = SessionPolicy::default();
+        let now = chrono::Utc::now();
+        // A hundred wrong guesses at once from one address.
+        let tries: Vec<_> = (0..100)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    db.check_sign_in("zhaoliu", "wrong-pass-9", Some("198.51.100.9"), &policy, now).await.unwrap()
+                })
+            })
+            .collect();
+        let mut checked = 0;
+        let mut waited = 0;
+        for t in tries {
+            match t.await.unwrap() {
+                SignInCheck::Ok(_) | SignInCheck::WrongPassword(_) => checked += 1,
+                SignInCheck::Wait { .. } => waited += 1,
+                SignInCheck::UnknownUser => panic!("the account exists"),
+            }
+        }
+        assert_eq!((checked, waited), (5, 95), "exactly the policy's five guesses are checked");
+        // The right password now waits too from that address, and gets in from another.
+        assert!(matches!(
+            db.check_sign_in("zhaoliu", "right-pass-9", Some("198.51.100.9"), &policy, now).await.unwrap(),
+            SignInCheck::Wait { .. }
+        ));
+        assert!(matches!(
+            db.check_sign_in("zhaoliu", "right-pass-9", Some("203.0.113.5"), &policy, now).await.unwrap(),
+            SignInCheck::Ok(_)
+        ));
+    }
+);

@@ -22,7 +22,8 @@ pub fn router() -> Router<AppState> {
 
 #[derive(serde::Deserialize, Default)]
 pub struct PageQuery {
-    page: Option<u32>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
 }
 
 async fn worklist(
@@ -30,7 +31,7 @@ async fn worklist(
     me: ApiUser,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = Page { number: q.page.unwrap_or(1).max(1), size: 50 };
+    let page = Page { number: q.page.0, size: 50 };
     let (items, total) = state.db.households_without_helper(&me.scope, page).await?;
     Ok(Json(json!({ "no_helper": { "total": total, "page": page.number, "page_size": page.size, "items": items } })))
 }
@@ -40,7 +41,7 @@ async fn helpers(
     me: ApiUser,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = Page { number: q.page.unwrap_or(1).max(1), size: 200 };
+    let page = Page { number: q.page.0, size: 200 };
     let (items, total) = state.db.helper_page(&me.scope, page).await?;
     Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": items })))
 }

@@ -20,7 +20,8 @@ pub fn router() -> Router<AppState> {
 pub struct AuditQuery {
     username: Option<String>,
     action: Option<String>,
-    page: Option<i64>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
 }
 
 async fn list(
@@ -33,8 +34,7 @@ async fn list(
         action: q.action.as_deref().and_then(AuditAction::parse),
         ..Default::default()
     };
-    let page = q.page.unwrap_or(1).max(1);
-    let (items, total) =
-        state.db.audit_log(&me.scope, &filter, Page { number: page.try_into().unwrap_or(1), size: 50 }).await?;
+    let page = i64::from(q.page.0);
+    let (items, total) = state.db.audit_log(&me.scope, &filter, Page { number: q.page.0, size: 50 }).await?;
     Ok(Json(json!({ "total": total, "page": page, "page_size": 50, "items": items })))
 }

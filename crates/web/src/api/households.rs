@@ -31,7 +31,8 @@ pub struct ListQuery {
     attribute: Option<String>,
     main_cause: Option<String>,
     monitoring_type: Option<String>,
-    page: Option<u32>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
     page_size: Option<u32>,
 }
 
@@ -54,7 +55,7 @@ async fn list(State(state): State<AppState>, me: ApiUser, Query(q): Query<ListQu
         monitoring_type: code(&q.monitoring_type, MonitoringType::parse, "monitoring_type", "监测对象类型")?,
         query: q.q.clone().filter(|s| !s.trim().is_empty()),
     };
-    let page = Page { number: q.page.unwrap_or(1).max(1), size: q.page_size.unwrap_or(20).clamp(1, 200) };
+    let page = Page { number: q.page.0, size: q.page_size.unwrap_or(20).clamp(1, 200) };
     let (items, total) = state.db.list_households(&me.scope, &filter, page).await?;
     Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": items })))
 }

@@ -190,16 +190,19 @@ impl FromRequestParts<AppState> for ApiUser {
                     return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "缺少或错误的 X-CSRF-Token"));
                 }
             }
-            if session.user.must_change_password {
-                return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "password_change_required",
-                    "请先在网页上修改初始密码",
-                ));
-            }
             session.user
         };
+        // A password set by someone else (first run, an admin's reset) must be changed on the
+        // web page before the account does anything else, with a token as with a session.
+        if user.must_change_password {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "password_change_required", "请先在网页上修改初始密码"));
+        }
         let area = state.db.area(&user.area_code).await?.ok_or_else(ApiError::forbidden)?;
-        Ok(ApiUser { scope: Scope::of(&area), user, ip: client_ip(parts), today: state.db.clock().today() })
+        Ok(ApiUser {
+            scope: Scope::of(&area),
+            user,
+            ip: client_ip(parts, &state.trusted_proxies),
+            today: state.db.clock().today(),
+        })
     }
 }

@@ -31,7 +31,7 @@ async fn teams(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let scope = area_scope(&state, &me, q.area.as_deref()).await?;
-    let page = Page { number: q.page.unwrap_or(1).max(1), size: 100 };
+    let page = Page { number: q.page.0, size: 100 };
     let (teams, total) = state.db.teams(&scope, None, page).await?;
     Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": teams.iter().map(|t| json!({
         "village_code": t.village_code, "village_name": t.village_name, "key_village": t.key_village,
@@ -58,7 +58,7 @@ async fn pairings(
     me: ApiUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = Page { number: q.page.unwrap_or(1).max(1), size: 200 };
+    let page = Page { number: q.page.0, size: 200 };
     let (items, total) = state.db.pairing_page(&me.scope, page).await?;
     Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": items })))
 }

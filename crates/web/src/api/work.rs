@@ -10,7 +10,8 @@ use crate::AppState;
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
-    pub page: Option<u32>,
+    #[serde(default)]
+    pub page: bangfu_core::store::PageNo,
     pub area: Option<String>,
 }
 

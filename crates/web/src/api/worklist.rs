@@ -26,7 +26,7 @@ async fn worklist(
 ) -> Result<Json<Value>, ApiError> {
     let Some(reason) = WorkReason::parse(&reason) else { return Err(DomainError::NotFound.into()) };
     let scope = area_scope(&state, &me, q.area.as_deref()).await?;
-    let page = Page { number: q.page.unwrap_or(1).max(1), size: 50 };
+    let page = Page { number: q.page.0, size: 50 };
     let (items, total) = state.db.worklist(&scope, reason, me.today, page).await?;
     let ids: Vec<HouseholdId> = items.iter().map(|h| h.id).collect();
     let notes: serde_json::Map<String, Value> = state

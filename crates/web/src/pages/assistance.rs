@@ -45,7 +45,8 @@ const HELPERS_PAGE: u32 = 50;
 
 #[derive(serde::Deserialize, Default)]
 pub struct PageQuery {
-    page: Option<u32>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
 }
 
 struct HelperRow {
@@ -64,7 +65,7 @@ async fn helpers(
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, PageError> {
     let units = state.db.units(&me.scope).await?;
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.0;
     let (found, total) = state.db.helper_page(&me.scope, Page { number: page, size: HELPERS_PAGE }).await?;
     let codes: Vec<_> = found.iter().map(|h| h.data.area_code.clone()).collect();
     let names: HashMap<String, String> = state
@@ -187,7 +188,8 @@ struct AreaRow {
 
 #[derive(serde::Deserialize, Default)]
 pub struct WorklistQuery {
-    page: Option<u32>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
     reason: Option<String>,
     area: Option<String>,
 }
@@ -239,7 +241,7 @@ async fn worklist(
     let area = state.db.area(&code).await?.ok_or(PageError::NotFound)?;
     let scope = Scope::of(&area);
     let today = me.today;
-    let number = q.page.unwrap_or(1).max(1);
+    let number = q.page.0;
     let (found, total) = state.db.worklist(&scope, reason, today, Page { number, size: 50 }).await?;
     let rows = super::households::rows(&state, &me, &found).await?;
     let ids: Vec<HouseholdId> = found.iter().map(|h| h.id).collect();

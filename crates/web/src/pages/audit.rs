@@ -25,7 +25,7 @@ pub struct AuditQuery {
     #[serde(default)]
     action: String,
     #[serde(default)]
-    page: Option<i64>,
+    page: bangfu_core::store::PageNo,
 }
 
 pub struct Entry {
@@ -66,12 +66,9 @@ async fn list(
         action: AuditAction::parse(&q.action),
         ..Default::default()
     };
-    let page = q.page.unwrap_or(1).max(1);
+    let page = i64::from(q.page.0);
     // A township reader sees its own area's rows only; rows without an area are the district's.
-    let (rows, total) = state
-        .db
-        .audit_log(&me.scope, &filter, Page { number: page.try_into().unwrap_or(1), size: PAGE as u32 })
-        .await?;
+    let (rows, total) = state.db.audit_log(&me.scope, &filter, Page { number: q.page.0, size: PAGE as u32 }).await?;
     let entries = rows
         .into_iter()
         .map(|e| Entry {

@@ -8,9 +8,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::auth::{
-    SIGN_IN_FAILED, check_password, hash_password, random_token, same_secret, token_hash, verify_password,
+    Attempt, SIGN_IN_FAILED, SIGN_IN_TOO_FAST, check_password, hash_password, random_token, same_secret, token_hash,
 };
-use bangfu_db::sessions::SignInCheck;
+use bangfu_db::sessions::{SignInCheck, verify_password_off_thread};
 
 use crate::AppState;
 use crate::error::PageError;
@@ -41,10 +41,19 @@ pub struct NextQuery {
     expired: Option<String>,
 }
 
-/// Only paths on this site: never an open redirect.
-fn safe_next(next: Option<&str>) -> String {
+/// Only paths on this site: never an open redirect. A browser drops tabs and line breaks
+/// from a URL and reads `\\` as `/`, so `/\t/host` or `/\\host` would leave the site: any
+/// control character, space or backslash, or a second leading slash, gives the start page.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+                && axum::http::uri::PathAndQuery::try_from(n).is_ok() =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -97,7 +106,27 @@ async fn login(
         return Err(PageError::Csrf);
     }
     let username = form.username.trim().to_owned();
-    let check = state.db.check_sign_in(&username, &form.password, &state.policy, state.db.clock().now()).await?;
+    let source = ip.clone().unwrap_or_default();
+    let now = state.db.clock().now();
+    if !state.sign_in_limiter.allow(&source, now.timestamp().div_euclid(60), state.policy.attempts_per_minute) {
+        let actor = Actor { user_id: None, username: username.clone(), role: None, ip };
+        state
+            .db
+            .audit(&AuditEntry::new(&actor, AuditAction::SignInFailed).change("reason", None, Some("too_fast".into())))
+            .await?;
+        let page = LoginPage {
+            lang: crate::extract::lang_of(&headers),
+            csrf: expected,
+            next: safe_next(Some(&form.next)),
+            username,
+            error: Some(SIGN_IN_TOO_FAST),
+            expired: false,
+        };
+        let mut res = (axum::http::StatusCode::TOO_MANY_REQUESTS, Html(page.render()?)).into_response();
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return Ok(res);
+    }
+    let check = state.db.check_sign_in(&username, &form.password, ip.as_deref(), &state.policy, now).await?;
     match check {
         SignInCheck::Ok(user) => {
             let token = random_token();
@@ -114,7 +143,7 @@ async fn login(
             let (user_id, why) = match &other {
                 SignInCheck::UnknownUser => (None, "unknown_user"),
                 SignInCheck::WrongPassword(u) => (Some(u.id.0), "wrong_password"),
-                SignInCheck::Locked(u) => (Some(u.id.0), "locked"),
+                SignInCheck::Wait { user, .. } => (user.as_ref().map(|u| u.id.0), "waiting"),
                 SignInCheck::Ok(_) => (None, ""),
             };
             let actor = Actor { user_id, username: username.clone(), role: None, ip };
@@ -177,11 +206,20 @@ pub struct PasswordForm {
 async fn change_password(
     State(state): State<AppState>,
     me: CurrentUser,
+    ClientIp(ip): ClientIp,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     me.check_csrf(&form.csrf)?;
     let hash = state.db.user_by_name(&me.user.username).await?.map(|(_, h)| h).unwrap_or_default();
-    let error = if !verify_password(&form.current, &hash) {
+    // The current password is guessed no faster than at sign-in: counted the same way, per
+    // account and source, before it is checked.
+    let now = state.db.clock().now();
+    let source = ip.as_deref().unwrap_or("");
+    let attempt = state.db.count_attempt(&me.user.username, source, &state.policy, now).await?;
+    let error = if let Attempt::Wait { until } = attempt {
+        let minutes = (until - now).num_minutes() + 1;
+        Some(format!("当前密码错误次数过多，请{minutes}分钟后再试"))
+    } else if !verify_password_off_thread(&form.current, &hash).await {
         Some("当前密码不正确".to_owned())
     } else if form.new != form.repeat {
         Some("两次输入的新密码不一致".to_owned())
@@ -197,8 +235,13 @@ async fn change_password(
         )
             .into_response());
     }
+    state.db.clear_failures(&me.user.username, Some(source)).await?;
     let new_hash = hash_password(&form.new).map_err(PageError::Internal)?;
-    state.db.set_password(me.user.id, &new_hash).await?;
-    state.db.audit(&AuditEntry::new(&me.actor(), AuditAction::PasswordChanged)).await?;
+    let entry = AuditEntry::new(&me.actor(), AuditAction::PasswordChanged).change(
+        "sessions",
+        None,
+        Some("其他会话和 API 令牌已结束".into()),
+    );
+    state.db.set_password(me.user.id, &new_hash, &me.session_hash, &entry).await?;
     Ok(Redirect::to("/").into_response())
 }

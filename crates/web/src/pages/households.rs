@@ -38,7 +38,7 @@ pub struct ListQuery {
     #[serde(default)]
     area_q: String,
     #[serde(default)]
-    page: Option<u32>,
+    page: bangfu_core::store::PageNo,
 }
 
 /// One option of a filter's drop-down.
@@ -150,7 +150,7 @@ async fn list(
         monitoring_type: MonitoringType::parse(&q.monitoring),
         query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
     };
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.0;
     let (found, total) = state.db.list_households(&me.scope, &filter, Page { number: page, size: PAGE_SIZE }).await?;
     let rows = rows(&state, &me, &found).await?;
     let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);

@@ -68,7 +68,8 @@ pub struct AreaQuery {
     area: Option<String>,
     #[serde(default)]
     area_q: String,
-    page: Option<u32>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
 }
 
 async fn teams(
@@ -82,7 +83,7 @@ async fn teams(
         q.area = Some(code.to_string());
     }
     let under = me.scope.sub_area(q.area.as_deref())?;
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.0;
     let (list, total) = state.db.teams(&me.scope, under.as_ref(), Page { number: page, size: TEAMS_PAGE }).await?;
     let rows: Vec<TeamRow> = list
         .iter()
@@ -300,7 +301,8 @@ const PAIRINGS_PAGE: u32 = 50;
 
 #[derive(serde::Deserialize, Default)]
 pub struct PageQuery {
-    page: Option<u32>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
 }
 
 struct PairingRow {
@@ -317,7 +319,7 @@ async fn pairings(
     me: CurrentUser,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, PageError> {
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.0;
     let (found, total) = state.db.pairing_page(&me.scope, Page { number: page, size: PAIRINGS_PAGE }).await?;
     let pager = super::Pager::new("/pairings?", page, total, PAIRINGS_PAGE);
     let rows = found

@@ -47,7 +47,8 @@ struct UnitRow {
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
     saved: Option<String>,
-    page: Option<u32>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
 }
 
 const UNITS_PAGE: u32 = 50;
@@ -64,7 +65,7 @@ async fn list(
     // Units are few enough to read whole (a province has a few thousand); a page shows 50.
     let all = state.db.units(&me.scope).await?;
     let total = all.len() as i64;
-    let number = q.page.unwrap_or(1).max(1);
+    let number = q.page.0;
     let rows = all
         .into_iter()
         .skip((number as usize - 1) * UNITS_PAGE as usize)

@@ -45,7 +45,8 @@ const USERS_PAGE: u32 = 50;
 
 #[derive(serde::Deserialize, Default)]
 pub struct PageQuery {
-    page: Option<u32>,
+    #[serde(default)]
+    page: bangfu_core::store::PageNo,
 }
 
 struct UserRow {
@@ -109,7 +110,7 @@ async fn users_page(state: &AppState, me: &CurrentUser, error: String, page: u32
 }
 
 async fn list(State(state): State<AppState>, me: Admin, Query(q): Query<PageQuery>) -> Result<Response, PageError> {
-    users_page(&state, &me, String::new(), q.page.unwrap_or(1).max(1)).await
+    users_page(&state, &me, String::new(), q.page.0).await
 }
 
 async fn user_form(

@@ -5,7 +5,7 @@ use super::*;
 use bangfu_core::store::{UnitStore, UserStore, WorklistStore};
 
 /// Another account, with the shared test password.
-async fn add_user(app: &App, username: &str, role: Role, area: &str) -> i64 {
+async fn insert_user(app: &App, username: &str, role: Role, area: &str) -> i64 {
     app.db
         .create_user(&NewUser {
             username: username.into(),
@@ -237,8 +237,8 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
 });
 
 both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_settings, |app| {
-    add_user(&app, "twadmin", Role::DistrictAdmin, "411702101000").await;
-    let other = add_user(&app, "yifeng", Role::TownshipStaff, "411702104000").await;
+    insert_user(&app, "twadmin", Role::DistrictAdmin, "411702101000").await;
+    let other = insert_user(&app, "yifeng", Role::TownshipStaff, "411702104000").await;
     let (tw, csrf) = app.sign_in("twadmin").await;
     let list = app.get("/users", &tw).await.body;
     assert!(list.contains("shahedian") && !list.contains("yifeng"), "{list}");
@@ -262,7 +262,7 @@ both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_
 });
 
 both!(a_township_account_reads_only_its_own_areas_audit_rows, |app| {
-    add_user(&app, "shaudit", Role::Auditor, "411702101000").await;
+    insert_user(&app, "shaudit", Role::Auditor, "411702101000").await;
     let (admin, csrf) = app.sign_in("admin").await;
     for (name, area) in [("沙河店镇人民政府", "411702101000"), ("蚁蜂镇人民政府", "411702104000")] {
         let r = app.add_unit(&admin, &format!("_csrf={csrf}&name={}&level=township&area_code={area}", enc(name))).await;

@@ -42,6 +42,7 @@ mod members;
 mod monitoring;
 mod plans;
 mod routes;
+mod security;
 mod teams;
 mod visits;
 mod work;

@@ -1,0 +1,227 @@
+//! What a penetration test of the server found (issue 9), each as the attack it tried: guesses
+//! and lockouts by source, redirects after sign-in, forged addresses, headers, page numbers,
+//! and what a password change ends.
+
+use super::*;
+use axum::extract::ConnectInfo;
+use bangfu_core::auth::SIGN_IN_TOO_FAST;
+use bangfu_core::store::UserStore;
+
+/// The login form, sent from `peer` (as the server sees the connection), with extra headers.
+async fn sign_in_from(app: &App, router: &Router, peer: &str, headers: &[(&str, &str)], form: &str) -> Reply {
+    let page = app.get("/login", "").await;
+    let csrf_cookie = cookie_pair(&page.cookies, "bangfu_login_csrf");
+    let csrf = csrf_cookie.split_once('=').unwrap().1.to_owned();
+    let mut req = Request::post("/login")
+        .header(header::COOKIE, &csrf_cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut req = req.body(Body::from(format!("{form}&_csrf={csrf}"))).unwrap();
+    req.extensions_mut().insert(ConnectInfo(std::net::SocketAddr::new(peer.parse().unwrap(), 40000)));
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let location = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+    let cookies = res.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    let body = String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), 1 << 22).await.unwrap()).into_owned();
+    Reply { status, location, cookies, body }
+}
+
+async fn last_sign_in_ip(app: &App) -> Option<String> {
+    let filter = AuditFilter { action: Some(bangfu_core::audit::AuditAction::SignIn), ..Default::default() };
+    let (entries, _) = app.db.audit_entries(&filter, 1, 0).await.unwrap();
+    entries.into_iter().next().and_then(|e| e.ip)
+}
+
+both!(wrong_guesses_from_one_address_never_lock_the_account_for_anyone_else, |app| {
+    let router = app.router.clone();
+    let attacker = "198.51.100.66";
+    for _ in 0..12 {
+        let r = sign_in_from(&app, &router, attacker, &[], "username=admin&password=guess&next=/").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains(SIGN_IN_FAILED));
+    }
+    // The attacker's address waits, even with the right password …
+    let r = sign_in_from(&app, &router, attacker, &[], "username=admin&password=correct-horse&next=/").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "the attacker's address must wait");
+    // … while the real admin, from the office, signs in as usual.
+    let r = sign_in_from(&app, &router, "10.20.0.5", &[], "username=admin&password=correct-horse&next=/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The account is listed as locked (from one address) until that address's wait ends.
+    let account = app.db.user_by_name("admin").await.unwrap().unwrap().0;
+    let listed = app.db.account(&Scope::everything(), account.id).await.unwrap();
+    assert!(listed.locked_until.is_some(), "shown as locked until the wait ends");
+});
+
+both!(too_many_sign_ins_from_one_address_in_a_minute_are_refused_without_checking, |app| {
+    let router = app.router.clone();
+    let flood = "203.0.113.77";
+    let mut refused = 0;
+    for i in 0..35 {
+        let r = sign_in_from(&app, &router, flood, &[], &format!("username=user{i}&password=x&next=/")).await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+            assert!(r.body.contains(SIGN_IN_TOO_FAST), "{}", r.body);
+        }
+    }
+    assert_eq!(refused, 5, "30 a minute from one address, then refused");
+    // Another address is not held up by the flood.
+    let r = sign_in_from(&app, &router, "10.20.0.6", &[], "username=admin&password=correct-horse&next=/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+});
+
+both!(after_sign_in_the_browser_only_goes_to_a_page_of_this_site, |app| {
+    let router = app.router.clone();
+    // A tab, a backslash or a second slash would take the browser to another host.
+    for next in ["/%09/evil.example", "//evil.example", "/\\evil.example", "/%5Cevil.example", "https://evil.example"] {
+        let page = app.get(&format!("/login?next={next}"), "").await;
+        assert!(page.body.contains(r#"name="next" value="/""#), "{next}: {}", page.body);
+        let r =
+            sign_in_from(&app, &router, "10.0.0.1", &[], &format!("username=admin&password=correct-horse&next={next}"))
+                .await;
+        assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/")), "{next}");
+    }
+    // A line break in `next` is no error after the session cookie was made.
+    let r = sign_in_from(
+        &app,
+        &router,
+        "10.0.0.1",
+        &[],
+        "username=admin&password=correct-horse&next=/%0d%0aSet-Cookie:x=1",
+    )
+    .await;
+    assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/")));
+    // A page of this site is kept.
+    let r = sign_in_from(
+        &app,
+        &router,
+        "10.0.0.1",
+        &[],
+        "username=admin&password=correct-horse&next=/households%3Fstatus%3Dpoor",
+    )
+    .await;
+    assert_eq!(r.location.as_deref(), Some("/households?status=poor"));
+});
+
+both!(a_forwarded_for_header_is_believed_only_from_the_configured_proxy, |app| {
+    let forged = [("x-forwarded-for", "1.2.3.4")];
+    let direct = app.router.clone();
+    sign_in_from(&app, &direct, "203.0.113.9", &forged, "username=admin&password=correct-horse&next=/").await;
+    assert_eq!(last_sign_in_ip(&app).await.as_deref(), Some("203.0.113.9"), "the header is ignored");
+    let mut state = AppState::new(app.db.clone());
+    state.trusted_proxies = std::sync::Arc::new(vec!["10.0.0.2".parse().unwrap()]);
+    let behind_proxy = router(state);
+    sign_in_from(
+        &app,
+        &behind_proxy,
+        "10.0.0.2",
+        &[("x-forwarded-for", "9.9.9.9, 203.0.113.10")],
+        "username=admin&password=correct-horse&next=/",
+    )
+    .await;
+    assert_eq!(last_sign_in_ip(&app).await.as_deref(), Some("203.0.113.10"), "the address the proxy saw");
+});
+
+both!(every_page_forbids_inline_script_and_framing_and_pages_with_people_are_not_cached, |app| {
+    let (admin, _) = app.sign_in("admin").await;
+    let h = app.shahedian_household.0;
+    for path in [format!("/households/{h}"), "/login".to_owned(), "/api/v1/households".to_owned()] {
+        let res = app
+            .router
+            .clone()
+            .oneshot(Request::get(&path).header(header::COOKIE, &admin).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let hv = |name: header::HeaderName| res.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+        let csp = hv(header::CONTENT_SECURITY_POLICY).unwrap();
+        assert!(csp.contains("script-src 'self';") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(hv(header::X_FRAME_OPTIONS).as_deref(), Some("DENY"));
+        assert_eq!(hv(header::X_CONTENT_TYPE_OPTIONS).as_deref(), Some("nosniff"));
+        assert_eq!(hv(header::REFERRER_POLICY).as_deref(), Some("same-origin"));
+        assert_eq!(hv(header::CACHE_CONTROL).as_deref(), Some("no-store"), "{path}");
+    }
+    // The vendored scripts may be cached; no template carries an inline script.
+    let js =
+        app.router.clone().oneshot(Request::get("/static/htmx.min.js").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(js.headers()[header::CACHE_CONTROL], "public, max-age=86400");
+    for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")).unwrap() {
+        let path = file.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for tag in
+            text.match_indices("<script").map(|(i, _)| &text[i..text[i..].find('>').map_or(text.len(), |j| i + j)])
+        {
+            assert!(tag.contains(" src="), "{}: an inline script: {tag}", path.display());
+        }
+        assert!(
+            !text.contains(" onclick=") && !text.contains(" onchange=") && !text.contains("javascript:"),
+            "{}",
+            path.display()
+        );
+    }
+});
+
+both!(any_page_number_is_answered_without_overflow, |app| {
+    let (admin, _) = app.sign_in("admin").await;
+    let (auditor, _) = app.sign_in("auditor").await;
+    for (path, cookie) in [
+        ("/audit?page=9223372036854775807", &auditor),
+        ("/audit?page=-1", &auditor),
+        ("/households?page=99999999999999", &admin),
+        ("/households?page=abc", &admin),
+        ("/users?page=4294967295", &admin),
+    ] {
+        let r = app.get(path, cookie).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+    }
+    let token = api_token(&app, "admin").await;
+    let r = app.api("GET", "/api/v1/households?page=9223372036854775807", &token, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains(r#""items":[]"#), "past the last page: {}", r.body);
+});
+
+both!(a_new_password_ends_every_other_session_and_token_and_guesses_at_the_current_one_are_counted, |app| {
+    let (here, csrf) = app.sign_in("shahedian").await;
+    let (elsewhere, _) = app.sign_in("shahedian").await;
+    let token = api_token(&app, "shahedian").await;
+    assert_eq!(app.api("GET", "/api/v1/households", &token, None).await.status, StatusCode::OK);
+    // Guessing the current password is counted like a sign-in.
+    for _ in 0..5 {
+        let r = app
+            .post("/password", &here, &format!("_csrf={csrf}&current=guess&new=Zhumadian-2027&repeat=Zhumadian-2027"))
+            .await;
+        assert!(r.body.contains("当前密码不正确"), "{}", r.body);
+    }
+    let r = app
+        .post(
+            "/password",
+            &here,
+            &format!("_csrf={csrf}&current=correct-horse&new=Zhumadian-2027&repeat=Zhumadian-2027"),
+        )
+        .await;
+    assert!(r.body.contains("当前密码错误次数过多"), "{}", r.body);
+    app.db.clear_failures("shahedian", None).await.unwrap();
+    let r = app
+        .post(
+            "/password",
+            &here,
+            &format!("_csrf={csrf}&current=correct-horse&new=Zhumadian-2027&repeat=Zhumadian-2027"),
+        )
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/"), "{}", r.body);
+    assert_eq!(app.get("/households", &here).await.status, StatusCode::OK, "this session goes on");
+    assert_eq!(app.get("/households", &elsewhere).await.status, StatusCode::SEE_OTHER, "the other session ended");
+    assert_eq!(
+        app.api("GET", "/api/v1/households", &token, None).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the token ended"
+    );
+});
+
+both!(an_account_that_must_change_its_password_cannot_use_an_api_token, |app| {
+    let token = api_token(&app, "newadmin").await;
+    let r = app.api("GET", "/api/v1/households", &token, None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("请先在网页上修改初始密码"), "{}", r.body);
+});
