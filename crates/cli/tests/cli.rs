@@ -187,6 +187,39 @@ fn user_add_reads_the_password_from_standard_input_and_refuses_a_weak_one() {
     assert!(out.status.success() && text(&out.stdout).contains("已解锁账号 lisi"), "{}", text(&out.stderr));
     let out = run(&["user", "unlock", "--database", &db, "--username", "nobody"]);
     assert!(!out.status.success() && text(&out.stderr).contains("不存在或已停用"), "{}", text(&out.stderr));
+    // Each administrative act left its audit row, with the command line as the actor.
+    let rows = audit_of(&db);
+    for wanted in [
+        "create user account → lisi（乡镇（街道）工作人员，411702101000）",
+        "create user api_token → 新建令牌“比对脚本”",
+        "update user api_token → 作废全部令牌（1 个）",
+    ] {
+        assert!(rows.iter().any(|r| r.ends_with(wanted)), "{wanted} in {rows:#?}");
+    }
+    assert!(rows.iter().all(|r| r.starts_with("命令行（")), "{rows:#?}");
+}
+
+/// The audit log of a SQLite register as "actor action object field → after" lines.
+fn audit_of(db: &str) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let url = db.parse().unwrap();
+        let db = bangfu_db::Db::open(&url, bangfu_db::Create::Never).await.unwrap().db;
+        let (entries, _) = db.audit_entries(&Default::default(), 100, 0).await.unwrap();
+        entries
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {} {} {} → {}",
+                    e.username.as_deref().unwrap_or(""),
+                    e.action.code(),
+                    e.object_type.as_deref().unwrap_or(""),
+                    e.field.as_deref().unwrap_or(""),
+                    e.after_value.as_deref().unwrap_or("")
+                )
+            })
+            .collect()
+    })
 }
 
 #[test]

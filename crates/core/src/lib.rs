@@ -13,6 +13,7 @@ pub mod line;
 pub mod money;
 pub mod monitoring;
 pub mod store;
+pub mod text;
 
 pub use clock::Clock;
 pub use error::{ChangedField, DomainError, DomainResult, FieldError, StaleChange};

@@ -26,19 +26,28 @@ pub(crate) fn user_row(r: &impl Get) -> DomainResult<User> {
 }
 
 impl Db {
-    pub async fn create_user(&self, u: &NewUser) -> DomainResult<i64> {
+    /// An account made outside the users page (the command line, the first run, the demo),
+    /// with its audit row naming who made it, in one transaction.
+    pub async fn create_user(&self, u: &NewUser, actor: &Actor) -> DomainResult<i64> {
         let now = self.clock().now();
         dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let exists: Option<i64> = sqlx::query_scalar("select user_id from users where username = $1")
-                .bind(&u.username).fetch_optional(pool).await.map_err(domain_err)?;
+                .bind(&u.username).fetch_optional(&mut *tx).await.map_err(domain_err)?;
             if exists.is_some() {
                 return Err(DomainError::conflict("username", format!("用户名“{}”已存在", u.username)));
             }
-            sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
+            let id: i64 = sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
                 must_change_password, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning user_id")
                 .bind(&u.username).bind(&u.display_name).bind(u.phone.as_deref()).bind(u.role.code())
                 .bind(u.area_code.as_str()).bind(&u.password_hash).bind(u.must_change_password).bind(now)
-                .fetch_one(pool).await.map_err(domain_err)
+                .fetch_one(&mut *tx).await.map_err(domain_err)?;
+            let entry = AuditEntry::new(actor, AuditAction::Create)
+                .object("user", id, Some(u.area_code.as_str()))
+                .change("account", None, Some(format!("{}（{}，{}）", u.username, u.role.label_zh(), u.area_code)));
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(id)
         })
     }
 

@@ -132,7 +132,8 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
                 password_hash: hash_password(password).map_err(anyhow::Error::msg)?,
                 must_change_password: false,
             };
-            db.create_user(&user).await?;
+            db.create_user(&user, &Actor { user_id: None, username: "bangfu demo".into(), role: None, ip: None })
+                .await?;
         }
     }
     Ok(())

@@ -101,7 +101,8 @@ pub async fn first_run_admin(db: &Db) -> anyhow::Result<()> {
         password_hash: bangfu_core::auth::hash_password(&password).map_err(anyhow::Error::msg)?,
         must_change_password: true,
     };
-    db.create_user(&user).await?;
+    let actor = bangfu_core::audit::Actor { user_id: None, username: "首次运行".into(), role: None, ip: None };
+    db.create_user(&user, &actor).await?;
     println!("首次运行：已新建管理员账号 {username}（{}），初始密码 {password}", area.name);
     println!("请立即登录并修改密码；此密码不会再次显示。");
     Ok(())

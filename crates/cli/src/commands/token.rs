@@ -33,7 +33,7 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             let db = super::open(&database, Create::Never).await?;
             let (u, _) = db.user_by_name(&user).await?.ok_or_else(|| anyhow::anyhow!("用户“{user}”不存在"))?;
             let token = random_token();
-            db.create_token(&token_hash(&token), u.id, &label).await?;
+            db.create_token(&token_hash(&token), &u, &label, &bangfu_core::audit::Actor::command_line()).await?;
             eprintln!("已为 {user}（{}）新建令牌“{label}”。请妥善保存，它不会再次显示：", u.role.label_zh());
             println!("{token}");
             Ok(ExitCode::SUCCESS)
@@ -41,7 +41,7 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Revoke { database, user } => {
             let db = super::open(&database, Create::Never).await?;
             let (u, _) = db.user_by_name(&user).await?.ok_or_else(|| anyhow::anyhow!("用户“{user}”不存在"))?;
-            let n = db.revoke_tokens(u.id).await?;
+            let n = db.revoke_tokens(&u, &bangfu_core::audit::Actor::command_line()).await?;
             println!("已作废 {user} 的 {n} 个令牌");
             Ok(ExitCode::SUCCESS)
         }

@@ -63,7 +63,7 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     }
     let password_hash = hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
     let user = NewUser { username, display_name: name, phone, role, area_code, password_hash, must_change_password };
-    let id = db.create_user(&user).await?;
+    let id = db.create_user(&user, &bangfu_core::audit::Actor::command_line()).await?;
     println!("已新建账号 {}（{}，编号 {id}）", user.username, role.label_zh());
     Ok(ExitCode::SUCCESS)
 }
@@ -75,8 +75,7 @@ async fn unlock(database: &str, username: &str) -> anyhow::Result<ExitCode> {
     let Some((user, _)) = db.user_by_name(username.trim()).await? else {
         anyhow::bail!("账号“{}”不存在或已停用", username.trim());
     };
-    let actor =
-        bangfu_core::audit::Actor { user_id: None, username: "bangfu user unlock".into(), role: None, ip: None };
+    let actor = bangfu_core::audit::Actor::command_line();
     db.unlock_account(&bangfu_core::area::Scope::everything(), user.id, &actor).await?;
     println!("已解锁账号 {}，可以重新登录", user.username);
     Ok(ExitCode::SUCCESS)

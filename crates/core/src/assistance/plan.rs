@@ -102,8 +102,19 @@ impl MeasureStatus {
     }
 }
 
-fn text(f: &(impl Fields + ?Sized), field: &str) -> Option<String> {
-    Some(f.get(field).trim().to_owned()).filter(|s| !s.is_empty())
+/// An optional text of at most `max` characters, with no hidden characters (`crate::text`).
+fn text(
+    f: &(impl Fields + ?Sized),
+    field: &str,
+    label: &str,
+    max: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let v = Some(f.get(field).trim().to_owned()).filter(|s| !s.is_empty())?;
+    if let Err(m) = crate::text::check_text(label, &v, max) {
+        errors.push(FieldError::new(field, m));
+    }
+    Some(v)
 }
 
 fn date(f: &(impl Fields + ?Sized), field: &str, empty: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
@@ -145,13 +156,14 @@ impl PlanData {
                 errors.push(FieldError::new("written_on", format!("{y}年的计划应在{}年或{y}年内制定", y - 1)));
             }
         }
-        let written_with = text(f, "written_with");
+        let written_with = text(f, "written_with", "参与制定的家庭成员", 100, &mut errors);
         if written_with.is_none() {
             errors.push(FieldError::new("written_with", "请填写参与制定的家庭成员（计划须与贫困户共同制定）"));
         }
+        let goal = text(f, "goal", "帮扶目标", 1000, &mut errors);
         match (year, written_on, written_with) {
             (Some(year), Some(written_on), Some(written_with)) if errors.is_empty() => {
-                Ok(PlanData { year, written_on, written_with, goal: text(f, "goal") })
+                Ok(PlanData { year, written_on, written_with, goal })
             }
             _ => Err(errors),
         }
@@ -206,11 +218,11 @@ impl MeasureData {
             }
             raw => raw.parse::<MeasureKind>().map_err(|e| errors.push(FieldError::new("kind", e.to_string()))).ok(),
         };
-        let content = text(f, "content");
+        let content = text(f, "content", "措施内容", 500, &mut errors);
         if content.is_none() {
             errors.push(FieldError::new("content", "请填写措施内容"));
         }
-        let responsible = text(f, "responsible");
+        let responsible = text(f, "responsible", "责任人", 50, &mut errors);
         if responsible.is_none() {
             errors.push(FieldError::new("responsible", "请填写责任人"));
         }
@@ -252,7 +264,7 @@ impl MeasureProgress {
         if on.is_some_and(|on| on > today) {
             errors.push(FieldError::new("on", "日期不能晚于今天"));
         }
-        let reason = text(f, "reason");
+        let reason = text(f, "reason", "原因", 500, &mut errors);
         if status == Some(MeasureStatus::Dropped) && reason.is_none() {
             errors.push(FieldError::new("reason", "取消措施须填写原因"));
         }

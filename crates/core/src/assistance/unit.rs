@@ -21,8 +21,8 @@ impl UnitData {
         let name = f.get("name").split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
             errors.push(FieldError::new("name", "请填写单位名称"));
-        } else if name.chars().count() > 60 {
-            errors.push(FieldError::new("name", "单位名称不能超过60个字"));
+        } else if let Err(m) = crate::text::check_line("单位名称", &name, 60) {
+            errors.push(FieldError::new("name", m));
         }
         let level = UnitLevel::parse(f.get("level"));
         if level.is_none() {

@@ -284,6 +284,17 @@ const HEADER_ALIASES: &[(&str, &str)] = &[
     ("失学或辍学原因", "dropout_reason"),
 ];
 
+/// The Chinese label and the length bound of a free-text field of either record, by its code
+/// name; a field not in the catalogue gets its name and 200 characters.
+pub fn text_bound(field: &str) -> (&'static str, usize) {
+    HOUSEHOLD_COLUMNS
+        .iter()
+        .chain(MEMBER_COLUMNS)
+        .find(|c| c.field == field)
+        .map(|c| (c.zh, if let Kind::Text { max } = c.kind { usize::from(max) } else { 200 }))
+        .unwrap_or(("该项", 200))
+}
+
 /// Finds a column by its code name or its Chinese header (with or without the unit in brackets).
 pub fn find_column(columns: &'static [Column], header: &str) -> Option<&'static Column> {
     let h = header.trim().trim_start_matches('\u{feff}');

@@ -110,8 +110,8 @@ fn reason(f: &(impl Fields + ?Sized), field: &str, ask: &str, errors: &mut Vec<F
     let r = f.get(field).trim();
     if r.is_empty() {
         errors.push(FieldError::new(field, ask));
-    } else if r.chars().count() > 200 {
-        errors.push(FieldError::new(field, "原因不能超过200字"));
+    } else if let Err(m) = crate::text::check_text("原因", r, 200) {
+        errors.push(FieldError::new(field, m));
     }
     r.to_owned()
 }

@@ -218,17 +218,27 @@ struct Collector<'a, F: Fields + ?Sized> {
 }
 
 impl<'a, F: Fields + ?Sized> Collector<'a, F> {
-    fn text(&self, field: &str) -> Option<String> {
+    /// An optional one-line text, bounded as the catalogue says.
+    fn text(&mut self, field: &str) -> Option<String> {
         let v = self.fields.get(field).trim();
-        (!v.is_empty()).then(|| v.to_owned())
+        if v.is_empty() {
+            return None;
+        }
+        let (label, max) = super::columns::text_bound(field);
+        if let Err(m) = crate::text::check_line(label, v, max) {
+            self.errors.push(FieldError::new(field, m));
+        }
+        Some(v.to_owned())
     }
 
-    fn required_text(&mut self, field: &str, label: &str, max_chars: usize) -> String {
+    /// A required one-line text, labelled and bounded as the catalogue says.
+    fn required_text(&mut self, field: &str) -> String {
+        let (label, max_chars) = super::columns::text_bound(field);
         let v = self.fields.get(field).trim();
         if v.is_empty() {
             self.errors.push(FieldError::new(field, format!("{label}不能为空")));
-        } else if v.chars().count() > max_chars {
-            self.errors.push(FieldError::new(field, format!("{label}不能超过{max_chars}个字")));
+        } else if let Err(m) = crate::text::check_line(label, v, max_chars) {
+            self.errors.push(FieldError::new(field, m));
         }
         v.to_owned()
     }
@@ -430,7 +440,7 @@ impl HouseholdData {
     /// Checks a household's fields; `today` bounds dates (no date in the future).
     pub fn parse(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<HouseholdData, Vec<FieldError>> {
         let mut c = Collector { fields: f, errors: Vec::new() };
-        let household_no = normalise_digits(&c.required_text("household_no", "户编号", 30));
+        let household_no = normalise_digits(&c.required_text("household_no"));
         let village_code = match f.get("village_code").trim() {
             "" => {
                 c.errors.push(FieldError::new("village_code", "村代码不能为空"));
@@ -583,7 +593,7 @@ pub fn next_household_no(village: &AreaCode, highest: Option<&str>) -> String {
 impl MemberData {
     pub fn parse(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<MemberData, Vec<FieldError>> {
         let mut c = Collector { fields: f, errors: Vec::new() };
-        let name = c.required_text("name", "姓名", 30);
+        let name = c.required_text("name");
         if name.chars().any(|ch| ch.is_ascii_digit() || ch.is_control()) {
             c.errors.push(FieldError::new("name", "姓名不能含有数字"));
         }

@@ -190,6 +190,8 @@ pub async fn import_register(
                 sqlx::query("rollback to savepoint temp_buffers").execute(&mut *tx).await?;
             }
             sqlx::query("release savepoint temp_buffers").execute(&mut *tx).await?;
+            // An import reported as done is on disk, whatever the server's or role's default.
+            sqlx::query("set local synchronous_commit = on").execute(&mut *tx).await?;
             for ddl in staging_ddl(true) {
                 sqlx::query(sql(&ddl)).execute(&mut *tx).await?;
             }
@@ -197,16 +199,14 @@ pub async fn import_register(
             stage_postgres(&mut tx, dir, today, &mut errors, progress).await?;
             tracing::debug!(elapsed_ms = t.elapsed().as_millis() as u64, "import: staged");
             let report = if !errors.iter().any(|e| e.line <= 1) {
-                for stmt in [
-                    "set local work_mem = '256MB'",
-                    "set local maintenance_work_mem = '512MB'",
+                for stmt in PG_IMPORT_SETTINGS.iter().copied().chain([
                     // Statistics on the columns the checks and moves join and filter on only:
                     // the staging tables are read by these statements and nothing else.
                     "analyze import_households (line, household_no, ok, area_code, status, income_year, \
                      monitoring_type, risk_cleared_on)",
                     "analyze import_members (line, household_no, id_number, relation, sex)",
                     "analyze import_incomes (line, household_no, period)",
-                ] {
+                ]) {
                     sqlx::query(stmt).execute(&mut *tx).await?;
                 }
                 check_and_commit!(tx, errors, now, today, true)
@@ -260,4 +260,25 @@ async fn already_imported_sqlite(conn: &mut SqliteConnection, hash: &str) -> Res
             .fetch_optional(&mut *conn)
             .await?;
     Ok(seen.map(|t| t.format("%Y-%m-%d %H:%M").to_string()))
+}
+
+/// The settings a PostgreSQL import changes for its own transaction: memory only. Durability
+/// (`synchronous_commit`, set `on` above) is never traded for speed.
+const PG_IMPORT_SETTINGS: &[&str] = &["set local work_mem = '256MB'", "set local maintenance_work_mem = '512MB'"];
+
+#[cfg(test)]
+mod durability_tests {
+    #[test]
+    fn an_import_never_turns_durability_off_for_speed() {
+        let source = include_str!("mod.rs");
+        for setting in super::PG_IMPORT_SETTINGS {
+            assert!(setting.contains("work_mem"), "{setting}");
+        }
+        for off in ["synchronous_commit = off", "synchronous_commit = 'off'", "fsync", "full_page_writes"] {
+            let needle = format!("\"set local {off}");
+            assert!(!source.contains(&needle), "the import sets {off}");
+        }
+        assert!(source.contains(concat!("\"set local synchronous_commit = ", "on\"")));
+        assert!(include_str!("../lib.rs").contains("SqliteSynchronous::Full"), "SQLite writes with synchronous=FULL");
+    }
 }

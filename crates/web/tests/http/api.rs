@@ -20,7 +20,7 @@ both!(the_api_with_a_token_is_scoped_like_the_pages_and_masks_id_numbers, |app| 
     assert_eq!(app.api("GET", "/api/v1/households", "not-a-token", None).await.status, StatusCode::UNAUTHORIZED);
     // A revoked token stops working.
     let (u, _) = app.db.user_by_name("shahedian").await.unwrap().unwrap();
-    app.db.revoke_tokens(u.id).await.unwrap();
+    app.db.revoke_tokens(&u, &actor()).await.unwrap();
     assert_eq!(app.api("GET", "/api/v1/households", &token, None).await.status, StatusCode::UNAUTHORIZED);
 });
 

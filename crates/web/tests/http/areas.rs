@@ -122,15 +122,18 @@ both!(a_province_admin_over_all_of_henan_gets_small_pages_and_finds_villages_by_
     assert_eq!(henan.iter().filter(|a| a.level == bangfu_core::area::AreaLevel::Village).count(), 52_378);
     app.db.upsert_areas(&henan).await.unwrap();
     app.db
-        .create_user(&NewUser {
-            username: "henan".into(),
-            display_name: "省扶贫办".into(),
-            phone: None,
-            role: Role::DistrictAdmin,
-            area_code: AreaCode::parse("410000000000").unwrap(),
-            password_hash: hash_password("correct-horse").unwrap(),
-            must_change_password: false,
-        })
+        .create_user(
+            &NewUser {
+                username: "henan".into(),
+                display_name: "省扶贫办".into(),
+                phone: None,
+                role: Role::DistrictAdmin,
+                area_code: AreaCode::parse("410000000000").unwrap(),
+                password_hash: hash_password("correct-horse").unwrap(),
+                must_change_password: false,
+            },
+            &actor(),
+        )
         .await
         .unwrap();
     let (session, _) = app.sign_in("henan").await;

@@ -123,15 +123,18 @@ pub(crate) async fn app(pg: bool) -> Option<App> {
         ("shadong", Role::VillageWorker, "411702101201", false),
         ("auditor", Role::Auditor, "411702000000", false),
     ] {
-        db.create_user(&NewUser {
-            username: username.into(),
-            display_name: format!("{username}的名字"),
-            phone: None,
-            role,
-            area_code: AreaCode::parse(area).unwrap(),
-            password_hash: hash_password("correct-horse").unwrap(),
-            must_change_password: must_change,
-        })
+        db.create_user(
+            &NewUser {
+                username: username.into(),
+                display_name: format!("{username}的名字"),
+                phone: None,
+                role,
+                area_code: AreaCode::parse(area).unwrap(),
+                password_hash: hash_password("correct-horse").unwrap(),
+                must_change_password: must_change,
+            },
+            &actor(),
+        )
         .await
         .unwrap();
     }
@@ -592,7 +595,7 @@ pub(crate) fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 pub(crate) async fn api_token(app: &App, username: &str) -> String {
     let (user, _) = app.db.user_by_name(username).await.unwrap().unwrap();
     let token = bangfu_core::auth::random_token();
-    app.db.create_token(&bangfu_core::auth::token_hash(&token), user.id, "test").await.unwrap();
+    app.db.create_token(&bangfu_core::auth::token_hash(&token), &user, "test", &actor()).await.unwrap();
     token
 }
 

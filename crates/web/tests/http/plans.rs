@@ -116,15 +116,18 @@ both!(evidence_uploads_are_checked_stored_and_served_only_inside_the_area, |app|
     assert_eq!(app.download_evidence(id, &other).await.status, StatusCode::OK);
     let yifeng_user = {
         app.db
-            .create_user(&NewUser {
-                username: "yifeng".into(),
-                display_name: "蚁蜂镇".into(),
-                phone: None,
-                role: Role::TownshipStaff,
-                area_code: AreaCode::parse("411702104000").unwrap(),
-                password_hash: hash_password("correct-horse").unwrap(),
-                must_change_password: false,
-            })
+            .create_user(
+                &NewUser {
+                    username: "yifeng".into(),
+                    display_name: "蚁蜂镇".into(),
+                    phone: None,
+                    role: Role::TownshipStaff,
+                    area_code: AreaCode::parse("411702104000").unwrap(),
+                    password_hash: hash_password("correct-horse").unwrap(),
+                    must_change_password: false,
+                },
+                &actor(),
+            )
             .await
             .unwrap();
         app.sign_in("yifeng").await.0

@@ -225,3 +225,32 @@ both!(an_account_that_must_change_its_password_cannot_use_an_api_token, |app| {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("请先在网页上修改初始密码"), "{}", r.body);
 });
+
+both!(a_name_with_a_hidden_direction_change_a_nul_or_a_hundred_thousand_characters_is_refused_alike, |app| {
+    let (session, csrf) = app.sign_in("shadong").await;
+    let h = app.shahedian_household.0;
+    let form = |name: &str, address_of_work: &str| {
+        format!(
+            "_csrf={csrf}&name={}&sex={}&id_number={}&relation={}&joined_on=2024-01-01&join_reason={}&migrant_place={}",
+            enc(name),
+            enc("男"),
+            id("19900101", 41),
+            enc("之子"),
+            enc("出生"),
+            enc(address_of_work),
+        )
+    };
+    let long = "王".repeat(100_000);
+    for (name, place, message) in [
+        ("王五\u{202E}明小", "", "姓名含有改变文字方向的隐藏字符，请删除后重新输入"),
+        ("王\u{0}五", "", "姓名含有不可见的控制字符，请删除后重新输入"),
+        (long.as_str(), "", "姓名不能超过50个字（现有100000个）"),
+        ("王五", "广东\u{2066}东莞", "务工地点含有改变文字方向的隐藏字符"),
+    ] {
+        let r = app.join_member(h, &session, &form(name, place)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}: {}", &r.body[..r.body.len().min(300)]);
+        assert!(r.body.contains(message), "{message}");
+    }
+    let members = app.db.members(&Scope::everything(), app.shahedian_household).await.unwrap();
+    assert_eq!(members.len(), 1, "nothing was saved");
+});
