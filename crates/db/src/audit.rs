@@ -140,3 +140,23 @@ impl AuditStore for Db {
         self.read_audit(Some(scope), filter, size, (i64::from(page.number.max(1)) - 1) * size).await
     }
 }
+
+impl Db {
+    /// A user's exact ID-number searches since `since`: how many, and how many found nobody
+    /// (their audit rows say 未找到).
+    pub async fn id_searches_since(
+        &self,
+        user: bangfu_core::ids::UserId,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> bangfu_core::DomainResult<(i64, i64)> {
+        let sql = "select count(*), coalesce(sum(case when after_value = $1 then 1 else 0 end), 0) from audit_log \
+                   where user_id = $2 and action = $3 and at >= $4 and field = $5";
+        crate::dispatch!(self, pool => {
+            let (n, misses): (i64, i64) = sqlx::query_as(sql)
+                .bind(bangfu_core::auth::ID_SEARCH_MISS).bind(user.0)
+                .bind(bangfu_core::audit::AuditAction::SearchId.code()).bind(since).bind("result")
+                .fetch_one(pool).await.map_err(crate::domain_err)?;
+            Ok((n, misses))
+        })
+    }
+}

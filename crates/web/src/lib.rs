@@ -18,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod flash;
 pub mod i18n;
+mod id_search;
 pub mod limit;
 pub mod pages;
 

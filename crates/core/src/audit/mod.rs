@@ -17,6 +17,8 @@ pub enum AuditAction {
     RevealId,
     /// 批量导入: a whole register loaded from files.
     Import,
+    /// 按证件号码查找: an exact ID-number search, with whether it found anyone.
+    SearchId,
 }
 
 impl AuditAction {
@@ -30,6 +32,7 @@ impl AuditAction {
         AuditAction::Export,
         AuditAction::RevealId,
         AuditAction::Import,
+        AuditAction::SearchId,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +46,7 @@ impl AuditAction {
             AuditAction::Export => "export",
             AuditAction::RevealId => "reveal_id",
             AuditAction::Import => "import",
+            AuditAction::SearchId => "search_id",
         }
     }
 
@@ -57,6 +61,7 @@ impl AuditAction {
             AuditAction::Export => "导出",
             AuditAction::RevealId => "查看完整证件号码",
             AuditAction::Import => "批量导入",
+            AuditAction::SearchId => "按证件号码查找",
         }
     }
 

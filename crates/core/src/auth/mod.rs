@@ -160,6 +160,12 @@ pub struct SessionPolicy {
     pub lockout: chrono::Duration,
     /// Sign-in attempts one source may make in a minute, to any accounts (default 30).
     pub attempts_per_minute: u32,
+    /// Exact ID-number searches one user may make in an hour (default 30): each is audited,
+    /// and a masked number cannot be completed by trying the few dozen candidates it leaves.
+    pub id_searches_per_hour: i64,
+    /// Exact ID-number searches that found nobody, in an hour, before the user's ID search
+    /// stops for the rest of that hour (default 10).
+    pub id_search_misses_per_hour: i64,
 }
 
 impl Default for SessionPolicy {
@@ -170,6 +176,8 @@ impl Default for SessionPolicy {
             max_failures: 5,
             lockout: chrono::Duration::minutes(15),
             attempts_per_minute: 30,
+            id_searches_per_hour: 30,
+            id_search_misses_per_hour: 10,
         }
     }
 }
@@ -209,6 +217,23 @@ impl SessionPolicy {
         (over >= 0).then(|| chrono::Duration::minutes(1i64 << over.min(20)).min(self.lockout))
     }
 
+    /// Whether a user who made `searches` exact ID-number searches in the last hour, `misses`
+    /// of them finding nobody, may make another; the refusal says why, in Chinese.
+    pub fn id_search(&self, searches: i64, misses: i64) -> Result<(), String> {
+        if misses >= self.id_search_misses_per_hour {
+            Err(format!(
+                "按证件号码查找一小时内已有{misses}次未找到，已暂停一小时（已记入审计日志）。请核对号码，或按姓名查找"
+            ))
+        } else if searches >= self.id_searches_per_hour {
+            Err(format!(
+                "按证件号码查找每小时最多{}次，请一小时后再试（每次查找都记入审计日志）",
+                self.id_searches_per_hour
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Decides an attempt from what is stored for its account and source.
     pub fn attempt(&self, stored: Failures, now: Time) -> Attempt {
         if let Some(until) = stored.blocked_until.filter(|t| *t > now) {
@@ -225,6 +250,9 @@ impl SessionPolicy {
 /// The one message for an unknown user, a wrong password and a source that must wait, so that
 /// nobody can learn which accounts exist.
 pub const SIGN_IN_FAILED: &str = "用户名或密码错误。连续5次错误后，需等待1分钟再试，再错等待时间加倍（最长15分钟）";
+
+/// What the audit row of an exact ID-number search that found nobody says.
+pub const ID_SEARCH_MISS: &str = "未找到";
 
 /// Too many attempts from one address in a minute.
 pub const SIGN_IN_TOO_FAST: &str = "登录尝试过于频繁，请1分钟后再试";
@@ -288,6 +316,17 @@ mod session_tests {
         assert_eq!(p.attempt(record, t(1)), Attempt::Wait { until: t(2) });
         let Attempt::Check { record } = p.attempt(record, t(2)) else { panic!("after the wait") };
         assert_eq!((record.count, record.blocked_until), (6, Some(t(4))));
+    }
+
+    #[test]
+    fn exact_id_searches_are_limited_per_hour_and_stop_after_ten_misses() {
+        let p = SessionPolicy::default();
+        assert_eq!(p.id_search(29, 9), Ok(()));
+        assert_eq!(
+            p.id_search(30, 0).unwrap_err(),
+            "按证件号码查找每小时最多30次，请一小时后再试（每次查找都记入审计日志）"
+        );
+        assert!(p.id_search(12, 10).unwrap_err().starts_with("按证件号码查找一小时内已有10次未找到，已暂停一小时"));
     }
 
     #[test]

@@ -56,7 +56,14 @@ async fn list(State(state): State<AppState>, me: ApiUser, Query(q): Query<ListQu
         query: q.q.clone().filter(|s| !s.trim().is_empty()),
     };
     let page = Page { number: q.page.0, size: q.page_size.unwrap_or(20).clamp(1, 200) };
+    let gate = crate::id_search::gate(&state, &me.user, &me.actor(), filter.query.as_deref()).await?;
+    if let crate::id_search::Gate::Refused(message) = gate {
+        return Err(ApiError::new(axum::http::StatusCode::TOO_MANY_REQUESTS, "id_search_limited", &message));
+    }
     let (items, total) = state.db.list_households(&me.scope, &filter, page).await?;
+    if let crate::id_search::Gate::Allowed { id, misses } = gate {
+        crate::id_search::record(&state, &me.user, &me.actor(), (&id, misses), total).await?;
+    }
     Ok(Json(json!({ "total": total, "page": page.number, "page_size": page.size, "items": items })))
 }
 

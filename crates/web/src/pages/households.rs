@@ -62,6 +62,8 @@ fn choices<T: Copy>(
 struct ListPage<'a> {
     me: &'a CurrentUser,
     q: &'a str,
+    /// Why an ID-number search was not run (the hourly limit), if it was not.
+    refused: Option<String>,
     rows: Vec<Row>,
     total: i64,
     page: u32,
@@ -151,7 +153,18 @@ async fn list(
         query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
     };
     let page = q.page.0;
-    let (found, total) = state.db.list_households(&me.scope, &filter, Page { number: page, size: PAGE_SIZE }).await?;
+    let (found, total, refused) =
+        match crate::id_search::gate(&state, &me.user, &me.actor(), filter.query.as_deref()).await? {
+            crate::id_search::Gate::Refused(message) => (Vec::new(), 0, Some(message)),
+            gate => {
+                let page = Page { number: page, size: PAGE_SIZE };
+                let (found, total) = state.db.list_households(&me.scope, &filter, page).await?;
+                if let crate::id_search::Gate::Allowed { id, misses } = gate {
+                    crate::id_search::record(&state, &me.user, &me.actor(), (&id, misses), total).await?;
+                }
+                (found, total, None)
+            }
+        };
     let rows = rows(&state, &me, &found).await?;
     let pages = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
     let query_without_page = [
@@ -182,6 +195,7 @@ async fn list(
         monitorings: choices(MonitoringType::ALL, MonitoringType::code, label_fn(me.lang), &q.monitoring),
         area: super::areas::picker(&state, &me, super::areas::Field::FILTER, (&q.area, &q.area_q)).await?,
         query_without_page,
+        refused,
     };
     Ok(Html(page_html.render()?))
 }
@@ -222,7 +236,7 @@ pub struct MemberRow {
     pub name: String,
     pub sex: &'static str,
     pub id_masked: String,
-    pub age: u32,
+    pub age: String,
     pub relation: &'static str,
     pub health: String,
     pub labour: &'static str,
@@ -379,7 +393,13 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         name: m.data.name.clone(),
         sex: me.lang.label(&m.data.sex),
         id_masked: m.data.id_number.masked(),
-        age: m.data.id_number.age_on(today),
+        // An age beside a masked number narrows it to a few dozen candidates: only a role that
+        // may reveal the number (audited) sees the age.
+        age: if me.may(bangfu_core::auth::Permission::RevealId) {
+            m.data.id_number.age_on(today).to_string()
+        } else {
+            "—".to_owned()
+        },
         relation: match me.lang {
             crate::i18n::Lang::ZhCn => m.data.relation.wording(m.data.sex),
             crate::i18n::Lang::En => m.data.relation.label_en(),

@@ -161,7 +161,7 @@ struct MemberLine {
     relation: &'static str,
     sex: &'static str,
     id_masked: String,
-    age: u32,
+    age: String,
     education: &'static str,
     health: String,
     labour: &'static str,
@@ -214,7 +214,11 @@ async fn handbook(
             relation: m.data.relation.wording(m.data.sex),
             sex: m.data.sex.label_zh(),
             id_masked: m.data.id_number.masked(),
-            age: m.data.id_number.age_on(today),
+            age: if me.may(bangfu_core::auth::Permission::RevealId) {
+                m.data.id_number.age_on(today).to_string()
+            } else {
+                "—".to_owned()
+            },
             education: m.data.education.map(|e| e.label_zh()).unwrap_or(""),
             health: m.data.health.map(|e| e.label_zh()).unwrap_or_default(),
             labour: m.data.labour.map(|e| e.label_zh()).unwrap_or(""),

@@ -254,3 +254,45 @@ both!(a_name_with_a_hidden_direction_change_a_nul_or_a_hundred_thousand_characte
     let members = app.db.members(&Scope::everything(), app.shahedian_household).await.unwrap();
     assert_eq!(members.len(), 1, "nothing was saved");
 });
+
+both!(exact_id_searches_are_audited_limited_per_hour_and_stop_after_ten_misses, |app| {
+    let (session, _) = app.sign_in("shahedian").await;
+    // The right number is found, and the search is in the audit log with the number masked.
+    let r = app.get(&format!("/households?q={}", app.full_id), &session).await;
+    assert!(r.body.contains("王建国"), "found");
+    let filter = AuditFilter { action: Some(bangfu_core::audit::AuditAction::SearchId), ..Default::default() };
+    let (rows, n) = app.db.audit_entries(&filter, 50, 0).await.unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(rows[0].after_value.as_deref(), Some("找到1户"));
+    assert!(!format!("{rows:?}").contains(&app.full_id), "the full number never reaches the log");
+    // Trying the candidates a masked number leaves: ten misses, then the search stops.
+    for seq in 100..110 {
+        let r = app.get(&format!("/households?q={}", id("19650312", seq)), &session).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains("role=\"alert\""), "still allowed at {seq}");
+    }
+    let r = app.get(&format!("/households?q={}", app.full_id), &session).await;
+    assert!(r.body.contains("按证件号码查找一小时内已有10次未找到，已暂停一小时"), "{}", r.body);
+    assert!(!r.body.contains("王建国"), "not run, even for the right number");
+    let token = api_token(&app, "shahedian").await;
+    let r = app.api("GET", &format!("/api/v1/households?q={}", app.full_id), &token, None).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    let (rows, _) = app.db.audit_entries(&filter, 50, 0).await.unwrap();
+    assert_eq!(rows.iter().filter(|e| e.field.as_deref() == Some("paused")).count(), 1, "the stop is audited once");
+    assert_eq!(rows.iter().filter(|e| e.field.as_deref() == Some("refused")).count(), 2);
+    // Another user is not affected, and names are searched as before.
+    let (admin, _) = app.sign_in("admin").await;
+    assert!(app.get(&format!("/households?q={}", app.full_id), &admin).await.body.contains("王建国"));
+    assert!(app.get(&format!("/households?q={}", enc("王建国")), &session).await.body.contains("王建国"));
+});
+
+both!(an_account_that_cannot_reveal_a_number_sees_no_age_beside_the_masked_one, |app| {
+    let h = app.shahedian_household.0;
+    let (clerk, _) = app.sign_in("shahedian").await;
+    let (auditor, _) = app.sign_in("auditor").await;
+    let age = bangfu_core::household::IdNumber::parse(&app.full_id).unwrap().age_on(app.db.clock().today()).to_string();
+    let cell = format!(r#"<td class="n">{age}</td>"#);
+    assert!(app.household_page(h, &clerk).await.body.contains(&cell), "a clerk may reveal, and sees the age");
+    let page = app.household_page(h, &auditor).await;
+    assert!(!page.body.contains(&cell) && page.body.contains(r#"<td class="n">—</td>"#), "the auditor does not");
+});
