@@ -476,3 +476,54 @@ test('the head of a household dies: 减员 on the head asks who takes over, and 
   await page.screenshot({ path: join(artifacts, 'phone-after-change-of-head.png'), fullPage: true });
   await context.close();
 });
+
+test('no page breaks its Content-Security-Policy, and ten ID numbers that find nobody stop the ID search for the hour', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  // Every violation the browser reports, on every page of this context.
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await signIn(page, 'quban', 'quban-2026');
+  const visit = async (path, act) => {
+    await page.goto(`${base}${path}`);
+    if (act) await act();
+    const seen = await page.evaluate(() => window.__csp);
+    assert.deepEqual(seen, [], `${path}: ${seen.join('; ')}`);
+  };
+  // Typing a household number (htmx swaps the results in as the user types).
+  await visit('/households', async () => {
+    await page.locator('input[name=q]').pressSequentially('4117021012019999', { delay: 40 });
+    await page.waitForSelector('text=共 1 户');
+  });
+  const href = await page.getAttribute('#results tbody a', 'href');
+  await visit(href);
+  await visit(`${href}/handbook`);
+  await visit('/households/new', async () => {
+    await page.locator('input[name=village_code_q]').pressSequentially('蚁蜂 老', { delay: 60 });
+    await page.locator('button[data-pick="411702104201"]').waitFor();
+  });
+  await visit('/worklist');
+  await visit('/audit');
+  assert.deepEqual(errors, []);
+
+  // Completing a masked number by trying its candidates: after ten misses the search stops.
+  for (let seq = 200; seq < 210; seq++) {
+    await page.goto(`${base}/households?q=${idNumber(`41170219800101${seq}`)}`);
+  }
+  await page.goto(`${base}/households?q=${WANG_ID}`);
+  const alert = await page.textContent('[role=alert]');
+  assert.match(alert, /按证件号码查找一小时内已有10次未找到，已暂停一小时/);
+  assert.match(await page.textContent('#results'), /共 0 户/, 'not run, even for the right number');
+  await page.screenshot({ path: join(artifacts, 'id-search-paused.png'), fullPage: true });
+  // The audit log shows the searches, each number masked.
+  await page.goto(`${base}/audit`);
+  const log = await page.textContent('body');
+  assert.match(log, /按证件号码查找/);
+  assert.ok(!log.includes(WANG_ID), 'the full number is never shown in the log');
+  await page.screenshot({ path: join(artifacts, 'audit-id-search.png'), fullPage: true });
+  await context.close();
+});

@@ -135,13 +135,16 @@ impl Db {
         policy: &SessionPolicy,
         now: DateTime<Utc>,
     ) -> DomainResult<Option<SessionInfo>> {
-        let found: Option<(i64, String, DateTime<Utc>, DateTime<Utc>)> = dispatch!(self, pool => {
-            sqlx::query_as("select s.user_id, s.csrf_token, s.created_at, s.last_seen_at from sessions s \
+        /// user id, CSRF token, created, last seen, role
+        type Found = (i64, String, DateTime<Utc>, DateTime<Utc>, String);
+        let found: Option<Found> = dispatch!(self, pool => {
+            sqlx::query_as("select s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.role from sessions s \
                 join users u on u.user_id = s.user_id where s.session_hash = $1 and u.status = 'active'")
                 .bind(token_hash).fetch_optional(pool).await.map_err(domain_err)?
         });
-        let Some((user_id, csrf_token, created_at, last_seen_at)) = found else { return Ok(None) };
-        if !policy.session_alive(created_at, last_seen_at, now) {
+        let Some((user_id, csrf_token, created_at, last_seen_at, role)) = found else { return Ok(None) };
+        let role = bangfu_core::auth::Role::parse(&role).ok_or_else(|| DomainError::Internal("unknown role".into()))?;
+        if !policy.session_alive(role, created_at, last_seen_at, now) {
             self.end_session(token_hash).await?;
             return Ok(None);
         }

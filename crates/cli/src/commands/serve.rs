@@ -23,6 +23,9 @@ pub struct SessionArgs {
     /// 无操作多少分钟后需重新登录
     #[arg(long, env = "BANGFU_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
     pub idle_timeout_minutes: i64,
+    /// 区级管理员和审计账号无操作多少分钟后需重新登录（等保三级对特权账号的要求）
+    #[arg(long, env = "BANGFU_PRIVILEGED_IDLE_TIMEOUT_MINUTES", default_value_t = 10)]
+    pub privileged_idle_timeout_minutes: i64,
     /// 登录后最长多少小时需重新登录
     #[arg(long, env = "BANGFU_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
     pub absolute_timeout_hours: i64,
@@ -38,6 +41,7 @@ impl SessionArgs {
     pub fn state(&self, db: Db) -> AppState {
         let mut state = AppState::new(db);
         state.policy.idle = chrono::Duration::minutes(self.idle_timeout_minutes.max(1));
+        state.policy.privileged_idle = chrono::Duration::minutes(self.privileged_idle_timeout_minutes.max(1));
         state.policy.absolute = chrono::Duration::hours(self.absolute_timeout_hours.max(1));
         state.secure_cookies = self.secure_cookies;
         state.trusted_proxies = std::sync::Arc::new(self.trusted_proxies.clone());

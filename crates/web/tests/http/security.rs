@@ -296,3 +296,16 @@ both!(an_account_that_cannot_reveal_a_number_sees_no_age_beside_the_masked_one, 
     let page = app.household_page(h, &auditor).await;
     assert!(!page.body.contains(&cell) && page.body.contains(r#"<td class="n">—</td>"#), "the auditor does not");
 });
+
+both!(a_district_admin_is_signed_out_after_ten_idle_minutes_a_clerk_after_thirty, |app| {
+    use bangfu_core::clock::Clock;
+    let at = |minute| Clock::fixed_beijing(2026, 12, 2, 9, minute);
+    let app = App { router: router(AppState::new(app.db.clone().with_clock(at(0)))), ..app };
+    let (admin, _) = app.sign_in("admin").await;
+    let (clerk, _) = app.sign_in("shahedian").await;
+    let later = App { router: router(AppState::new(app.db.clone().with_clock(at(11)))), ..app };
+    assert_eq!(later.get("/households", &clerk).await.status, StatusCode::OK, "a clerk's 11 idle minutes are fine");
+    let r = later.get("/households", &admin).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the admin must sign in again");
+    assert!(r.location.unwrap().starts_with("/login"));
+});
