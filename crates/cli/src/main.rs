@@ -44,6 +44,10 @@ enum Command {
         #[command(subcommand)]
         command: commands::user::Command,
     },
+    /// 备份：SQLite 在线一致性复制；PostgreSQL 用 pg_dump（自定义格式）
+    Backup(commands::backup::BackupArgs),
+    /// 从备份恢复到新的数据库（SQLite 新文件；PostgreSQL 已建好的空库）
+    Restore(commands::backup::RestoreArgs),
     /// 写入基准（benches/write.sh 调用）：多人同时更正农户和成员
     #[command(hide = true)]
     BenchWrites(commands::bench_writes::Args),
@@ -76,6 +80,8 @@ fn main() -> std::process::ExitCode {
             Command::User { command } => commands::user::run(command).await,
             Command::Token { command } => commands::token::run(command).await,
             Command::Worklist(a) => commands::worklist::run(a).await,
+            Command::Backup(a) => commands::backup::backup(a).await,
+            Command::Restore(a) => commands::backup::restore(a).await,
             Command::BenchWrites(a) => commands::bench_writes::run(a).await,
         }
     });

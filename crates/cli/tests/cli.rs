@@ -313,3 +313,108 @@ fn the_first_serve_of_a_register_without_accounts_makes_an_admin_who_must_change
     let _ = child.wait();
     assert!(first.contains("bangfu 已启动"), "{first}");
 }
+
+/// Every table's digest of a register, by opening it the way the binary does.
+fn digest_of(url: &str) -> Vec<bangfu_db::backup::TableDigest> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let db = bangfu_db::Db::open(&url.parse().unwrap(), bangfu_db::Create::Never).await.unwrap().db;
+        let d = db.content_digest().await.unwrap();
+        db.close().await;
+        d
+    })
+}
+
+/// Restored = backed up, table by table; the restore adds one audit row (the restore itself).
+fn assert_restored(source: &[bangfu_db::backup::TableDigest], restored: &[bangfu_db::backup::TableDigest]) {
+    assert_eq!(source.len(), restored.len(), "the same tables");
+    for (a, b) in source.iter().zip(restored) {
+        assert_eq!(a.table, b.table);
+        if a.table == "audit_log" {
+            assert_eq!(b.rows, a.rows + 1, "the restore's own audit row");
+        } else {
+            assert_eq!(a, b, "table {} differs after the restore", a.table);
+        }
+    }
+    let households = source.iter().find(|t| t.table == "households").unwrap();
+    assert_eq!(households.rows, 40, "a populated register");
+}
+
+/// A register with 40 generated households, an account and an API token at `url`.
+fn populated(url: &str, t: &Temp) {
+    let reg = t.join("reg");
+    assert!(run(&["generate", "--households", "40", "--out", &reg, "--seed", "5"]).status.success());
+    assert!(run(&["areas", "import", &divisions(), "--database", url]).status.success());
+    let out = run(&["import", "--database", url, &reg]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut child = bangfu()
+        .args(["user", "add", "--database", url, "--username", "lisi", "--name", "李干部", "--role", "township_staff"])
+        .args(["--area", "411702101000"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"shahe-2024\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(run(&["token", "create", "--database", url, "--user", "lisi"]).status.success());
+}
+
+#[test]
+fn a_sqlite_register_backed_up_restores_into_a_new_file_with_every_table_the_same() {
+    let t = Temp::new("backup-sqlite");
+    let db = t.join("register.db");
+    populated(&db, &t);
+    let file = t.join("register.backup");
+    let out = run(&["backup", "--database", &db, "--out", &file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("已备份"), "{}", text(&out.stdout));
+    let source = digest_of(&db);
+    // Never over an existing file, on either side.
+    let again = run(&["backup", "--database", &db, "--out", &file]);
+    assert!(!again.status.success() && text(&again.stderr).contains("已存在"), "{}", text(&again.stderr));
+    let refused = run(&["restore", "--from", &file, "--database", &db]);
+    assert!(!refused.status.success() && text(&refused.stderr).contains("不会覆盖"), "{}", text(&refused.stderr));
+    let restored = t.join("restored.db");
+    let out = run(&["restore", "--from", &file, "--database", &restored]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_restored(&source, &digest_of(&restored));
+}
+
+#[test]
+fn a_postgresql_register_restores_from_pg_dump_into_an_empty_database_with_every_table_the_same() {
+    let Ok(base) = std::env::var("BANGFU_TEST_POSTGRES_URL") else {
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "in CI the PostgreSQL run must not be skipped");
+        return;
+    };
+    let (src, dst) =
+        (format!("bangfu_cli_bk_src_{}", std::process::id()), format!("bangfu_cli_bk_dst_{}", std::process::id()));
+    let admin = |sql: String| {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&base).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut c).await.unwrap();
+        });
+    };
+    for name in [&src, &dst] {
+        admin(format!("drop database if exists {name} with (force)"));
+        admin(format!("create database {name}"));
+    }
+    let root = base.rsplit_once('/').unwrap().0.to_owned();
+    let (src_url, dst_url) = (format!("{root}/{src}"), format!("{root}/{dst}"));
+    let t = Temp::new("backup-pg");
+    populated(&src_url, &t);
+    let file = t.join("register.dump");
+    let out = run(&["backup", "--database", &src_url, "--out", &file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let source = digest_of(&src_url);
+    // Not into a register that holds anything.
+    let refused = run(&["restore", "--from", &file, "--database", &src_url]);
+    assert!(!refused.status.success() && text(&refused.stderr).contains("不是空的"), "{}", text(&refused.stderr));
+    let out = run(&["restore", "--from", &file, "--database", &dst_url]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_restored(&source, &digest_of(&dst_url));
+    for name in [&src, &dst] {
+        admin(format!("drop database if exists {name} with (force)"));
+    }
+}

@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub mod areas;
 pub mod assistance;
 pub mod audit;
+pub mod backup;
 mod constraints;
 pub mod events;
 pub mod households;
@@ -90,6 +91,8 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error("数据库迁移失败: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Message(String),
 }
 
 impl FromStr for DatabaseUrl {
