@@ -44,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::user::Command,
     },
+    /// 审计日志
+    Audit {
+        #[command(subcommand)]
+        command: commands::audit::Command,
+    },
     /// 备份：SQLite 在线一致性复制；PostgreSQL 用 pg_dump（自定义格式）
     Backup(commands::backup::BackupArgs),
     /// 从备份恢复到新的数据库（SQLite 新文件；PostgreSQL 已建好的空库）
@@ -80,6 +85,7 @@ fn main() -> std::process::ExitCode {
             Command::User { command } => commands::user::run(command).await,
             Command::Token { command } => commands::token::run(command).await,
             Command::Worklist(a) => commands::worklist::run(a).await,
+            Command::Audit { command } => commands::audit::run(command).await,
             Command::Backup(a) => commands::backup::backup(a).await,
             Command::Restore(a) => commands::backup::restore(a).await,
             Command::BenchWrites(a) => commands::bench_writes::run(a).await,

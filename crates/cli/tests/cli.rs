@@ -418,3 +418,28 @@ fn a_postgresql_register_restores_from_pg_dump_into_an_empty_database_with_every
         admin(format!("drop database if exists {name} with (force)"));
     }
 }
+
+#[test]
+fn audit_verify_reports_a_row_changed_directly_in_the_database() {
+    let t = Temp::new("audit-verify");
+    let db = t.join("register.db");
+    populated(&db, &t);
+    let out = run(&["audit", "verify", "--database", &db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("审计日志完整"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("最后一条的哈希："), "{}", text(&out.stdout));
+    // The token's audit row says something else now.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{db}")).await.unwrap();
+        sqlx::query("update audit_log set after_value = '新建令牌“无”' where field = 'api_token'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    });
+    let out = run(&["audit", "verify", "--database", &db]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("审计日志被改动：第"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("的内容或哈希被改动"), "{}", text(&out.stderr));
+}

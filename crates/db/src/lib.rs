@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 pub mod areas;
 pub mod assistance;
 pub mod audit;
+pub mod audit_chain;
 pub mod backup;
 mod constraints;
 pub mod events;

@@ -1,6 +1,7 @@
 //! One file per command.
 
 pub mod areas;
+pub mod audit;
 pub mod backup;
 pub mod bench_writes;
 pub mod demo;

@@ -66,6 +66,18 @@ pub async fn serve(
         .await
         .map_err(|e| anyhow::anyhow!("无法监听 {listen}: {e}（端口被占用？可用 --listen 127.0.0.1:8081 换一个）"))?;
     announce(listener.local_addr()?);
+    // The audit log is sealed into its hash chain every minute (rows at least 10 s old: their
+    // transactions have committed or never will).
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            if let Err(e) = db.seal_audit(db.clock().now() - chrono::Duration::seconds(10)).await {
+                tracing::warn!(error = %e, "sealing the audit log");
+            }
+        }
+    });
     bangfu_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })

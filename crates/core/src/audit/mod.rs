@@ -160,3 +160,33 @@ impl AuditEntry {
         self
     }
 }
+
+/// The audit chain's link: the hash of a sealed row is SHA-256 over the previous row's hash
+/// and this row's content (its fields as a JSON array, in a fixed order). The first row's
+/// previous hash is [`CHAIN_START`]. Another algorithm (SM3) would be another function of the
+/// same shape; the stored hashes say which by their length and the migration that made them.
+pub fn chain_hash(previous: &str, content: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(previous.as_bytes());
+    h.update(b"\n");
+    h.update(content.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// What the first sealed row is chained to.
+pub const CHAIN_START: &str = "bangfu-audit-chain-v1";
+
+#[cfg(test)]
+mod chain_tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_row_or_a_changed_previous_hash_gives_another_link() {
+        let a = chain_hash(CHAIN_START, r#"[1,"2026-12-02T08:00:00.000000Z","admin"]"#);
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, chain_hash(CHAIN_START, r#"[1,"2026-12-02T08:00:00.000000Z","admin"]"#));
+        assert_ne!(a, chain_hash(CHAIN_START, r#"[1,"2026-12-02T08:00:00.000000Z","admln"]"#));
+        assert_ne!(a, chain_hash("another", r#"[1,"2026-12-02T08:00:00.000000Z","admin"]"#));
+    }
+}

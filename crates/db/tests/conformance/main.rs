@@ -7,6 +7,7 @@
 mod admin;
 mod areas;
 mod assistance;
+mod audit_chain;
 mod catalogue;
 mod concurrency;
 mod events;
