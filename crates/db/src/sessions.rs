@@ -155,7 +155,11 @@ impl Db {
                     .bind(now).bind(token_hash).execute(pool).await.map_err(domain_err)?;
             });
         }
-        let user = self.user_by_id(bangfu_core::ids::UserId(user_id)).await?.ok_or(DomainError::NotFound)?;
+        let mut user = self.user_by_id(bangfu_core::ids::UserId(user_id)).await?.ok_or(DomainError::NotFound)?;
+        // A password as old as the policy allows must be changed before anything else.
+        if self.password_set_on(user.id).await?.is_some_and(|t| now - t >= policy.password_max_age) {
+            user.must_change_password = true;
+        }
         Ok(Some(SessionInfo { user, csrf_token, created_at, last_seen_at }))
     }
 
@@ -180,7 +184,11 @@ impl Db {
         let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3 where user_id = $4")
+            sqlx::query("insert into password_history (user_id, password_hash, replaced_at) \
+                select user_id, password_hash, $1 from users where user_id = $2")
+                .bind(now).bind(user_id.0).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3, \
+                password_changed_at = $3 where user_id = $4")
                 .bind(password_hash).bind(false).bind(now).bind(user_id.0).execute(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("delete from sessions where user_id = $1 and session_hash <> $2")
                 .bind(user_id.0).bind(keep_session).execute(&mut *tx).await.map_err(domain_err)?;
@@ -190,6 +198,30 @@ impl Db {
             tx.commit().await.map_err(domain_err)?;
         });
         Ok(())
+    }
+
+    /// When the user's password was set (an account older than the policy: when it was made).
+    pub async fn password_set_on(&self, user: bangfu_core::ids::UserId) -> DomainResult<Option<DateTime<Utc>>> {
+        dispatch!(self, pool => {
+            let t: Option<(Option<DateTime<Utc>>, DateTime<Utc>)> =
+                sqlx::query_as("select password_changed_at, created_at from users where user_id = $1")
+                    .bind(user.0).fetch_optional(pool).await.map_err(domain_err)?;
+            Ok(t.map(|(changed, created)| changed.unwrap_or(created)))
+        })
+    }
+
+    /// The hashes of the user's current password and of the ones before it, newest first:
+    /// `n` in all.
+    pub async fn recent_password_hashes(&self, user: bangfu_core::ids::UserId, n: i64) -> DomainResult<Vec<String>> {
+        dispatch!(self, pool => {
+            let mut out: Vec<String> = sqlx::query_scalar("select password_hash from users where user_id = $1")
+                .bind(user.0).fetch_all(pool).await.map_err(domain_err)?;
+            let older: Vec<String> = sqlx::query_scalar(
+                "select password_hash from password_history where user_id = $1 order by history_id desc limit $2")
+                .bind(user.0).bind((n - 1).max(0)).fetch_all(pool).await.map_err(domain_err)?;
+            out.extend(older);
+            Ok(out)
+        })
     }
 
     pub async fn user_by_id(&self, user_id: bangfu_core::ids::UserId) -> DomainResult<Option<User>> {

@@ -38,7 +38,7 @@ impl Db {
                 return Err(DomainError::conflict("username", format!("用户名“{}”已存在", u.username)));
             }
             let id: i64 = sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
-                must_change_password, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning user_id")
+                must_change_password, created_at, updated_at, password_changed_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) returning user_id")
                 .bind(&u.username).bind(&u.display_name).bind(u.phone.as_deref()).bind(u.role.code())
                 .bind(u.area_code.as_str()).bind(&u.password_hash).bind(u.must_change_password).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
@@ -194,7 +194,7 @@ impl UserStore for Db {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
-                must_change_password, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning user_id")
+                must_change_password, created_at, updated_at, password_changed_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) returning user_id")
                 .bind(&data.username).bind(&data.display_name).bind(data.phone.as_deref()).bind(data.role.code())
                 .bind(data.area_code.as_str()).bind(password_hash).bind(true).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
@@ -246,7 +246,11 @@ impl UserStore for Db {
             .change("password", None, Some("已重置，须在下次登录时修改".into()));
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3 where user_id = $4")
+            sqlx::query("insert into password_history (user_id, password_hash, replaced_at) \
+                select user_id, password_hash, $1 from users where user_id = $2")
+                .bind(now).bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
+            sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3, \
+                password_changed_at = $3 where user_id = $4")
                 .bind(password_hash).bind(true).bind(now).bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("delete from sessions where user_id = $1").bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
             sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")

@@ -109,8 +109,14 @@ pub fn generate_password() -> String {
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            // Groups of four: three letters and a digit, e.g. "kPq7-…" without the dash.
-            let set = if i % 4 == 3 { DIGITS } else { LETTERS };
+            // Groups of four: three letters and a digit, e.g. "kPq7-…" without the dash; the
+            // first two are a small and a capital letter, so that three classes are always in.
+            let set = match i {
+                0 => &LETTERS[..23],
+                1 => &LETTERS[23..],
+                _ if i % 4 == 3 => DIGITS,
+                _ => LETTERS,
+            };
             set[*b as usize % set.len()] as char
         })
         .collect()

@@ -103,6 +103,9 @@ pub fn check_username(name: &str) -> Result<String, FieldError> {
 }
 
 /// Passwords: at least 8 characters, not all digits.
+/// The level-3 password rule: at least 8 characters, from at least three of the four classes
+/// (capital letters, small letters, digits, other signs), and not one of the passwords
+/// everyone tries first (a list shipped in the binary).
 pub fn check_password(password: &str) -> Result<(), FieldError> {
     if password.chars().count() < 8 {
         return Err(FieldError::new("password", "密码至少8位"));
@@ -110,7 +113,30 @@ pub fn check_password(password: &str) -> Result<(), FieldError> {
     if password.chars().all(|c| c.is_ascii_digit()) {
         return Err(FieldError::new("password", "密码不能全是数字"));
     }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ];
+    if classes.iter().filter(|c| **c).count() < 3 {
+        return Err(FieldError::new(
+            "password",
+            "密码须包含大写字母、小写字母、数字、符号中的至少三种（如 Yicheng-2026）",
+        ));
+    }
+    if is_common_password(password) {
+        return Err(FieldError::new("password", "这个密码太常见，很容易被猜到，请换一个"));
+    }
     Ok(())
+}
+
+/// Whether the password is on the shipped list of common ones (case does not matter).
+pub fn is_common_password(password: &str) -> bool {
+    const LIST: &str = include_str!("common_passwords.txt");
+    LIST.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .any(|l| l.trim().eq_ignore_ascii_case(password))
 }
 
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -136,10 +162,16 @@ mod tests {
     }
 
     #[test]
-    fn short_or_all_digit_passwords_are_refused() {
+    fn short_all_digit_two_class_and_common_passwords_are_refused() {
         assert_eq!(check_password("abc").unwrap_err().message, "密码至少8位");
         assert_eq!(check_password("12345678").unwrap_err().message, "密码不能全是数字");
-        assert!(check_password("yicheng-2024").is_ok());
+        assert!(check_password("yicheng-2024").is_ok(), "small letters, a sign and digits: three classes");
+        assert_eq!(
+            check_password("yichengadmin").unwrap_err().message,
+            "密码须包含大写字母、小写字母、数字、符号中的至少三种（如 Yicheng-2026）"
+        );
+        assert_eq!(check_password("P@ssw0rd").unwrap_err().message, "这个密码太常见，很容易被猜到，请换一个");
+        assert!(check_password("admin@123").is_err(), "the list ignores case");
     }
 
     #[test]
@@ -174,6 +206,11 @@ pub struct SessionPolicy {
     /// Exact ID-number searches that found nobody, in an hour, before the user's ID search
     /// stops for the rest of that hour (default 10).
     pub id_search_misses_per_hour: i64,
+    /// A password must be changed when it is this old (default 90 days).
+    pub password_max_age: chrono::Duration,
+    /// A new password may not be any of this many latest ones, the current one included
+    /// (default 5).
+    pub password_history: i64,
 }
 
 impl Default for SessionPolicy {
@@ -187,6 +224,8 @@ impl Default for SessionPolicy {
             attempts_per_minute: 30,
             id_searches_per_hour: 30,
             id_search_misses_per_hour: 10,
+            password_max_age: chrono::Duration::days(90),
+            password_history: 5,
         }
     }
 }

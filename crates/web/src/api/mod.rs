@@ -175,7 +175,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        let user = if let Some(token) = bearer {
+        let mut user = if let Some(token) = bearer {
             state.db.token_user(&token_hash(token)).await?.ok_or_else(ApiError::unauthenticated)?
         } else {
             let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(ApiError::unauthenticated)?;
@@ -192,8 +192,13 @@ impl FromRequestParts<AppState> for ApiUser {
             }
             session.user
         };
-        // A password set by someone else (first run, an admin's reset) must be changed on the
-        // web page before the account does anything else, with a token as with a session.
+        // A password set by someone else (first run, an admin's reset) or as old as the policy
+        // allows must be changed on the web page before the account does anything else, with a
+        // token as with a session.
+        let now = state.db.clock().now();
+        if state.db.password_set_on(user.id).await?.is_some_and(|t| now - t >= state.policy.password_max_age) {
+            user.must_change_password = true;
+        }
         if user.must_change_password {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "password_change_required", "请先在网页上修改初始密码"));
         }

@@ -225,8 +225,19 @@ async fn change_password(
         Some("两次输入的新密码不一致".to_owned())
     } else if form.new == form.current {
         Some("新密码不能与当前密码相同".to_owned())
+    } else if let Some(e) = check_password(&form.new).err() {
+        Some(e.message)
     } else {
-        check_password(&form.new).err().map(|e| e.message)
+        // None of the latest passwords again (the current one included).
+        let n = state.policy.password_history;
+        let mut reused = false;
+        for old in state.db.recent_password_hashes(me.user.id, n).await? {
+            if verify_password_off_thread(&form.new, &old).await {
+                reused = true;
+                break;
+            }
+        }
+        reused.then(|| format!("新密码不能与最近{n}次用过的密码相同"))
     };
     if let Some(error) = error {
         return Ok((
