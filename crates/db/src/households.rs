@@ -714,3 +714,49 @@ impl Db {
         })
     }
 }
+
+impl Db {
+    /// Answers a save refused because one of `ids` is already an active member somewhere,
+    /// without telling the user where, if it is outside their area: another township's
+    /// register is not theirs to probe. Inside their area the household is named (they may open
+    /// it anyway); outside, the attempt is written to the audit log for the district to check
+    /// (area-less rows are read by district-level accounts) and the answer names no place.
+    pub async fn route_id_conflict<T>(
+        &self,
+        scope: &Scope,
+        ids: &[&bangfu_core::household::IdNumber],
+        actor: &Actor,
+        result: DomainResult<T>,
+    ) -> DomainResult<T> {
+        let Err(DomainError::Conflict { field, .. }) = &result else { return result };
+        if !field.ends_with("id_number") {
+            return result;
+        }
+        for id in ids {
+            let found: Option<(String, String)> = dispatch!(self, pool => {
+                sqlx::query_as("select h.area_code, h.household_no from members m join households h \
+                    on h.household_id = m.household_id where m.id_number = $1 and m.left_on is null")
+                    .bind(id.as_str()).fetch_optional(pool).await.map_err(domain_err)?
+            });
+            let Some((area, household_no)) = found else { continue };
+            let field = field.clone();
+            if AreaCode::parse(&area).is_ok_and(|a| scope.contains(&a)) {
+                return Err(DomainError::conflict(
+                    &field,
+                    format!("此人已是本辖区户编号 {household_no} 的现有成员（同一证件号码不能同时在两户）"),
+                ));
+            }
+            let entry = AuditEntry::new(actor, AuditAction::Create).object("id_conflict", id.masked(), None).change(
+                "id_number",
+                Some(format!("已在 {area}（户编号 {household_no}）登记")),
+                Some(format!("{}试图另行登记", actor.username)),
+            );
+            self.audit(&entry).await?;
+            return Err(DomainError::conflict(
+                &field,
+                "该证件号码不能在此登记：已转区级管理员核查（已记入审计日志），请与区农业农村局联系",
+            ));
+        }
+        result
+    }
+}

@@ -130,7 +130,8 @@ async fn update_member(
     }
     let member = MemberData::parse(&fields, me.today).map_err(DomainError::Invalid)?;
     let command = CorrectMember { expected_version: version, member };
-    state.db.update_member(&me.scope, MemberId(mid), &command, &me.actor()).await?;
+    let saved = state.db.update_member(&me.scope, MemberId(mid), &command, &me.actor()).await;
+    state.db.route_id_conflict(&me.scope, &[&command.member.id_number], &me.actor(), saved).await?;
     let updated = state.db.member(&me.scope, MemberId(mid)).await?;
     Ok(Json(member_json(&updated)))
 }
@@ -219,7 +220,9 @@ async fn create(
         .collect();
     // A member's error is named `members[i].field`; the first income's size is the members registered.
     let command = RegisterHousehold::parse(&fields, &members, me.today).map_err(DomainError::Invalid)?;
-    let id = state.db.create_household(&me.scope, &command, &me.actor()).await?;
+    let saved = state.db.create_household(&me.scope, &command, &me.actor()).await;
+    let ids: Vec<_> = command.members.iter().map(|m| &m.id_number).collect();
+    let id = state.db.route_id_conflict(&me.scope, &ids, &me.actor(), saved).await?;
     show(State(state), me, Path(id.0)).await
 }
 
@@ -234,7 +237,8 @@ async fn add_member(
     state.db.household(&me.scope, HouseholdId(hid)).await?;
     let fields = texts(body);
     let command = MemberJoins::parse(&fields, me.today).map_err(DomainError::Invalid)?;
-    let mid = state.db.add_member(&me.scope, HouseholdId(hid), &command, &me.actor()).await?;
+    let saved = state.db.add_member(&me.scope, HouseholdId(hid), &command, &me.actor()).await;
+    let mid = state.db.route_id_conflict(&me.scope, &[&command.member.id_number], &me.actor(), saved).await?;
     Ok(Json(member_json(&state.db.member(&me.scope, mid).await?)))
 }
 

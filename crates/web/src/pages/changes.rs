@@ -118,7 +118,10 @@ async fn join(
     super::form::join_checked(&mut v);
     let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
     let result = match MemberJoins::parse(&v, me.today) {
-        Ok(command) => state.db.add_member(&me.scope, h.id, &command, &me.actor()).await.map(|_| ()),
+        Ok(command) => {
+            let saved = state.db.add_member(&me.scope, h.id, &command, &me.actor()).await.map(|_| ());
+            state.db.route_id_conflict(&me.scope, &[&command.member.id_number], &me.actor(), saved).await
+        }
         Err(e) => Err(DomainError::Invalid(e)),
     };
     match result {

@@ -192,7 +192,11 @@ async fn create(State(state): State<AppState>, me: CurrentUser, Form(v): Form<Va
     let result = match parsed {
         Ok(_) if untyped => Err(untyped_errors(Vec::new())),
         Err(errors) if untyped => Err(untyped_errors(errors)),
-        Ok(command) => state.db.create_household(&me.scope, &command, &me.actor()).await,
+        Ok(command) => {
+            let saved = state.db.create_household(&me.scope, &command, &me.actor()).await;
+            let ids: Vec<_> = command.members.iter().map(|m| &m.id_number).collect();
+            state.db.route_id_conflict(&me.scope, &ids, &me.actor(), saved).await
+        }
         Err(errors) => Err(DomainError::Invalid(errors)),
     };
     match result {

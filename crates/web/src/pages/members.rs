@@ -214,7 +214,8 @@ async fn save(
     fields.insert("join_reason".into(), m.data.join_reason.clone().unwrap_or_default());
     let result = match (CorrectMember::parse(&fields, me.today), form_version(&form)) {
         (Ok(command), Some(_)) => {
-            state.db.update_member(&me.scope, MemberId(mid), &command, &me.actor()).await.map(|_| ())
+            let saved = state.db.update_member(&me.scope, MemberId(mid), &command, &me.actor()).await.map(|_| ());
+            state.db.route_id_conflict(&me.scope, &[&command.member.id_number], &me.actor(), saved).await
         }
         (_, None) => {
             form.insert("version".into(), m.version.to_string());

@@ -358,3 +358,38 @@ both!(a_password_ninety_days_old_must_be_changed_before_anything_else, |app| {
     let token = api_token(&quarter, "shahedian").await;
     assert_eq!(quarter.api("GET", "/api/v1/households", &token, None).await.status, StatusCode::FORBIDDEN);
 });
+
+both!(another_townships_id_number_is_not_confirmed_to_a_clerk_and_the_attempt_goes_to_the_district, |app| {
+    let (session, csrf) = app.sign_in("shahedian").await;
+    let h = app.shahedian_household.0;
+    let join = |id_number: String| {
+        format!(
+            "_csrf={csrf}&name={}&sex={}&id_number={id_number}&relation={}&joined_on=2024-01-01&join_reason={}",
+            enc("赵某"),
+            enc("男"),
+            enc("之子"),
+            enc("投靠"),
+        )
+    };
+    // 赵铁柱 lives in 蚁蜂镇: the clerk of 沙河店镇 is not told where, nor which household.
+    let elsewhere = app.join_member(h, &session, &join(id("19700101", 3))).await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", elsewhere.body);
+    assert!(elsewhere.body.contains("该证件号码不能在此登记：已转区级管理员核查"), "{}", elsewhere.body);
+    for hint in ["蚁蜂", "4117021042010001", "另一户"] {
+        assert!(!elsewhere.body.contains(hint), "the answer gives away {hint}");
+    }
+    // The district sees the attempt in the audit log; the township does not.
+    let filter = AuditFilter { object_type: Some("id_conflict".into()), ..Default::default() };
+    let (rows, n) = app.db.audit_entries(&filter, 10, 0).await.unwrap();
+    assert_eq!(n, 1);
+    assert!(rows[0].before_value.as_deref().unwrap().contains("411702104201"), "{rows:?}");
+    let (district, _) = app.sign_in("admin").await;
+    assert!(
+        app.get("/audit", &district).await.body.contains("id_conflict")
+            || app.get("/audit", &district).await.body.contains("试图另行登记")
+    );
+    // In the clerk's own township the household is named: they may open it anyway.
+    let own = app.join_member(h, &session, &join(app.full_id.clone())).await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(own.body.contains("此人已是本辖区户编号 4117021012010001 的现有成员"), "{}", own.body);
+});
