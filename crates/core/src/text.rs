@@ -32,6 +32,33 @@ pub fn check_line(label: &str, value: &str, max_chars: usize) -> Result<(), Stri
     check_text(label, value, max_chars)
 }
 
+/// The free-text fields of the forms that are not in the household catalogue, with their
+/// Chinese label, their bound, and whether they are one line. One table, so that every form's
+/// texts are bounded and cleaned the same way.
+const FREE_TEXT: &[(&str, &str, usize, bool)] = &[
+    ("reason", "原因", 500, false),
+    ("left_reason", "减员原因", 200, false),
+    ("note", "备注", 500, false),
+    ("display_name", "姓名", 50, true),
+    ("name", "姓名", 50, true),
+    ("post", "职务", 50, true),
+    ("visitors", "走访人", 100, true),
+    ("found", "走访情况", 2000, false),
+    ("follow_up", "后续事项", 1000, false),
+    ("proposal_reason", "理由", 1000, false),
+];
+
+/// Checks one free-text form field by its name (see [`FREE_TEXT`]); a problem is added to
+/// `errors` against that field.
+pub fn check_field(errors: &mut Vec<crate::error::FieldError>, field: &str, value: &str) {
+    let (label, max, one_line) =
+        FREE_TEXT.iter().find(|(f, ..)| *f == field).map_or(("该项", 500, false), |(_, l, m, o)| (*l, *m, *o));
+    let checked = if one_line { check_line(label, value, max) } else { check_text(label, value, max) };
+    if let Err(m) = checked {
+        errors.push(crate::error::FieldError::new(field, m));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,6 +72,22 @@ mod tests {
         assert_eq!(check_line("姓名", "王\u{0}五", 50).unwrap_err(), "姓名含有不可见的控制字符，请删除后重新输入");
         assert_eq!(check_line("姓名", "王\n五", 50).unwrap_err(), "姓名不能换行，请写在一行内");
         assert!(check_line("姓名", "欧阳·娜娜", 50).is_ok());
+    }
+
+    #[test]
+    fn every_free_text_field_of_the_forms_is_bounded_and_cleaned_by_its_name() {
+        let mut errors = Vec::new();
+        check_field(&mut errors, "found", &"情".repeat(2001));
+        check_field(&mut errors, "name", "李\u{202E}四");
+        check_field(&mut errors, "found", "第一行\n第二行");
+        let messages: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                ("found", "走访情况不能超过2000个字（现有2001个）"),
+                ("name", "姓名含有改变文字方向的隐藏字符，请删除后重新输入")
+            ]
+        );
     }
 
     #[test]

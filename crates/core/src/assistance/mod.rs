@@ -137,6 +137,7 @@ impl PairingData {
             }
         };
         let note = Some(f.get("note").trim().to_owned()).filter(|s| !s.is_empty());
+        crate::text::check_field(&mut errors, "note", note.as_deref().unwrap_or(""));
         match (unit_id, area_code, start_on) {
             (Some(unit_id), Some(area_code), Some(start_on)) if errors.is_empty() => {
                 Ok(PairingData { unit_id, area_code, start_on, note })
@@ -182,6 +183,7 @@ impl HelperData {
         if name.is_empty() {
             errors.push(FieldError::new("name", "姓名不能为空"));
         }
+        crate::text::check_field(&mut errors, "name", &name);
         let phone = parse_phone("phone", f.get("phone")).unwrap_or_else(|e| {
             errors.push(e);
             None
@@ -214,6 +216,7 @@ impl HelperData {
             },
         };
         let post = Some(f.get("post").trim().to_owned()).filter(|p| !p.is_empty());
+        crate::text::check_field(&mut errors, "post", post.as_deref().unwrap_or(""));
         match area_code {
             Some(area_code) if errors.is_empty() => {
                 Ok(HelperData { name, phone, unit_id: unit_id.map(UnitId), post, id_number, area_code })

@@ -87,6 +87,7 @@ impl TeamMemberData {
         if name.is_empty() {
             errors.push(FieldError::new("name", "姓名不能为空"));
         }
+        crate::text::check_field(&mut errors, "name", &name);
         let phone = parse_phone("phone", f.get("phone")).unwrap_or_else(|e| {
             errors.push(e);
             None

@@ -212,6 +212,14 @@ impl VisitData {
         if proposal.is_some() && proposal_reason.is_none() {
             errors.push(FieldError::new("proposal_reason", "提出变更建议须写明理由"));
         }
+        for (field, value) in [
+            ("visitors", &visitors),
+            ("found", &found),
+            ("follow_up", &follow_up),
+            ("proposal_reason", &proposal_reason),
+        ] {
+            crate::text::check_field(&mut errors, field, value.as_deref().unwrap_or(""));
+        }
         match (visited_on, visitors, found) {
             (Some(visited_on), Some(visitors), Some(found)) if errors.is_empty() => Ok(VisitData {
                 visited_on,

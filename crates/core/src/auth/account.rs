@@ -77,6 +77,7 @@ impl AccountData {
         if display_name.is_empty() {
             errors.push(FieldError::new("display_name", "请填写姓名"));
         }
+        crate::text::check_field(&mut errors, "display_name", &display_name);
         let phone = parse_phone("phone", f.get("phone")).unwrap_or_else(|e| {
             errors.push(e);
             None

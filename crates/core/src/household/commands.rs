@@ -190,6 +190,7 @@ impl MemberLeaves {
         if reason.is_none() {
             errors.push(FieldError::new("left_reason", "请填写减员原因（如死亡、婚出、分户）"));
         }
+        crate::text::check_field(&mut errors, "left_reason", reason.unwrap_or(""));
         match (past_date(f, "left_on", "减员日期", today), reason) {
             (Ok(on), Some(reason)) => Ok(MemberLeaves { on, reason: reason.to_owned() }),
             (on, _) => {

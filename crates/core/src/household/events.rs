@@ -488,6 +488,7 @@ impl Deregister {
         if kind == DeregisterReason::Other && note.is_empty() {
             errors.push(FieldError::new("note", "注销原因为“其他”时请写明情况"));
         }
+        crate::text::check_field(&mut errors, "note", &note);
         for m in current(members) {
             not_before_joined(m, on, "effective_on", &mut errors);
         }

@@ -144,6 +144,7 @@ fn reason(f: &(impl Fields + ?Sized), errors: &mut Vec<FieldError>, message: &st
     if r.is_empty() {
         errors.push(FieldError::new("reason", message));
     }
+    crate::text::check_field(errors, "reason", &r);
     r
 }
 
