@@ -664,6 +664,13 @@ pub trait UserStore {
         password_hash: &str,
         actor: &crate::audit::Actor,
     ) -> impl Future<Output = DomainResult<()>> + Send;
+    /// Ends every session and API token of the account (an admin's act, audited).
+    fn end_sessions(
+        &self,
+        scope: &Scope,
+        user: UserId,
+        actor: &crate::audit::Actor,
+    ) -> impl Future<Output = DomainResult<()>> + Send;
     /// Clears the failed sign-ins and the lock.
     fn unlock_account(
         &self,

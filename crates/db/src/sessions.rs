@@ -40,7 +40,58 @@ pub async fn verify_password_off_thread(password: &str, hash: &str) -> bool {
     tokio::task::spawn_blocking(move || bangfu_core::auth::verify_password(&password, &hash)).await.unwrap_or(false)
 }
 
+/// One of a user's live sessions as the user sees it: a short key (the start of its stored
+/// hash: never the token), when it began and was last used, and from where.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub key: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub ip: Option<String>,
+}
+
+/// session hash, created, last seen, address
+type SessionTuple = (String, DateTime<Utc>, DateTime<Utc>, Option<String>);
+
 impl Db {
+    /// The user's sessions, the latest used first.
+    pub async fn sessions_of(&self, user: bangfu_core::ids::UserId) -> DomainResult<Vec<SessionRow>> {
+        dispatch!(self, pool => {
+            let rows: Vec<SessionTuple> = sqlx::query_as(
+                "select session_hash, created_at, last_seen_at, ip from sessions where user_id = $1 order by last_seen_at desc")
+                .bind(user.0).fetch_all(pool).await.map_err(domain_err)?;
+            Ok(rows.into_iter().map(|(h, created_at, last_seen_at, ip)| SessionRow {
+                key: h.chars().take(16).collect(), created_at, last_seen_at, ip,
+            }).collect())
+        })
+    }
+
+    /// Ends one of the user's own sessions by its key, audited; false if there is none.
+    pub async fn end_own_session(
+        &self,
+        user: &User,
+        key: &str,
+        actor: &bangfu_core::audit::Actor,
+    ) -> DomainResult<bool> {
+        use crate::BeginWrite;
+        if key.len() != 16 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let entry = bangfu_core::audit::AuditEntry::new(actor, bangfu_core::audit::AuditAction::SignOut)
+            .object("user", user.id, Some(user.area_code.as_str()))
+            .change("session", None, Some("本人结束了另一个会话".into()));
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            let n = sqlx::query("delete from sessions where user_id = $1 and substr(session_hash, 1, 16) = $2")
+                .bind(user.id.0).bind(key).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if n > 0 {
+                crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            }
+            tx.commit().await.map_err(domain_err)?;
+            Ok(n > 0)
+        })
+    }
+
     /// Checks a password for `username` from `source` (the client's address). The attempt is
     /// counted as a failure before the password is checked, so a hundred guesses sent at once
     /// are counted one by one and at most `max_failures` of them are checked; a success clears

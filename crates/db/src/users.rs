@@ -263,6 +263,12 @@ impl UserStore for Db {
         })
     }
 
+    async fn end_sessions(&self, scope: &Scope, user: UserId, actor: &Actor) -> DomainResult<()> {
+        let a = self.account(scope, user).await?;
+        let sql = "update users set updated_at = $1 where user_id = $2";
+        self.change_account(&a, sql, true, ("sessions", "在用", "全部会话和 API 令牌已结束"), actor).await
+    }
+
     async fn unlock_account(&self, scope: &Scope, user: UserId, actor: &Actor) -> DomainResult<()> {
         let a = self.account(scope, user).await?;
         // Every source's wait on this account ends (the name is the key of the failures).

@@ -21,6 +21,8 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/password", get(password_page).post(change_password))
+        .route("/sessions", get(sessions_page))
+        .route("/sessions/end", post(end_session))
 }
 
 #[derive(Template)]
@@ -255,4 +257,64 @@ async fn change_password(
     );
     state.db.set_password(me.user.id, &new_hash, &me.session_hash, &entry).await?;
     Ok(Redirect::to("/").into_response())
+}
+
+/// One row of 我的登录.
+struct SessionLine {
+    key: String,
+    created: String,
+    last_seen: String,
+    ip: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+struct SessionsPage<'a> {
+    me: &'a CurrentUser,
+    rows: Vec<SessionLine>,
+}
+
+/// 我的登录: where the account is signed in now; any other one can be ended.
+async fn sessions_page(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
+    let clock = state.db.clock();
+    let shown = |t: chrono::DateTime<chrono::Utc>| clock.local(t).format("%Y-%m-%d %H:%M").to_string();
+    let rows = state
+        .db
+        .sessions_of(me.user.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionLine {
+            current: me.session_hash.starts_with(&s.key),
+            created: shown(s.created_at),
+            last_seen: shown(s.last_seen_at),
+            ip: s.ip.unwrap_or_default(),
+            key: s.key,
+        })
+        .collect();
+    Ok(Html(SessionsPage { me: &me, rows }.render()?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct EndSessionForm {
+    #[serde(default)]
+    session: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+async fn end_session(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Form(form): Form<EndSessionForm>,
+) -> Result<Response, PageError> {
+    me.check_csrf(&form.csrf)?;
+    if me.session_hash.starts_with(&form.session) {
+        // The current one is ended by 退出.
+        return Ok(Redirect::to("/sessions").into_response());
+    }
+    if !state.db.end_own_session(&me.user, &form.session, &me.actor()).await? {
+        return Err(PageError::NotFound);
+    }
+    Ok(Redirect::to("/sessions").into_response())
 }

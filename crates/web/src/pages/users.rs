@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/enable", post(enable))
         .route("/users/{id}/reset-password", post(reset))
         .route("/users/{id}/unlock", post(unlock))
+        .route("/users/{id}/end-sessions", post(end_sessions))
 }
 
 type Admin = Require<perm::ManageUsers>;
@@ -233,6 +234,15 @@ async fn enable(
 ) -> Result<Response, PageError> {
     act(&state, &me, &v, id, async || state.db.set_account_enabled(&me.scope, UserId(id), true, &me.actor()).await)
         .await
+}
+
+async fn end_sessions(
+    State(state): State<AppState>,
+    me: Admin,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    act(&state, &me, &v, id, async || state.db.end_sessions(&me.scope, UserId(id), &me.actor()).await).await
 }
 
 async fn unlock(

@@ -393,3 +393,32 @@ both!(another_townships_id_number_is_not_confirmed_to_a_clerk_and_the_attempt_go
     assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(own.body.contains("此人已是本辖区户编号 4117021012010001 的现有成员"), "{}", own.body);
 });
+
+both!(a_user_sees_where_they_are_signed_in_and_ends_another_sign_in_and_an_admin_ends_all_of_an_account, |app| {
+    let (phone, csrf) = app.sign_in("shadong").await;
+    let (office, _) = app.sign_in("shadong").await;
+    let page = app.get("/sessions", &phone).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("当前这一个"), "{}", page.body);
+    let keys: Vec<String> =
+        page.body.split(r#"name="session" value=""#).skip(1).map(|s| s.split('"').next().unwrap().to_owned()).collect();
+    assert_eq!(keys.len(), 1, "the other sign-in can be ended, this one is ended by 退出");
+    let r = app.post("/sessions/end", &phone, &format!("_csrf={csrf}&session={}", keys[0])).await;
+    assert_eq!(r.location.as_deref(), Some("/sessions"));
+    assert_eq!(app.get("/households", &office).await.status, StatusCode::SEE_OTHER, "the office sign-in ended");
+    assert_eq!(app.get("/households", &phone).await.status, StatusCode::OK);
+    // Another user's session cannot be ended by guessing its key: 404.
+    let (other, _) = app.sign_in("shahedian").await;
+    let other_key = app.get("/sessions", &other).await;
+    assert!(other_key.body.contains("当前这一个"));
+    let r = app.post("/sessions/end", &phone, &format!("_csrf={csrf}&session=0123456789abcdef")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The district admin ends every sign-in of an account, and its tokens.
+    let token = api_token(&app, "shadong").await;
+    let (admin, acsrf) = app.sign_in("admin").await;
+    let (user, _) = app.db.user_by_name("shadong").await.unwrap().unwrap();
+    let r = app.post(&format!("/users/{}/end-sessions", user.id.0), &admin, &format!("_csrf={acsrf}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.get("/households", &phone).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.api("GET", "/api/v1/households", &token, None).await.status, StatusCode::UNAUTHORIZED);
+});
