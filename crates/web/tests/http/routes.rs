@@ -451,6 +451,9 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/users/{id}/enable", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/users/{id}/reset-password", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/users/{id}/unlock", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/users/{id}/end-sessions", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/sessions", "GET", "/sessions".into(), "/sessions".into(), [OK; 4], [OK; 4]),
+        ("/sessions/end", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
     ];
     // Routes declared in the source.
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
