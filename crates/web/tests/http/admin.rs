@@ -251,6 +251,8 @@ both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_
     let list = app.get("/users", &tw).await.body;
     assert!(list.contains("shahedian") && !list.contains("yifeng"), "{list}");
     assert_eq!(app.disable_user(other, &tw, &format!("_csrf={csrf}")).await.status, StatusCode::NOT_FOUND);
+    let r = app.post(&format!("/users/{other}/end-sessions"), &tw, &format!("_csrf={csrf}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "another township's account's sign-ins are not its to end");
     let r = app
         .add_user(&tw, &format!("_csrf={csrf}&username=far&display_name=x&role=auditor&area_code=411702104000"))
         .await;
