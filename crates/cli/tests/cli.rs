@@ -443,3 +443,33 @@ fn audit_verify_reports_a_row_changed_directly_in_the_database() {
     assert!(text(&out.stderr).contains("审计日志被改动：第"), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("的内容或哈希被改动"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_audit_log_exports_whole_to_a_csv_for_the_assessor_with_formulas_neutralised() {
+    let t = Temp::new("audit-export");
+    let db = t.join("register.db");
+    populated(&db, &t);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let before: i64 = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{db}")).await.unwrap();
+        sqlx::query("insert into audit_log (at, username, action, field, after_value) values ('2026-12-02 08:00:00+00:00', '张三', 'update', 'note', '=HYPERLINK(\"http://x\")')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let n = sqlx::query_scalar("select count(*) from audit_log").fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        n
+    });
+    let file = t.join("audit.csv");
+    let out = run(&["audit", "export", "--database", &db, "--out", &file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&format!("已导出 {} 条审计记录", before + 1)), "{}", text(&out.stdout));
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(csv.starts_with("\u{feff}编号,时间,用户编号,用户名"), "{}", &csv[..80]);
+    assert_eq!(csv.lines().count() as i64, before + 2, "a header and every row, the export's own included");
+    assert!(csv.contains("'=HYPERLINK"), "a formula is neutralised");
+    assert!(!csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"));
+    // Every row is sealed in the chain: the last column is a hash.
+    assert!(csv.lines().skip(1).all(|l| l.rsplit(',').next().is_some_and(|h| h.len() == 64)), "{csv}");
+    assert!(!run(&["audit", "export", "--database", &db, "--out", &file]).status.success(), "never over a file");
+}

@@ -143,3 +143,41 @@ impl Db {
         Ok(report)
     }
 }
+
+/// One audit row as the assessor's export shows it, oldest first.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    pub audit_id: i64,
+    pub at: DateTime<Utc>,
+    pub fields: [Option<String>; 11],
+    pub chain_seq: Option<i64>,
+    pub chain_hash: Option<String>,
+}
+
+impl Db {
+    /// Audit rows with an id above `after`, oldest first, at most `limit` (for an export that
+    /// streams the whole log page by page).
+    pub async fn audit_rows_after(&self, after: i64, limit: i64) -> Result<Vec<AuditRow>, DbError> {
+        let sql = format!(
+            "select {COLUMNS} from audit_log where audit_id > $1 order by audit_id limit {}",
+            limit.clamp(1, 10_000)
+        );
+        let e = |e: bangfu_core::DomainError| DbError::Message(e.to_string());
+        let out = dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(after).fetch_all(pool).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                use crate::row::Get;
+                let at: DateTime<Utc> = sqlx::Row::try_get(r, "at")?;
+                let mut fields: [Option<String>; 11] = Default::default();
+                for (i, c) in ["username", "role", "ip", "action", "object_type", "object_id", "area_code", "field", "before_value", "after_value"].iter().enumerate() {
+                    fields[i] = r.opt_text(c).map_err(e)?;
+                }
+                fields[10] = r.opt_i64("user_id").map_err(e)?.map(|v| v.to_string());
+                out.push(AuditRow { audit_id: r.int("audit_id").map_err(e)?, at, fields, chain_seq: r.opt_i64("chain_seq").map_err(e)?, chain_hash: r.opt_text("chain_hash").map_err(e)? });
+            }
+            out
+        });
+        Ok(out)
+    }
+}
