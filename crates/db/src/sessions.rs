@@ -50,6 +50,48 @@ pub struct SessionRow {
     pub ip: Option<String>,
 }
 
+/// Replaces a user's password inside a write transaction: the old hash goes to the history,
+/// the new one is stamped with the time, and every session but `keep` (an own change keeps
+/// the one it was made in; `""` keeps none) and every API token ends. Shared by the user's own
+/// change and an admin's reset, so that both end the same things.
+macro_rules! replace_password {
+    ($tx:expr, $user:expr, $hash:expr, $must_change:expr, $keep:expr, $now:expr) => {{
+        sqlx::query(
+            "insert into password_history (user_id, password_hash, replaced_at) \
+             select user_id, password_hash, $1 from users where user_id = $2",
+        )
+        .bind($now)
+        .bind($user)
+        .execute($tx)
+        .await
+        .map_err(domain_err)?;
+        sqlx::query(
+            "update users set password_hash = $1, must_change_password = $2, updated_at = $3, \
+             password_changed_at = $3 where user_id = $4",
+        )
+        .bind($hash)
+        .bind($must_change)
+        .bind($now)
+        .bind($user)
+        .execute($tx)
+        .await
+        .map_err(domain_err)?;
+        sqlx::query("delete from sessions where user_id = $1 and session_hash <> $2")
+            .bind($user)
+            .bind($keep)
+            .execute($tx)
+            .await
+            .map_err(domain_err)?;
+        sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
+            .bind($now)
+            .bind($user)
+            .execute($tx)
+            .await
+            .map_err(domain_err)?;
+    }};
+}
+pub(crate) use replace_password;
+
 /// session hash, created, last seen, address
 type SessionTuple = (String, DateTime<Utc>, DateTime<Utc>, Option<String>);
 
@@ -186,14 +228,15 @@ impl Db {
         policy: &SessionPolicy,
         now: DateTime<Utc>,
     ) -> DomainResult<Option<SessionInfo>> {
-        /// user id, CSRF token, created, last seen, role
-        type Found = (i64, String, DateTime<Utc>, DateTime<Utc>, String);
+        /// user id, CSRF token, created, last seen, role, password set on (or the account made)
+        type Found = (i64, String, DateTime<Utc>, DateTime<Utc>, String, Option<DateTime<Utc>>, DateTime<Utc>);
         let found: Option<Found> = dispatch!(self, pool => {
-            sqlx::query_as("select s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.role from sessions s \
+            sqlx::query_as("select s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.role, u.password_changed_at, \
+                u.created_at from sessions s \
                 join users u on u.user_id = s.user_id where s.session_hash = $1 and u.status = 'active'")
                 .bind(token_hash).fetch_optional(pool).await.map_err(domain_err)?
         });
-        let Some((user_id, csrf_token, created_at, last_seen_at, role)) = found else { return Ok(None) };
+        let Some((user_id, csrf_token, created_at, last_seen_at, role, changed, made)) = found else { return Ok(None) };
         let role = bangfu_core::auth::Role::parse(&role).ok_or_else(|| DomainError::Internal("unknown role".into()))?;
         if !policy.session_alive(role, created_at, last_seen_at, now) {
             self.end_session(token_hash).await?;
@@ -208,7 +251,7 @@ impl Db {
         }
         let mut user = self.user_by_id(bangfu_core::ids::UserId(user_id)).await?.ok_or(DomainError::NotFound)?;
         // A password as old as the policy allows must be changed before anything else.
-        if self.password_set_on(user.id).await?.is_some_and(|t| now - t >= policy.password_max_age) {
+        if now - changed.unwrap_or(made) >= policy.password_max_age {
             user.must_change_password = true;
         }
         Ok(Some(SessionInfo { user, csrf_token, created_at, last_seen_at }))
@@ -235,16 +278,7 @@ impl Db {
         let now = self.clock().now();
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            sqlx::query("insert into password_history (user_id, password_hash, replaced_at) \
-                select user_id, password_hash, $1 from users where user_id = $2")
-                .bind(now).bind(user_id.0).execute(&mut *tx).await.map_err(domain_err)?;
-            sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3, \
-                password_changed_at = $3 where user_id = $4")
-                .bind(password_hash).bind(false).bind(now).bind(user_id.0).execute(&mut *tx).await.map_err(domain_err)?;
-            sqlx::query("delete from sessions where user_id = $1 and session_hash <> $2")
-                .bind(user_id.0).bind(keep_session).execute(&mut *tx).await.map_err(domain_err)?;
-            sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
-                .bind(now).bind(user_id.0).execute(&mut *tx).await.map_err(domain_err)?;
+            replace_password!(&mut *tx, user_id.0, password_hash, false, keep_session, now);
             crate::bind_entry!(entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
         });

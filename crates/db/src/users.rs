@@ -246,15 +246,7 @@ impl UserStore for Db {
             .change("password", None, Some("已重置，须在下次登录时修改".into()));
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            sqlx::query("insert into password_history (user_id, password_hash, replaced_at) \
-                select user_id, password_hash, $1 from users where user_id = $2")
-                .bind(now).bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
-            sqlx::query("update users set password_hash = $1, must_change_password = $2, updated_at = $3, \
-                password_changed_at = $3 where user_id = $4")
-                .bind(password_hash).bind(true).bind(now).bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
-            sqlx::query("delete from sessions where user_id = $1").bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
-            sqlx::query("update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null")
-                .bind(now).bind(user.0).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::sessions::replace_password!(&mut *tx, user.0, password_hash, true, "", now);
             sqlx::query("update sign_in_failures set failures = 0, blocked_until = null, changes = changes + 1 where username = $1")
                 .bind(&a.user.username).execute(&mut *tx).await.map_err(domain_err)?;
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;

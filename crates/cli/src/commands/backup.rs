@@ -54,9 +54,9 @@ async fn audit(db: &Db, what: &str, file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn summary(digest: &[bangfu_db::backup::TableDigest]) -> String {
-    let rows: i64 = digest.iter().map(|t| t.rows).sum();
-    format!("{} 张表、{rows} 行", digest.len())
+fn summary(counts: &[(String, i64)]) -> String {
+    let rows: i64 = counts.iter().map(|(_, n)| n).sum();
+    format!("{} 张表、{rows} 行", counts.len())
 }
 
 pub async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
@@ -86,7 +86,7 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
         "已备份 {url} 到 {}（{:.1} MB，{}）",
         args.out.display(),
         size as f64 / 1_048_576.0,
-        summary(&db.content_digest().await?)
+        summary(&db.table_counts().await?)
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -114,7 +114,7 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
                 );
             }
             let db = Db::open(&url, Create::Never).await?.db;
-            if !db.content_digest().await?.is_empty() {
+            if !db.table_counts().await?.is_empty() {
                 anyhow::bail!("目标数据库不是空的：恢复只写入新建的空数据库（createdb 新库名），不会覆盖已有数据");
             }
             db.close().await;
@@ -131,8 +131,8 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     }
     let db = Db::open(&url, Create::Never).await?.db;
     db.migrate().await?;
-    let digest = db.content_digest().await?;
+    let counts = db.table_counts().await?;
     audit(&db, "restore", &args.from).await?;
-    println!("已从 {} 恢复到 {url}（{}）", args.from.display(), summary(&digest));
+    println!("已从 {} 恢复到 {url}（{}）", args.from.display(), summary(&counts));
     Ok(ExitCode::SUCCESS)
 }
