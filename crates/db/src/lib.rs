@@ -26,6 +26,7 @@ mod row;
 pub mod sessions;
 pub mod teams;
 pub mod tokens;
+pub mod two_factor;
 pub mod units;
 pub mod users;
 mod values;

@@ -14,6 +14,12 @@ pub struct SessionInfo {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// The password was right but the second step (the code) is still owed: nothing else
+    /// may be done in this session.
+    pub second_step_owed: bool,
+    /// The user's role must use two factors and none is bound yet: binding one is the only
+    /// thing the session may do (after a password change, if one is owed).
+    pub two_factor_missing: bool,
 }
 
 /// What a sign-in attempt found (the caller shows the same message for every failure).
@@ -211,11 +217,13 @@ impl Db {
         user_id: bangfu_core::ids::UserId,
         csrf: &str,
         ip: Option<&str>,
+        stage: &str,
     ) -> DomainResult<()> {
         let now = self.clock().now();
         dispatch!(self, pool => {
-            sqlx::query("insert into sessions (session_hash, user_id, csrf_token, created_at, last_seen_at, ip) values ($1, $2, $3, $4, $4, $5)")
-                .bind(token_hash).bind(user_id.0).bind(csrf).bind(now).bind(ip)
+            sqlx::query("insert into sessions (session_hash, user_id, csrf_token, created_at, last_seen_at, ip, stage) \
+                values ($1, $2, $3, $4, $4, $5, $6)")
+                .bind(token_hash).bind(user_id.0).bind(csrf).bind(now).bind(ip).bind(stage)
                 .execute(pool).await.map_err(domain_err)?;
         });
         Ok(())
@@ -228,20 +236,44 @@ impl Db {
         policy: &SessionPolicy,
         now: DateTime<Utc>,
     ) -> DomainResult<Option<SessionInfo>> {
-        /// user id, CSRF token, created, last seen, role, password set on (or the account made)
-        type Found = (i64, String, DateTime<Utc>, DateTime<Utc>, String, Option<DateTime<Utc>>, DateTime<Utc>);
+        /// user id, CSRF token, created, last seen, role, password set on (or the account made),
+        /// stage, whether a second factor is bound, the district's two-factor roles
+        type Found = (
+            i64,
+            String,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            String,
+            Option<DateTime<Utc>>,
+            DateTime<Utc>,
+            String,
+            i32,
+            Option<String>,
+        );
         let found: Option<Found> = dispatch!(self, pool => {
             sqlx::query_as("select s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.role, u.password_changed_at, \
-                u.created_at from sessions s \
+                u.created_at, s.stage, \
+                case when exists (select 1 from user_totp t where t.user_id = s.user_id and t.enrolled_at is not null \
+                    and t.revoked_at is null) then 1 else 0 end, \
+                (select value from settings where key = 'two_factor_roles') \
+                from sessions s \
                 join users u on u.user_id = s.user_id where s.session_hash = $1 and u.status = 'active'")
                 .bind(token_hash).fetch_optional(pool).await.map_err(domain_err)?
         });
-        let Some((user_id, csrf_token, created_at, last_seen_at, role, changed, made)) = found else { return Ok(None) };
+        let Some((user_id, csrf_token, created_at, last_seen_at, role, changed, made, stage, bound, roles)) = found
+        else {
+            return Ok(None);
+        };
         let role = bangfu_core::auth::Role::parse(&role).ok_or_else(|| DomainError::Internal("unknown role".into()))?;
-        if !policy.session_alive(role, created_at, last_seen_at, now) {
+        let second_step_owed = stage != crate::two_factor::STAGE_FULL;
+        if !policy.session_alive(role, created_at, last_seen_at, now)
+            || (second_step_owed && now - created_at > crate::two_factor::SECOND_STEP_TIME)
+        {
             self.end_session(token_hash).await?;
             return Ok(None);
         }
+        let two_factor_missing =
+            bound == 0 && bangfu_core::auth::totp::TwoFactorRoles::from_setting(roles.as_deref()).requires(role);
         // Record activity at most once a minute: one write per request would be wasteful.
         if now - last_seen_at > chrono::Duration::seconds(60) {
             dispatch!(self, pool => {
@@ -254,7 +286,7 @@ impl Db {
         if now - changed.unwrap_or(made) >= policy.password_max_age {
             user.must_change_password = true;
         }
-        Ok(Some(SessionInfo { user, csrf_token, created_at, last_seen_at }))
+        Ok(Some(SessionInfo { user, csrf_token, created_at, last_seen_at, second_step_owed, two_factor_missing }))
     }
 
     pub async fn end_session(&self, token_hash: &str) -> DomainResult<()> {

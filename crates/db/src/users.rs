@@ -70,7 +70,8 @@ impl Db {
 /// An account as listed, with the latest wait any source was given on it (shown as 已锁定
 /// until then; an admin's unlock ends every source's wait).
 const ACCOUNT_COLUMNS: &str = "user_id, username, display_name, phone, role, area_code, must_change_password, status, \
-    (select max(f.blocked_until) from sign_in_failures f where f.username = users.username) as locked_until, created_at";
+    (select max(f.blocked_until) from sign_in_failures f where f.username = users.username) as locked_until, created_at, \
+    (select max(t.enrolled_at) from user_totp t where t.user_id = users.user_id and t.revoked_at is null) as two_factor_since";
 
 /// Timestamps, read the same way from both backends (only accounts need them here).
 trait Times {
@@ -95,6 +96,7 @@ fn account_row(r: &(impl Get + Times)) -> DomainResult<UserAccount> {
         user: user_row(r)?,
         disabled: r.text("status")? != "active",
         locked_until,
+        two_factor_since: r.opt_time("two_factor_since")?,
         created_at: r.opt_time("created_at")?.ok_or_else(|| DomainError::Internal("created_at".into()))?,
     })
 }

@@ -13,6 +13,12 @@ pub enum PageError {
         next: String,
     },
     MustChangePassword,
+    /// The password was right; the code from the phone is still owed.
+    SecondStep {
+        next: String,
+    },
+    /// The role must use two factors and this account has not bound a phone yet.
+    MustBindTwoFactor,
     NotFound,
     Forbidden,
     Denied(bangfu_core::auth::Permission),
@@ -58,6 +64,10 @@ impl IntoResponse for PageError {
                 return Redirect::to(&target).into_response();
             }
             PageError::MustChangePassword => return Redirect::to("/password").into_response(),
+            PageError::SecondStep { next } => {
+                return Redirect::to(&format!("/login/code?next={}", encode(next))).into_response();
+            }
+            PageError::MustBindTwoFactor => return Redirect::to("/two-factor").into_response(),
             PageError::NotFound => (StatusCode::NOT_FOUND, "找不到该记录", "记录不存在，或不在您的管辖范围内。"),
             PageError::Forbidden => (StatusCode::FORBIDDEN, "无权操作", "您的角色不能进行这项操作。"),
             PageError::Denied(p) => {

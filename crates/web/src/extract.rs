@@ -106,8 +106,17 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Err(PageError::SignIn { next });
         };
         // A first-run account must set its own password before anything else.
+        if session.second_step_owed {
+            return Err(PageError::SecondStep { next });
+        }
         if session.user.must_change_password && !matches!(parts.uri.path(), "/password" | "/logout") {
             return Err(PageError::MustChangePassword);
+        }
+        // A role that must use two factors binds a phone before anything else.
+        if session.two_factor_missing
+            && !matches!(parts.uri.path(), "/two-factor" | "/two-factor/bind" | "/password" | "/logout")
+        {
+            return Err(PageError::MustBindTwoFactor);
         }
         let area = state.db.area(&session.user.area_code).await?.ok_or(PageError::Forbidden)?;
         Ok(CurrentUser {

@@ -23,7 +23,7 @@ const MAX_PAGE: usize = 4 * 1024 * 1024;
 
 /// Paths whose POST is not a save of the register.
 fn not_a_save(path: &str) -> bool {
-    matches!(path, "/login" | "/logout") || path.starts_with("/lang/") || path.starts_with("/api/")
+    matches!(path, "/login" | "/login/code" | "/logout") || path.starts_with("/lang/") || path.starts_with("/api/")
 }
 
 pub async fn layer(req: Request, next: Next) -> Response {

@@ -49,6 +49,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::auth::router())
+        .merge(pages::two_factor::router())
         .merge(pages::overview::router())
         .merge(pages::households::router())
         .merge(pages::members::router())

@@ -1,4 +1,5 @@
-//! `bangfu user add`: create an account; `bangfu user unlock`: unlock a locked one. The password is read from standard input when it
+//! `bangfu user add`: create an account; `bangfu user unlock`: unlock a locked one;
+//! `bangfu user reset-two-factor`: a lost phone. The password is read from standard input when it
 //! is not a terminal (for scripts), otherwise asked for twice without echo.
 
 use std::io::{BufRead, IsTerminal};
@@ -41,6 +42,14 @@ pub enum Command {
         #[arg(long)]
         username: String,
     },
+    /// 重置两步验证（手机丢失且恢复码已用完时；原手机和恢复码作废，该账号下次登录须重新绑定手机；记入审计日志）
+    ResetTwoFactor {
+        #[arg(long, env = "BANGFU_DATABASE")]
+        database: String,
+        /// 用户名
+        #[arg(long)]
+        username: String,
+    },
 }
 
 pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
@@ -49,6 +58,7 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             (database, username, name, role, area, phone, must_change_password)
         }
         Command::Unlock { database, username } => return unlock(&database, &username).await,
+        Command::ResetTwoFactor { database, username } => return reset_two_factor(&database, &username).await,
     };
     let username = check_username(&username).map_err(|e| anyhow::anyhow!(e.message))?;
     let role = Role::parse(&role).ok_or_else(|| {
@@ -65,6 +75,22 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     let user = NewUser { username, display_name: name, phone, role, area_code, password_hash, must_change_password };
     let id = db.create_user(&user, &bangfu_core::audit::Actor::command_line()).await?;
     println!("已新建账号 {}（{}，编号 {id}）", user.username, role.label_zh());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ends an account's second factor from the command line: the way back in for the only
+/// district admin whose phone is lost.
+async fn reset_two_factor(database: &str, username: &str) -> anyhow::Result<ExitCode> {
+    let db = super::open(database, Create::Never).await?;
+    let Some((user, _)) = db.user_by_name(username.trim()).await? else {
+        anyhow::bail!("账号“{}”不存在或已停用", username.trim());
+    };
+    let actor = bangfu_core::audit::Actor::command_line();
+    if db.end_two_factor(&user, "命令行重置了两步验证（原手机和恢复码作废）", &actor).await? {
+        println!("已重置账号 {} 的两步验证：下次登录时须重新绑定手机", user.username);
+    } else {
+        println!("账号 {} 没有绑定两步验证，无需重置", user.username);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -19,6 +19,8 @@ pub enum AuditAction {
     Import,
     /// 按证件号码查找: an exact ID-number search, with whether it found anyone.
     SearchId,
+    /// 两步验证: a second factor bound, changed or reset, or recovery codes renewed.
+    TwoFactor,
 }
 
 impl AuditAction {
@@ -33,6 +35,7 @@ impl AuditAction {
         AuditAction::RevealId,
         AuditAction::Import,
         AuditAction::SearchId,
+        AuditAction::TwoFactor,
     ];
 
     pub fn code(self) -> &'static str {
@@ -47,6 +50,7 @@ impl AuditAction {
             AuditAction::RevealId => "reveal_id",
             AuditAction::Import => "import",
             AuditAction::SearchId => "search_id",
+            AuditAction::TwoFactor => "two_factor",
         }
     }
 
@@ -62,6 +66,7 @@ impl AuditAction {
             AuditAction::RevealId => "查看完整证件号码",
             AuditAction::Import => "批量导入",
             AuditAction::SearchId => "按证件号码查找",
+            AuditAction::TwoFactor => "两步验证",
         }
     }
 

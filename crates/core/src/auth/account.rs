@@ -44,6 +44,8 @@ pub struct UserAccount {
     pub user: User,
     pub disabled: bool,
     pub locked_until: Option<DateTime<Utc>>,
+    /// Since when a second factor (两步验证) is bound, if one is.
+    pub two_factor_since: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -173,6 +175,7 @@ mod tests {
             user,
             disabled: false,
             locked_until: Some(now + chrono::Duration::minutes(5)),
+            two_factor_since: None,
             created_at: now,
         };
         assert_eq!(a.state(now), AccountState::Locked);

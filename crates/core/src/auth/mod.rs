@@ -8,6 +8,7 @@ use crate::error::FieldError;
 
 mod account;
 mod permission;
+pub mod totp;
 
 pub use account::{AccountData, AccountState, UserAccount, generate_password};
 pub use permission::Permission;

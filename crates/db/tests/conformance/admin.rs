@@ -174,7 +174,7 @@ conformance!(
         ));
 
         // Disabled: no sign-in, and the live session ends.
-        db.create_session("hash-lisi", id, "csrf", None).await.unwrap();
+        db.create_session("hash-lisi", id, "csrf", None, "full").await.unwrap();
         db.set_account_enabled(&district, id, false, &admin_actor).await.unwrap();
         assert!(db.session("hash-lisi", &policy, chrono::Utc::now()).await.unwrap().is_none());
         assert!(matches!(
@@ -191,7 +191,7 @@ conformance!(
         // A reset: the new one-time password works and must be changed; old sessions end.
         let own = bangfu_core::audit::AuditEntry::new(&admin_actor, bangfu_core::audit::AuditAction::PasswordChanged);
         db.set_password(id, &hash_password("own-pass-22").unwrap(), "hash-none", &own).await.unwrap();
-        db.create_session("hash-lisi-2", id, "csrf", None).await.unwrap();
+        db.create_session("hash-lisi-2", id, "csrf", None, "full").await.unwrap();
         db.reset_password(&district, id, &hash_password("reset-pass-3").unwrap(), &admin_actor).await.unwrap();
         assert!(db.session("hash-lisi-2", &policy, chrono::Utc::now()).await.unwrap().is_none());
         match db.check_sign_in("lisi", "reset-pass-3", None, &policy, chrono::Utc::now()).await.unwrap() {

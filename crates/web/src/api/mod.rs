@@ -184,6 +184,14 @@ impl FromRequestParts<AppState> for ApiUser {
                 .session(&token_hash(&token), &state.policy, state.db.clock().now())
                 .await?
                 .ok_or_else(ApiError::unauthenticated)?;
+            // A session that owes its code is not signed in; one that must bind a phone first
+            // does that on the web page.
+            if session.second_step_owed {
+                return Err(ApiError::unauthenticated());
+            }
+            if session.two_factor_missing {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "two_factor_required", "请先在网页上设置两步验证"));
+            }
             if parts.method != Method::GET && parts.method != Method::HEAD {
                 let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
                 if !same_secret(sent, &session.csrf_token) {

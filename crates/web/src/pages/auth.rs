@@ -11,6 +11,7 @@ use bangfu_core::auth::{
     Attempt, SIGN_IN_FAILED, SIGN_IN_TOO_FAST, check_password, hash_password, random_token, same_secret, token_hash,
 };
 use bangfu_db::sessions::{SignInCheck, verify_password_off_thread};
+use bangfu_db::two_factor::{STAGE_FULL, STAGE_SECOND_FACTOR};
 
 use crate::AppState;
 use crate::error::PageError;
@@ -60,7 +61,7 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn cookie_header(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+pub(crate) fn cookie_header(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
     let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
     HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"))
@@ -133,9 +134,18 @@ async fn login(
         SignInCheck::Ok(user) => {
             let token = random_token();
             let csrf = random_token();
-            state.db.create_session(&token_hash(&token), user.id, &csrf, ip.as_deref()).await?;
-            state.db.audit(&AuditEntry::new(&Actor::user(&user, ip), AuditAction::SignIn)).await?;
-            let target = if user.must_change_password { "/password".to_owned() } else { safe_next(Some(&form.next)) };
+            // With a phone bound, the password alone is not a sign-in: the session owes the
+            // code and can do nothing else until it is given (within five minutes).
+            let owes_code = state.db.has_two_factor(user.id).await?;
+            let stage = if owes_code { STAGE_SECOND_FACTOR } else { STAGE_FULL };
+            state.db.create_session(&token_hash(&token), user.id, &csrf, ip.as_deref(), stage).await?;
+            let next = safe_next(Some(&form.next));
+            let target = if owes_code {
+                format!("/login/code?next={}", crate::error::encode(&next))
+            } else {
+                state.db.audit(&AuditEntry::new(&Actor::user(&user, ip), AuditAction::SignIn)).await?;
+                if user.must_change_password { "/password".to_owned() } else { next }
+            };
             let mut res = Redirect::to(&target).into_response();
             res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, &token, None));
             res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, LOGIN_CSRF_COOKIE, "", Some(0)));

@@ -17,6 +17,7 @@ pub mod overview;
 pub mod plans;
 pub mod print;
 pub mod teams;
+pub mod two_factor;
 pub mod units;
 pub mod users;
 pub mod visits;

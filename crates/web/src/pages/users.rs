@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/reset-password", post(reset))
         .route("/users/{id}/unlock", post(unlock))
         .route("/users/{id}/end-sessions", post(end_sessions))
+        .route("/users/{id}/reset-two-factor", post(reset_two_factor))
 }
 
 type Admin = Require<perm::ManageUsers>;
@@ -61,6 +62,7 @@ struct UserRow {
     disabled: bool,
     locked: bool,
     must_change: bool,
+    two_factor: bool,
     me: bool,
 }
 
@@ -99,6 +101,7 @@ async fn users_page(state: &AppState, me: &CurrentUser, error: String, page: u32
             disabled: a.disabled,
             locked: s == bangfu_core::auth::AccountState::Locked,
             must_change: a.user.must_change_password,
+            two_factor: a.two_factor_since.is_some(),
             me: a.user.id == me.user.id,
             username: a.user.username,
             name: a.user.display_name,
@@ -243,6 +246,24 @@ async fn end_sessions(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     act(&state, &me, &v, id, async || state.db.end_sessions(&me.scope, UserId(id), &me.actor()).await).await
+}
+
+/// A lost phone: the account's second factor ends and it binds a phone again at its next
+/// sign-in (its sessions end now).
+async fn reset_two_factor(
+    State(state): State<AppState>,
+    me: Admin,
+    Path(id): Path<i64>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    act(&state, &me, &v, id, async || {
+        let a = state.db.account(&me.scope, UserId(id)).await?;
+        if a.user.id == me.user.id {
+            return Err(bangfu_core::DomainError::invalid("user", "自己的两步验证请在“两步验证”页面更换手机"));
+        }
+        state.db.end_two_factor(&a.user, "管理员重置了两步验证（原手机和恢复码作废）", &me.actor()).await.map(|_| ())
+    })
+    .await
 }
 
 async fn unlock(

@@ -82,6 +82,9 @@ both!(a_first_run_account_must_change_its_password_before_anything_else, |app| {
         )
         .await;
     assert_eq!(ok.location.as_deref(), Some("/"));
+    // A district admin must then bind a phone (两步验证) before anything else.
+    assert_eq!(app.get("/households", &session).await.location.as_deref(), Some("/two-factor"));
+    app.bind_phone("newadmin", &session).await;
     assert_eq!(app.get("/households", &session).await.status, StatusCode::OK);
 });
 

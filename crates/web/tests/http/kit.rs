@@ -11,6 +11,10 @@ pub(crate) struct App {
     pub(crate) shahedian_household: HouseholdId,
     pub(crate) yifeng_household: HouseholdId,
     pub(crate) full_id: String,
+    /// The clock the router runs on (the kit's phone reads the time from it).
+    pub(crate) clock: bangfu_core::clock::Clock,
+    /// The secrets the kit's "phone" holds, per username, with the last step it showed.
+    pub(crate) phones: std::sync::Arc<std::sync::Mutex<HashMap<String, (TotpSecret, i64)>>>,
     pub(crate) _drop: Option<PgDrop>,
 }
 
@@ -144,6 +148,8 @@ pub(crate) async fn app(pg: bool) -> Option<App> {
         shahedian_household,
         yifeng_household,
         full_id,
+        clock: bangfu_core::clock::Clock::System,
+        phones: Default::default(),
         _drop: drop_guard,
     })
 }
@@ -485,11 +491,71 @@ impl App {
         self.post("/login", &csrf_cookie, &format!("username={username}&password={password}&_csrf={csrf}&next=/")).await
     }
 
+    /// The same app on another clock (the router's; the database handle is shared).
+    pub(crate) fn with_clock(self, clock: bangfu_core::clock::Clock) -> App {
+        App { router: router(AppState::new(self.db.clone().with_clock(clock))), clock, ..self }
+    }
+
+    /// What the kit's phone shows for `username` now: the earliest step after the last one
+    /// it showed that stays valid for at least ten more seconds (a code is accepted once).
+    pub(crate) async fn phone_code(&self, username: &str) -> String {
+        loop {
+            let now = self.clock.now().timestamp();
+            let (step_now, into) = (now.div_euclid(30), now.rem_euclid(30));
+            {
+                let mut phones = self.phones.lock().unwrap();
+                let (secret, last) = phones.get_mut(username).expect("no phone bound for this user");
+                let earliest = if into < 20 { step_now - 1 } else { step_now };
+                let step = earliest.max(*last + 1);
+                if step <= step_now + 1 {
+                    *last = step;
+                    return secret.code_at(step * 30);
+                }
+            }
+            assert!(matches!(self.clock, bangfu_core::clock::Clock::System), "a fixed clock has no later code");
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+
+    /// Binds a phone for the signed-in user through the 两步验证 page (reading the secret shown
+    /// for manual entry, as a user without a camera would); returns the recovery codes.
+    pub(crate) async fn bind_phone(&self, username: &str, session: &str) -> Vec<String> {
+        let page = self.get("/two-factor", session).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let secret = page.body.split(r#"id="totp-secret""#).nth(1).unwrap().split('>').nth(1).unwrap();
+        let secret = TotpSecret::from_base32(secret.split('<').next().unwrap()).unwrap();
+        let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        self.phones.lock().unwrap().insert(username.to_owned(), (secret, 0));
+        let code = self.phone_code(username).await;
+        let r = self.post("/two-factor/bind", session, &format!("_csrf={csrf}&code={code}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body.split("<li><code>").skip(1).map(|c| c.split('<').next().unwrap().to_owned()).collect()
+    }
+
+    /// Gives the code a session owes after the password; returns the signed-in session cookie.
+    pub(crate) async fn give_code(&self, session: &str, code: &str) -> Reply {
+        let page = self.get("/login/code", session).await;
+        let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        self.post("/login/code", session, &format!("_csrf={csrf}&code={}&next=/", code.replace(' ', "+"))).await
+    }
+
+    /// Signs in as a user would: the password, then the phone's code if one is bound, and
+    /// binding a phone first if the role must use two factors and none is bound.
     pub(crate) async fn sign_in(&self, username: &str) -> (String, String) {
         let r = self.try_sign_in(username, "correct-horse").await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        let session = cookie_pair(&r.cookies, "bangfu_session");
-        let page = self.get("/households", &session).await;
+        let mut session = cookie_pair(&r.cookies, "bangfu_session");
+        if r.location.as_deref().is_some_and(|l| l.starts_with("/login/code")) {
+            let code = self.phone_code(username).await;
+            let r = self.give_code(&session, &code).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            session = cookie_pair(&r.cookies, "bangfu_session");
+        }
+        let mut page = self.get("/households", &session).await;
+        if page.location.as_deref() == Some("/two-factor") {
+            self.bind_phone(username, &session).await;
+            page = self.get("/households", &session).await;
+        }
         let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
         (session, csrf)
     }

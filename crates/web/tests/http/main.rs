@@ -9,6 +9,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use bangfu_core::area::{AreaCode, Scope};
+use bangfu_core::auth::totp::TotpSecret;
 use bangfu_core::auth::{NewUser, Role, SIGN_IN_FAILED, hash_password};
 use bangfu_core::household::id_number::check_char;
 use bangfu_core::household::{
@@ -44,5 +45,6 @@ mod plans;
 mod routes;
 mod security;
 mod teams;
+mod two_factor;
 mod visits;
 mod work;

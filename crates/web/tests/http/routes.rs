@@ -454,6 +454,29 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/users/{id}/end-sessions", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/sessions", "GET", "/sessions".into(), "/sessions".into(), [OK; 4], [OK; 4]),
         ("/sessions/end", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        // A full session owes no code: the code page sends it on to sign in.
+        ("/login/code", "GET", "/login/code".into(), "/login/code".into(), [S::SEE_OTHER; 4], [S::SEE_OTHER; 4]),
+        ("/two-factor", "GET", "/two-factor".into(), "/two-factor".into(), [OK; 4], [OK; 4]),
+        (
+            "/two-factor/new-phone",
+            "GET",
+            "/two-factor/new-phone".into(),
+            "/two-factor/new-phone".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
+        ("/two-factor/bind", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/two-factor/recovery-codes", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/two-factor/off", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/settings/security",
+            "GET",
+            "/settings/security".into(),
+            "/settings/security".into(),
+            [OK, FB, FB, FB],
+            [OK, FB, FB, FB],
+        ),
+        ("/users/{id}/reset-two-factor", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
     ];
     // Routes declared in the source.
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

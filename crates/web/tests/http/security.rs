@@ -36,7 +36,7 @@ async fn last_sign_in_ip(app: &App) -> Option<String> {
 
 both!(wrong_guesses_from_one_address_never_lock_the_account_for_anyone_else, |app| {
     let clock = bangfu_core::clock::Clock::fixed_beijing(2026, 12, 2, 9, 0);
-    let app = App { router: router(AppState::new(app.db.clone().with_clock(clock))), ..app };
+    let app = app.with_clock(clock);
     let router = app.router.clone();
     let attacker = "198.51.100.66";
     for _ in 0..12 {
@@ -59,7 +59,7 @@ both!(wrong_guesses_from_one_address_never_lock_the_account_for_anyone_else, |ap
 both!(too_many_sign_ins_from_one_address_in_a_minute_are_refused_without_checking, |app| {
     // All in one minute of the register's clock, however slow the machine.
     let clock = bangfu_core::clock::Clock::fixed_beijing(2026, 12, 2, 9, 0);
-    let app = App { router: router(AppState::new(app.db.clone().with_clock(clock))), ..app };
+    let app = app.with_clock(clock);
     let router = app.router.clone();
     let flood = "203.0.113.77";
     let mut refused = 0;
@@ -305,10 +305,10 @@ both!(an_account_that_cannot_reveal_a_number_sees_no_age_beside_the_masked_one, 
 both!(a_district_admin_is_signed_out_after_ten_idle_minutes_a_clerk_after_thirty, |app| {
     use bangfu_core::clock::Clock;
     let at = |minute| Clock::fixed_beijing(2026, 12, 2, 9, minute);
-    let app = App { router: router(AppState::new(app.db.clone().with_clock(at(0)))), ..app };
+    let app = app.with_clock(at(0));
     let (admin, _) = app.sign_in("admin").await;
     let (clerk, _) = app.sign_in("shahedian").await;
-    let later = App { router: router(AppState::new(app.db.clone().with_clock(at(11)))), ..app };
+    let later = app.with_clock(at(11));
     assert_eq!(later.get("/households", &clerk).await.status, StatusCode::OK, "a clerk's 11 idle minutes are fine");
     let r = later.get("/households", &admin).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "the admin must sign in again");
@@ -345,11 +345,11 @@ both!(a_password_ninety_days_old_must_be_changed_before_anything_else, |app| {
         let at = chrono::Utc::now() + chrono::Duration::days(days);
         Clock::Fixed(at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()))
     };
-    let month = App { router: router(AppState::new(app.db.clone().with_clock(after(30)))), ..app };
+    let month = app.with_clock(after(30));
     let r = month.try_sign_in("shahedian", "correct-horse").await;
     let session = cookie_pair(&r.cookies, "bangfu_session");
     assert_eq!(month.get("/households", &session).await.status, StatusCode::OK, "30 days: fine");
-    let quarter = App { router: router(AppState::new(month.db.clone().with_clock(after(91)))), ..month };
+    let quarter = month.with_clock(after(91));
     let r = quarter.try_sign_in("shahedian", "correct-horse").await;
     let session = cookie_pair(&r.cookies, "bangfu_session");
     let r = quarter.get("/households", &session).await;

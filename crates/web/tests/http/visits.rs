@@ -53,7 +53,7 @@ both!(the_forms_read_the_day_from_the_registers_clock_not_the_machines, |app| {
     // 7:30 on 1 June 2026 in Beijing is still 31 May in UTC, and the machine's own date is
     // another day again: the form's default and its "not after today" check follow the clock.
     let clock = bangfu_core::clock::Clock::fixed_beijing(2026, 6, 1, 7, 30);
-    let app = App { router: router(AppState::new(app.db.clone().with_clock(clock))), ..app };
+    let app = app.with_clock(clock);
     let (worker, csrf) = app.sign_in("shadong").await;
     let h = app.shahedian_household.0;
     let form = app.new_visit_page(h, &worker).await;
