@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artifacts, bin, divisions, idNumber, serve, launchBrowser } from '../kit.mjs';
+import { artifacts, bin, divisions, idNumber, serve, launchBrowser, bindPhone, phoneCode, secondStep } from '../kit.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'bangfu-fresh-'));
 const db = join(work, 'district.db');
@@ -34,7 +34,7 @@ async function signIn(page, username, password) {
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
-  await page.waitForLoadState();
+  await secondStep(page, username);
 }
 
 async function setPassword(page, current, next) {
@@ -43,7 +43,8 @@ async function setPassword(page, current, next) {
   await page.fill('input[name=new]', next);
   await page.fill('input[name=repeat]', next);
   await page.click('form:has(input[name=new]) button[type=submit]');
-  await page.waitForURL(`${base}/`);
+  // A district admin goes on to bind a phone (两步验证); everyone else to the start page.
+  await page.waitForURL((u) => u.pathname === '/' || u.pathname === '/two-factor');
 }
 
 // Picks an area: from the drop-down a small area gets, or by typing into the search box.
@@ -68,6 +69,15 @@ test('a new district: first password, a unit, a township account, a household wi
   assert.match(page.url(), /\/password/, 'the first account must change its printed password first');
   await setPassword(page, adminPassword, 'Yicheng-2026-admin');
   assert.match(await page.textContent('main'), /已保存/);
+  // 两步验证: a district admin binds the authenticator app of a phone before anything else.
+  assert.match(page.url(), /\/two-factor$/, 'the district admin must bind a phone next');
+  assert.match(await page.textContent('main'), /必须使用两步验证/);
+  assert.equal(await page.locator('.qr svg').count(), 1, 'a QR code to scan');
+  await page.goto(`${base}/households`);
+  assert.match(page.url(), /\/two-factor$/, 'no other page until the phone is bound');
+  const recovery = await bindPhone(page, adminName, 'fresh-two-factor');
+  assert.equal(recovery.length, 10, 'ten recovery codes, shown once');
+  assert.equal(new URL(page.url()).pathname, '/');
   // The district's start page on an empty register: every township, no households yet.
   assert.match(await page.textContent('main'), /沙河店镇/);
 
@@ -136,7 +146,19 @@ test('a new district: first password, a unit, a township account, a household wi
   // Opening and clearing an episode is a district-level action until the procedures land.
   const admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const a = await admin.newPage();
-  await signIn(a, adminName, 'Yicheng-2026-admin');
+  // The admin's next sign-in: the password, then the phone's code.
+  await a.goto(`${base}/login`);
+  await a.fill('input[name=username]', adminName);
+  await a.fill('input[name=password]', 'Yicheng-2026-admin');
+  await a.click('button[type=submit]');
+  await a.waitForURL(/\/login\/code/);
+  await a.fill('input[name=code]', '000000');
+  await a.click('main button[type=submit]');
+  assert.match(await a.textContent('main'), /验证码不正确或已用过/);
+  await a.fill('input[name=code]', await phoneCode(adminName));
+  await a.screenshot({ path: join(artifacts, 'fresh-sign-in-code.png'), fullPage: true });
+  await a.click('main button[type=submit]');
+  await a.waitForURL(`${base}/`);
   await a.goto(`${household}/monitoring/open`);
   assert.equal(await a.inputValue('select[name=monitoring_type]'), '', 'the type is the reviewer\'s answer');
   await a.selectOption('select[name=monitoring_type]', { label: '边缘易致贫户' });

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artifacts, bin, divisions, idNumber, serve, launchBrowser } from '../kit.mjs';
+import { artifacts, bin, divisions, idNumber, serve, launchBrowser, secondStep } from '../kit.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'bangfu-e2e-'));
 // SQLite by default; BANGFU_E2E_DATABASE (a postgres:// URL of an empty database) runs the same tests on PostgreSQL.
@@ -65,6 +65,7 @@ async function signIn(page, username, password) {
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
+  await secondStep(page, username);
   await page.waitForURL(`${base}/`);
 }
 

@@ -39,7 +39,8 @@ pub async fn layer(req: Request, next: Next) -> Response {
     if res.status().is_redirection()
         && let Some(location) = location
     {
-        if location.starts_with("/login?") || location == "/login" {
+        // (A plain "/login" is a deliberate end, 退出 or 换一个账号登录: nothing ran out.)
+        if location.starts_with("/login?") {
             // A form posted after the session ran out: come back to the page that showed the
             // form (a POST address may have no page of its own), and say why.
             let mut target = location.clone();

@@ -65,6 +65,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         for (user, name, role, _, password) in DEMO_USERS {
             println!("    {user:<10} / {password:<16} {name}（{}）", role.label_zh());
         }
+        println!("  区级管理员和审计账号首次登录时须用手机身份验证器绑定两步验证（页面上有二维码和手动输入的密钥）");
+        println!("  district admin and auditor bind an authenticator app (TOTP) at their first sign-in");
         println!("  按 Ctrl+C 停止 / press Ctrl+C to stop");
     })
     .await

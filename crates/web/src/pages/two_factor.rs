@@ -75,6 +75,9 @@ pub struct CodeForm {
     code: String,
     #[serde(default)]
     next: String,
+    /// 换一个账号登录: the half-way session ends.
+    #[serde(default)]
+    cancel: Option<String>,
     #[serde(default, rename = "_csrf")]
     csrf: String,
 }
@@ -91,6 +94,12 @@ async fn code_check(
     };
     if !same_secret(&form.csrf, &csrf) {
         return Err(PageError::Csrf);
+    }
+    if form.cancel.is_some() {
+        state.db.end_session(&old_hash).await?;
+        let mut res = Redirect::to("/login").into_response();
+        res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, SESSION_COOKIE, "", Some(0)));
+        return Ok(res);
     }
     let lang = crate::extract::lang_of(&headers);
     let now = state.db.clock().now();

@@ -77,6 +77,11 @@ both!(a_district_admin_binds_a_phone_first_then_signs_in_with_its_code_each_code
     assert!(app.get("/two-factor", &with_recovery).await.body.contains("未用的恢复码还有 9 个"));
     let third = cookie_pair(&app.try_sign_in("admin", "correct-horse").await.cookies, "bangfu_session");
     assert_eq!(app.give_code(&third, &codes[3]).await.status, StatusCode::UNAUTHORIZED, "used up");
+    // 换一个账号登录 ends the half-way session.
+    let page = app.get("/login/code", &third).await;
+    let r = app.post("/login/code", &third, &format!("_csrf={}&cancel=1", csrf_of(&page.body))).await;
+    assert_eq!(r.location.as_deref(), Some("/login"));
+    assert!(app.get("/login/code", &third).await.location.unwrap().starts_with("/login?"));
     let signs: Vec<_> = actions(&app, AuditAction::SignIn, "admin").await.into_iter().filter_map(|(_, v)| v).collect();
     assert_eq!(signs, ["密码 + 手机验证码", "密码 + 恢复码（还剩9个）"]);
     let failed = actions(&app, AuditAction::SignInFailed, "admin").await;
