@@ -279,7 +279,7 @@ fn the_import_guide_documents_every_column() {
 }
 
 #[test]
-fn the_first_serve_of_a_register_without_accounts_makes_an_admin_who_must_change_the_password() {
+fn the_first_serve_of_a_register_without_accounts_makes_the_district_admin_and_the_three_administrators() {
     let t = Temp::new("firstrun");
     let db = t.join("r.db");
     assert!(run(&["areas", "import", &divisions(), "--database", &db]).status.success());
@@ -287,7 +287,7 @@ fn the_first_serve_of_a_register_without_accounts_makes_an_admin_who_must_change
         bangfu().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
-    for _ in 0..5 {
+    for _ in 0..10 {
         let mut line = String::new();
         if stdout.read_line(&mut line).unwrap() == 0 {
             break;
@@ -299,11 +299,24 @@ fn the_first_serve_of_a_register_without_accounts_makes_an_admin_who_must_change
     }
     let _ = child.kill();
     let _ = child.wait();
-    let name = printed.split("已新建管理员账号 ").nth(1).unwrap().split('（').next().unwrap();
-    assert!(name.starts_with("gly-") && name != "admin", "{printed}");
-    assert!(printed.contains(&format!("已新建管理员账号 {name}（驿城区）")), "{printed}");
-    let password = printed.split("初始密码 ").nth(1).unwrap().split_whitespace().next().unwrap();
-    assert_eq!(password.len(), 16);
+    // 三员分立: four accounts, one per person, none called admin, each with its own password.
+    let mut passwords = Vec::new();
+    for (role, prefix) in
+        [("区级管理员", "gly-"), ("系统管理员", "xtgly-"), ("安全管理员", "aqgly-"), ("审计管理员", "sjgly-")]
+    {
+        let line = printed
+            .lines()
+            .find(|l| l.contains(&format!("已新建{role}账号 ")))
+            .unwrap_or_else(|| panic!("{role}: {printed}"));
+        let name = line.split("账号 ").nth(1).unwrap().split('（').next().unwrap();
+        assert!(name.starts_with(prefix) && name != "admin", "{printed}");
+        assert!(line.contains(&format!("{name}（驿城区）")), "{printed}");
+        let password = line.split("初始密码 ").nth(1).unwrap().split_whitespace().next().unwrap();
+        assert_eq!(password.len(), 16);
+        passwords.push(password.to_owned());
+    }
+    passwords.dedup();
+    assert_eq!(passwords.len(), 4, "{printed}");
     // The second start does not make another.
     let mut child =
         bangfu().args(["serve", "--database", &db, "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();

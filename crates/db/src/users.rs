@@ -94,7 +94,8 @@ fn account_row(r: &(impl Get + Times)) -> DomainResult<UserAccount> {
     let locked_until: Option<DateTime<Utc>> = r.opt_time("locked_until")?;
     Ok(UserAccount {
         user: user_row(r)?,
-        disabled: r.text("status")? != "active",
+        disabled: r.text("status")? == "disabled",
+        pending: r.text("status")? == "pending",
         locked_until,
         two_factor_since: r.opt_time("two_factor_since")?,
         created_at: r.opt_time("created_at")?.ok_or_else(|| DomainError::Internal("created_at".into()))?,
@@ -190,13 +191,15 @@ impl UserStore for Db {
             AuditEntry::new(actor, AuditAction::Create).object("user", id, Some(data.area_code.as_str())).change(
                 "username",
                 None,
-                Some(format!("{}（{}，{}）", data.username, data.display_name, data.role.label_zh())),
+                Some(format!("{}（{}，{}，待安全管理员授权）", data.username, data.display_name, data.role.label_zh())),
             )
         };
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            // 三员分立: an account the system administrator makes waits for the security
+            // administrator to grant its role before it can sign in.
             let id: i64 = sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
-                must_change_password, created_at, updated_at, password_changed_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) returning user_id")
+                must_change_password, status, created_at, updated_at, password_changed_at) values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8, $8) returning user_id")
                 .bind(&data.username).bind(&data.display_name).bind(data.phone.as_deref()).bind(data.role.code())
                 .bind(data.area_code.as_str()).bind(password_hash).bind(true).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
@@ -210,6 +213,9 @@ impl UserStore for Db {
         let a = self.account(scope, user).await?;
         if a.disabled != enabled {
             return Ok(());
+        }
+        if enabled && a.pending {
+            return Err(DomainError::invalid("user", "该账号尚待安全管理员授权"));
         }
         if enabled {
             return self
@@ -227,7 +233,7 @@ impl UserStore for Db {
             &a,
             "update users set status = 'disabled', updated_at = $1 where user_id = $2",
             true,
-            ("status", "正常", "已停用"),
+            ("status", if a.pending { "待授权" } else { "正常" }, "已停用"),
             actor,
         )
         .await
@@ -269,5 +275,79 @@ impl UserStore for Db {
         let sql = "update sign_in_failures set failures = 0, blocked_until = null, changes = changes + 1 \
                    where $1 is not null and username = (select username from users where user_id = $2)";
         self.change_account(&a, sql, false, ("locked", "已锁定", "已解锁"), actor).await
+    }
+}
+
+/// 授权 (三员分立): what the security administrator does with an account the system
+/// administrator made, and with the role of an account in use.
+impl Db {
+    /// The accounts inside `scope` waiting for their grant, oldest first.
+    pub async fn pending_accounts(&self, scope: &Scope) -> DomainResult<Vec<UserAccount>> {
+        let (lo, hi) = scope.bounds();
+        let sql = format!(
+            "select {ACCOUNT_COLUMNS} from users where status = 'pending' and area_code between $1 and $2 \
+             order by created_at, user_id limit 500"
+        );
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
+            rows.iter().map(account_row).collect()
+        })
+    }
+
+    /// An account inside `scope` by its user name (one outside is `None`, as a missing one).
+    pub async fn account_by_name(&self, scope: &Scope, username: &str) -> DomainResult<Option<UserAccount>> {
+        let (lo, hi) = scope.bounds();
+        let sql = format!("select {ACCOUNT_COLUMNS} from users where username = $1 and area_code between $2 and $3");
+        dispatch!(self, pool => {
+            sqlx::query(crate::sql(&sql)).bind(username.trim()).bind(lo).bind(hi).fetch_optional(pool).await
+                .map_err(domain_err)?.map(|r| account_row(&r)).transpose()
+        })
+    }
+
+    /// Grants a pending account the role it was asked for (or `role`, if the security
+    /// administrator chose another): it can sign in from now on.
+    pub async fn grant_account(&self, scope: &Scope, user: UserId, role: Role, actor: &Actor) -> DomainResult<()> {
+        let a = self.account(scope, user).await?;
+        if !a.pending {
+            return Err(DomainError::invalid("user", "该账号不是待授权的账号"));
+        }
+        not_yourself(actor, user, "不能给自己授权")?;
+        let after = format!("已授权：{}", role.label_zh());
+        let before = format!("待授权（申请：{}）", a.user.role.label_zh());
+        let sql = format!(
+            "update users set status = 'active', role = '{}', updated_at = $1 where user_id = $2 and status = 'pending'",
+            role.code()
+        );
+        self.change_account(&a, &sql, false, ("grant", &before, &after), actor).await
+    }
+
+    /// Refuses a pending account: it stays, disabled, with the reason in the audit log.
+    pub async fn refuse_account(&self, scope: &Scope, user: UserId, reason: &str, actor: &Actor) -> DomainResult<()> {
+        let a = self.account(scope, user).await?;
+        if !a.pending {
+            return Err(DomainError::invalid("user", "该账号不是待授权的账号"));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DomainError::invalid("reason", "请写明不予授权的原因"));
+        }
+        let after = format!("不予授权：{reason}");
+        let sql = "update users set status = 'disabled', updated_at = $1 where user_id = $2 and status = 'pending'";
+        self.change_account(&a, sql, true, ("grant", "待授权", &after), actor).await
+    }
+
+    /// Changes the role of an account in use: its sign-ins and API tokens end (the next one
+    /// has the new role's pages and policy).
+    pub async fn change_role(&self, scope: &Scope, user: UserId, role: Role, actor: &Actor) -> DomainResult<()> {
+        let a = self.account(scope, user).await?;
+        not_yourself(actor, user, "不能更改自己的角色")?;
+        if a.pending {
+            return Err(DomainError::invalid("role", "该账号尚待授权，请在授权时选择角色"));
+        }
+        if a.user.role == role {
+            return Ok(());
+        }
+        let sql = format!("update users set role = '{}', updated_at = $1 where user_id = $2", role.code());
+        self.change_account(&a, &sql, true, ("role", a.user.role.label_zh(), role.label_zh()), actor).await
     }
 }

@@ -22,6 +22,8 @@ pub enum PageError {
     NotFound,
     Forbidden,
     Denied(bangfu_core::auth::Permission),
+    /// 三员分立: an administrator opened a page that is not one of its own.
+    OwnPagesOnly(bangfu_core::auth::Role),
     Csrf,
     /// Someone else saved the record first (a page without a form to show again).
     Stale(String),
@@ -72,6 +74,14 @@ impl IntoResponse for PageError {
             PageError::Forbidden => (StatusCode::FORBIDDEN, "无权操作", "您的角色不能进行这项操作。"),
             PageError::Denied(p) => {
                 denied = format!("您的角色不能进行这项操作（{}）。如需办理，请联系区级管理员。", p.label_zh());
+                (StatusCode::FORBIDDEN, "无权操作", denied.as_str())
+            }
+            PageError::OwnPagesOnly(r) => {
+                denied = format!(
+                    "按“三员分立”，{}只能使用自己的页面（{}），不能查看台账或其他管理员的页面。",
+                    r.label_zh(),
+                    r.own_pages_zh()
+                );
                 (StatusCode::FORBIDDEN, "无权操作", denied.as_str())
             }
             PageError::Csrf => (StatusCode::FORBIDDEN, "页面已过期", "请返回上一页，刷新后再提交。"),

@@ -118,6 +118,10 @@ impl FromRequestParts<AppState> for CurrentUser {
         {
             return Err(PageError::MustBindTwoFactor);
         }
+        // 三员分立: an administrator acts only through its own pages.
+        if !session.user.role.may_open(parts.uri.path()) {
+            return Err(PageError::OwnPagesOnly(session.user.role));
+        }
         let area = state.db.area(&session.user.area_code).await?.ok_or(PageError::Forbidden)?;
         Ok(CurrentUser {
             scope: Scope::of(&area),
@@ -200,6 +204,7 @@ pub mod perm {
         ReviewProposals,
         PairUnits,
         ManageUsers,
+        ManageSecurity,
         ManageUnits,
         ManageSettings,
         ReadAudit,

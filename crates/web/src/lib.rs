@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::print::router())
         .merge(pages::units::router())
         .merge(pages::users::router())
+        .merge(pages::grants::router())
         .merge(pages::areas::router())
         .merge(api::router())
         .route("/healthz", get(healthz))

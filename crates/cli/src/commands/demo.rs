@@ -49,6 +49,10 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str, &str)] = &[
     ("shahedian", "沙河店镇工作人员", Role::TownshipStaff, "411702101000", "yicheng-town"),
     ("shadong", "沙东村驻村工作队员", Role::VillageWorker, "411702101201", "yicheng-village"),
     ("audit", "区审计员", Role::Auditor, "411702000000", "yicheng-audit"),
+    // 三员分立: accounts, grants and security policy, the audit log — one person each.
+    ("xitong", "区系统管理员", Role::SystemAdmin, "411702000000", "yicheng-system"),
+    ("anquan", "区安全管理员", Role::SecurityAdmin, "411702000000", "yicheng-security"),
+    ("shenji", "区审计管理员", Role::AuditAdmin, "411702000000", "yicheng-auditlog"),
 ];
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -65,8 +69,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         for (user, name, role, _, password) in DEMO_USERS {
             println!("    {user:<10} / {password:<16} {name}（{}）", role.label_zh());
         }
-        println!("  区级管理员和审计账号首次登录时须用手机身份验证器绑定两步验证（页面上有二维码和手动输入的密钥）");
-        println!("  district admin and auditor bind an authenticator app (TOTP) at their first sign-in");
+        println!("  区级管理员、审计和三员（系统、安全、审计管理员）首次登录时须用手机身份验证器绑定两步验证（页面上有二维码和手动输入的密钥）");
+        println!("  district admin, auditor and the three administrators bind an authenticator app (TOTP) at their first sign-in");
         println!("  按 Ctrl+C 停止 / press Ctrl+C to stop");
     })
     .await

@@ -106,41 +106,52 @@ pub async fn first_run_admin(db: &Db) -> anyhow::Result<()> {
             break;
         }
     }
-    let password = bangfu_core::auth::random_token()[..16].to_owned();
-    let username = first_admin_name(&bangfu_core::auth::random_token());
-    let user = bangfu_core::auth::NewUser {
-        username: username.clone(),
-        display_name: format!("{}管理员", area.name),
-        phone: None,
-        role: bangfu_core::auth::Role::DistrictAdmin,
-        area_code: area.code.clone(),
-        password_hash: bangfu_core::auth::hash_password(&password).map_err(anyhow::Error::msg)?,
-        must_change_password: true,
-    };
+    // 三员分立: the district office's business account and the three administrators, each its
+    // own person; the operator at the console is the one who may make them without a grant.
+    use bangfu_core::auth::Role;
     let actor = bangfu_core::audit::Actor { user_id: None, username: "首次运行".into(), role: None, ip: None };
-    db.create_user(&user, &actor).await?;
-    println!("首次运行：已新建管理员账号 {username}（{}），初始密码 {password}", area.name);
-    println!("请立即登录并修改密码；此密码不会再次显示。");
+    for (role, prefix) in [
+        (Role::DistrictAdmin, "gly"),
+        (Role::SystemAdmin, "xtgly"),
+        (Role::SecurityAdmin, "aqgly"),
+        (Role::AuditAdmin, "sjgly"),
+    ] {
+        let password = bangfu_core::auth::random_token()[..16].to_owned();
+        let username = first_admin_name(prefix, &bangfu_core::auth::random_token());
+        let user = bangfu_core::auth::NewUser {
+            username: username.clone(),
+            display_name: format!("{}{}", area.name, role.label_zh()),
+            phone: None,
+            role,
+            area_code: area.code.clone(),
+            password_hash: bangfu_core::auth::hash_password(&password).map_err(anyhow::Error::msg)?,
+            must_change_password: true,
+        };
+        db.create_user(&user, &actor).await?;
+        println!("首次运行：已新建{}账号 {username}（{}），初始密码 {password}", role.label_zh(), area.name);
+    }
+    println!("请把每个账号交给各自的负责人（一人一个，三员分立），立即登录并修改密码；初始密码不会再次显示。");
     Ok(())
 }
 
-/// `gly-` (管理员) and six characters drawn from random hex: letters and digits only, with
-/// 0/o and 1/l left out so that the name can be read off a screen and typed on a phone.
-fn first_admin_name(random_hex: &str) -> String {
+/// `gly-` (管理员; `xtgly-` 系统, `aqgly-` 安全, `sjgly-` 审计管理员) and six characters drawn
+/// from random hex: letters and digits only, with 0/o and 1/l left out so that the name can be
+/// read off a screen and typed on a phone.
+fn first_admin_name(prefix: &str, random_hex: &str) -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
     let tail: String = (0..6)
         .filter_map(|i| random_hex.get(i * 2..i * 2 + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
         .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)
         .collect();
-    format!("gly-{tail}")
+    format!("{prefix}-{tail}")
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_first_admin_is_never_called_admin_and_its_name_is_easy_to_type() {
-        let a = super::first_admin_name(&bangfu_core::auth::random_token());
-        let b = super::first_admin_name(&bangfu_core::auth::random_token());
+        let a = super::first_admin_name("gly", &bangfu_core::auth::random_token());
+        let b = super::first_admin_name("gly", &bangfu_core::auth::random_token());
         assert!(a.starts_with("gly-") && a.len() == 10, "{a}");
         assert_ne!(a, b);
         assert!(a[4..].chars().all(|c| c.is_ascii_alphanumeric() && !"01lo".contains(c)), "{a}");

@@ -18,6 +18,9 @@ pub enum AccountState {
     Locked,
     /// 已停用: an admin disabled it; its sessions and tokens no longer work.
     Disabled,
+    /// 待授权: made by the system administrator, waiting for the security administrator to
+    /// grant the role it was asked for (三员分立); it cannot sign in yet.
+    Pending,
 }
 
 impl AccountState {
@@ -26,6 +29,7 @@ impl AccountState {
             AccountState::Active => "正常",
             AccountState::Locked => "已锁定",
             AccountState::Disabled => "已停用",
+            AccountState::Pending => "待授权",
         }
     }
 
@@ -34,6 +38,7 @@ impl AccountState {
             AccountState::Active => "green",
             AccountState::Locked => "yellow",
             AccountState::Disabled => "grey",
+            AccountState::Pending => "blue",
         }
     }
 }
@@ -43,6 +48,8 @@ impl AccountState {
 pub struct UserAccount {
     pub user: User,
     pub disabled: bool,
+    /// Waiting for the security administrator's grant (待授权).
+    pub pending: bool,
     pub locked_until: Option<DateTime<Utc>>,
     /// Since when a second factor (两步验证) is bound, if one is.
     pub two_factor_since: Option<DateTime<Utc>>,
@@ -53,6 +60,8 @@ impl UserAccount {
     pub fn state(&self, now: DateTime<Utc>) -> AccountState {
         if self.disabled {
             AccountState::Disabled
+        } else if self.pending {
+            AccountState::Pending
         } else if self.locked_until.is_some_and(|t| t > now) {
             AccountState::Locked
         } else {
@@ -174,12 +183,15 @@ mod tests {
         let mut a = UserAccount {
             user,
             disabled: false,
+            pending: false,
             locked_until: Some(now + chrono::Duration::minutes(5)),
             two_factor_since: None,
             created_at: now,
         };
         assert_eq!(a.state(now), AccountState::Locked);
         assert_eq!(a.state(now + chrono::Duration::minutes(6)), AccountState::Active);
+        a.pending = true;
+        assert_eq!(a.state(now + chrono::Duration::minutes(6)).label_zh(), "待授权");
         a.disabled = true;
         assert_eq!(a.state(now).label_zh(), "已停用");
     }

@@ -16,23 +16,50 @@ pub use permission::Permission;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// 区级管理员: the district office.
+    /// 区级管理员: the district office's business account (register, decisions, units,
+    /// pairings, the district's business settings). Since 三员分立 it manages no accounts, sets
+    /// no security policy and reads no audit log.
     DistrictAdmin,
     /// 乡镇/街道工作人员.
     TownshipStaff,
     /// 驻村工作队员/帮扶责任人: village work team member or helper.
     VillageWorker,
-    /// 审计: read-only.
+    /// 审计（只读台账）: reads the register, changes nothing (an inspector's account).
     Auditor,
+    /// 系统管理员 (三员): accounts only — adds, disables, resets, unlocks; reads no register.
+    SystemAdmin,
+    /// 安全管理员 (三员): grants the role an account was asked for, and the security policy
+    /// (two factors, passwords); reads neither the register nor the audit log.
+    SecurityAdmin,
+    /// 审计管理员 (三员): reads the audit log, and nothing else.
+    AuditAdmin,
 }
 
+/// The pages every signed-in account may open whatever its role: its own password, sign-ins,
+/// second factor and language, and signing out.
+const OWN_PAGES: &[&str] = &["/password", "/sessions", "/two-factor", "/logout", "/lang"];
+
 impl Role {
-    /// The roles level 3 calls privileged: the district administrator and the auditor.
+    /// The roles level 3 calls privileged: the district administrator, the auditor and the
+    /// three administrators (三员).
     pub fn is_privileged(self) -> bool {
-        matches!(self, Role::DistrictAdmin | Role::Auditor)
+        matches!(self, Role::DistrictAdmin | Role::Auditor) || self.is_administrator()
     }
 
-    pub const ALL: &'static [Role] = &[Role::DistrictAdmin, Role::TownshipStaff, Role::VillageWorker, Role::Auditor];
+    /// One of the three administrators of 三员分立 (system, security, audit).
+    pub fn is_administrator(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin)
+    }
+
+    pub const ALL: &'static [Role] = &[
+        Role::DistrictAdmin,
+        Role::TownshipStaff,
+        Role::VillageWorker,
+        Role::Auditor,
+        Role::SystemAdmin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -40,6 +67,9 @@ impl Role {
             Role::TownshipStaff => "township_staff",
             Role::VillageWorker => "village_worker",
             Role::Auditor => "auditor",
+            Role::SystemAdmin => "system_admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::AuditAdmin => "audit_admin",
         }
     }
 
@@ -48,7 +78,10 @@ impl Role {
             Role::DistrictAdmin => "区级管理员",
             Role::TownshipStaff => "乡镇（街道）工作人员",
             Role::VillageWorker => "驻村工作队员/帮扶责任人",
-            Role::Auditor => "审计",
+            Role::Auditor => "审计（只读台账）",
+            Role::SystemAdmin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::AuditAdmin => "审计管理员",
         }
     }
 
@@ -58,8 +91,47 @@ impl Role {
         matches!(self, Role::DistrictAdmin | Role::TownshipStaff)
     }
 
+    /// The page an administrator (三员) starts on instead of the register's overview.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::SystemAdmin => "/users",
+            Role::SecurityAdmin => "/grants",
+            Role::AuditAdmin => "/audit",
+            _ => "/",
+        }
+    }
+
+    /// Whether an account of this role may open `path` at all. The three administrators act
+    /// only through their own pages (and their own password, sign-ins and second factor);
+    /// every other page — the register above all — is closed to them, whatever its handler
+    /// checks. The other roles are limited by their permissions and their area instead.
+    pub fn may_open(self, path: &str) -> bool {
+        let own: &[&str] = match self {
+            Role::SystemAdmin => &["/users", "/areas/search"],
+            Role::SecurityAdmin => &["/grants", "/settings/security"],
+            Role::AuditAdmin => &["/audit", "/api/v1/audit"],
+            _ => return true,
+        };
+        let under =
+            |prefix: &&str| path.strip_prefix(*prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        path == "/" || OWN_PAGES.iter().chain(own).any(under)
+    }
+
+    /// What an administrator's own pages are, as the refusal of any other page names them.
+    pub fn own_pages_zh(self) -> &'static str {
+        match self {
+            Role::SystemAdmin => "账号管理",
+            Role::SecurityAdmin => "授权、安全设置",
+            Role::AuditAdmin => "审计日志",
+            _ => "",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Role> {
         let s = s.trim();
+        if s == "审计" {
+            return Some(Role::Auditor); // the label before 三员分立
+        }
         Role::ALL.iter().copied().find(|r| r.code() == s || r.label_zh() == s)
     }
 }
@@ -180,6 +252,34 @@ mod tests {
         assert_eq!(Role::parse("区级管理员"), Some(Role::DistrictAdmin));
         assert_eq!(Role::parse("auditor"), Some(Role::Auditor));
         assert_eq!(Role::parse("boss"), None);
+        assert_eq!(Role::parse("审计"), Some(Role::Auditor));
+        assert_eq!(Role::parse("系统管理员"), Some(Role::SystemAdmin));
+        assert_eq!(Role::parse("audit_admin"), Some(Role::AuditAdmin));
+    }
+
+    #[test]
+    fn the_three_administrators_open_only_their_own_pages() {
+        assert!(Role::SystemAdmin.may_open("/users") && Role::SystemAdmin.may_open("/users/12/unlock"));
+        assert!(!Role::SystemAdmin.may_open("/households"), "系统管理员不能查看台账");
+        assert!(!Role::SystemAdmin.may_open("/audit"));
+        assert!(!Role::SystemAdmin.may_open("/usersx"), "a prefix counts only up to a /");
+        assert!(Role::SecurityAdmin.may_open("/grants/3/grant") && Role::SecurityAdmin.may_open("/settings/security"));
+        assert!(!Role::SecurityAdmin.may_open("/audit"), "安全管理员不能查看审计日志");
+        assert!(!Role::SecurityAdmin.may_open("/settings"), "the district's business settings are not security");
+        assert!(!Role::SecurityAdmin.may_open("/users"));
+        assert!(Role::AuditAdmin.may_open("/audit") && Role::AuditAdmin.may_open("/api/v1/audit"));
+        assert!(!Role::AuditAdmin.may_open("/households/1") && !Role::AuditAdmin.may_open("/api/v1/households"));
+        for r in [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin] {
+            for own in ["/", "/password", "/sessions", "/sessions/end", "/two-factor/bind", "/logout"] {
+                assert!(r.may_open(own), "{} {own}", r.label_zh());
+            }
+            assert!(r.is_privileged() && r.is_administrator());
+            assert_ne!(r.home(), "/");
+            assert!(r.may_open(r.home()));
+        }
+        for r in [Role::DistrictAdmin, Role::TownshipStaff, Role::VillageWorker, Role::Auditor] {
+            assert!(r.may_open("/households") && !r.is_administrator() && r.home() == "/");
+        }
     }
 }
 

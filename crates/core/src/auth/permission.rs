@@ -17,15 +17,18 @@ pub enum Permission {
     ReviewProposals,
     /// 结对帮扶: pair units with townships and villages, end pairings.
     PairUnits,
-    /// 账号管理: add, disable, reset and unlock accounts.
+    /// 账号管理: add, disable, reset and unlock accounts (系统管理员).
     ManageUsers,
+    /// 授权与安全策略: grant the role an account was asked for, change roles, and set the
+    /// security policy (two factors, passwords) (安全管理员).
+    ManageSecurity,
     /// 帮扶单位管理: create and correct units.
     ManageUnits,
-    /// 全区设置: the visit interval and other district-wide settings.
+    /// 全区设置: the visit interval, the lines and other district-wide business settings.
     ManageSettings,
-    /// 查看审计日志.
+    /// 查看审计日志 (审计管理员 only).
     ReadAudit,
-    /// 查看完整证件号码 (each reveal is audited; auditors read the masked register only).
+    /// 查看完整证件号码 (each reveal is audited; 审计（只读台账） reads the masked register only).
     RevealId,
     /// 纳入监测、风险消除、更正脱贫状态: decisions that need a procedure, the district's until a
     /// procedure engine carries them; village and township staff propose through visits.
@@ -40,6 +43,7 @@ impl Permission {
         Permission::ReviewProposals,
         Permission::PairUnits,
         Permission::ManageUsers,
+        Permission::ManageSecurity,
         Permission::ManageUnits,
         Permission::ManageSettings,
         Permission::ReadAudit,
@@ -55,6 +59,7 @@ impl Permission {
             Permission::ReviewProposals => "审核走访建议",
             Permission::PairUnits => "结对帮扶",
             Permission::ManageUsers => "账号管理",
+            Permission::ManageSecurity => "授权与安全策略",
             Permission::ManageUnits => "帮扶单位管理",
             Permission::ManageSettings => "全区设置",
             Permission::ReadAudit => "查看审计日志",
@@ -69,12 +74,17 @@ impl Role {
     pub fn may(self, p: Permission) -> bool {
         use Permission as P;
         match self {
-            Role::DistrictAdmin => true,
+            // 三员分立: the district office's business account does everything in the register
+            // and nothing of the three administrators'.
+            Role::DistrictAdmin => !matches!(p, P::ManageUsers | P::ManageSecurity | P::ReadAudit),
             Role::TownshipStaff => {
                 matches!(p, P::ViewRegister | P::EditRegister | P::ArrangeWork | P::ReviewProposals | P::RevealId)
             }
             Role::VillageWorker => matches!(p, P::ViewRegister | P::EditRegister | P::RevealId),
-            Role::Auditor => matches!(p, P::ViewRegister | P::ReadAudit),
+            Role::Auditor => matches!(p, P::ViewRegister),
+            Role::SystemAdmin => matches!(p, P::ManageUsers),
+            Role::SecurityAdmin => matches!(p, P::ManageSecurity),
+            Role::AuditAdmin => matches!(p, P::ReadAudit),
         }
     }
 }
@@ -86,14 +96,18 @@ mod tests {
     #[test]
     fn each_role_may_do_exactly_what_its_table_row_says() {
         use Permission as P;
-        // 查看 更正 安排 审核 结对 账号 单位 设置 审计 证件 监测决定
-        let table: [(Role, [bool; 11]); 4] = [
-            (Role::DistrictAdmin, [true, true, true, true, true, true, true, true, true, true, true]),
-            (Role::TownshipStaff, [true, true, true, true, false, false, false, false, false, true, false]),
-            (Role::VillageWorker, [true, true, false, false, false, false, false, false, false, true, false]),
-            (Role::Auditor, [true, false, false, false, false, false, false, false, true, false, false]),
+        let (y, n) = (true, false);
+        // 查看 更正 安排 审核 结对 账号 授权 单位 设置 审计 证件 监测决定
+        let table: [(Role, [bool; 12]); 7] = [
+            (Role::DistrictAdmin, [y, y, y, y, y, n, n, y, y, n, y, y]),
+            (Role::TownshipStaff, [y, y, y, y, n, n, n, n, n, n, y, n]),
+            (Role::VillageWorker, [y, y, n, n, n, n, n, n, n, n, y, n]),
+            (Role::Auditor, [y, n, n, n, n, n, n, n, n, n, n, n]),
+            (Role::SystemAdmin, [n, n, n, n, n, y, n, n, n, n, n, n]),
+            (Role::SecurityAdmin, [n, n, n, n, n, n, y, n, n, n, n, n]),
+            (Role::AuditAdmin, [n, n, n, n, n, n, n, n, n, y, n, n]),
         ];
-        assert_eq!(P::ALL.len(), 11);
+        assert_eq!(P::ALL.len(), 12);
         for (role, row) in table {
             for (p, want) in P::ALL.iter().zip(row) {
                 assert_eq!(role.may(*p), want, "{}：{}", role.label_zh(), p.label_zh());
@@ -102,16 +116,28 @@ mod tests {
     }
 
     #[test]
-    fn only_the_district_admin_manages_accounts_units_and_settings() {
-        for p in [
-            Permission::ManageUsers,
-            Permission::ManageUnits,
-            Permission::ManageSettings,
-            Permission::PairUnits,
-            Permission::DecideMonitoring,
-        ] {
+    fn only_the_district_admin_manages_units_pairings_and_business_settings() {
+        for p in
+            [Permission::ManageUnits, Permission::ManageSettings, Permission::PairUnits, Permission::DecideMonitoring]
+        {
             let allowed: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.may(p)).collect();
             assert_eq!(allowed, vec![Role::DistrictAdmin], "{}", p.label_zh());
+        }
+    }
+
+    #[test]
+    fn each_of_the_three_administrators_holds_its_one_power_and_no_other_role_holds_it() {
+        // 三员分立: accounts, security and the audit log each belong to exactly one role, and
+        // that role may do nothing else (no register, not one of the other two).
+        for (p, only) in [
+            (Permission::ManageUsers, Role::SystemAdmin),
+            (Permission::ManageSecurity, Role::SecurityAdmin),
+            (Permission::ReadAudit, Role::AuditAdmin),
+        ] {
+            let allowed: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.may(p)).collect();
+            assert_eq!(allowed, vec![only], "{}", p.label_zh());
+            let powers: Vec<Permission> = Permission::ALL.iter().copied().filter(|q| only.may(*q)).collect();
+            assert_eq!(powers, vec![p], "{} 只能{}", only.label_zh(), p.label_zh());
         }
     }
 

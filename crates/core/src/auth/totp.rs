@@ -240,7 +240,13 @@ mod tests {
         assert!(!d.requires(Role::TownshipStaff) && !d.requires(Role::VillageWorker));
         let with_townships = TwoFactorRoles::from_setting(Some("township_staff"));
         assert!(with_townships.requires(Role::TownshipStaff) && with_townships.requires(Role::DistrictAdmin));
-        assert_eq!(with_townships.to_setting(), "district_admin,township_staff,auditor");
+        assert_eq!(
+            with_townships.to_setting(),
+            "district_admin,township_staff,auditor,system_admin,security_admin,audit_admin"
+        );
+        for r in [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin] {
+            assert!(d.requires(r), "三员 always: {}", r.label_zh());
+        }
         // Clearing the setting cannot drop the privileged roles.
         assert!(TwoFactorRoles::from_setting(Some("")).requires(Role::Auditor));
         assert_eq!(TwoFactorRoles::from_setting(None), d);

@@ -128,7 +128,15 @@ conformance!(
             .unwrap();
         let a = db.account(&district, id).await.unwrap();
         assert!(a.user.must_change_password, "a first password must be changed");
+        // 三员分立: it waits for the security administrator's grant, and cannot sign in till then.
+        assert_eq!(a.state(now), AccountState::Pending);
+        assert!(db.user_by_name("lisi").await.unwrap().is_none());
+        let security =
+            Actor { user_id: None, username: "anquan".into(), role: Some("security_admin".into()), ip: None };
+        db.grant_account(&district, id, Role::VillageWorker, &security).await.unwrap();
+        let a = db.account(&district, id).await.unwrap();
         assert_eq!(a.state(now), AccountState::Active);
+        assert!(db.user_by_name("lisi").await.unwrap().is_some());
         assert!(matches!(
             db.add_account(&district, &account("lisi", Role::Auditor, "411702000000"), "x", &admin_actor).await,
             Err(DomainError::Conflict { field, .. }) if field == "username"
@@ -212,11 +220,10 @@ conformance!(
             .unwrap()
             .0;
         let fields: Vec<&str> = log.iter().rev().filter_map(|e| e.field.as_deref()).collect();
-        assert_eq!(fields, vec!["username", "locked", "status", "status", "password"]);
-        assert!(
-            log.iter()
-                .all(|e| e.area_code.as_deref() == Some("411702101201") && e.username.as_deref() == Some("quadmin"))
-        );
+        assert_eq!(fields, vec!["username", "grant", "locked", "status", "status", "password"]);
+        assert!(log.iter().all(|e| e.area_code.as_deref() == Some("411702101201")));
+        let who: Vec<&str> = log.iter().rev().filter_map(|e| e.username.as_deref()).collect();
+        assert_eq!(who, vec!["quadmin", "anquan", "quadmin", "quadmin", "quadmin", "quadmin"]);
     }
 );
 
@@ -297,14 +304,16 @@ conformance_pooled!(
     a_hundred_guesses_sent_at_once_are_counted_one_by_one_and_at_most_five_are_checked,
     |db: Db| async move {
         let district = scope(&db, "411702000000").await;
-        db.add_account(
-            &district,
-            &account("zhaoliu", Role::VillageWorker, "411702101201"),
-            &hash_password("right-pass-9").unwrap(),
-            &actor(),
-        )
-        .await
-        .unwrap();
+        let id = db
+            .add_account(
+                &district,
+                &account("zhaoliu", Role::VillageWorker, "411702101201"),
+                &hash_password("right-pass-9").unwrap(),
+                &actor(),
+            )
+            .await
+            .unwrap();
+        db.grant_account(&district, id, Role::VillageWorker, &actor()).await.unwrap();
         let policy = SessionPolicy::default();
         let now = chrono::Utc::now();
         // A hundred wrong guesses at once from one address.

@@ -210,6 +210,19 @@ impl FromRequestParts<AppState> for ApiUser {
         if user.must_change_password {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "password_change_required", "请先在网页上修改初始密码"));
         }
+        // A token of a role that must use two factors works only once its owner has bound a
+        // phone: a token is no way around the second factor. (A session got here through it.)
+        if bearer.is_some()
+            && state.db.two_factor_roles().await?.requires(user.role)
+            && !state.db.has_two_factor(user.id).await?
+        {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "two_factor_required", "请先在网页上设置两步验证"));
+        }
+        // 三员分立: an administrator's token reaches only its own part of the API.
+        if !user.role.may_open(parts.uri.path()) {
+            let message = format!("按“三员分立”，{}只能使用自己的接口", user.role.label_zh());
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "separation_of_duties", message));
+        }
         let area = state.db.area(&user.area_code).await?.ok_or_else(ApiError::forbidden)?;
         Ok(ApiUser {
             scope: Scope::of(&area),

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod changes;
 pub mod events;
 pub mod form;
+pub mod grants;
 pub mod household_form;
 pub mod households;
 pub mod incomes;

@@ -35,7 +35,12 @@ struct AreaTotals {
     monitored: i64,
 }
 
-async fn overview(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
+async fn overview(State(state): State<AppState>, me: CurrentUser) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    // The three administrators (三员) read no register: they start on their own page.
+    if me.user.role.is_administrator() {
+        return Ok(axum::response::Redirect::to(me.user.role.home()).into_response());
+    }
     let counts = state.db.counts_by_child_area(&me.scope, me.scope.root()).await?;
     let total = counts.iter().fold(AreaTotals::default(), |t, c| AreaTotals {
         households: t.households + c.households,
@@ -49,5 +54,5 @@ async fn overview(State(state): State<AppState>, me: CurrentUser) -> Result<Html
         .zip(totals)
         .map(|(r, n)| (r.code(), if me.lang == crate::i18n::Lang::En { r.label_en() } else { r.label_zh() }, n))
         .collect();
-    Ok(Html(OverviewPage { me: &me, counts, total, work }.render()?))
+    Ok(Html(OverviewPage { me: &me, counts, total, work }.render()?).into_response())
 }

@@ -324,10 +324,10 @@ struct SettingsPage<'a> {
 /// The district's security settings: which roles must use two factors.
 async fn settings_page(
     State(state): State<AppState>,
-    me: Require<perm::ManageSettings>,
+    me: Require<perm::ManageSecurity>,
 ) -> Result<Response, PageError> {
     if !me.scope.is_district_wide() {
-        return Err(PageError::Denied(bangfu_core::auth::Permission::ManageSettings));
+        return Err(PageError::Denied(bangfu_core::auth::Permission::ManageSecurity));
     }
     let chosen = state.db.two_factor_roles().await?;
     let roles = Role::ALL
@@ -339,11 +339,11 @@ async fn settings_page(
 
 async fn settings_save(
     State(state): State<AppState>,
-    me: Require<perm::ManageSettings>,
+    me: Require<perm::ManageSecurity>,
     Form(v): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     if !me.scope.is_district_wide() {
-        return Err(PageError::Denied(bangfu_core::auth::Permission::ManageSettings));
+        return Err(PageError::Denied(bangfu_core::auth::Permission::ManageSecurity));
     }
     let fields: HashMap<String, String> = v.iter().cloned().collect();
     me.check_form_csrf(&fields)?;

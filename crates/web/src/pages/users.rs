@@ -1,5 +1,6 @@
-//! 账号管理 for the district admin: accounts of the admin's area, a generated first password
-//! shown once, disabling and enabling, password resets and unlocking — each audited.
+//! 账号管理 for the system administrator (三员分立): accounts of the admin's area, a generated
+//! first password shown once, disabling and enabling, password resets and unlocking — each
+//! audited. A new account waits for the security administrator's grant (`grants.rs`).
 
 use std::collections::HashMap;
 
@@ -95,6 +96,7 @@ async fn users_page(state: &AppState, me: &CurrentUser, error: String, page: u32
                     bangfu_core::auth::AccountState::Active => "active",
                     bangfu_core::auth::AccountState::Locked => "locked",
                     bangfu_core::auth::AccountState::Disabled => "disabled",
+                    bangfu_core::auth::AccountState::Pending => "pending",
                 }
             )),
             colour: s.colour(),
@@ -163,11 +165,19 @@ struct PasswordPage<'a> {
     heading: String,
     username: String,
     password: String,
+    /// A new account, which signs in only once the security administrator grants it.
+    pending: bool,
 }
 
 /// The one time a generated password is shown: never stored but as its hash, never logged.
-fn show_password(me: &CurrentUser, heading: String, username: String, password: String) -> Result<Response, PageError> {
-    let mut res = Html(PasswordPage { me, heading, username, password }.render()?).into_response();
+fn show_password(
+    me: &CurrentUser,
+    heading: String,
+    username: String,
+    password: String,
+    pending: bool,
+) -> Result<Response, PageError> {
+    let mut res = Html(PasswordPage { me, heading, username, password, pending }.render()?).into_response();
     res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(res)
 }
@@ -193,7 +203,7 @@ async fn create(
     match result {
         Ok(username) => {
             let heading = me.lang.f("user.created", &[("username", &username)]);
-            show_password(&me, heading, username, password)
+            show_password(&me, heading, username, password, true)
         }
         Err(e) => user_form(&state, &me, &v, &field_errors(e)?).await,
     }
@@ -288,7 +298,7 @@ async fn reset(
         Ok(()) => {
             let username = account.user.username;
             let heading = me.lang.f("user.reset_done", &[("username", &username)]);
-            show_password(&me, heading, username, password)
+            show_password(&me, heading, username, password, account.pending)
         }
         Err(e) => {
             let message = field_errors(e)?.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");

@@ -144,8 +144,8 @@ both!(the_units_api_creates_and_corrects_for_the_district_admin_and_answers_json
     );
 });
 
-both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |app| {
-    let (admin, csrf) = app.sign_in("admin").await;
+both!(a_system_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |app| {
+    let (admin, csrf) = app.sign_in("sysadmin").await;
     assert!(app.get("/users", &admin).await.body.contains("shahedian"));
     // A new account: the generated password is shown once and must be changed at first sign-in.
     let form = |username: &str| {
@@ -166,8 +166,15 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
     assert_eq!(first.len(), 12);
     let dup = app.add_user(&admin, &form("lisi")).await;
     assert!(dup.body.contains("该用户名已被使用"), "{}", dup.body);
-    let (lisi, _) = app.db.user_by_name("lisi").await.unwrap().unwrap();
-    let id = lisi.id;
+    // 三员分立: the new account waits for the security administrator's grant.
+    assert!(r.body.contains("须由安全管理员在“授权”页面授予角色后才能登录"), "{}", r.body);
+    assert!(app.db.user_by_name("lisi").await.unwrap().is_none(), "a pending account cannot sign in");
+    assert_eq!(app.try_sign_in("lisi", &first).await.status, StatusCode::UNAUTHORIZED);
+    let id = app.db.account_by_name(&Scope::everything(), "lisi").await.unwrap().unwrap().user.id;
+    assert!(app.get("/users", &admin).await.body.contains("待授权"));
+    let (sec, scsrf) = app.sign_in("secadmin").await;
+    let r = app.post(&format!("/grants/{}/grant", id.0), &sec, &format!("_csrf={scsrf}&role=village_worker")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let signed = app.try_sign_in("lisi", &first).await;
     assert_eq!(signed.location.as_deref(), Some("/password"), "the first password must be changed");
     let lisi_session = cookie_pair(&signed.cookies, "bangfu_session");
@@ -206,7 +213,7 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
     assert_eq!(app.try_sign_in("lisi", &second).await.location.as_deref(), Some("/password"));
 
     // The admin cannot disable their own account; the list says why, in Chinese.
-    let (me, _) = app.db.user_by_name("admin").await.unwrap().unwrap();
+    let (me, _) = app.db.user_by_name("sysadmin").await.unwrap().unwrap();
     let r = app.disable_user(me.id, &admin, &format!("_csrf={csrf}")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不能停用自己的账号"), "{}", r.body);
@@ -223,7 +230,7 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
     let by_admin: Vec<&str> = log
         .iter()
         .rev()
-        .filter(|e| e.username.as_deref() == Some("admin"))
+        .filter(|e| e.username.as_deref() == Some("sysadmin"))
         .filter_map(|e| e.field.as_deref())
         .collect();
     // (The first is the admin's own phone, bound at the first sign-in.)
@@ -237,16 +244,21 @@ both!(a_district_admin_adds_disables_resets_and_unlocks_accounts_each_audited, |
         "passwords never reach the log"
     );
 
-    // Only the district admin manages accounts.
-    let (clerk, ccsrf) = app.sign_in("shahedian").await;
-    assert_eq!(app.get("/users", &clerk).await.status, StatusCode::FORBIDDEN);
-    let r = app.reset_password(id, &clerk, &format!("_csrf={ccsrf}")).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains("账号管理"), "{}", r.body);
+    // The grant is the security administrator's, in the log as such.
+    assert!(log.iter().any(|e| e.username.as_deref() == Some("secadmin") && e.field.as_deref() == Some("grant")));
+    // Only the system administrator manages accounts: not a clerk, not the district office.
+    for other in ["shahedian", "admin"] {
+        let (clerk, ccsrf) = app.sign_in(other).await;
+        assert_eq!(app.get("/users", &clerk).await.status, StatusCode::FORBIDDEN, "{other}");
+        let r = app.reset_password(id, &clerk, &format!("_csrf={ccsrf}")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains("账号管理"), "{}", r.body);
+    }
 });
 
 both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_settings, |app| {
-    insert_user(&app, "twadmin", Role::DistrictAdmin, "411702101000").await;
+    insert_user(&app, "twadmin", Role::SystemAdmin, "411702101000").await;
+    insert_user(&app, "twoffice", Role::DistrictAdmin, "411702101000").await;
     let other = insert_user(&app, "yifeng", Role::TownshipStaff, "411702104000").await;
     let (tw, csrf) = app.sign_in("twadmin").await;
     let list = app.get("/users", &tw).await.body;
@@ -259,7 +271,8 @@ both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不在您的管辖范围内"), "{}", r.body);
-    // District-wide settings need a district-level account.
+    // District-wide settings need a district-level account of the district office.
+    let (tw, csrf) = app.sign_in("twoffice").await;
     let before = app.db.visit_interval_days().await.unwrap();
     let page = app.get("/settings", &tw).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -273,7 +286,7 @@ both!(a_township_level_admin_manages_only_its_own_accounts_and_not_the_district_
 });
 
 both!(a_township_account_reads_only_its_own_areas_audit_rows, |app| {
-    insert_user(&app, "shaudit", Role::Auditor, "411702101000").await;
+    insert_user(&app, "shaudit", Role::AuditAdmin, "411702101000").await;
     let (admin, csrf) = app.sign_in("admin").await;
     for (name, area) in [("沙河店镇人民政府", "411702101000"), ("蚁蜂镇人民政府", "411702104000")] {
         let r = app.add_unit(&admin, &format!("_csrf={csrf}&name={}&level=township&area_code={area}", enc(name))).await;
@@ -292,8 +305,8 @@ both!(a_township_account_reads_only_its_own_areas_audit_rows, |app| {
     let items = v["items"].as_array().unwrap();
     assert!(!items.is_empty());
     assert!(items.iter().all(|e| e["area_code"].as_str().is_some_and(|a| a.starts_with("411702101"))), "{}", r.body);
-    // The district's auditor reads every row, sign-ins and settings too.
-    let (district, _) = app.sign_in("auditor").await;
+    // The district's audit administrator reads every row, sign-ins and settings too.
+    let (district, _) = app.sign_in("auditadmin").await;
     let all = app.get("/audit", &district).await.body;
     assert!(all.contains("蚁蜂镇人民政府") && all.contains("设置 #visit_interval_days"), "{all}");
     assert!(all.contains("走访间隔（天）：30 → 40") && all.contains("帮扶单位 #"), "{all}");

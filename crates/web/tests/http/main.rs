@@ -44,6 +44,7 @@ mod monitoring;
 mod plans;
 mod routes;
 mod security;
+mod separation;
 mod teams;
 mod two_factor;
 mod visits;

@@ -24,8 +24,8 @@ both!(a_bad_id_number_is_shown_beside_the_field_nothing_is_saved_and_the_fix_is_
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let stored = app.db.member(&Scope::everything(), bangfu_core::household::MemberId(m)).await.unwrap();
     assert_eq!(stored.data.phone.as_deref(), Some("13800138000"));
-    // The district admin sees the change in the audit log, who and what, ID masked.
-    let (admin, _) = app.sign_in("admin").await;
+    // The audit administrator sees the change in the audit log, who and what, ID masked.
+    let (admin, _) = app.sign_in("auditadmin").await;
     let log = app.get("/audit", &admin).await;
     assert!(log.body.contains("shahedian") && log.body.contains("联系电话：（空） → 13800138000"), "{}", log.body);
     assert!(!log.body.contains(&app.full_id));

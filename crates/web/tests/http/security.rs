@@ -169,13 +169,14 @@ both!(every_page_forbids_inline_script_and_framing_and_pages_with_people_are_not
 
 both!(any_page_number_is_answered_without_overflow, |app| {
     let (admin, _) = app.sign_in("admin").await;
-    let (auditor, _) = app.sign_in("auditor").await;
+    let (auditor, _) = app.sign_in("auditadmin").await;
+    let (sysadmin, _) = app.sign_in("sysadmin").await;
     for (path, cookie) in [
         ("/audit?page=9223372036854775807", &auditor),
         ("/audit?page=-1", &auditor),
         ("/households?page=99999999999999", &admin),
         ("/households?page=abc", &admin),
-        ("/users?page=4294967295", &admin),
+        ("/users?page=4294967295", &sysadmin),
     ] {
         let r = app.get(path, cookie).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
@@ -383,7 +384,7 @@ both!(another_townships_id_number_is_not_confirmed_to_a_clerk_and_the_attempt_go
     let (rows, n) = app.db.audit_entries(&filter, 10, 0).await.unwrap();
     assert_eq!(n, 1);
     assert!(rows[0].before_value.as_deref().unwrap().contains("411702104201"), "{rows:?}");
-    let (district, _) = app.sign_in("admin").await;
+    let (district, _) = app.sign_in("auditadmin").await;
     assert!(
         app.get("/audit", &district).await.body.contains("id_conflict")
             || app.get("/audit", &district).await.body.contains("试图另行登记")
@@ -413,9 +414,9 @@ both!(a_user_sees_where_they_are_signed_in_and_ends_another_sign_in_and_an_admin
     assert!(other_key.body.contains("当前这一个"));
     let r = app.post("/sessions/end", &phone, &format!("_csrf={csrf}&session=0123456789abcdef")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    // The district admin ends every sign-in of an account, and its tokens.
+    // The system administrator ends every sign-in of an account, and its tokens.
     let token = api_token(&app, "shadong").await;
-    let (admin, acsrf) = app.sign_in("admin").await;
+    let (admin, acsrf) = app.sign_in("sysadmin").await;
     let (user, _) = app.db.user_by_name("shadong").await.unwrap().unwrap();
     let r = app.post(&format!("/users/{}/end-sessions", user.id.0), &admin, &format!("_csrf={acsrf}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

@@ -112,7 +112,7 @@ both!(a_half_signed_in_session_owes_its_code_for_five_minutes_only, |app| {
 
 both!(an_admin_resets_a_lost_phone_inside_its_area_only, |app| {
     let (auditor, _) = app.sign_in("auditor").await;
-    let (admin, csrf) = app.sign_in("admin").await;
+    let (admin, csrf) = app.sign_in("sysadmin").await;
     let auditor_id = app.db.user_by_name("auditor").await.unwrap().unwrap().0.id.0;
     let list = app.get("/users", &admin).await.body;
     assert!(list.contains(&format!("/users/{auditor_id}/reset-two-factor")), "a bound account can be reset");
@@ -124,10 +124,10 @@ both!(an_admin_resets_a_lost_phone_inside_its_area_only, |app| {
     assert_eq!(r.location.as_deref(), Some("/"));
     let s = cookie_pair(&r.cookies, "bangfu_session");
     assert_eq!(app.get("/households", &s).await.location.as_deref(), Some("/two-factor"));
-    let reset = actions(&app, AuditAction::TwoFactor, "admin").await;
+    let reset = actions(&app, AuditAction::TwoFactor, "sysadmin").await;
     assert!(reset.iter().any(|(_, v)| v.as_deref() == Some("管理员重置了两步验证（原手机和恢复码作废）")), "{reset:?}");
     // A township-level admin cannot reset another township's account.
-    super::admin::insert_user(&app, "twadmin", Role::DistrictAdmin, "411702101000").await;
+    super::admin::insert_user(&app, "twadmin", Role::SystemAdmin, "411702101000").await;
     let far = super::admin::insert_user(&app, "yifeng", Role::TownshipStaff, "411702104000").await;
     let (tw, tw_csrf) = app.sign_in("twadmin").await;
     let r = app.post(&format!("/users/{far}/reset-two-factor"), &tw, &format!("_csrf={tw_csrf}")).await;
@@ -137,7 +137,7 @@ both!(an_admin_resets_a_lost_phone_inside_its_area_only, |app| {
 both!(the_district_decides_which_other_roles_must_use_two_factors, |app| {
     let (clerk, _) = app.sign_in("shahedian").await;
     assert_eq!(app.get("/households", &clerk).await.status, StatusCode::OK, "optional for a township clerk");
-    let (admin, csrf) = app.sign_in("admin").await;
+    let (admin, csrf) = app.sign_in("secadmin").await;
     let page = app.get("/settings/security", &admin).await.body;
     assert!(page.contains(r#"value="district_admin" checked disabled"#), "{page}");
     // Ticking township staff (and trying to untick the admins, which cannot be done).
@@ -154,15 +154,22 @@ both!(the_district_decides_which_other_roles_must_use_two_factors, |app| {
         Some("/two-factor"),
         "the clerk binds a phone now"
     );
-    let (_, after) = actions(&app, AuditAction::Update, "admin")
+    let (_, after) = actions(&app, AuditAction::Update, "secadmin")
         .await
         .into_iter()
         .find(|(f, _)| f.as_deref() == Some("two_factor_roles"))
         .unwrap();
-    assert_eq!(after.as_deref(), Some("区级管理员、乡镇（街道）工作人员、审计"));
-    // Only a district-level settings account may change it.
-    let (tw, tw_csrf) = app.sign_in("shahedian").await;
-    assert_eq!(app.post("/settings/security", &tw, &format!("_csrf={tw_csrf}")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        after.as_deref(),
+        Some("区级管理员、乡镇（街道）工作人员、审计（只读台账）、系统管理员、安全管理员、审计管理员")
+    );
+    // Only the security administrator may change it: not a clerk, not the district office,
+    // not the system administrator (三员分立).
+    for other in ["shahedian", "admin", "sysadmin"] {
+        let (tw, tw_csrf) = app.sign_in(other).await;
+        let r = app.post("/settings/security", &tw, &format!("_csrf={tw_csrf}")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{other}");
+    }
 });
 
 both!(a_village_worker_may_turn_two_factors_on_and_off_with_a_code, |app| {
