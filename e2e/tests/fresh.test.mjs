@@ -1,7 +1,9 @@
 // A new district starts from an empty register, as a real office would: `bangfu migrate`,
-// `bangfu areas import`, the first `serve` makes the admin account; then everything in the
-// browser: the first password change, a 帮扶单位, a township account, a household with members,
-// its income, and a monitoring episode opened and cleared.
+// `bangfu areas import`, the first `serve` makes the district admin and the three
+// administrators (三员); then everything in the browser: the first password changes and phones,
+// a 帮扶单位, a township account made by the system administrator and granted by the security
+// administrator, a household with members, its income, a monitoring episode opened and
+// cleared, and the audit administrator reading the log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,13 +15,15 @@ import { artifacts, bin, divisions, idNumber, serve, launchBrowser, bindPhone, p
 const work = mkdtempSync(join(tmpdir(), 'bangfu-fresh-'));
 const db = join(work, 'district.db');
 let server, base, browser, adminName, adminPassword;
+const printed = {}; // role → [username, password], as the first serve printed them
 
 before(async () => {
   execFileSync(bin, ['migrate', '--database', db], { stdio: 'pipe' });
   execFileSync(bin, ['areas', 'import', divisions, '--database', db], { stdio: 'pipe' });
   let out;
   ({ server, base, out } = await serve(db));
-  [, adminName, adminPassword] = out.match(/已新建管理员账号 (\S+)（.*），初始密码 (\S+)/);
+  for (const m of out.matchAll(/已新建(\S+?)账号 (\S+)（.*?），初始密码 (\S+)/g)) printed[m[1]] = [m[2], m[3]];
+  [adminName, adminPassword] = printed['区级管理员'];
   browser = await launchBrowser();
 });
 
@@ -43,8 +47,18 @@ async function setPassword(page, current, next) {
   await page.fill('input[name=new]', next);
   await page.fill('input[name=repeat]', next);
   await page.click('form:has(input[name=new]) button[type=submit]');
-  // A district admin goes on to bind a phone (两步验证); everyone else to the start page.
+  // A district admin or one of the three administrators goes on to bind a phone (两步验证);
+  // everyone else to the start page.
   await page.waitForURL((u) => u.pathname === '/' || u.pathname === '/two-factor');
+}
+
+// An administrator's first sign-in: the printed password changed, a phone bound.
+async function firstSignIn(page, role, password) {
+  const [name, first] = printed[role];
+  await signIn(page, name, first);
+  await setPassword(page, first, password);
+  await bindPhone(page, name);
+  return name;
 }
 
 // Picks an area: from the drop-down a small area gets, or by typing into the search box.
@@ -62,7 +76,7 @@ async function dump(page) {
   return (await page.$$eval('main form input, main form select, main form textarea', (els) => els.map((e) => `${e.name}=${e.value}`))).join(' ');
 }
 
-test('a new district: first password, a unit, a township account, a household with members, its income, a monitoring episode opened and cleared', async () => {
+test('a new district: first passwords, a unit, a township account made and granted by two administrators, a household with members, its income, a monitoring episode opened and cleared', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
   await signIn(page, adminName, adminPassword);
@@ -90,19 +104,45 @@ test('a new district: first password, a unit, a township account, a household wi
   await page.waitForURL(/\/units/);
   assert.match(await page.textContent('main'), /驿城区农业农村局/, await dump(page));
 
-  // A township account, with its one-time password shown once.
+  // 三员分立: the district office cannot make accounts; the system administrator does.
   await page.goto(`${base}/users/new`);
-  await page.fill('input[name=username]', 'shahe');
-  await page.fill('input[name=display_name]', '沙河店镇李干事');
-  await page.selectOption('select[name=role]', 'township_staff');
-  await pickArea(page, 'area_code', '沙河店', '411702101000');
-  await page.click('main button:has-text("新建账号")');
-  await page.waitForLoadState();
-  const shown = await page.textContent('main');
+  assert.match(await page.textContent('main'), /账号管理/, 'refused, naming what');
+  await context.close();
+  assert.deepEqual(Object.keys(printed).sort(), ['区级管理员', '审计管理员', '安全管理员', '系统管理员'].sort());
+
+  // A township account, made by the system administrator, its one-time password shown once.
+  const sys = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const sp = await sys.newPage();
+  await firstSignIn(sp, '系统管理员', 'Yicheng-2026-system');
+  assert.equal(new URL(sp.url()).pathname, '/users', 'the system administrator starts on the accounts');
+  await sp.goto(`${base}/households`);
+  assert.match(await sp.textContent('main'), /三员分立/, 'and reads no register');
+  await sp.goto(`${base}/users/new`);
+  await sp.fill('input[name=username]', 'shahe');
+  await sp.fill('input[name=display_name]', '沙河店镇李干事');
+  await sp.selectOption('select[name=role]', 'township_staff');
+  await pickArea(sp, 'area_code', '沙河店', '411702101000');
+  await sp.click('main button:has-text("新建账号")');
+  await sp.waitForLoadState();
+  const shown = await sp.textContent('main');
   const once = shown.match(/一次性密码\s*(\S+)/);
   assert.ok(once, `the one-time password is shown: ${shown}`);
-  await page.screenshot({ path: join(artifacts, 'fresh-user-created.png'), fullPage: true });
-  await context.close();
+  await sp.screenshot({ path: join(artifacts, 'fresh-user-created.png'), fullPage: true });
+  assert.match(shown, /须由安全管理员在“授权”页面授予角色后才能登录/);
+  await sys.close();
+
+  // The security administrator grants it the role it was asked for.
+  const sec = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const qp = await sec.newPage();
+  await firstSignIn(qp, '安全管理员', 'Yicheng-2026-security');
+  assert.equal(new URL(qp.url()).pathname, '/grants');
+  const row = qp.locator('tr', { hasText: 'shahe' });
+  assert.equal(await row.locator('select[name=role]').inputValue(), 'township_staff');
+  await qp.screenshot({ path: join(artifacts, 'fresh-grant.png'), fullPage: true });
+  await row.locator('button:has-text("授权")').first().click();
+  await qp.waitForLoadState();
+  assert.match(await qp.textContent('main'), /没有待授权的账号/);
+  await sec.close();
 
   // The township clerk signs in, sets a password and registers a household.
   const clerk = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
@@ -180,4 +220,17 @@ test('a new district: first password, a unit, a township account, a household wi
   assert.match(cleared, /边缘易致贫户2026年3月10日因病干部排查2026年12月\d+日 帮扶消除/, 'the cleared episode is kept, with when and how it was found');
   await a.screenshot({ path: join(artifacts, 'fresh-episode-cleared.png'), fullPage: true });
   await admin.close();
+
+  // The audit administrator reads who made the account and who granted it, and nothing else.
+  const aud = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const lp = await aud.newPage();
+  await firstSignIn(lp, '审计管理员', 'Yicheng-2026-auditlog');
+  assert.equal(new URL(lp.url()).pathname, '/audit');
+  const log = await lp.textContent('main');
+  assert.match(log, /已授权：乡镇（街道）工作人员/, log);
+  assert.match(log, new RegExp(printed['安全管理员'][0]));
+  await lp.screenshot({ path: join(artifacts, 'fresh-audit-admin.png'), fullPage: true });
+  await lp.goto(`${household}`);
+  assert.match(await lp.textContent('main'), /三员分立/);
+  await aud.close();
 });

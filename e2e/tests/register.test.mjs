@@ -47,6 +47,9 @@ before(async () => {
   bangfu(['import', '--database', db, reg]);
   bangfu(['user', 'add', '--database', db, '--username', 'shahe', '--name', '沙河店镇李干事', '--role', 'township_staff', '--area', '411702101000'], 'shahe-2026\n');
   bangfu(['user', 'add', '--database', db, '--username', 'quban', '--name', '区农业农村局', '--role', 'district_admin', '--area', '411702000000'], 'quban-2026\n');
+  // 三员分立: accounts are the system administrator's, the audit log the audit administrator's.
+  bangfu(['user', 'add', '--database', db, '--username', 'xitong', '--name', '区系统管理员', '--role', 'system_admin', '--area', '411702000000'], 'xitong-2026\n');
+  bangfu(['user', 'add', '--database', db, '--username', 'shenji', '--name', '区审计管理员', '--role', 'audit_admin', '--area', '411702000000'], 'shenji-2026\n');
   bangfu(['user', 'add', '--database', db, '--username', 'shadong', '--name', '沙东村张队员', '--role', 'village_worker', '--area', '411702101201'], 'shadong-2026\n');
 
   ({ server, base } = await serve(db));
@@ -66,7 +69,8 @@ async function signIn(page, username, password) {
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await secondStep(page, username);
-  await page.waitForURL(`${base}/`);
+  // The register's start page, or an administrator's own page (三员 read no register).
+  await page.waitForURL((u) => !/^\/(login|two-factor)/.test(u.pathname));
 }
 
 test('a township clerk on a phone finds 王小明 by typing wxm and sees a masked ID number', async () => {
@@ -143,7 +147,8 @@ test('a clerk edits a member with a bad ID number, sees the error, fixes it, and
 
   const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const ap = await admin.newPage();
-  await signIn(ap, 'quban', 'quban-2026');
+  await signIn(ap, 'shenji', 'shenji-2026');
+  assert.match(ap.url(), /\/audit$/, 'the audit administrator starts on the audit log');
   await ap.goto(`${base}/audit?username=shahe`);
   const log = await ap.textContent('table');
   assert.match(log, /联系电话：（空） → 13912345678/);
@@ -421,15 +426,19 @@ test('the district office types part of a village name in the new-household form
 test('a destructive button asks first, from a static script (no inline handler), and does nothing when declined', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  await signIn(page, 'quban', 'quban-2026');
-  await page.goto(`${base}/users`);
-  assert.equal(await page.locator('[onsubmit], [onclick], [onchange]').count(), 0);
+  const sys = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const sp = await sys.newPage();
+  await signIn(sp, 'xitong', 'xitong-2026');
+  assert.match(sp.url(), /\/users$/, 'the system administrator starts on the accounts');
+  assert.equal(await sp.locator('[onsubmit], [onclick], [onchange]').count(), 0);
   let asked = '';
-  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
-  await page.locator('form[action$="/reset-password"] button').first().click();
-  await page.waitForTimeout(300);
+  sp.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await sp.locator('form[action$="/reset-password"] button').first().click();
+  await sp.waitForTimeout(300);
   assert.match(asked, /重置/);
-  assert.match(page.url(), /\/users$/, 'declined: nothing was sent');
+  assert.match(sp.url(), /\/users$/, 'declined: nothing was sent');
+  await sys.close();
+  await signIn(page, 'quban', 'quban-2026');
   // The printout's 打印 button, from print.js.
   await openWang(page);
   await page.click('a:has-text("明白卡")');
@@ -508,7 +517,6 @@ test('no page breaks its Content-Security-Policy, and ten ID numbers that find n
     await page.locator('button[data-pick="411702104201"]').waitFor();
   });
   await visit('/worklist');
-  await visit('/audit');
   assert.deepEqual(errors, []);
 
   // Completing a masked number by trying its candidates: after ten misses the search stops.
@@ -520,11 +528,20 @@ test('no page breaks its Content-Security-Policy, and ten ID numbers that find n
   assert.match(alert, /按证件号码查找一小时内已有10次未找到，已暂停一小时/);
   assert.match(await page.textContent('#results'), /共 0 户/, 'not run, even for the right number');
   await page.screenshot({ path: join(artifacts, 'id-search-paused.png'), fullPage: true });
-  // The audit log shows the searches, each number masked.
-  await page.goto(`${base}/audit`);
-  const log = await page.textContent('body');
+  // The audit log shows the searches, each number masked, to the audit administrator.
+  const auditor = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  await auditor.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const lp = await auditor.newPage();
+  await signIn(lp, 'shenji', 'shenji-2026');
+  await lp.goto(`${base}/audit`);
+  assert.deepEqual(await lp.evaluate(() => window.__csp), [], '/audit');
+  const log = await lp.textContent('body');
   assert.match(log, /按证件号码查找/);
   assert.ok(!log.includes(WANG_ID), 'the full number is never shown in the log');
-  await page.screenshot({ path: join(artifacts, 'audit-id-search.png'), fullPage: true });
+  await lp.screenshot({ path: join(artifacts, 'audit-id-search.png'), fullPage: true });
+  await auditor.close();
   await context.close();
 });

@@ -73,7 +73,7 @@ impl IntoResponse for PageError {
             PageError::NotFound => (StatusCode::NOT_FOUND, "找不到该记录", "记录不存在，或不在您的管辖范围内。"),
             PageError::Forbidden => (StatusCode::FORBIDDEN, "无权操作", "您的角色不能进行这项操作。"),
             PageError::Denied(p) => {
-                denied = format!("您的角色不能进行这项操作（{}）。如需办理，请联系区级管理员。", p.label_zh());
+                denied = format!("您的角色不能进行这项操作（{}）。如需办理，请联系区农业农村局。", p.label_zh());
                 (StatusCode::FORBIDDEN, "无权操作", denied.as_str())
             }
             PageError::OwnPagesOnly(r) => {

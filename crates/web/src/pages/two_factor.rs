@@ -300,7 +300,7 @@ async fn turn_off(
 ) -> Result<Response, PageError> {
     me.check_csrf(&form.csrf)?;
     if state.db.two_factor_roles().await?.requires(me.user.role) {
-        let error = "您的角色必须使用两步验证，不能关闭。手机丢失请联系区级管理员重置".to_owned();
+        let error = "您的角色必须使用两步验证，不能关闭。手机丢失请联系系统管理员重置".to_owned();
         return own_page_with(&state, &me, false, Some(error), Vec::new())
             .await?
             .respond(StatusCode::UNPROCESSABLE_ENTITY);
