@@ -754,7 +754,7 @@ impl Db {
             self.audit(&entry).await?;
             return Err(DomainError::conflict(
                 &field,
-                "该证件号码不能在此登记：已转区级管理员核查（已记入审计日志），请与区农业农村局联系",
+                "该证件号码不能在此登记：已转区级管理员核查（“证件号码冲突核查”），请与区农业农村局联系",
             ));
         }
         result

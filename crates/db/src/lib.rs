@@ -17,6 +17,7 @@ pub mod backup;
 mod constraints;
 pub mod events;
 pub mod households;
+pub mod id_conflicts;
 pub mod import;
 pub mod incomes;
 pub mod lines;

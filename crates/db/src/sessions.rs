@@ -249,18 +249,21 @@ impl Db {
             String,
             i32,
             Option<String>,
+            Option<String>,
         );
         let found: Option<Found> = dispatch!(self, pool => {
             sqlx::query_as("select s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.role, u.password_changed_at, \
                 u.created_at, s.stage, \
                 case when exists (select 1 from user_totp t where t.user_id = s.user_id and t.enrolled_at is not null \
                     and t.revoked_at is null) then 1 else 0 end, \
-                (select value from settings where key = 'two_factor_roles') \
+                (select value from settings where key = 'two_factor_roles'), \
+                (select value from settings where key = 'password_policy') \
                 from sessions s \
                 join users u on u.user_id = s.user_id where s.session_hash = $1 and u.status = 'active'")
                 .bind(token_hash).fetch_optional(pool).await.map_err(domain_err)?
         });
-        let Some((user_id, csrf_token, created_at, last_seen_at, role, changed, made, stage, bound, roles)) = found
+        let Some((user_id, csrf_token, created_at, last_seen_at, role, changed, made, stage, bound, roles, passwords)) =
+            found
         else {
             return Ok(None);
         };
@@ -283,7 +286,8 @@ impl Db {
         }
         let mut user = self.user_by_id(bangfu_core::ids::UserId(user_id)).await?.ok_or(DomainError::NotFound)?;
         // A password as old as the policy allows must be changed before anything else.
-        if now - changed.unwrap_or(made) >= policy.password_max_age {
+        let max_age = bangfu_core::auth::PasswordPolicy::from_setting(passwords.as_deref()).max_age();
+        if now - changed.unwrap_or(made) >= max_age {
             user.must_change_password = true;
         }
         Ok(Some(SessionInfo { user, csrf_token, created_at, last_seen_at, second_step_owed, two_factor_missing }))

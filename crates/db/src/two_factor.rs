@@ -70,6 +70,44 @@ impl Db {
         Ok(())
     }
 
+    /// The district's password policy (the level-3 profile unless made stricter).
+    pub async fn password_policy(&self) -> DomainResult<bangfu_core::auth::PasswordPolicy> {
+        let value: Option<String> = dispatch!(self, pool => {
+            sqlx::query_scalar("select value from settings where key = $1").bind(bangfu_core::auth::PasswordPolicy::SETTING)
+                .fetch_optional(pool).await.map_err(domain_err)?
+        });
+        Ok(bangfu_core::auth::PasswordPolicy::from_setting(value.as_deref()))
+    }
+
+    /// Sets the password policy, audited with the sentence users read before and after.
+    pub async fn set_password_policy(
+        &self,
+        policy: &bangfu_core::auth::PasswordPolicy,
+        actor: &Actor,
+    ) -> DomainResult<()> {
+        let before = self.password_policy().await?;
+        if before == *policy {
+            return Ok(());
+        }
+        let key = bangfu_core::auth::PasswordPolicy::SETTING;
+        let entry = AuditEntry::new(actor, AuditAction::Update).object("setting", key, None).change(
+            key,
+            Some(before.describe_zh()),
+            Some(policy.describe_zh()),
+        );
+        let now = self.clock().now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            sqlx::query("insert into settings (key, value, updated_at) values ($1, $2, $3) \
+                on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at")
+                .bind(key).bind(policy.to_setting()).bind(now)
+                .execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+        });
+        Ok(())
+    }
+
     pub async fn two_factor_status(&self, user: UserId) -> DomainResult<TwoFactorStatus> {
         dispatch!(self, pool => {
             let enrolled_at: Option<DateTime<Utc>> = sqlx::query_scalar(

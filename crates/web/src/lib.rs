@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::units::router())
         .merge(pages::users::router())
         .merge(pages::grants::router())
+        .merge(pages::id_conflicts::router())
         .merge(pages::areas::router())
         .merge(api::router())
         .route("/healthz", get(healthz))
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { error::PageError::NotFound })
         .layer(axum::middleware::from_fn(flash::layer))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(bound_headers))
         .layer(axum::middleware::from_fn(trace_request))
         .with_state(state)
 }
@@ -123,6 +125,24 @@ async fn trace_request(req: axum::extract::Request, next: axum::middleware::Next
             .instrument(span),
         )
         .await
+}
+
+/// The most a request's headers may hold, names and values together (16 KiB): a browser
+/// sends a few hundred bytes to a couple of kilobytes; more is an attack or a broken client.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// The most headers one request may carry.
+pub const MAX_HEADERS: usize = 64;
+
+/// Refuses a request whose headers are too large or too many (431) before anything reads them.
+async fn bound_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let headers = req.headers();
+    let bytes: usize = headers.iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    if bytes > MAX_HEADER_BYTES || headers.len() > MAX_HEADERS {
+        tracing::warn!(bytes, count = headers.len(), "request headers too large");
+        let body = "请求头过大（超过 16 KB 或 64 个），请清除本网站的 Cookie 后重试。";
+        return (axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, body).into_response();
+    }
+    next.run(req).await
 }
 
 /// The browser-side protections on every response: scripts only from this site (no inline

@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use bangfu_core::area::AreaCode;
-use bangfu_core::auth::{NewUser, Role, check_password, check_username, hash_password};
+use bangfu_core::auth::{NewUser, Role, check_username, hash_password};
 use bangfu_core::store::AreaStore;
 use bangfu_db::Create;
 
@@ -62,12 +62,14 @@ pub async fn run(cmd: Command) -> anyhow::Result<ExitCode> {
     };
     let username = check_username(&username).map_err(|e| anyhow::anyhow!(e.message))?;
     let role = Role::parse(&role).ok_or_else(|| {
-        anyhow::anyhow!("未知角色“{role}”：可选 district_admin、township_staff、village_worker、auditor")
+        anyhow::anyhow!("未知角色“{role}”：可选 district_admin、township_staff、village_worker、auditor、system_admin、security_admin、audit_admin")
     })?;
     let area_code = AreaCode::parse(&area).map_err(|e| anyhow::anyhow!(e))?;
     let password = read_password()?;
-    check_password(&password).map_err(|e| anyhow::anyhow!(e.message))?;
     let db = super::open(&database, Create::IfMissing).await?;
+    // The district's password policy (the level-3 profile unless the security administrator
+    // made it stricter).
+    db.password_policy().await?.check(&password).map_err(|e| anyhow::anyhow!(e.message))?;
     if db.area(&area_code).await?.is_none() {
         anyhow::bail!("区划代码 {area_code} 不存在，请先导入区划");
     }

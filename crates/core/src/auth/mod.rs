@@ -175,33 +175,148 @@ pub fn check_username(name: &str) -> Result<String, FieldError> {
     }
 }
 
-/// Passwords: at least 8 characters, not all digits.
-/// The level-3 password rule: at least 8 characters, from at least three of the four classes
-/// (capital letters, small letters, digits, other signs), and not one of the passwords
-/// everyone tries first (a list shipped in the binary).
+/// The level-3 password rule with the default policy: see [`PasswordPolicy::check`].
 pub fn check_password(password: &str) -> Result<(), FieldError> {
-    if password.chars().count() < 8 {
-        return Err(FieldError::new("password", "密码至少8位"));
+    PasswordPolicy::default().check(password)
+}
+
+/// 密码策略, a district setting the security administrator keeps. It defaults to the level-3
+/// profile (GB/T 22239 §8.1.4.1) and can only be made stricter: at least 8 characters from at
+/// least 3 of the 4 classes, none of the last 5 again, changed every 90 days at the latest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub min_length: u32,
+    /// Of capital letters, small letters, digits and other signs (3 or 4).
+    pub classes: u32,
+    /// A new password may not be any of this many latest ones, the current one included.
+    pub history: u32,
+    /// A password this many days old must be changed before anything else.
+    pub max_age_days: u32,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        PasswordPolicy { min_length: 8, classes: 3, history: 5, max_age_days: 90 }
     }
-    if password.chars().all(|c| c.is_ascii_digit()) {
-        return Err(FieldError::new("password", "密码不能全是数字"));
-    }
-    let classes = [
-        password.chars().any(|c| c.is_ascii_uppercase()),
-        password.chars().any(|c| c.is_ascii_lowercase()),
-        password.chars().any(|c| c.is_ascii_digit()),
-        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+}
+
+impl PasswordPolicy {
+    /// The key of the setting.
+    pub const SETTING: &'static str = "password_policy";
+
+    /// (field, label, the level-3 bound, the strictest value) of each number.
+    const BOUNDS: [(&'static str, &'static str, u32, u32); 4] = [
+        ("min_length", "最短长度（位）", 8, 64),
+        ("classes", "至少包含的字符种类（种）", 3, 4),
+        ("history", "不得与最近几次相同（次）", 5, 24),
+        ("max_age_days", "最长使用天数（天）", 90, 1),
     ];
-    if classes.iter().filter(|c| **c).count() < 3 {
-        return Err(FieldError::new(
-            "password",
-            "密码须包含大写字母、小写字母、数字、符号中的至少三种（如 Yicheng-2026）",
-        ));
+
+    pub fn max_age(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.max_age_days))
     }
-    if is_common_password(password) {
-        return Err(FieldError::new("password", "这个密码太常见，很容易被猜到，请换一个"));
+
+    fn values(&self) -> [u32; 4] {
+        [self.min_length, self.classes, self.history, self.max_age_days]
     }
-    Ok(())
+
+    fn from_values(v: [u32; 4]) -> PasswordPolicy {
+        PasswordPolicy { min_length: v[0], classes: v[1], history: v[2], max_age_days: v[3] }
+    }
+
+    /// The stored setting (`min_length=10;classes=3;…`); a missing or unreadable value, or one
+    /// looser than the level-3 profile, is the profile's.
+    pub fn from_setting(value: Option<&str>) -> PasswordPolicy {
+        let mut v = PasswordPolicy::default().values();
+        for part in value.unwrap_or("").split(';') {
+            let Some((k, n)) = part.split_once('=') else { continue };
+            let Some(i) = Self::BOUNDS.iter().position(|b| b.0 == k.trim()) else { continue };
+            if let Ok(n) = n.trim().parse::<u32>() {
+                let (_, _, level3, strictest) = Self::BOUNDS[i];
+                if (level3..=strictest).contains(&n) || (strictest..=level3).contains(&n) {
+                    v[i] = n;
+                }
+            }
+        }
+        Self::from_values(v)
+    }
+
+    pub fn to_setting(&self) -> String {
+        Self::BOUNDS.iter().zip(self.values()).map(|(b, n)| format!("{}={n}", b.0)).collect::<Vec<_>>().join(";")
+    }
+
+    /// The security administrator's form: each number whole and no looser than level 3.
+    pub fn parse(f: &(impl crate::household::Fields + ?Sized)) -> Result<PasswordPolicy, Vec<FieldError>> {
+        let mut v = [0u32; 4];
+        let mut errors = Vec::new();
+        for (i, (field, label, level3, strictest)) in Self::BOUNDS.iter().enumerate() {
+            let (lo, hi) = if level3 <= strictest { (*level3, *strictest) } else { (*strictest, *level3) };
+            match f.get(field).trim().parse::<u32>() {
+                Ok(n) if (lo..=hi).contains(&n) => v[i] = n,
+                _ => errors.push(FieldError::new(
+                    *field,
+                    format!("{label}应为{lo}到{hi}之间的整数（等级保护三级要求{}）", Self::level3_wording(field)),
+                )),
+            }
+        }
+        if errors.is_empty() { Ok(Self::from_values(v)) } else { Err(errors) }
+    }
+
+    fn level3_wording(field: &str) -> &'static str {
+        match field {
+            "min_length" => "至少8位",
+            "classes" => "至少三种",
+            "history" => "不少于最近5次",
+            _ => "不超过90天",
+        }
+    }
+
+    /// The rule in a sentence, for the password pages.
+    pub fn describe_zh(&self) -> String {
+        let kinds =
+            if self.classes >= 4 { "全部四种".to_owned() } else { format!("至少{}种", cn(self.classes)) };
+        format!(
+            "至少{}位，须含大写字母、小写字母、数字、符号中的{kinds}，不能是常见密码，不能与最近{}次用过的相同；同一密码最多使用{}天。",
+            self.min_length, self.history, self.max_age_days
+        )
+    }
+
+    /// Checks a new password: long enough, from enough classes, not a common one.
+    pub fn check(&self, password: &str) -> Result<(), FieldError> {
+        if password.chars().count() < self.min_length as usize {
+            return Err(FieldError::new("password", format!("密码至少{}位", self.min_length)));
+        }
+        if password.chars().all(|c| c.is_ascii_digit()) {
+            return Err(FieldError::new("password", "密码不能全是数字"));
+        }
+        let classes = [
+            password.chars().any(|c| c.is_ascii_uppercase()),
+            password.chars().any(|c| c.is_ascii_lowercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ];
+        if (classes.iter().filter(|c| **c).count() as u32) < self.classes {
+            let message = if self.classes >= 4 {
+                "密码须包含大写字母、小写字母、数字、符号全部四种（如 Yicheng-2026）".to_owned()
+            } else {
+                format!("密码须包含大写字母、小写字母、数字、符号中的至少{}种（如 Yicheng-2026）", cn(self.classes))
+            };
+            return Err(FieldError::new("password", message));
+        }
+        if is_common_password(password) {
+            return Err(FieldError::new("password", "这个密码太常见，很容易被猜到，请换一个"));
+        }
+        Ok(())
+    }
+}
+
+fn cn(n: u32) -> &'static str {
+    match n {
+        2 => "两",
+        3 => "三",
+        4 => "四",
+        _ => "几",
+    }
 }
 
 /// Whether the password is on the shipped list of common ones (case does not matter).
@@ -245,6 +360,37 @@ mod tests {
         );
         assert_eq!(check_password("P@ssw0rd").unwrap_err().message, "这个密码太常见，很容易被猜到，请换一个");
         assert!(check_password("admin@123").is_err(), "the list ignores case");
+    }
+
+    #[test]
+    fn the_password_policy_is_the_level_3_profile_and_can_only_be_made_stricter() {
+        let d = PasswordPolicy::default();
+        assert_eq!((d.min_length, d.classes, d.history, d.max_age_days), (8, 3, 5, 90));
+        assert_eq!(PasswordPolicy::from_setting(None), d);
+        let strict = PasswordPolicy::from_setting(Some("min_length=12;classes=4;history=10;max_age_days=60"));
+        assert_eq!((strict.min_length, strict.classes, strict.history, strict.max_age_days), (12, 4, 10, 60));
+        assert_eq!(PasswordPolicy::from_setting(Some(&strict.to_setting())), strict);
+        // A looser value in the database (typed by hand) is the profile's.
+        let loose = PasswordPolicy::from_setting(Some("min_length=6;classes=2;history=0;max_age_days=365"));
+        assert_eq!(loose, d);
+        assert_eq!(strict.check("Yicheng-26").unwrap_err().message, "密码至少12位");
+        assert_eq!(
+            strict.check("yicheng-2026-x").unwrap_err().message,
+            "密码须包含大写字母、小写字母、数字、符号全部四种（如 Yicheng-2026）"
+        );
+        assert!(strict.check("Yicheng-2026-x").is_ok());
+        let form: std::collections::HashMap<&str, &str> =
+            [("min_length", "6"), ("classes", "3"), ("history", "5"), ("max_age_days", "120")].into_iter().collect();
+        let errors = PasswordPolicy::parse(&form).unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "最短长度（位）应为8到64之间的整数（等级保护三级要求至少8位）",
+                "最长使用天数（天）应为1到90之间的整数（等级保护三级要求不超过90天）"
+            ]
+        );
+        assert!(d.describe_zh().starts_with("至少8位，须含大写字母、小写字母、数字、符号中的至少三种"));
     }
 
     #[test]
@@ -307,11 +453,6 @@ pub struct SessionPolicy {
     /// Exact ID-number searches that found nobody, in an hour, before the user's ID search
     /// stops for the rest of that hour (default 10).
     pub id_search_misses_per_hour: i64,
-    /// A password must be changed when it is this old (default 90 days).
-    pub password_max_age: chrono::Duration,
-    /// A new password may not be any of this many latest ones, the current one included
-    /// (default 5).
-    pub password_history: i64,
 }
 
 impl Default for SessionPolicy {
@@ -325,8 +466,6 @@ impl Default for SessionPolicy {
             attempts_per_minute: 30,
             id_searches_per_hour: 30,
             id_search_misses_per_hour: 10,
-            password_max_age: chrono::Duration::days(90),
-            password_history: 5,
         }
     }
 }

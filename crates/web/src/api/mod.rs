@@ -204,7 +204,8 @@ impl FromRequestParts<AppState> for ApiUser {
         // allows must be changed on the web page before the account does anything else, with a
         // token as with a session.
         let now = state.db.clock().now();
-        if state.db.password_set_on(user.id).await?.is_some_and(|t| now - t >= state.policy.password_max_age) {
+        let max_age = state.db.password_policy().await?.max_age();
+        if state.db.password_set_on(user.id).await?.is_some_and(|t| now - t >= max_age) {
             user.must_change_password = true;
         }
         if user.must_change_password {

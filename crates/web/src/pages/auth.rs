@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::auth::{
-    Attempt, SIGN_IN_FAILED, SIGN_IN_TOO_FAST, check_password, hash_password, random_token, same_secret, token_hash,
+    Attempt, SIGN_IN_FAILED, SIGN_IN_TOO_FAST, hash_password, random_token, same_secret, token_hash,
 };
 use bangfu_db::sessions::{SignInCheck, verify_password_off_thread};
 use bangfu_db::two_factor::{STAGE_FULL, STAGE_SECOND_FACTOR};
@@ -200,10 +200,13 @@ async fn logout(
 struct PasswordPage<'a> {
     me: &'a CurrentUser,
     error: Option<String>,
+    /// The district's password rule in a sentence.
+    rule: String,
 }
 
-async fn password_page(me: CurrentUser) -> Result<Html<String>, PageError> {
-    Ok(Html(PasswordPage { me: &me, error: None }.render()?))
+async fn password_page(State(state): State<AppState>, me: CurrentUser) -> Result<Html<String>, PageError> {
+    let rule = state.db.password_policy().await?.describe_zh();
+    Ok(Html(PasswordPage { me: &me, error: None, rule }.render()?))
 }
 
 #[derive(serde::Deserialize)]
@@ -223,6 +226,7 @@ async fn change_password(
 ) -> Result<Response, PageError> {
     me.check_csrf(&form.csrf)?;
     let hash = state.db.user_by_name(&me.user.username).await?.map(|(_, h)| h).unwrap_or_default();
+    let passwords = state.db.password_policy().await?;
     // The current password is guessed no faster than at sign-in: counted the same way, per
     // account and source, before it is checked.
     let now = state.db.clock().now();
@@ -237,11 +241,11 @@ async fn change_password(
         Some("两次输入的新密码不一致".to_owned())
     } else if form.new == form.current {
         Some("新密码不能与当前密码相同".to_owned())
-    } else if let Some(e) = check_password(&form.new).err() {
+    } else if let Some(e) = passwords.check(&form.new).err() {
         Some(e.message)
     } else {
         // None of the latest passwords again (the current one included).
-        let n = state.policy.password_history;
+        let n = i64::from(passwords.history);
         let mut reused = false;
         for old in state.db.recent_password_hashes(me.user.id, n).await? {
             if verify_password_off_thread(&form.new, &old).await {
@@ -254,7 +258,7 @@ async fn change_password(
     if let Some(error) = error {
         return Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            Html(PasswordPage { me: &me, error: Some(error) }.render()?),
+            Html(PasswordPage { me: &me, error: Some(error), rule: passwords.describe_zh() }.render()?),
         )
             .into_response());
     }

@@ -10,6 +10,7 @@ pub mod form;
 pub mod grants;
 pub mod household_form;
 pub mod households;
+pub mod id_conflicts;
 pub mod incomes;
 pub mod lines;
 pub mod members;

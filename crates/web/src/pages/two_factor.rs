@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/two-factor/recovery-codes", post(renew_codes))
         .route("/two-factor/off", post(turn_off))
         .route("/settings/security", get(settings_page).post(settings_save))
+        .route("/settings/security/passwords", post(passwords_save))
 }
 
 #[derive(Template)]
@@ -319,6 +320,74 @@ async fn turn_off(
 struct SettingsPage<'a> {
     me: &'a CurrentUser,
     roles: Vec<(&'static str, &'static str, bool, bool)>,
+    /// The password policy's fields, as stored or as typed (with their errors).
+    passwords: Vec<super::form::FormField>,
+    errors: Vec<String>,
+    rule: String,
+}
+
+/// The four numbers of the password policy as form fields.
+fn password_fields(
+    me: &CurrentUser,
+    v: &HashMap<String, String>,
+    errors: &[bangfu_core::FieldError],
+) -> Vec<super::form::FormField> {
+    ["min_length", "classes", "history", "max_age_days"]
+        .into_iter()
+        .map(|name| {
+            let mut f = super::form::FormField::of(me, v, name, true);
+            f.label = me.lang.t(&format!("security.password.{name}"));
+            f.hint = me.lang.t(&format!("security.password.{name}_hint")).to_owned();
+            f.error = errors.iter().find(|e| e.field == name).map(|e| e.message.clone());
+            f
+        })
+        .collect()
+}
+
+async fn render_settings(
+    state: &AppState,
+    me: &CurrentUser,
+    typed: Option<(HashMap<String, String>, Vec<bangfu_core::FieldError>)>,
+) -> Result<Response, PageError> {
+    let chosen = state.db.two_factor_roles().await?;
+    let roles = Role::ALL
+        .iter()
+        .map(|r| (r.code(), me.lang.t(&format!("user.role.{}", r.code())), chosen.requires(*r), r.is_privileged()))
+        .collect();
+    let policy = state.db.password_policy().await?;
+    let rule = policy.describe_zh();
+    let status = if typed.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (v, errors) = typed.unwrap_or_else(|| {
+        let v = HashMap::from([
+            ("min_length".to_owned(), policy.min_length.to_string()),
+            ("classes".to_owned(), policy.classes.to_string()),
+            ("history".to_owned(), policy.history.to_string()),
+            ("max_age_days".to_owned(), policy.max_age_days.to_string()),
+        ]);
+        (v, Vec::new())
+    });
+    let passwords = password_fields(me, &v, &errors);
+    let errors = errors.into_iter().map(|e| e.message).collect();
+    Ok((status, Html(SettingsPage { me, roles, passwords, errors, rule }.render()?)).into_response())
+}
+
+/// The password policy: four numbers, none looser than the level-3 profile.
+async fn passwords_save(
+    State(state): State<AppState>,
+    me: Require<perm::ManageSecurity>,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !me.scope.is_district_wide() {
+        return Err(PageError::Denied(bangfu_core::auth::Permission::ManageSecurity));
+    }
+    me.check_form_csrf(&v)?;
+    match bangfu_core::auth::PasswordPolicy::parse(&v) {
+        Ok(policy) => {
+            state.db.set_password_policy(&policy, &me.actor()).await?;
+            Ok(Redirect::to("/settings/security").into_response())
+        }
+        Err(errors) => render_settings(&state, &me, Some((v, errors))).await,
+    }
 }
 
 /// The district's security settings: which roles must use two factors.
@@ -329,12 +398,7 @@ async fn settings_page(
     if !me.scope.is_district_wide() {
         return Err(PageError::Denied(bangfu_core::auth::Permission::ManageSecurity));
     }
-    let chosen = state.db.two_factor_roles().await?;
-    let roles = Role::ALL
-        .iter()
-        .map(|r| (r.code(), me.lang.t(&format!("user.role.{}", r.code())), chosen.requires(*r), r.is_privileged()))
-        .collect();
-    Ok(Html(SettingsPage { me: &me, roles }.render()?).into_response())
+    render_settings(&state, &me, None).await
 }
 
 async fn settings_save(

@@ -477,6 +477,10 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/two-factor/off", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/settings/security", "GET", "/settings/security".into(), "/settings/security".into(), [FB; 4], [FB; 4]),
         ("/users/{id}/reset-two-factor", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/settings/security/passwords", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        // The district office reviews routed ID conflicts.
+        ("/id-conflicts", "GET", "/id-conflicts".into(), "/id-conflicts".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
+        ("/id-conflicts/{id}/review", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
     ];
     // Routes declared in the source.
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");

@@ -355,7 +355,7 @@ both!(a_password_ninety_days_old_must_be_changed_before_anything_else, |app| {
     let session = cookie_pair(&r.cookies, "bangfu_session");
     let r = quarter.get("/households", &session).await;
     assert_eq!(r.location.as_deref(), Some("/password"), "91 days: the password must be changed first");
-    assert!(quarter.get("/password", &session).await.body.contains("密码已使用满90天"));
+    assert!(quarter.get("/password", &session).await.body.contains("密码已使用满密码策略规定的天数（默认90天）"));
     let token = api_token(&quarter, "shahedian").await;
     assert_eq!(quarter.api("GET", "/api/v1/households", &token, None).await.status, StatusCode::FORBIDDEN);
 });
@@ -384,6 +384,26 @@ both!(another_townships_id_number_is_not_confirmed_to_a_clerk_and_the_attempt_go
     let (rows, n) = app.db.audit_entries(&filter, 10, 0).await.unwrap();
     assert_eq!(n, 1);
     assert!(rows[0].before_value.as_deref().unwrap().contains("411702104201"), "{rows:?}");
+    // The district office's reviewer sees where the number is registered and records a
+    // conclusion; a township clerk cannot open the list.
+    let (reviewer, rcsrf) = app.sign_in("admin").await;
+    let list = app.get("/id-conflicts", &reviewer).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("已在 411702104201（户编号 4117021042010001）登记"), "{}", list.body);
+    assert!(list.body.contains("/households?q=4117021042010001"), "{}", list.body);
+    assert!(!list.body.contains(&id("19700101", 3)), "the number stays masked");
+    let conflict_id = list.body.split("/id-conflicts/").nth(1).unwrap().split('/').next().unwrap().to_owned();
+    let r = app.post(&format!("/id-conflicts/{conflict_id}/review"), &reviewer, &format!("_csrf={rcsrf}&note=")).await;
+    assert!(r.body.contains("请写明核查结论"), "{}", r.body);
+    let note = enc("已核实为同一人，蚁蜂镇原户已通知");
+    let r = app
+        .post(&format!("/id-conflicts/{conflict_id}/review"), &reviewer, &format!("_csrf={rcsrf}&note={note}"))
+        .await;
+    assert_eq!(r.location.as_deref(), Some("/id-conflicts"), "{}", r.body);
+    assert!(app.get("/id-conflicts", &reviewer).await.body.contains("已核实为同一人，蚁蜂镇原户已通知"));
+    let r = app.post("/id-conflicts/999999/review", &reviewer, &format!("_csrf={rcsrf}&note={note}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/id-conflicts", &session).await.status, StatusCode::FORBIDDEN);
     let (district, _) = app.sign_in("auditadmin").await;
     assert!(
         app.get("/audit", &district).await.body.contains("id_conflict")
@@ -422,4 +442,20 @@ both!(a_user_sees_where_they_are_signed_in_and_ends_another_sign_in_and_an_admin
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.get("/households", &phone).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.api("GET", "/api/v1/households", &token, None).await.status, StatusCode::UNAUTHORIZED);
+});
+
+both!(a_request_with_oversized_or_too_many_headers_is_refused_before_anything_reads_them, |app| {
+    let (session, _) = app.sign_in("shahedian").await;
+    let big = format!("{session}; junk={}", "x".repeat(20 * 1024));
+    let r = app.get("/households", &big).await;
+    assert_eq!(r.status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    assert!(r.body.contains("请求头过大"), "{}", r.body);
+    let mut req = Request::get("/households").header(header::COOKIE, &session);
+    for i in 0..70 {
+        req = req.header(format!("x-filler-{i}"), "1");
+    }
+    assert_eq!(app.send(req.body(Body::empty()).unwrap()).await.status, StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE);
+    // An ordinary request, with a few kilobytes of headers, is served.
+    let ok = format!("{session}; other={}", "x".repeat(4 * 1024));
+    assert_eq!(app.get("/households", &ok).await.status, StatusCode::OK);
 });

@@ -100,3 +100,46 @@ both!(a_token_of_a_role_that_must_use_two_factors_works_only_once_a_phone_is_bou
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("三员分立"), "{}", r.body);
 });
+
+both!(the_security_admin_makes_the_password_policy_stricter_never_looser_and_it_applies_at_once, |app| {
+    use bangfu_core::clock::Clock;
+    let (sec, _) = app.sign_in("secadmin").await;
+    let page = app.get("/settings/security", &sec).await;
+    assert!(page.body.contains("至少8位，须含大写字母、小写字母、数字、符号中的至少三种"), "{}", page.body);
+    let csrf = page.body.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let form = |len: &str, days: &str| format!("_csrf={csrf}&min_length={len}&classes=3&history=5&max_age_days={days}");
+    // Looser than level 3: refused, both numbers named, what was typed kept, nothing saved.
+    let r = app.post("/settings/security/passwords", &sec, &form("6", "180")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("最短长度（位）应为8到64之间的整数（等级保护三级要求至少8位）"), "{}", r.body);
+    assert!(r.body.contains("最长使用天数（天）应为1到90之间的整数"), "{}", r.body);
+    assert!(r.body.contains(r#"value="180""#), "typed kept");
+    assert_eq!(app.db.password_policy().await.unwrap(), bangfu_core::auth::PasswordPolicy::default());
+    // Stricter: 12 characters, 30 days.
+    let r = app.post("/settings/security/passwords", &sec, &form("12", "30")).await;
+    assert_eq!(r.location.as_deref(), Some("/settings/security"), "{}", r.body);
+    let filter = AuditFilter { object_type: Some("setting".into()), ..Default::default() };
+    let (log, _) = app.db.audit_entries(&filter, 10, 0).await.unwrap();
+    let row = log.iter().find(|e| e.field.as_deref() == Some("password_policy")).unwrap();
+    assert_eq!(row.username.as_deref(), Some("secadmin"));
+    assert!(row.after_value.as_deref().unwrap().starts_with("至少12位"), "{row:?}");
+    // A clerk's new password is checked against it, and the page says the rule.
+    let (clerk, ccsrf) = app.sign_in("shahedian").await;
+    assert!(app.get("/password", &clerk).await.body.contains("至少12位"));
+    let change = |to: &str| format!("_csrf={ccsrf}&current=correct-horse&new={}&repeat={}", enc(to), enc(to));
+    let r = app.post("/password", &clerk, &change("Shahe-2026")).await;
+    assert!(r.body.contains("密码至少12位"), "{}", r.body);
+    assert_eq!(app.post("/password", &clerk, &change("Shahe-2026-abc")).await.location.as_deref(), Some("/"));
+    // Only the security administrator sets it.
+    let (admin, acsrf) = app.sign_in("admin").await;
+    let r = app.post("/settings/security/passwords", &admin, &format!("_csrf={acsrf}&min_length=8")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A password 31 days old must now be changed (the default allowed 90).
+    let later = app.with_clock(Clock::Fixed(
+        (chrono::Utc::now() + chrono::Duration::days(31))
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()),
+    ));
+    let r = later.try_sign_in("shadong", "correct-horse").await;
+    let village = cookie_pair(&r.cookies, "bangfu_session");
+    assert_eq!(later.get("/households", &village).await.location.as_deref(), Some("/password"));
+});
