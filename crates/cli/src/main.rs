@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::audit::Command,
     },
+    /// 数据密钥（证件号码、电话的加密）
+    Keys {
+        #[command(subcommand)]
+        command: commands::keys::Command,
+    },
     /// 备份：SQLite 在线一致性复制；PostgreSQL 用 pg_dump（自定义格式）
     Backup(commands::backup::BackupArgs),
     /// 从备份恢复到新的数据库（SQLite 新文件；PostgreSQL 已建好的空库）
@@ -86,6 +91,7 @@ fn main() -> std::process::ExitCode {
             Command::Token { command } => commands::token::run(command).await,
             Command::Worklist(a) => commands::worklist::run(a).await,
             Command::Audit { command } => commands::audit::run(command).await,
+            Command::Keys { command } => commands::keys::run(command).await,
             Command::Backup(a) => commands::backup::backup(a).await,
             Command::Restore(a) => commands::backup::restore(a).await,
             Command::BenchWrites(a) => commands::bench_writes::run(a).await,

@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 fn bangfu() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_bangfu"));
-    c.env("BANGFU_LOG", "error").env_remove("BANGFU_DATABASE");
+    c.env("BANGFU_LOG", "error").env_remove("BANGFU_DATABASE").env_remove("BANGFU_KEY_FILE");
     c
 }
 
@@ -485,4 +485,74 @@ fn the_audit_log_exports_whole_to_a_csv_for_the_assessor_with_formulas_neutralis
     // Every row is sealed in the chain: the last column is a hash.
     assert!(csv.lines().skip(1).all(|l| l.rsplit(',').next().is_some_and(|h| h.len() == 64)), "{csv}");
     assert!(!run(&["audit", "export", "--database", &db, "--out", &file]).status.success(), "never over a file");
+}
+
+/// The raw members.id_number of a SQLite register, as the file holds them.
+fn stored_ids(db: &str) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let db = bangfu_db::Db::open(&db.parse().unwrap(), bangfu_db::Create::Never).await.unwrap().db;
+        let bangfu_db::Pool::Sqlite(pool) = db.pool() else { unreachable!() };
+        let ids: Vec<String> = sqlx::query_scalar("select id_number from members").fetch_all(pool).await.unwrap();
+        db.close().await;
+        ids
+    })
+}
+
+#[test]
+fn a_register_is_sealed_with_a_key_file_kept_beside_it_rotated_on_demand_and_refused_with_another() {
+    let t = Temp::new("keys");
+    let db = t.join("r.db");
+    assert!(run(&["generate", "--households", "20", "--out", &t.join("reg"), "--seed", "3"]).status.success());
+    assert!(run(&["areas", "import", &divisions(), "--database", &db]).status.success());
+    // The first command makes the key file, says so once, and only its owner may read it.
+    let key_file = format!("{db}.key");
+    let made = std::fs::read_to_string(&key_file).expect("a key file beside the database");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let out = run(&["import", "--database", &db, &t.join("reg")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("已新建数据密钥文件"), "made once: {}", text(&out.stderr));
+    // No ID number of the files is anywhere in the database file, in the clear.
+    let members = std::fs::read_to_string(t.join("reg/members.csv")).unwrap();
+    let some_id = members.lines().nth(1).unwrap().split(',').find(|f| f.len() == 18).unwrap().to_owned();
+    let mut raw = std::fs::read(&db).unwrap();
+    raw.extend(std::fs::read(format!("{db}-wal")).unwrap_or_default());
+    assert!(!raw.windows(18).any(|w| w == some_id.as_bytes()), "{some_id} is in the file in the clear");
+    let old_id = made.lines().find_map(|l| l.strip_prefix("key ")).unwrap().split(' ').next().unwrap().to_owned();
+    assert!(stored_ids(&db).iter().all(|v| v.starts_with(&format!("s1:{old_id}:"))));
+
+    // A rotation: a second key line, every value sealed again with it, audited.
+    let out = run(&["keys", "rotate", "--database", &db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rotated = std::fs::read_to_string(&key_file).unwrap();
+    let ids: Vec<&str> =
+        rotated.lines().filter_map(|l| l.strip_prefix("key ")).map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "the old key stays for older backups");
+    assert_eq!(ids[0], old_id);
+    assert!(text(&out.stdout).contains(&format!("{old_id} → {}", ids[1])), "{}", text(&out.stdout));
+    assert!(stored_ids(&db).iter().all(|v| v.starts_with(&format!("s1:{}:", ids[1]))));
+    assert!(audit_of(&db).iter().any(|r| r.contains("data_key")), "{:?}", audit_of(&db));
+    // The same files imported again are recognised (the numbers are read back with the new key).
+    let out = run(&["import", "--database", &db, &t.join("reg")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Without its key file, or with another register's, it does not start.
+    std::fs::rename(&key_file, t.join("kept.key")).unwrap();
+    let out = run(&["worklist", "--database", &db]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("找不到数据密钥文件"), "{}", text(&out.stderr));
+    assert!(!std::path::Path::new(&key_file).exists(), "no new key made over a sealed register");
+    let other = t.join("other.db");
+    assert!(run(&["migrate", "--database", &other]).status.success());
+    let out =
+        bangfu().args(["worklist", "--database", &db]).env("BANGFU_KEY_FILE", format!("{other}.key")).output().unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("密钥文件与这本台账不符"), "{}", text(&out.stderr));
+    let out =
+        bangfu().args(["worklist", "--database", &db]).env("BANGFU_KEY_FILE", t.join("kept.key")).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }

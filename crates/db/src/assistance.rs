@@ -24,7 +24,7 @@ fn helper_row(r: &impl Get) -> DomainResult<Helper> {
         id: HelperId(r.int("helper_id")?),
         data: HelperData {
             name: r.text("name")?,
-            phone: r.opt_text("phone")?,
+            phone: r.opt_sealed("phone")?,
             unit_id: r.opt_i64("unit_id")?.map(UnitId),
             post: r.opt_text("post")?,
             id_number: None,
@@ -40,8 +40,8 @@ impl AssistanceStore for Db {
         }
         if let Some(id) = &data.id_number {
             let poor: Option<i64> = dispatch!(self, pool => {
-                sqlx::query_scalar("select member_id from members where id_number = $1 and left_on is null")
-                    .bind(id.as_str()).fetch_optional(pool).await.map_err(domain_err)?
+                sqlx::query_scalar("select member_id from members where id_number_key = $1 and left_on is null")
+                    .bind(crate::sealed::id_index(id.as_str())).fetch_optional(pool).await.map_err(domain_err)?
             });
             if poor.is_some() {
                 return Err(DomainError::invalid("id_number", "此人是建档立卡登记的家庭成员，不能担任帮扶责任人"));
@@ -52,8 +52,9 @@ impl AssistanceStore for Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into helpers (name, phone, unit_id, post, id_number, area_code, created_at, updated_at) \
                 values ($1, $2, $3, $4, $5, $6, $7, $7) returning helper_id")
-                .bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id.map(|x| x.0)).bind(data.post.as_deref())
-                .bind(data.id_number.as_ref().map(|i| i.as_str())).bind(data.area_code.as_str()).bind(now)
+                .bind(&data.name).bind(crate::sealed::seal_opt(data.phone.as_deref())).bind(data.unit_id.map(|x| x.0))
+                .bind(data.post.as_deref()).bind(data.id_number.as_ref().map(|i| crate::sealed::seal(i.as_str())))
+                .bind(data.area_code.as_str()).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create).object("helper", id, Some(data.area_code.as_str()))
                 .change("name", None, Some(data.name.clone()));

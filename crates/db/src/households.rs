@@ -26,8 +26,8 @@ pub(crate) const MEMBER_COLUMNS: &str = "household_id, name, sex, id_kind, id_nu
     political_status, ethnicity, education, student_status, dropout_reason, health, disability_category, \
     disability_grade, labour, migrant_work, migrant_months, migrant_place, public_job, public_job_months, \
     medical_insurance, serious_illness, commercial_insurance, medical_aid, pension_insurance, dibao, tekun, \
-    soldier, phone, joined_on, join_reason, search_key";
-pub(crate) const MEMBER_COLUMN_COUNT: usize = 33;
+    soldier, phone, joined_on, join_reason, search_key, id_number_key";
+pub(crate) const MEMBER_COLUMN_COUNT: usize = 34;
 
 /// `($1, $2, …, $n)` starting after `offset` parameters.
 pub(crate) fn placeholders(offset: usize, n: usize) -> String {
@@ -311,9 +311,10 @@ impl HouseholdStore for Db {
         if let Some(q) = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let n = binds.len() + 3;
             if let Ok(id) = IdNumber::parse(q) {
-                owned.push(id.as_str().to_owned());
+                // Found by the keyed hash: the database never holds the number itself.
+                owned.push(crate::sealed::id_index(id.as_str()));
                 conds.push(format!(
-                    "exists (select 1 from members m where m.household_id = h.household_id and m.id_number = ${n})"
+                    "exists (select 1 from members m where m.household_id = h.household_id and m.id_number_key = ${n})"
                 ));
             } else if q.len() >= 6 && q.bytes().all(|b| b.is_ascii_digit()) {
                 owned.push(q.to_owned());
@@ -735,8 +736,8 @@ impl Db {
         for id in ids {
             let found: Option<(String, String)> = dispatch!(self, pool => {
                 sqlx::query_as("select h.area_code, h.household_no from members m join households h \
-                    on h.household_id = m.household_id where m.id_number = $1 and m.left_on is null")
-                    .bind(id.as_str()).fetch_optional(pool).await.map_err(domain_err)?
+                    on h.household_id = m.household_id where m.id_number_key = $1 and m.left_on is null")
+                    .bind(crate::sealed::id_index(id.as_str())).fetch_optional(pool).await.map_err(domain_err)?
             });
             let Some((area, household_no)) = found else { continue };
             let field = field.clone();

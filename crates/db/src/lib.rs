@@ -24,6 +24,7 @@ pub mod lines;
 pub mod monitoring;
 pub mod plans;
 mod row;
+pub mod sealed;
 pub mod sessions;
 pub mod teams;
 pub mod tokens;
@@ -353,7 +354,8 @@ mod tests {
     use super::*;
 
     /// The storage's column lists are the field catalogue's stored columns, in its order (the
-    /// members' search key is derived from the name, so stored but not a field).
+    /// members' search key is derived from the name and the keyed hash of the ID number from
+    /// the number, so stored but not fields).
     #[test]
     fn the_stored_columns_follow_the_field_catalogue() {
         use bangfu_core::household::columns::{Column, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
@@ -364,6 +366,7 @@ mod tests {
         assert_eq!(households::HOUSEHOLD_COLUMN_COUNT, catalogue(HOUSEHOLD_COLUMNS).len());
         let mut members = catalogue(MEMBER_COLUMNS);
         members.push("search_key".into());
+        members.push("id_number_key".into());
         assert_eq!(split(households::MEMBER_COLUMNS), members);
         assert_eq!(households::MEMBER_COLUMN_COUNT, members.len());
     }

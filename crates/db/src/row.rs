@@ -18,6 +18,13 @@ pub(crate) trait Get {
     fn opt_flag(&self, col: &str) -> Result<Option<bool>, DomainError>;
     fn opt_f64(&self, col: &str) -> Result<Option<f64>, DomainError>;
     fn opt_date(&self, col: &str) -> Result<Option<NaiveDate>, DomainError>;
+    /// A sealed column (ID number, phone), opened with the process's key ring.
+    fn sealed(&self, col: &str) -> Result<String, DomainError> {
+        crate::sealed::open_stored(&self.text(col)?)
+    }
+    fn opt_sealed(&self, col: &str) -> Result<Option<String>, DomainError> {
+        self.opt_text(col)?.as_deref().map(crate::sealed::open_stored).transpose()
+    }
 }
 
 fn bad(col: &str, e: impl std::fmt::Display) -> DomainError {
@@ -99,7 +106,7 @@ pub(crate) fn household_data(r: &impl Get) -> Result<HouseholdData, DomainError>
         village_code: AreaCode::parse(&r.text("area_code")?).map_err(|e| bad("area_code", e))?,
         group_name: r.opt_text("group_name")?,
         address: r.opt_text("address")?,
-        phone: r.opt_text("phone")?,
+        phone: r.opt_sealed("phone")?,
         bank_name: r.opt_text("bank_name")?,
         bank_account: r.opt_text("bank_account")?,
         household_type: code("household_type", &r.text("household_type")?)?,
@@ -139,7 +146,7 @@ pub(crate) fn member(r: &impl Get) -> Result<Member, DomainError> {
             name: r.text("name")?,
             sex: code("sex", &r.text("sex")?)?,
             id_kind: code("id_kind", &r.text("id_kind")?)?,
-            id_number: IdNumber::parse(&r.text("id_number")?).map_err(|e| bad("id_number", e))?,
+            id_number: IdNumber::parse(&r.sealed("id_number")?).map_err(|e| bad("id_number", e))?,
             person_no: r.opt_text("person_no")?,
             relation: code("relation", &r.text("relation")?)?,
             political_status: opt_code(r, "political_status")?,
@@ -164,7 +171,7 @@ pub(crate) fn member(r: &impl Get) -> Result<Member, DomainError> {
             dibao: r.opt_flag("dibao")?,
             tekun: r.opt_flag("tekun")?,
             soldier: r.opt_flag("soldier")?,
-            phone: r.opt_text("phone")?,
+            phone: r.opt_sealed("phone")?,
             joined_on: r.opt_date("joined_on")?,
             join_reason: r.opt_text("join_reason")?,
         },

@@ -36,7 +36,7 @@ fn member_row(r: &impl Get) -> DomainResult<TeamMember> {
         village_code: AreaCode::parse(&r.text("village_code")?).map_err(DomainError::Internal)?,
         data: TeamMemberData {
             name: r.text("name")?,
-            phone: r.opt_text("phone")?,
+            phone: r.opt_sealed("phone")?,
             unit_id: r.opt_i64("unit_id")?.map(UnitId),
             role: crate::row::code_of(r, "role")?,
             start_on: r.opt_date("start_on")?.ok_or_else(|| DomainError::Internal("start_on".into()))?,
@@ -223,7 +223,8 @@ impl TeamStore for Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into team_members (village_code, name, phone, unit_id, role, start_on, created_at) \
                 values ($1, $2, $3, $4, $5, $6, $7) returning team_member_id")
-                .bind(village.as_str()).bind(&data.name).bind(data.phone.as_deref()).bind(data.unit_id.map(|x| x.0))
+                .bind(village.as_str()).bind(&data.name).bind(crate::sealed::seal_opt(data.phone.as_deref()))
+                .bind(data.unit_id.map(|x| x.0))
                 .bind(data.role.code()).bind(data.start_on).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create).object("team_member", id, Some(village.as_str()))

@@ -129,12 +129,13 @@ impl Db {
                 "select secret from user_totp where user_id = $1 and enrolled_at is null and revoked_at is null \
                  order by totp_id desc limit 1")
                 .bind(user.0).fetch_optional(pool).await.map_err(domain_err)?;
+            let found = found.as_deref().map(crate::sealed::open_stored).transpose()?;
             if let Some(s) = found.as_deref().and_then(TotpSecret::from_base32) {
                 return Ok(s);
             }
             let secret = TotpSecret::generate();
             sqlx::query("insert into user_totp (user_id, secret, created_at) values ($1, $2, $3)")
-                .bind(user.0).bind(secret.to_base32()).bind(now).execute(pool).await.map_err(domain_err)?;
+                .bind(user.0).bind(crate::sealed::seal(&secret.to_base32())).bind(now).execute(pool).await.map_err(domain_err)?;
             Ok(secret)
         })
     }
@@ -165,6 +166,7 @@ impl Db {
                  order by totp_id desc limit 1")
                 .bind(user.id.0).fetch_optional(&mut *tx).await.map_err(domain_err)?;
             let Some((totp_id, secret)) = offered else { return Ok(None) };
+            let secret = crate::sealed::open_stored(&secret)?;
             let Some(step) = TotpSecret::from_base32(&secret).and_then(|s| s.check(typed, now.timestamp(), 0)) else {
                 return Ok(None);
             };
@@ -214,6 +216,7 @@ impl Db {
                  and revoked_at is null")
                 .bind(user.0).fetch_optional(pool).await.map_err(domain_err)?;
             let Some((totp_id, secret, last_step)) = bound else { return Ok(None) };
+            let secret = crate::sealed::open_stored(&secret)?;
             let Some(step) = TotpSecret::from_base32(&secret).and_then(|s| s.check(typed, now.timestamp(), last_step)) else {
                 return Ok(None);
             };

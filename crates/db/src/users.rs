@@ -18,7 +18,7 @@ pub(crate) fn user_row(r: &impl Get) -> DomainResult<User> {
         id: UserId(r.int("user_id")?),
         username: r.text("username")?,
         display_name: r.text("display_name")?,
-        phone: r.opt_text("phone")?,
+        phone: r.opt_sealed("phone")?,
         role: Role::parse(&r.text("role")?).ok_or_else(|| DomainError::Internal("unknown role".into()))?,
         area_code: AreaCode::parse(&r.text("area_code")?).map_err(DomainError::Internal)?,
         must_change_password: r.flag("must_change_password")?,
@@ -39,7 +39,7 @@ impl Db {
             }
             let id: i64 = sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
                 must_change_password, created_at, updated_at, password_changed_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8) returning user_id")
-                .bind(&u.username).bind(&u.display_name).bind(u.phone.as_deref()).bind(u.role.code())
+                .bind(&u.username).bind(&u.display_name).bind(crate::sealed::seal_opt(u.phone.as_deref())).bind(u.role.code())
                 .bind(u.area_code.as_str()).bind(&u.password_hash).bind(u.must_change_password).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create)
@@ -200,7 +200,8 @@ impl UserStore for Db {
             // administrator to grant its role before it can sign in.
             let id: i64 = sqlx::query_scalar("insert into users (username, display_name, phone, role, area_code, password_hash, \
                 must_change_password, status, created_at, updated_at, password_changed_at) values ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8, $8) returning user_id")
-                .bind(&data.username).bind(&data.display_name).bind(data.phone.as_deref()).bind(data.role.code())
+                .bind(&data.username).bind(&data.display_name).bind(crate::sealed::seal_opt(data.phone.as_deref()))
+                .bind(data.role.code())
                 .bind(data.area_code.as_str()).bind(password_hash).bind(true).bind(now)
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             crate::bind_entry!(&entry_for(id)).execute(&mut *tx).await.map_err(domain_err)?;

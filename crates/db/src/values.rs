@@ -47,7 +47,7 @@ pub(crate) fn household_values(h: &HouseholdData) -> Vec<Value<'_>> {
         Text(Some(h.village_code.as_str())),
         Text(h.group_name.as_deref()),
         Text(h.address.as_deref()),
-        Text(h.phone.as_deref()),
+        sealed(h.phone.as_deref()),
         Text(h.bank_name.as_deref()),
         Text(h.bank_account.as_deref()),
         Text(Some(h.household_type.code())),
@@ -84,7 +84,7 @@ pub(crate) fn member_values(m: &MemberData) -> Vec<Value<'_>> {
         Text(Some(&m.name)),
         Text(Some(m.sex.code())),
         Text(Some(m.id_kind.code())),
-        Text(Some(m.id_number.as_str())),
+        Owned(crate::sealed::seal(m.id_number.as_str())),
         Text(m.person_no.as_deref()),
         Text(Some(m.relation.code())),
         Text(m.political_status.map(|c| c.code())),
@@ -112,11 +112,20 @@ pub(crate) fn member_values(m: &MemberData) -> Vec<Value<'_>> {
         OptBool(m.dibao),
         OptBool(m.tekun),
         OptBool(m.soldier),
-        Text(m.phone.as_deref()),
+        sealed(m.phone.as_deref()),
         Date(m.joined_on),
         Text(m.join_reason.as_deref()),
         Owned(bangfu_core::household::search::search_key(&m.name)),
+        Owned(crate::sealed::id_index(m.id_number.as_str())),
     ]
+}
+
+/// A personal value the database keeps only sealed (`crate::sealed`).
+fn sealed(plain: Option<&str>) -> Value<'static> {
+    match plain {
+        Some(p) => Owned(crate::sealed::seal(p)),
+        None => Text(None),
+    }
 }
 
 /// Appends values as one line of PostgreSQL COPY text format.

@@ -88,6 +88,7 @@ pub async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
         size as f64 / 1_048_576.0,
         summary(&db.table_counts().await?)
     );
+    println!("备份中的证件号码和电话是加密的；数据密钥文件不在备份里，请另行保管（恢复后须用同一个密钥文件）。");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -134,5 +135,6 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     let counts = db.table_counts().await?;
     audit(&db, "restore", &args.from).await?;
     println!("已从 {} 恢复到 {url}（{}）", args.from.display(), summary(&counts));
+    println!("使用恢复的台账时，须用备份时的数据密钥文件（BANGFU_KEY_FILE，或放在 SQLite 文件旁的 .key 文件）。");
     Ok(ExitCode::SUCCESS)
 }

@@ -123,7 +123,9 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
             seeded.open
         );
     } else if existing > 0 {
-        println!("沿用已有演示数据：{existing} 户（删除 bangfu-demo.db 即可重新生成最新的演示数据）");
+        println!(
+            "沿用已有演示数据：{existing} 户（删除 bangfu-demo.db 和 bangfu-demo.db.key 即可重新生成最新的演示数据）"
+        );
     }
     seed_example_lines(db).await?;
     seed_assistance(db).await?;

@@ -31,15 +31,15 @@ pub(super) const CROSS_CHECKS: &[(&str, &str, &str)] = &[
     (
         "members.csv",
         "id_number",
-        "select m.line, '证件号码与第' || (select min(b.line) from import_members b where b.id_number = m.id_number) || \
+        "select m.line, '证件号码与第' || (select min(b.line) from import_members b where b.id_number_key = m.id_number_key) || \
          '行重复（同一人不能登记两次）' from import_members m where exists (select 1 from import_members b \
-         where b.id_number = m.id_number and b.line < m.line)",
+         where b.id_number_key = m.id_number_key and b.line < m.line)",
     ),
     (
         "members.csv",
         "id_number",
         "select m.line, '此人已是系统中另一户（户编号 ' || h.household_no || '）的现有成员' from import_members m \
-         join members x on x.id_number = m.id_number and x.left_on is null join households h on h.household_id = x.household_id",
+         join members x on x.id_number_key = m.id_number_key and x.left_on is null join households h on h.household_id = x.household_id",
     ),
     (
         "households.csv",
@@ -93,7 +93,7 @@ pub(super) const CROSS_CHECKS: &[(&str, &str, &str)] = &[
 pub(super) const STAGING_INDEXES: &[(&str, &str, Option<usize>)] = &[
     ("import_households_no", "import_households(household_no)", Some(0)),
     ("import_members_no", "import_members(household_no)", None),
-    ("import_members_id", "import_members(id_number)", Some(4)),
+    ("import_members_id", "import_members(id_number_key)", Some(4)),
     ("import_incomes_no", "import_incomes(household_no, period)", Some(9)),
 ];
 

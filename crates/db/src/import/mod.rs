@@ -204,7 +204,7 @@ pub async fn import_register(
                     // the staging tables are read by these statements and nothing else.
                     "analyze import_households (line, household_no, ok, area_code, status, income_year, \
                      monitoring_type, risk_cleared_on)",
-                    "analyze import_members (line, household_no, id_number, relation, sex)",
+                    "analyze import_members (line, household_no, id_number_key, relation, sex)",
                     "analyze import_incomes (line, household_no, period)",
                 ]) {
                     sqlx::query(stmt).execute(&mut *tx).await?;

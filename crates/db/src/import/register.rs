@@ -218,6 +218,6 @@ pub(super) const DEFERRED_FOREIGN_KEYS: &[(&str, &str, &str)] = &[
 pub(super) const DEFERRED_INDEXES: &[(&str, &str)] = &[
     ("households_area", "index {name} on households(area_code, household_id)"),
     ("members_household", "index {name} on members(household_id)"),
-    ("members_active_id_number", "unique index {name} on members(id_number) where left_on is null"),
+    ("members_active_id_number", "unique index {name} on members(id_number_key) where left_on is null"),
     ("household_history_household", "index {name} on household_history(household_id)"),
 ];

@@ -20,8 +20,17 @@ const HOUSEHOLD_OWN: &[&str] = &[
     "deregistered_on", // 注销, written by the life events
     "deregistered_reason",
 ];
-const MEMBER_OWN: &[&str] =
-    &["member_id", "left_on", "left_reason", "search_key", "created_at", "updated_at", "updated_by", "version"];
+const MEMBER_OWN: &[&str] = &[
+    "member_id",
+    "left_on",
+    "left_reason",
+    "search_key",
+    "id_number_key",
+    "created_at",
+    "updated_at",
+    "updated_by",
+    "version",
+];
 
 async fn columns(db: &Db, table: &str) -> BTreeSet<String> {
     let names: Vec<String> = match db.pool() {

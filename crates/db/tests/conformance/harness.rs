@@ -23,6 +23,7 @@ impl TestDb {
 
     /// Migrated up to `version` only (None: all the way).
     pub async fn sqlite_at(version: Option<i64>) -> TestDb {
+        bangfu_db::sealed::install_test_keys();
         let db = Db::memory().await.expect("in-memory sqlite");
         match version {
             Some(v) => db.migrate_to(v).await.expect("migrate sqlite"),
@@ -40,6 +41,7 @@ impl TestDb {
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst)
         ));
+        bangfu_db::sealed::install_test_keys();
         let opened = Db::open(&DatabaseUrl::Sqlite(path.clone()), Create::IfMissing).await.expect("open sqlite file");
         opened.db.migrate().await.expect("migrate sqlite");
         TestDb { db: opened.db, pg: None, file: Some(path) }
@@ -57,6 +59,7 @@ impl TestDb {
 
     /// Migrated up to `version` only (None: all the way; 0: none at all).
     pub async fn postgres_at(version: Option<i64>) -> Option<TestDb> {
+        bangfu_db::sealed::install_test_keys();
         let Ok(base) = std::env::var("BANGFU_TEST_POSTGRES_URL") else {
             if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
                 panic!("BANGFU_TEST_POSTGRES_URL is not set, and in CI the PostgreSQL half of the suite must run");

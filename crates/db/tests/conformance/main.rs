@@ -20,6 +20,7 @@ mod lines;
 mod members;
 mod migration;
 mod monitoring;
+mod sealed;
 mod work;
 
 // The prelude the feature modules take with `use super::*`.

@@ -53,6 +53,7 @@ pub(crate) async fn household(db: &Db, no: &str, village: &str, head: &str, head
 /// A fresh register on the given backend: in-memory SQLite, or a new PostgreSQL database at
 /// BANGFU_TEST_POSTGRES_URL (None outside CI when that is not set; in CI it must be).
 pub(crate) async fn backend(pg: bool) -> Option<(Db, Option<PgDrop>)> {
+    bangfu_db::sealed::install_test_keys();
     if !pg {
         let db = Db::memory().await.unwrap();
         db.migrate().await.unwrap();
