@@ -354,13 +354,18 @@ fn assert_restored(source: &[bangfu_db::backup::TableDigest], restored: &[bangfu
 }
 
 /// A register with 40 generated households, an account and an API token at `url`.
+/// A PostgreSQL register names its data key file (a SQLite one keeps it beside the file).
 fn populated(url: &str, t: &Temp) {
+    let key = if url.starts_with("postgres") { t.join("register.key") } else { String::new() };
+    let run = |args: &[&str]| bangfu().args(args).env("BANGFU_KEY_FILE", &key).output().expect("run bangfu");
     let reg = t.join("reg");
     assert!(run(&["generate", "--households", "40", "--out", &reg, "--seed", "5"]).status.success());
-    assert!(run(&["areas", "import", &divisions(), "--database", url]).status.success());
+    let out = run(&["areas", "import", &divisions(), "--database", url]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(&["import", "--database", url, &reg]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mut child = bangfu()
+        .env("BANGFU_KEY_FILE", &key)
         .args(["user", "add", "--database", url, "--username", "lisi", "--name", "李干部", "--role", "township_staff"])
         .args(["--area", "411702101000"])
         .stdin(Stdio::piped())
@@ -370,6 +375,12 @@ fn populated(url: &str, t: &Temp) {
     child.stdin.take().unwrap().write_all(b"shahe-2024\n").unwrap();
     assert!(child.wait().unwrap().success());
     assert!(run(&["token", "create", "--database", url, "--user", "lisi"]).status.success());
+    // PostgreSQL without a key file: refused, saying how to name one.
+    if url.starts_with("postgres") {
+        let out = bangfu().args(["worklist", "--database", url]).output().unwrap();
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains("须用环境变量 BANGFU_KEY_FILE 指定数据密钥文件"), "{}", text(&out.stderr));
+    }
 }
 
 #[test]

@@ -21,6 +21,8 @@ pub enum AuditAction {
     SearchId,
     /// 两步验证: a second factor bound, changed or reset, or recovery codes renewed.
     TwoFactor,
+    /// 查看审计日志: the audit administrator's reading is itself audited (三员分立).
+    ReadAudit,
 }
 
 impl AuditAction {
@@ -36,6 +38,7 @@ impl AuditAction {
         AuditAction::Import,
         AuditAction::SearchId,
         AuditAction::TwoFactor,
+        AuditAction::ReadAudit,
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +54,7 @@ impl AuditAction {
             AuditAction::Import => "import",
             AuditAction::SearchId => "search_id",
             AuditAction::TwoFactor => "two_factor",
+            AuditAction::ReadAudit => "read_audit",
         }
     }
 
@@ -67,6 +71,7 @@ impl AuditAction {
             AuditAction::Import => "批量导入",
             AuditAction::SearchId => "按证件号码查找",
             AuditAction::TwoFactor => "两步验证",
+            AuditAction::ReadAudit => "查看审计日志",
         }
     }
 
@@ -82,6 +87,27 @@ pub struct AuditFilter {
     pub action: Option<AuditAction>,
     pub object_type: Option<String>,
     pub object_id: Option<String>,
+}
+
+impl AuditFilter {
+    /// The reading itself, as the audit log records it: what was looked for, on which page.
+    pub fn reading(&self, actor: &Actor, page: u32) -> AuditEntry {
+        let mut what = Vec::new();
+        if let Some(u) = &self.username {
+            what.push(format!("用户名 {u}"));
+        }
+        if let Some(a) = self.action {
+            what.push(format!("操作 {}", a.label_zh()));
+        }
+        if what.is_empty() {
+            what.push("全部".into());
+        }
+        AuditEntry::new(actor, AuditAction::ReadAudit).change(
+            "query",
+            None,
+            Some(format!("{}，第{page}页", what.join("、"))),
+        )
+    }
 }
 
 /// Who acts: a signed-in user, or an attempt under a name (failed sign-in).

@@ -36,5 +36,6 @@ async fn list(
     };
     let page = i64::from(q.page.0);
     let (items, total) = state.db.audit_log(&me.scope, &filter, Page { number: q.page.0, size: 50 }).await?;
+    state.db.audit(&filter.reading(&me.actor(), q.page.0)).await?;
     Ok(Json(json!({ "total": total, "page": page, "page_size": 50, "items": items })))
 }

@@ -69,6 +69,8 @@ async fn list(
     let page = i64::from(q.page.0);
     // A township reader sees its own area's rows only; rows without an area are the district's.
     let (rows, total) = state.db.audit_log(&me.scope, &filter, Page { number: q.page.0, size: PAGE as u32 }).await?;
+    // Who read the log, and what for, is itself in the log (after this page was read).
+    state.db.audit(&filter.reading(&me.actor(), q.page.0)).await?;
     let entries = rows
         .into_iter()
         .map(|e| Entry {

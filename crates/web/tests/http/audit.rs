@@ -19,6 +19,15 @@ both!(an_auditor_reads_but_cannot_edit_and_only_the_audit_administrator_reads_th
     }
     let (audit_admin, _) = app.sign_in("auditadmin").await;
     assert_eq!(app.get("/audit", &audit_admin).await.status, StatusCode::OK);
+    // Its reading is itself audited: what it looked for, on which page.
+    app.get("/audit?username=shahedian&page=2", &audit_admin).await;
+    let filter = AuditFilter { action: Some(bangfu_core::audit::AuditAction::ReadAudit), ..Default::default() };
+    let (reads, _) = app.db.audit_entries(&filter, 10, 0).await.unwrap();
+    assert_eq!(reads.len(), 2);
+    assert_eq!(reads[0].username.as_deref(), Some("auditadmin"));
+    assert_eq!(reads[0].after_value.as_deref(), Some("用户名 shahedian，第2页"));
+    assert_eq!(reads[1].after_value.as_deref(), Some("全部，第1页"));
+    assert!(app.get("/audit", &audit_admin).await.body.contains("用户名 shahedian，第2页"), "shown as the others");
     // …and nothing of the register: the audit administrator reads the log only.
     assert_eq!(app.household_page(h, &audit_admin).await.status, StatusCode::FORBIDDEN);
 });
