@@ -49,6 +49,7 @@ psql -q "$PG_BASE/$db_raw" -c "\\copy households from '$WORK/reg/households.csv'
                           -c "\\copy incomes from '$WORK/reg/incomes.csv' with (format csv, header true)"
 t1=$(now)
 raw_pg=$(secs "$t0" "$t1")
+export BANGFU_KEY_FILE="$WORK/pg.key" # a PostgreSQL register names its data key file
 "$BIN" areas import data/divisions-yicheng.csv --database "$PG_BASE/$db_ours" >/dev/null 2>&1
 t0=$(now); "$BIN" import --database "$PG_BASE/$db_ours" "$WORK/reg" >/dev/null; t1=$(now)
 ours_pg=$(secs "$t0" "$t1")

@@ -5,6 +5,7 @@ pub mod area;
 pub mod assistance;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod household;
@@ -12,6 +13,7 @@ pub mod ids;
 pub mod line;
 pub mod money;
 pub mod monitoring;
+pub mod procedure;
 pub mod store;
 pub mod text;
 
