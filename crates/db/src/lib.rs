@@ -23,6 +23,7 @@ pub mod incomes;
 pub mod lines;
 pub mod monitoring;
 pub mod plans;
+pub mod procedures;
 mod row;
 pub mod sealed;
 pub mod sessions;

@@ -20,6 +20,7 @@ mod lines;
 mod members;
 mod migration;
 mod monitoring;
+mod procedures;
 mod sealed;
 mod work;
 
