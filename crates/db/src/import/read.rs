@@ -119,6 +119,8 @@ pub(super) struct StagedMember {
     pub(super) line: u64,
     pub(super) household_no: String,
     pub(super) data: MemberData,
+    /// Its ID and phone numbers sealed on the parsing thread.
+    pub(super) sealed: crate::values::SealedMember,
 }
 
 /// One checked row of incomes.csv; a blank size (`None`) is the household's number of members,
@@ -181,7 +183,8 @@ pub(super) fn spawn_parser(
                 match MemberData::parse(&fields, today) {
                     Ok(data) => {
                         let household_no = normalise_digits(fields.get("household_no").trim());
-                        Some(StagedMember { line, household_no, data })
+                        let sealed = crate::values::SealedMember::of(&data);
+                        Some(StagedMember { line, household_no, data, sealed })
                     }
                     Err(fe) => {
                         push_field_errors(e, MEMBERS_FILE, line, shown, MEMBER_COLUMNS, fe);

@@ -13,7 +13,7 @@ use super::errors::{ImportError, RowError};
 use super::read::{Parsed, Progress, StagedHousehold, StagedIncome, StagedMember, join_parser, open_csv, spawn_parser};
 use crate::households::{HOUSEHOLD_COLUMNS as H_COLS, MEMBER_COLUMNS as M_COLS};
 use crate::sql;
-use crate::values::{Value, bind_values, copy_line, household_values, member_values};
+use crate::values::{Value, bind_values, copy_line, household_values, member_values_sealed};
 
 /// The staging tables (temporary: SQLite drops them after the import, PostgreSQL at commit).
 pub(super) const STAGING_TABLES: &[&str] = &["import_households", "import_members", "import_incomes", "import_ids"];
@@ -72,7 +72,7 @@ pub(super) fn staged_income_values(i: &StagedIncome) -> Vec<Value<'_>> {
 
 pub(super) fn staged_member_values(m: &StagedMember) -> Vec<Value<'_>> {
     let mut v = vec![Value::Int(Some(m.line as i64)), Value::Text(Some(&m.household_no))];
-    v.extend(member_values(&m.data));
+    v.extend(member_values_sealed(&m.data, &m.sealed));
     v
 }
 
