@@ -142,6 +142,19 @@ test('a new district: first passwords, a unit, a township account made and grant
   await row.locator('button:has-text("授权")').first().click();
   await qp.waitForLoadState();
   assert.match(await qp.textContent('main'), /没有待授权的账号/);
+  // The security settings: who must use two factors, and the password policy, never looser
+  // than level 3 (a looser number is refused with the field named).
+  await qp.goto(`${base}/settings/security`);
+  await qp.fill('input[name=min_length]', '6');
+  await qp.click('form[action="/settings/security/passwords"] button[type=submit]');
+  await qp.waitForLoadState();
+  assert.match(await qp.textContent('main'), /最短长度（位）应为8到64之间的整数（等级保护三级要求至少8位）/);
+  assert.equal(await qp.inputValue('input[name=min_length]'), '6', 'what was typed is kept');
+  await qp.fill('input[name=min_length]', '10');
+  await qp.click('form[action="/settings/security/passwords"] button[type=submit]');
+  await qp.waitForLoadState();
+  assert.match(await qp.textContent('main'), /现行：至少10位/);
+  await qp.screenshot({ path: join(artifacts, 'fresh-security-settings.png'), fullPage: true });
   await sec.close();
 
   // The township clerk signs in, sets a password and registers a household.
