@@ -13,6 +13,8 @@ use crate::household::{HouseholdId, HouseholdType, MonitoringType};
 #[cfg(test)]
 mod tests;
 
+pub mod clearing;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct EpisodeId(pub i64);
