@@ -151,7 +151,8 @@ test('a clerk edits a member with a bad ID number, sees the error, fixes it, and
   assert.match(ap.url(), /\/audit$/, 'the audit administrator starts on the audit log');
   await ap.goto(`${base}/audit?username=shahe`);
   const log = await ap.textContent('table');
-  assert.match(log, /联系电话：（空） → 13912345678/);
+  assert.match(log, /联系电话：（空） → 139\*\*\*\*5678/, "the phone is kept masked in the log");
+  assert.ok(!log.includes("13912345678"));
   assert.ok(!log.includes(WANG_ID));
   await ap.screenshot({ path: join(artifacts, 'desktop-audit.png'), fullPage: true });
   await admin.close();
@@ -372,7 +373,7 @@ test('two clerks correct the same household at once: the second is told who chan
   assert.match(alert, /该记录已于 \d\d:\d\d 被 区农业农村局 修改：联系电话；请核对后再保存/);
   assert.equal(await township.page.inputValue('input[name=bank_name]'), '驿城农商银行', 'what was typed is still there');
   const beside = await township.page.textContent('label.invalid:has(input[name=phone]) .field-error');
-  assert.match(beside, /区农业农村局 已改为“13611112222”/);
+  assert.match(beside, /区农业农村局 已改为“136\*\*\*\*2222”/, "masked, as the log keeps it");
   await township.page.screenshot({ path: join(artifacts, 'phone-stale-save.png'), fullPage: true });
   // Checked: take the other office's phone number and save again.
   await township.page.fill('input[name=phone]', '13611112222');

@@ -803,6 +803,37 @@ pub fn check_members(members: &[&MemberData]) -> Vec<FieldError> {
 #[cfg(test)]
 mod tests;
 
+/// A phone number as the audit log and the change notes keep it, `139****5678`: the number
+/// itself is kept only sealed (encrypted), and the log must not hold it in the clear.
+pub fn masked_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.len() < 8 {
+        return "****".into();
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+/// A bank account as the log keeps it: its last four digits.
+pub fn masked_account(account: &str) -> String {
+    let chars: Vec<char> = account.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("****{tail}")
+}
+
+/// Masks the personal values of a change (compared in the clear, logged masked).
+fn mask_personal(
+    (field, before, after): (&'static str, Option<String>, Option<String>),
+) -> (&'static str, Option<String>, Option<String>) {
+    let mask: fn(&str) -> String = match field {
+        "phone" => masked_phone,
+        "bank_account" => masked_account,
+        _ => return (field, before, after),
+    };
+    (field, before.as_deref().map(mask), after.as_deref().map(mask))
+}
+
 /// What changed between two versions of a member, field by field, as people read it
 /// (code-list labels, 是/否, ID numbers masked): `(field, before, after)`.
 pub fn member_changes(old: &MemberData, new: &MemberData) -> Vec<(&'static str, Option<String>, Option<String>)> {
@@ -846,7 +877,7 @@ pub fn member_changes(old: &MemberData, new: &MemberData) -> Vec<(&'static str, 
         ("soldier", flag(old.soldier), flag(new.soldier)),
         ("phone", old.phone.clone(), new.phone.clone()),
     ];
-    let mut out: Vec<_> = pairs.into_iter().filter(|(_, a, b)| a != b).collect();
+    let mut out: Vec<_> = pairs.into_iter().filter(|(_, a, b)| a != b).map(mask_personal).collect();
     // A new ID number with the same first and last four digits still counts as a change.
     if old.id_number != new.id_number && !out.iter().any(|(f, _, _)| *f == "id_number") {
         out.push(("id_number", Some(old.id_number.masked()), Some(new.id_number.masked())));
@@ -909,7 +940,7 @@ pub fn household_changes(
         ("in_cooperative", tri(a.in_cooperative), tri(b.in_cooperative)),
         ("relocated", tri(a.relocated), tri(b.relocated)),
     ];
-    pairs.into_iter().filter(|(_, x, y)| x != y).collect()
+    pairs.into_iter().filter(|(_, x, y)| x != y).map(mask_personal).collect()
 }
 
 /// 是 / 否 / 未填 for an answer that may be missing.

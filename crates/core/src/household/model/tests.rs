@@ -441,3 +441,28 @@ fn the_next_household_number_follows_the_highest_in_the_village() {
     assert_eq!(next_household_no(&v, Some("4117021042019999")), "41170210420110000");
     assert_eq!(next_household_no(&v, Some("X-17")), "4117021042010001");
 }
+
+#[test]
+fn phone_and_bank_account_changes_are_logged_masked_and_a_change_inside_the_mask_still_counts() {
+    assert_eq!(masked_phone("13912345678"), "139****5678");
+    assert_eq!(masked_phone("0396-1234567"), "039****4567");
+    assert_eq!(masked_phone("12345"), "****");
+    assert_eq!(masked_account("6217 0023 1234 5678"), "****5678");
+    let f = |phone: &str| {
+        let fields: std::collections::HashMap<&str, &str> = [
+            ("name", "王秀英"),
+            ("sex", "女"),
+            ("id_number", "11010519491231002X"),
+            ("relation", "户主"),
+            ("phone", phone),
+        ]
+        .into_iter()
+        .collect();
+        MemberData::parse(&fields, chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()).unwrap()
+    };
+    // 139 1234 5678 → 139 0000 5678: the same mask, a real change, logged masked.
+    assert_eq!(
+        member_changes(&f("13912345678"), &f("13900005678")),
+        vec![("phone", Some("139****5678".to_owned()), Some("139****5678".to_owned()))]
+    );
+}
