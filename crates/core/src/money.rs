@@ -106,6 +106,21 @@ impl Fen {
         format!("{sign}{yuan}.{fen:02}")
     }
 
+    /// Whole yuan grouped by thin spaces, for sentences that explain a figure: "9 120 元",
+    /// "23 000 元" (the fen are dropped; comparisons are made in fen before).
+    pub fn display_whole_yuan(self) -> String {
+        let (sign, yuan, _) = self.parts();
+        let digits = yuan.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(' ');
+            }
+            grouped.push(c);
+        }
+        format!("{sign}{grouped} 元")
+    }
+
     /// Grouped form with the unit, for printouts: "1,234.50元".
     pub fn display_yuan(self) -> String {
         format!("{self}元")

@@ -230,6 +230,11 @@ const SEALED: &[(&str, &str, &[&str], Option<&str>)] = &[
 /// The setting that records which ring the register was sealed with.
 const CHECK_SETTING: &str = "data_key_check";
 
+/// The setting that records the data key every value was last found sealed with: while it is
+/// the ring's current key, opening the register scans nothing (a province's millions of rows
+/// would otherwise be read at every start of every command).
+const SEALED_WITH_SETTING: &str = "data_sealed_with";
+
 /// Rows a pass seals in one transaction.
 const BATCH: i64 = 1000;
 
@@ -286,7 +291,15 @@ impl crate::Db {
     pub async fn seal_stored_values(&self) -> bangfu_core::DomainResult<u64> {
         use crate::row::Get;
         use crate::{BeginWrite, dispatch, domain_err};
-        let current = format!("{PREFIX}{}:%", ring().current_id());
+        let current_id = ring().current_id();
+        let done: Option<String> = dispatch!(self, pool => {
+            sqlx::query_scalar("select value from settings where key = $1").bind(SEALED_WITH_SETTING)
+                .fetch_optional(pool).await.map_err(domain_err)?
+        });
+        if done.as_deref() == Some(current_id) {
+            return Ok(0);
+        }
+        let current = format!("{PREFIX}{current_id}:%");
         let mut sealed = 0u64;
         for (table, id_col, cols, key_col) in SEALED {
             let stale = cols
@@ -337,6 +350,13 @@ impl crate::Db {
                 }
             }
         }
+        // Every value is sealed with the current key now: the next opening need not look.
+        let now = self.clock().now();
+        dispatch!(self, pool => {
+            sqlx::query("insert into settings (key, value, updated_at) values ($1, $2, $3) \
+                on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at")
+                .bind(SEALED_WITH_SETTING).bind(current_id).bind(now).execute(pool).await.map_err(domain_err)?;
+        });
         Ok(sealed)
     }
 }

@@ -50,17 +50,7 @@ pub struct Condition {
 }
 
 fn yuan(f: Fen) -> String {
-    // 9 120 元 (whole yuan; the line and the incomes are compared in fen).
-    let y = f.0.div_euclid(100);
-    let digits = y.abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(' ');
-        }
-        grouped.push(c);
-    }
-    format!("{}{grouped} 元", if y < 0 { "-" } else { "" })
+    f.display_whole_yuan()
 }
 
 fn months_between(from: NaiveDate, to: NaiveDate) -> i32 {

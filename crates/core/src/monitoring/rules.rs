@@ -91,15 +91,7 @@ pub const RULES: &[Rule] = &[
 ];
 
 fn yuan(f: Fen) -> String {
-    let y = f.0.div_euclid(100).abs().to_string();
-    let mut out = String::new();
-    for (i, c) in y.chars().enumerate() {
-        if i > 0 && (y.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    format!("{}{out} 元", if f.0 < 0 { "-" } else { "" })
+    f.display_whole_yuan()
 }
 
 fn lead(h: &HouseholdFacts, id: &'static str, reason: String) -> Lead {

@@ -107,6 +107,11 @@ pub fn render_form(
 }
 
 /// [`render_form`], with some fields shown as area pickers ([`super::areas::picker`]).
+/// A refused action's messages as one line, for the top of a list page.
+pub fn error_line(e: bangfu_core::DomainError) -> Result<String, PageError> {
+    Ok(field_errors(e)?.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；"))
+}
+
 pub fn render_form_with_pickers(
     me: &CurrentUser,
     title: String,

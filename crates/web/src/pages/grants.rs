@@ -87,10 +87,6 @@ async fn list(State(state): State<AppState>, me: Security) -> Result<Response, P
     page(&state, &me, String::new(), Default::default()).await
 }
 
-fn message(e: bangfu_core::DomainError) -> Result<String, PageError> {
-    Ok(super::form::field_errors(e)?.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；"))
-}
-
 fn chosen_role(v: &HashMap<String, String>) -> Option<Role> {
     v.get("role").and_then(|r| Role::parse(r))
 }
@@ -106,7 +102,7 @@ async fn grant(
     let role = chosen_role(&v).unwrap_or(account.user.role);
     match state.db.grant_account(&me.scope, UserId(id), role, &me.actor()).await {
         Ok(()) => Ok(Redirect::to("/grants").into_response()),
-        Err(e) => page(&state, &me, message(e)?, Default::default()).await,
+        Err(e) => page(&state, &me, super::form::error_line(e)?, Default::default()).await,
     }
 }
 
@@ -121,7 +117,7 @@ async fn refuse(
     let reason = v.get("reason").map(String::as_str).unwrap_or("");
     match state.db.refuse_account(&me.scope, UserId(id), reason, &me.actor()).await {
         Ok(()) => Ok(Redirect::to("/grants").into_response()),
-        Err(e) => page(&state, &me, message(e)?, Default::default()).await,
+        Err(e) => page(&state, &me, super::form::error_line(e)?, Default::default()).await,
     }
 }
 
@@ -145,6 +141,6 @@ async fn change_role(
     };
     match state.db.change_role(&me.scope, account.user.id, role, &me.actor()).await {
         Ok(()) => Ok(Redirect::to("/grants?changed=1").into_response()),
-        Err(e) => page(&state, &me, message(e)?, typed).await,
+        Err(e) => page(&state, &me, super::form::error_line(e)?, typed).await,
     }
 }

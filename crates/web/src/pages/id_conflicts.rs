@@ -90,9 +90,6 @@ async fn review(
     match state.db.review_id_conflict(&me.scope, id, note, &me.actor()).await {
         Ok(()) => Ok(Redirect::to("/id-conflicts").into_response()),
         Err(bangfu_core::DomainError::NotFound) => Err(PageError::NotFound),
-        Err(e) => {
-            let message = super::form::field_errors(e)?.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");
-            page(&state, &me, message).await
-        }
+        Err(e) => page(&state, &me, super::form::error_line(e)?).await,
     }
 }

@@ -325,7 +325,7 @@ async fn set_margin(
     match result {
         Ok(()) => Ok(Redirect::to("/lines").into_response()),
         Err(e) => {
-            let message = field_errors(e)?.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；");
+            let message = super::form::error_line(e)?;
             list_page(&state, &me, Some(message)).await
         }
     }

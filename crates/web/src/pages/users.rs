@@ -223,7 +223,7 @@ async fn act(
     match action().await {
         Ok(()) => Ok(Redirect::to("/users").into_response()),
         Err(e) => {
-            let message = field_errors(e)?.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");
+            let message = super::form::error_line(e)?;
             users_page(state, me, message, 1).await
         }
     }
@@ -301,7 +301,7 @@ async fn reset(
             show_password(&me, heading, username, password, account.pending)
         }
         Err(e) => {
-            let message = field_errors(e)?.into_iter().map(|f| f.message).collect::<Vec<_>>().join("；");
+            let message = super::form::error_line(e)?;
             users_page(&state, &me, message, 1).await
         }
     }
