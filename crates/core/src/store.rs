@@ -319,8 +319,8 @@ pub trait LineStore {
     ) -> impl Future<Output = DomainResult<()>> + Send;
 }
 
-/// 防止返贫致贫监测: a household's monitoring episodes. Storage re-checks the episode rules
-/// inside its transaction and keeps `households.monitoring_type` (the open episode's type) in step.
+/// 防止返贫致贫监测: a household's monitoring episodes, read. Storage re-checks the episode
+/// rules inside its transaction and keeps `households.monitoring_type` (the open episode's type) in step.
 pub trait MonitoringStore {
     /// Every episode of the household, the open one first, then newest first.
     fn episodes(
@@ -328,22 +328,8 @@ pub trait MonitoringStore {
         scope: &Scope,
         household: HouseholdId,
     ) -> impl Future<Output = DomainResult<Vec<crate::monitoring::Episode>>> + Send;
-    /// 纳入监测: opens a new episode, with a dated history entry and the audit row.
-    fn open_episode(
-        &self,
-        scope: &Scope,
-        household: HouseholdId,
-        episode: &crate::monitoring::OpenEpisode,
-        actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<crate::monitoring::EpisodeId>> + Send;
-    /// 风险消除: closes the open episode; nothing of it is erased.
-    fn close_episode(
-        &self,
-        scope: &Scope,
-        household: HouseholdId,
-        close: &crate::monitoring::CloseEpisode,
-        actor: &crate::audit::Actor,
-    ) -> impl Future<Output = DomainResult<()>> + Send;
+    // Episodes open and close only by an approved procedure (bangfu_db::procedures), or by
+    // carrying over a register kept before (Db::backfill_episode).
 }
 
 /// 帮扶: helpers and their assignment to households.

@@ -606,38 +606,55 @@ struct Change<'a> {
     review: Option<Review<'a>>,
 }
 
-/// A visit's proposal being accepted: marked in the same transaction as the change it makes.
-pub(crate) struct Review<'a> {
-    pub visit_id: i64,
-    pub note: &'a str,
+/// What else the writing transaction of a change does: a visit's proposal being accepted
+/// (marked in the same transaction as the change it makes), or a procedure's approving act
+/// (its event written with the decision it applies).
+pub(crate) enum Review<'a> {
+    Proposal { visit_id: i64, note: &'a str },
+    Act(&'a crate::procedures::ActWrite),
 }
 
-/// Marks a pending proposal accepted, with its audit row, on an open transaction.
+impl Review<'_> {
+    /// The procedure that made the change, if one did.
+    pub(crate) fn procedure_id(&self) -> Option<i64> {
+        match self {
+            Review::Act(w) => Some(w.id),
+            Review::Proposal { .. } => None,
+        }
+    }
+}
+
+/// Does what [`Review`] says on an open transaction.
 macro_rules! accept_review {
     ($tx:expr, $review:expr, $actor:expr, $area:expr, $today:expr, $now:expr) => {{
         let review: &$crate::households::Review<'_> = $review;
         async {
-            let done = sqlx::query(
-                "update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
-                 where visit_id = $4 and proposal_state = 'pending'",
-            )
-            .bind(&$actor.username)
-            .bind($today)
-            .bind(review.note)
-            .bind(review.visit_id)
-            .execute(&mut *$tx)
-            .await
-            .map_err($crate::domain_err)?
-            .rows_affected();
-            if done != 1 {
-                return Err(DomainError::invalid("proposal", "该建议已审核"));
+            match review {
+                $crate::households::Review::Act(w) => $crate::procedures::write_act!($tx, w),
+                $crate::households::Review::Proposal { visit_id, note } => {
+                    let done = sqlx::query(
+                        "update visits set proposal_state = 'accepted', reviewed_by = $1, reviewed_on = $2, review_note = $3 \
+                         where visit_id = $4 and proposal_state = 'pending'",
+                    )
+                    .bind(&$actor.username)
+                    .bind($today)
+                    .bind(*note)
+                    .bind(*visit_id)
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err($crate::domain_err)?
+                    .rows_affected();
+                    if done != 1 {
+                        return Err(DomainError::invalid("proposal", "该建议已审核"));
+                    }
+                    let entry = AuditEntry::new($actor, AuditAction::Update)
+                        .at($now)
+                        .object("visit", *visit_id, Some($area.as_str()))
+                        .change("proposal_state", Some("待审核".into()), Some("已采纳".into()));
+                    $crate::bind_entry!(&entry).execute(&mut *$tx).await.map_err($crate::domain_err)?;
+                    Ok::<(), DomainError>(())
+                }
             }
-            let entry = AuditEntry::new($actor, AuditAction::Update)
-                .at($now)
-                .object("visit", review.visit_id, Some($area.as_str()))
-                .change("proposal_state", Some("待审核".into()), Some("已采纳".into()));
-            $crate::bind_entry!(&entry).execute(&mut *$tx).await.map_err($crate::domain_err)?;
-            Ok::<(), DomainError>(())
         }
         .await
     }};

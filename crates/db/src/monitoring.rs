@@ -91,12 +91,12 @@ impl Db {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into monitoring_episodes (household_id, monitoring_type, risks, house_unsafe, \
                 out_of_school, no_medical_insurance, water_unsafe, no_labour, found_by, identified_on, identified_reason, \
-                identified_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+                identified_by, created_at, updated_at, procedure_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) \
                 returning episode_id")
                 .bind(household.0).bind(episode.monitoring_type.code()).bind(risks_code(&episode.risks))
                 .bind(f.house_unsafe).bind(f.out_of_school).bind(f.no_medical_insurance).bind(f.water_unsafe).bind(f.no_labour)
                 .bind(episode.found_by.map(|x| x.code())).bind(episode.identified_on).bind(episode.reason.trim())
-                .bind(&actor.username).bind(now)
+                .bind(&actor.username).bind(now).bind(review.as_ref().and_then(|r| r.procedure_id()))
                 .fetch_one(&mut *tx).await.map_err(|e| match domain_err(e) {
                     DomainError::Conflict { .. } => DomainError::conflict("monitoring_type", "该户已在监测中，请先消除风险"),
                     other => other,
@@ -158,9 +158,9 @@ impl Db {
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let done = sqlx::query("update monitoring_episodes set cleared_on = $1, clear_method = $2, cleared_reason = $3, \
-                cleared_by = $4, updated_at = $5 where episode_id = $6 and cleared_on is null")
+                cleared_by = $4, updated_at = $5, cleared_procedure_id = $7 where episode_id = $6 and cleared_on is null")
                 .bind(close.cleared_on).bind(close.method.map(|m| m.code())).bind(close.reason.trim())
-                .bind(&actor.username).bind(now).bind(open.id.0)
+                .bind(&actor.username).bind(now).bind(open.id.0).bind(review.as_ref().and_then(|r| r.procedure_id()))
                 .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if done != 1 {
                 return Err(DomainError::conflict("cleared_on", "该监测记录刚被他人消除风险，请刷新后查看"));
@@ -199,8 +199,13 @@ impl MonitoringStore for Db {
                 .iter().map(episode_row).collect()
         })
     }
+}
 
-    async fn open_episode(
+impl Db {
+    /// Carries over an episode of a register kept before bangfu (the demo's history, a
+    /// migration from the national system): not a decision, and no page or API route calls
+    /// it — decisions go through a procedure ([`Db::act_on_procedure`]).
+    pub async fn backfill_episode(
         &self,
         scope: &Scope,
         household: HouseholdId,
@@ -210,7 +215,9 @@ impl MonitoringStore for Db {
         self.open_episode_with(scope, household, episode, actor, None).await
     }
 
-    async fn close_episode(
+    /// Carries over the clearing of an episode of a register kept before bangfu (see
+    /// [`Db::backfill_episode`]).
+    pub async fn backfill_clearing(
         &self,
         scope: &Scope,
         household: HouseholdId,

@@ -3,16 +3,22 @@
 //! (`bangfu_core::procedure`), written with its audit row in one transaction, and refused if
 //! someone else acted first (the version).
 
+use aes_gcm::aead::OsRng;
+use aes_gcm::aead::rand_core::RngCore;
+use bangfu_core::FieldError;
 use bangfu_core::area::Scope;
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::auth::Role;
 use bangfu_core::calendar::WorkCalendar;
-use bangfu_core::household::HouseholdId;
-use bangfu_core::procedure::{Action, Event, Procedure, ProcedureDef, State, kinds};
-use bangfu_core::store::HouseholdStore;
+use bangfu_core::household::{Household, HouseholdId, HouseholdType, MonitoringType, PovertyStatus};
+use bangfu_core::monitoring::{ClearMethod, CloseEpisode, Episode, OpenEpisode, check_type};
+use bangfu_core::procedure::decision::{HouseholdClass, Labour, Proposal, Stability, parse_exit_year};
+use bangfu_core::procedure::{Action, Event, Procedure, ProcedureDef, State, StepDef, kinds};
+use bangfu_core::store::{AreaStore, HouseholdStore, MonitoringStore};
 use bangfu_core::{DomainError, DomainResult};
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
+use crate::households::{Review, accept_review};
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
 /// A procedure as kept, with what lists need beside the engine's replay.
@@ -23,6 +29,13 @@ pub struct ProcedureRecord {
     pub area_code: String,
     pub procedure: Procedure,
     pub version: i64,
+    /// What it decides once approved (the start form's answers).
+    pub proposal: Proposal,
+    /// The public notice page's token (the QR code), for kinds with a notice.
+    pub notice_token: Option<String>,
+    /// 先行帮扶: helped before the procedure ends (a sudden hardship), since when and why.
+    pub help_first: Option<(NaiveDate, String)>,
+    pub objections: Vec<Objection>,
 }
 
 /// One act on a procedure: which, at which version (as read), what, with which role, on which day.
@@ -93,6 +106,290 @@ fn state_columns(
     }
 }
 
+/// The SQL columns of an act (see [`write_act`]).
+#[derive(Debug, Clone)]
+pub(crate) struct ActWrite {
+    pub id: i64,
+    pub version: i64,
+    pub state: &'static str,
+    pub step: Option<&'static str>,
+    pub since: Option<NaiveDate>,
+    pub due: Option<NaiveDate>,
+    pub ended: Option<NaiveDate>,
+    pub on: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub user_id: Option<i64>,
+    pub by: String,
+    pub role: Option<&'static str>,
+    pub event_step: &'static str,
+    pub action: &'static str,
+    pub note: Option<String>,
+    pub target: Option<String>,
+    pub receipt: Option<String>,
+    pub upheld: Option<bool>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub source: Option<String>,
+    pub entry: AuditEntry,
+}
+
+/// Writes an act on an open transaction: the procedure's new place (refused if someone acted
+/// since the version read), its event and its audit row.
+macro_rules! write_act {
+    ($tx:expr, $w:expr) => {{
+        let w: &$crate::procedures::ActWrite = $w;
+        async {
+            let changed = sqlx::query(
+                "update procedures set state = $1, step = $2, step_since = $3, due_on = $4, ended_on = $5, \
+                 updated_at = $6, version = version + 1 where procedure_id = $7 and version = $8",
+            )
+            .bind(w.state)
+            .bind(w.step)
+            .bind(w.since)
+            .bind(w.due)
+            .bind(w.ended)
+            .bind(w.now)
+            .bind(w.id)
+            .bind(w.version)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::domain_err)?
+            .rows_affected();
+            if changed != 1 {
+                return Err(DomainError::conflict("version", "该程序刚被他人办理过，请刷新后再看"));
+            }
+            sqlx::query(
+                "insert into procedure_events (procedure_id, on_date, at, user_id, by_name, role, step, action, note, \
+                 target, receipt, upheld, contact_name, contact_phone, source) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            )
+            .bind(w.id)
+            .bind(w.on)
+            .bind(w.now)
+            .bind(w.user_id)
+            .bind(&w.by)
+            .bind(w.role)
+            .bind(w.event_step)
+            .bind(w.action)
+            .bind(&w.note)
+            .bind(&w.target)
+            .bind(&w.receipt)
+            .bind(w.upheld)
+            .bind(&w.contact_name)
+            .bind(&w.contact_phone)
+            .bind(&w.source)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::domain_err)?;
+            $crate::bind_entry!(&w.entry).execute(&mut *$tx).await.map_err($crate::domain_err)?;
+            Ok::<(), DomainError>(())
+        }
+        .await
+    }};
+}
+pub(crate) use write_act;
+
+/// An objection lodged on a notice, and its answer when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objection {
+    pub receipt: String,
+    pub lodged_on: NaiveDate,
+    pub name: Option<String>,
+    pub text: String,
+    /// (answered on, upheld, the answer).
+    pub answer: Option<(NaiveDate, bool, String)>,
+}
+
+/// A procedure in a list: where it is, for whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureRow {
+    pub id: i64,
+    pub def: &'static ProcedureDef,
+    pub household_id: HouseholdId,
+    pub household_no: String,
+    pub head_name: Option<String>,
+    pub area_code: String,
+    pub state: String,
+    pub step: Option<&'static StepDef>,
+    pub step_since: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl ProcedureRow {
+    pub fn state_zh(&self) -> &'static str {
+        match self.state.as_str() {
+            "open" => "办理中",
+            "approved" => "已批准",
+            "refused" => "不予批准",
+            _ => "已撤回",
+        }
+    }
+}
+
+/// Which procedures a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ProcedureFilter {
+    pub kind: Option<&'static ProcedureDef>,
+    /// open, approved, refused or withdrawn.
+    pub state: Option<String>,
+    /// Only those whose current step this role acts on (我的待办).
+    pub pending_for: Option<Role>,
+    pub area: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// A notice as the public page shows it: nothing the printed notice does not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicNotice {
+    pub token: String,
+    pub kind_zh: &'static str,
+    pub head_name: String,
+    pub township: String,
+    pub village: String,
+    pub decision: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Objections may still be lodged (the notice is the current step).
+    pub open: bool,
+}
+
+/// What a villager sees by receipt number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectionStatus {
+    pub receipt: String,
+    pub notice: String,
+    pub lodged_on: NaiveDate,
+    pub text: String,
+    pub answer: Option<(NaiveDate, bool, String)>,
+}
+
+/// What the engine decided: its display for the notice and the procedure page.
+pub fn decision_zh(def: &ProcedureDef, p: &Proposal) -> String {
+    let get = |k| p.get(k).unwrap_or("");
+    match def.code {
+        c if c == kinds::IDENTIFICATION.code => {
+            let t = get("monitoring_type").parse::<MonitoringType>().map(|t| t.label_zh()).unwrap_or("监测对象");
+            format!("拟纳入防止返贫致贫监测对象（{t}）")
+        }
+        c if c == kinds::RISK_CLEARING.code => {
+            let m = get("method").parse::<ClearMethod>().map(|m| format!("（{}）", m.label_zh())).unwrap_or_default();
+            format!("拟消除返贫致贫风险{m}")
+        }
+        c if c == kinds::CLASSIFICATION.code => {
+            let year = get("year").trim_end_matches('年');
+            let s = get("stability").parse::<Stability>().map(|s| s.label_zh()).unwrap_or("");
+            let l = get("labour").parse::<Labour>().map(|l| format!("（{}）", l.label_zh())).unwrap_or_default();
+            format!("拟确定为{year}年{s}{l}")
+        }
+        _ => format!("拟确认{}年退出（脱贫）", get("exit_year").trim_end_matches('年')),
+    }
+}
+
+fn random_text(len: usize) -> String {
+    // No 0/O, 1/I/L: read aloud over the phone and typed on a phone.
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut bytes = vec![0u8; len];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+}
+
+/// A receipt number: the day and eight characters nobody can guess (`20261203-K7Q2M9XA`).
+pub fn new_receipt(on: NaiveDate) -> String {
+    format!("{}-{}", on.format("%Y%m%d"), random_text(8))
+}
+
+fn objections_of(events: &[(Event, Option<String>)]) -> Vec<Objection> {
+    let mut out: Vec<Objection> = Vec::new();
+    for (e, name) in events {
+        match &e.action {
+            Action::Object { receipt, text } => out.push(Objection {
+                receipt: receipt.clone(),
+                lodged_on: e.on,
+                name: name.clone(),
+                text: text.clone(),
+                answer: None,
+            }),
+            Action::Answer { receipt, upheld, answer } => {
+                if let Some(o) = out.iter_mut().find(|o| &o.receipt == receipt) {
+                    o.answer = Some((e.on, *upheld, answer.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+const ROW_SELECT: &str = "select p.procedure_id, p.kind, p.household_id, h.household_no, \
+    (select m.name from members m where m.household_id = p.household_id and m.relation = 'head' and m.left_on is null limit 1) as head_name, \
+    p.area_code, p.state, p.step, p.step_since, p.due_on, p.started_on, p.ended_on \
+    from procedures p join households h on h.household_id = p.household_id";
+
+type RowTuple = (
+    i64,
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    NaiveDate,
+    Option<NaiveDate>,
+);
+
+fn row_of(r: RowTuple) -> Option<ProcedureRow> {
+    let (
+        id,
+        kind,
+        household,
+        household_no,
+        head_name,
+        area_code,
+        state,
+        step,
+        step_since,
+        due_on,
+        started_on,
+        ended_on,
+    ) = r;
+    let def = kinds::by_code(&kind)?;
+    let step = step.and_then(|c| def.steps.iter().find(|s| s.code == c));
+    Some(ProcedureRow {
+        id,
+        def,
+        household_id: HouseholdId(household),
+        household_no,
+        head_name,
+        area_code,
+        state,
+        step,
+        step_since,
+        due_on,
+        started_on,
+        ended_on,
+    })
+}
+
+/// `(kind = 'x' and step in ('a', 'b')) or …` for the steps `role` acts on (codes are the
+/// program's own constants, never user input).
+fn pending_sql(role: Role) -> String {
+    let parts: Vec<String> = kinds::ALL
+        .iter()
+        .filter_map(|d| {
+            let steps: Vec<String> =
+                d.steps.iter().filter(|s| s.actors.contains(&role)).map(|s| format!("'{}'", s.code)).collect();
+            (!steps.is_empty()).then(|| format!("(p.kind = '{}' and p.step in ({}))", d.code, steps.join(", ")))
+        })
+        .collect();
+    if parts.is_empty() { "1 = 0".to_owned() } else { format!("({})", parts.join(" or ")) }
+}
+
 impl Db {
     /// The district's working-day calendar (the national 2026 days are seeded).
     pub async fn work_calendar(&self) -> DomainResult<WorkCalendar> {
@@ -106,22 +403,116 @@ impl Db {
         Ok(c)
     }
 
-    /// Starts a procedure of `def`'s kind on a household inside `scope`: one open at a time
-    /// per kind and household.
+    /// Checks a proposal against the household as it is on `on`: what the approval will do
+    /// must be possible now (and is checked again when it is approved).
+    async fn check_proposal(
+        &self,
+        scope: &Scope,
+        h: &Household,
+        def: &'static ProcedureDef,
+        proposal: &Proposal,
+        on: NaiveDate,
+    ) -> DomainResult<()> {
+        let today = self.clock().today();
+        let invalid = DomainError::Invalid;
+        match def.code {
+            c if c == kinds::IDENTIFICATION.code => {
+                let e = OpenEpisode::parse(
+                    &proposal.fields(&[("identified_on", on.to_string())]),
+                    h.data.household_type,
+                    today,
+                )
+                .map_err(invalid)?;
+                check_type(e.monitoring_type, h.data.household_type).map_err(|e| invalid(vec![e]))?;
+                e.check_against(&self.episodes(scope, h.id).await?).map_err(|e| invalid(vec![e]))?;
+            }
+            c if c == kinds::RISK_CLEARING.code => {
+                let open = self
+                    .episodes(scope, h.id)
+                    .await?
+                    .into_iter()
+                    .find(Episode::is_open)
+                    .ok_or_else(|| DomainError::invalid("method", "该户当前没有监测记录，无需消除风险"))?;
+                CloseEpisode::parse(
+                    &proposal.fields(&[("cleared_on", on.max(open.opened.identified_on).to_string())]),
+                    &open,
+                    today,
+                )
+                .map_err(invalid)?;
+            }
+            c if c == kinds::CLASSIFICATION.code => {
+                if h.data.household_type != HouseholdType::Tuopin {
+                    return Err(DomainError::invalid(
+                        "stability",
+                        format!("只有脱贫户进行年度分类，该户是{}", h.data.household_type.label_zh()),
+                    ));
+                }
+                let class = HouseholdClass::parse(&proposal.fields(&[]), today.year()).map_err(invalid)?;
+                if let Some(c) = self.household_classes(scope, h.id).await?.into_iter().find(|c| c.0.year == class.year)
+                {
+                    return Err(DomainError::invalid(
+                        "year",
+                        format!("该户{}年已分类：{}", class.year, c.0.label_zh()),
+                    ));
+                }
+            }
+            _ => {
+                if h.data.household_type != HouseholdType::Tuopin {
+                    return Err(DomainError::invalid(
+                        "exit_year",
+                        format!("只有脱贫户有退出程序，该户是{}", h.data.household_type.label_zh()),
+                    ));
+                }
+                parse_exit_year(&proposal.fields(&[])).map_err(|e| invalid(vec![e]))?;
+            }
+        }
+        if proposal.get("reason").is_none() && def.code != kinds::CLASSIFICATION.code {
+            return Err(DomainError::invalid("reason", "请写明理由"));
+        }
+        Ok(())
+    }
+
+    /// Starts a procedure of `def`'s kind on a household inside `scope` with what it proposes:
+    /// one open at a time per kind and household. With a review, the visit's proposal that
+    /// asked for it is marked accepted in the same transaction.
     pub async fn start_procedure(
         &self,
         scope: &Scope,
         household: HouseholdId,
         def: &'static ProcedureDef,
+        proposal: &Proposal,
         on: NaiveDate,
         actor: &Actor,
     ) -> DomainResult<i64> {
+        self.start_procedure_with(scope, household, def, proposal, on, actor, None).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn start_procedure_with(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+        def: &'static ProcedureDef,
+        proposal: &Proposal,
+        on: NaiveDate,
+        actor: &Actor,
+        review: Option<Review<'_>>,
+    ) -> DomainResult<i64> {
         let h = self.household(scope, household).await?;
+        let today = self.clock().today();
+        if on > today {
+            return Err(DomainError::invalid("started_on", "开始日期不能晚于今天"));
+        }
+        self.check_proposal(scope, &h, def, proposal, on).await?;
         let calendar = self.work_calendar().await?;
         let p = Procedure::start(def, on);
         let (state, step, since, due, ended) = state_columns(&p, &calendar);
         let now = self.clock().now();
         let area = h.data.village_code.to_string();
+        let token = def.steps.iter().any(|s| s.notice_days.is_some()).then(|| random_text(20));
+        let help_first = proposal.get("help_first_reason").map(|r| (on, r.to_owned()));
+        let what =
+            format!("{}（户编号 {}），{on} 开始：{}", def.name_zh, h.data.household_no, decision_zh(def, proposal));
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let open: Option<i64> = sqlx::query_scalar(
@@ -132,12 +523,19 @@ impl Db {
             }
             let id: i64 = sqlx::query_scalar(
                 "insert into procedures (kind, household_id, area_code, started_on, state, step, step_since, due_on, ended_on, \
-                 created_at, created_by, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10) returning procedure_id")
+                 created_at, created_by, updated_at, proposal, notice_token, help_first_on, help_first_reason) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $12, $13, $14, $15) returning procedure_id")
                 .bind(def.code).bind(household.0).bind(&area).bind(on).bind(state).bind(step).bind(since).bind(due).bind(ended)
-                .bind(now).bind(&actor.username).fetch_one(&mut *tx).await.map_err(domain_err)?;
+                .bind(now).bind(&actor.username).bind(proposal.encode()).bind(&token)
+                .bind(help_first.as_ref().map(|x| x.0)).bind(help_first.as_ref().map(|x| x.1.clone()))
+                .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create).object("procedure", id, Some(&area))
-                .change("procedure", None, Some(format!("{}（户编号 {}），{on} 开始", def.name_zh, h.data.household_no)));
+                .change("procedure", None, Some(what));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            if let Some(review) = &review {
+                let area = h.data.village_code.clone();
+                accept_review!(&mut *tx, review, actor, area, today, now)?;
+            }
             tx.commit().await.map_err(domain_err)?;
             Ok(id)
         })
@@ -146,35 +544,72 @@ impl Db {
     /// A procedure inside `scope`, replayed from its events (another area's is "not found").
     pub async fn procedure(&self, scope: &Scope, id: i64) -> DomainResult<ProcedureRecord> {
         let (lo, hi) = scope.bounds();
-        let head: Option<(String, i64, String, NaiveDate, i64)> = dispatch!(self, pool => {
-            sqlx::query_as("select kind, household_id, area_code, started_on, version from procedures \
-                where procedure_id = $1 and area_code between $2 and $3")
+        type Head =
+            (String, i64, String, NaiveDate, i64, Option<String>, Option<String>, Option<NaiveDate>, Option<String>);
+        let head: Option<Head> = dispatch!(self, pool => {
+            sqlx::query_as("select kind, household_id, area_code, started_on, version, proposal, notice_token, \
+                help_first_on, help_first_reason from procedures where procedure_id = $1 and area_code between $2 and $3")
                 .bind(id).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
         });
-        let (kind, household, area_code, started_on, version) = head.ok_or(DomainError::NotFound)?;
+        let (kind, household, area_code, started_on, version, proposal, notice_token, help_on, help_reason) =
+            head.ok_or(DomainError::NotFound)?;
         let def = kinds::by_code(&kind).ok_or_else(|| DomainError::Internal(format!("unknown procedure {kind}")))?;
-        let rows: Vec<EventRow> = dispatch!(self, pool => {
-            sqlx::query_as("select on_date, by_name, role, step, action, note, target, receipt, upheld from procedure_events \
-                where procedure_id = $1 order by event_id")
+        let rows: Vec<(
+            NaiveDate,
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<String>,
+        )> = dispatch!(self, pool => {
+            sqlx::query_as("select on_date, by_name, role, step, action, note, target, receipt, upheld, contact_name \
+                from procedure_events where procedure_id = $1 order by event_id")
                 .bind(id).fetch_all(pool).await.map_err(domain_err)?
         });
-        let events = rows.into_iter().map(|r| event_of(def, r)).collect::<DomainResult<Vec<_>>>()?;
+        let mut events = Vec::with_capacity(rows.len());
+        for (on, by, role, step, action, note, target, receipt, upheld, name) in rows {
+            events.push((event_of(def, (on, by, role, step, action, note, target, receipt, upheld))?, name));
+        }
+        let objections = objections_of(&events);
         Ok(ProcedureRecord {
             id,
             household_id: HouseholdId(household),
             area_code,
-            procedure: Procedure { def, started_on, events },
+            procedure: Procedure { def, started_on, events: events.into_iter().map(|(e, _)| e).collect() },
             version,
+            proposal: proposal.as_deref().map(Proposal::decode).unwrap_or_default(),
+            notice_token,
+            help_first: help_on.zip(help_reason),
+            objections,
         })
     }
 
     /// Acts on a procedure: checked by the engine, refused if it changed since `version` was
-    /// read, written with its event, its new place and its audit row in one transaction.
+    /// read, written with its event, its new place and its audit row in one transaction. The
+    /// act that approves it applies the decision in the same transaction (the episode opened or
+    /// closed, the class set, the exit recorded) — the only way any of them happens.
     pub async fn act_on_procedure(&self, scope: &Scope, act: Act, actor: &Actor) -> DomainResult<ProcedureRecord> {
+        self.act_with_contact(scope, act, actor, None).await
+    }
+
+    async fn act_with_contact(
+        &self,
+        scope: &Scope,
+        act: Act,
+        actor: &Actor,
+        contact: Option<(String, String, String)>,
+    ) -> DomainResult<ProcedureRecord> {
         let Act { id, version, action, role, on } = act;
         let mut record = self.procedure(scope, id).await?;
         if record.version != version {
             return Err(DomainError::conflict("version", "该程序刚被他人办理过，请刷新后再看"));
+        }
+        if on > self.clock().today() {
+            return Err(DomainError::invalid("on", "办理日期不能晚于今天"));
         }
         let before = record.procedure.current().map(|s| s.name_zh).unwrap_or("");
         record.procedure.act(action.clone(), &actor.username, role, on).map_err(|e| DomainError::Invalid(vec![e]))?;
@@ -184,31 +619,212 @@ impl Db {
         let (note, target, receipt, upheld) = action_columns(&event.action);
         let now = self.clock().now();
         let after = match record.procedure.current() {
-            Some(s) => format!("{}：{} → {}", action_code(&event.action), before, s.name_zh),
-            None => format!("{}：{} → {}", action_code(&event.action), before, record.procedure.state().label_zh()),
+            Some(s) => format!("{}：{} → {}", action_zh(&event.action), before, s.name_zh),
+            None => format!("{}：{} → {}", action_zh(&event.action), before, record.procedure.state().label_zh()),
+        };
+        let (contact_name, contact_phone, source) = match &contact {
+            Some((n, p, s)) => (Some(n.clone()), Some(crate::sealed::seal(p)), Some(s.clone())),
+            None => (None, None, None),
+        };
+        let after = match &contact {
+            Some((n, p, _)) => format!("{after}（{n}，{}）", bangfu_core::household::model::masked_phone(p)),
+            None => after,
         };
         let entry = AuditEntry::new(actor, AuditAction::Update)
             .object("procedure", id, Some(&record.area_code))
             .change(event.step, None, Some(after));
-        dispatch!(self, pool => {
-            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            let changed = sqlx::query("update procedures set state = $1, step = $2, step_since = $3, due_on = $4, ended_on = $5, \
-                updated_at = $6, version = version + 1 where procedure_id = $7 and version = $8")
-                .bind(state).bind(step).bind(since).bind(due).bind(ended).bind(now).bind(id).bind(version)
-                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
-            if changed != 1 {
-                return Err(DomainError::conflict("version", "该程序刚被他人办理过，请刷新后再看"));
-            }
-            sqlx::query("insert into procedure_events (procedure_id, on_date, at, user_id, by_name, role, step, action, note, \
-                target, receipt, upheld) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
-                .bind(id).bind(on).bind(now).bind(actor.user_id).bind(&actor.username).bind(role.map(|r| r.code()))
-                .bind(event.step).bind(action_code(&event.action)).bind(note).bind(target).bind(receipt).bind(upheld)
-                .execute(&mut *tx).await.map_err(domain_err)?;
-            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
-            tx.commit().await.map_err(domain_err)?;
-        });
+        let w = ActWrite {
+            id,
+            version,
+            state,
+            step,
+            since,
+            due,
+            ended,
+            on,
+            now,
+            user_id: actor.user_id,
+            by: actor.username.clone(),
+            role: role.map(|r| r.code()),
+            event_step: event.step,
+            action: action_code(&event.action),
+            note: note.map(str::to_owned),
+            target: target.map(str::to_owned),
+            receipt: receipt.map(str::to_owned),
+            upheld,
+            contact_name,
+            contact_phone,
+            source,
+            entry,
+        };
+        if matches!(record.procedure.state(), State::Approved { .. }) {
+            self.apply_decision(scope, &record, &w, actor).await?;
+        } else {
+            dispatch!(self, pool => {
+                let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+                write_act!(&mut *tx, &w)?;
+                tx.commit().await.map_err(domain_err)?;
+            });
+        }
         record.version += 1;
+        if let Some(o) = self.procedure(scope, id).await.ok() {
+            record.objections = o.objections;
+        }
         Ok(record)
+    }
+
+    /// The approval's effect, written with the act in one transaction.
+    async fn apply_decision(
+        &self,
+        scope: &Scope,
+        r: &ProcedureRecord,
+        w: &ActWrite,
+        actor: &Actor,
+    ) -> DomainResult<()> {
+        let h = self.household(scope, r.household_id).await?;
+        let today = self.clock().today();
+        // The decision is dated by the county's approval (县级审批 sets the date); the
+        // announcement after it only makes it public.
+        let on = r
+            .procedure
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.step.starts_with("county_") && matches!(e.action, Action::Complete { .. }))
+            .map_or(w.on, |e| e.on);
+        let p = &r.proposal;
+        let invalid = DomainError::Invalid;
+        let review = Some(Review::Act(w));
+        match r.procedure.def.code {
+            c if c == kinds::IDENTIFICATION.code => {
+                let e =
+                    OpenEpisode::parse(&p.fields(&[("identified_on", on.to_string())]), h.data.household_type, today)
+                        .map_err(invalid)?;
+                self.open_episode_with(scope, h.id, &e, actor, review).await.map(|_| ())
+            }
+            c if c == kinds::RISK_CLEARING.code => {
+                let open = self
+                    .episodes(scope, h.id)
+                    .await?
+                    .into_iter()
+                    .find(Episode::is_open)
+                    .ok_or_else(|| DomainError::invalid("method", "该户当前没有监测记录，无需消除风险"))?;
+                let close =
+                    CloseEpisode::parse(&p.fields(&[("cleared_on", on.to_string())]), &open, today).map_err(invalid)?;
+                self.close_episode_with(scope, h.id, &close, actor, review).await
+            }
+            c if c == kinds::CLASSIFICATION.code => {
+                let class = HouseholdClass::parse(&p.fields(&[]), today.year()).map_err(invalid)?;
+                let now = w.now;
+                let area = h.data.village_code.as_str().to_owned();
+                let entry = AuditEntry::new(actor, AuditAction::Create)
+                    .object("household_class", h.id.0, Some(&area))
+                    .change("class", None, Some(class.label_zh()));
+                dispatch!(self, pool => {
+                    let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+                    write_act!(&mut *tx, w)?;
+                    sqlx::query("insert into household_classes (household_id, year, stability, labour, decided_on, procedure_id, created_at) \
+                        values ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(h.id.0).bind(class.year).bind(class.stability.code()).bind(class.labour.code()).bind(on).bind(r.id).bind(now)
+                        .execute(&mut *tx).await.map_err(|e| match domain_err(e) {
+                            DomainError::Conflict { .. } => DomainError::conflict("year", format!("该户{}年已分类", class.year)),
+                            other => other,
+                        })?;
+                    crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+                    tx.commit().await.map_err(domain_err)?;
+                });
+                Ok(())
+            }
+            _ => {
+                let year = parse_exit_year(&p.fields(&[])).map_err(|e| invalid(vec![e]))?;
+                let reason = format!("{year}年退出：{}", p.get("reason").unwrap_or(""));
+                if h.data.status == Some(PovertyStatus::Poor) {
+                    self.apply_status(scope, h.id, PovertyStatus::Exited, on, &reason, actor, review).await
+                } else {
+                    // Entered afterwards for a household already shown as exited: the record is the procedure.
+                    dispatch!(self, pool => {
+                        let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+                        write_act!(&mut *tx, w)?;
+                        tx.commit().await.map_err(domain_err)?;
+                    });
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// A 脱贫户's classes, newest year first, each with the procedure that decided it.
+    pub async fn household_classes(
+        &self,
+        scope: &Scope,
+        household: HouseholdId,
+    ) -> DomainResult<Vec<(HouseholdClass, NaiveDate, i64)>> {
+        self.check_in_scope(scope, household).await?;
+        let rows: Vec<(i32, String, String, NaiveDate, i64)> = dispatch!(self, pool => {
+            sqlx::query_as("select year, stability, labour, decided_on, procedure_id from household_classes \
+                where household_id = $1 order by year desc")
+                .bind(household.0).fetch_all(pool).await.map_err(domain_err)?
+        });
+        rows.into_iter()
+            .map(|(year, s, l, on, pid)| {
+                let stability = Stability::parse(&s).ok_or_else(|| DomainError::Internal(format!("stability {s}")))?;
+                let labour = Labour::parse(&l).ok_or_else(|| DomainError::Internal(format!("labour {l}")))?;
+                Ok((HouseholdClass { year, stability, labour }, on, pid))
+            })
+            .collect()
+    }
+
+    /// Procedures inside `scope` as the filter asks, newest first, and how many in all.
+    pub async fn procedures(&self, scope: &Scope, f: &ProcedureFilter) -> DomainResult<(Vec<ProcedureRow>, i64)> {
+        let (lo, hi) = match &f.area {
+            Some(a) => (a.clone(), format!("{a}\u{10FFFF}")),
+            None => {
+                let (lo, hi) = scope.bounds();
+                (lo.to_owned(), hi.to_owned())
+            }
+        };
+        let (slo, shi) = scope.bounds();
+        let mut clause = "p.area_code between $1 and $2 and p.area_code between $3 and $4".to_owned();
+        let mut n = 4;
+        if f.kind.is_some() {
+            n += 1;
+            clause.push_str(&format!(" and p.kind = ${n}"));
+        }
+        if f.state.is_some() {
+            n += 1;
+            clause.push_str(&format!(" and p.state = ${n}"));
+        }
+        if let Some(role) = f.pending_for {
+            clause.push_str(&format!(" and p.state = 'open' and {}", pending_sql(role)));
+        }
+        let count_sql = format!("select count(*) from procedures p where {clause}");
+        let list_sql = format!(
+            "{ROW_SELECT} where {clause} order by (case when p.state = 'open' then 0 else 1 end), p.due_on, p.procedure_id desc \
+             limit {} offset {}",
+            f.limit.clamp(1, 500),
+            f.offset.max(0)
+        );
+        let kind = f.kind.map(|d| d.code);
+        let state = f.state.clone();
+        dispatch!(self, pool => {
+            let mut count = sqlx::query_scalar::<_, i64>(crate::sql(&count_sql)).bind(&lo).bind(&hi).bind(slo).bind(shi);
+            let mut list = sqlx::query_as::<_, RowTuple>(crate::sql(&list_sql)).bind(&lo).bind(&hi).bind(slo).bind(shi);
+            if let Some(k) = kind { count = count.bind(k); list = list.bind(k); }
+            if let Some(s) = &state { count = count.bind(s.clone()); list = list.bind(s.clone()); }
+            let total = count.fetch_one(pool).await.map_err(domain_err)?;
+            let rows = list.fetch_all(pool).await.map_err(domain_err)?;
+            Ok((rows.into_iter().filter_map(row_of).collect(), total))
+        })
+    }
+
+    /// A household's procedures, newest first.
+    pub async fn household_procedures(&self, scope: &Scope, household: HouseholdId) -> DomainResult<Vec<ProcedureRow>> {
+        self.check_in_scope(scope, household).await?;
+        let sql = format!("{ROW_SELECT} where p.household_id = $1 order by p.started_on desc, p.procedure_id desc");
+        dispatch!(self, pool => {
+            let rows = sqlx::query_as::<_, RowTuple>(crate::sql(&sql)).bind(household.0).fetch_all(pool).await.map_err(domain_err)?;
+            Ok(rows.into_iter().filter_map(row_of).collect())
+        })
     }
 
     /// Open procedures inside `scope` whose current step is past its deadline on `today`:
@@ -235,5 +851,163 @@ impl Db {
             }
         }
         Ok(out)
+    }
+
+    // ---- the public notice page (no account: found by the token in the QR code) ----
+
+    async fn procedure_by_token(&self, token: &str) -> DomainResult<ProcedureRecord> {
+        let id: Option<i64> = dispatch!(self, pool => {
+            sqlx::query_scalar("select procedure_id from procedures where notice_token = $1")
+                .bind(token).fetch_optional(pool).await.map_err(domain_err)?
+        });
+        self.procedure(&Scope::everything(), id.ok_or(DomainError::NotFound)?).await
+    }
+
+    /// The notice as the public page shows it, once the procedure has reached its notice
+    /// (before that, and for a wrong token, there is nothing to see).
+    pub async fn public_notice(&self, token: &str) -> DomainResult<PublicNotice> {
+        let r = self.procedure_by_token(token).await?;
+        let def = r.procedure.def;
+        let notice = def.steps.iter().find(|s| s.notice_days.is_some()).ok_or(DomainError::NotFound)?;
+        // The last time the notice step began: the day the step before it completed.
+        let mut from = None;
+        let mut p = Procedure::start(def, r.procedure.started_on);
+        for e in &r.procedure.events {
+            p.events.push(e.clone());
+            if let State::At { step, since } = p.state()
+                && def.steps[step].code == notice.code
+            {
+                from = Some(since);
+            }
+        }
+        let from = from.ok_or(DomainError::NotFound)?;
+        let days = i64::from(notice.notice_days.unwrap_or(5));
+        let h = self.household(&Scope::everything(), r.household_id).await?;
+        let village = self.area(&h.data.village_code).await?.map(|a| a.name).unwrap_or_default();
+        let township = self.area(&h.data.village_code.township()).await?.map(|a| a.name).unwrap_or_default();
+        Ok(PublicNotice {
+            token: token.to_owned(),
+            kind_zh: def.name_zh,
+            head_name: h.head_name.unwrap_or_default(),
+            township,
+            village,
+            decision: decision_zh(def, &r.proposal),
+            from,
+            to: from + chrono::Duration::days(days - 1),
+            open: r.procedure.current().map(|s| s.code) == Some(notice.code),
+        })
+    }
+
+    /// A villager's objection from the public page: lands on the procedure as an objection to
+    /// answer before it may go on; returns the receipt number. `source` is a keyed hash of
+    /// where it came from (for the audit and throttling), never the address.
+    pub async fn lodge_objection(
+        &self,
+        token: &str,
+        name: &str,
+        phone: &str,
+        text: &str,
+        source: &str,
+    ) -> DomainResult<String> {
+        let (name, phone, text) = (name.trim(), phone.trim(), text.trim());
+        let mut errors = Vec::new();
+        if name.is_empty() {
+            errors.push(FieldError::new("name", "请填写您的姓名"));
+        }
+        if phone.chars().filter(char::is_ascii_digit).count() < 7 {
+            errors.push(FieldError::new("phone", "请填写能联系到您的电话"));
+        }
+        if text.is_empty() {
+            errors.push(FieldError::new("text", "请写明异议的内容"));
+        } else if text.chars().count() > 1000 {
+            errors.push(FieldError::new("text", "异议内容请不超过1000字"));
+        }
+        if name.chars().count() > 30 {
+            errors.push(FieldError::new("name", "姓名请不超过30字"));
+        }
+        if !errors.is_empty() {
+            return Err(DomainError::Invalid(errors));
+        }
+        let r = self.procedure_by_token(token).await?;
+        if r.procedure.current().and_then(|s| s.notice_days).is_none() {
+            return Err(DomainError::invalid("text", "公示已结束，不能再提出异议；如有问题请拨打12317"));
+        }
+        let today = self.clock().today();
+        let receipt = new_receipt(today);
+        let actor = Actor { user_id: None, username: "公示页面".to_owned(), role: None, ip: None };
+        let act = Act {
+            id: r.id,
+            version: r.version,
+            action: Action::Object { receipt: receipt.clone(), text: text.to_owned() },
+            role: None,
+            on: today,
+        };
+        self.act_with_contact(
+            &Scope::everything(),
+            act,
+            &actor,
+            Some((name.to_owned(), phone.to_owned(), source.to_owned())),
+        )
+        .await?;
+        Ok(receipt)
+    }
+
+    /// What the objector sees by receipt number: the notice, what they wrote, the answer.
+    pub async fn objection_status(&self, receipt: &str) -> DomainResult<ObjectionStatus> {
+        let receipt = receipt.trim().to_uppercase();
+        let id: Option<i64> = dispatch!(self, pool => {
+            sqlx::query_scalar("select procedure_id from procedure_events where receipt = $1 and action = 'object'")
+                .bind(&receipt).fetch_optional(pool).await.map_err(domain_err)?
+        });
+        let r = self.procedure(&Scope::everything(), id.ok_or(DomainError::NotFound)?).await?;
+        let o = r.objections.iter().find(|o| o.receipt == receipt).ok_or(DomainError::NotFound)?;
+        let h = self.household(&Scope::everything(), r.household_id).await?;
+        Ok(ObjectionStatus {
+            receipt: receipt.clone(),
+            notice: format!("{}：{}", h.head_name.unwrap_or_default(), decision_zh(r.procedure.def, &r.proposal)),
+            lodged_on: o.lodged_on,
+            text: o.text.clone(),
+            answer: o.answer.clone(),
+        })
+    }
+}
+
+fn action_zh(a: &Action) -> &'static str {
+    match a {
+        Action::Complete { .. } => "办结",
+        Action::SendBack { .. } => "退回",
+        Action::Refuse { .. } => "不予批准",
+        Action::Withdraw { .. } => "撤回",
+        Action::Object { .. } => "异议",
+        Action::Answer { .. } => "答复异议",
+    }
+}
+
+impl Db {
+    /// A district setting's value, if it was set.
+    pub async fn setting(&self, key: &str) -> DomainResult<Option<String>> {
+        dispatch!(self, pool => {
+            sqlx::query_scalar("select value from settings where key = $1").bind(key).fetch_optional(pool).await.map_err(domain_err)
+        })
+    }
+
+    /// Sets a district setting, with the audit row, in one transaction.
+    pub async fn set_setting(&self, key: &str, value: &str, actor: &Actor) -> DomainResult<()> {
+        let before = self.setting(key).await?;
+        let now = self.clock().now();
+        let entry = AuditEntry::new(actor, AuditAction::Update).object("setting", 0, None).change(
+            key,
+            before,
+            Some(value.to_owned()),
+        );
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            sqlx::query("insert into settings (key, value, updated_at) values ($1, $2, $3) \
+                on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at")
+                .bind(key).bind(value).bind(now).execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
     }
 }

@@ -6,7 +6,7 @@ use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::clock::not_after_today;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::ids::*;
-use bangfu_core::monitoring::{ClearMethod, CloseEpisode, FoundBy, OpenEpisode, ProblemFlags};
+use bangfu_core::monitoring::{ClearMethod, FoundBy};
 use bangfu_core::store::{HouseholdStore, VisitStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::NaiveDate;
@@ -149,25 +149,35 @@ impl Db {
                 v.data.proposal_reason.as_deref().unwrap_or(""),
                 if note.is_empty() { String::new() } else { format!("（审核意见：{note}）") }
             );
-            let review = Some(Review { visit_id: visit.0, note });
-            // Accepting opens or closes an episode through the same path as the district's own forms.
+            let review = Some(Review::Proposal { visit_id: visit.0, note });
+            // Accepting a status change makes it; accepting 纳入监测 or 风险消除 starts its
+            // procedure (the decision is the procedure's approval, never the review's).
+            let start = |pairs: &[(&str, String)]| {
+                let fields: std::collections::HashMap<String, String> =
+                    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+                fields
+            };
             return match proposal {
                 Proposal::Status(s) => self.apply_status(scope, household, s, today, &reason, actor, review).await,
                 Proposal::Monitoring(m) => {
-                    let episode = OpenEpisode {
-                        monitoring_type: m,
-                        risks: Vec::new(),
-                        flags: ProblemFlags::default(),
-                        found_by: Some(FoundBy::CadreCheck),
-                        identified_on: today,
-                        reason,
-                    };
-                    self.open_episode_with(scope, household, &episode, actor, review).await.map(|_| ())
+                    let def = &bangfu_core::procedure::kinds::IDENTIFICATION;
+                    let fields = start(&[
+                        ("monitoring_type", m.code().to_owned()),
+                        ("found_by", FoundBy::CadreCheck.code().to_owned()),
+                        ("reporter", v.data.visitors.clone()),
+                        ("reason", reason),
+                    ]);
+                    let proposal = bangfu_core::procedure::decision::Proposal::keep(def, &fields);
+                    self.start_procedure_with(scope, household, def, &proposal, today, actor, review).await.map(|_| ())
                 }
                 Proposal::ClearRisk => {
-                    // The reviewer's form asks how the risk ended; through the bare trait it stays 未填.
-                    let close = CloseEpisode { cleared_on: today, method, reason };
-                    self.close_episode_with(scope, household, &close, actor, review).await
+                    let def = &bangfu_core::procedure::kinds::RISK_CLEARING;
+                    let fields = start(&[
+                        ("method", method.map(|m| m.code().to_owned()).unwrap_or_default()),
+                        ("reason", reason),
+                    ]);
+                    let proposal = bangfu_core::procedure::decision::Proposal::keep(def, &fields);
+                    self.start_procedure_with(scope, household, def, &proposal, today, actor, review).await.map(|_| ())
                 }
             };
         }

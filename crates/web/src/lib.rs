@@ -32,6 +32,8 @@ pub struct AppState {
     /// else the header is ignored (it could name any address).
     pub trusted_proxies: std::sync::Arc<Vec<std::net::IpAddr>>,
     pub sign_in_limiter: std::sync::Arc<limit::SignInLimiter>,
+    /// Requests to the public pages (公示, 异议, 自主申报) per source and minute.
+    pub public_limiter: std::sync::Arc<limit::SignInLimiter>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             secure_cookies: false,
             trusted_proxies: Default::default(),
             sign_in_limiter: Default::default(),
+            public_limiter: Default::default(),
         }
     }
 }
@@ -69,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::users::router())
         .merge(pages::grants::router())
         .merge(pages::id_conflicts::router())
+        .merge(pages::procedures::router())
+        .merge(pages::public::router())
         .merge(pages::areas::router())
         .merge(api::router())
         .route("/healthz", get(healthz))

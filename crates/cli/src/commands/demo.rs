@@ -200,7 +200,7 @@ async fn seed_episodes(db: &Db, path: &std::path::Path) -> anyhow::Result<Seeded
         };
         fields.insert("reason".into(), reason);
         let open = OpenEpisode::parse(&fields, household_type, today).map_err(|e| refused("监测记录", &e))?;
-        let episode_id: EpisodeId = db.open_episode(&everything, id, &open, &actor).await?;
+        let episode_id: EpisodeId = db.backfill_episode(&everything, id, &open, &actor).await?;
         seeded.episodes += 1;
         seen.insert(id, earlier + 1);
         if earlier == 1 {
@@ -228,7 +228,7 @@ async fn seed_episodes(db: &Db, path: &std::path::Path) -> anyhow::Result<Seeded
                 closed_by: None,
             };
             let close = CloseEpisode::parse(&fields, &stored, today).map_err(|e| refused("风险消除", &e))?;
-            db.close_episode(&everything, id, &close, &actor).await?;
+            db.backfill_clearing(&everything, id, &close, &actor).await?;
         }
     }
     seeded.households = seen.len();

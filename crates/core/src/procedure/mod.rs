@@ -4,6 +4,7 @@
 //! ([`kinds`]), a procedure is its kind plus the events that happened to it, and every rule of
 //! who may do what next is here, once. Nothing is ever removed from the events.
 
+pub mod decision;
 pub mod kinds;
 
 use chrono::{Duration, NaiveDate};
@@ -190,6 +191,10 @@ impl Procedure {
             return Err(FieldError::new("procedure", format!("该程序{}，不能再办理", self.state().label_zh())));
         };
         let def = self.def.steps[step];
+        let last = self.events.last().map_or(self.started_on, |e| e.on);
+        if on < last {
+            return Err(FieldError::new("on", format!("办理日期不能早于上一次办理（{last}）")));
+        }
         let acts_here = role.is_some_and(|r| def.actors.contains(&r));
         match &action {
             Action::Object { receipt, text } => {

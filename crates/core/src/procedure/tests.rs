@@ -215,3 +215,11 @@ fn no_sequence_of_actions_by_any_roles_approves_a_procedure_except_every_step_do
     }
     assert!(approved > 100, "some sequences do reach approval (the test is not vacuous): {approved}");
 }
+
+#[test]
+fn a_step_is_not_dated_before_the_one_before_it() {
+    let mut p = Procedure::start(&IDENTIFICATION, d(3, 2));
+    p.act(done("核实"), "村干部", Some(Role::VillageWorker), d(3, 4)).unwrap();
+    let e = p.act(done("比对"), "区干部", Some(Role::DistrictAdmin), d(3, 3)).unwrap_err();
+    assert_eq!(e.message, "办理日期不能早于上一次办理（2026-03-04）");
+}

@@ -160,7 +160,5 @@ pub async fn open_episode(db: &bangfu_db::Db, h: HouseholdId, kind: &str, on: &s
     .into_iter()
     .collect();
     let e = bangfu_core::monitoring::OpenEpisode::parse(&f, HouseholdType::Tuopin, today()).unwrap();
-    bangfu_core::store::MonitoringStore::open_episode(db, &crate::harness::everything(), h, &e, &actor())
-        .await
-        .unwrap();
+    db.backfill_episode(&crate::harness::everything(), h, &e, &actor()).await.unwrap();
 }

@@ -202,19 +202,19 @@ conformance!(an_unanswered_yes_no_field_is_stored_as_null_not_as_no, |db: Db| as
 conformance!(open_clear_and_open_again_gives_two_episodes_and_erases_nothing, |db: Db| async move {
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let first = opening("脱贫不稳定户", "2024-03-01", HouseholdType::Tuopin);
-    db.open_episode(&everything(), h, &first, &actor()).await.unwrap();
+    db.backfill_episode(&everything(), h, &first, &actor()).await.unwrap();
     assert_eq!(db.household(&everything(), h).await.unwrap().monitoring_type, Some(MonitoringType::Unstable));
     // One open episode at a time.
     let again = opening("突发严重困难户", "2024-04-01", HouseholdType::Tuopin);
-    let err = db.open_episode(&everything(), h, &again, &actor()).await.unwrap_err();
+    let err = db.backfill_episode(&everything(), h, &again, &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(f) if f[0].message.starts_with("该户已在监测中")), "{err:?}");
     // Clearing before identification is refused by storage too.
-    assert!(db.close_episode(&everything(), h, &clearing("2024-02-01"), &actor()).await.is_err());
-    db.close_episode(&everything(), h, &clearing("2025-01-10"), &actor()).await.unwrap();
+    assert!(db.backfill_clearing(&everything(), h, &clearing("2024-02-01"), &actor()).await.is_err());
+    db.backfill_clearing(&everything(), h, &clearing("2025-01-10"), &actor()).await.unwrap();
     assert_eq!(db.household(&everything(), h).await.unwrap().monitoring_type, None);
-    assert!(db.close_episode(&everything(), h, &clearing("2025-02-10"), &actor()).await.is_err(), "nothing open");
+    assert!(db.backfill_clearing(&everything(), h, &clearing("2025-02-10"), &actor()).await.is_err(), "nothing open");
     let second = opening("突发严重困难户", "2025-09-01", HouseholdType::Tuopin);
-    db.open_episode(&everything(), h, &second, &actor()).await.unwrap();
+    db.backfill_episode(&everything(), h, &second, &actor()).await.unwrap();
 
     let episodes = db.episodes(&everything(), h).await.unwrap();
     assert_eq!(episodes.len(), 2);
@@ -254,19 +254,19 @@ conformance!(storage_refuses_a_type_that_does_not_fit_the_household_type, |db: D
         .unwrap();
     let unstable = opening("突发严重困难户", "2024-03-01", HouseholdType::Tuopin);
     let unstable = OpenEpisode { monitoring_type: MonitoringType::Unstable, ..unstable };
-    let err = db.open_episode(&everything(), h, &unstable, &actor()).await.unwrap_err();
+    let err = db.backfill_episode(&everything(), h, &unstable, &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(f) if f[0].field == "monitoring_type"), "{err:?}");
     assert!(db.episodes(&everything(), h).await.unwrap().is_empty());
     let edge = opening("边缘易致贫户", "2024-03-01", HouseholdType::Ordinary);
-    db.open_episode(&everything(), h, &edge, &actor()).await.unwrap();
+    db.backfill_episode(&everything(), h, &edge, &actor()).await.unwrap();
 });
 
 conformance!(a_household_without_any_labour_stays_monitored, |db: Db| async move {
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let mut e = opening("脱贫不稳定户", "2024-03-01", HouseholdType::Tuopin);
     e.flags.no_labour = Some(true);
-    db.open_episode(&everything(), h, &e, &actor()).await.unwrap();
-    let err = db.close_episode(&everything(), h, &clearing("2025-01-10"), &actor()).await.unwrap_err();
+    db.backfill_episode(&everything(), h, &e, &actor()).await.unwrap();
+    let err = db.backfill_clearing(&everything(), h, &clearing("2025-01-10"), &actor()).await.unwrap_err();
     assert!(matches!(&err, DomainError::Invalid(f) if f[0].message.starts_with("整户无劳动能力")), "{err:?}");
     assert!(db.episodes(&everything(), h).await.unwrap()[0].is_open());
 });

@@ -27,6 +27,7 @@ pub mod lines;
 pub mod monitoring;
 pub mod openapi;
 pub mod plans;
+pub mod procedures;
 pub mod teams;
 pub mod units;
 pub mod visits;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(households::router())
         .merge(monitoring::router())
+        .merge(procedures::router())
         .merge(events::router())
         .merge(incomes::router())
         .merge(lines::router())

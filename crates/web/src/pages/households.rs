@@ -220,6 +220,13 @@ struct HouseholdPage<'a> {
     /// 区级管理员: may open and clear monitoring episodes and correct the status.
     is_district: bool,
     has_open_episode: bool,
+    /// 程序 of this household, newest first: (id, kind, state, step or end, started, colour).
+    procedures: Vec<(i64, &'static str, &'static str, String, String, &'static str)>,
+    /// 脱贫户分类 by year: (class, decided on, procedure id).
+    classes: Vec<(String, String, i64)>,
+    /// Village, township and district staff may start a procedure here.
+    can_start: bool,
+    is_tuopin: bool,
     members: Vec<MemberRow>,
     left: Vec<MemberRow>,
     incomes: Vec<super::incomes::IncomeRow>,
@@ -452,6 +459,35 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         colour: h.data.status.map(PovertyStatus::colour).unwrap_or(""),
         living,
         has_open_episode: episodes.iter().any(|e| e.is_open()),
+        procedures: state
+            .db
+            .household_procedures(&me.scope, h.id)
+            .await?
+            .into_iter()
+            .map(|p| {
+                let colour = match p.state.as_str() {
+                    "open" => "yellow",
+                    "approved" => "green",
+                    "refused" => "red",
+                    _ => "grey",
+                };
+                let at = match (p.step, p.ended_on) {
+                    (Some(s), _) => s.name_zh.to_owned(),
+                    (None, Some(on)) => on.to_string(),
+                    _ => String::new(),
+                };
+                (p.id, p.def.name_zh, p.state_zh(), at, p.started_on.to_string(), colour)
+            })
+            .collect(),
+        classes: state
+            .db
+            .household_classes(&me.scope, h.id)
+            .await?
+            .into_iter()
+            .map(|(c, on, pid)| (c.label_zh(), on.to_string(), pid))
+            .collect(),
+        can_start: super::monitoring::may_start(&me) && h.is_current(),
+        is_tuopin: h.data.household_type == bangfu_core::household::HouseholdType::Tuopin,
         episodes: episodes.iter().map(|e| episode_row(me.lang, e)).collect(),
         is_district: me.may(bangfu_core::auth::Permission::DecideMonitoring),
         other_causes: h.data.other_causes.iter().map(|c| c.label_zh()).collect::<Vec<_>>().join("、"),

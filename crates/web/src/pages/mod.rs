@@ -18,6 +18,8 @@ pub mod monitoring;
 pub mod overview;
 pub mod plans;
 pub mod print;
+pub mod procedures;
+pub mod public;
 pub mod teams;
 pub mod two_factor;
 pub mod units;

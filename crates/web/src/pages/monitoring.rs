@@ -1,27 +1,42 @@
-//! 纳入监测 and 风险消除 on the household page. Until a procedure engine carries the chain
-//! (评议 → 公示 → 审批), opening and closing an episode is the district's action, with a date
-//! and a reason; village workers propose through visits instead.
+//! Starting a procedure on the household page: 纳入监测, 风险消除, 年度分类 and 贫困户退出
+//! (历史). Each form writes down what the procedure proposes; nothing is decided here — the
+//! decision is the procedure's last approval (pages/procedures.rs). Village workers, township
+//! staff and the district start them; the old 纳入监测 and 风险消除 addresses now start one.
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use bangfu_core::DomainError;
-use bangfu_core::household::{CodeList, HouseholdId, HouseholdType, MonitoringType};
-use bangfu_core::monitoring::{ClearMethod, CloseEpisode, Episode, FoundBy, OpenEpisode, check_type};
+use bangfu_core::auth::{Permission, Role};
+use bangfu_core::household::{CodeList, Household, HouseholdId, HouseholdType, MonitoringType};
+use bangfu_core::monitoring::{ClearMethod, Episode, FoundBy, check_type};
+use bangfu_core::procedure::decision::{Labour, Proposal, Stability};
+use bangfu_core::procedure::{ProcedureDef, kinds};
 use bangfu_core::store::{HouseholdStore, MonitoringStore};
 
-use super::form::{FormField, Opt, field_errors, parse_then, render_form, require_district};
+use super::form::{FormField, Opt, field_errors, render_form};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::CurrentUser;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/households/{hid}/monitoring/open", get(open_page).post(open))
-        .route("/households/{hid}/monitoring/clear", get(clear_page).post(clear))
+        .route(
+            "/households/{hid}/monitoring/open",
+            get(|Path(hid): Path<i64>| async move { to_start(hid, "identification") }),
+        )
+        .route(
+            "/households/{hid}/monitoring/clear",
+            get(|Path(hid): Path<i64>| async move { to_start(hid, "risk_clearing") }),
+        )
+        .route("/households/{hid}/procedures/new", get(start_page).post(start))
+}
+
+fn to_start(hid: i64, kind: &str) -> Redirect {
+    Redirect::to(&format!("/households/{hid}/procedures/new?kind={kind}"))
 }
 
 type Values = HashMap<String, String>;
@@ -49,130 +64,160 @@ fn open_fields(me: &CurrentUser, v: &Values, household: HouseholdType) -> Vec<Fo
         MonitoringType::ALL.iter().filter(|t| check_type(**t, household).is_ok()).map(|t| t.label_zh()).collect();
     let mut risks = FormField::of(me, v, "risks", true);
     risks.hint = me.lang.t("monitoring.risks_hint").to_owned();
-    let mut out = vec![select(me, v, "monitoring_type", true, &types), risks];
+    let mut out = vec![select(me, v, "found_by", true, &labels::<FoundBy>()), FormField::of(me, v, "reporter", false)];
+    out.push(select(me, v, "monitoring_type", true, &types));
+    out.push(risks);
     out.extend(PROBLEM_FLAGS.iter().map(|f| select(me, v, f, false, &["是", "否"])));
-    out.push(select(me, v, "found_by", true, &labels::<FoundBy>()));
-    out.push(FormField::of(me, v, "identified_on", true));
-    out.push(FormField::of(me, v, "reason", true));
+    let mut reason = FormField::of(me, v, "reason", true);
+    reason.label = me.lang.t("procedure.lead_reason");
+    out.push(reason);
+    let mut first = FormField::of(me, v, "help_first_reason", false);
+    first.hint = me.lang.t("procedure.help_first_hint").to_owned();
+    out.push(first);
     out
 }
 
 fn clear_fields(me: &CurrentUser, v: &Values) -> Vec<FormField> {
+    let mut reason = FormField::of(me, v, "reason", true);
+    reason.label = me.lang.t("procedure.clear_reason");
+    vec![select(me, v, "method", true, &labels::<ClearMethod>()), reason]
+}
+
+fn class_fields(me: &CurrentUser, v: &Values) -> Vec<FormField> {
+    let mut year = FormField::of(me, v, "year", true);
+    year.label = me.lang.t("procedure.class_year");
     vec![
-        FormField::of(me, v, "cleared_on", true),
-        select(me, v, "method", true, &labels::<ClearMethod>()),
-        FormField::of(me, v, "reason", true),
+        year,
+        select(me, v, "stability", true, &labels::<Stability>()),
+        select(me, v, "labour", true, &labels::<Labour>()),
+        FormField::of(me, v, "reason", false),
     ]
 }
 
-fn title(me: &CurrentUser, head: Option<&str>, key: &str) -> String {
-    format!("{} · {}", head.unwrap_or_default(), me.lang.t(key))
+fn exit_fields(me: &CurrentUser, v: &Values) -> Vec<FormField> {
+    let mut year = FormField::of(me, v, "exit_year", true);
+    year.hint = me.lang.t("procedure.exit_year_hint").to_owned();
+    vec![year, FormField::of(me, v, "reason", true)]
 }
 
-async fn open_page(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    Path(hid): Path<i64>,
-) -> Result<Response, PageError> {
-    // Outside the user's area the household does not exist, whatever the role.
-    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    require_district(&me)?;
-    let v = Values::from([("identified_on".to_owned(), me.today.to_string())]);
-    let fields = open_fields(&me, &v, h.data.household_type);
-    render_form(
-        &me,
-        title(&me, h.head_name.as_deref(), "title.monitoring_open"),
-        format!("/households/{hid}"),
-        me.lang.t("form.save"),
-        fields,
-        &[],
-    )
+/// Who may start a procedure: those who log a lead or take part in the chain.
+pub fn may_start(me: &CurrentUser) -> bool {
+    matches!(me.user.role, Role::VillageWorker | Role::TownshipStaff | Role::DistrictAdmin)
 }
 
-async fn open(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    Path(hid): Path<i64>,
-    Form(v): Form<Values>,
-) -> Result<Response, PageError> {
-    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    require_district(&me)?;
-    me.check_form_csrf(&v)?;
-    let parsed = OpenEpisode::parse(&v, h.data.household_type, me.today);
-    let result = parse_then(parsed, async |e| state.db.open_episode(&me.scope, h.id, &e, &me.actor()).await).await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render_form(
-            &me,
-            title(&me, h.head_name.as_deref(), "title.monitoring_open"),
-            format!("/households/{hid}"),
-            me.lang.t("form.save"),
-            open_fields(&me, &v, h.data.household_type),
-            &field_errors(e)?,
-        ),
-    }
+#[derive(serde::Deserialize)]
+struct KindQuery {
+    kind: Option<String>,
 }
 
-async fn current_episode(state: &AppState, me: &CurrentUser, hid: HouseholdId) -> Result<Option<Episode>, PageError> {
-    Ok(state.db.episodes(&me.scope, hid).await?.into_iter().find(Episode::is_open))
+fn kind_of(q: Option<&str>) -> Result<&'static ProcedureDef, PageError> {
+    q.and_then(kinds::by_code).ok_or(PageError::NotFound)
 }
 
-async fn clear_page(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    Path(hid): Path<i64>,
-) -> Result<Response, PageError> {
-    // Outside the user's area the household does not exist, whatever the role.
-    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    require_district(&me)?;
-    let v = Values::from([("cleared_on".to_owned(), me.today.to_string())]);
-    let mut fields = clear_fields(&me, &v);
-    match current_episode(&state, &me, h.id).await? {
-        Some(open) => {
-            fields[0].hint = format!(
-                "{} {} {}",
-                open.opened.monitoring_type.label_zh(),
-                open.opened.identified_on,
-                me.lang.t("monitoring.identified")
-            )
-        }
-        None => fields[0].hint = me.lang.t("monitoring.none_open").to_owned(),
-    }
-    render_form(
-        &me,
-        title(&me, h.head_name.as_deref(), "title.monitoring_clear"),
-        format!("/households/{hid}"),
-        me.lang.t("form.save"),
-        fields,
-        &[],
-    )
-}
-
-async fn clear(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    Path(hid): Path<i64>,
-    Form(v): Form<Values>,
-) -> Result<Response, PageError> {
-    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
-    require_district(&me)?;
-    me.check_form_csrf(&v)?;
-    let result = match current_episode(&state, &me, h.id).await? {
-        None => Err(DomainError::invalid("cleared_on", "该户当前没有监测记录，无需消除风险")),
-        Some(open) => {
-            let parsed = CloseEpisode::parse(&v, &open, me.today);
-            parse_then(parsed, async |c| state.db.close_episode(&me.scope, h.id, &c, &me.actor()).await).await
-        }
+fn fields_for(me: &CurrentUser, v: &Values, def: &ProcedureDef, h: &Household) -> Vec<FormField> {
+    let mut fields = match def.code {
+        c if c == kinds::IDENTIFICATION.code => open_fields(me, v, h.data.household_type),
+        c if c == kinds::RISK_CLEARING.code => clear_fields(me, v),
+        c if c == kinds::CLASSIFICATION.code => class_fields(me, v),
+        _ => exit_fields(me, v),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/households/{hid}")).into_response()),
-        Err(e) => render_form(
-            &me,
-            title(&me, h.head_name.as_deref(), "title.monitoring_clear"),
-            format!("/households/{hid}"),
-            me.lang.t("form.save"),
-            clear_fields(&me, &v),
-            &field_errors(e)?,
+    let mut kind = FormField::of(me, v, "kind", false);
+    kind.label = me.lang.t("procedure.kind");
+    kind.value = def.code.to_owned();
+    kind.options = vec![Opt { value: def.code.to_owned(), label: def.name_zh.to_owned(), selected: true }];
+    kind.required = true;
+    fields.insert(0, kind);
+    let mut on = FormField::of(me, v, "started_on", true);
+    on.hint = me.lang.t("procedure.started_hint").to_owned();
+    fields.push(on);
+    fields
+}
+
+async fn page(
+    state: &AppState,
+    me: &CurrentUser,
+    h: &Household,
+    def: &'static ProcedureDef,
+    v: &Values,
+    errors: &[bangfu_core::FieldError],
+) -> Result<Response, PageError> {
+    let mut fields = fields_for(me, v, def, h);
+    if def.code == kinds::RISK_CLEARING.code {
+        let open = state.db.episodes(&me.scope, h.id).await?.into_iter().find(Episode::is_open);
+        if let Some(f) = fields.get_mut(1) {
+            f.hint = match open {
+                Some(o) => format!(
+                    "{} {} {}",
+                    o.opened.monitoring_type.label_zh(),
+                    o.opened.identified_on,
+                    me.lang.t("monitoring.identified")
+                ),
+                None => me.lang.t("monitoring.none_open").to_owned(),
+            };
+        }
+    }
+    render_form(
+        me,
+        format!(
+            "{} · {}",
+            h.head_name.as_deref().unwrap_or_default(),
+            format_args!("{}{}", me.lang.t("procedure.start"), def.name_zh)
         ),
+        format!("/households/{}", h.id.0),
+        me.lang.t("procedure.start_submit"),
+        fields,
+        errors,
+    )
+}
+
+async fn start_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+    Query(q): Query<KindQuery>,
+) -> Result<Response, PageError> {
+    // Outside the user's area the household does not exist, whatever the role.
+    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    let def = kind_of(q.kind.as_deref())?;
+    if !may_start(&me) {
+        return Err(PageError::Denied(Permission::EditRegister));
+    }
+    let mut v = Values::new();
+    if def.code == kinds::CLASSIFICATION.code {
+        v.insert("year".into(), chrono::Datelike::year(&me.today).to_string());
+    }
+    v.insert("started_on".into(), me.today.to_string());
+    page(&state, &me, &h, def, &v, &[]).await
+}
+
+async fn start(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(hid): Path<i64>,
+    Query(q): Query<KindQuery>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
+    let h = state.db.household(&me.scope, HouseholdId(hid)).await?;
+    let def = kind_of(q.kind.as_deref().or(v.get("kind").map(String::as_str)))?;
+    if !may_start(&me) {
+        return Err(PageError::Denied(Permission::EditRegister));
+    }
+    me.check_form_csrf(&v)?;
+    let proposal = Proposal::keep(def, &v);
+    // The day the lead was logged (a back-filled 2014–2020 exit: the day it began); blank is today.
+    let on = match v.get("started_on").map(|s| s.trim()) {
+        Some(raw) if !raw.is_empty() => match bangfu_core::household::model::parse_date(raw) {
+            Some(d) => d,
+            None => {
+                let e = bangfu_core::FieldError::new("started_on", "日期格式应为 2019-06-01");
+                return page(&state, &me, &h, def, &v, &[e]).await;
+            }
+        },
+        _ => me.today,
+    };
+    match state.db.start_procedure(&me.scope, h.id, def, &proposal, on, &me.actor()).await {
+        Ok(id) => Ok(Redirect::to(&format!("/procedures/{id}")).into_response()),
+        Err(DomainError::NotFound) => Err(PageError::NotFound),
+        Err(e) => page(&state, &me, &h, def, &v, &field_errors(e)?).await,
     }
 }

@@ -293,19 +293,32 @@ impl App {
 
     // Monitoring episodes.
 
-    /// GET /households/{h}/monitoring/open: the form that opens a monitoring episode.
-    pub(crate) async fn open_episode_page(&self, h: impl Display, cookie: &str) -> Reply {
-        self.get(&format!("/households/{h}/monitoring/open"), cookie).await
+    /// GET /households/{h}/procedures/new?kind=…: the form that starts a procedure.
+    pub(crate) async fn start_page(&self, h: impl Display, kind: &str, cookie: &str) -> Reply {
+        self.get(&format!("/households/{h}/procedures/new?kind={kind}"), cookie).await
     }
 
-    /// POST /households/{h}/monitoring/open: opens a monitoring episode.
-    pub(crate) async fn open_episode(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
-        self.post(&format!("/households/{h}/monitoring/open"), cookie, form).await
+    /// POST /households/{h}/procedures/new?kind=…: starts a procedure.
+    pub(crate) async fn start(&self, h: impl Display, kind: &str, cookie: &str, form: &str) -> Reply {
+        self.post(&format!("/households/{h}/procedures/new?kind={kind}"), cookie, form).await
     }
 
-    /// POST /households/{h}/monitoring/clear: 风险消除 of the open episode.
-    pub(crate) async fn clear_episode(&self, h: impl Display, cookie: &str, form: &str) -> Reply {
-        self.post(&format!("/households/{h}/monitoring/clear"), cookie, form).await
+    /// POST /procedures/{id}/act at the version the database holds now (as a page read just before).
+    pub(crate) async fn act(&self, id: i64, cookie: &str, csrf: &str, form: &str) -> Reply {
+        let all = bangfu_core::area::Scope::everything();
+        let version = self.db.procedure(&all, id).await.map(|r| r.version).unwrap_or(0);
+        self.post(&format!("/procedures/{id}/act"), cookie, &format!("_csrf={csrf}&version={version}&{form}")).await
+    }
+
+    /// Completes the current step on `on` with a note.
+    pub(crate) async fn complete(&self, id: i64, cookie: &str, csrf: &str, on: chrono::NaiveDate) -> Reply {
+        self.act(id, cookie, csrf, &format!("action=complete&on={on}&note=%E5%B7%B2%E5%8A%9E")).await
+    }
+
+    /// The procedure's id from the page a start redirected to.
+    pub(crate) fn procedure_id(r: &Reply) -> i64 {
+        let at = r.location.as_deref().unwrap_or_else(|| panic!("no redirect: {} {}", r.status, r.body));
+        at.rsplit('/').next().unwrap().parse().unwrap()
     }
 
     // Plans, measures and evidence.
@@ -759,14 +772,9 @@ impl App {
         self.api("GET", &format!("/api/v1/households/{h}/episodes"), token, None).await
     }
 
-    /// POST /api/v1/households/{h}/episodes: opens a monitoring episode.
+    /// POST /api/v1/households/{h}/episodes: no longer opens anything (409 by_procedure).
     pub(crate) async fn api_open_episode(&self, h: impl Display, token: &str, body: &str) -> Reply {
         self.api("POST", &format!("/api/v1/households/{h}/episodes"), token, Some(body)).await
-    }
-
-    /// POST /api/v1/households/{h}/episodes/clear: 风险消除 of the open episode.
-    pub(crate) async fn api_clear_episode(&self, h: impl Display, token: &str, body: &str) -> Reply {
-        self.api("POST", &format!("/api/v1/households/{h}/episodes/clear"), token, Some(body)).await
     }
 
     /// POST /api/v1/units: a new 帮扶单位.

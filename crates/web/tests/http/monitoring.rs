@@ -1,137 +1,238 @@
-//! 户类型 and monitoring episodes over HTTP: the district opens and clears, others may not;
-//! bad input comes back in Chinese beside its field with what was typed.
+//! 户类型, monitoring episodes and the procedures that open and close them, over HTTP: a lead
+//! started by the village, each step by its own role, the notice online with objections from
+//! the public page answered by the township, and the episode opened only by the approval. Bad
+//! input comes back in Chinese beside its field with what was typed.
 
 use super::*;
 
-both!(the_district_opens_and_clears_an_episode_and_the_household_page_shows_every_one, |app| {
-    let (admin, csrf) = app.sign_in("admin").await;
+fn days(n: i64) -> chrono::NaiveDate {
+    chrono::Local::now().date_naive() - chrono::Duration::days(n)
+}
+
+both!(a_full_identification_with_a_dismissed_and_an_upheld_objection_opens_the_episode_on_approval, |app| {
+    let (village, vc) = app.sign_in("shadong").await;
+    let (town, tc) = app.sign_in("shahedian").await;
+    let (admin, ac) = app.sign_in("admin").await;
     let h = app.shahedian_household.0;
-    let page = app.open_episode_page(h, &admin).await;
+    let all = Scope::everything();
+    let page = app.start_page(h, "identification", &village).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("脱贫不稳定户") && !page.body.contains("边缘易致贫户"), "only types fitting a 脱贫户");
-    // Bad input: every problem beside its field, in Chinese, and the typed reason kept.
     let r = app
-        .open_episode(
+        .start(
             h,
-            &admin,
+            "identification",
+            &village,
             &format!(
-                "_csrf={csrf}&monitoring_type={}&risks={}&found_by=&identified_on=2099-01-01&reason={}",
+                "_csrf={vc}&monitoring_type={}&risks={}&found_by=&reason={}&started_on={}",
                 enc("边缘易致贫户"),
                 enc("因懒"),
-                enc("户主突发疾病住院")
+                enc("户主突发疾病住院"),
+                days(10)
             ),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for message in
-        ["“边缘易致贫户”只适用于非脱贫户", "“因懒”不是有效的风险类型", "请选择发现方式", "识别时间不能晚于今天"]
+    for message in ["“边缘易致贫户”只适用于非脱贫户", "“因懒”不是有效的风险类型", "请选择发现方式"]
     {
         assert!(r.body.contains(message), "{message}: {}", r.body);
     }
     assert!(r.body.contains("户主突发疾病住院"), "what was typed is still there");
-    let open = |on: &str| {
-        format!(
-            "_csrf={csrf}&monitoring_type={}&risks={}&house_unsafe=&no_medical_insurance={}&found_by={}&identified_on={on}&reason={}",
-            enc("突发严重困难户"),
-            enc("因病、因意外事故"),
-            enc("是"),
-            enc("干部排查"),
-            enc("户主突发疾病住院")
+    let r = app
+        .start(
+            h,
+            "identification",
+            &village,
+            &format!(
+                "_csrf={vc}&monitoring_type={}&risks={}&no_medical_insurance={}&found_by={}&reason={}&started_on={}",
+                enc("突发严重困难户"),
+                enc("因病、因意外事故"),
+                enc("是"),
+                enc("干部排查"),
+                enc("户主突发疾病住院"),
+                days(10)
+            ),
         )
-    };
-    let r = app.open_episode(h, &admin, &open("2025-03-01")).await;
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.household_page(h, &admin).await;
-    assert!(
-        page.body.contains("因病、因意外事故")
-            && page.body.contains("监测中")
-            && page.body.contains("未参加基本医疗保险")
-    );
-    assert!(page.body.contains(&format!("/households/{h}/monitoring/clear")));
-    // A second open episode is refused.
-    let r = app.open_episode(h, &admin, &open("2025-04-01")).await;
-    assert!(r.body.contains("该户已在监测中"), "{}", r.body);
-    // Clearing: not before identification, with a 消除方式.
-    let clear = |on: &str, method: &str| {
-        format!("_csrf={csrf}&cleared_on={on}&method={}&reason={}", enc(method), enc("医疗费用已报销，务工收入稳定"))
+    let id = App::procedure_id(&r);
+    let episodes = |app: &App| {
+        let db = app.db.clone();
+        let hid = app.shahedian_household;
+        async move { bangfu_core::store::MonitoringStore::episodes(&db, &Scope::everything(), hid).await.unwrap() }
     };
-    let r = app.clear_episode(h, &admin, &clear("2025-02-01", "")).await;
+    assert!(episodes(&app).await.is_empty(), "starting decides nothing");
+    assert_eq!(app.complete(id, &village, &vc, days(9)).await.status, StatusCode::SEE_OTHER, "入户核实");
+    let r = app.complete(id, &village, &vc, days(8)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("风险消除时间早于识别时间") && r.body.contains("请选择消除方式"), "{}", r.body);
-    let r = app.clear_episode(h, &admin, &clear("2025-10-01", "帮扶消除")).await;
+    assert!(r.body.contains("“信息比对”由区级管理员办理"), "{}", r.body);
+    assert_eq!(app.complete(id, &admin, &ac, days(8)).await.status, StatusCode::SEE_OTHER, "信息比对");
+    assert_eq!(app.complete(id, &village, &vc, days(7)).await.status, StatusCode::SEE_OTHER, "村级民主评议");
+    // The notice online: no account needed, nothing beyond the notice itself.
+    let token = app.db.procedure(&all, id).await.unwrap().notice_token.unwrap();
+    let public = app.get(&format!("/gs/{token}"), "").await;
+    assert_eq!(public.status, StatusCode::OK, "{}", public.body);
+    assert!(public.body.contains("拟纳入防止返贫致贫监测对象（突发严重困难户）"), "{}", public.body);
+    let head = app.db.household(&all, app.shahedian_household).await.unwrap().head_name.unwrap();
+    assert!(public.body.contains(&head));
+    assert!(
+        !public.body.contains("因病") && !public.body.contains("4117"),
+        "no health details, no ID or household numbers"
+    );
+    let print = app.get(&format!("/procedures/{id}/notice"), &town).await;
+    assert!(
+        print.body.contains("<svg") && print.body.contains(&format!("/gs/{token}")) && print.body.contains("12317")
+    );
+    let object = |text: &str| format!("name={}&phone=13912345678&text={}", enc("王大娘"), enc(text));
+    let r = app.post(&format!("/gs/{token}"), "", &format!("name=&phone=1&text={}", enc("他家有车"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("请填写您的姓名") && r.body.contains("请填写能联系到您的电话") && r.body.contains("他家有车")
+    );
+    let r = app.post(&format!("/gs/{token}"), "", &object("他家儿子在城里有房")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let first = r.body.split("class=\"receipt\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    // The notice cannot close with an objection unanswered, nor before five days.
+    let r = app.complete(id, &village, &vc, days(0)).await;
+    assert!(r.body.contains(&format!("异议（回执 {first}）尚未答复")), "{}", r.body);
+    let pending = app.get("/procedures?mine=1", &town).await;
+    assert!(pending.body.contains(&format!("/procedures/{id}")), "on the township's pending list");
+    let answer = |receipt: &str, upheld: u8, text: &str| {
+        format!("action=answer&receipt={receipt}&upheld={upheld}&answer={}", enc(text))
+    };
+    let r = app.act(id, &town, &tc, &answer(&first, 0, "经核实，该房为其子女婚后自购，与本户无关")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    // Identified again: a new episode; the first keeps everything.
-    let r = app.open_episode(h, &admin, &open("2026-01-05")).await;
+    let status = app.get(&format!("/gs/receipt?no={first}"), "").await;
+    assert!(status.body.contains("经核实，异议不成立") && status.body.contains("与本户无关"), "{}", status.body);
+    let r = app.post(&format!("/gs/{token}"), "", &object("评议会没有通知我们组")).await;
+    let second = r.body.split("class=\"receipt\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let r = app.act(id, &town, &tc, &answer(&second, 1, "属实，重新召开评议会")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = app.household_page(h, &admin).await;
-    assert!(page.body.contains("2025年10月1日 帮扶消除：医疗费用已报销，务工收入稳定"), "{}", page.body);
-    assert!(page.body.contains("监测类型：不监测 → 突发严重困难户"), "dated history entries");
-    let all = Scope::everything();
-    let episodes = bangfu_core::store::MonitoringStore::episodes(&app.db, &all, app.shahedian_household);
-    let episodes = episodes.await.unwrap();
-    assert_eq!(episodes.len(), 2);
-    assert!(episodes[0].is_open() && !episodes[1].is_open());
-    let (log, _) = app
-        .db
-        .audit_entries(&AuditFilter { username: Some("admin".into()), ..Default::default() }, 20, 0)
-        .await
-        .unwrap();
-    let kinds = log.iter().filter(|e| e.object_type.as_deref() == Some("monitoring_episode")).count();
-    assert_eq!(kinds, 3, "two openings and one clearing, each audited");
+    let p = app.db.procedure(&all, id).await.unwrap();
+    assert_eq!(p.procedure.current().unwrap().name_zh, "村级民主评议", "an upheld objection sends it back");
+    let status = app.get(&format!("/gs/receipt?no={second}"), "").await;
+    assert!(status.body.contains("异议成立"), "{}", status.body);
+    assert_eq!(app.complete(id, &village, &vc, days(0)).await.status, StatusCode::SEE_OTHER, "评议 again");
+    // Six days later (the notice began again today).
+    let later = days(-6);
+    let now = chrono::Datelike::year(&later);
+    let app = app.with_clock(bangfu_core::clock::Clock::fixed_beijing(
+        now,
+        chrono::Datelike::month(&later),
+        chrono::Datelike::day(&later),
+        10,
+        0,
+    ));
+    let (village, vc) = app.sign_in("shadong").await;
+    let (town, tc) = app.sign_in("shahedian").await;
+    let (admin, ac) = app.sign_in("admin").await;
+    let r = app.complete(id, &village, &vc, days(-2)).await;
+    assert!(r.body.contains("公示不少于5天"), "{}", r.body);
+    assert_eq!(app.complete(id, &village, &vc, later).await.status, StatusCode::SEE_OTHER, "公示 ends");
+    let closed = app.post(&format!("/gs/{token}"), "", &object("晚了")).await;
+    assert!(closed.body.contains("公示期已结束"), "{}", closed.body);
+    // Review: a send-back needs a reason; then approve, approve, announce.
+    let r = app.act(id, &town, &tc, "action=send_back&to=appraisal&reason=").await;
+    assert!(r.body.contains("退回须写明原因"), "{}", r.body);
+    assert_eq!(app.complete(id, &town, &tc, later).await.status, StatusCode::SEE_OTHER, "乡镇审核");
+    assert!(episodes(&app).await.is_empty(), "not before the county approves");
+    assert_eq!(app.complete(id, &admin, &ac, later).await.status, StatusCode::SEE_OTHER, "县级审批");
+    assert_eq!(app.complete(id, &town, &tc, later).await.status, StatusCode::SEE_OTHER, "公告");
+    let e = episodes(&app).await;
+    assert_eq!(e.len(), 1);
+    assert!(e[0].is_open());
+    assert_eq!(e[0].opened.identified_on, later, "identified on the county's approval");
+    assert_eq!(e[0].opened.monitoring_type, bangfu_core::household::MonitoringType::Hardship);
+    let page = app.get(&format!("/procedures/{id}"), &admin).await;
+    assert!(
+        page.body.contains("已批准") && page.body.contains(&first) && page.body.contains("异议成立"),
+        "{}",
+        page.body
+    );
+    let household = app.household_page(h, &village).await;
+    assert!(
+        household.body.contains("监测中") && household.body.contains(&format!("/procedures/{id}")),
+        "{}",
+        household.body
+    );
+    // A second identification is refused while the household is monitored.
+    let again = app
+        .start(
+            h,
+            "identification",
+            &village,
+            &format!(
+                "_csrf={vc}&monitoring_type={}&risks={}&found_by={}&reason=x",
+                enc("突发严重困难户"),
+                enc("因病"),
+                enc("干部排查")
+            ),
+        )
+        .await;
+    assert!(again.body.contains("该户已在监测中"), "{}", again.body);
 });
 
-both!(village_and_township_staff_cannot_open_or_clear_an_episode_and_nothing_is_stored, |app| {
+both!(only_a_procedure_opens_an_episode_the_old_buttons_and_api_start_one_or_say_where, |app| {
     let h = app.shahedian_household.0;
-    for role in ["shadong", "shahedian", "auditor"] {
-        let (session, csrf) = app.sign_in(role).await;
-        for path in [format!("/households/{h}/monitoring/open"), format!("/households/{h}/monitoring/clear")] {
-            assert_eq!(app.get(&path, &session).await.status, StatusCode::FORBIDDEN, "{role} GET {path}");
-            let r = app.post(&path, &session, &format!("_csrf={csrf}&monitoring_type=hardship")).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} POST {path}");
-        }
-        let page = app.household_page(h, &session).await;
-        assert!(!page.body.contains("/monitoring/open"), "{role} is not offered the action");
+    let (admin, _) = app.sign_in("admin").await;
+    let r = app.get(&format!("/households/{h}/monitoring/open"), &admin).await;
+    assert_eq!(r.location.as_deref(), Some(format!("/households/{h}/procedures/new?kind=identification").as_str()));
+    for role in ["admin", "shadong", "auditor"] {
         let token = api_token(&app, role).await;
         let body = r#"{"monitoring_type":"hardship","risks":["因病"],"found_by":"干部排查","identified_on":"2025-03-01","reason":"x"}"#;
         let r = app.api_open_episode(h, &token, body).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{role}: {}", r.body);
-        let r = app.api_episodes(h, &token).await;
-        assert_eq!(r.status, StatusCode::OK, "{role} may read the episodes");
+        assert_eq!(r.status, StatusCode::CONFLICT, "{role}: {}", r.body);
+        assert!(r.body.contains("by_procedure") && r.body.contains("/procedures"), "{}", r.body);
+        assert_eq!(app.api_episodes(h, &token).await.status, StatusCode::OK, "{role} may read the episodes");
     }
+    let (auditor, csrf) = app.sign_in("auditor").await;
+    assert_eq!(app.start_page(h, "identification", &auditor).await.status, StatusCode::FORBIDDEN);
+    let r = app.start(h, "identification", &auditor, &format!("_csrf={csrf}&monitoring_type=hardship")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let all = Scope::everything();
     let episodes = bangfu_core::store::MonitoringStore::episodes(&app.db, &all, app.shahedian_household);
     assert!(episodes.await.unwrap().is_empty());
 });
 
-both!(the_api_opens_and_clears_episodes_with_the_same_rules, |app| {
-    let token = api_token(&app, "admin").await;
+both!(the_api_starts_and_acts_on_procedures_with_the_same_rules, |app| {
+    let village = api_token(&app, "shadong").await;
+    let admin = api_token(&app, "admin").await;
     let h = app.shahedian_household.0;
-    let wrong = r#"{"monitoring_type":"edge","risks":["因病"],"found_by":"自主申报","identified_on":"2025-03-01","reason":"收入骤降"}"#;
-    let r = app.api_open_episode(h, &token, wrong).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = format!(
+        r#"{{"kind":"identification","monitoring_type":"edge","risks":["因病"],"found_by":"自主申报","reason":"收入骤降","started_on":"{}"}}"#,
+        days(10)
+    );
+    let r = app.api("POST", &format!("/api/v1/households/{h}/procedures"), &village, Some(&wrong)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["error"]["fields"][0]["field"], "monitoring_type");
     let good = wrong.replace("\"edge\"", "\"unstable\"");
-    let r = app.api_open_episode(h, &token, &good).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.api("POST", &format!("/api/v1/households/{h}/procedures"), &village, Some(&good)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["items"][0]["opened"]["risks"][0], "illness");
-    assert_eq!(v["items"][0]["closed"], serde_json::Value::Null);
-    let shown = app.api_household(h, &token).await;
-    let v: serde_json::Value = serde_json::from_str(&shown.body).unwrap();
     assert_eq!(
-        (v["monitoring_type"].as_str(), v["household"]["household_type"].as_str()),
-        (Some("unstable"), Some("tuopin"))
+        (v["step"].as_str(), v["decision"].as_str()),
+        (Some("visit"), Some("拟纳入防止返贫致贫监测对象（脱贫不稳定户）"))
     );
-    let clear = r#"{"cleared_on":"2025-11-01","method":"自然消除","reason":"外出务工收入稳定"}"#;
-    let r = app.api_clear_episode(h, &token, clear).await;
+    let id = v["id"].as_i64().unwrap();
+    let act = |version: i64, on: chrono::NaiveDate| {
+        format!(r#"{{"version":{version},"action":"complete","note":"已核实","on":"{on}"}}"#)
+    };
+    let r = app.api("POST", &format!("/api/v1/procedures/{id}/act"), &village, Some(&act(1, days(9)))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["items"][0]["closed"]["method"], "natural");
-    let r = app.api_clear_episode(h, &token, clear).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to clear");
-    let list = app.api("GET", "/api/v1/households?household_type=monitored", &token, None).await;
-    assert!(list.body.contains("\"total\":0"), "{}", list.body);
+    let r = app.api("POST", &format!("/api/v1/procedures/{id}/act"), &admin, Some(&act(1, days(8)))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "a stale version is refused: {}", r.body);
+    let r = app.api("POST", &format!("/api/v1/procedures/{id}/act"), &village, Some(&act(2, days(8)))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "not the village's step: {}", r.body);
+    let r = app.api("POST", &format!("/api/v1/procedures/{id}/act"), &admin, Some(&act(2, days(8)))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list = app.api("GET", "/api/v1/procedures?mine=true", &village, None).await;
+    let v: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    assert_eq!(v["items"][0]["id"].as_i64(), Some(id), "民主评议 is the village's: {}", list.body);
+    let one = app.api("GET", &format!("/api/v1/procedures/{id}"), &village, None).await;
+    let v: serde_json::Value = serde_json::from_str(&one.body).unwrap();
+    assert_eq!(v["events"].as_array().unwrap().len(), 2);
+    assert_eq!(v["step"], "appraisal");
 });
 
 both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswered_flags_show_as_unfilled, |app| {
@@ -180,7 +281,7 @@ both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswe
     assert!(list.body.contains("共 1 户") && list.body.contains("孙立新"), "{}", list.body);
 });
 
-both!(accepting_a_visits_clearing_proposal_asks_how_the_risk_ended, |app| {
+both!(accepting_a_visits_clearing_proposal_starts_a_risk_clearing_that_closes_the_episode_on_approval, |app| {
     use bangfu_core::store::{MonitoringStore, VisitStore};
     let all = Scope::everything();
     let h = app.shahedian_household;
@@ -196,7 +297,7 @@ both!(accepting_a_visits_clearing_proposal_asks_how_the_risk_ended, |app| {
     let today = chrono::Local::now().date_naive();
     let e = bangfu_core::monitoring::OpenEpisode::parse(&f, bangfu_core::household::HouseholdType::Tuopin, today);
     let actor = bangfu_core::audit::Actor { user_id: None, username: "t".into(), role: None, ip: None };
-    app.db.open_episode(&all, h, &e.unwrap(), &actor).await.unwrap();
+    app.db.backfill_episode(&all, h, &e.unwrap(), &actor).await.unwrap();
     let f: HashMap<&str, &str> = [
         ("visited_on", "2025-12-01"),
         ("visitors", "张队员"),
@@ -214,11 +315,17 @@ both!(accepting_a_visits_clearing_proposal_asks_how_the_risk_ended, |app| {
     let r = app.review_visit(vid, &town, &format!("_csrf={csrf}&decision=accept")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("采纳风险消除建议须选择消除方式"), "{}", r.body);
-    assert!(app.db.episodes(&all, h).await.unwrap()[0].is_open(), "nothing changed");
     let r = app.review_visit(vid, &town, &format!("_csrf={csrf}&decision=accept&method={}", enc("自然消除"))).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let episodes = app.db.episodes(&all, h).await.unwrap();
-    let closed = episodes[0].closed.as_ref().unwrap();
-    assert_eq!(closed.method, Some(bangfu_core::monitoring::ClearMethod::Natural));
-    assert!(closed.reason.contains("收入稳定超过监测范围半年以上"));
+    assert!(app.db.episodes(&all, h).await.unwrap()[0].is_open(), "accepting starts the procedure, decides nothing");
+    let (rows, _) = app
+        .db
+        .procedures(&all, &bangfu_db::procedures::ProcedureFilter { limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].def.code, "risk_clearing");
+    let r = app.db.procedure(&all, rows[0].id).await.unwrap();
+    assert_eq!(r.proposal.get("method"), Some("natural"));
+    assert!(r.proposal.get("reason").unwrap().contains("收入稳定超过监测范围半年以上"));
 });
