@@ -71,6 +71,20 @@ fn action_columns(a: &Action) -> (Option<&str>, Option<&str>, Option<&str>, Opti
     }
 }
 
+/// An event row with the objector's name.
+type FullEventRow = (
+    NaiveDate,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<bool>,
+    Option<String>,
+);
+
 type EventRow =
     (NaiveDate, String, Option<String>, String, String, Option<String>, Option<String>, Option<String>, Option<bool>);
 
@@ -405,6 +419,22 @@ impl Db {
 
     /// Checks a proposal against the household as it is on `on`: what the approval will do
     /// must be possible now (and is checked again when it is approved).
+    /// The episode an identification's proposal opens on `on`. A lead from a visit may not
+    /// name its risks yet: they stay 未填 (the form and the API ask for them).
+    fn identification_of(p: &Proposal, h: &Household, on: NaiveDate, today: NaiveDate) -> DomainResult<OpenEpisode> {
+        let unnamed = p.get("risks").is_none();
+        let extra = [("identified_on", on.to_string())];
+        let mut fields = p.fields(&extra);
+        if unnamed {
+            fields.insert("risks".into(), "其他".into());
+        }
+        let mut e = OpenEpisode::parse(&fields, h.data.household_type, today).map_err(DomainError::Invalid)?;
+        if unnamed {
+            e.risks.clear();
+        }
+        Ok(e)
+    }
+
     async fn check_proposal(
         &self,
         scope: &Scope,
@@ -417,12 +447,7 @@ impl Db {
         let invalid = DomainError::Invalid;
         match def.code {
             c if c == kinds::IDENTIFICATION.code => {
-                let e = OpenEpisode::parse(
-                    &proposal.fields(&[("identified_on", on.to_string())]),
-                    h.data.household_type,
-                    today,
-                )
-                .map_err(invalid)?;
+                let e = Self::identification_of(proposal, h, on, today)?;
                 check_type(e.monitoring_type, h.data.household_type).map_err(|e| invalid(vec![e]))?;
                 e.check_against(&self.episodes(scope, h.id).await?).map_err(|e| invalid(vec![e]))?;
             }
@@ -554,18 +579,7 @@ impl Db {
         let (kind, household, area_code, started_on, version, proposal, notice_token, help_on, help_reason) =
             head.ok_or(DomainError::NotFound)?;
         let def = kinds::by_code(&kind).ok_or_else(|| DomainError::Internal(format!("unknown procedure {kind}")))?;
-        let rows: Vec<(
-            NaiveDate,
-            String,
-            Option<String>,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<bool>,
-            Option<String>,
-        )> = dispatch!(self, pool => {
+        let rows: Vec<FullEventRow> = dispatch!(self, pool => {
             sqlx::query_as("select on_date, by_name, role, step, action, note, target, receipt, upheld, contact_name \
                 from procedure_events where procedure_id = $1 order by event_id")
                 .bind(id).fetch_all(pool).await.map_err(domain_err)?
@@ -667,7 +681,7 @@ impl Db {
             });
         }
         record.version += 1;
-        if let Some(o) = self.procedure(scope, id).await.ok() {
+        if let Ok(o) = self.procedure(scope, id).await {
             record.objections = o.objections;
         }
         Ok(record)
@@ -697,9 +711,7 @@ impl Db {
         let review = Some(Review::Act(w));
         match r.procedure.def.code {
             c if c == kinds::IDENTIFICATION.code => {
-                let e =
-                    OpenEpisode::parse(&p.fields(&[("identified_on", on.to_string())]), h.data.household_type, today)
-                        .map_err(invalid)?;
+                let e = Self::identification_of(p, &h, on, today)?;
                 self.open_episode_with(scope, h.id, &e, actor, review).await.map(|_| ())
             }
             c if c == kinds::RISK_CLEARING.code => {

@@ -284,7 +284,7 @@ fn proposing(proposal: &str) -> bangfu_core::assistance::VisitData {
     bangfu_core::assistance::VisitData::parse(&f, today()).unwrap()
 }
 
-conformance!(an_accepted_visit_proposal_opens_and_then_closes_an_episode, |db: Db| async move {
+conformance!(an_accepted_visit_proposal_starts_the_procedure_and_decides_nothing_itself, |db: Db| async move {
     use bangfu_core::store::VisitStore;
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     // 边缘易致贫户 does not fit a 脱贫户: accepting is refused and the proposal stays pending.
@@ -293,21 +293,24 @@ conformance!(an_accepted_visit_proposal_opens_and_then_closes_an_episode, |db: D
     db.review_proposal(&everything(), wrong, false, "类型不符", &actor()).await.unwrap();
     let v = db.record_visit(&everything(), h, &proposing("monitoring:hardship"), &actor()).await.unwrap();
     db.review_proposal(&everything(), v, true, "经核实", &actor()).await.unwrap();
-    let episodes = db.episodes(&everything(), h).await.unwrap();
-    assert_eq!(episodes.len(), 1);
-    assert_eq!(episodes[0].opened.monitoring_type, MonitoringType::Hardship);
-    assert_eq!(episodes[0].opened.found_by, Some(FoundBy::CadreCheck));
-    assert!(episodes[0].opened.reason.contains("住院自付费用较高"));
-    assert_eq!(db.household(&everything(), h).await.unwrap().monitoring_type, Some(MonitoringType::Hardship));
+    assert!(db.episodes(&everything(), h).await.unwrap().is_empty(), "the procedure decides, not the review");
+    let procs = db.household_procedures(&everything(), h).await.unwrap();
+    assert_eq!((procs.len(), procs[0].def.code, procs[0].state.as_str()), (1, "identification", "open"));
+    let p = db.procedure(&everything(), procs[0].id).await.unwrap();
+    assert_eq!(p.proposal.get("monitoring_type"), Some("hardship"));
+    assert_eq!(p.proposal.get("found_by"), Some("cadre_check"));
+    assert!(p.proposal.get("reason").unwrap().contains("住院自付费用较高"));
+    assert_eq!(
+        db.visit(&everything(), v).await.unwrap().proposal_state,
+        Some(bangfu_core::assistance::ProposalState::Accepted)
+    );
+    // A clearing proposal with nothing to clear is refused, and stays pending.
     let c = db.record_visit(&everything(), h, &proposing("clear_risk"), &actor()).await.unwrap();
-    db.review_proposal(&everything(), c, true, "", &actor()).await.unwrap();
-    let episodes = db.episodes(&everything(), h).await.unwrap();
-    assert_eq!(episodes.len(), 1);
-    assert_eq!(episodes[0].closed.as_ref().map(|x| (x.cleared_on, x.method)), Some((today(), None)));
-    assert_eq!(db.household(&everything(), h).await.unwrap().monitoring_type, None);
+    let err = db.review_proposal(&everything(), c, true, "", &actor()).await.unwrap_err();
+    assert!(err.to_string().contains("该户当前没有监测记录"), "{err}");
     assert_eq!(
         db.visit(&everything(), c).await.unwrap().proposal_state,
-        Some(bangfu_core::assistance::ProposalState::Accepted)
+        Some(bangfu_core::assistance::ProposalState::Pending)
     );
 });
 

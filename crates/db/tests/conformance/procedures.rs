@@ -3,13 +3,54 @@
 //! found, and an overdue step counted in working days over a holiday.
 
 use super::*;
+use bangfu_core::DomainResult;
 use bangfu_core::auth::Role;
 use bangfu_core::calendar::WorkCalendar;
+use bangfu_core::procedure::decision::Proposal;
 use bangfu_core::procedure::{Action, State, kinds};
+use bangfu_core::store::MonitoringStore;
 use bangfu_db::procedures::Act;
 
 fn done(note: &str) -> Action {
     Action::Complete { note: note.into() }
+}
+
+fn proposal(def: &bangfu_core::procedure::ProcedureDef, pairs: &[(&str, &str)]) -> Proposal {
+    let f: std::collections::HashMap<String, String> =
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    Proposal::keep(def, &f)
+}
+
+/// 纳入监测 as a 突发严重困难户 for illness, found by cadres.
+fn identify() -> Proposal {
+    proposal(
+        &kinds::IDENTIFICATION,
+        &[("monitoring_type", "突发严重困难户"), ("risks", "因病"), ("found_by", "干部排查"), ("reason", "户主住院")],
+    )
+}
+
+fn clear() -> Proposal {
+    proposal(&kinds::RISK_CLEARING, &[("method", "帮扶消除"), ("reason", "务工收入稳定")])
+}
+
+/// An open episode carried over from before, so that a clearing has something to clear.
+async fn monitored(db: &Db, h: HouseholdId) {
+    let f: std::collections::HashMap<&str, &str> = [
+        ("monitoring_type", "突发严重困难户"),
+        ("risks", "因病"),
+        ("found_by", "干部排查"),
+        ("identified_on", "2026-01-05"),
+        ("reason", "住院"),
+    ]
+    .into_iter()
+    .collect();
+    let e = bangfu_core::monitoring::OpenEpisode::parse(
+        &f,
+        bangfu_core::household::HouseholdType::Tuopin,
+        date("2026-12-01"),
+    )
+    .unwrap();
+    db.backfill_episode(&everything(), h, &e, &actor()).await.unwrap();
 }
 
 conformance!(the_seeded_calendar_is_the_national_arrangement_of_2026, |db: Db| async move {
@@ -19,8 +60,12 @@ conformance!(the_seeded_calendar_is_the_national_arrangement_of_2026, |db: Db| a
 conformance!(an_identification_with_an_upheld_and_a_dismissed_objection_is_kept_event_by_event, |db: Db| async move {
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let all = everything();
-    let id = db.start_procedure(&all, h, &kinds::IDENTIFICATION, date("2026-11-02"), &actor()).await.unwrap();
-    let again = db.start_procedure(&all, h, &kinds::IDENTIFICATION, date("2026-11-03"), &actor()).await.unwrap_err();
+    let id =
+        db.start_procedure(&all, h, &kinds::IDENTIFICATION, &identify(), date("2026-11-02"), &actor()).await.unwrap();
+    let again = db
+        .start_procedure(&all, h, &kinds::IDENTIFICATION, &identify(), date("2026-11-03"), &actor())
+        .await
+        .unwrap_err();
     assert!(again.to_string().contains("该户已有办理中的“纳入监测”程序"), "{again}");
     let mut version = db.procedure(&all, id).await.unwrap().version;
     let mut act = async |action: Action, role: Option<Role>, on: &str| {
@@ -62,13 +107,20 @@ conformance!(an_identification_with_an_upheld_and_a_dismissed_objection_is_kept_
     let filter = bangfu_db::audit::AuditFilter { object_type: Some("procedure".into()), ..Default::default() };
     let (log, _) = db.audit_entries(&filter, 50, 0).await.unwrap();
     assert_eq!(log.len(), 13, "the start and every act");
-    assert!(log.iter().any(|e| e.after_value.as_deref() == Some("complete：公告 → 已批准")), "{log:?}");
+    assert!(log.iter().any(|e| e.after_value.as_deref() == Some("办结：公告 → 已批准")), "{log:?}");
+    // The approval opened the episode, dated by the county's approval; nothing else did.
+    let episodes = db.episodes(&all, h).await.unwrap();
+    assert_eq!(episodes.len(), 1);
+    assert!(episodes[0].is_open());
+    assert_eq!(episodes[0].opened.identified_on, date("2026-11-19"));
+    assert_eq!(episodes[0].opened.risks, vec![bangfu_core::monitoring::MonitoringRisk::Illness]);
 });
 
 conformance!(a_stale_act_is_refused_and_another_areas_procedure_is_not_found, |db: Db| async move {
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let all = everything();
-    let id = db.start_procedure(&all, h, &kinds::RISK_CLEARING, date("2026-11-02"), &actor()).await.unwrap();
+    monitored(&db, h).await;
+    let id = db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await.unwrap();
     let v = db.procedure(&all, id).await.unwrap().version;
     let village = Some(Role::VillageWorker);
     let act = |version, note: &str| Act { id, version, action: done(note), role: village, on: date("2026-11-03") };
@@ -82,7 +134,7 @@ conformance!(a_stale_act_is_refused_and_another_areas_procedure_is_not_found, |d
     let far = registered(&db, "4117021042010001", YIFENG_VILLAGE, 3).await;
     let shahedian = scope_of(&db, SHAHEDIAN).await;
     assert!(matches!(
-        db.start_procedure(&shahedian, far, &kinds::RISK_CLEARING, date("2026-11-02"), &actor()).await,
+        db.start_procedure(&shahedian, far, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await,
         Err(DomainError::NotFound)
     ));
 });
@@ -91,7 +143,8 @@ conformance!(a_step_past_its_deadline_is_overdue_by_working_days_across_a_holida
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
     let all = everything();
     // Logged Friday 2026-09-18: 入户核实 due in 5 working days, 9-24 (the make-up Sunday counts).
-    let id = db.start_procedure(&all, h, &kinds::IDENTIFICATION, date("2026-09-18"), &actor()).await.unwrap();
+    let id =
+        db.start_procedure(&all, h, &kinds::IDENTIFICATION, &identify(), date("2026-09-18"), &actor()).await.unwrap();
     assert!(db.overdue_procedures(&all, date("2026-09-24")).await.unwrap().is_empty());
     let late = db.overdue_procedures(&all, date("2026-10-09")).await.unwrap();
     assert_eq!(late.len(), 1);
@@ -101,3 +154,158 @@ conformance!(a_step_past_its_deadline_is_overdue_by_working_days_across_a_holida
     let shahedian = scope_of(&db, "411702104000").await;
     assert!(db.overdue_procedures(&shahedian, date("2026-10-09")).await.unwrap().is_empty(), "another township's list");
 });
+
+/// Acts in turn, keeping the version as read.
+async fn walk(db: &Db, id: i64, steps: &[(Action, Option<Role>, &str)]) -> DomainResult<()> {
+    for (action, role, on) in steps {
+        let version = db.procedure(&everything(), id).await?.version;
+        db.act_on_procedure(
+            &everything(),
+            Act { id, version, action: action.clone(), role: *role, on: date(on) },
+            &actor(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+conformance!(a_clearing_refused_leaves_the_episode_open_and_one_approved_closes_it_kept, |db: Db| async move {
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+    let all = everything();
+    let none = db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await;
+    assert!(none.unwrap_err().to_string().contains("该户当前没有监测记录"), "nothing to clear");
+    monitored(&db, h).await;
+    let (village, county) = (Some(Role::VillageWorker), Some(Role::DistrictAdmin));
+    let to_county = [
+        (done("核实：务工收入稳定"), village, "2026-11-02"),
+        (done("评议同意"), village, "2026-11-03"),
+        (done("公示无异议"), village, "2026-11-09"),
+    ];
+    let id = db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await.unwrap();
+    walk(&db, id, &to_county).await.unwrap();
+    walk(&db, id, &[(Action::Refuse { reason: "收入未稳定满6个月".into() }, county, "2026-11-10")]).await.unwrap();
+    assert!(db.episodes(&all, h).await.unwrap()[0].is_open(), "refused: still monitored");
+    let id = db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-11"), &actor()).await.unwrap();
+    let again = [
+        (done("核实"), village, "2026-11-11"),
+        (done("评议同意"), village, "2026-11-12"),
+        (done("公示无异议"), village, "2026-11-18"),
+        (done("批准"), county, "2026-11-19"),
+        (done("已公告"), county, "2026-11-20"),
+    ];
+    walk(&db, id, &again).await.unwrap();
+    let e = db.episodes(&all, h).await.unwrap();
+    let closed = e[0].closed.as_ref().expect("closed by the approval");
+    assert_eq!(closed.cleared_on, date("2026-11-19"));
+    assert_eq!(closed.method, Some(bangfu_core::monitoring::ClearMethod::Assisted));
+    assert_eq!(e[0].opened.identified_on, date("2026-01-05"), "the episode is kept, never erased");
+});
+
+conformance!(a_yearly_class_is_set_by_its_procedure_and_kept_per_year, |db: Db| async move {
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+    let all = everything();
+    let class = |year: &str| {
+        proposal(&kinds::CLASSIFICATION, &[("year", year), ("stability", "需继续帮扶户"), ("labour", "有劳动能力")])
+    };
+    let id = db
+        .start_procedure(&all, h, &kinds::CLASSIFICATION, &class("2026"), date("2026-11-02"), &actor())
+        .await
+        .unwrap();
+    let (village, town, county) = (Some(Role::VillageWorker), Some(Role::TownshipStaff), Some(Role::DistrictAdmin));
+    walk(&db, id, &[(done("评议"), village, "2026-11-03"), (done("审核"), town, "2026-11-04")]).await.unwrap();
+    assert!(db.household_classes(&all, h).await.unwrap().is_empty(), "not before the county");
+    walk(&db, id, &[(done("审定"), county, "2026-11-05")]).await.unwrap();
+    let classes = db.household_classes(&all, h).await.unwrap();
+    assert_eq!(classes.len(), 1);
+    assert_eq!(classes[0].0.label_zh(), "2026年 需继续帮扶户（有劳动能力）");
+    assert_eq!((classes[0].1, classes[0].2), (date("2026-11-05"), id));
+    let twice = db.start_procedure(&all, h, &kinds::CLASSIFICATION, &class("2026"), date("2026-11-06"), &actor()).await;
+    assert!(twice.unwrap_err().to_string().contains("该户2026年已分类"), "one class a year");
+});
+
+/// A small deterministic generator (xorshift), so that a failing sequence is found again.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+conformance!(
+    no_sequence_of_acts_by_any_roles_changes_an_episode_or_a_class_except_an_approved_procedure,
+    |db: Db| async move {
+        let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+        let all = everything();
+        let roles = [
+            None,
+            Some(Role::VillageWorker),
+            Some(Role::TownshipStaff),
+            Some(Role::DistrictAdmin),
+            Some(Role::Auditor),
+        ];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut day = date("2026-01-05");
+        let mut receipt = 0;
+        for _ in 0..300 {
+            day += chrono::Duration::days(rng.below(2) as i64);
+            if day > date("2026-12-01") {
+                break;
+            }
+            let open: Vec<_> =
+                db.household_procedures(&all, h).await.unwrap().into_iter().filter(|p| p.state == "open").collect();
+            if open.is_empty() || rng.below(4) == 0 {
+                let kind = [&kinds::IDENTIFICATION, &kinds::RISK_CLEARING, &kinds::CLASSIFICATION][rng.below(3)];
+                let p = match kind.code {
+                    "identification" => identify(),
+                    "risk_clearing" => clear(),
+                    _ => proposal(kind, &[("year", "2026"), ("stability", "稳定脱贫户"), ("labour", "有劳动能力")]),
+                };
+                let _ = db.start_procedure(&all, h, kind, &p, day, &actor()).await;
+                continue;
+            }
+            let p = &open[rng.below(open.len())];
+            let action = match rng.below(14) {
+                0 => Action::SendBack { to: None, reason: "材料不全".into() },
+                1 => Action::Refuse { reason: "不符合条件".into() },
+                2 => Action::Withdraw { reason: if rng.below(2) == 0 { "".into() } else { "误报".into() } },
+                3 => {
+                    receipt += 1;
+                    Action::Object { receipt: format!("R{receipt}"), text: "有异议".into() }
+                }
+                4 => Action::Answer {
+                    receipt: format!("R{receipt}"),
+                    upheld: rng.below(2) == 0,
+                    answer: "已核实".into(),
+                },
+                5 => Action::Complete { note: "".into() },
+                _ => done("办结"),
+            };
+            let version = db.procedure(&all, p.id).await.unwrap().version;
+            // Mostly someone whose step it is (else few ever get far), sometimes anyone.
+            let actors = p.step.map(|s| s.actors).unwrap_or(&[]);
+            let role = if rng.below(3) > 0 && !actors.is_empty() {
+                Some(actors[rng.below(actors.len())])
+            } else {
+                roles[rng.below(roles.len())]
+            };
+            let _ = db.act_on_procedure(&all, Act { id: p.id, version, action, role, on: day }, &actor()).await;
+            // The invariant, after every act: each opening, clearing and class is an approved procedure's.
+            let procs = db.household_procedures(&all, h).await.unwrap();
+            let approved = |code: &str| procs.iter().filter(|p| p.def.code == code && p.state == "approved").count();
+            let episodes = db.episodes(&all, h).await.unwrap();
+            assert_eq!(episodes.len(), approved("identification"), "episodes opened = identifications approved");
+            assert_eq!(
+                episodes.iter().filter(|e| !e.is_open()).count(),
+                approved("risk_clearing"),
+                "episodes closed = clearings approved"
+            );
+            assert_eq!(db.household_classes(&all, h).await.unwrap().len(), approved("classification"));
+        }
+        let procs = db.household_procedures(&all, h).await.unwrap();
+        assert!(procs.iter().any(|p| p.state == "approved"), "the sequence reached at least one approval: {procs:?}");
+    }
+);

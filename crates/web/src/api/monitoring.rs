@@ -23,17 +23,22 @@ async fn list(State(state): State<AppState>, me: ApiUser, Path(hid): Path<i64>) 
 }
 
 /// 纳入监测 and 风险消除 are decided by procedure: the old POSTs say where to go instead.
-async fn open(me: ApiUser, Path(hid): Path<i64>) -> ApiError {
-    let _ = me;
-    by_procedure(hid, "identification")
+async fn open(State(state): State<AppState>, me: ApiUser, Path(hid): Path<i64>) -> ApiError {
+    by_procedure(&state, &me, hid, "identification").await
 }
 
-async fn clear(me: ApiUser, Path(hid): Path<i64>) -> ApiError {
-    let _ = me;
-    by_procedure(hid, "risk_clearing")
+async fn clear(State(state): State<AppState>, me: ApiUser, Path(hid): Path<i64>) -> ApiError {
+    by_procedure(&state, &me, hid, "risk_clearing").await
 }
 
-fn by_procedure(hid: i64, kind: &str) -> ApiError {
+async fn by_procedure(state: &AppState, me: &ApiUser, hid: i64, kind: &str) -> ApiError {
+    // Outside the caller's area the household does not exist; a reader may start nothing.
+    if let Err(e) = bangfu_core::store::HouseholdStore::household(&state.db, &me.scope, HouseholdId(hid)).await {
+        return e.into();
+    }
+    if !crate::pages::procedures::acts_on_any(me.user.role) {
+        return ApiError::forbidden();
+    }
     ApiError::new(
         axum::http::StatusCode::CONFLICT,
         "by_procedure",

@@ -110,7 +110,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/households/{hid}/episodes",
-        summary: "纳入监测（仅区级管理员；监测对象类型须与户类型相符，每户同时只能有一条未消除的记录）· Open a monitoring episode",
+        summary: "已改为程序办理：返回 409 by_procedure，请用 POST /api/v1/households/{hid}/procedures（kind = identification）· Now by procedure: answers 409",
         query: &[],
         body: Some(open_episode_schema),
         response: episodes_schema,
@@ -118,10 +118,58 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/households/{hid}/episodes/clear",
-        summary: "风险消除（仅区级管理员；记录保留，整户无劳动能力的不能消除）· Clear the open episode",
+        summary: "已改为程序办理：返回 409 by_procedure，请用 POST /api/v1/households/{hid}/procedures（kind = risk_clearing）· Now by procedure: answers 409",
         query: &[],
         body: Some(clear_episode_schema),
         response: episodes_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/procedures",
+        summary: "程序列表（限本人管辖范围；办理中的在前，按时限）· Procedures in the caller's area",
+        query: &[
+            (
+                "kind",
+                "identification（纳入监测）/ risk_clearing（风险消除）/ classification（脱贫户年度分类）/ historical_exit（贫困户退出，历史）",
+            ),
+            ("state", "open / approved / refused / withdrawn"),
+            ("mine", "true：只列本人角色办理的当前环节（我的待办）"),
+            ("page", "页码，每页100条"),
+        ],
+        body: None,
+        response: procedures_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/procedures/{id}",
+        summary: "一个程序：拟办事项、当前环节、全部办理记录（含异议及答复）和 version · One procedure with its events",
+        query: &[],
+        body: None,
+        response: procedure_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/procedures/{id}/act",
+        summary: "办理当前环节：complete（办结/审核通过，note）、send_back（退回，reason，to 可选）、refuse（不予批准，reason）、withdraw（撤回，reason）、answer（答复异议，receipt、upheld、answer）；须附读取时的 version，他人已办理则 409 · Act on the current step",
+        query: &[],
+        body: Some(act_schema),
+        response: procedure_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/households/{hid}/procedures",
+        summary: "该户的全部程序（新的在前）· The household's procedures",
+        query: &[],
+        body: None,
+        response: procedures_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/households/{hid}/procedures",
+        summary: "发起程序（村、乡镇、区级工作人员）：kind 及拟办事项——纳入监测：monitoring_type、risks、found_by、reporter、reason、三保障和饮水各项、help_first_reason；风险消除：method、reason；年度分类：year、stability、labour；历史退出：exit_year、reason；started_on 可补录 · Start a procedure",
+        query: &[],
+        body: Some(start_schema),
+        response: procedure_schema,
     },
     ApiRoute {
         method: "post",
@@ -730,6 +778,48 @@ fn open_episode_schema() -> Value {
 fn clear_episode_schema() -> Value {
     json!({ "type": "object", "required": ["cleared_on", "method", "reason"], "properties": {
         "cleared_on": date(), "method": enum_of::<bangfu_core::monitoring::ClearMethod>(), "reason": { "type": "string" } } })
+}
+
+fn procedures_schema() -> Value {
+    json!({ "type": "object", "properties": { "items": { "type": "array", "items": { "type": "object", "properties": {
+        "id": { "type": "integer" }, "kind": { "type": "string" }, "kind_zh": { "type": "string" },
+        "household_id": { "type": "integer" }, "household_no": { "type": "string" }, "head_name": { "type": ["string", "null"] },
+        "state": { "type": "string", "enum": ["open", "approved", "refused", "withdrawn"] }, "step": { "type": ["string", "null"] },
+        "step_zh": { "type": ["string", "null"] }, "due_on": { "type": ["string", "null"], "format": "date" },
+        "started_on": date(), "ended_on": { "type": ["string", "null"], "format": "date" } } } },
+        "total": { "type": "integer" } } })
+}
+
+fn procedure_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "id": { "type": "integer" }, "version": { "type": "integer", "description": "办理时原样附上" },
+        "kind": { "type": "string" }, "step": { "type": ["string", "null"] }, "open": { "type": "boolean" },
+        "decision": { "type": "string", "description": "拟办事项，如“拟纳入防止返贫致贫监测对象（突发严重困难户）”" },
+        "proposal": { "type": "object", "description": "发起时填写的各项（未填的不出现）" },
+        "events": { "type": "array", "items": { "type": "object", "properties": {
+            "on": date(), "by": { "type": "string" }, "role": { "type": ["string", "null"] }, "step": { "type": "string" },
+            "action": { "type": "string" }, "text": { "type": "string" }, "detail": { "type": "object" } } } },
+        "open_objections": { "type": "array", "items": { "type": "string" }, "description": "待答复异议的回执编号" } } })
+}
+
+fn act_schema() -> Value {
+    json!({ "type": "object", "required": ["version", "action"], "properties": {
+        "version": { "type": "integer" },
+        "action": { "type": "string", "enum": ["complete", "send_back", "refuse", "withdraw", "answer"] },
+        "note": { "type": "string" }, "reason": { "type": "string" }, "to": { "type": "string", "description": "退回到的环节代码" },
+        "receipt": { "type": "string" }, "upheld": { "type": "boolean" }, "answer": { "type": "string" },
+        "on": { "type": "string", "format": "date", "description": "办理日期，不填为今天" } } })
+}
+
+fn start_schema() -> Value {
+    json!({ "type": "object", "required": ["kind"], "properties": {
+        "kind": { "type": "string", "enum": ["identification", "risk_clearing", "classification", "historical_exit"] },
+        "monitoring_type": enum_of::<MonitoringType>(), "risks": { "type": "array", "items": { "type": "string" } },
+        "found_by": enum_of::<bangfu_core::monitoring::FoundBy>(), "method": enum_of::<bangfu_core::monitoring::ClearMethod>(),
+        "stability": enum_of::<bangfu_core::procedure::decision::Stability>(),
+        "labour": enum_of::<bangfu_core::procedure::decision::Labour>(),
+        "year": { "type": "integer" }, "exit_year": { "type": "integer" }, "reason": { "type": "string" },
+        "reporter": { "type": "string" }, "help_first_reason": { "type": "string" }, "started_on": date() } })
 }
 
 fn episodes_schema() -> Value {

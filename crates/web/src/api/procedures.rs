@@ -131,6 +131,9 @@ async fn start(
     if !may_start(&me) {
         return Err(ApiError::forbidden());
     }
+    if def.code == kinds::IDENTIFICATION.code && f.get("risks").is_none_or(|r| r.trim().is_empty()) {
+        return Err(DomainError::invalid("risks", "请填写风险类型（1至5项）").into());
+    }
     let on = match f.get("started_on").filter(|s| !s.trim().is_empty()) {
         Some(raw) => bangfu_core::household::model::parse_date(raw)
             .ok_or_else(|| DomainError::invalid("started_on", "日期格式应为 2019-06-01"))?,
@@ -152,6 +155,9 @@ async fn act(
         f.insert("upheld".into(), if u == "是" || u == "1" || u == "true" { "1" } else { "0" }.into());
     }
     let r = state.db.procedure(&me.scope, id).await?;
+    if !crate::pages::procedures::acts_on_any(me.user.role) {
+        return Err(ApiError::forbidden());
+    }
     let version = version.ok_or_else(|| DomainError::invalid("version", "请附上读取时的 version"))?;
     let action =
         crate::pages::procedures::action_of(r.procedure.def, &f).map_err(|m| DomainError::invalid("action", m))?;

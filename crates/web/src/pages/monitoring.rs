@@ -24,15 +24,17 @@ use crate::extract::CurrentUser;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/households/{hid}/monitoring/open",
-            get(|Path(hid): Path<i64>| async move { to_start(hid, "identification") }),
-        )
-        .route(
-            "/households/{hid}/monitoring/clear",
-            get(|Path(hid): Path<i64>| async move { to_start(hid, "risk_clearing") }),
-        )
+        .route("/households/{hid}/monitoring/open", get(old_open))
+        .route("/households/{hid}/monitoring/clear", get(old_clear))
         .route("/households/{hid}/procedures/new", get(start_page).post(start))
+}
+
+async fn old_open(_: CurrentUser, Path(hid): Path<i64>) -> Redirect {
+    to_start(hid, "identification")
+}
+
+async fn old_clear(_: CurrentUser, Path(hid): Path<i64>) -> Redirect {
+    to_start(hid, "risk_clearing")
 }
 
 fn to_start(hid: i64, kind: &str) -> Redirect {
@@ -203,6 +205,10 @@ async fn start(
         return Err(PageError::Denied(Permission::EditRegister));
     }
     me.check_form_csrf(&v)?;
+    if def.code == kinds::IDENTIFICATION.code && v.get("risks").is_none_or(|r| r.trim().is_empty()) {
+        let e = bangfu_core::FieldError::new("risks", "请填写风险类型（1至5项）");
+        return page(&state, &me, &h, def, &v, &[e]).await;
+    }
     let proposal = Proposal::keep(def, &v);
     // The day the lead was logged (a back-filled 2014–2020 exit: the day it began); blank is today.
     let on = match v.get("started_on").map(|s| s.trim()) {

@@ -132,7 +132,7 @@ async fn list(
     Ok(Html(ListPage { me: &me, rows, total, tabs, kinds, pager, all_kinds }.render()?).into_response())
 }
 
-fn acts_on_any(role: Role) -> bool {
+pub fn acts_on_any(role: Role) -> bool {
     kinds::ALL.iter().any(|d| d.steps.iter().any(|s| s.actors.contains(&role)))
 }
 
@@ -392,6 +392,9 @@ async fn act(
     Form(v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let r = state.db.procedure(&me.scope, id).await?;
+    if !acts_on_any(me.user.role) {
+        return Err(PageError::Denied(bangfu_core::auth::Permission::EditRegister));
+    }
     me.check_form_csrf(&v)?;
     let on = match v.get("on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(me.today),

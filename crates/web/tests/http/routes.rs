@@ -23,6 +23,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         level: bangfu_core::assistance::UnitLevel::Township,
         area_code: AreaCode::parse(area).unwrap(),
     };
+    let (p_in, t_in) = at_notice(&app.db, app.shahedian_household).await;
+    let (p_out, t_out) = at_notice(&app.db, app.yifeng_household).await;
     use bangfu_core::store::UnitStore;
     let u_in =
         app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
@@ -96,21 +98,77 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK, FB, FB, FB],
             [OK, NF, NF, FB],
         ),
+        // The old buttons now lead to the procedure's start form (which checks the area).
         (
             "/households/{hid}/monitoring/open",
             "GET",
             format!("/households/{inside}/monitoring/open"),
             format!("/households/{outside}/monitoring/open"),
-            [OK, FB, FB, FB],
-            [OK, NF, NF, FB],
+            [S::SEE_OTHER; 4],
+            [S::SEE_OTHER; 4],
         ),
         (
             "/households/{hid}/monitoring/clear",
             "GET",
             format!("/households/{inside}/monitoring/clear"),
             format!("/households/{outside}/monitoring/clear"),
-            [OK, FB, FB, FB],
+            [S::SEE_OTHER; 4],
+            [S::SEE_OTHER; 4],
+        ),
+        // 程序: started by village, township and district staff; read by every role in its area.
+        (
+            "/households/{hid}/procedures/new",
+            "GET",
+            format!("/households/{inside}/procedures/new?kind=identification"),
+            format!("/households/{outside}/procedures/new?kind=identification"),
+            [OK, OK, OK, FB],
             [OK, NF, NF, FB],
+        ),
+        ("/procedures", "GET", "/procedures".into(), "/procedures?mine=0".into(), [OK; 4], [OK; 4]),
+        (
+            "/procedures/{id}",
+            "GET",
+            format!("/procedures/{p_in}"),
+            format!("/procedures/{p_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/procedures/{id}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/procedures/{id}/notice",
+            "GET",
+            format!("/procedures/{p_in}/notice"),
+            format!("/procedures/{p_out}/notice"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        // The notice online is public: anyone with the QR code's address, signed in or not.
+        ("/gs/{token}", "GET", format!("/gs/{t_in}"), format!("/gs/{t_out}"), [OK; 4], [OK; 4]),
+        ("/gs/receipt", "GET", "/gs/receipt".into(), "/gs/receipt?no=".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/procedures",
+            "GET",
+            "/api/v1/procedures".into(),
+            "/api/v1/procedures?mine=true".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
+        (
+            "/api/v1/procedures/{id}",
+            "GET",
+            format!("/api/v1/procedures/{p_in}"),
+            format!("/api/v1/procedures/{p_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/procedures/{id}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/households/{hid}/procedures",
+            "GET",
+            format!("/api/v1/households/{inside}/procedures"),
+            format!("/api/v1/households/{outside}/procedures"),
+            [OK; 4],
+            [OK, NF, NF, OK],
         ),
         (
             "/api/v1/households/{hid}/episodes",
@@ -518,7 +576,16 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         }
         for (route, method, path_in, ..) in &table {
             if *method == "GET"
-                && !matches!(*route, "/login" | "/healthz" | "/api/openapi.json" | "/api/docs" | "/static/{file}")
+                && !matches!(
+                    *route,
+                    "/login"
+                        | "/healthz"
+                        | "/api/openapi.json"
+                        | "/api/docs"
+                        | "/static/{file}"
+                        | "/gs/{token}"
+                        | "/gs/receipt"
+                )
             {
                 let r = app.get(path_in, "").await;
                 let want = if route.starts_with("/api/") { S::UNAUTHORIZED } else { S::SEE_OTHER };
@@ -530,8 +597,17 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     // own password, sign-ins and second factor, and the public pages); every other page —
     // the register above all — is refused (403), inside or outside its area, and the start
     // page sends it to its own.
-    let public =
-        ["/login", "/login/code", "/healthz", "/api/openapi.json", "/api/docs", "/static/{file}", "/lang/{code}"];
+    let public = [
+        "/login",
+        "/login/code",
+        "/healthz",
+        "/api/openapi.json",
+        "/api/docs",
+        "/static/{file}",
+        "/lang/{code}",
+        "/gs/{token}",
+        "/gs/receipt",
+    ];
     for (name, role, own) in [
         ("sysadmin", Role::SystemAdmin, &["/users", "/users/new"][..]),
         ("secadmin", Role::SecurityAdmin, &["/grants", "/settings/security"][..]),
@@ -553,7 +629,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
                 FB
             };
             let got = app.get(path_in, &session).await;
-            assert_eq!(got.status, want, "{name} GET {route} inside: {}", got.body);
+            assert_eq!(got.status, want, "{name} GET {route} inside: {} {:?}", got.body, got.location);
             if want == OK {
                 opened += 1;
             }
@@ -597,8 +673,8 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         format!("/households/{out}/members/{m_out}/leave"),
         format!("/households/{out}/income"),
         format!("/households/{out}/status"),
-        format!("/households/{out}/monitoring/open"),
-        format!("/households/{out}/monitoring/clear"),
+        format!("/households/{out}/procedures/new?kind=identification"),
+        format!("/procedures/{}/act", at_notice(&app.db, app.yifeng_household).await.0),
         format!("/households/{out}/edit"),
         format!("/households/{out}/helper"),
     ];
@@ -615,6 +691,7 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         ("POST", format!("/api/v1/households/{out}/helper"), r#"{"helper_id":1,"start_on":"2024-01-01"}"#),
         ("POST", format!("/api/v1/households/{out}/episodes"), r#"{"monitoring_type":"hardship"}"#),
         ("POST", format!("/api/v1/households/{out}/episodes/clear"), r#"{"cleared_on":"2025-01-01"}"#),
+        ("POST", format!("/api/v1/households/{out}/procedures"), r#"{"kind":"identification"}"#),
         ("POST", format!("/api/v1/households/{out}/plans"), "{}"),
         ("POST", format!("/api/v1/plans/{}/measures", w.plan), "{}"),
         ("POST", format!("/api/v1/measures/{}/progress", w.measure), r#"{"status":"done"}"#),
@@ -660,3 +737,38 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     use bangfu_core::store::AssistanceStore;
     assert!(app.db.helpers(&Scope::everything()).await.unwrap().iter().any(|h| h.id == their_helper), "still active");
 });
+
+/// An identification on `h` that has reached its notice: (procedure id, the notice's token).
+async fn at_notice(db: &bangfu_db::Db, h: HouseholdId) -> (i64, String) {
+    use bangfu_core::auth::Role;
+    use bangfu_core::procedure::{Action, kinds};
+    let all = Scope::everything();
+    let f: HashMap<String, String> =
+        [("monitoring_type", "突发严重困难户"), ("risks", "因病"), ("found_by", "干部排查"), ("reason", "住院")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+    let p = bangfu_core::procedure::decision::Proposal::keep(&kinds::IDENTIFICATION, &f);
+    let today = chrono::Local::now().date_naive();
+    let id = match db.start_procedure(&all, h, &kinds::IDENTIFICATION, &p, today, &actor()).await {
+        Ok(id) => id,
+        Err(_) => {
+            // Already started by an earlier call: the open one.
+            let open = db.household_procedures(&all, h).await.unwrap();
+            let r = db.procedure(&all, open[0].id).await.unwrap();
+            return (r.id, r.notice_token.unwrap());
+        }
+    };
+    for role in [Role::VillageWorker, Role::DistrictAdmin, Role::VillageWorker] {
+        let version = db.procedure(&all, id).await.unwrap().version;
+        let act = bangfu_db::procedures::Act {
+            id,
+            version,
+            action: Action::Complete { note: "已办".into() },
+            role: Some(role),
+            on: today,
+        };
+        db.act_on_procedure(&all, act, &actor()).await.unwrap();
+    }
+    (id, db.procedure(&all, id).await.unwrap().notice_token.unwrap())
+}
