@@ -172,6 +172,9 @@ struct WorklistPage<'a> {
     areas: Vec<AreaRow>,
     area_heads: Vec<&'static str>,
     interval: u32,
+    /// 程序 whose current step is this user's role's and past its deadline:
+    /// (procedure id, kind, step, due on, working days overdue).
+    overdue: Vec<(i64, &'static str, &'static str, String, i64)>,
 }
 
 struct Tab {
@@ -280,6 +283,16 @@ async fn worklist(
         areas,
         area_heads: WorkReason::ALL.iter().map(|r| reason_label(me.lang, *r)).collect(),
         interval: state.db.visit_interval_days().await?,
+        overdue: state
+            .db
+            .overdue_procedures(&scope, today)
+            .await?
+            .into_iter()
+            .filter_map(|(id, def, step, due, late)| {
+                let s = def.steps.iter().find(|s| s.code == step)?;
+                s.actors.contains(&me.user.role).then(|| (id, def.name_zh, s.name_zh, due.to_string(), late))
+            })
+            .collect(),
     };
     Ok(Html(page.render()?))
 }

@@ -333,3 +333,35 @@ both!(accepting_a_visits_clearing_proposal_starts_a_risk_clearing_that_closes_th
     assert_eq!(r.proposal.get("method"), Some("natural"));
     assert!(r.proposal.get("reason").unwrap().contains("收入稳定超过监测范围半年以上"));
 });
+
+both!(an_overdue_step_is_on_the_worklist_of_the_role_that_must_act_with_its_working_days, |app| {
+    let (village, vc) = app.sign_in("shadong").await;
+    let h = app.shahedian_household.0;
+    // Logged 30 days ago and never visited: 入户核实 (5 working days) is long overdue.
+    let r = app
+        .start(
+            h,
+            "identification",
+            &village,
+            &format!(
+                "_csrf={vc}&monitoring_type={}&risks={}&found_by={}&reason={}&started_on={}",
+                enc("突发严重困难户"),
+                enc("因病"),
+                enc("自主申报"),
+                enc("申请人称收入骤降"),
+                days(30)
+            ),
+        )
+        .await;
+    let id = App::procedure_id(&r);
+    let all = Scope::everything();
+    let calendar = app.db.work_calendar().await.unwrap();
+    let late = app.db.procedure(&all, id).await.unwrap().procedure.days_overdue(&calendar, days(0));
+    assert!(late > 10, "{late}");
+    let list = app.get("/worklist", &village).await;
+    assert!(list.body.contains(&format!("/procedures/{id}")), "{}", list.body);
+    assert!(list.body.contains(&format!("已超期 {late} 个工作日")), "{}", list.body);
+    let (admin, _) = app.sign_in("admin").await;
+    let theirs = app.get("/worklist", &admin).await;
+    assert!(!theirs.body.contains(&format!("/procedures/{id}")), "入户核实 is not the district's step");
+});
