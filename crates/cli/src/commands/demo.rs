@@ -129,6 +129,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     }
     seed_example_lines(db).await?;
     seed_assistance(db).await?;
+    seed_procedures(db).await?;
     if db.count_users().await? == 0 {
         for (username, name, role, area, password) in DEMO_USERS {
             let user = NewUser {
@@ -144,6 +145,202 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// 程序 in every state, in 沙河店镇 (the township the demo's township and village users see):
+/// leads at 入户核实 (one overdue), notices open now with their QR code (one with an objection to
+/// answer), approved, refused and withdrawn identifications, clearings, yearly classes and one
+/// back-filled 2018 exit. Acted through the same engine, checks and audit as the pages.
+async fn seed_procedures(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::auth::Role;
+    use bangfu_core::procedure::decision::Proposal;
+    use bangfu_core::procedure::{Action, ProcedureDef, kinds};
+    use bangfu_db::procedures::{Act, ProcedureFilter};
+    let all = Scope::everything();
+    if db.procedures(&all, &ProcedureFilter { limit: 1, ..Default::default() }).await?.1 > 0 {
+        return Ok(());
+    }
+    let actor = Actor { user_id: None, username: "bangfu demo".into(), role: None, ip: None };
+    let today = super::today();
+    let ago = |n: i64| today - chrono::Duration::days(n);
+    let town = AreaCode::parse("411702101000").map_err(anyhow::Error::msg)?;
+    let filter = |t: HouseholdType, _monitored: bool| HouseholdFilter {
+        area: Some(town.clone()),
+        household_type: Some(t),
+        ..Default::default()
+    };
+    let pick = async |f: HouseholdFilter, monitored: bool| -> anyhow::Result<Vec<HouseholdSummary>> {
+        let (found, _) = db.list_households(&all, &f, Page { number: 1, size: 200 }).await?;
+        Ok(found.into_iter().filter(|h| h.monitoring_type.is_some() == monitored).collect())
+    };
+    let mut free = pick(filter(HouseholdType::Tuopin, false), false).await?;
+    free.extend(pick(filter(HouseholdType::Ordinary, false), false).await?);
+    // Clearings wherever the register has an episode old enough (six months at least).
+    let anywhere = |t: HouseholdType| HouseholdFilter { household_type: Some(t), ..Default::default() };
+    let mut monitored = pick(filter(HouseholdType::Tuopin, true), true).await?;
+    monitored.extend(pick(anywhere(HouseholdType::Tuopin), true).await?);
+    monitored.extend(pick(anywhere(HouseholdType::Monitored), true).await?);
+    let tuopin: Vec<_> = free.iter().filter(|h| h.household_type == HouseholdType::Tuopin).cloned().collect();
+    let fields = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    };
+    let identify = |reason: &str| {
+        Proposal::keep(
+            &kinds::IDENTIFICATION,
+            &fields(&[
+                ("monitoring_type", "突发严重困难户"),
+                ("risks", "因病"),
+                ("found_by", "干部排查"),
+                ("reporter", "驻村工作队"),
+                ("reason", reason),
+            ]),
+        )
+    };
+    let (village, township, county) = (Role::VillageWorker, Role::TownshipStaff, Role::DistrictAdmin);
+    // Walks a procedure's steps, each on its day, by the role whose step it is.
+    let walk = async |id: i64, steps: &[(Action, Role, NaiveDate)]| -> anyhow::Result<()> {
+        for (action, role, on) in steps {
+            let version = db.procedure(&all, id).await?.version;
+            let act = Act { id, version, action: action.clone(), role: Some(*role), on: *on };
+            db.act_on_procedure(&all, act, &actor).await?;
+        }
+        Ok(())
+    };
+    let done = |note: &str| Action::Complete { note: note.to_owned() };
+    let start = async |h: &HouseholdSummary, def: &'static ProcedureDef, p: &Proposal, on: NaiveDate| {
+        db.start_procedure(&all, h.id, def, p, on, &actor).await
+    };
+    let to_notice = |from: i64| {
+        vec![
+            (done("入户核实：填写信息采集表，签订承诺授权书"), village, ago(from)),
+            (done("比对车辆、房产、工商、财政供养、低保特困名单，无异常"), county, ago(from - 1)),
+            (done("村级民主评议：应到15人，实到13人，同意13票"), village, ago(from - 2)),
+        ]
+    };
+    let mut n = 0;
+    let mut free = free.into_iter();
+    // At 入户核实: one just logged, one long overdue.
+    if let Some(h) = free.next() {
+        start(&h, &kinds::IDENTIFICATION, &identify("户主突发脑梗住院，自付费用较高"), ago(1)).await?;
+        n += 1;
+    }
+    if let Some(h) = free.next() {
+        start(&h, &kinds::IDENTIFICATION, &identify("自主申报：家中遭遇洪涝，房屋受损"), ago(20)).await?;
+        n += 1;
+    }
+    // Notices open now (QR code on the print), one with an objection waiting for its answer.
+    for (i, h) in free.by_ref().take(2).enumerate() {
+        let id = start(&h, &kinds::IDENTIFICATION, &identify("务工受伤，收入骤降"), ago(6)).await?;
+        walk(id, &to_notice(5)).await?;
+        if i == 1 {
+            let token = db.procedure(&all, id).await?.notice_token.unwrap_or_default();
+            db.lodge_objection(&token, "王桂兰", "13903960000", "他家在城里开店，收入不低", "demo").await?;
+        }
+        n += 1;
+    }
+    // Approved (opens the episode), refused at the county, withdrawn.
+    let chain = |from: i64| {
+        let mut s = to_notice(from);
+        s.extend([
+            (done("公示5天，无异议"), village, ago(from - 8)),
+            (done("乡镇审核同意"), township, ago(from - 9)),
+            (done("县级审批同意纳入"), county, ago(from - 10)),
+            (done("已在村务公开栏公告"), township, ago(from - 11)),
+        ]);
+        s
+    };
+    if let Some(h) = free.next() {
+        let id = start(&h, &kinds::IDENTIFICATION, &identify("因病住院，自付医疗费用超过2万元"), ago(41)).await?;
+        walk(id, &chain(40)).await?;
+        n += 1;
+    }
+    if let Some(h) = free.next() {
+        let id = start(&h, &kinds::IDENTIFICATION, &identify("收入下降"), ago(31)).await?;
+        let mut s = chain(30);
+        s.truncate(5);
+        s.push((
+            Action::Refuse {
+                reason: "比对发现家庭成员名下有小轿车和商品房，收入高于监测范围".into()
+            },
+            county,
+            ago(20),
+        ));
+        walk(id, &s).await?;
+        n += 1;
+    }
+    if let Some(h) = free.next() {
+        let id = start(&h, &kinds::IDENTIFICATION, &identify("误报"), ago(15)).await?;
+        walk(id, &[(Action::Withdraw { reason: "入户核实：该户已迁出本村".into() }, village, ago(14))]).await?;
+        n += 1;
+    }
+    // Risk clearings: one at the county's approval, one approved.
+    let clear = Proposal::keep(
+        &kinds::RISK_CLEARING,
+        &fields(&[("method", "帮扶消除"), ("reason", "务工收入稳定，人均纯收入连续6个月高于监测范围")]),
+    );
+    let mut cleared = 0;
+    for h in &monitored {
+        if cleared == 2 {
+            break;
+        }
+        // Six months at least since identification; a household with no labour at all is never
+        // cleared (综合保障): the start refuses it.
+        let episodes = bangfu_core::store::MonitoringStore::episodes(db, &all, h.id).await?;
+        if !episodes.iter().any(|e| e.is_open() && e.opened.identified_on + chrono::Duration::days(200) <= today) {
+            continue;
+        }
+        let Ok(id) = start(h, &kinds::RISK_CLEARING, &clear, ago(12)).await else { continue };
+        let i = cleared;
+        cleared += 1;
+        let mut s = vec![
+            (done("入户核实收入和三保障"), village, ago(11)),
+            (done("村级民主评议同意"), village, ago(10)),
+            (done("公示5天，无异议"), village, ago(4)),
+        ];
+        if i == 1 {
+            s.push((done("县级审批同意"), county, ago(3)));
+            s.push((done("已公告"), township, ago(2)));
+        }
+        walk(id, &s).await?;
+        n += 1;
+    }
+    // Yearly classes: one decided, one at the township's review; one back-filled 2018 exit.
+    let class = Proposal::keep(
+        &kinds::CLASSIFICATION,
+        &fields(&[("year", &today.year().to_string()), ("stability", "稳定脱贫户"), ("labour", "有劳动能力")]),
+    );
+    for (i, h) in tuopin.iter().rev().take(2).enumerate() {
+        let id = start(h, &kinds::CLASSIFICATION, &class, ago(9)).await?;
+        let mut s = vec![(done("村级评议：收入稳定，有劳动能力"), village, ago(8))];
+        if i == 0 {
+            s.push((done("乡镇审核同意"), township, ago(7)));
+            s.push((done("县级审定"), county, ago(6)));
+        }
+        walk(id, &s).await?;
+        n += 1;
+    }
+    if let Some(h) = tuopin.iter().rev().nth(2) {
+        let exit = Proposal::keep(
+            &kinds::HISTORICAL_EXIT,
+            &fields(&[("exit_year", "2018"), ("reason", "补录2018年退出程序")]),
+        );
+        let on = |m: u32, d: u32| NaiveDate::from_ymd_opt(2018, m, d).unwrap_or(today);
+        let id = start(h, &kinds::HISTORICAL_EXIT, &exit, on(10, 8)).await?;
+        walk(
+            id,
+            &[
+                (done("村级民主评议同意退出"), village, on(10, 10)),
+                (done("公示7天无异议"), village, on(10, 18)),
+                (done("乡镇审核同意"), township, on(10, 22)),
+                (done("县级审定"), county, on(11, 2)),
+                (done("已公告"), county, on(11, 6)),
+            ],
+        )
+        .await?;
+        n += 1;
+    }
+    println!("已录入 {n} 个程序（纳入监测、风险消除、年度分类、历史退出，含公示中和超期的）");
     Ok(())
 }
 
@@ -1029,6 +1226,25 @@ mod tests {
         let url = format!("sqlite://{}", dir.join("demo.db").display());
         let db = crate::commands::open(&url, Create::IfMissing).await.expect("open");
         prepare(&db, 1200).await.expect("prepare the demo");
+        // 程序 in every state, with a notice open now (its QR code's page answers without an account).
+        let all = Scope::everything();
+        let (procs, _) = db
+            .procedures(&all, &bangfu_db::procedures::ProcedureFilter { limit: 100, ..Default::default() })
+            .await
+            .unwrap();
+        for state in ["open", "approved", "refused", "withdrawn"] {
+            assert!(procs.iter().any(|p| p.state == state), "a procedure {state}: {procs:?}");
+        }
+        for kind in ["identification", "risk_clearing", "classification", "historical_exit"] {
+            assert!(procs.iter().any(|p| p.def.code == kind && p.state == "approved"), "{kind} approved");
+        }
+        let mut open_notices = 0;
+        for p in procs.iter().filter(|p| p.step.is_some_and(|s| s.notice_days.is_some())) {
+            let token = db.procedure(&all, p.id).await.unwrap().notice_token.unwrap();
+            open_notices += usize::from(db.public_notice(&token).await.unwrap().open);
+        }
+        assert!(open_notices >= 2, "notices open now: {open_notices}");
+
         let everything = Scope::everything();
         let today = crate::commands::today();
         let households = all_households(&db).await;
