@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::users::router())
         .merge(pages::grants::router())
         .merge(pages::id_conflicts::router())
+        .merge(pages::leads::router())
         .merge(pages::areas::router())
         .merge(api::router())
         .route("/healthz", get(healthz))
