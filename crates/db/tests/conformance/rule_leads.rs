@@ -201,3 +201,41 @@ conformance!(the_clearing_inputs_come_from_the_open_episode_the_income_and_the_l
     let yifeng = scope_of(&db, "411702104000").await;
     assert!(matches!(db.clearing_inputs(&yifeng, h, today()).await, Err(DomainError::NotFound)));
 });
+
+conformance!(the_last_able_worker_gone_is_a_lead_once_against_the_count_of_the_run_before, |db: Db| async move {
+    use bangfu_core::store::HouseholdStore;
+    let worker = |name: &str, id_number: &str, relation: &str, labour: &str| {
+        let f: HashMap<&str, &str> =
+            [("name", name), ("sex", "男"), ("id_number", id_number), ("relation", relation), ("labour", labour)]
+                .into_iter()
+                .collect();
+        MemberData::parse(&f, today()).unwrap()
+    };
+    let members = vec![worker("王建国", &id("19650312", 1, true), "户主", "普通劳动力")];
+    let h = db
+        .create_household(
+            &everything(),
+            &register(&household("4117021012010001", SHAHEDIAN_VILLAGE, &[]), &members, None),
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let on = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let s = RuleSettings::default();
+    let run_on = |d: NaiveDate| {
+        let db = db.clone();
+        async move { db.run_rules(&everything(), d, &s, &actor()).await.unwrap() }
+    };
+    let rules = |r: &bangfu_db::rule_leads::RunSummary| r.found.iter().map(|l| l.lead.rule).collect::<Vec<_>>();
+    assert!(rules(&run_on(on("2026-11-01")).await).is_empty(), "the first run only counts");
+    let head = db.members(&everything(), h).await.unwrap().remove(0);
+    let lost = worker("王建国", &id("19650312", 1, true), "户主", "丧失劳动力");
+    db.update_member(&everything(), head.id, &correct_member(head.version, &lost), &actor()).await.unwrap();
+    let next = run_on(on("2026-11-02")).await;
+    assert_eq!((rules(&next), next.added), (vec!["lost_last_worker"], 1));
+    // Again the same day: the same "before", the same lead, nothing new.
+    let again = run_on(on("2026-11-02")).await;
+    assert_eq!((rules(&again), again.added), (vec!["lost_last_worker"], 0));
+    // The day after, the count of the 2nd is the one compared with: nothing has changed since.
+    assert!(rules(&run_on(on("2026-11-03")).await).is_empty());
+});

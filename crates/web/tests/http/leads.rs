@@ -101,4 +101,36 @@ both!(the_visit_form_records_what_the_visit_found_and_a_blank_stays_blank, |app|
         .collect();
     kept.sort();
     assert_eq!(kept, vec![None, Some(vec![VisitReport::Illness, VisitReport::LabourLost])]);
+    let page = app.household_page(h, &worker).await;
+    assert!(page.body.contains("户主在家（走访发现（如有）：因病、缺劳动力）"), "{}", page.body);
+});
+
+both!(the_visit_api_takes_findings_as_an_array_of_codes_and_an_empty_one_is_none, |app| {
+    use bangfu_core::monitoring::rules::VisitReport;
+    use bangfu_core::store::VisitStore;
+    let token = api_token(&app, "shadong").await;
+    let h = app.shahedian_household.0;
+    let today = chrono::Local::now().date_naive().to_string();
+    let body =
+        |findings: &str| format!(r#"{{"visited_on":"{today}","visitors":"李干事","found":"户主在家"{findings}}}"#);
+    let path = format!("/api/v1/households/{h}/visits");
+    let r = app.api("POST", &path, &token, Some(&body(r#","findings":["disaster","illness"]"#))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(r.body.contains(r#""findings":["illness","disaster"]"#), "{}", r.body);
+    let r = app.api("POST", &path, &token, Some(&body(r#","findings":[]"#))).await;
+    assert!(r.body.contains(r#""findings":[]"#), "{}", r.body);
+    let r = app.api("POST", &path, &token, Some(&body(""))).await;
+    assert!(r.body.contains(r#""findings":null"#), "{}", r.body);
+    let r = app.api("POST", &path, &token, Some(&body(r#","findings":["flood"]"#))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let mut kept: Vec<_> = app
+        .db
+        .visits(&Scope::everything(), app.shahedian_household)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.data.findings)
+        .collect();
+    kept.sort();
+    assert_eq!(kept, vec![None, Some(vec![]), Some(vec![VisitReport::Illness, VisitReport::Disaster])]);
 });
