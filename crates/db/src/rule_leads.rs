@@ -84,7 +84,8 @@ enum CountWrite {
 }
 
 impl Db {
-    async fn setting(&self, key: &str) -> DomainResult<Option<String>> {
+    /// A settings row's value, if set (named apart from the procedures' `setting`).
+    async fn rule_setting(&self, key: &str) -> DomainResult<Option<String>> {
         dispatch!(self, pool => {
             sqlx::query_scalar("select value from settings where key = $1").bind(key)
                 .fetch_optional(pool).await.map_err(domain_err)
@@ -97,9 +98,9 @@ impl Db {
         let d = RuleSettings::default();
         Ok(RuleSettings {
             margin_percent: self.line_margin_percent().await?,
-            fall_percent: self.setting(FALL_KEY).await?.and_then(|v| v.parse().ok()).unwrap_or(d.fall_percent),
+            fall_percent: self.rule_setting(FALL_KEY).await?.and_then(|v| v.parse().ok()).unwrap_or(d.fall_percent),
             out_of_pocket: self
-                .setting(OUT_OF_POCKET_KEY)
+                .rule_setting(OUT_OF_POCKET_KEY)
                 .await?
                 .and_then(|v| v.parse().ok())
                 .map_or(d.out_of_pocket, Fen),
@@ -232,7 +233,7 @@ impl Db {
     /// remembered in a settings row, so a restart does not run it again.
     pub async fn run_rules_if_due(&self, actor: &Actor) -> DomainResult<Option<RunSummary>> {
         let today = self.clock().today();
-        let last = self.setting(LAST_RUN_KEY).await?.and_then(|v| v.parse::<NaiveDate>().ok());
+        let last = self.rule_setting(LAST_RUN_KEY).await?.and_then(|v| v.parse::<NaiveDate>().ok());
         if last.is_some_and(|d| d >= today) {
             return Ok(None);
         }
