@@ -34,6 +34,11 @@ enum Command {
     },
     /// 待办统计：各乡镇（村）无帮扶责任人、无计划、措施逾期、超期未走访等的户数
     Worklist(commands::worklist::Args),
+    /// 防返贫监测
+    Monitor {
+        #[command(subcommand)]
+        command: commands::monitor::Command,
+    },
     /// API 令牌
     Token {
         #[command(subcommand)]
@@ -90,6 +95,7 @@ fn main() -> std::process::ExitCode {
             Command::User { command } => commands::user::run(command).await,
             Command::Token { command } => commands::token::run(command).await,
             Command::Worklist(a) => commands::worklist::run(a).await,
+            Command::Monitor { command } => commands::monitor::run(command).await,
             Command::Audit { command } => commands::audit::run(command).await,
             Command::Keys { command } => commands::keys::run(command).await,
             Command::Backup(a) => commands::backup::backup(a).await,

@@ -567,3 +567,33 @@ fn a_register_is_sealed_with_a_key_file_kept_beside_it_rotated_on_demand_and_ref
         bangfu().args(["worklist", "--database", &db]).env("BANGFU_KEY_FILE", t.join("kept.key")).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn monitor_run_prints_each_lead_sorted_the_same_twice_and_stores_new_ones_once() {
+    let t = Temp::new("monitor");
+    let db = t.join("reg.db");
+    assert!(run(&["generate", "--households", "300", "--out", &t.join("reg"), "--seed", "7"]).status.success());
+    assert!(run(&["areas", "import", &divisions(), "--database", &db]).status.success());
+    assert!(run(&["import", "--database", &db, &t.join("reg")]).status.success());
+    let first = run(&["monitor", "run", "--database", &db, "--csv"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let csv = text(&first.stdout);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["户编号", "规则", "版本", "依据"]);
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 4 && !r[3].is_empty()), "{csv}");
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted, "sorted by household number, then rule");
+    let stored = text(&first.stderr);
+    assert!(stored.contains(&format!("发现线索 {} 条", rows.len())), "{stored}");
+    // Again on the same data: the same lines, and nothing new stored.
+    let again = run(&["monitor", "run", "--database", &db, "--csv"]);
+    assert_eq!(text(&again.stdout), csv);
+    assert!(text(&again.stderr).contains("其中新线索 0 条"), "{}", text(&again.stderr));
+    // Without --csv: one tab-separated line a lead, no header.
+    let plain = run(&["monitor", "run", "--database", &db]);
+    assert_eq!(text(&plain.stdout).lines().count(), rows.len());
+    let bad = run(&["monitor", "run", "--database", &db, "--as-of", "2026-13-01"]);
+    assert!(!bad.status.success() && text(&bad.stderr).contains("不是有效的日期"));
+}

@@ -12,7 +12,7 @@ use bangfu_core::{DomainError, DomainResult};
 use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
-const SELECT: &str = "select income_id, household_id, period, household_size, wages_fen, operating_fen, property_fen, \
+pub(crate) const SELECT: &str = "select income_id, household_id, period, household_size, wages_fen, operating_fen, property_fen, \
     transfer_fen, operating_cost_fen, claims_fen, out_of_pocket_fen from incomes";
 
 /// Inserts one period's income and its sub-items on a transaction (a macro: executor types
@@ -67,7 +67,7 @@ macro_rules! insert_items {
 }
 pub(crate) use insert_items;
 
-fn income_row(r: &impl Get) -> DomainResult<(i64, Income)> {
+pub(crate) fn income_row(r: &impl Get) -> DomainResult<(i64, Income)> {
     let f = |col: &str| -> DomainResult<Option<Fen>> { Ok(r.opt_i64(col)?.map(Fen)) };
     let period = r.text("period")?;
     Ok((

@@ -25,6 +25,8 @@ pub mod monitoring;
 pub mod plans;
 pub mod procedures;
 mod row;
+pub mod rule_facts;
+pub mod rule_leads;
 pub mod sealed;
 pub mod sessions;
 pub mod teams;

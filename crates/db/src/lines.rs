@@ -13,10 +13,10 @@ use sqlx::Row;
 use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
-const SELECT: &str =
+pub(crate) const SELECT: &str =
     "select line_id, kind, year, area_code, amount_fen, document_no, effective_on, example, note, version from lines";
 
-fn line_row(r: &impl Get) -> DomainResult<Line> {
+pub(crate) fn line_row(r: &impl Get) -> DomainResult<Line> {
     let bad = |col: &str, v: &str| DomainError::Internal(format!("column {col}: “{v}”"));
     let kind = r.text("kind")?;
     let area = r.text("area_code")?;

@@ -6,6 +6,7 @@ use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::clock::not_after_today;
 use bangfu_core::household::HouseholdId;
 use bangfu_core::ids::*;
+use bangfu_core::monitoring::rules::VisitReport;
 use bangfu_core::monitoring::{ClearMethod, FoundBy};
 use bangfu_core::store::{HouseholdStore, VisitStore};
 use bangfu_core::{DomainError, DomainResult};
@@ -16,7 +17,7 @@ use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
 const VISIT_SELECT: &str = "select v.visit_id, v.household_id, v.visited_on, v.visitors, v.found, v.follow_up, v.follow_up_due, \
-    v.follow_up_done_on, v.proposal, v.proposal_reason, v.proposal_state, v.review_note, v.recorded_by from visits v";
+    v.follow_up_done_on, v.proposal, v.proposal_reason, v.proposal_state, v.review_note, v.recorded_by, v.findings from visits v";
 
 fn visit_row(r: &impl Get) -> DomainResult<Visit> {
     Ok(Visit {
@@ -30,6 +31,10 @@ fn visit_row(r: &impl Get) -> DomainResult<Visit> {
             follow_up_due: r.opt_date("follow_up_due")?,
             proposal: r.opt_text("proposal")?.and_then(|p| Proposal::parse(&p)),
             proposal_reason: r.opt_text("proposal_reason")?,
+            findings: match r.opt_text("findings")? {
+                Some(codes) => VisitReport::parse_list(&codes).map_err(DomainError::Internal)?,
+                None => None,
+            },
         },
         follow_up_done_on: r.opt_date("follow_up_done_on")?,
         proposal_state: r.opt_text("proposal_state")?.and_then(|s| ProposalState::parse(&s)),
@@ -56,16 +61,22 @@ impl VisitStore for Db {
         let now = self.clock().now();
         let proposal = data.proposal.map(|p| p.code());
         let state = data.proposal.map(|_| ProposalState::Pending.code());
+        let findings = VisitReport::store_list(data.findings.as_deref());
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let id: i64 = sqlx::query_scalar("insert into visits (household_id, visited_on, visitors, found, follow_up, follow_up_due, \
-                proposal, proposal_reason, proposal_state, recorded_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning visit_id")
+                proposal, proposal_reason, proposal_state, recorded_by, created_at, findings) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning visit_id")
                 .bind(household.0).bind(data.visited_on).bind(&data.visitors).bind(&data.found).bind(data.follow_up.as_deref())
                 .bind(data.follow_up_due).bind(proposal.as_deref()).bind(data.proposal_reason.as_deref()).bind(state)
-                .bind(&actor.username).bind(now)
+                .bind(&actor.username).bind(now).bind(findings.as_deref())
                 .fetch_one(&mut *tx).await.map_err(domain_err)?;
             let entry = AuditEntry::new(actor, AuditAction::Create).object("visit", id, Some(h.data.village_code.as_str()))
-                .change("visit", None, Some(format!("{} {}：{}", data.visited_on, data.visitors, data.found)));
+                .change("visit", None, Some(format!("{} {}：{}{}", data.visited_on, data.visitors, data.found,
+                    match data.findings.as_deref() {
+                        Some([]) => "（走访发现：无）".to_owned(),
+                        Some(list) => format!("（走访发现：{}）", list.iter().map(|r| r.label_zh()).collect::<Vec<_>>().join("、")),
+                        None => String::new(),
+                    })));
             crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
             tx.commit().await.map_err(domain_err)?;
             Ok(VisitId(id))

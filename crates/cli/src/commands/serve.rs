@@ -78,11 +78,31 @@ pub async fn serve(
             }
         }
     });
+    tokio::spawn(daily_rules(state.db.clone()));
     bangfu_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// 监测预警规则, once a day over the whole register: at start if today's run has not happened
+/// (the day is kept in a settings row, so a restart does not run it again), then checked every
+/// hour, so it runs soon after midnight by the register's clock.
+async fn daily_rules(db: Db) {
+    let actor =
+        bangfu_core::audit::Actor { user_id: None, username: "每日监测预警".into(), role: None, ip: None };
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match db.run_rules_if_due(&actor).await {
+            Ok(Some(s)) => {
+                tracing::info!(as_of = %s.as_of, households = s.households, added = s.added, "daily rules run")
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "the daily rules run"),
+        }
+    }
 }
 
 /// On a register without any account, makes a 区级管理员 of the deployment's area with a

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::error::FieldError;
 use crate::household::model::{Fields, parse_date};
 use crate::household::{MonitoringType, PovertyStatus};
+use crate::monitoring::rules::VisitReport;
 
 /// A change proposed from the field; it changes nothing until a reviewer accepts it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +117,8 @@ pub struct VisitData {
     pub follow_up_due: Option<NaiveDate>,
     pub proposal: Option<Proposal>,
     pub proposal_reason: Option<String>,
+    /// 走访发现（如有）: `None` is 未填, an empty list is 无.
+    pub findings: Option<Vec<VisitReport>>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -208,6 +211,10 @@ impl VisitData {
                 None
             }),
         };
+        let findings = VisitReport::parse_list(f.get("findings")).unwrap_or_else(|e| {
+            errors.push(FieldError::new("findings", e));
+            None
+        });
         let proposal_reason = text("proposal_reason");
         if proposal.is_some() && proposal_reason.is_none() {
             errors.push(FieldError::new("proposal_reason", "提出变更建议须写明理由"));
@@ -229,6 +236,7 @@ impl VisitData {
                 follow_up_due,
                 proposal,
                 proposal_reason: proposal.and(proposal_reason),
+                findings,
             }),
             _ => Err(errors),
         }

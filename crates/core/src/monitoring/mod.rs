@@ -14,6 +14,7 @@ use crate::household::{HouseholdId, HouseholdType, MonitoringType};
 mod tests;
 
 pub mod clearing;
+pub mod leads;
 pub mod rules;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]

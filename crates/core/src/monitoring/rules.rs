@@ -33,6 +33,81 @@ pub enum VisitReport {
 }
 
 impl VisitReport {
+    pub const ALL: &'static [VisitReport] =
+        &[VisitReport::Illness, VisitReport::Disaster, VisitReport::Accident, VisitReport::LabourLost];
+
+    /// The stored code: `illness`, `disaster`, `accident`, `labour_lost`.
+    pub fn code(self) -> &'static str {
+        match self {
+            VisitReport::Illness => "illness",
+            VisitReport::Disaster => "disaster",
+            VisitReport::Accident => "accident",
+            VisitReport::LabourLost => "labour_lost",
+        }
+    }
+
+    /// A code or the Chinese label (因病 …).
+    pub fn parse(s: &str) -> Option<VisitReport> {
+        let s = s.trim();
+        VisitReport::ALL.iter().copied().find(|r| r.code() == s || r.label_zh() == s)
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            VisitReport::Illness => "Illness",
+            VisitReport::Disaster => "Natural disaster",
+            VisitReport::Accident => "Accident",
+            VisitReport::LabourLost => "Lost labour",
+        }
+    }
+
+    /// 走访发现 as stored: `None` is 未填 (NULL), an empty list is 无 (`none`), otherwise the
+    /// codes joined by commas in a fixed order.
+    pub fn store_list(list: Option<&[VisitReport]>) -> Option<String> {
+        let list = list?;
+        if list.is_empty() {
+            return Some(NONE_CODE.into());
+        }
+        let mut sorted = list.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        Some(sorted.iter().map(|r| r.code()).collect::<Vec<_>>().join(","))
+    }
+
+    /// Reads a list as typed or stored: blank is 未填 (`Ok(None)`), `none` / 无 is nothing found
+    /// (`Ok(Some([]))`), otherwise codes or labels separated by commas.
+    pub fn parse_list(text: &str) -> Result<Option<Vec<VisitReport>>, String> {
+        let parts: Vec<&str> = text.split([',', '，', '、']).map(str::trim).filter(|p| !p.is_empty()).collect();
+        if parts.is_empty() {
+            return Ok(None);
+        }
+        if parts.iter().any(|p| *p == NONE_CODE || *p == "无") {
+            return if parts.len() == 1 {
+                Ok(Some(Vec::new()))
+            } else {
+                Err("走访发现选了“无”，就不能再选其他项".into())
+            };
+        }
+        let mut out = Vec::new();
+        for p in parts {
+            out.push(VisitReport::parse(p).ok_or_else(|| format!("“{p}”不是走访发现的选项"))?);
+        }
+        out.sort();
+        out.dedup();
+        Ok(Some(out))
+    }
+}
+
+/// How 走访发现 “无” is stored.
+pub const NONE_CODE: &str = "none";
+
+impl serde::Serialize for VisitReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl VisitReport {
     pub fn label_zh(self) -> &'static str {
         match self {
             VisitReport::Illness => "因病",
@@ -240,6 +315,29 @@ mod tests {
         near.income_per_person = Some(Fen(970_000));
         assert!(leads_for(&near, &s).is_empty(), "outside the 10% margin");
         assert_eq!(leads_for(&near, &RuleSettings { margin_percent: 15, ..s }).len(), 1, "inside a 15% one");
+    }
+
+    #[test]
+    fn visit_findings_keep_blank_apart_from_none_and_read_codes_or_labels() {
+        assert_eq!(VisitReport::parse_list("  "), Ok(None), "未填");
+        assert_eq!(VisitReport::parse_list("无"), Ok(Some(vec![])));
+        assert_eq!(VisitReport::parse_list("none"), Ok(Some(vec![])));
+        assert_eq!(
+            VisitReport::parse_list("labour_lost,因病"),
+            Ok(Some(vec![VisitReport::Illness, VisitReport::LabourLost]))
+        );
+        assert!(VisitReport::parse_list("无,因病").is_err());
+        assert!(VisitReport::parse_list("因学").unwrap_err().contains("因学"));
+        assert_eq!(VisitReport::store_list(None), None);
+        assert_eq!(VisitReport::store_list(Some(&[])).as_deref(), Some("none"));
+        assert_eq!(
+            VisitReport::store_list(Some(&[VisitReport::Accident, VisitReport::Illness])).as_deref(),
+            Some("illness,accident")
+        );
+        for r in VisitReport::ALL {
+            assert_eq!(VisitReport::parse(r.code()), Some(*r));
+            assert_eq!(VisitReport::parse(r.label_zh()), Some(*r));
+        }
     }
 
     #[test]

@@ -918,7 +918,10 @@ fn visit_input_schema() -> Value {
         "follow_up": { "type": "string" }, "follow_up_due": date(),
         "proposal": { "type": "string", "enum": bangfu_core::assistance::Proposal::all().iter().map(|p| p.code()).collect::<Vec<_>>(),
             "description": "变更建议（须经审核）" },
-        "proposal_reason": { "type": "string" } } })
+        "proposal_reason": { "type": "string" },
+        "findings": { "type": ["array", "null"], "items": { "type": "string",
+            "enum": bangfu_core::monitoring::rules::VisitReport::ALL.iter().map(|r| r.code()).collect::<Vec<_>>() },
+            "description": "走访发现（如有）：因病 illness、因自然灾害 disaster、因意外事故 accident、缺劳动力 labour_lost；空数组为“无”，不填为未填" } } })
 }
 
 fn visit_schema() -> Value {

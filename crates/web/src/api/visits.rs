@@ -31,10 +31,14 @@ async fn record_visit(
     State(state): State<AppState>,
     me: Require<perm::EditRegister, ApiUser>,
     Path(hid): Path<i64>,
-    Json(body): Json<HashMap<String, Value>>,
+    Json(mut body): Json<HashMap<String, Value>>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
+    // 走访发现: `findings: ["illness"]`; an empty array is 无; absent or null is 未填.
+    if body.get("findings").is_some_and(|f| f.as_array().is_some_and(Vec::is_empty)) {
+        body.insert("findings".into(), Value::String(bangfu_core::monitoring::rules::NONE_CODE.into()));
+    }
     let data = VisitData::parse(&texts(body), me.today).map_err(DomainError::Invalid)?;
     let id = state.db.record_visit(&me.scope, hid, &data, &me.actor()).await?;
     Ok((axum::http::StatusCode::CREATED, Json(json!(state.db.visit(&me.scope, id).await?))))

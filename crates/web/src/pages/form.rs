@@ -59,7 +59,7 @@ impl FormField {
 
     /// A field that takes several values at once (健康状况) is a row of check boxes.
     pub fn is_multi(&self) -> bool {
-        self.name == "health"
+        matches!(self.name, "health" | "findings")
     }
 
     /// Dates get the phone's date picker; the version the form was read at travels hidden.
@@ -247,6 +247,35 @@ pub fn health_opts(current: &str) -> Vec<Opt> {
             selected: set.is_some_and(|s| s.contains(*h)),
         })
         .collect()
+}
+
+/// 走访发现's check boxes (`findings.illness=1`) become one value, `findings=illness,accident`;
+/// nothing ticked leaves it blank (未填), as the visit form always did.
+pub fn join_findings(v: &mut std::collections::HashMap<String, String>) {
+    let mut ticked: Vec<String> = v.keys().filter_map(|k| k.strip_prefix("findings.")).map(str::to_owned).collect();
+    ticked.sort();
+    if !ticked.is_empty() {
+        v.insert("findings".into(), ticked.join(","));
+    }
+    v.retain(|k, _| !k.starts_with("findings."));
+}
+
+/// The choices of 走访发现: the four reports and 无, ticked as `current` says.
+pub fn findings_options(current: &str) -> Vec<Opt> {
+    use bangfu_core::monitoring::rules::{NONE_CODE, VisitReport};
+    let chosen = VisitReport::parse_list(current).ok().flatten();
+    let mut out: Vec<Opt> = VisitReport::ALL
+        .iter()
+        .map(|r| Opt {
+            value: r.code().into(),
+            label: r.label_zh().into(),
+            selected: chosen.as_ref().is_some_and(|c| c.contains(r)),
+        })
+        .collect();
+    out.push(Opt {
+        value: NONE_CODE.into(), label: "无".into(), selected: chosen.as_ref().is_some_and(Vec::is_empty)
+    });
+    out
 }
 
 /// Ticked check boxes of a multi-value field come as `health.残疾=1`; they become one value,

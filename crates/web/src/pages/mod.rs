@@ -12,6 +12,7 @@ pub mod household_form;
 pub mod households;
 pub mod id_conflicts;
 pub mod incomes;
+pub mod leads;
 pub mod lines;
 pub mod members;
 pub mod monitoring;

@@ -41,10 +41,13 @@ async fn visit_form(
         .into_iter()
         .map(|p| Opt { value: p.code(), label: proposal_label(me.lang, p), selected: p.code() == proposal.value })
         .collect();
+    let mut findings = hint(FormField::of(me, v, "findings", false), me.lang.t("work.findings_hint"));
+    findings.options = super::form::findings_options(&findings.value);
     let fields = vec![
         FormField::of(me, v, "visited_on", true),
         FormField::of(me, v, "visitors", true),
         hint(FormField::of(me, v, "found", true), me.lang.t("work.found_hint")),
+        findings,
         FormField::of(me, v, "follow_up", false),
         FormField::of(me, v, "follow_up_due", false),
         proposal,
@@ -69,9 +72,10 @@ async fn visit_save(
     State(state): State<AppState>,
     me: Require<perm::EditRegister>,
     Path(hid): Path<i64>,
-    Form(v): Form<HashMap<String, String>>,
+    Form(mut v): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
+    super::form::join_findings(&mut v);
     let hid = HouseholdId(hid);
     state.db.household(&me.scope, hid).await?;
     let result = parse_then(VisitData::parse(&v, me.today), async |data| {

@@ -158,7 +158,15 @@ pub fn visit_view(lang: Lang, v: &Visit, today: NaiveDate) -> VisitView {
         id: v.id.0,
         on: show_date(lang, v.data.visited_on),
         visitors: v.data.visitors.clone(),
-        found: v.data.found.clone(),
+        found: match v.data.findings.as_deref() {
+            None => v.data.found.clone(),
+            Some(list) => {
+                let labels: Vec<&str> =
+                    list.iter().map(|r| if lang == Lang::En { r.label_en() } else { r.label_zh() }).collect();
+                let what = if labels.is_empty() { lang.t("work.findings_none").to_owned() } else { labels.join("、") };
+                format!("{}（{}：{what}）", v.data.found, lang.t("field.findings"))
+            }
+        },
         follow_up: v.data.follow_up.clone().unwrap_or_default(),
         follow_up_due: v.data.follow_up_due.map(|d| show_date(lang, d)).unwrap_or_default(),
         follow_up_done: v.follow_up_done_on.map(|d| show_date(lang, d)).unwrap_or_default(),

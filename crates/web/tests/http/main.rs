@@ -36,6 +36,7 @@ mod events;
 mod form;
 mod households;
 mod incomes;
+mod leads;
 mod lines;
 mod locale;
 mod logging;

@@ -539,6 +539,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         // The district office reviews routed ID conflicts.
         ("/id-conflicts", "GET", "/id-conflicts".into(), "/id-conflicts".into(), [OK, FB, FB, FB], [OK, FB, FB, FB]),
         ("/id-conflicts/{id}/review", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/leads", "GET", "/leads".into(), "/leads".into(), [OK; 4], [OK; 4]),
+        ("/leads/{id}/dismiss", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
     ];
     // Routes declared in the source.
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
