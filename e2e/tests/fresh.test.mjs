@@ -76,7 +76,7 @@ async function dump(page) {
   return (await page.$$eval('main form input, main form select, main form textarea', (els) => els.map((e) => `${e.name}=${e.value}`))).join(' ');
 }
 
-test('a new district: first passwords, a unit, a township account made and granted by two administrators, a household with members, its income, a monitoring episode opened and cleared', async () => {
+test('a new district: first passwords, a unit, a township account made and granted by two administrators, a household with members, its income, a monitoring episode opened by its procedure', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
   await signIn(page, adminName, adminPassword);
@@ -194,9 +194,10 @@ test('a new district: first passwords, a unit, a township account made and grant
   assert.match(withIncome, /已保存/);
   assert.match(withIncome, /10[,\s]?200/, `net per person 20 400 ÷ 2 = 10 200 元 shown: ${withIncome}`);
   await p.screenshot({ path: join(artifacts, 'fresh-household.png'), fullPage: true });
-  await clerk.close();
 
-  // Opening and clearing an episode is a district-level action until the procedures land.
+  // 纳入监测 is a procedure: the township clerk logs the lead and does the village's steps, the
+  // district does 信息比对 and 县级审批; only the approval opens the episode. The steps are
+  // entered with the days they were done (the notice lasts five days).
   const admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const a = await admin.newPage();
   // The admin's next sign-in: the password, then the phone's code.
@@ -212,26 +213,43 @@ test('a new district: first passwords, a unit, a township account made and grant
   await a.screenshot({ path: join(artifacts, 'fresh-sign-in-code.png'), fullPage: true });
   await a.click('main button[type=submit]');
   await a.waitForURL(`${base}/`);
-  await a.goto(`${household}/monitoring/open`);
-  assert.equal(await a.inputValue('select[name=monitoring_type]'), '', 'the type is the reviewer\'s answer');
-  await a.selectOption('select[name=monitoring_type]', { label: '边缘易致贫户' });
-  await a.fill('input[name=risks]', '因病');
-  await a.selectOption('select[name=found_by]', { label: '干部排查' });
-  await a.fill('input[name=identified_on]', '2026-03-10');
-  await a.fill('[name=reason]', '户主患慢性病，医疗支出大');
-  await a.click('main button:has-text("保存")');
-  await a.waitForSelector('h1:has-text("刘德华户")');
-  assert.match(await a.textContent('main'), /边缘易致贫户/, await dump(a));
 
-  await a.goto(`${household}/monitoring/clear`);
-  await a.selectOption('select[name=method]', { label: '帮扶消除' });
-  await a.fill('[name=reason]', '务工收入稳定，医保报销后支出可承受');
-  await a.click('main button:has-text("保存")');
-  await a.waitForSelector('h1:has-text("刘德华户")');
-  const cleared = await a.textContent('main');
-  assert.match(cleared, /风险消除/, cleared);
-  assert.match(cleared, /边缘易致贫户2026年3月10日因病干部排查2026年12月\d+日 帮扶消除/, 'the cleared episode is kept, with when and how it was found');
-  await a.screenshot({ path: join(artifacts, 'fresh-episode-cleared.png'), fullPage: true });
+  await p.goto(household);
+  await p.click('a:has-text("发起纳入监测")');
+  assert.equal(await p.inputValue('select[name=monitoring_type]'), '', 'the type is the clerk\'s answer');
+  await p.selectOption('select[name=monitoring_type]', { label: '边缘易致贫户' });
+  await p.fill('input[name=risks]', '因病');
+  await p.selectOption('select[name=found_by]', { label: '干部排查' });
+  await p.fill('[name=reason]', '户主患慢性病，医疗支出大');
+  await p.fill('input[name=started_on]', '2026-03-02');
+  await p.click('main button:has-text("发起程序")');
+  await p.waitForSelector('h1:has-text("纳入监测")');
+  const procedure = p.url();
+  const step = async (page, on, note) => {
+    await page.goto(procedure);
+    const form = page.locator('form:has(input[name=action][value=complete])');
+    await form.locator('textarea[name=note]').fill(note);
+    await form.locator('input[name=on]').fill(on);
+    await form.locator('button[type=submit]').click();
+    await page.waitForLoadState();
+    assert.doesNotMatch(await page.textContent('main'), /未办理：/, await dump(page));
+  };
+  await step(p, '2026-03-03', '入户核实：户主慢性病，年医疗支出约1.2万元');
+  await step(a, '2026-03-04', '比对车辆、房产、工商、财政供养：无');
+  await step(p, '2026-03-05', '民主评议：实到12人，同意12票');
+  assert.match(await p.textContent('main'), /打印公示/);
+  await step(p, '2026-03-11', '公示5天，无异议');
+  await step(p, '2026-03-12', '乡镇审核同意');
+  await p.goto(household);
+  assert.doesNotMatch(await p.textContent('main'), /监测中/, 'not monitored before the county approves');
+  await step(a, '2026-03-13', '县级审批同意纳入');
+  await step(p, '2026-03-14', '已公告');
+  assert.match(await p.textContent('main'), /已批准/);
+  await p.goto(household);
+  const monitored = await p.textContent('main');
+  assert.match(monitored, /边缘易致贫户2026年3月13日因病干部排查监测中/, monitored);
+  await p.screenshot({ path: join(artifacts, 'fresh-identified.png'), fullPage: true });
+  await clerk.close();
   await admin.close();
 
   // The audit administrator reads who made the account and who granted it, and nothing else.
