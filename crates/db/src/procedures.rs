@@ -3,6 +3,8 @@
 //! (`bangfu_core::procedure`), written with its audit row in one transaction, and refused if
 //! someone else acted first (the version).
 
+use std::collections::HashMap;
+
 use aes_gcm::aead::OsRng;
 use aes_gcm::aead::rand_core::RngCore;
 use bangfu_core::FieldError;
@@ -11,6 +13,7 @@ use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::auth::Role;
 use bangfu_core::calendar::WorkCalendar;
 use bangfu_core::household::{Household, HouseholdId, HouseholdType, MonitoringType, PovertyStatus};
+use bangfu_core::monitoring::clearing::{Condition, clearing_conditions, may_clear};
 use bangfu_core::monitoring::{ClearMethod, CloseEpisode, Episode, OpenEpisode, check_type};
 use bangfu_core::procedure::decision::{HouseholdClass, Labour, Proposal, Stability, parse_exit_year};
 use bangfu_core::procedure::{Action, Event, Procedure, ProcedureDef, State, StepDef, kinds};
@@ -123,6 +126,8 @@ fn state_columns(
 /// The SQL columns of an act (see [`write_act`]).
 #[derive(Debug, Clone)]
 pub(crate) struct ActWrite {
+    /// The proposal as the step amended it, if it did.
+    pub proposal: Option<String>,
     pub id: i64,
     pub version: i64,
     pub state: &'static str,
@@ -155,7 +160,8 @@ macro_rules! write_act {
         async {
             let changed = sqlx::query(
                 "update procedures set state = $1, step = $2, step_since = $3, due_on = $4, ended_on = $5, \
-                 updated_at = $6, version = version + 1 where procedure_id = $7 and version = $8",
+                 updated_at = $6, version = version + 1, proposal = coalesce($9, proposal) \
+                 where procedure_id = $7 and version = $8",
             )
             .bind(w.state)
             .bind(w.step)
@@ -165,6 +171,7 @@ macro_rules! write_act {
             .bind(w.now)
             .bind(w.id)
             .bind(w.version)
+            .bind(&w.proposal)
             .execute(&mut *$tx)
             .await
             .map_err($crate::domain_err)?
@@ -607,13 +614,59 @@ impl Db {
     /// act that approves it applies the decision in the same transaction (the episode opened or
     /// closed, the class set, the exit recorded) — the only way any of them happens.
     pub async fn act_on_procedure(&self, scope: &Scope, act: Act, actor: &Actor) -> DomainResult<ProcedureRecord> {
-        self.act_with_contact(scope, act, actor, None).await
+        self.act_with_contact(scope, act, &HashMap::new(), actor, None).await
+    }
+
+    /// [`Db::act_on_procedure`], with what the step found: on 办结 the step's own fields
+    /// (`decision::step_fields`) answered in `found` are taken into the proposal (checked again as a
+    /// whole), written with the act.
+    pub async fn act_with_findings(
+        &self,
+        scope: &Scope,
+        act: Act,
+        found: &HashMap<String, String>,
+        actor: &Actor,
+    ) -> DomainResult<ProcedureRecord> {
+        self.act_with_contact(scope, act, found, actor, None).await
+    }
+
+    /// The conditions of a risk clearing as of `as_of`, from the register and what its 入户核实
+    /// found (刚性支出, 三保障和饮水 as they are now), each with its figure.
+    pub async fn clearing_conditions_of(
+        &self,
+        scope: &Scope,
+        r: &ProcedureRecord,
+        as_of: NaiveDate,
+    ) -> DomainResult<Vec<Condition>> {
+        let mut inputs = self.clearing_inputs(scope, r.household_id, as_of).await?;
+        let yes_no = |k: &str| match r.proposal.get(k) {
+            Some("是") => Some(true),
+            Some("否") => Some(false),
+            _ => None,
+        };
+        if let Some(v) = yes_no("rigid_expense_resolved") {
+            inputs.rigid_expense_resolved = Some(v);
+        }
+        let f = &mut inputs.flags;
+        for (k, slot) in [
+            ("house_unsafe", &mut f.house_unsafe),
+            ("out_of_school", &mut f.out_of_school),
+            ("no_medical_insurance", &mut f.no_medical_insurance),
+            ("water_unsafe", &mut f.water_unsafe),
+            ("no_labour", &mut f.no_labour),
+        ] {
+            if let Some(v) = yes_no(k) {
+                *slot = Some(v);
+            }
+        }
+        Ok(clearing_conditions(&inputs))
     }
 
     async fn act_with_contact(
         &self,
         scope: &Scope,
         act: Act,
+        found: &HashMap<String, String>,
         actor: &Actor,
         contact: Option<(String, String, String)>,
     ) -> DomainResult<ProcedureRecord> {
@@ -624,6 +677,22 @@ impl Db {
         }
         if on > self.clock().today() {
             return Err(DomainError::invalid("on", "办理日期不能晚于今天"));
+        }
+        let def = record.procedure.def;
+        let at = record.procedure.current().map(|s| s.code).unwrap_or("");
+        let mut amended = Vec::new();
+        if matches!(action, Action::Complete { .. }) && !found.is_empty() {
+            amended = record.proposal.amend(def, at, found);
+            if !amended.is_empty() {
+                let h = self.household(scope, record.household_id).await?;
+                self.check_proposal(scope, &h, def, &record.proposal, on).await?;
+            }
+        }
+        // 县级审批 of a clearing only when every condition holds (the first one not met is named).
+        if def.code == kinds::RISK_CLEARING.code && at == "county_approval" && matches!(action, Action::Complete { .. })
+        {
+            let conditions = self.clearing_conditions_of(scope, &record, on).await?;
+            may_clear(&conditions).map_err(|m| DomainError::invalid("conditions", m))?;
         }
         let before = record.procedure.current().map(|s| s.name_zh).unwrap_or("");
         record.procedure.act(action.clone(), &actor.username, role, on).map_err(|e| DomainError::Invalid(vec![e]))?;
@@ -644,10 +713,17 @@ impl Db {
             Some((n, p, _)) => format!("{after}（{n}，{}）", bangfu_core::household::model::masked_phone(p)),
             None => after,
         };
+        let after = if amended.is_empty() {
+            after
+        } else {
+            let what: Vec<String> = amended.iter().map(|(k, _, v)| format!("{k}={v}")).collect();
+            format!("{after}（核实：{}）", what.join("，"))
+        };
         let entry = AuditEntry::new(actor, AuditAction::Update)
             .object("procedure", id, Some(&record.area_code))
             .change(event.step, None, Some(after));
         let w = ActWrite {
+            proposal: (!amended.is_empty()).then(|| record.proposal.encode()),
             id,
             version,
             state,
@@ -957,6 +1033,7 @@ impl Db {
         self.act_with_contact(
             &Scope::everything(),
             act,
+            &HashMap::new(),
             &actor,
             Some((name.to_owned(), phone.to_owned(), source.to_owned())),
         )

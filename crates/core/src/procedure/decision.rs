@@ -109,9 +109,39 @@ pub fn proposal_fields(def: &ProcedureDef) -> &'static [&'static str] {
             "reason",
             "help_first_reason",
         ],
-        c if c == kinds::RISK_CLEARING.code => &["method", "reason"],
+        c if c == kinds::RISK_CLEARING.code => &[
+            "method",
+            "reason",
+            "rigid_expense_resolved",
+            "house_unsafe",
+            "out_of_school",
+            "no_medical_insurance",
+            "water_unsafe",
+            "no_labour",
+        ],
         c if c == kinds::CLASSIFICATION.code => &["year", "stability", "labour", "reason"],
         c if c == kinds::HISTORICAL_EXIT.code => &["exit_year", "reason"],
+        _ => &[],
+    }
+}
+
+/// What a step's 办结 may answer or correct in the proposal: the collection form at 入户核实
+/// (the risks and 三保障和饮水 as found; for a clearing, whether the 刚性支出 is resolved), and
+/// the type and risks the county's approval sets.
+pub fn step_fields(def: &ProcedureDef, step: &str) -> &'static [&'static str] {
+    match (def.code, step) {
+        ("identification", "visit") => {
+            &["risks", "house_unsafe", "out_of_school", "no_medical_insurance", "water_unsafe", "no_labour"]
+        }
+        ("identification", "county_approval") => &["monitoring_type", "risks"],
+        ("risk_clearing", "visit") => &[
+            "rigid_expense_resolved",
+            "house_unsafe",
+            "out_of_school",
+            "no_medical_insurance",
+            "water_unsafe",
+            "no_labour",
+        ],
         _ => &[],
     }
 }
@@ -138,6 +168,26 @@ impl Proposal {
             m.insert((*k).to_owned(), v.clone());
         }
         m
+    }
+
+    /// Takes a step's answers into the proposal (only the step's own fields, only those
+    /// answered); returns what changed as (field, before, after).
+    pub fn amend(
+        &mut self,
+        def: &ProcedureDef,
+        step: &str,
+        f: &(impl Fields + ?Sized),
+    ) -> Vec<(&'static str, Option<String>, String)> {
+        let mut changed = Vec::new();
+        for k in step_fields(def, step) {
+            let v = f.get(k).trim();
+            if v.is_empty() || self.get(k) == Some(v) {
+                continue;
+            }
+            let before = self.0.insert((*k).to_owned(), v.to_owned());
+            changed.push((*k, before, v.to_owned()));
+        }
+        changed
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -172,6 +222,22 @@ mod tests {
         assert_eq!(Proposal::decode(&p.encode()), p);
         let blank = Proposal::keep(&kinds::IDENTIFICATION, &form(&[("house_unsafe", "")]));
         assert_eq!(blank.get("house_unsafe"), None, "a blank stays 未填");
+    }
+
+    #[test]
+    fn a_step_amends_only_its_own_fields_and_only_what_was_answered() {
+        let mut p =
+            Proposal::keep(&kinds::IDENTIFICATION, &form(&[("monitoring_type", "突发严重困难户"), ("reason", "住院")]));
+        let found =
+            form(&[("risks", "因病、因意外事故"), ("house_unsafe", "否"), ("water_unsafe", ""), ("reason", "改了")]);
+        let changed = p.amend(&kinds::IDENTIFICATION, "visit", &found);
+        assert_eq!(
+            changed,
+            vec![("risks", None, "因病、因意外事故".to_owned()), ("house_unsafe", None, "否".to_owned())]
+        );
+        assert_eq!(p.get("reason"), Some("住院"), "not a field of 入户核实");
+        assert_eq!(p.get("water_unsafe"), None, "a blank stays 未填");
+        assert!(p.amend(&kinds::IDENTIFICATION, "appraisal", &found).is_empty(), "评议 changes nothing");
     }
 
     #[test]

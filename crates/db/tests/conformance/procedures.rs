@@ -169,37 +169,114 @@ async fn walk(db: &Db, id: i64, steps: &[(Action, Option<Role>, &str)]) -> Domai
     Ok(())
 }
 
-conformance!(a_clearing_refused_leaves_the_episode_open_and_one_approved_closes_it_kept, |db: Db| async move {
-    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
-    let all = everything();
-    let none = db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await;
-    assert!(none.unwrap_err().to_string().contains("该户当前没有监测记录"), "nothing to clear");
-    monitored(&db, h).await;
-    let (village, county) = (Some(Role::VillageWorker), Some(Role::DistrictAdmin));
-    let to_county = [
-        (done("核实：务工收入稳定"), village, "2026-11-02"),
-        (done("评议同意"), village, "2026-11-03"),
-        (done("公示无异议"), village, "2026-11-09"),
-    ];
-    let id = db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await.unwrap();
-    walk(&db, id, &to_county).await.unwrap();
-    walk(&db, id, &[(Action::Refuse { reason: "收入未稳定满6个月".into() }, county, "2026-11-10")]).await.unwrap();
-    assert!(db.episodes(&all, h).await.unwrap()[0].is_open(), "refused: still monitored");
-    let id = db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-11"), &actor()).await.unwrap();
-    let again = [
-        (done("核实"), village, "2026-11-11"),
-        (done("评议同意"), village, "2026-11-12"),
-        (done("公示无异议"), village, "2026-11-18"),
-        (done("批准"), county, "2026-11-19"),
-        (done("已公告"), county, "2026-11-20"),
-    ];
-    walk(&db, id, &again).await.unwrap();
-    let e = db.episodes(&all, h).await.unwrap();
-    let closed = e[0].closed.as_ref().expect("closed by the approval");
-    assert_eq!(closed.cleared_on, date("2026-11-19"));
-    assert_eq!(closed.method, Some(bangfu_core::monitoring::ClearMethod::Assisted));
-    assert_eq!(e[0].opened.identified_on, date("2026-01-05"), "the episode is kept, never erased");
-});
+/// 监测范围 8 700 元 for the district this year, and seven 12-month records in a row (ending
+/// each of the last seven months) of `yuan` a year in wages for a household of two.
+async fn earning_steadily(db: &Db, h: HouseholdId, yuan: i64) {
+    use bangfu_core::household::{Income, IncomePeriod};
+    use bangfu_core::store::{IncomeStore, LineStore};
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    let year = today.year().to_string();
+    let f: std::collections::HashMap<&str, &str> =
+        [("kind", "监测范围"), ("year", year.as_str()), ("area_code", "411702000000"), ("amount", "8700")]
+            .into_iter()
+            .collect();
+    let line = bangfu_core::line::LineData::parse(&f, today).unwrap();
+    let _ = db.create_line(&everything(), &line, "省定监测范围", &actor()).await;
+    for back in 1..=7u32 {
+        let months = today.year() * 12 + today.month() as i32 - 1 - back as i32;
+        let mut income = Income::of_year(2025, 2, [Some(bangfu_core::money::Fen(yuan * 100)), None, None, None, None]);
+        income.period =
+            IncomePeriod::TwelveMonths { end_year: months.div_euclid(12), end_month: months.rem_euclid(12) as u32 + 1 };
+        db.record_income(&everything(), h, &recording(&income, false), &actor()).await.unwrap();
+    }
+}
+
+/// 入户核实 of a clearing, with what it found now.
+fn checked(found: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
+    found.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+async fn at_county(db: &Db, id: i64, found: &[(&str, &str)], day: chrono::NaiveDate) {
+    let v = db.procedure(&everything(), id).await.unwrap().version;
+    let visit = Act { id, version: v, action: done("入户核实"), role: Some(Role::VillageWorker), on: day };
+    db.act_with_findings(&everything(), visit, &checked(found), &actor()).await.unwrap();
+    walk(
+        db,
+        id,
+        &[
+            (done("评议同意"), Some(Role::VillageWorker), "2026-11-03"),
+            (done("公示无异议"), Some(Role::VillageWorker), "2026-11-09"),
+        ],
+    )
+    .await
+    .unwrap();
+}
+
+const ALL_SECURE: &[(&str, &str)] = &[
+    ("rigid_expense_resolved", "是"),
+    ("house_unsafe", "否"),
+    ("out_of_school", "否"),
+    ("no_medical_insurance", "否"),
+    ("water_unsafe", "否"),
+    ("no_labour", "否"),
+];
+
+conformance!(
+    a_clearing_is_refused_with_the_condition_not_met_and_its_figure_and_one_that_passes_closes_the_episode,
+    |db: Db| async move {
+        let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+        let all = everything();
+        let none = db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await;
+        assert!(none.unwrap_err().to_string().contains("该户当前没有监测记录"), "nothing to clear");
+        monitored(&db, h).await;
+        earning_steadily(&db, h, 16_000).await; // 8 000 元 a person: below the line
+        let county = Some(Role::DistrictAdmin);
+        let id =
+            db.start_procedure(&all, h, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await.unwrap();
+        at_county(&db, id, ALL_SECURE, date("2026-11-02")).await;
+        let r = db.procedure(&all, id).await.unwrap();
+        assert_eq!(r.proposal.get("rigid_expense_resolved"), Some("是"), "入户核实's findings kept on the procedure");
+        let err = walk(&db, id, &[(done("批准"), county, "2026-11-10")]).await.unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("不能风险消除：人均纯收入高于监测范围") && msg.contains("8 000") && msg.contains("8 700"),
+            "{msg}"
+        );
+        assert_eq!(
+            db.procedure(&all, id).await.unwrap().procedure.current().unwrap().code,
+            "county_approval",
+            "nothing written"
+        );
+        walk(&db, id, &[(Action::Refuse { reason: "收入低于监测范围".into() }, county, "2026-11-10")]).await.unwrap();
+        assert!(db.episodes(&all, h).await.unwrap()[0].is_open(), "refused: still monitored");
+        // A 刚性支出 left 未填 is not met either.
+        let h2 = registered(&db, "4117021012010002", SHAHEDIAN_VILLAGE, 3).await;
+        monitored(&db, h2).await;
+        earning_steadily(&db, h2, 24_000).await;
+        let id =
+            db.start_procedure(&all, h2, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await.unwrap();
+        at_county(&db, id, &ALL_SECURE[1..], date("2026-11-02")).await;
+        let err = walk(&db, id, &[(done("批准"), county, "2026-11-10")]).await.unwrap_err();
+        assert!(err.to_string().contains("刚性支出问题已解决（未填）"), "{err}");
+        // Everything met: the approval closes the episode, dated by the county, and keeps it.
+        let h3 = registered(&db, "4117021012010003", SHAHEDIAN_VILLAGE, 5).await;
+        monitored(&db, h3).await;
+        earning_steadily(&db, h3, 24_000).await; // 12 000 元 a person
+        let id =
+            db.start_procedure(&all, h3, &kinds::RISK_CLEARING, &clear(), date("2026-11-02"), &actor()).await.unwrap();
+        at_county(&db, id, ALL_SECURE, date("2026-11-02")).await;
+        let r = db.procedure(&all, id).await.unwrap();
+        let conditions = db.clearing_conditions_of(&all, &r, date("2026-11-19")).await.unwrap();
+        assert!(conditions.iter().any(|c| c.figure.contains("12 000")), "{conditions:?}");
+        walk(&db, id, &[(done("批准"), county, "2026-11-19"), (done("已公告"), county, "2026-11-20")]).await.unwrap();
+        let e = db.episodes(&all, h3).await.unwrap();
+        let closed = e[0].closed.as_ref().expect("closed by the approval");
+        assert_eq!(closed.cleared_on, date("2026-11-19"));
+        assert_eq!(closed.method, Some(bangfu_core::monitoring::ClearMethod::Assisted));
+        assert_eq!(e[0].opened.identified_on, date("2026-01-05"), "the episode is kept, never erased");
+    }
+);
 
 conformance!(a_yearly_class_is_set_by_its_procedure_and_kept_per_year, |db: Db| async move {
     let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;

@@ -167,6 +167,6 @@ async fn act(
         None => me.today,
     };
     let act = Act { id, version, action, role: Some(me.user.role), on };
-    let r = state.db.act_on_procedure(&me.scope, act, &me.actor()).await?;
+    let r = state.db.act_with_findings(&me.scope, act, &f, &me.actor()).await?;
     Ok(Json(record_json(&r)))
 }

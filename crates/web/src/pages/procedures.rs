@@ -159,6 +159,8 @@ struct ShowPage<'a> {
     error: String,
     typed: HashMap<String, String>,
     total_due: String,
+    /// 风险消除的条件 for every reviewer: (condition, 符合/不符合/未填, colour, figure).
+    conditions: Vec<(&'static str, &'static str, &'static str, String)>,
 }
 
 impl ShowPage<'_> {
@@ -191,6 +193,8 @@ struct Current {
     /// Earlier steps to send back to: (code, name).
     back_to: Vec<(&'static str, &'static str)>,
     actors: String,
+    /// What this step records into the proposal (the collection form, the county's type and risks).
+    fields: Vec<super::form::FormField>,
 }
 
 struct EventRow {
@@ -298,6 +302,7 @@ async fn render_show(
                 notice_days: s.notice_days,
                 back_to: def.steps[..step].iter().map(|b| (b.code, b.name_zh)).collect(),
                 actors: actors_zh(s.actors),
+                fields: step_form(me, &r, s.code, &typed, h.data.household_type),
             })
         }
         _ => None,
@@ -321,7 +326,29 @@ async fn render_show(
             }),
         })
         .collect();
+    let conditions = if def.code == kinds::RISK_CLEARING.code && r.procedure.state().is_open() {
+        use bangfu_core::monitoring::clearing::Check;
+        match state.db.clearing_conditions_of(&me.scope, &r, me.today).await {
+            Ok(list) => list
+                .into_iter()
+                .map(|c| {
+                    let (word, colour) = match c.check {
+                        Check::Met => ("符合", "green"),
+                        Check::NotMet => ("不符合", "red"),
+                        Check::Unknown => ("未填", "yellow"),
+                        Check::Note => ("说明", "grey"),
+                    };
+                    (c.label_zh, word, colour, c.figure)
+                })
+                .collect(),
+            Err(DomainError::NotFound) => return Err(PageError::NotFound),
+            Err(_) => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
     let page = ShowPage {
+        conditions,
         me,
         id: r.id,
         version: r.version,
@@ -350,6 +377,48 @@ async fn render_show(
     let status =
         if error.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The current step's own fields, filled with what was typed or else what the proposal holds.
+fn step_form(
+    me: &CurrentUser,
+    r: &ProcedureRecord,
+    step: &str,
+    typed: &HashMap<String, String>,
+    household: bangfu_core::household::HouseholdType,
+) -> Vec<super::form::FormField> {
+    use super::form::{FormField, Opt};
+    let def = r.procedure.def;
+    bangfu_core::procedure::decision::step_fields(def, step)
+        .iter()
+        .map(|name| {
+            let mut v = HashMap::new();
+            let current = typed.get(*name).cloned().or_else(|| r.proposal.get(name).map(str::to_owned));
+            v.insert((*name).to_owned(), current.unwrap_or_default());
+            let mut f = FormField::of(me, &v, name, false);
+            let choices: Vec<&str> = match *name {
+                "risks" => Vec::new(),
+                "monitoring_type" => bangfu_core::household::MonitoringType::ALL
+                    .iter()
+                    .filter(|t| bangfu_core::monitoring::check_type(**t, household).is_ok())
+                    .map(|t| t.label_zh())
+                    .collect(),
+                _ => vec!["是", "否"],
+            };
+            let value = f.value.clone();
+            let shown = |c: &str| {
+                c == value || bangfu_core::household::MonitoringType::parse(&value).is_some_and(|t| t.label_zh() == c)
+            };
+            f.options = choices
+                .iter()
+                .map(|c| Opt { value: (*c).to_owned(), label: (*c).to_owned(), selected: shown(c) })
+                .collect();
+            if *name == "risks" {
+                f.hint = me.lang.t("monitoring.risks_hint").to_owned();
+            }
+            f
+        })
+        .collect()
 }
 
 async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, PageError> {
@@ -410,7 +479,7 @@ async fn act(
         (_, None) => return render_show(&state, &me, r, "表单缺少版本，请刷新后再办理".to_owned(), v).await,
     };
     let act = Act { id, version: version.unwrap_or_default(), action, role: Some(me.user.role), on };
-    match state.db.act_on_procedure(&me.scope, act, &me.actor()).await {
+    match state.db.act_with_findings(&me.scope, act, &v, &me.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/procedures/{id}")).into_response()),
         Err(DomainError::NotFound) => Err(PageError::NotFound),
         Err(e) => {

@@ -332,6 +332,17 @@ both!(accepting_a_visits_clearing_proposal_starts_a_risk_clearing_that_closes_th
     let r = app.db.procedure(&all, rows[0].id).await.unwrap();
     assert_eq!(r.proposal.get("method"), Some("natural"));
     assert!(r.proposal.get("reason").unwrap().contains("收入稳定超过监测范围半年以上"));
+    // Every reviewer sees the conditions with their figures; 入户核实 answers the ones it checks.
+    let page = app.get(&format!("/procedures/{}", r.id), &town).await;
+    assert!(page.body.contains("风险消除的条件") && page.body.contains("刚性支出问题已解决"), "{}", page.body);
+    assert!(page.body.contains("name=\"rigid_expense_resolved\""), "the home check's own fields on its form");
+    let (village, vc) = app.sign_in("shadong").await;
+    let done =
+        app.act(r.id, &village, &vc, &format!("action=complete&note=x&rigid_expense_resolved={}", enc("是"))).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let r = app.db.procedure(&all, r.id).await.unwrap();
+    assert_eq!(r.proposal.get("rigid_expense_resolved"), Some("是"));
+    assert_eq!(r.proposal.get("water_unsafe"), None, "a blank stays 未填");
 });
 
 both!(an_overdue_step_is_on_the_worklist_of_the_role_that_must_act_with_its_working_days, |app| {
