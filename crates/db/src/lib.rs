@@ -28,6 +28,7 @@ mod row;
 pub mod rule_facts;
 pub mod rule_leads;
 pub mod sealed;
+pub mod self_reports;
 pub mod sessions;
 pub mod teams;
 pub mod tokens;

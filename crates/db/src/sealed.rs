@@ -225,6 +225,8 @@ const SEALED: &[(&str, &str, &[&str], Option<&str>)] = &[
     ("team_members", "team_member_id", &["phone"], None),
     ("users", "user_id", &["phone"], None),
     ("user_totp", "totp_id", &["secret"], None),
+    ("self_reports", "report_id", &["id_number", "phone"], Some("id_number_key")),
+    ("procedure_events", "event_id", &["contact_phone"], None),
 ];
 
 /// The setting that records which ring the register was sealed with.

@@ -21,6 +21,7 @@ pub mod plans;
 pub mod print;
 pub mod procedures;
 pub mod public;
+pub mod self_reports;
 pub mod teams;
 pub mod two_factor;
 pub mod units;

@@ -110,6 +110,10 @@ pub fn may_start(me: &CurrentUser) -> bool {
 #[derive(serde::Deserialize)]
 struct KindQuery {
     kind: Option<String>,
+    /// Started from a rule's lead (线索) or a household's own report (自主申报): marked as
+    /// started when the procedure is.
+    lead: Option<i64>,
+    report: Option<i64>,
 }
 
 fn kind_of(q: Option<&str>) -> Result<&'static ProcedureDef, PageError> {
@@ -189,6 +193,19 @@ async fn start_page(
         v.insert("year".into(), chrono::Datelike::year(&me.today).to_string());
     }
     v.insert("started_on".into(), me.today.to_string());
+    if let Some(id) = q.report {
+        // What the household reported, as the lead's answers (the checker may change them).
+        let r = state.db.self_report(&me.scope, id).await?;
+        v.insert("found_by".into(), FoundBy::SelfReport.label_zh().to_owned());
+        v.insert("reporter".into(), r.head_name.clone());
+        v.insert("risks".into(), r.risk.clone());
+        v.insert("reason".into(), format!("自主申报（回执 {}）：{}", r.receipt, r.difficulty));
+    }
+    if let Some(id) = q.lead {
+        let l = state.db.rule_lead(&me.scope, bangfu_core::monitoring::leads::LeadId(id)).await?;
+        v.insert("found_by".into(), FoundBy::DepartmentWarning.label_zh().to_owned());
+        v.insert("reason".into(), format!("监测预警（{} 第{}版）：{}", l.rule, l.version, l.reason));
+    }
     page(&state, &me, &h, def, &v, &[]).await
 }
 
@@ -222,7 +239,16 @@ async fn start(
         _ => me.today,
     };
     match state.db.start_procedure(&me.scope, h.id, def, &proposal, on, &me.actor()).await {
-        Ok(id) => Ok(Redirect::to(&format!("/procedures/{id}")).into_response()),
+        Ok(id) => {
+            if let Some(report) = q.report {
+                state.db.mark_report_started(&me.scope, report, id, &me.actor()).await?;
+            }
+            if let Some(lead) = q.lead {
+                let lead = bangfu_core::monitoring::leads::LeadId(lead);
+                state.db.mark_lead_started(&me.scope, lead, id, &me.actor()).await?;
+            }
+            Ok(Redirect::to(&format!("/procedures/{id}")).into_response())
+        }
         Err(DomainError::NotFound) => Err(PageError::NotFound),
         Err(e) => page(&state, &me, &h, def, &v, &field_errors(e)?).await,
     }

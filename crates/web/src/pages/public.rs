@@ -22,7 +22,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Page views and objections a source may make in a minute.
-const VIEWS_PER_MINUTE: u32 = 30;
+const VIEWS_PER_MINUTE: u32 = 120;
 const POSTS_PER_MINUTE: u32 = 3;
 
 #[derive(Template)]

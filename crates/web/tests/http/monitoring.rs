@@ -376,3 +376,86 @@ both!(an_overdue_step_is_on_the_worklist_of_the_role_that_must_act_with_its_work
     let theirs = app.get("/worklist", &admin).await;
     assert!(!theirs.body.contains(&format!("/procedures/{id}")), "入户核实 is not the district's step");
 });
+
+both!(a_self_report_from_the_public_page_reaches_its_village_staff_and_its_answer_the_reporter, |app| {
+    let report = |name: &str, idn: &str, village: &str, risk: &str| {
+        format!(
+            "head_name={}&phone=13912345678&id_number={idn}&village_code={village}&risk={}&difficulty={}",
+            enc(name),
+            enc(risk),
+            enc("老伴住院，花了三万多")
+        )
+    };
+    let form = app.get("/apply", "").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("411702101201") && form.body.contains("沙河店镇"), "villages to choose from");
+    let bad = app.post("/apply", "", &report("", "41170219650312001X", "", "因懒")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for m in ["户主姓名：请填写户主姓名", "身份证号码：身份证号码有误", "所在村：请选择所在的村", "困难类型："]
+    {
+        assert!(bad.body.contains(m), "{m}: {}", bad.body);
+    }
+    assert!(bad.body.contains("老伴住院，花了三万多"), "what was typed is kept");
+    let receipt_of =
+        |body: &str| body.split("class=\"receipt\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let ok = app.post("/apply", "", &report("王建国", &id("19650312", 1), "411702101201", "因病")).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let mine = receipt_of(&ok.body);
+    let theirs = app.post("/apply", "", &report("赵铁柱", &id("19700101", 3), "411702104201", "因病")).await;
+    let theirs = receipt_of(&theirs.body);
+    // The township sees its own village's report, masked, with the household it names.
+    let (town, tc) = app.sign_in("shahedian").await;
+    let list = app.get("/self-reports", &town).await;
+    assert!(list.body.contains(&mine) && !list.body.contains(&theirs), "{}", list.body);
+    assert!(!list.body.contains(&id("19650312", 1)) && !list.body.contains("13912345678"), "masked");
+    let h = app.shahedian_household.0;
+    let all = Scope::everything();
+    let reports = app.db.self_reports(&all).await.unwrap();
+    let (r_mine, r_theirs) = (
+        reports.iter().find(|r| r.receipt == mine).unwrap().id,
+        reports.iter().find(|r| r.receipt == theirs).unwrap().id,
+    );
+    assert!(
+        list.body.contains(&format!("report={r_mine}"))
+            && list.body.contains(&format!("/households/{h}/procedures/new"))
+    );
+    let r = app.post(&format!("/self-reports/{r_theirs}/dismiss"), &town, &format!("_csrf={tc}&reason=x")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "another township's report");
+    // Started from the report: the form carries what the household said; the report follows.
+    let start = app.get(&format!("/households/{h}/procedures/new?kind=identification&report={r_mine}"), &town).await;
+    assert!(start.body.contains(&format!("自主申报（回执 {mine}）")), "{}", start.body);
+    let r = app
+        .post(
+            &format!("/households/{h}/procedures/new?kind=identification&report={r_mine}"),
+            &town,
+            &format!(
+                "_csrf={tc}&monitoring_type={}&risks={}&found_by={}&reason={}",
+                enc("突发严重困难户"),
+                enc("因病"),
+                enc("自主申报"),
+                enc("自主申报：老伴住院")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let status = app.get(&format!("/apply/receipt?no={mine}"), "").await;
+    assert!(status.body.contains("已发起纳入监测程序"), "{}", status.body);
+    let (admin, ac) = app.sign_in("admin").await;
+    let r = app.post(&format!("/self-reports/{r_theirs}/dismiss"), &admin, &format!("_csrf={ac}&reason=")).await;
+    assert!(r.body.contains("请写明不需纳入的理由"), "{}", r.body);
+    let why = "经入户核实，已由医保报销，家庭收入稳定";
+    let r = app
+        .post(&format!("/self-reports/{r_theirs}/dismiss"), &admin, &format!("_csrf={ac}&reason={}", enc(why)))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let status = app.get(&format!("/apply/receipt?no={theirs}"), "").await;
+    assert!(status.body.contains("暂不需纳入监测") && status.body.contains(why), "{}", status.body);
+    // Three submissions a minute from one source, then 429 with a Chinese message.
+    let app = app.with_clock(bangfu_core::clock::Clock::fixed_beijing(2026, 12, 3, 10, 0));
+    for _ in 0..3 {
+        assert_eq!(app.post("/apply", "", "head_name=").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = app.post("/apply", "", "head_name=").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("操作太频繁"));
+});

@@ -145,6 +145,11 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         // The notice online is public: anyone with the QR code's address, signed in or not.
         ("/gs/{token}", "GET", format!("/gs/{t_in}"), format!("/gs/{t_out}"), [OK; 4], [OK; 4]),
         ("/gs/receipt", "GET", "/gs/receipt".into(), "/gs/receipt?no=".into(), [OK; 4], [OK; 4]),
+        // 自主申报: the public page, and the staff's list of their own area's reports.
+        ("/apply", "GET", "/apply".into(), "/apply".into(), [OK; 4], [OK; 4]),
+        ("/apply/receipt", "GET", "/apply/receipt".into(), "/apply/receipt?no=".into(), [OK; 4], [OK; 4]),
+        ("/self-reports", "GET", "/self-reports".into(), "/self-reports".into(), [OK; 4], [OK; 4]),
+        ("/self-reports/{id}/dismiss", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         (
             "/api/v1/procedures",
             "GET",
@@ -587,6 +592,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
                         | "/static/{file}"
                         | "/gs/{token}"
                         | "/gs/receipt"
+                        | "/apply"
+                        | "/apply/receipt"
                 )
             {
                 let r = app.get(path_in, "").await;
@@ -609,6 +616,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         "/lang/{code}",
         "/gs/{token}",
         "/gs/receipt",
+        "/apply",
+        "/apply/receipt",
     ];
     for (name, role, own) in [
         ("sysadmin", Role::SystemAdmin, &["/users", "/users/new"][..]),
