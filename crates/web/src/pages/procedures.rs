@@ -221,7 +221,10 @@ fn actors_zh(roles: &[Role]) -> String {
 fn proposal_rows(me: &CurrentUser, r: &ProcedureRecord) -> Vec<(&'static str, String)> {
     bangfu_core::procedure::decision::proposal_fields(r.procedure.def)
         .iter()
-        .map(|f| (super::field_label(me.lang, f), r.proposal.get(f).unwrap_or("").to_owned()))
+        .map(|f| {
+            let label = if *f == "reason" { me.lang.t("procedure.reason") } else { super::field_label(me.lang, f) };
+            (label, r.proposal.get(f).unwrap_or("").to_owned())
+        })
         .map(|(l, v)| (l, if v.is_empty() { "未填".to_owned() } else { v }))
         .collect()
 }
