@@ -386,3 +386,47 @@ conformance!(
         assert!(procs.iter().any(|p| p.state == "approved"), "the sequence reached at least one approval: {procs:?}");
     }
 );
+
+conformance!(every_review_step_of_every_kind_sends_back_with_its_reason_kept, |db: Db| async move {
+    let all = everything();
+    let mut seq = 11;
+    for def in kinds::ALL {
+        for (at, review) in def.steps.iter().enumerate().filter(|(_, s)| s.review) {
+            seq += 2;
+            let h = registered(&db, &format!("41170210120100{seq:02}"), SHAHEDIAN_VILLAGE, seq).await;
+            let p = match def.code {
+                "identification" => identify(),
+                "risk_clearing" => {
+                    monitored(&db, h).await;
+                    clear()
+                }
+                "classification" => {
+                    proposal(def, &[("year", "2026"), ("stability", "稳定脱贫户"), ("labour", "有劳动能力")])
+                }
+                _ => proposal(def, &[("exit_year", "2018"), ("reason", "补录")]),
+            };
+            let id = db.start_procedure(&all, h, def, &p, date("2026-10-08"), &actor()).await.unwrap();
+            let mut day = date("2026-10-08");
+            for s in &def.steps[..at] {
+                day += chrono::Duration::days(i64::from(s.notice_days.unwrap_or(1)));
+                walk(&db, id, &[(done("已办"), Some(s.actors[0]), &day.to_string())]).await.unwrap();
+            }
+            let reason = format!("{}：材料不全", review.name_zh);
+            walk(
+                &db,
+                id,
+                &[(Action::SendBack { to: None, reason: reason.clone() }, Some(review.actors[0]), &day.to_string())],
+            )
+            .await
+            .unwrap();
+            let r = db.procedure(&all, id).await.unwrap();
+            assert_eq!(r.procedure.current().unwrap().code, def.steps[at - 1].code, "{} {}", def.code, review.code);
+            assert!(
+                matches!(&r.procedure.events.last().unwrap().action, Action::SendBack { reason: got, .. } if *got == reason),
+                "{} {}",
+                def.code,
+                review.code
+            );
+        }
+    }
+});
