@@ -16,7 +16,7 @@ use bangfu_core::household::{Household, HouseholdId, HouseholdType, MonitoringTy
 use bangfu_core::monitoring::clearing::{Condition, clearing_conditions, may_clear};
 use bangfu_core::monitoring::{ClearMethod, CloseEpisode, Episode, OpenEpisode, check_type};
 use bangfu_core::procedure::decision::{HouseholdClass, Labour, Proposal, Stability, parse_exit_year};
-use bangfu_core::procedure::{Action, Event, Procedure, ProcedureDef, State, StepDef, kinds};
+use bangfu_core::procedure::{Action, Deadlines, Event, Procedure, ProcedureDef, State, StepDef, kinds};
 use bangfu_core::store::{AreaStore, HouseholdStore, MonitoringStore};
 use bangfu_core::{DomainError, DomainResult};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -600,7 +600,12 @@ impl Db {
             id,
             household_id: HouseholdId(household),
             area_code,
-            procedure: Procedure { def, started_on, events: events.into_iter().map(|(e, _)| e).collect() },
+            procedure: Procedure {
+                def,
+                started_on,
+                events: events.into_iter().map(|(e, _)| e).collect(),
+                deadlines: self.deadlines().await?,
+            },
             version,
             proposal: proposal.as_deref().map(Proposal::decode).unwrap_or_default(),
             notice_token,
@@ -960,6 +965,7 @@ impl Db {
         // The last time the notice step began: the day the step before it completed.
         let mut from = None;
         let mut p = Procedure::start(def, r.procedure.started_on);
+        p.deadlines = r.procedure.deadlines;
         for e in &r.procedure.events {
             p.events.push(e.clone());
             if let State::At { step, since } = p.state()
@@ -969,7 +975,7 @@ impl Db {
             }
         }
         let from = from.ok_or(DomainError::NotFound)?;
-        let days = i64::from(notice.notice_days.unwrap_or(5));
+        let days = i64::from(r.procedure.notice_days_of(notice).unwrap_or(5));
         let h = self.household(&Scope::everything(), r.household_id).await?;
         let village = self.area(&h.data.village_code).await?.map(|a| a.name).unwrap_or_default();
         let township = self.area(&h.data.village_code.township()).await?.map(|a| a.name).unwrap_or_default();
@@ -1072,7 +1078,18 @@ fn action_zh(a: &Action) -> &'static str {
     }
 }
 
+/// The settings rows of [`Deadlines`].
+pub const NOTICE_DAYS: &str = "procedure_notice_days";
+pub const TOTAL_WORKING_DAYS: &str = "procedure_total_working_days";
+
 impl Db {
+    /// The district's deadlines over the kinds' defaults.
+    pub async fn deadlines(&self) -> DomainResult<Deadlines> {
+        let n = self.setting(NOTICE_DAYS).await?.unwrap_or_default();
+        let t = self.setting(TOTAL_WORKING_DAYS).await?.unwrap_or_default();
+        Ok(Deadlines::parse(&n, &t).unwrap_or_default())
+    }
+
     /// A district setting's value, if it was set.
     pub async fn setting(&self, key: &str) -> DomainResult<Option<String>> {
         dispatch!(self, pool => {

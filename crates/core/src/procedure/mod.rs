@@ -100,12 +100,43 @@ impl State {
     }
 }
 
+/// The district's settings over the kinds' defaults: a longer notice (never shorter than the
+/// kind's minimum) and the whole's deadline in working days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deadlines {
+    pub notice_days: Option<u32>,
+    pub total_working_days: Option<u32>,
+}
+
+impl Deadlines {
+    /// The settings form: 公示天数 5–30 (the rules' minimum is 5), 全程时限 5–60 working days;
+    /// a blank keeps the default.
+    pub fn parse(notice: &str, total: &str) -> Result<Deadlines, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut number = |raw: &str, field: &str, lo: u32, hi: u32, message: &str| match raw.trim() {
+            "" => None,
+            t => match t.parse::<u32>() {
+                Ok(n) if (lo..=hi).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError::new(field, message));
+                    None
+                }
+            },
+        };
+        let notice_days = number(notice, "notice_days", 5, 30, "公示天数应为5到30之间的整数（公示不少于5天）");
+        let total_working_days = number(total, "total_working_days", 5, 60, "全程时限应为5到60之间的工作日数");
+        if errors.is_empty() { Ok(Deadlines { notice_days, total_working_days }) } else { Err(errors) }
+    }
+}
+
 /// A procedure: its kind, when it started, and what happened since.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Procedure {
     pub def: &'static ProcedureDef,
     pub started_on: NaiveDate,
     pub events: Vec<Event>,
+    /// The district's deadlines, read when the procedure is.
+    pub deadlines: Deadlines,
 }
 
 fn need(field: &str, text: &str, message: &str) -> Result<(), FieldError> {
@@ -118,7 +149,13 @@ fn roles_zh(roles: &[Role]) -> String {
 
 impl Procedure {
     pub fn start(def: &'static ProcedureDef, on: NaiveDate) -> Procedure {
-        Procedure { def, started_on: on, events: Vec::new() }
+        Procedure { def, started_on: on, events: Vec::new(), deadlines: Deadlines::default() }
+    }
+
+    /// How many days a step's notice lasts at least: the kind's minimum, or the district's
+    /// longer setting.
+    pub fn notice_days_of(&self, step: &StepDef) -> Option<u32> {
+        step.notice_days.map(|d| self.deadlines.notice_days.map_or(d, |s| s.max(d)))
     }
 
     /// Where it is now, replayed from the events.
@@ -176,7 +213,8 @@ impl Procedure {
 
     /// The whole procedure's deadline.
     pub fn total_due_on(&self, calendar: &WorkCalendar) -> Option<NaiveDate> {
-        Some(calendar.add_working_days(self.started_on, self.def.total_working_days?))
+        let days = self.def.total_working_days.map(|d| self.deadlines.total_working_days.unwrap_or(d))?;
+        Some(calendar.add_working_days(self.started_on, days))
     }
 
     /// Working days the current step is past its deadline (0 when it is not).
@@ -209,7 +247,7 @@ impl Procedure {
             }
             Action::Complete { note } => {
                 need("note", note, &format!("请写明“{}”的结果", def.name_zh))?;
-                if let Some(days) = def.notice_days
+                if let Some(days) = self.notice_days_of(&def)
                     && on < since + Duration::days(i64::from(days))
                 {
                     return Err(FieldError::new(

@@ -223,3 +223,18 @@ fn a_step_is_not_dated_before_the_one_before_it() {
     let e = p.act(done("比对"), "区干部", Some(Role::DistrictAdmin), d(3, 3)).unwrap_err();
     assert_eq!(e.message, "办理日期不能早于上一次办理（2026-03-04）");
 }
+
+#[test]
+fn the_district_may_lengthen_the_notice_never_shorten_it_and_set_the_whole_deadline() {
+    let mut p = at_notice(d(11, 9));
+    p.deadlines = Deadlines::parse("7", "15").unwrap();
+    let e = p.act(done("公示结束"), "村干部", VILLAGE, d(11, 15)).unwrap_err();
+    assert_eq!(e.message, "公示不少于7天：2026-11-15之后才能结束公示");
+    p.act(done("公示结束"), "村干部", VILLAGE, d(11, 16)).unwrap();
+    let c = WorkCalendar::national_2026();
+    assert_eq!(p.total_due_on(&c), Some(c.add_working_days(d(11, 2), 15)));
+    let errors = Deadlines::parse("3", "x").unwrap_err();
+    assert_eq!(errors[0].message, "公示天数应为5到30之间的整数（公示不少于5天）");
+    assert_eq!(errors[1].field, "total_working_days");
+    assert_eq!(Deadlines::parse("", "").unwrap(), Deadlines::default(), "blank keeps the defaults");
+}

@@ -28,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/procedures/{id}", get(show))
         .route("/procedures/{id}/act", post(act))
         .route("/procedures/{id}/notice", get(notice))
+        .route("/settings/procedures", get(settings_page).post(settings_save))
 }
 
 const PAGE_SIZE: u32 = 50;
@@ -282,7 +283,7 @@ async fn render_show(
             name: s.name_zh,
             actors: actors_zh(s.actors),
             deadline: s.deadline_working_days.map(|d| format!("{d}个工作日")).unwrap_or_default()
-                + &s.notice_days.map(|d| format!("（公示不少于{d}天）")).unwrap_or_default(),
+                + &r.procedure.notice_days_of(s).map(|d| format!("（公示不少于{d}天）")).unwrap_or_default(),
             status: match (at, st) {
                 (Some(a), _) if i < a => "已办",
                 (Some(a), _) if i == a => "办理中",
@@ -302,7 +303,7 @@ async fn render_show(
                 overdue: r.procedure.days_overdue(&calendar, me.today),
                 mine: s.actors.contains(&me.user.role),
                 review: s.review,
-                notice_days: s.notice_days,
+                notice_days: r.procedure.notice_days_of(&s),
                 back_to: def.steps[..step].iter().map(|b| (b.code, b.name_zh)).collect(),
                 actors: actors_zh(s.actors),
                 fields: step_form(me, &r, s.code, &typed, h.data.household_type),
@@ -554,4 +555,102 @@ async fn notice(
         today: me.today.format("%Y年%-m月%-d日").to_string(),
     };
     Ok(Html(page.render()?))
+}
+
+// ---- 程序设置 (the district office): deadlines, and what the printed notice says ----
+
+type Settings = crate::extract::Require<crate::extract::perm::ManageSettings>;
+
+const SETTING_FIELDS: &[&str] = &["notice_days", "total_working_days", "public_url", "notice_contact"];
+
+async fn settings_form(
+    me: &CurrentUser,
+    v: &HashMap<String, String>,
+    errors: &[bangfu_core::FieldError],
+) -> Result<Response, PageError> {
+    let fields = SETTING_FIELDS
+        .iter()
+        .map(|name| {
+            let mut f = super::form::FormField::of(me, v, name, false);
+            f.label = me.lang.t(match *name {
+                "notice_days" => "settings.notice_days",
+                "total_working_days" => "settings.total_working_days",
+                "public_url" => "settings.public_url",
+                _ => "settings.notice_contact",
+            });
+            f.hint = me
+                .lang
+                .t(match *name {
+                    "notice_days" => "settings.notice_days_hint",
+                    "total_working_days" => "settings.total_working_days_hint",
+                    "public_url" => "settings.public_url_hint",
+                    _ => "settings.notice_contact_hint",
+                })
+                .to_owned();
+            f
+        })
+        .collect();
+    super::form::render_form(
+        me,
+        me.lang.t("settings.procedures").to_owned(),
+        "/procedures".into(),
+        me.lang.t("form.save"),
+        fields,
+        errors,
+    )
+}
+
+async fn settings_page(State(state): State<AppState>, me: Settings) -> Result<Response, PageError> {
+    if !me.scope.is_district_wide() {
+        return Err(PageError::Denied(bangfu_core::auth::Permission::ManageSettings));
+    }
+    let d = state.db.deadlines().await?;
+    let mut v = HashMap::new();
+    v.insert("notice_days".to_owned(), d.notice_days.map(|n| n.to_string()).unwrap_or_default());
+    v.insert("total_working_days".to_owned(), d.total_working_days.map(|n| n.to_string()).unwrap_or_default());
+    v.insert("public_url".to_owned(), state.db.setting("public_url").await?.unwrap_or_default());
+    v.insert("notice_contact".to_owned(), state.db.setting("notice_contact").await?.unwrap_or_default());
+    settings_form(&me, &v, &[]).await
+}
+
+async fn settings_save(
+    State(state): State<AppState>,
+    me: Settings,
+    Form(v): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    if !me.scope.is_district_wide() {
+        return Err(PageError::Denied(bangfu_core::auth::Permission::ManageSettings));
+    }
+    me.check_form_csrf(&v)?;
+    let get = |k: &str| v.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let mut errors = match bangfu_core::procedure::Deadlines::parse(&get("notice_days"), &get("total_working_days")) {
+        Ok(_) => Vec::new(),
+        Err(e) => e,
+    };
+    let url = get("public_url");
+    if !url.is_empty()
+        && (!(url.starts_with("https://") || url.starts_with("http://"))
+            || url.contains(char::is_whitespace)
+            || url.len() > 200)
+    {
+        errors.push(bangfu_core::FieldError::new("public_url", "网址应以 https:// 或 http:// 开头，不含空格"));
+    }
+    if get("notice_contact").chars().count() > 100 {
+        errors.push(bangfu_core::FieldError::new("notice_contact", "请不超过100字"));
+    }
+    if !errors.is_empty() {
+        return settings_form(&me, &v, &errors).await;
+    }
+    for (key, field) in [
+        (bangfu_db::procedures::NOTICE_DAYS, "notice_days"),
+        (bangfu_db::procedures::TOTAL_WORKING_DAYS, "total_working_days"),
+        ("public_url", "public_url"),
+        ("notice_contact", "notice_contact"),
+    ] {
+        let value = get(field);
+        if state.db.setting(key).await?.unwrap_or_default() != value {
+            state.db.set_setting(key, &value, &me.actor()).await?;
+        }
+    }
+    Ok(Redirect::to("/procedures").into_response())
 }

@@ -459,3 +459,56 @@ both!(a_self_report_from_the_public_page_reaches_its_village_staff_and_its_answe
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.body.contains("操作太频繁"));
 });
+
+both!(the_district_sets_the_notice_days_and_the_public_address_and_a_township_may_not, |app| {
+    let (town, tc) = app.sign_in("shahedian").await;
+    assert_eq!(app.get("/settings/procedures", &town).await.status, StatusCode::FORBIDDEN);
+    let r = app.post("/settings/procedures", &town, &format!("_csrf={tc}&notice_days=7")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (admin, ac) = app.sign_in("admin").await;
+    let bad =
+        app.post("/settings/procedures", &admin, &format!("_csrf={ac}&notice_days=3&public_url=bangfu.gov")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("公示天数应为5到30之间的整数（公示不少于5天）") && bad.body.contains("网址应以 https://")
+    );
+    assert!(bad.body.contains("bangfu.gov"), "what was typed is kept");
+    let url = enc("https://bangfu.example.gov.cn");
+    let ok = app
+        .post(
+            "/settings/procedures",
+            &admin,
+            &format!("_csrf={ac}&notice_days=7&public_url={url}&notice_contact={}", enc("沙东村委会 0396-1234567")),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(app.db.deadlines().await.unwrap().notice_days, Some(7));
+    // The printed notice now points to the public address and names the contact.
+    let (village, vc) = app.sign_in("shadong").await;
+    let h = app.shahedian_household.0;
+    let r = app
+        .start(
+            h,
+            "identification",
+            &village,
+            &format!(
+                "_csrf={vc}&monitoring_type={}&risks={}&found_by={}&reason=x",
+                enc("突发严重困难户"),
+                enc("因病"),
+                enc("干部排查")
+            ),
+        )
+        .await;
+    let id = App::procedure_id(&r);
+    app.complete(id, &village, &vc, days(0)).await;
+    app.complete(id, &admin, &ac, days(0)).await;
+    app.complete(id, &village, &vc, days(0)).await;
+    let print = app.get(&format!("/procedures/{id}/notice"), &village).await;
+    assert!(
+        print.body.contains("https://bangfu.example.gov.cn/gs/") && print.body.contains("沙东村委会 0396-1234567"),
+        "{}",
+        print.body
+    );
+    let page = app.get(&format!("/procedures/{id}"), &village).await;
+    assert!(page.body.contains("公示不少于7天"), "the longer notice shown");
+});

@@ -135,6 +135,14 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ),
         ("/procedures/{id}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         (
+            "/settings/procedures",
+            "GET",
+            "/settings/procedures".into(),
+            "/settings/procedures".into(),
+            [OK, FB, FB, FB],
+            [OK, FB, FB, FB],
+        ),
+        (
             "/procedures/{id}/notice",
             "GET",
             format!("/procedures/{p_in}/notice"),
