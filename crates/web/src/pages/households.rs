@@ -220,6 +220,9 @@ struct HouseholdPage<'a> {
     /// 区级管理员: may open and clear monitoring episodes and correct the status.
     is_district: bool,
     has_open_episode: bool,
+    /// What a monitored household still lacks: a plan 15 days after identification, a 开发式
+    /// measure for a household that can work.
+    findings: Vec<String>,
     /// 程序 of this household, newest first: (id, kind, state, step or end, started, colour).
     procedures: Vec<(i64, &'static str, &'static str, String, String, &'static str)>,
     /// 脱贫户分类 by year: (class, decided on, procedure id).
@@ -434,6 +437,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     };
     let (current, gone): (Vec<&Member>, Vec<&Member>) = members.iter().partition(|m| m.left_on.is_none());
     let work = super::work::household_work(&state, &me, &h).await?;
+    let findings = monitoring_findings(&episodes, &work, me.today);
     let lv = &h.data.living;
     let living = [
         ("household_power", lv.household_power),
@@ -459,6 +463,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         colour: h.data.status.map(PovertyStatus::colour).unwrap_or(""),
         living,
         has_open_episode: episodes.iter().any(|e| e.is_open()),
+        findings,
         procedures: state
             .db
             .household_procedures(&me.scope, h.id)
@@ -516,4 +521,25 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
         work,
     };
     Ok(Html(page.render()?))
+}
+
+/// A monitored household's findings (DOMAIN §4): a 一户一策 plan within 15 days of
+/// identification, and at least one 开发式 measure unless the whole household cannot work.
+pub fn monitoring_findings(
+    episodes: &[bangfu_core::monitoring::Episode],
+    work: &super::work::HouseholdWork,
+    today: chrono::NaiveDate,
+) -> Vec<String> {
+    let Some(open) = episodes.iter().find(|e| e.is_open()) else { return Vec::new() };
+    let mut out = Vec::new();
+    let since = open.opened.identified_on;
+    let due = since + chrono::Duration::days(15);
+    if !work.has_plan_this_year && today > due {
+        out.push(format!("纳入监测（{since}）已超过15天，尚无本年度帮扶计划（应于{due}前制定）"));
+    }
+    let developmental = work.plans.iter().flat_map(|p| &p.measures).any(|m| m.developmental);
+    if open.opened.flags.no_labour != Some(true) && !developmental && work.has_plan_this_year {
+        out.push("该户不是整户无劳动能力，帮扶计划中还没有开发式措施（产业、就业、金融或公益岗位）".to_owned());
+    }
+    out
 }

@@ -512,3 +512,29 @@ both!(the_district_sets_the_notice_days_and_the_public_address_and_a_township_ma
     let page = app.get(&format!("/procedures/{id}"), &village).await;
     assert!(page.body.contains("公示不少于7天"), "the longer notice shown");
 });
+
+both!(a_household_monitored_for_over_15_days_without_a_plan_says_so_on_its_page, |app| {
+    let h = app.shahedian_household;
+    let on = days(30).to_string();
+    let f: HashMap<&str, &str> = [
+        ("monitoring_type", "突发严重困难户"),
+        ("risks", "因病"),
+        ("found_by", "干部排查"),
+        ("identified_on", on.as_str()),
+        ("reason", "住院"),
+    ]
+    .into_iter()
+    .collect();
+    let e = bangfu_core::monitoring::OpenEpisode::parse(&f, bangfu_core::household::HouseholdType::Tuopin, days(0))
+        .unwrap();
+    let actor = bangfu_core::audit::Actor { user_id: None, username: "t".into(), role: None, ip: None };
+    app.db.backfill_episode(&Scope::everything(), h, &e, &actor).await.unwrap();
+    let (village, _) = app.sign_in("shadong").await;
+    let page = app.household_page(h.0, &village).await;
+    let due = days(15);
+    assert!(
+        page.body.contains(&format!("纳入监测（{on}）已超过15天，尚无本年度帮扶计划（应于{due}前制定）")),
+        "{}",
+        page.body
+    );
+});
