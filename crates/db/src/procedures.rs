@@ -239,6 +239,16 @@ pub struct ProcedureRow {
 }
 
 impl ProcedureRow {
+    /// The tag colour screens use for the state.
+    pub fn colour(&self) -> &'static str {
+        match self.state.as_str() {
+            "open" => "yellow",
+            "approved" => "green",
+            "refused" => "red",
+            _ => "grey",
+        }
+    }
+
     pub fn state_zh(&self) -> &'static str {
         match self.state.as_str() {
             "open" => "办理中",
@@ -257,7 +267,6 @@ pub struct ProcedureFilter {
     pub state: Option<String>,
     /// Only those whose current step this role acts on (我的待办).
     pub pending_for: Option<Role>,
-    pub area: Option<String>,
     pub offset: i64,
     pub limit: i64,
 }
@@ -869,16 +878,9 @@ impl Db {
 
     /// Procedures inside `scope` as the filter asks, newest first, and how many in all.
     pub async fn procedures(&self, scope: &Scope, f: &ProcedureFilter) -> DomainResult<(Vec<ProcedureRow>, i64)> {
-        let (lo, hi) = match &f.area {
-            Some(a) => (a.clone(), format!("{a}\u{10FFFF}")),
-            None => {
-                let (lo, hi) = scope.bounds();
-                (lo.to_owned(), hi.to_owned())
-            }
-        };
-        let (slo, shi) = scope.bounds();
-        let mut clause = "p.area_code between $1 and $2 and p.area_code between $3 and $4".to_owned();
-        let mut n = 4;
+        let (lo, hi) = scope.bounds();
+        let mut clause = "p.area_code between $1 and $2".to_owned();
+        let mut n = 2;
         if f.kind.is_some() {
             n += 1;
             clause.push_str(&format!(" and p.kind = ${n}"));
@@ -900,8 +902,8 @@ impl Db {
         let kind = f.kind.map(|d| d.code);
         let state = f.state.clone();
         dispatch!(self, pool => {
-            let mut count = sqlx::query_scalar::<_, i64>(crate::sql(&count_sql)).bind(&lo).bind(&hi).bind(slo).bind(shi);
-            let mut list = sqlx::query_as::<_, RowTuple>(crate::sql(&list_sql)).bind(&lo).bind(&hi).bind(slo).bind(shi);
+            let mut count = sqlx::query_scalar::<_, i64>(crate::sql(&count_sql)).bind(lo).bind(hi);
+            let mut list = sqlx::query_as::<_, RowTuple>(crate::sql(&list_sql)).bind(lo).bind(hi);
             if let Some(k) = kind { count = count.bind(k); list = list.bind(k); }
             if let Some(s) = &state { count = count.bind(s.clone()); list = list.bind(s.clone()); }
             let total = count.fetch_one(pool).await.map_err(domain_err)?;
@@ -1022,29 +1024,30 @@ impl Db {
         if !errors.is_empty() {
             return Err(DomainError::Invalid(errors));
         }
-        let r = self.procedure_by_token(token).await?;
-        if r.procedure.current().and_then(|s| s.notice_days).is_none() {
-            return Err(DomainError::invalid("text", "公示已结束，不能再提出异议；如有问题请拨打12317"));
-        }
         let today = self.clock().today();
         let receipt = new_receipt(today);
         let actor = Actor { user_id: None, username: "公示页面".to_owned(), role: None, ip: None };
-        let act = Act {
-            id: r.id,
-            version: r.version,
-            action: Action::Object { receipt: receipt.clone(), text: text.to_owned() },
-            role: None,
-            on: today,
-        };
-        self.act_with_contact(
-            &Scope::everything(),
-            act,
-            &HashMap::new(),
-            &actor,
-            Some((name.to_owned(), phone.to_owned(), source.to_owned())),
-        )
-        .await?;
-        Ok(receipt)
+        // Two villagers may object at the same moment, or staff act on the procedure meanwhile:
+        // read it again and retry, so that an objection is never lost to someone else's act.
+        let mut tries = 0;
+        loop {
+            let r = self.procedure_by_token(token).await?;
+            if r.procedure.current().and_then(|s| s.notice_days).is_none() {
+                return Err(DomainError::invalid("text", "公示已结束，不能再提出异议；如有问题请拨打12317"));
+            }
+            let act = Act {
+                id: r.id,
+                version: r.version,
+                action: Action::Object { receipt: receipt.clone(), text: text.to_owned() },
+                role: None,
+                on: today,
+            };
+            let contact = Some((name.to_owned(), phone.to_owned(), source.to_owned()));
+            match self.act_with_contact(&Scope::everything(), act, &HashMap::new(), &actor, contact).await {
+                Err(DomainError::Conflict { .. }) if tries < 5 => tries += 1,
+                other => return other.map(|_| receipt),
+            }
+        }
     }
 
     /// What the objector sees by receipt number: the notice, what they wrote, the answer.

@@ -110,7 +110,7 @@ type Row = (
     String,
     Option<i64>,
     Option<String>,
-    String,
+    Option<i64>,
 );
 
 impl Db {
@@ -159,7 +159,8 @@ impl Db {
         let (lo, hi) = scope.bounds();
         let rows: Vec<Row> = dispatch!(self, pool => {
             sqlx::query_as("select r.report_id, r.receipt, r.head_name, r.id_number, r.phone, r.village_code, r.difficulty, r.risk, \
-                r.submitted_at, r.state, r.procedure_id, r.handled_note, r.id_number_key from self_reports r \
+                r.submitted_at, r.state, r.procedure_id, r.handled_note, m.household_id from self_reports r \
+                left join members m on m.id_number_key = r.id_number_key and m.left_on is null \
                 where r.village_code between $1 and $2 order by (case when r.state = 'open' then 0 else 1 end), r.report_id desc limit 500")
                 .bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?
         });
@@ -177,13 +178,9 @@ impl Db {
             state,
             procedure_id,
             note,
-            key,
+            household,
         ) in rows
         {
-            let household: Option<i64> = dispatch!(self, pool => {
-                sqlx::query_scalar("select household_id from members where id_number_key = $1 and left_on is null")
-                    .bind(&key).fetch_optional(pool).await.map_err(domain_err)?
-            });
             let id_plain = crate::sealed::open_stored(&id_number)?;
             let phone_plain = crate::sealed::open_stored(&phone)?;
             out.push(ReportRow {

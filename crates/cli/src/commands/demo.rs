@@ -165,20 +165,17 @@ async fn seed_procedures(db: &Db) -> anyhow::Result<()> {
     let today = super::today();
     let ago = |n: i64| today - chrono::Duration::days(n);
     let town = AreaCode::parse("411702101000").map_err(anyhow::Error::msg)?;
-    let filter = |t: HouseholdType, _monitored: bool| HouseholdFilter {
-        area: Some(town.clone()),
-        household_type: Some(t),
-        ..Default::default()
-    };
+    let filter =
+        |t: HouseholdType| HouseholdFilter { area: Some(town.clone()), household_type: Some(t), ..Default::default() };
     let pick = async |f: HouseholdFilter, monitored: bool| -> anyhow::Result<Vec<HouseholdSummary>> {
         let (found, _) = db.list_households(&all, &f, Page { number: 1, size: 200 }).await?;
         Ok(found.into_iter().filter(|h| h.monitoring_type.is_some() == monitored).collect())
     };
-    let mut free = pick(filter(HouseholdType::Tuopin, false), false).await?;
-    free.extend(pick(filter(HouseholdType::Ordinary, false), false).await?);
+    let mut free = pick(filter(HouseholdType::Tuopin), false).await?;
+    free.extend(pick(filter(HouseholdType::Ordinary), false).await?);
     // Clearings wherever the register has an episode old enough (six months at least).
     let anywhere = |t: HouseholdType| HouseholdFilter { household_type: Some(t), ..Default::default() };
-    let mut monitored = pick(filter(HouseholdType::Tuopin, true), true).await?;
+    let mut monitored = pick(filter(HouseholdType::Tuopin), true).await?;
     monitored.extend(pick(anywhere(HouseholdType::Tuopin), true).await?);
     monitored.extend(pick(anywhere(HouseholdType::Monitored), true).await?);
     let tuopin: Vec<_> = free.iter().filter(|h| h.household_type == HouseholdType::Tuopin).cloned().collect();

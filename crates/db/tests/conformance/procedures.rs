@@ -430,3 +430,34 @@ conformance!(every_review_step_of_every_kind_sends_back_with_its_reason_kept, |d
         }
     }
 });
+
+conformance!(objections_lodged_at_the_same_moment_all_land_with_their_receipts, |db: Db| async move {
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+    let all = everything();
+    let id =
+        db.start_procedure(&all, h, &kinds::IDENTIFICATION, &identify(), date("2026-11-02"), &actor()).await.unwrap();
+    let (village, county) = (Some(Role::VillageWorker), Some(Role::DistrictAdmin));
+    walk(
+        &db,
+        id,
+        &[
+            (done("核实"), village, "2026-11-03"),
+            (done("比对"), county, "2026-11-04"),
+            (done("评议"), village, "2026-11-05"),
+        ],
+    )
+    .await
+    .unwrap();
+    let token = db.procedure(&all, id).await.unwrap().notice_token.unwrap();
+    let (a, b, c) = tokio::join!(
+        db.lodge_objection(&token, "王一", "13900000001", "甲", "s1"),
+        db.lodge_objection(&token, "王二", "13900000002", "乙", "s2"),
+        db.lodge_objection(&token, "王三", "13900000003", "丙", "s3"),
+    );
+    let receipts = [a.unwrap(), b.unwrap(), c.unwrap()];
+    let r = db.procedure(&all, id).await.unwrap();
+    assert_eq!(r.objections.len(), 3, "none lost to another's: {:?}", r.objections);
+    for receipt in &receipts {
+        assert!(r.objections.iter().any(|o| &o.receipt == receipt));
+    }
+});

@@ -56,7 +56,6 @@ async fn list(State(state): State<AppState>, me: ApiUser, Query(q): Query<ListQu
         kind,
         state: q.state.clone(),
         pending_for: q.mine.unwrap_or(false).then_some(me.user.role),
-        area: None,
         offset: i64::from((page - 1) * PAGE_SIZE),
         limit: i64::from(PAGE_SIZE),
     };
@@ -110,11 +109,6 @@ async fn one(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) ->
     Ok(Json(record_json(&state.db.procedure(&me.scope, id).await?)))
 }
 
-fn may_start(me: &ApiUser) -> bool {
-    use bangfu_core::auth::Role;
-    matches!(me.user.role, Role::VillageWorker | Role::TownshipStaff | Role::DistrictAdmin)
-}
-
 async fn start(
     State(state): State<AppState>,
     me: ApiUser,
@@ -128,7 +122,7 @@ async fn start(
     })?;
     // Outside the caller's area the household does not exist, whatever the role.
     let h = bangfu_core::store::HouseholdStore::household(&state.db, &me.scope, HouseholdId(hid)).await?;
-    if !may_start(&me) {
+    if !crate::pages::monitoring::role_may_start(me.user.role) {
         return Err(ApiError::forbidden());
     }
     if def.code == kinds::IDENTIFICATION.code && f.get("risks").is_none_or(|r| r.trim().is_empty()) {

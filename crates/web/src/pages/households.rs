@@ -470,12 +470,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
             .await?
             .into_iter()
             .map(|p| {
-                let colour = match p.state.as_str() {
-                    "open" => "yellow",
-                    "approved" => "green",
-                    "refused" => "red",
-                    _ => "grey",
-                };
+                let colour = p.colour();
                 let at = match (p.step, p.ended_on) {
                     (Some(s), _) => s.name_zh.to_owned(),
                     (None, Some(on)) => on.to_string(),

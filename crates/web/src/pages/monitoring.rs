@@ -104,7 +104,11 @@ fn exit_fields(me: &CurrentUser, v: &Values) -> Vec<FormField> {
 
 /// Who may start a procedure: those who log a lead or take part in the chain.
 pub fn may_start(me: &CurrentUser) -> bool {
-    matches!(me.user.role, Role::VillageWorker | Role::TownshipStaff | Role::DistrictAdmin)
+    role_may_start(me.user.role)
+}
+
+pub fn role_may_start(role: Role) -> bool {
+    matches!(role, Role::VillageWorker | Role::TownshipStaff | Role::DistrictAdmin)
 }
 
 #[derive(serde::Deserialize)]

@@ -67,15 +67,6 @@ struct ListRow {
     started_on: String,
 }
 
-fn colour(state: &str) -> &'static str {
-    match state {
-        "open" => "yellow",
-        "approved" => "green",
-        "refused" => "red",
-        _ => "grey",
-    }
-}
-
 async fn list(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -94,7 +85,6 @@ async fn list(
         kind,
         state: if mine { None } else { st.clone() },
         pending_for: mine.then_some(me.user.role),
-        area: None,
         offset: i64::from((page - 1) * PAGE_SIZE),
         limit: i64::from(PAGE_SIZE),
     };
@@ -109,7 +99,7 @@ async fn list(
             household_no: r.household_no.clone(),
             head: r.head_name.clone().unwrap_or_default(),
             state: r.state_zh(),
-            colour: colour(&r.state),
+            colour: r.colour(),
             step: r.step.map(|s| s.name_zh.to_owned()).unwrap_or_default(),
             due: r.due_on.map(|d| d.to_string()).unwrap_or_default(),
             overdue: r.due_on.map_or(0, |d| calendar.working_days_late(d, me.today)),

@@ -21,9 +21,9 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/gs/{token}", get(notice).post(object)).route("/gs/receipt", get(receipt))
 }
 
-/// Page views and objections a source may make in a minute.
-const VIEWS_PER_MINUTE: u32 = 120;
-const POSTS_PER_MINUTE: u32 = 3;
+/// Page views and submissions a source may make in a minute on every public page.
+pub(crate) const VIEWS_PER_MINUTE: u32 = 120;
+pub(crate) const POSTS_PER_MINUTE: u32 = 3;
 
 #[derive(Template)]
 #[template(path = "public_notice.html")]
@@ -64,16 +64,16 @@ struct Found {
 }
 
 /// The source's key for throttling and the audit: a keyed hash of its address, never the address.
-fn source_of(ip: &ClientIp) -> String {
+pub(crate) fn source_of(ip: &ClientIp) -> String {
     bangfu_db::sealed::id_index(ip.0.as_deref().unwrap_or("unknown"))
 }
 
-fn allowed(state: &AppState, source: &str, kind: &str, per_minute: u32) -> bool {
+pub(crate) fn allowed(state: &AppState, source: &str, kind: &str, per_minute: u32) -> bool {
     let minute = state.db.clock().now().timestamp().div_euclid(60);
     state.public_limiter.allow(&format!("{kind}:{source}"), minute, per_minute)
 }
 
-fn too_many() -> Response {
+pub(crate) fn too_many() -> Response {
     (StatusCode::TOO_MANY_REQUESTS, Html("<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\"><p>操作太频繁，请一分钟后再试。如有急事请拨打12317。</p>".to_owned()))
         .into_response()
 }

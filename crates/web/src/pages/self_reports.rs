@@ -28,8 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/self-reports/{id}/dismiss", post(dismiss))
 }
 
-const VIEWS_PER_MINUTE: u32 = 120;
-const POSTS_PER_MINUTE: u32 = 3;
+use super::public::{POSTS_PER_MINUTE, VIEWS_PER_MINUTE, allowed, source_of, too_many};
 
 #[derive(Template)]
 #[template(path = "apply.html")]
@@ -45,23 +44,6 @@ impl ApplyPage {
     fn typed(&self, key: &str) -> &str {
         self.typed.get(key).map(String::as_str).unwrap_or("")
     }
-}
-
-fn source_of(ip: &ClientIp) -> String {
-    bangfu_db::sealed::id_index(ip.0.as_deref().unwrap_or("unknown"))
-}
-
-fn allowed(state: &AppState, source: &str, kind: &str, per_minute: u32) -> bool {
-    let minute = state.db.clock().now().timestamp().div_euclid(60);
-    state.public_limiter.allow(&format!("{kind}:{source}"), minute, per_minute)
-}
-
-fn too_many() -> Response {
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        Html("<!doctype html><meta charset=utf-8><meta name=viewport content=\"width=device-width\"><p>操作太频繁，请一分钟后再试。如有急事请拨打12317。</p>".to_owned()),
-    )
-        .into_response()
 }
 
 async fn render(

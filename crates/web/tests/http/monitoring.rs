@@ -104,6 +104,10 @@ both!(a_full_identification_with_a_dismissed_and_an_upheld_objection_opens_the_e
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let status = app.get(&format!("/gs/receipt?no={first}"), "").await;
     assert!(status.body.contains("经核实，异议不成立") && status.body.contains("与本户无关"), "{}", status.body);
+    let unknown = app.get("/gs/receipt?no=20261203-XXXXXXXX", "").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert!(unknown.body.contains("没有找到这个回执编号"));
+    assert_eq!(app.get("/gs/NOSUCHNOTICE", "").await.status, StatusCode::NOT_FOUND, "a made-up notice");
     let r = app.post(&format!("/gs/{token}"), "", &object("评议会没有通知我们组")).await;
     let second = r.body.split("class=\"receipt\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
     let r = app.act(id, &town, &tc, &answer(&second, 1, "属实，重新召开评议会")).await;
