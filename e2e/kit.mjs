@@ -114,3 +114,9 @@ export async function secondStep(page, username) {
     await bindPhone(page, username);
   }
 }
+
+/** A real 1×1 PNG: a photographed paper for uploads (承诺授权书). */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);

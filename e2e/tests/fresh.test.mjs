@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artifacts, bin, divisions, idNumber, serve, launchBrowser, bindPhone, phoneCode, secondStep } from '../kit.mjs';
+import { artifacts, bin, divisions, idNumber, serve, launchBrowser, bindPhone, phoneCode, secondStep, PNG } from '../kit.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'bangfu-fresh-'));
 const db = join(work, 'district.db');
@@ -229,14 +229,31 @@ test('a new district: first passwords, a unit, a township account made and grant
     await page.goto(procedure);
     const form = page.locator('form:has(input[name=action][value=complete])');
     await form.locator('textarea[name=note]').fill(note);
+    // An appraisal records its meeting and votes; a cross-check its hits (none here).
+    if (await form.locator('input[name=meeting_place]').count()) {
+      await form.locator('input[name=meeting_place]').fill('村委会会议室');
+      await form.locator('input[name=attendees]').fill('12');
+      await form.locator('input[name=votes_for]').fill('12');
+      await form.locator('input[name=votes_against]').fill('0');
+      await form.locator('input[name=votes_abstain]').fill('0');
+    }
+    if (await form.locator('input[name=hits]').count()) await form.locator('input[name=hits]').fill('0');
     await form.locator('input[name=on]').fill(on);
     await form.locator('button[type=submit]').click();
     await page.waitForLoadState();
     assert.doesNotMatch(await page.textContent('main'), /未办理：/, await dump(page));
   };
+  // The home check carries the household's signed 承诺授权书: photographed and uploaded first.
+  assert.match(await p.textContent('main'), /本环节须有：承诺授权书\s*未上传/);
+  await p.setInputFiles('#evidence-form input[type=file]', { name: '承诺授权书.png', mimeType: 'image/png', buffer: PNG });
+  await p.selectOption('#evidence-form select[name=kind]', { label: '承诺授权书' });
+  await p.click('#evidence-form button[type=submit]');
+  await p.waitForSelector('a:has-text("承诺授权书.png")');
+  assert.match(await p.textContent('main'), /本环节须有：承诺授权书\s*已上传/);
   await step(p, '2026-03-03', '入户核实：户主慢性病，年医疗支出约1.2万元');
   await step(a, '2026-03-04', '比对车辆、房产、工商、财政供养：无');
   await step(p, '2026-03-05', '民主评议：实到12人，同意12票');
+  assert.match(await p.textContent('main'), /参会 12 人，赞成 12 票、反对 0 票、弃权 0 票/, 'the votes on the timeline');
   assert.match(await p.textContent('main'), /打印公示/);
   await step(p, '2026-03-11', '公示5天，无异议');
   await step(p, '2026-03-12', '乡镇审核同意');

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artifacts, bin, divisions, idNumber, serve, launchBrowser, secondStep } from '../kit.mjs';
+import { artifacts, bin, divisions, idNumber, serve, launchBrowser, secondStep, PNG } from '../kit.mjs';
 
 const work = mkdtempSync(join(tmpdir(), 'bangfu-e2e-'));
 // SQLite by default; BANGFU_E2E_DATABASE (a postgres:// URL of an empty database) runs the same tests on PostgreSQL.
@@ -518,10 +518,22 @@ test('a villager scans the notice on a 360 px phone, objects, the township answe
     await page.goto(procedure);
     const form = page.locator('form:has(input[name=action][value=complete])');
     await form.locator('textarea[name=note]').fill(note);
+    // An appraisal records its meeting and votes; a cross-check its hits (none here).
+    if (await form.locator('input[name=meeting_place]').count()) {
+      await form.locator('input[name=meeting_place]').fill('村委会会议室');
+      await form.locator('input[name=attendees]').fill('12');
+      await form.locator('input[name=votes_for]').fill('12');
+      await form.locator('input[name=votes_against]').fill('0');
+      await form.locator('input[name=votes_abstain]').fill('0');
+    }
+    if (await form.locator('input[name=hits]').count()) await form.locator('input[name=hits]').fill('0');
     await form.locator('button[type=submit]').click();
     await page.waitForLoadState();
     assert.doesNotMatch(await page.textContent('main'), /未办理：/, await page.textContent('main'));
   };
+  await v.setInputFiles('#evidence-form input[type=file]', { name: '承诺授权书.png', mimeType: 'image/png', buffer: PNG });
+  await v.click('#evidence-form button[type=submit]');
+  await v.waitForSelector('a:has-text("承诺授权书.png")');
   await complete(v, '入户核实：已签承诺授权书');
   const dctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const d = await dctx.newPage();

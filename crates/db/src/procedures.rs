@@ -16,6 +16,7 @@ use bangfu_core::household::{Household, HouseholdId, HouseholdType, MonitoringTy
 use bangfu_core::monitoring::clearing::{Condition, clearing_conditions, may_clear};
 use bangfu_core::monitoring::{ClearMethod, CloseEpisode, Episode, OpenEpisode, check_type};
 use bangfu_core::procedure::decision::{HouseholdClass, Labour, Proposal, Stability, parse_exit_year};
+use bangfu_core::procedure::record::{self as records, StepRecord};
 use bangfu_core::procedure::{Action, Deadlines, Event, Procedure, ProcedureDef, State, StepDef, kinds};
 use bangfu_core::store::{AreaStore, HouseholdStore, MonitoringStore};
 use bangfu_core::{DomainError, DomainResult};
@@ -39,6 +40,25 @@ pub struct ProcedureRecord {
     /// 先行帮扶: helped before the procedure ends (a sudden hardship), since when and why.
     pub help_first: Option<(NaiveDate, String)>,
     pub objections: Vec<Objection>,
+    /// What each event's step recorded of itself (the appraisal's votes, the cross-check's
+    /// hits), by the event's position; empty for most.
+    pub records: Vec<StepRecord>,
+    /// The papers it carries (承诺授权书, photos, minutes), oldest first, without their bytes.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A paper a procedure carries: which kind, at which step, who added it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: i64,
+    pub step: String,
+    pub kind: String,
+    pub note: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub added_by: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One act on a procedure: which, at which version (as read), what, with which role, on which day.
@@ -85,6 +105,7 @@ type FullEventRow = (
     Option<String>,
     Option<String>,
     Option<bool>,
+    Option<String>,
     Option<String>,
 );
 
@@ -149,6 +170,8 @@ pub(crate) struct ActWrite {
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
     pub source: Option<String>,
+    /// What the step recorded of itself (`field=value` lines), on 办结 of a step that records.
+    pub record: Option<String>,
     pub entry: AuditEntry,
 }
 
@@ -181,8 +204,8 @@ macro_rules! write_act {
             }
             sqlx::query(
                 "insert into procedure_events (procedure_id, on_date, at, user_id, by_name, role, step, action, note, \
-                 target, receipt, upheld, contact_name, contact_phone, source) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                 target, receipt, upheld, contact_name, contact_phone, source, record) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             )
             .bind(w.id)
             .bind(w.on)
@@ -199,6 +222,7 @@ macro_rules! write_act {
             .bind(&w.contact_name)
             .bind(&w.contact_phone)
             .bind(&w.source)
+            .bind(&w.record)
             .execute(&mut *$tx)
             .await
             .map_err($crate::domain_err)?;
@@ -596,14 +620,17 @@ impl Db {
             head.ok_or(DomainError::NotFound)?;
         let def = kinds::by_code(&kind).ok_or_else(|| DomainError::Internal(format!("unknown procedure {kind}")))?;
         let rows: Vec<FullEventRow> = dispatch!(self, pool => {
-            sqlx::query_as("select on_date, by_name, role, step, action, note, target, receipt, upheld, contact_name \
-                from procedure_events where procedure_id = $1 order by event_id")
+            sqlx::query_as("select on_date, by_name, role, step, action, note, target, receipt, upheld, contact_name, \
+                record from procedure_events where procedure_id = $1 order by event_id")
                 .bind(id).fetch_all(pool).await.map_err(domain_err)?
         });
         let mut events = Vec::with_capacity(rows.len());
-        for (on, by, role, step, action, note, target, receipt, upheld, name) in rows {
+        let mut records = Vec::with_capacity(rows.len());
+        for (on, by, role, step, action, note, target, receipt, upheld, name, record) in rows {
             events.push((event_of(def, (on, by, role, step, action, note, target, receipt, upheld))?, name));
+            records.push(record.as_deref().map(StepRecord::decode).unwrap_or_default());
         }
+        let attachments = self.attachments_of(id).await?;
         let objections = objections_of(&events);
         Ok(ProcedureRecord {
             id,
@@ -620,6 +647,8 @@ impl Db {
             notice_token,
             help_first: help_on.zip(help_reason),
             objections,
+            records,
+            attachments,
         })
     }
 
@@ -695,6 +724,20 @@ impl Db {
         let def = record.procedure.def;
         let at = record.procedure.current().map(|s| s.code).unwrap_or("");
         let mut amended = Vec::new();
+        let completes = matches!(action, Action::Complete { .. }) && record.procedure.state().is_open();
+        // What the step records of itself (the appraisal's votes, the cross-check's hits), and
+        // the paper it may not be 办结 without.
+        let step_record = if completes {
+            let kept = records::check_record(def, at, found).map_err(DomainError::Invalid)?;
+            if let Some((kind, message)) = records::required_attachment(def, at)
+                && !record.attachments.iter().any(|a| a.kind == kind)
+            {
+                return Err(DomainError::invalid("attachment", message));
+            }
+            (!kept.is_empty()).then_some(kept)
+        } else {
+            None
+        };
         if matches!(action, Action::Complete { .. }) && !found.is_empty() {
             amended = record.proposal.amend(def, at, found);
             if !amended.is_empty() {
@@ -725,6 +768,10 @@ impl Db {
         };
         let after = match &contact {
             Some((n, p, _)) => format!("{after}（{n}，{}）", bangfu_core::household::model::masked_phone(p)),
+            None => after,
+        };
+        let after = match &step_record {
+            Some(r) => format!("{after}（{}）", r.summary_zh()),
             None => after,
         };
         let after = if amended.is_empty() {
@@ -759,6 +806,7 @@ impl Db {
             contact_name,
             contact_phone,
             source,
+            record: step_record.as_ref().map(StepRecord::encode),
             entry,
         };
         if matches!(record.procedure.state(), State::Approved { .. }) {
@@ -1118,5 +1166,97 @@ impl Db {
             tx.commit().await.map_err(domain_err)?;
             Ok(())
         })
+    }
+}
+
+const ATTACHMENT_SELECT: &str = "select attachment_id, step, kind, note, file_name, content_type, size_bytes, added_by, \
+    created_at from procedure_attachments";
+
+type AttachmentRow = (i64, String, String, Option<String>, String, String, i64, String, DateTime<Utc>);
+
+fn attachment_of(r: AttachmentRow) -> Attachment {
+    let (id, step, kind, note, file_name, content_type, size_bytes, added_by, created_at) = r;
+    Attachment { id, step, kind, note, file_name, content_type, size_bytes, added_by, created_at }
+}
+
+impl Db {
+    async fn attachments_of(&self, procedure: i64) -> DomainResult<Vec<Attachment>> {
+        let sql = format!("{ATTACHMENT_SELECT} where procedure_id = $1 order by attachment_id");
+        let rows: Vec<AttachmentRow> = dispatch!(self, pool => {
+            sqlx::query_as(crate::sql(&sql)).bind(procedure).fetch_all(pool).await.map_err(domain_err)?
+        });
+        Ok(rows.into_iter().map(attachment_of).collect())
+    }
+
+    /// Adds a paper to an open procedure at its current step (a photo or PDF, checked again
+    /// here whoever the caller), with its audit row. Kept for good: nothing removes one.
+    pub async fn add_procedure_attachment(
+        &self,
+        scope: &Scope,
+        procedure: i64,
+        kind: &str,
+        note: Option<&str>,
+        upload: (&bangfu_core::assistance::evidence::Upload, &[u8]),
+        actor: &Actor,
+    ) -> DomainResult<i64> {
+        let r = self.procedure(scope, procedure).await?;
+        let Some(step) = r.procedure.current() else {
+            return Err(DomainError::invalid("file", "该程序已结束，不能再上传材料"));
+        };
+        if !records::ATTACHMENT_KINDS.iter().any(|(k, _)| *k == kind) {
+            return Err(DomainError::invalid("kind", "请选择材料类别"));
+        }
+        let (u, bytes) = upload;
+        let again = bangfu_core::assistance::evidence::check_upload(&u.file_name, bytes)
+            .map_err(|e| DomainError::Invalid(vec![e]))?;
+        if again.content_type != u.content_type {
+            return Err(DomainError::invalid("file", "文件类型与内容不符"));
+        }
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if note.is_some_and(|n| n.chars().count() > 200) {
+            return Err(DomainError::invalid("note", "说明不能超过200个字"));
+        }
+        use sha2::Digest;
+        let sha = hex::encode(sha2::Sha256::digest(bytes));
+        let now = self.clock().now();
+        let entry =
+            AuditEntry::new(actor, AuditAction::Create).object("procedure", procedure, Some(&r.area_code)).change(
+                "attachment",
+                None,
+                Some(format!(
+                    "{}：{}（{} 字节，{}）",
+                    records::attachment_kind_zh(kind),
+                    u.file_name,
+                    bytes.len(),
+                    step.name_zh
+                )),
+            );
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            let id: i64 = sqlx::query_scalar("insert into procedure_attachments (procedure_id, household_id, step, kind, note, \
+                file_name, content_type, size_bytes, sha256, content, added_by, created_at) \
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning attachment_id")
+                .bind(procedure).bind(r.household_id.0).bind(step.code).bind(kind).bind(note).bind(&u.file_name)
+                .bind(u.content_type).bind(bytes.len() as i64).bind(&sha).bind(bytes).bind(&actor.username).bind(now)
+                .fetch_one(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(id)
+        })
+    }
+
+    /// A procedure's paper with its bytes, inside `scope` (another area's is "not found").
+    pub async fn procedure_attachment_file(&self, scope: &Scope, id: i64) -> DomainResult<(Attachment, Vec<u8>)> {
+        let (lo, hi) = scope.bounds();
+        let sql = "select a.attachment_id, a.step, a.kind, a.note, a.file_name, a.content_type, a.size_bytes, a.added_by, \
+            a.created_at, a.content from procedure_attachments a join procedures p on p.procedure_id = a.procedure_id \
+            where a.attachment_id = $1 and p.area_code between $2 and $3";
+        type Row = (i64, String, String, Option<String>, String, String, i64, String, DateTime<Utc>, Vec<u8>);
+        let row: Option<Row> = dispatch!(self, pool => {
+            sqlx::query_as(sql).bind(id).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+        });
+        let (id, step, kind, note, file_name, content_type, size_bytes, added_by, created_at, bytes) =
+            row.ok_or(DomainError::NotFound)?;
+        Ok((attachment_of((id, step, kind, note, file_name, content_type, size_bytes, added_by, created_at)), bytes))
     }
 }

@@ -195,18 +195,35 @@ async fn seed_procedures(db: &Db) -> anyhow::Result<()> {
         )
     };
     let (village, township, county) = (Role::VillageWorker, Role::TownshipStaff, Role::DistrictAdmin);
+    // What the appraisals and cross-checks record: the meeting, its votes, no hits.
+    let meeting = fields(&[
+        ("meeting_place", "村委会会议室"),
+        ("attendees", "13"),
+        ("votes_for", "13"),
+        ("votes_against", "0"),
+        ("votes_abstain", "0"),
+        ("hits", "0"),
+    ]);
     // Walks a procedure's steps, each on its day, by the role whose step it is.
     let walk = async |id: i64, steps: &[(Action, Role, NaiveDate)]| -> anyhow::Result<()> {
         for (action, role, on) in steps {
             let version = db.procedure(&all, id).await?.version;
             let act = Act { id, version, action: action.clone(), role: Some(*role), on: *on };
-            db.act_on_procedure(&all, act, &actor).await?;
+            db.act_with_findings(&all, act, &meeting, &actor).await?;
         }
         Ok(())
     };
     let done = |note: &str| Action::Complete { note: note.to_owned() };
     let start = async |h: &HouseholdSummary, def: &'static ProcedureDef, p: &Proposal, on: NaiveDate| {
-        db.start_procedure(&all, h.id, def, p, on, &actor).await
+        let id = db.start_procedure(&all, h.id, def, p, on, &actor).await?;
+        // The home check photographs the household's signed 承诺授权书.
+        if def.code == kinds::IDENTIFICATION.code {
+            let photo = include_bytes!("demo_consent.png");
+            let up = bangfu_core::assistance::evidence::check_upload("承诺授权书.png", photo)
+                .map_err(|e| bangfu_core::DomainError::Invalid(vec![e]))?;
+            db.add_procedure_attachment(&all, id, "consent", Some("户主签字按手印"), (&up, photo), &actor).await?;
+        }
+        Ok::<i64, bangfu_core::DomainError>(id)
     };
     let to_notice = |from: i64| {
         vec![
@@ -371,6 +388,10 @@ async fn steady_income(db: &Db, h: &HouseholdSummary, actor: &Actor, today: Naiv
             IncomePeriod::TwelveMonths { end_year: months.div_euclid(12), end_month: months.rem_euclid(12) as u32 + 1 };
         db.record_income(&Scope::everything(), h.id, &RecordIncome { income, replace: true }, actor).await?;
     }
+    // The year's own figure agrees (in December it is the latest the rules read).
+    let wages = bangfu_core::money::Fen(size * 1_500_000);
+    let income = Income::of_year(today.year(), size, [Some(wages), None, None, None, None]);
+    db.record_income(&Scope::everything(), h.id, &RecordIncome { income, replace: true }, actor).await?;
     Ok(())
 }
 

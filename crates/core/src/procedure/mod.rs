@@ -6,6 +6,7 @@
 
 pub mod decision;
 pub mod kinds;
+pub mod record;
 
 use chrono::{Duration, NaiveDate};
 

@@ -68,17 +68,36 @@ conformance!(an_identification_with_an_upheld_and_a_dismissed_objection_is_kept_
         .unwrap_err();
     assert!(again.to_string().contains("该户已有办理中的“纳入监测”程序"), "{again}");
     let mut version = db.procedure(&all, id).await.unwrap().version;
-    let mut act = async |action: Action, role: Option<Role>, on: &str| {
-        let r = db.act_on_procedure(&all, Act { id, version, action, role, on: date(on) }, &actor()).await;
-        if let Ok(r) = &r {
-            version = r.version;
-        }
-        r
-    };
+    let mut recorded = meeting();
+    let mut act =
+        async |action: Action, role: Option<Role>, on: &str, found: &std::collections::HashMap<String, String>| {
+            let r = db.act_with_findings(&all, Act { id, version, action, role, on: date(on) }, found, &actor()).await;
+            if let Ok(r) = &r {
+                version = r.version;
+            }
+            r
+        };
     let (village, town, county) = (Some(Role::VillageWorker), Some(Role::TownshipStaff), Some(Role::DistrictAdmin));
-    act(done("入户核实：户主患慢性病"), village, "2026-11-03").await.unwrap();
-    act(done("比对无异常"), county, "2026-11-05").await.unwrap();
-    act(done("评议：实到11人，同意11票"), village, "2026-11-09").await.unwrap();
+    // No home check is 办结 without the household's signed 承诺授权书.
+    let unsigned = act(done("入户核实：户主患慢性病"), village, "2026-11-03", &recorded).await.unwrap_err();
+    assert!(unsigned.to_string().contains("《承诺授权书》照片"), "{unsigned}");
+    consent(&db, id).await;
+    act(done("入户核实：户主患慢性病"), village, "2026-11-03", &recorded).await.unwrap();
+    // The cross-check found a car; 办结 only once it says how that was resolved.
+    recorded.insert("hits".into(), "1".into());
+    let open_hit = act(done("比对"), county, "2026-11-05", &recorded).await.unwrap_err();
+    assert!(open_hit.to_string().contains("比对有 1 条疑点"), "{open_hit}");
+    recorded.insert("hits_resolution".into(), "车辆为2009年报废农用车，已注销".into());
+    act(done("比对"), county, "2026-11-05", &recorded).await.unwrap();
+    // An appraisal without a majority is not done, and nothing is written.
+    let mut split = recorded.clone();
+    split.insert("votes_for".into(), "5".into());
+    split.insert("votes_against".into(), "6".into());
+    let failed = act(done("评议"), village, "2026-11-09", &split).await.unwrap_err();
+    assert!(failed.to_string().contains("赞成 5 票，未超过参会人数 11 人的一半"), "{failed}");
+    act(done("评议：实到11人"), village, "2026-11-09", &recorded).await.unwrap();
+    let recorded = meeting();
+    let mut act = async |action: Action, role: Option<Role>, on: &str| act(action, role, on, &recorded).await;
     act(Action::Object { receipt: "YY-0001".into(), text: "他家有小轿车".into() }, None, "2026-11-10").await.unwrap();
     // The engine's refusal comes back as a field error in Chinese, and nothing is written.
     let err = act(done("公示结束"), village, "2026-11-16").await.unwrap_err();
@@ -100,13 +119,27 @@ conformance!(an_identification_with_an_upheld_and_a_dismissed_objection_is_kept_
     assert_eq!(read.procedure, last.procedure);
     assert_eq!(read.procedure.events.len(), 12);
     assert_eq!(read.procedure.events[3].role, None, "the villager's objection has no role");
+    // What the steps recorded, read back with their events; the paper with its step.
+    assert_eq!(read.records[0].summary_zh(), "", "入户核实 records no meeting");
+    assert_eq!(read.records[1].summary_zh(), "比对疑点 1 条，核实情况：车辆为2009年报废农用车，已注销");
+    assert_eq!(read.records[2].summary_zh(), "评议地点：村委会会议室；参会 11 人，赞成 10 票、反对 1 票、弃权 0 票");
+    assert_eq!(read.records.len(), read.procedure.events.len());
+    assert_eq!(read.attachments.len(), 1);
+    assert_eq!((read.attachments[0].kind.as_str(), read.attachments[0].step.as_str()), ("consent", "visit"));
+    let (meta, bytes) = db.procedure_attachment_file(&all, read.attachments[0].id).await.unwrap();
+    assert_eq!((meta.file_name.as_str(), bytes.as_slice()), ("承诺授权书.png", PNG));
+    let yifeng = scope_of(&db, "411702104000").await;
+    assert!(matches!(db.procedure_attachment_file(&yifeng, meta.id).await, Err(DomainError::NotFound)));
+    let up = bangfu_core::assistance::evidence::check_upload("late.png", PNG).unwrap();
+    let late = db.add_procedure_attachment(&all, id, "photo", None, (&up, PNG), &actor()).await.unwrap_err();
+    assert!(late.to_string().contains("该程序已结束"), "{late}");
     assert_eq!(
         read.procedure.events[4].action,
         Action::Answer { receipt: "YY-0001".into(), upheld: true, answer: "核实属实，重新评议".into() }
     );
     let filter = bangfu_db::audit::AuditFilter { object_type: Some("procedure".into()), ..Default::default() };
     let (log, _) = db.audit_entries(&filter, 50, 0).await.unwrap();
-    assert_eq!(log.len(), 13, "the start and every act");
+    assert_eq!(log.len(), 14, "the start, the consent and every act");
     assert!(log.iter().any(|e| e.after_value.as_deref() == Some("办结：公告 → 已批准")), "{log:?}");
     // The approval opened the episode, dated by the county's approval; nothing else did.
     let episodes = db.episodes(&all, h).await.unwrap();
@@ -159,9 +192,10 @@ conformance!(a_step_past_its_deadline_is_overdue_by_working_days_across_a_holida
 async fn walk(db: &Db, id: i64, steps: &[(Action, Option<Role>, &str)]) -> DomainResult<()> {
     for (action, role, on) in steps {
         let version = db.procedure(&everything(), id).await?.version;
-        db.act_on_procedure(
+        db.act_with_findings(
             &everything(),
             Act { id, version, action: action.clone(), role: *role, on: date(on) },
+            &meeting(),
             &actor(),
         )
         .await?;
@@ -194,7 +228,32 @@ async fn earning_steadily(db: &Db, h: HouseholdId, yuan: i64) {
 
 /// 入户核实 of a clearing, with what it found now.
 fn checked(found: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
-    found.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    let mut m = meeting();
+    m.extend(found.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    m
+}
+
+/// What an appraisal and a cross-check record when they are 办结: the meeting, its votes, no hits.
+fn meeting() -> std::collections::HashMap<String, String> {
+    [
+        ("meeting_place", "村委会会议室"),
+        ("attendees", "11"),
+        ("votes_for", "10"),
+        ("votes_against", "1"),
+        ("votes_abstain", "0"),
+        ("hits", "0"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect()
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
+/// The household's signed 承诺授权书, photographed at the home check.
+async fn consent(db: &Db, id: i64) {
+    let up = bangfu_core::assistance::evidence::check_upload("承诺授权书.png", PNG).unwrap();
+    db.add_procedure_attachment(&everything(), id, "consent", Some("户主签字"), (&up, PNG), &actor()).await.unwrap();
 }
 
 async fn at_county(db: &Db, id: i64, found: &[(&str, &str)], day: chrono::NaiveDate) {
@@ -341,7 +400,12 @@ conformance!(
                     "risk_clearing" => clear(),
                     _ => proposal(kind, &[("year", "2026"), ("stability", "稳定脱贫户"), ("labour", "有劳动能力")]),
                 };
-                let _ = db.start_procedure(&all, h, kind, &p, day, &actor()).await;
+                if let Ok(id) = db.start_procedure(&all, h, kind, &p, day, &actor()).await
+                    && kind.code == "identification"
+                    && rng.below(4) > 0
+                {
+                    consent(&db, id).await;
+                }
                 continue;
             }
             let p = &open[rng.below(open.len())];
@@ -369,7 +433,9 @@ conformance!(
             } else {
                 roles[rng.below(roles.len())]
             };
-            let _ = db.act_on_procedure(&all, Act { id: p.id, version, action, role, on: day }, &actor()).await;
+            let found = if rng.below(5) > 0 { meeting() } else { Default::default() };
+            let _ =
+                db.act_with_findings(&all, Act { id: p.id, version, action, role, on: day }, &found, &actor()).await;
             // The invariant, after every act: each opening, clearing and class is an approved procedure's.
             let procs = db.household_procedures(&all, h).await.unwrap();
             let approved = |code: &str| procs.iter().filter(|p| p.def.code == code && p.state == "approved").count();
@@ -406,6 +472,9 @@ conformance!(every_review_step_of_every_kind_sends_back_with_its_reason_kept, |d
                 _ => proposal(def, &[("exit_year", "2018"), ("reason", "补录")]),
             };
             let id = db.start_procedure(&all, h, def, &p, date("2026-10-08"), &actor()).await.unwrap();
+            if def.code == "identification" {
+                consent(&db, id).await;
+            }
             let mut day = date("2026-10-08");
             for s in &def.steps[..at] {
                 day += chrono::Duration::days(i64::from(s.notice_days.unwrap_or(1)));
@@ -436,6 +505,7 @@ conformance!(objections_lodged_at_the_same_moment_all_land_with_their_receipts, 
     let all = everything();
     let id =
         db.start_procedure(&all, h, &kinds::IDENTIFICATION, &identify(), date("2026-11-02"), &actor()).await.unwrap();
+    consent(&db, id).await;
     let (village, county) = (Some(Role::VillageWorker), Some(Role::DistrictAdmin));
     walk(
         &db,

@@ -150,10 +150,26 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "post",
         path: "/api/v1/procedures/{id}/act",
-        summary: "办理当前环节：complete（办结/审核通过，note）、send_back（退回，reason，to 可选）、refuse（不予批准，reason）、withdraw（撤回，reason）、answer（答复异议，receipt、upheld、answer）；须附读取时的 version，他人已办理则 409 · Act on the current step",
+        summary: "办理当前环节：complete（办结/审核通过，note）、send_back（退回，reason，to 可选）、refuse（不予批准，reason）、withdraw（撤回，reason）、answer（答复异议，receipt、upheld、answer）；办结村级民主评议须附 meeting_place、attendees、votes_for、votes_against、votes_abstain（赞成须过半），办结信息比对须附 hits（无疑点为 0）和 hits_resolution；纳入监测的入户核实须先上传 consent（承诺授权书）；须附读取时的 version，他人已办理则 409 · Act on the current step",
         query: &[],
         body: Some(act_schema),
         response: procedure_schema,
+    },
+    ApiRoute {
+        method: "post",
+        path: "/api/v1/procedures/{id}/attachments",
+        summary: "上传程序材料（multipart/form-data：kind 为 consent 承诺授权书、photo 现场照片、minutes 会议记录、notice_photo 公示照片、other 其他；file 照片或PDF，不超过5MB；note 说明）· Add a paper to a procedure",
+        query: &[],
+        body: None,
+        response: attachment_created_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/procedure-files/{aid}",
+        summary: "下载程序材料（限管辖范围）· Download a procedure's paper",
+        query: &[],
+        body: None,
+        response: file_schema,
     },
     ApiRoute {
         method: "get",
@@ -808,7 +824,10 @@ fn act_schema() -> Value {
         "action": { "type": "string", "enum": ["complete", "send_back", "refuse", "withdraw", "answer"] },
         "note": { "type": "string" }, "reason": { "type": "string" }, "to": { "type": "string", "description": "退回到的环节代码" },
         "receipt": { "type": "string" }, "upheld": { "type": "boolean" }, "answer": { "type": "string" },
-        "on": { "type": "string", "format": "date", "description": "办理日期，不填为今天" } } })
+        "on": { "type": "string", "format": "date", "description": "办理日期，不填为今天" },
+        "meeting_place": { "type": "string" }, "attendees": { "type": "integer" }, "votes_for": { "type": "integer" },
+        "votes_against": { "type": "integer" }, "votes_abstain": { "type": "integer" },
+        "hits": { "type": "integer", "description": "信息比对的疑点条数" }, "hits_resolution": { "type": "string" } } })
 }
 
 fn start_schema() -> Value {
@@ -902,6 +921,10 @@ fn plans_schema() -> Value {
 fn progress_schema() -> Value {
     json!({ "type": "object", "required": ["status"], "properties": {
         "status": enum_of::<MeasureStatus>(), "on": date(), "reason": { "type": "string", "description": "取消时必填" } } })
+}
+
+fn attachment_created_schema() -> Value {
+    json!({ "type": "object", "properties": { "attachment_id": { "type": "integer" }, "url": { "type": "string" } } })
 }
 
 fn evidence_created_schema() -> Value {

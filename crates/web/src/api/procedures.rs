@@ -24,6 +24,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/procedures", get(list))
         .route("/api/v1/procedures/{id}", get(one))
         .route("/api/v1/procedures/{id}/act", post(act))
+        .route(
+            "/api/v1/procedures/{id}/attachments",
+            post(attach).layer(axum::extract::DefaultBodyLimit::max(crate::pages::work::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/api/v1/procedure-files/{aid}", get(attachment))
         .route("/api/v1/households/{hid}/procedures", get(of_household).post(start))
 }
 
@@ -80,7 +85,8 @@ fn record_json(r: &ProcedureRecord) -> Value {
         .procedure
         .events
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let (action, text, extra) = match &e.action {
                 Action::Complete { note } => ("complete", note.clone(), json!({})),
                 Action::SendBack { to, reason } => ("send_back", reason.clone(), json!({ "to": to })),
@@ -92,7 +98,16 @@ fn record_json(r: &ProcedureRecord) -> Value {
                 }
             };
             json!({ "on": e.on, "by": e.by, "role": e.role.map(|r| r.code()), "step": e.step, "action": action,
-                    "text": text, "detail": extra })
+                    "text": text, "detail": extra, "record": r.records.get(i).map(|x| &x.0) })
+        })
+        .collect();
+    let attachments: Vec<Value> = r
+        .attachments
+        .iter()
+        .map(|a| {
+            json!({ "id": a.id, "kind": a.kind, "step": a.step, "file_name": a.file_name, "content_type": a.content_type,
+                    "size_bytes": a.size_bytes, "note": a.note, "added_by": a.added_by, "created_at": a.created_at,
+                    "url": format!("/procedure-files/{}", a.id) })
         })
         .collect();
     let current = r.procedure.current();
@@ -101,7 +116,7 @@ fn record_json(r: &ProcedureRecord) -> Value {
         "area_code": r.area_code, "started_on": r.procedure.started_on, "state_zh": r.procedure.state().label_zh(),
         "open": r.procedure.state().is_open(), "step": current.map(|s| s.code), "step_zh": current.map(|s| s.name_zh),
         "decision": decision_zh(def, &r.proposal), "proposal": r.proposal.0, "events": events,
-        "open_objections": r.procedure.open_objections(),
+        "open_objections": r.procedure.open_objections(), "attachments": attachments,
     })
 }
 
@@ -163,4 +178,37 @@ async fn act(
     let act = Act { id, version, action, role: Some(me.user.role), on };
     let r = state.db.act_with_findings(&me.scope, act, &f, &me.actor()).await?;
     Ok(Json(record_json(&r)))
+}
+
+/// `multipart/form-data` with `kind` (consent, photo, minutes, notice_photo, other), `file` (a
+/// photo or PDF) and `note`: a paper for the procedure at its current step.
+async fn attach(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    state.db.procedure(&me.scope, id).await?;
+    if !crate::pages::procedures::acts_on_any(me.user.role) {
+        return Err(ApiError::denied(bangfu_core::auth::Permission::EditRegister));
+    }
+    let parts = crate::pages::plans::read_evidence(multipart).await.map_err(|e| DomainError::Invalid(vec![e]))?;
+    let Some((name, bytes)) = &parts.file else {
+        return Err(DomainError::invalid("file", "请选择要上传的照片或PDF文件").into());
+    };
+    let up = bangfu_core::assistance::evidence::check_upload(name, bytes).map_err(|e| DomainError::Invalid(vec![e]))?;
+    let aid = state
+        .db
+        .add_procedure_attachment(&me.scope, id, parts.kind.trim(), Some(&parts.note), (&up, bytes), &me.actor())
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "attachment_id": aid, "url": format!("/api/v1/procedure-files/{aid}") }))))
+}
+
+async fn attachment(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Path(aid): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    let (a, bytes) = state.db.procedure_attachment_file(&me.scope, aid).await?;
+    Ok(crate::pages::plans::file_response_of(Some(&a.content_type), Some(&a.file_name), bytes))
 }

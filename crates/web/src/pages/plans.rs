@@ -248,6 +248,8 @@ async fn evidence_page(
 pub struct EvidenceParts {
     pub csrf: String,
     pub note: String,
+    /// The kind of paper, on a procedure's upload (承诺授权书, 现场照片, …).
+    pub kind: String,
     pub file: Option<(String, Vec<u8>)>,
 }
 
@@ -256,7 +258,7 @@ pub struct EvidenceParts {
 pub async fn read_evidence(mut multipart: Multipart) -> Result<EvidenceParts, FieldError> {
     let too_big =
         || FieldError::new("file", format!("文件太大，不能超过 {} MB，请压缩后再上传", MAX_UPLOAD_BYTES / 1024 / 1024));
-    let mut parts = EvidenceParts { csrf: String::new(), note: String::new(), file: None };
+    let mut parts = EvidenceParts { csrf: String::new(), note: String::new(), kind: String::new(), file: None };
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -269,6 +271,7 @@ pub async fn read_evidence(mut multipart: Multipart) -> Result<EvidenceParts, Fi
         match name.as_str() {
             "_csrf" => parts.csrf = String::from_utf8_lossy(&bytes).into_owned(),
             "note" => parts.note = String::from_utf8_lossy(&bytes).into_owned(),
+            "kind" => parts.kind = String::from_utf8_lossy(&bytes).into_owned(),
             "file" if !bytes.is_empty() || file_name.as_deref().is_some_and(|n| !n.is_empty()) => {
                 parts.file = Some((file_name.unwrap_or_default(), bytes.to_vec()));
             }
@@ -319,8 +322,13 @@ async fn evidence_save(
 /// Serves an uploaded file to users whose area holds the household; the type is the one
 /// recognised at upload, and the browser may not guess another or run anything in it.
 pub fn file_response(e: &bangfu_core::assistance::Evidence, bytes: Vec<u8>) -> Response {
-    let ctype = e.content_type.clone().unwrap_or_else(|| "application/octet-stream".into());
-    let name = e.file_name.clone().unwrap_or_else(|| "file".into());
+    file_response_of(e.content_type.as_deref(), e.file_name.as_deref(), bytes)
+}
+
+/// [`file_response`] for any stored file: its recognised type and its name.
+pub fn file_response_of(ctype: Option<&str>, name: Option<&str>, bytes: Vec<u8>) -> Response {
+    let ctype = ctype.unwrap_or("application/octet-stream").to_owned();
+    let name = name.unwrap_or("file").to_owned();
     let encoded: String = name
         .bytes()
         .map(|b| {

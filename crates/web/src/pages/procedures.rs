@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::DomainError;
 use bangfu_core::auth::Role;
-use bangfu_core::procedure::{Action, ProcedureDef, State as PState, kinds};
+use bangfu_core::procedure::{Action, ProcedureDef, State as PState, kinds, record};
 use bangfu_core::store::HouseholdStore;
 use bangfu_db::procedures::{Act, ProcedureFilter, ProcedureRecord, decision_zh};
 
@@ -27,6 +27,11 @@ pub fn router() -> Router<AppState> {
         .route("/procedures", get(list))
         .route("/procedures/{id}", get(show))
         .route("/procedures/{id}/act", post(act))
+        .route(
+            "/procedures/{id}/attachments",
+            post(attachment_save).layer(axum::extract::DefaultBodyLimit::max(super::work::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/procedure-files/{aid}", get(attachment_download))
         .route("/procedures/{id}/notice", get(notice))
         .route("/settings/procedures", get(settings_page).post(settings_save))
 }
@@ -152,9 +157,30 @@ struct ShowPage<'a> {
     total_due: String,
     /// 风险消除的条件 for every reviewer: (condition, 符合/不符合/未填, colour, figure).
     conditions: Vec<(&'static str, &'static str, &'static str, String)>,
+    attachments: Vec<AttachmentRow>,
+    /// The kinds of paper, for the upload form: (code, name).
+    attachment_kinds: &'static [(&'static str, &'static str)],
+    /// The upload form is shown (the procedure is open and the user acts on procedures).
+    may_upload: bool,
+    max_bytes: usize,
+}
+
+struct AttachmentRow {
+    id: i64,
+    kind: &'static str,
+    name: String,
+    step: &'static str,
+    note: String,
+    by: String,
+    on: String,
 }
 
 impl ShowPage<'_> {
+    /// The upload's note as typed, when the upload was refused.
+    fn typed_note(&self) -> &str {
+        if self.typed.contains_key("action") { "" } else { self.typed.get("note").map(String::as_str).unwrap_or("") }
+    }
+
     /// What was typed into the form of `action` before it was refused (kept, never lost).
     fn typed(&self, action: &str, key: &str) -> &str {
         if self.typed.get("action").map(String::as_str) == Some(action) {
@@ -186,6 +212,10 @@ struct Current {
     actors: String,
     /// What this step records into the proposal (the collection form, the county's type and risks).
     fields: Vec<super::form::FormField>,
+    /// What it records of itself (the appraisal's meeting and votes, the cross-check's hits).
+    record: Vec<super::form::FormField>,
+    /// The paper it may not be 办结 without: (name, uploaded yet).
+    needs: Option<(&'static str, bool)>,
 }
 
 struct EventRow {
@@ -226,7 +256,8 @@ fn event_rows(r: &ProcedureRecord) -> Vec<EventRow> {
     r.procedure
         .events
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let by = match e.role {
                 Some(role) => format!("{}（{}）", e.by, role.label_zh()),
                 None => "村民（公示页面）".to_owned(),
@@ -244,6 +275,11 @@ fn event_rows(r: &ProcedureRecord) -> Vec<EventRow> {
                     if *upheld { "yellow" } else { "green" },
                     format!("回执 {receipt}：{answer}"),
                 ),
+            };
+            let text = match r.records.get(i).map(|x| x.summary_zh()).filter(|x| !x.is_empty()) {
+                Some(rec) if text.is_empty() => rec,
+                Some(rec) => format!("{text}（{rec}）"),
+                None => text,
             };
             EventRow { on: e.on.to_string(), step: name(e.step), action, colour, by, text }
         })
@@ -297,6 +333,9 @@ async fn render_show(
                 back_to: def.steps[..step].iter().map(|b| (b.code, b.name_zh)).collect(),
                 actors: actors_zh(s.actors),
                 fields: step_form(me, &r, s.code, &typed, h.data.household_type),
+                record: record_form(me, def, s.code, &typed),
+                needs: record::required_attachment(def, s.code)
+                    .map(|(kind, _)| (record::attachment_kind_zh(kind), r.attachments.iter().any(|a| a.kind == kind))),
             })
         }
         _ => None,
@@ -341,7 +380,25 @@ async fn render_show(
     } else {
         Vec::new()
     };
+    let step_name = |code: &str| def.steps.iter().find(|s| s.code == code).map_or("", |s| s.name_zh);
+    let attachments = r
+        .attachments
+        .iter()
+        .map(|a| AttachmentRow {
+            id: a.id,
+            kind: record::attachment_kind_zh(&a.kind),
+            name: a.file_name.clone(),
+            step: step_name(&a.step),
+            note: a.note.clone().unwrap_or_default(),
+            by: a.added_by.clone(),
+            on: state.db.clock().local(a.created_at).format("%Y-%m-%d %H:%M").to_string(),
+        })
+        .collect();
     let page = ShowPage {
+        attachments,
+        attachment_kinds: record::ATTACHMENT_KINDS,
+        may_upload: st.is_open() && acts_on_any(me.user.role),
+        max_bytes: bangfu_core::assistance::evidence::MAX_UPLOAD_BYTES,
         conditions,
         me,
         id: r.id,
@@ -415,6 +472,27 @@ fn step_form(
         .collect()
 }
 
+/// What the current step records of itself, as typed (kept when refused).
+fn record_form(
+    me: &CurrentUser,
+    def: &'static ProcedureDef,
+    step: &str,
+    typed: &HashMap<String, String>,
+) -> Vec<super::form::FormField> {
+    record::record_fields(def, step)
+        .iter()
+        .map(|name| {
+            let mut f = super::form::FormField::of(me, typed, name, *name != "hits_resolution");
+            f.hint = match *name {
+                "hits" => me.lang.t("procedure.hits_hint").to_owned(),
+                "votes_for" => me.lang.t("procedure.votes_hint").to_owned(),
+                _ => String::new(),
+            };
+            f
+        })
+        .collect()
+}
+
 async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64>) -> Result<Response, PageError> {
     let r = state.db.procedure(&me.scope, id).await?;
     render_show(&state, &me, r, String::new(), HashMap::new()).await
@@ -482,6 +560,53 @@ async fn act(
             render_show(&state, &me, fresh, line, v).await
         }
     }
+}
+
+/// Uploads a paper to the procedure at its current step (a photo or PDF, kept for good).
+async fn attachment_save(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let r = state.db.procedure(&me.scope, id).await?;
+    if !acts_on_any(me.user.role) {
+        return Err(PageError::Denied(bangfu_core::auth::Permission::EditRegister));
+    }
+    let parts = match super::plans::read_evidence(multipart).await {
+        Ok(p) => p,
+        Err(e) => return render_show(&state, &me, r, e.message, HashMap::new()).await,
+    };
+    me.check_csrf(&parts.csrf)?;
+    let typed: HashMap<String, String> = [("note".to_owned(), parts.note.clone())].into_iter().collect();
+    let Some((name, bytes)) = &parts.file else {
+        return render_show(&state, &me, r, "请选择要上传的照片或PDF文件".to_owned(), typed).await;
+    };
+    let stored = match bangfu_core::assistance::evidence::check_upload(name, bytes) {
+        Ok(up) => {
+            let note = Some(parts.note.as_str());
+            state.db.add_procedure_attachment(&me.scope, id, parts.kind.trim(), note, (&up, bytes), &me.actor()).await
+        }
+        Err(e) => Err(DomainError::Invalid(vec![e])),
+    };
+    match stored {
+        Ok(_) => Ok(Redirect::to(&format!("/procedures/{id}#attachments")).into_response()),
+        Err(DomainError::NotFound) => Err(PageError::NotFound),
+        Err(e) => {
+            let line = super::form::error_line(e)?;
+            render_show(&state, &me, r, line, typed).await
+        }
+    }
+}
+
+/// A procedure's paper, to users whose area holds the procedure (another's is 404).
+async fn attachment_download(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(aid): Path<i64>,
+) -> Result<Response, PageError> {
+    let (a, bytes) = state.db.procedure_attachment_file(&me.scope, aid).await?;
+    Ok(super::plans::file_response_of(Some(&a.content_type), Some(&a.file_name), bytes))
 }
 
 #[derive(Template)]

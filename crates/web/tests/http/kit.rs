@@ -310,9 +310,32 @@ impl App {
         self.post(&format!("/procedures/{id}/act"), cookie, &format!("_csrf={csrf}&version={version}&{form}")).await
     }
 
-    /// Completes the current step on `on` with a note.
+    /// Completes the current step on `on` with a note, and what an appraisal or a cross-check
+    /// records (the meeting and its votes, no hits; other steps ignore them).
     pub(crate) async fn complete(&self, id: i64, cookie: &str, csrf: &str, on: chrono::NaiveDate) -> Reply {
-        self.act(id, cookie, csrf, &format!("action=complete&on={on}&note=%E5%B7%B2%E5%8A%9E")).await
+        let record = format!(
+            "meeting_place={}&attendees=12&votes_for=11&votes_against=1&votes_abstain=0&hits=0",
+            enc("村委会会议室")
+        );
+        self.act(id, cookie, csrf, &format!("action=complete&on={on}&note=%E5%B7%B2%E5%8A%9E&{record}")).await
+    }
+
+    /// POST /procedures/{id}/attachments: a paper of `kind` (a PNG) for the procedure.
+    pub(crate) async fn attach(&self, id: i64, cookie: &str, csrf: &str, kind: &str) -> Reply {
+        self.upload(&format!("/procedures/{id}/attachments"), cookie, paper(csrf, kind)).await
+    }
+
+    /// POST /api/v1/procedures/{id}/attachments: the same with a bearer token.
+    pub(crate) async fn api_attach(&self, id: i64, token: &str, kind: &str) -> Reply {
+        let (ctype, body) = paper("", kind);
+        self.send(
+            Request::post(format!("/api/v1/procedures/{id}/attachments"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, ctype)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
     }
 
     /// The procedure's id from the page a start redirected to.
@@ -811,6 +834,18 @@ pub(crate) fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b == b'-' { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
+}
+
+/// A procedure's paper of `kind` as a multipart body: a PNG named 承诺授权书.png.
+pub(crate) fn paper(csrf: &str, kind: &str) -> (String, Vec<u8>) {
+    let (ctype, mut body) = multipart(csrf, "户主签字", Some(("承诺授权书.png", PNG)));
+    let boundary = "----bangfu-test-boundary";
+    let tail = format!("--{boundary}--\r\n");
+    body.truncate(body.len() - tail.len());
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n{tail}").bytes(),
+    );
+    (ctype, body)
 }
 
 /// A multipart body with a CSRF token, a note and (optionally) a file.

@@ -62,12 +62,45 @@ both!(a_full_identification_with_a_dismissed_and_an_upheld_objection_opens_the_e
         async move { bangfu_core::store::MonitoringStore::episodes(&db, &Scope::everything(), hid).await.unwrap() }
     };
     assert!(episodes(&app).await.is_empty(), "starting decides nothing");
+    // No home check is 办结 without the signed 承诺授权书; the page says so and links the upload.
+    let page = app.get(&format!("/procedures/{id}"), &village).await;
+    assert!(page.body.contains("本环节须有：承诺授权书") && page.body.contains("未上传"), "{}", page.body);
+    let r = app.complete(id, &village, &vc, days(9)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("须先上传户主（或家庭成员）签字的《承诺授权书》照片"), "{}", r.body);
+    let r = app.attach(id, &village, &vc, "nonsense").await;
+    assert!(r.body.contains("请选择材料类别"), "{}", r.body);
+    let r = app.attach(id, &village, &vc, "consent").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&format!("/procedures/{id}"), &village).await;
+    assert!(page.body.contains("承诺授权书.png") && page.body.contains("已上传"), "{}", page.body);
+    let file = page.body.split("href=\"/procedure-files/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let photo = app.get(&format!("/procedure-files/{file}"), &town).await;
+    assert_eq!(photo.status, StatusCode::OK, "the township sees the paper");
+    assert!(photo.body.ends_with(&String::from_utf8_lossy(&PNG[1..]).into_owned()), "the PNG as uploaded");
+    super::admin::insert_user(&app, "yifeng", bangfu_core::auth::Role::TownshipStaff, "411702104000").await;
+    let (other, _) = app.sign_in("yifeng").await;
+    assert_eq!(app.get(&format!("/procedure-files/{file}"), &other).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.complete(id, &village, &vc, days(9)).await.status, StatusCode::SEE_OTHER, "入户核实");
     let r = app.complete(id, &village, &vc, days(8)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("“信息比对”由区级管理员办理"), "{}", r.body);
     assert_eq!(app.complete(id, &admin, &ac, days(8)).await.status, StatusCode::SEE_OTHER, "信息比对");
+    // The appraisal records its meeting: a blank vote is refused, what was typed kept.
+    let r = app
+        .act(
+            id,
+            &village,
+            &vc,
+            &format!("action=complete&note={}&meeting_place={}&attendees=12", enc("评议"), enc("村委会")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请填写赞成票数") && r.body.contains("value=\"村委会\""), "{}", r.body);
     assert_eq!(app.complete(id, &village, &vc, days(7)).await.status, StatusCode::SEE_OTHER, "村级民主评议");
+    let page = app.get(&format!("/procedures/{id}"), &town).await;
+    assert!(page.body.contains("参会 12 人，赞成 11 票、反对 1 票、弃权 0 票"), "on the timeline: {}", page.body);
+    assert!(page.body.contains("比对无疑点"), "{}", page.body);
     // The notice online: no account needed, nothing beyond the notice itself.
     let token = app.db.procedure(&all, id).await.unwrap().notice_token.unwrap();
     let public = app.get(&format!("/gs/{token}"), "").await;
@@ -224,8 +257,13 @@ both!(the_api_starts_and_acts_on_procedures_with_the_same_rules, |app| {
     );
     let id = v["id"].as_i64().unwrap();
     let act = |version: i64, on: chrono::NaiveDate| {
-        format!(r#"{{"version":{version},"action":"complete","note":"已核实","on":"{on}"}}"#)
+        format!(r#"{{"version":{version},"action":"complete","note":"已核实","on":"{on}","hits":0}}"#)
     };
+    let r = app.api("POST", &format!("/api/v1/procedures/{id}/act"), &village, Some(&act(1, days(9)))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no 承诺授权书 yet: {}", r.body);
+    assert!(r.body.contains("承诺授权书"), "{}", r.body);
+    let r = app.api_attach(id, &village, "consent").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let r = app.api("POST", &format!("/api/v1/procedures/{id}/act"), &village, Some(&act(1, days(9)))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = app.api("POST", &format!("/api/v1/procedures/{id}/act"), &admin, Some(&act(1, days(8)))).await;
@@ -241,6 +279,12 @@ both!(the_api_starts_and_acts_on_procedures_with_the_same_rules, |app| {
     let v: serde_json::Value = serde_json::from_str(&one.body).unwrap();
     assert_eq!(v["events"].as_array().unwrap().len(), 2);
     assert_eq!(v["step"], "appraisal");
+    assert_eq!(v["events"][1]["record"]["hits"], "0", "the cross-check's record: {}", one.body);
+    assert_eq!(v["attachments"][0]["kind"], "consent");
+    let url = v["attachments"][0]["url"].as_str().unwrap().replace("/procedure-files/", "/api/v1/procedure-files/");
+    let file = app.api("GET", &url, &village, None).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.body.contains("IHDR"), "the PNG back");
 });
 
 both!(a_monitored_household_is_registered_without_poverty_fields_and_its_unanswered_flags_show_as_unfilled, |app| {
@@ -504,6 +548,7 @@ both!(the_district_sets_the_notice_days_and_the_public_address_and_a_township_ma
         )
         .await;
     let id = App::procedure_id(&r);
+    app.attach(id, &village, &vc, "consent").await;
     app.complete(id, &village, &vc, days(0)).await;
     app.complete(id, &admin, &ac, days(0)).await;
     app.complete(id, &village, &vc, days(0)).await;

@@ -134,6 +134,15 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK, NF, NF, OK],
         ),
         ("/procedures/{id}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/procedures/{id}/attachments", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/procedure-files/{aid}",
+            "GET",
+            format!("/procedure-files/{}", paper_of(&app.db, p_in).await),
+            format!("/procedure-files/{}", paper_of(&app.db, p_out).await),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
         (
             "/settings/procedures",
             "GET",
@@ -175,6 +184,15 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK, NF, NF, OK],
         ),
         ("/api/v1/procedures/{id}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/procedures/{id}/attachments", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/procedure-files/{aid}",
+            "GET",
+            format!("/api/v1/procedure-files/{}", paper_of(&app.db, p_in).await),
+            format!("/api/v1/procedure-files/{}", paper_of(&app.db, p_out).await),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
         (
             "/api/v1/households/{hid}/procedures",
             "GET",
@@ -739,7 +757,14 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
             let r = app.api(method, path, &token, Some(body)).await;
             assert_eq!(r.status, want_for(path), "{role} {method} {path}: {}", r.body);
         }
+        // A paper for another area's procedure, on the page and through the API (multipart).
+        let theirs = at_notice(&app.db, app.yifeng_household).await.0;
+        let r = app.upload(&format!("/procedures/{theirs}/attachments"), &session, paper(&csrf, "consent")).await;
+        assert_eq!(r.status, want, "{role} uploads to another area's procedure");
+        assert_eq!(app.api_attach(theirs, &token, "consent").await.status, want, "{role} API upload");
     }
+    let papers = app.db.procedure(&Scope::everything(), at_notice(&app.db, app.yifeng_household).await.0).await;
+    assert_eq!(papers.unwrap().attachments.len(), 1, "only the fixture's own 承诺授权书");
     // Nothing happened to the household or its work.
     let h = app.db.household(&Scope::everything(), app.yifeng_household).await.unwrap();
     assert_eq!((h.size, h.data.status), (1, Some(bangfu_core::household::PovertyStatus::Poor)));
@@ -756,6 +781,11 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     use bangfu_core::store::AssistanceStore;
     assert!(app.db.helpers(&Scope::everything()).await.unwrap().iter().any(|h| h.id == their_helper), "still active");
 });
+
+/// The first paper of a procedure (its 承诺授权书).
+async fn paper_of(db: &bangfu_db::Db, id: i64) -> i64 {
+    db.procedure(&Scope::everything(), id).await.unwrap().attachments[0].id
+}
 
 /// An identification on `h` that has reached its notice: (procedure id, the notice's token).
 async fn at_notice(db: &bangfu_db::Db, h: HouseholdId) -> (i64, String) {
@@ -778,6 +808,19 @@ async fn at_notice(db: &bangfu_db::Db, h: HouseholdId) -> (i64, String) {
             return (r.id, r.notice_token.unwrap());
         }
     };
+    let up = bangfu_core::assistance::evidence::check_upload("承诺授权书.png", PNG).unwrap();
+    db.add_procedure_attachment(&all, id, "consent", None, (&up, PNG), &actor()).await.unwrap();
+    let meeting: HashMap<String, String> = [
+        ("meeting_place", "村委会"),
+        ("attendees", "9"),
+        ("votes_for", "9"),
+        ("votes_against", "0"),
+        ("votes_abstain", "0"),
+        ("hits", "0"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
     for role in [Role::VillageWorker, Role::DistrictAdmin, Role::VillageWorker] {
         let version = db.procedure(&all, id).await.unwrap().version;
         let act = bangfu_db::procedures::Act {
@@ -787,7 +830,7 @@ async fn at_notice(db: &bangfu_db::Db, h: HouseholdId) -> (i64, String) {
             role: Some(role),
             on: today,
         };
-        db.act_on_procedure(&all, act, &actor()).await.unwrap();
+        db.act_with_findings(&all, act, &meeting, &actor()).await.unwrap();
     }
     (id, db.procedure(&all, id).await.unwrap().notice_token.unwrap())
 }
