@@ -14,6 +14,7 @@ pub mod line;
 pub mod money;
 pub mod monitoring;
 pub mod procedure;
+pub mod project;
 pub mod store;
 pub mod text;
 

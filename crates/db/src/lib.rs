@@ -24,6 +24,7 @@ pub mod lines;
 pub mod monitoring;
 pub mod plans;
 pub mod procedures;
+pub mod projects;
 mod row;
 pub mod rule_facts;
 pub mod rule_leads;

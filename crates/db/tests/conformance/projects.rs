@@ -1,0 +1,230 @@
+//! 项目库 and 衔接资金 kept on both backends: a project refused at 村申报 without its 绩效目标
+//! (the message names them) and accepted with them; another area's project not found; money
+//! arranged, paid, reduced and reversed with every refusal naming its amounts; the sums of the
+//! lists agreeing with the ledger under random sequences and under payments made at once.
+
+use std::collections::HashMap;
+
+use super::*;
+use bangfu_core::money::Fen;
+use bangfu_core::project::funds::{AllocationData, Movement};
+use bangfu_core::project::{ProjectData, Target};
+
+fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// A project in 沙河店镇's village, every field 村申报 needs filled.
+fn mushroom(category: &str) -> ProjectData {
+    ProjectData::parse(
+        &form(&[
+            ("name", "沙东村香菇种植基地"),
+            ("category", category),
+            ("area_code", SHAHEDIAN_VILLAGE),
+            ("year", "2026"),
+            ("nature", "新建"),
+            ("start_on", "2026-03-01"),
+            ("end_on", "2026-10-31"),
+            ("responsible_unit", "沙河店镇人民政府"),
+            ("implementing_unit", "沙东村股份经济合作社"),
+            ("tasks", "新建香菇大棚20座"),
+            ("investment", "1000000"),
+            ("beneficiary_households", "60"),
+            ("beneficiary_exited", "40"),
+            ("beneficiary_monitored", "5"),
+            ("benefit_mechanism", "务工工资、大棚租金分红"),
+        ]),
+        2026,
+    )
+    .unwrap()
+}
+
+fn target(level: &str) -> Target {
+    Target::parse(&form(&[("level", level), ("indicator", "香菇大棚"), ("value", "20"), ("unit", "座")])).unwrap()
+}
+
+fn money(on: &str, yuan: i64, payee: Option<&str>) -> Movement {
+    Movement { on: date(on), amount: Fen(yuan * 100), payee: payee.map(str::to_owned), voucher_no: None, note: None }
+}
+
+async fn allocation(db: &Db, yuan: i64) -> i64 {
+    let a = AllocationData::parse(
+        &form(&[
+            ("source", "中央衔接资金"),
+            ("year", "2026"),
+            ("doc_no", "驻财预〔2026〕12号"),
+            ("issued_on", "2026-02-20"),
+            ("amount", &yuan.to_string()),
+        ]),
+        today(),
+    )
+    .unwrap();
+    db.create_allocation(&everything(), &a, &actor()).await.unwrap()
+}
+
+conformance!(a_project_is_submitted_only_with_its_performance_targets_and_only_in_its_area, |db: Db| async move {
+    let shahedian = scope_of(&db, SHAHEDIAN).await;
+    let yifeng = scope_of(&db, "411702104000").await;
+    let id = db.create_project(&shahedian, &mushroom("产业发展"), &actor()).await.unwrap();
+    let err = db.submit_project(&shahedian, id, 1, &actor()).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "输入有误: targets: 不能提交：缺少绩效目标（产出指标、效益指标、满意度指标），没有绩效目标的项目不能入库"
+    );
+    db.add_target(&shahedian, id, &target("产出指标"), &actor()).await.unwrap();
+    let benefit = db.add_target(&shahedian, id, &target("效益指标"), &actor()).await.unwrap();
+    db.add_target(&shahedian, id, &target("满意度指标"), &actor()).await.unwrap();
+    db.remove_target(&shahedian, id, benefit, &actor()).await.unwrap();
+    let err = db.submit_project(&shahedian, id, 1, &actor()).await.unwrap_err();
+    assert!(err.to_string().contains("缺少绩效目标（效益指标）"), "a removed target does not count: {err}");
+    db.add_target(&shahedian, id, &target("效益指标"), &actor()).await.unwrap();
+    let stale = db.submit_project(&shahedian, id, 0, &actor()).await.unwrap_err();
+    assert!(matches!(stale, DomainError::Conflict { .. }), "{stale}");
+    db.submit_project(&shahedian, id, 1, &actor()).await.unwrap();
+    let p = db.project(&shahedian, id).await.unwrap();
+    assert_eq!((p.stage.as_str(), p.targets.len(), p.data.investment), ("submitted", 3, Some(Fen(100_000_000))));
+    // Another township sees nothing of it, and cannot put a project in 沙河店镇.
+    assert!(matches!(db.project(&yifeng, id).await, Err(DomainError::NotFound)));
+    assert!(db.projects(&yifeng, None).await.unwrap().is_empty());
+    let outside = db.create_project(&yifeng, &mushroom("产业发展"), &actor()).await.unwrap_err();
+    assert!(outside.to_string().contains("不在您的管辖范围内"), "{outside}");
+    let filter = bangfu_db::audit::AuditFilter { object_type: Some("project".into()), ..Default::default() };
+    let (log, _) = db.audit_entries(&filter, 50, 0).await.unwrap();
+    assert_eq!(log.len(), 7, "created, four targets added, one removed, submitted");
+});
+
+conformance!(money_moves_only_within_what_remains_and_every_refusal_names_the_amounts, |db: Db| async move {
+    let all = everything();
+    let industry = db.create_project(&all, &mushroom("产业发展"), &actor()).await.unwrap();
+    let roads = db.create_project(&all, &mushroom("乡村建设"), &actor()).await.unwrap();
+    let a = allocation(&db, 1_000_000).await;
+    db.move_funds(&all, "commit", a, industry, &money("2026-03-01", 600_000, None), &actor()).await.unwrap();
+    let over =
+        db.move_funds(&all, "commit", a, roads, &money("2026-03-01", 400_001, None), &actor()).await.unwrap_err();
+    assert!(
+        over.to_string().contains(
+            "本次安排 400,001.00元，超过这笔资金尚未安排的 400,000.00元（下达 1,000,000.00元，已安排 600,000.00元）"
+        ),
+        "{over}"
+    );
+    db.move_funds(&all, "commit", a, roads, &money("2026-03-01", 400_000, None), &actor()).await.unwrap();
+    db.move_funds(&all, "payment", a, industry, &money("2026-04-01", 420_000, Some("沙东村股份经济合作社")), &actor())
+        .await
+        .unwrap();
+    let above = db
+        .move_funds(&all, "payment", a, industry, &money("2026-05-01", 180_001, Some("合作社")), &actor())
+        .await
+        .unwrap_err();
+    assert!(
+        above.to_string().contains(
+            "本次拨付 180,001.00元，超过该项目尚未拨付的 180,000.00元（已安排 600,000.00元，已拨付 420,000.00元）"
+        ),
+        "{above}"
+    );
+    let no_payee = Movement::parse(&form(&[("on", "2026-05-01"), ("amount", "100")]), today(), true).unwrap_err();
+    assert_eq!(no_payee[0].message, "请填写收款单位或个人");
+    let reduce = db.move_funds(&all, "reduce", a, industry, &money("2026-05-02", 180_001, None), &actor()).await;
+    assert!(reduce.unwrap_err().to_string().contains("最多可调减 180,000.00元"), "not below what was paid");
+    // A reversal (冲销) frees the money again, once.
+    let entries = db.project_entries(&all, industry).await.unwrap();
+    let paid = entries.iter().find(|e| e.kind == "payment").unwrap().id;
+    db.reverse_payment(&all, industry, paid, date("2026-04-05"), "收款账户有误，退回重拨", &actor()).await.unwrap();
+    let twice = db.reverse_payment(&all, industry, paid, date("2026-04-06"), "再冲", &actor()).await.unwrap_err();
+    assert!(twice.to_string().contains("已冲销过"), "{twice}");
+    db.move_funds(&all, "payment", a, industry, &money("2026-04-06", 600_000, Some("沙东村股份经济合作社")), &actor())
+        .await
+        .unwrap();
+    // The lists agree with the ledger.
+    let listed = db.allocations(&all, Some(2026)).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].sums.allocated, listed[0].sums.committed, listed[0].sums.paid),
+        (Fen(100_000_000), Fen(100_000_000), Fen(60_000_000))
+    );
+    let projects = db.projects(&all, Some(2026)).await.unwrap();
+    let of = |id: i64| projects.iter().find(|p| p.id == id).unwrap().sums;
+    assert_eq!((of(industry).committed, of(industry).paid), (Fen(60_000_000), Fen(60_000_000)));
+    assert_eq!((of(roads).committed, of(roads).paid), (Fen(40_000_000), Fen(0)));
+    let share = bangfu_core::project::funds::industry_share(of(industry).committed, listed[0].sums.committed);
+    assert_eq!(share, Some((600, true)), "the share to industry reaches 60 %");
+    assert_eq!(db.project_lines(&all, industry).await.unwrap(), vec![(a, of(industry))]);
+    let yifeng = scope_of(&db, "411702104000").await;
+    assert!(matches!(
+        db.move_funds(&yifeng, "payment", a, roads, &money("2026-04-06", 1, Some("x")), &actor()).await,
+        Err(DomainError::NotFound)
+    ));
+    assert!(db.allocations(&yifeng, None).await.unwrap().is_empty(), "none of its money reached 蚁蜂镇");
+    assert_eq!(db.allocations(&scope_of(&db, SHAHEDIAN).await, None).await.unwrap().len(), 1, "it reached 沙河店镇");
+});
+
+conformance!(no_random_sequence_of_movements_makes_the_sums_drift_or_go_negative, |db: Db| async move {
+    let all = everything();
+    let projects = [
+        db.create_project(&all, &mushroom("产业发展"), &actor()).await.unwrap(),
+        db.create_project(&all, &mushroom("就业帮扶"), &actor()).await.unwrap(),
+    ];
+    let allocations = [allocation(&db, 300_000).await, allocation(&db, 200_000).await];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut landed = 0;
+    for _ in 0..120 {
+        let (a, p) = (allocations[next(2) as usize], projects[next(2) as usize]);
+        let m = money("2026-06-01", next(150_000) as i64 + 1, Some("收款单位"));
+        let moved = match next(4) {
+            0 => db.move_funds(&all, "commit", a, p, &m, &actor()).await,
+            1 => db.move_funds(&all, "reduce", a, p, &m, &actor()).await,
+            2 => db.move_funds(&all, "payment", a, p, &m, &actor()).await,
+            _ => {
+                let entries = db.project_entries(&all, p).await.unwrap();
+                let open: Vec<_> = entries.iter().filter(|e| e.kind == "payment" && !e.reversed).collect();
+                match open.first() {
+                    Some(e) => db.reverse_payment(&all, p, e.id, date("2026-06-02"), "冲销", &actor()).await,
+                    None => Ok(0),
+                }
+            }
+        };
+        landed += usize::from(moved.is_ok_and(|id| id > 0));
+        for alloc in db.allocations(&all, None).await.unwrap() {
+            let s = alloc.sums;
+            assert!(Fen(0) <= s.paid && s.paid <= s.committed && s.committed <= s.allocated, "{s:?}");
+        }
+        let listed = db.projects(&all, None).await.unwrap();
+        for p in &listed {
+            let lines = db.project_lines(&all, p.id).await.unwrap();
+            assert_eq!(lines.iter().map(|(_, s)| s.committed).sum::<Fen>(), p.sums.committed);
+            assert_eq!(lines.iter().map(|(_, s)| s.paid).sum::<Fen>(), p.sums.paid);
+            assert!(lines.iter().all(|(_, s)| Fen(0) <= s.paid && s.paid <= s.committed), "{lines:?}");
+        }
+        let by_allocations: Fen = db.allocations(&all, None).await.unwrap().iter().map(|a| a.sums.paid).sum();
+        assert_eq!(by_allocations, listed.iter().map(|p| p.sums.paid).sum::<Fen>(), "both lists add up alike");
+    }
+    assert!(landed > 30, "the sequence moved money often enough to mean something: {landed}");
+});
+
+conformance_pooled!(payments_made_at_the_same_moment_never_pay_more_than_was_arranged, |db: Db| async move {
+    let all = everything();
+    let p = db.create_project(&all, &mushroom("产业发展"), &actor()).await.unwrap();
+    let a = allocation(&db, 1_000_000).await;
+    db.move_funds(&all, "commit", a, p, &money("2026-03-01", 1_000_000, None), &actor()).await.unwrap();
+    let pay = |i: usize| {
+        let db = db.clone();
+        let all = all.clone();
+        async move {
+            db.move_funds(&all, "payment", a, p, &money("2026-04-01", 150_000, Some(&format!("施工队{i}"))), &actor())
+                .await
+        }
+    };
+    let results = futures::future::join_all((0..10).map(pay)).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 6, "six of 150 000 fit in 1 000 000: {results:?}");
+    let s = db.projects(&all, None).await.unwrap()[0].sums;
+    assert_eq!(s.paid, Fen(90_000_000));
+});
