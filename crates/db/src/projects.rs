@@ -322,10 +322,10 @@ impl Db {
         let (lo, hi) = scope.bounds();
         type Row = (i64, String, String, String, i64, String, Option<i64>, i64, i64, i64, i64);
         let sql = "select p.project_id, p.name, p.category, p.area_code, p.year, p.stage, p.investment_fen, \
-            coalesce(sum(case when e.kind = 'commit' then e.amount_fen else 0 end), 0), \
-            coalesce(sum(case when e.kind = 'reduce' then e.amount_fen else 0 end), 0), \
-            coalesce(sum(case when e.kind = 'payment' then e.amount_fen else 0 end), 0), \
-            coalesce(sum(case when e.kind = 'reversal' then e.amount_fen else 0 end), 0) \
+            cast(coalesce(sum(case when e.kind = 'commit' then e.amount_fen else 0 end), 0) as bigint), \
+            cast(coalesce(sum(case when e.kind = 'reduce' then e.amount_fen else 0 end), 0) as bigint), \
+            cast(coalesce(sum(case when e.kind = 'payment' then e.amount_fen else 0 end), 0) as bigint), \
+            cast(coalesce(sum(case when e.kind = 'reversal' then e.amount_fen else 0 end), 0) as bigint) \
             from projects p left join fund_entries e on e.project_id = p.project_id \
             where p.area_code between $1 and $2 and ($3 is null or p.year = $3) \
             group by p.project_id, p.name, p.category, p.area_code, p.year, p.stage, p.investment_fen \
@@ -376,10 +376,10 @@ impl Db {
         let (lo, hi) = scope.bounds();
         type Row = (i64, String, i64, String, NaiveDate, i64, Option<String>, String, i64, i64, i64, i64);
         let sql = "select a.allocation_id, a.source, a.year, a.doc_no, a.issued_on, a.amount_fen, a.purpose, a.area_code, \
-            coalesce(sum(case when e.kind = 'commit' then e.amount_fen else 0 end), 0), \
-            coalesce(sum(case when e.kind = 'reduce' then e.amount_fen else 0 end), 0), \
-            coalesce(sum(case when e.kind = 'payment' then e.amount_fen else 0 end), 0), \
-            coalesce(sum(case when e.kind = 'reversal' then e.amount_fen else 0 end), 0) \
+            cast(coalesce(sum(case when e.kind = 'commit' then e.amount_fen else 0 end), 0) as bigint), \
+            cast(coalesce(sum(case when e.kind = 'reduce' then e.amount_fen else 0 end), 0) as bigint), \
+            cast(coalesce(sum(case when e.kind = 'payment' then e.amount_fen else 0 end), 0) as bigint), \
+            cast(coalesce(sum(case when e.kind = 'reversal' then e.amount_fen else 0 end), 0) as bigint) \
             from fund_allocations a left join fund_entries e on e.allocation_id = a.allocation_id \
             where ($3 is null or a.year = $3) and (a.area_code between $1 and $2 or exists (select 1 from fund_entries x \
               join projects p on p.project_id = x.project_id where x.allocation_id = a.allocation_id and p.area_code between $1 and $2)) \

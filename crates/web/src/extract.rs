@@ -209,7 +209,8 @@ pub mod perm {
         ManageSettings,
         ReadAudit,
         RevealId,
-        DecideMonitoring
+        DecideMonitoring,
+        ManageFunds
     );
 }
 

@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::grants::router())
         .merge(pages::id_conflicts::router())
         .merge(pages::procedures::router())
+        .merge(pages::projects::router())
         .merge(pages::public::router())
         .merge(pages::self_reports::router())
         .merge(pages::leads::router())

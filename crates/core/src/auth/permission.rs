@@ -33,6 +33,8 @@ pub enum Permission {
     /// 纳入监测、风险消除、更正脱贫状态: decisions that need a procedure, the district's until a
     /// procedure engine carries them; village and township staff propose through visits.
     DecideMonitoring,
+    /// 资金管理: enter allocations, arrange them to projects, record payments and reversals.
+    ManageFunds,
 }
 
 impl Permission {
@@ -49,6 +51,7 @@ impl Permission {
         Permission::ReadAudit,
         Permission::RevealId,
         Permission::DecideMonitoring,
+        Permission::ManageFunds,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Permission {
             Permission::ReadAudit => "查看审计日志",
             Permission::RevealId => "查看完整证件号码",
             Permission::DecideMonitoring => "纳入监测、风险消除、更正脱贫状态",
+            Permission::ManageFunds => "资金管理（下达、安排、拨付）",
         }
     }
 }
@@ -97,17 +101,17 @@ mod tests {
     fn each_role_may_do_exactly_what_its_table_row_says() {
         use Permission as P;
         let (y, n) = (true, false);
-        // 查看 更正 安排 审核 结对 账号 授权 单位 设置 审计 证件 监测决定
-        let table: [(Role, [bool; 12]); 7] = [
-            (Role::DistrictAdmin, [y, y, y, y, y, n, n, y, y, n, y, y]),
-            (Role::TownshipStaff, [y, y, y, y, n, n, n, n, n, n, y, n]),
-            (Role::VillageWorker, [y, y, n, n, n, n, n, n, n, n, y, n]),
-            (Role::Auditor, [y, n, n, n, n, n, n, n, n, n, n, n]),
-            (Role::SystemAdmin, [n, n, n, n, n, y, n, n, n, n, n, n]),
-            (Role::SecurityAdmin, [n, n, n, n, n, n, y, n, n, n, n, n]),
-            (Role::AuditAdmin, [n, n, n, n, n, n, n, n, n, y, n, n]),
+        // 查看 更正 安排 审核 结对 账号 授权 单位 设置 审计 证件 监测决定 资金
+        let table: [(Role, [bool; 13]); 7] = [
+            (Role::DistrictAdmin, [y, y, y, y, y, n, n, y, y, n, y, y, y]),
+            (Role::TownshipStaff, [y, y, y, y, n, n, n, n, n, n, y, n, n]),
+            (Role::VillageWorker, [y, y, n, n, n, n, n, n, n, n, y, n, n]),
+            (Role::Auditor, [y, n, n, n, n, n, n, n, n, n, n, n, n]),
+            (Role::SystemAdmin, [n, n, n, n, n, y, n, n, n, n, n, n, n]),
+            (Role::SecurityAdmin, [n, n, n, n, n, n, y, n, n, n, n, n, n]),
+            (Role::AuditAdmin, [n, n, n, n, n, n, n, n, n, y, n, n, n]),
         ];
-        assert_eq!(P::ALL.len(), 12);
+        assert_eq!(P::ALL.len(), 13);
         for (role, row) in table {
             for (p, want) in P::ALL.iter().zip(row) {
                 assert_eq!(role.may(*p), want, "{}：{}", role.label_zh(), p.label_zh());
@@ -117,9 +121,13 @@ mod tests {
 
     #[test]
     fn only_the_district_admin_manages_units_pairings_and_business_settings() {
-        for p in
-            [Permission::ManageUnits, Permission::ManageSettings, Permission::PairUnits, Permission::DecideMonitoring]
-        {
+        for p in [
+            Permission::ManageUnits,
+            Permission::ManageSettings,
+            Permission::PairUnits,
+            Permission::DecideMonitoring,
+            Permission::ManageFunds,
+        ] {
             let allowed: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.may(p)).collect();
             assert_eq!(allowed, vec![Role::DistrictAdmin], "{}", p.label_zh());
         }

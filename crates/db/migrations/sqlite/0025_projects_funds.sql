@@ -13,10 +13,10 @@ create table projects (
     responsible_unit text,
     implementing_unit text,
     tasks text,
-    investment_fen INT,
-    beneficiary_households INT,
-    beneficiary_exited INT,
-    beneficiary_monitored INT,
+    investment_fen integer,
+    beneficiary_households integer,
+    beneficiary_exited integer,
+    beneficiary_monitored integer,
     benefit_mechanism text,
     participation text,
     approval_no text,
@@ -37,7 +37,7 @@ create table project_targets (
     unit text,
     created_at text not null,
     created_by text not null,
-    removed_at TS,
+    removed_at text,
     removed_by text
 );
 create index project_targets_project on project_targets(project_id);

@@ -20,6 +20,7 @@ pub mod overview;
 pub mod plans;
 pub mod print;
 pub mod procedures;
+pub mod projects;
 pub mod public;
 pub mod self_reports;
 pub mod teams;

@@ -43,6 +43,7 @@ mod logging;
 mod members;
 mod monitoring;
 mod plans;
+mod projects;
 mod routes;
 mod security;
 mod separation;

@@ -25,6 +25,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     };
     let (p_in, t_in) = at_notice(&app.db, app.shahedian_household).await;
     let (p_out, t_out) = at_notice(&app.db, app.yifeng_household).await;
+    let (proj_in, proj_out) = (project_at(&app.db, "411702101201").await, project_at(&app.db, "411702104201").await);
     use bangfu_core::store::UnitStore;
     let u_in =
         app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
@@ -143,6 +144,32 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             [OK; 4],
             [OK, NF, NF, OK],
         ),
+        // 项目库: read by every role in its area, written by those who edit the register; money
+        // only by the district.
+        ("/projects", "GET", "/projects".into(), "/projects?year=2026".into(), [OK; 4], [OK; 4]),
+        ("/projects/new", "GET", "/projects/new".into(), "/projects/new".into(), [OK, OK, OK, FB], [OK, OK, OK, FB]),
+        (
+            "/projects/{id}",
+            "GET",
+            format!("/projects/{proj_in}"),
+            format!("/projects/{proj_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/projects/{id}/edit",
+            "GET",
+            format!("/projects/{proj_in}/edit"),
+            format!("/projects/{proj_out}/edit"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/projects/{id}/targets", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/projects/{id}/targets/{tid}/remove", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/projects/{id}/submit", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/projects/{id}/funds", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/projects/{id}/entries/{eid}/reverse", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/funds", "GET", "/funds".into(), "/funds".into(), [OK; 4], [OK; 4]),
         (
             "/settings/procedures",
             "GET",
@@ -694,6 +721,7 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         let data = bangfu_core::assistance::HelperData::parse(&f, chrono::Local::now().date_naive()).unwrap();
         app.db.create_helper(&Scope::everything(), &data, &actor()).await.unwrap()
     };
+    let their_project = project_at(&app.db, "411702104201").await;
     let forms = [
         format!("/helpers/{their_helper}/retire"),
         format!("/households/{out}/plans/new"),
@@ -712,6 +740,12 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         format!("/households/{out}/status"),
         format!("/households/{out}/procedures/new?kind=identification"),
         format!("/procedures/{}/act", at_notice(&app.db, app.yifeng_household).await.0),
+        format!("/projects/{their_project}/edit"),
+        format!("/projects/{their_project}/targets"),
+        format!("/projects/{their_project}/targets/1/remove"),
+        format!("/projects/{their_project}/submit"),
+        format!("/projects/{their_project}/funds"),
+        format!("/projects/{their_project}/entries/1/reverse"),
         format!("/households/{out}/edit"),
         format!("/households/{out}/helper"),
     ];
@@ -746,7 +780,11 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     for (role, want) in
         [("shahedian", StatusCode::NOT_FOUND), ("shadong", StatusCode::NOT_FOUND), ("auditor", StatusCode::FORBIDDEN)]
     {
-        let want_for = |path: &str| if role == "shadong" && arranging(path) { StatusCode::FORBIDDEN } else { want };
+        // Money is the district's: refused (403) to everyone else before any record is looked up.
+        let money = |path: &str| path.ends_with("/funds") || path.ends_with("/reverse");
+        let want_for = |path: &str| {
+            if (role == "shadong" && arranging(path)) || money(path) { StatusCode::FORBIDDEN } else { want }
+        };
         let (session, csrf) = app.sign_in(role).await;
         for path in &forms {
             let r = app.post(path, &session, &format!("_csrf={csrf}")).await;
@@ -765,6 +803,12 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     }
     let papers = app.db.procedure(&Scope::everything(), at_notice(&app.db, app.yifeng_household).await.0).await;
     assert_eq!(papers.unwrap().attachments.len(), 1, "only the fixture's own 承诺授权书");
+    let theirs = app.db.project(&Scope::everything(), their_project).await.unwrap();
+    assert_eq!(
+        (theirs.stage.as_str(), theirs.targets.len(), theirs.version),
+        ("draft", 0, 1),
+        "their project untouched"
+    );
     // Nothing happened to the household or its work.
     let h = app.db.household(&Scope::everything(), app.yifeng_household).await.unwrap();
     assert_eq!((h.size, h.data.status), (1, Some(bangfu_core::household::PovertyStatus::Poor)));
@@ -781,6 +825,17 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
     use bangfu_core::store::AssistanceStore;
     assert!(app.db.helpers(&Scope::everything()).await.unwrap().iter().any(|h| h.id == their_helper), "still active");
 });
+
+/// A draft project in `village`.
+async fn project_at(db: &bangfu_db::Db, village: &str) -> i64 {
+    let f: HashMap<String, String> =
+        [("name", "香菇种植基地"), ("category", "产业发展"), ("area_code", village), ("year", "2026")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+    let d = bangfu_core::project::ProjectData::parse(&f, 2026).unwrap();
+    db.create_project(&Scope::everything(), &d, &actor()).await.unwrap()
+}
 
 /// The first paper of a procedure (its 承诺授权书).
 async fn paper_of(db: &bangfu_db::Db, id: i64) -> i64 {

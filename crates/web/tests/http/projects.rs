@@ -1,0 +1,126 @@
+//! 项目库 and 衔接资金 through HTTP as the users do it: a township clerk writes a project and is
+//! refused at 村申报 until its 绩效目标 are in; the district enters an allocation, arranges it,
+//! and records a payment above the remainder (refused, amounts named, what was typed kept) and
+//! one within it; the township sees the money but may not move it; another township's clerk
+//! finds nothing.
+
+use super::*;
+
+both!(a_township_writes_a_project_submits_it_with_its_targets_and_the_district_pays_within_what_remains, |app| {
+    let (town, tc) = app.sign_in("shahedian").await;
+    let r = app
+        .post(
+            "/projects/new",
+            &town,
+            &format!(
+                "_csrf={tc}&name={}&category={}&area_code=411702101201&year=2026&investment={}",
+                enc("沙东村香菇种植基地"),
+                enc("产业发展"),
+                enc("30万")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("资金规模") && r.body.contains("沙东村香菇种植基地"),
+        "the message and what was typed: {}",
+        r.body
+    );
+    let full = format!(
+        "_csrf={tc}&name={}&category={}&area_code=411702101201&year=2026&nature={}&start_on=2026-03-01&end_on=2026-10-31\
+         &responsible_unit={}&implementing_unit={}&tasks={}&investment=1000000&beneficiary_households=60\
+         &beneficiary_exited=40&beneficiary_monitored=5&benefit_mechanism={}",
+        enc("沙东村香菇种植基地"),
+        enc("产业发展"),
+        enc("新建"),
+        enc("沙河店镇人民政府"),
+        enc("沙东村股份经济合作社"),
+        enc("新建香菇大棚20座"),
+        enc("务工工资、大棚租金分红")
+    );
+    let r = app.post("/projects/new", &town, &full).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let at = r.location.unwrap();
+    let id: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
+    let r = app.post(&format!("/projects/{id}/submit"), &town, &format!("_csrf={tc}&version=1")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("不能提交：缺少绩效目标（产出指标、效益指标、满意度指标），没有绩效目标的项目不能入库"),
+        "{}",
+        r.body
+    );
+    for (level, indicator, value) in [
+        ("产出指标", "新建香菇大棚", "20"),
+        ("效益指标", "带动脱贫户年增收", "≥3000"),
+        ("满意度指标", "受益群众满意度", "≥95%"),
+    ] {
+        let body =
+            format!("_csrf={tc}&form=target&level={}&indicator={}&value={}", enc(level), enc(indicator), enc(value));
+        let r = app.post(&format!("/projects/{id}/targets"), &town, &body).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let r = app.post(&format!("/projects/{id}/submit"), &town, &format!("_csrf={tc}&version=1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&at, &town).await;
+    assert!(
+        page.body.contains("已提交村申报") && page.body.contains("满意度指标 · 受益群众满意度 ≥95%"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("安排资金到本项目"), "the township may not move money");
+    let r = app.post(&format!("/projects/{id}/funds"), &town, &format!("_csrf={tc}&kind=payment")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The district enters the allocation, arranges 500 000 元 and pays.
+    let (admin, ac) = app.sign_in("admin").await;
+    let r = app
+        .post(
+            "/funds",
+            &admin,
+            &format!(
+                "_csrf={ac}&source={}&year=2026&doc_no={}&issued_on=2026-02-20&amount=1,000,000",
+                enc("中央衔接资金"),
+                enc("驻财预〔2026〕12号")
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let allocation = app.db.allocations(&Scope::everything(), None).await.unwrap()[0].id;
+    let money = |kind: &str, amount: &str, payee: &str| {
+        format!(
+            "_csrf={ac}&form=funds&kind={kind}&allocation_id={allocation}&amount={}&on=2026-04-01&payee={}&voucher_no=PZ-0401",
+            enc(amount),
+            enc(payee)
+        )
+    };
+    let r = app.post(&format!("/projects/{id}/funds"), &admin, &money("commit", "500,000", "")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app
+        .post(&format!("/projects/{id}/funds"), &admin, &money("payment", "500,000.01", "沙东村股份经济合作社"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("本次拨付 500,000.01元，超过该项目尚未拨付的 500,000.00元（已安排 500,000.00元，已拨付 0.00元）"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"500,000.01\"") && r.body.contains("PZ-0401"), "what was typed is kept");
+    let r =
+        app.post(&format!("/projects/{id}/funds"), &admin, &money("payment", "320,000", "沙东村股份经济合作社")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&at, &town).await;
+    assert!(
+        page.body.contains("已安排 <strong>500,000.00元</strong> · 已拨付 <strong>320,000.00元</strong> · 尚未拨付 <strong>180,000.00元</strong>"),
+        "{}",
+        page.body
+    );
+    let list = app.get("/projects?year=2026", &town).await;
+    assert!(list.body.contains("沙东村香菇种植基地") && list.body.contains("64.0%"), "拨付进度: {}", list.body);
+    let funds = app.get("/funds", &admin).await;
+    assert!(funds.body.contains("安排到产业发展项目的资金占 <strong>100.0%</strong>"), "{}", funds.body);
+    // Another township finds nothing.
+    super::admin::insert_user(&app, "yifeng", bangfu_core::auth::Role::TownshipStaff, "411702104000").await;
+    let (other, _) = app.sign_in("yifeng").await;
+    assert_eq!(app.get(&at, &other).await.status, StatusCode::NOT_FOUND);
+    assert!(!app.get("/projects", &other).await.body.contains("沙东村香菇种植基地"));
+});
