@@ -130,6 +130,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     seed_example_lines(db).await?;
     seed_assistance(db).await?;
     seed_procedures(db).await?;
+    seed_projects(db).await?;
     if db.count_users().await? == 0 {
         for (username, name, role, area, password) in DEMO_USERS {
             let user = NewUser {
@@ -143,6 +144,189 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
             };
             db.create_user(&user, &Actor { user_id: None, username: "bangfu demo".into(), role: None, ip: None })
                 .await?;
+        }
+    }
+    Ok(())
+}
+
+/// 项目库 and 衔接资金 of the year: 板桥镇's village photovoltaic station and 沙东村's mushroom
+/// base (产业发展), living-environment works in 沙河店镇, 蚁蜂镇 and 胡庙乡 villages (乡村建设), one
+/// project still at 需求摸底 without its targets; two allocations arranged to them and partly paid,
+/// one payment reversed. Entered once, through the same checks as the pages.
+async fn seed_projects(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::project::funds::{AllocationData, Movement};
+    use bangfu_core::project::{ProjectData, Target};
+    let all = Scope::everything();
+    if !db.projects(&all, None).await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor { user_id: None, username: "演示数据".into(), role: None, ip: None };
+    let today = super::today();
+    let year = today.year();
+    let f = |pairs: &[(&str, String)]| -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    };
+    let project = |name: &str, category: &str, area: &str, tasks: &str, yuan: i64, households: u32, mechanism: &str| {
+        f(&[
+            ("name", name.to_owned()),
+            ("category", category.to_owned()),
+            ("area_code", area.to_owned()),
+            ("year", year.to_string()),
+            ("nature", "新建".to_owned()),
+            ("start_on", format!("{year}-03-01")),
+            ("end_on", format!("{year}-10-31")),
+            ("responsible_unit", "所在乡镇人民政府".to_owned()),
+            ("implementing_unit", "村股份经济合作社".to_owned()),
+            ("tasks", tasks.to_owned()),
+            ("investment", yuan.to_string()),
+            ("beneficiary_households", households.to_string()),
+            ("beneficiary_exited", (households * 2 / 3).to_string()),
+            ("beneficiary_monitored", (households / 10).to_string()),
+            ("benefit_mechanism", mechanism.to_owned()),
+            (
+                "participation",
+                "四议两公开：村党组织提议、村两委商议、党员大会审议、村民代表会议决议，决议和实施结果公开".to_owned(),
+            ),
+        ])
+    };
+    let plans = [
+        (
+            project(
+                "板桥镇村级光伏电站",
+                "产业发展",
+                "411702102200",
+                "建设村级光伏电站1座，装机300千瓦",
+                1_260_000,
+                180,
+                "发电收益归村集体，主要用于公益岗位工资和小型公益事业，向弱劳力、无劳力户倾斜",
+            ),
+            ("装机容量", "300", "千瓦"),
+            1_000_000,
+            800_000,
+        ),
+        (
+            project(
+                "沙东村香菇种植基地",
+                "产业发展",
+                "411702101201",
+                "新建香菇大棚20座及配套冷库",
+                1_000_000,
+                60,
+                "务工工资、大棚租金分红，脱贫户优先务工",
+            ),
+            ("香菇大棚", "20", "座"),
+            900_000,
+            520_000,
+        ),
+        (
+            project(
+                "沙西村人居环境整治",
+                "乡村建设",
+                "411702101200",
+                "村内道路硬化2.1公里，排水沟1.5公里",
+                480_000,
+                320,
+                "以工代赈，务工优先吸纳脱贫户和监测户",
+            ),
+            ("道路硬化", "2.1", "公里"),
+            420_000,
+            420_000,
+        ),
+        (
+            project(
+                "蚁蜂村人居环境整治",
+                "乡村建设",
+                "411702104200",
+                "改造户厕80户，建设垃圾收集点6处",
+                300_000,
+                80,
+                "改厕惠及脱贫户，保洁员公益岗位",
+            ),
+            ("改造户厕", "80", "户"),
+            280_000,
+            100_000,
+        ),
+        (
+            project(
+                "胡庙村人居环境整治",
+                "乡村建设",
+                "411702205200",
+                "坑塘整治3处，村庄绿化1.2万平方米",
+                260_000,
+                150,
+                "以工代赈，务工工资",
+            ),
+            ("坑塘整治", "3", "处"),
+            0,
+            0,
+        ),
+    ];
+    let central = AllocationData::parse(
+        &f(&[
+            ("source", "中央衔接资金".into()),
+            ("year", year.to_string()),
+            ("doc_no", format!("驻财预〔{year}〕12号")),
+            ("issued_on", format!("{year}-02-20")),
+            ("amount", "3,000,000".into()),
+            ("purpose", "产业发展和乡村建设项目".into()),
+        ]),
+        today,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let county = AllocationData::parse(
+        &f(&[
+            ("source", "县级衔接资金".into()),
+            ("year", year.to_string()),
+            ("doc_no", format!("驿财农〔{year}〕5号")),
+            ("issued_on", format!("{year}-03-10")),
+            ("amount", "800,000".into()),
+            ("purpose", "人居环境整治".into()),
+        ]),
+        today,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let a_central = db.create_allocation(&all, &central, &actor).await?;
+    let a_county = db.create_allocation(&all, &county, &actor).await?;
+    let on = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).filter(|x| *x <= today).unwrap_or(today);
+    let money = |m: u32, yuan: i64, payee: Option<&str>| Movement {
+        on: on(m, 15),
+        amount: bangfu_core::money::Fen(yuan * 100),
+        payee: payee.map(str::to_owned),
+        voucher_no: payee.map(|_| format!("PZ-{year}-{m:02}")),
+        note: None,
+    };
+    for (i, (form, (indicator, value, unit), arranged, paid)) in plans.iter().enumerate() {
+        let d = ProjectData::parse(form, year).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let id = db.create_project(&all, &d, &actor).await?;
+        if i == plans.len() - 1 {
+            continue; // still at 需求摸底: its targets are not written yet
+        }
+        for (level, ind, val, u) in [
+            ("产出指标", *indicator, *value, *unit),
+            ("效益指标", "带动脱贫户和监测户户均增收", "≥1000", "元"),
+            ("满意度指标", "受益群众满意度", "≥95", "%"),
+        ] {
+            let t = Target::parse(&f(&[
+                ("level", level.into()),
+                ("indicator", ind.into()),
+                ("value", val.into()),
+                ("unit", u.into()),
+            ]))
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            db.add_target(&all, id, &t, &actor).await?;
+        }
+        db.submit_project(&all, id, 1, &actor).await?;
+        let from = if i < 2 { a_central } else { a_county };
+        db.move_funds(&all, "commit", from, id, &money(4, *arranged, None), &actor).await?;
+        if *paid > 0 {
+            db.move_funds(&all, "payment", from, id, &money(6, *paid, Some("村股份经济合作社")), &actor).await?;
+        }
+        if i == 1 {
+            // Paid to the wrong account, reversed and paid again.
+            let wrong = db
+                .move_funds(&all, "payment", from, id, &money(7, 100_000, Some("施工单位（账户有误）")), &actor)
+                .await?;
+            db.reverse_payment(&all, id, wrong, on(7, 20), "收款账户有误，退回重拨", &actor).await?;
         }
     }
     Ok(())
@@ -1295,6 +1479,20 @@ mod tests {
             open_notices += usize::from(db.public_notice(&token).await.unwrap().open);
         }
         assert!(open_notices >= 2, "notices open now: {open_notices}");
+        // 项目库: projects submitted with their targets and one still at 需求摸底, money arranged
+        // and paid within what remains, the share to industry above 60 %.
+        let projects = db.projects(&all, None).await.unwrap();
+        assert_eq!(projects.len(), 5);
+        assert!(projects.iter().any(|p| p.stage == "draft") && projects.iter().any(|p| p.stage == "submitted"));
+        let allocations = db.allocations(&all, None).await.unwrap();
+        assert!(allocations.iter().all(|a| a.sums.paid <= a.sums.committed && a.sums.committed <= a.sums.allocated));
+        let arranged: bangfu_core::money::Fen = projects.iter().map(|p| p.sums.committed).sum();
+        let industry: bangfu_core::money::Fen = projects
+            .iter()
+            .filter(|p| p.category == bangfu_core::project::ProjectCategory::Industry)
+            .map(|p| p.sums.committed)
+            .sum();
+        assert_eq!(bangfu_core::project::funds::industry_share(industry, arranged).map(|s| s.1), Some(true));
 
         let everything = Scope::everything();
         let today = crate::commands::today();
