@@ -17,8 +17,10 @@ use crate::row::Get;
 use crate::{BeginWrite, Db, dispatch, domain_err};
 
 /// The condition for one reason. Parameters: $1, $2 scope bounds; $3 this year;
-/// $4 today; $5 the last day that counts as "not visited recently".
-fn condition(reason: WorkReason) -> String {
+/// $4 today; $5 the last day that counts as "not visited recently". `plan_by` (a date the
+/// program computes, written in as a literal) is the last identification day whose 15 days are
+/// still running.
+fn condition(reason: WorkReason, plan_by: NaiveDate) -> String {
     match reason {
         WorkReason::NoHelper => format!(
             "{NEEDS_HELPER} and not exists (select 1 from helper_assignments a where a.household_id = h.household_id and a.end_on is null)"
@@ -38,7 +40,16 @@ fn condition(reason: WorkReason) -> String {
         WorkReason::ProposalPending => "exists (select 1 from visits v where v.household_id = h.household_id \
             and v.proposal_state = 'pending')"
             .to_owned(),
+        WorkReason::PlanOverdue => format!(
+            "exists (select 1 from monitoring_episodes e where e.household_id = h.household_id and e.cleared_on is null \
+             and e.identified_on < '{plan_by}') and not exists (select 1 from plans p where p.household_id = h.household_id and p.year = $3)"
+        ),
     }
+}
+
+/// The day before which an identification's 15 days for its plan have run out.
+fn plan_by(today: NaiveDate) -> NaiveDate {
+    today - Duration::days(bangfu_core::assistance::worklist::PLAN_DAYS_AFTER_IDENTIFICATION)
 }
 
 /// Every condition mentions $3, $4 and $5 so one set of bindings serves them all; a household
@@ -94,7 +105,7 @@ impl WorklistStore for Db {
     ) -> DomainResult<(Vec<HouseholdSummary>, i64)> {
         let (lo, hi) = scope.bounds();
         let (year, today, cutoff) = self.work_params(today).await?;
-        let cond = with_all_params(&condition(reason));
+        let cond = with_all_params(&condition(reason, plan_by(today)));
         let size = page.size.clamp(1, 200) as i64;
         let offset = (page.number.max(1) as i64 - 1) * size;
         let list_sql = format!(
@@ -127,6 +138,10 @@ impl WorklistStore for Db {
         let inside = format!("h.household_id in ({list}) and h.area_code between $1 and $2");
         let sql = match reason {
             WorkReason::NoHelper | WorkReason::NoPlan => return Ok(Vec::new()),
+            WorkReason::PlanOverdue => format!(
+                "select e.household_id, e.identified_on as on_date, null as text from monitoring_episodes e \
+                 join households h on h.household_id = e.household_id where {inside} and e.cleared_on is null and $3 = $3"
+            ),
             WorkReason::NotVisited => format!(
                 "select h.household_id, max(v.visited_on) as on_date, null as text from households h \
                  left join visits v on v.household_id = h.household_id where {inside} and $3 = $3 group by h.household_id"
@@ -161,6 +176,7 @@ impl WorklistStore for Db {
                     WorkNote::FollowUp { text: text.unwrap_or_default(), due_on }
                 }
                 (WorkReason::ProposalPending, _) => WorkNote::Proposal { proposal: text.unwrap_or_default() },
+                (WorkReason::PlanOverdue, Some(identified_on)) => WorkNote::Identified { on: identified_on },
                 _ => continue,
             };
             notes.insert(id, note);
@@ -183,7 +199,13 @@ impl WorklistStore for Db {
         let (year, today, cutoff) = self.work_params(today).await?;
         let sums: Vec<String> = WorkReason::ALL
             .iter()
-            .map(|r| format!("cast(sum(case when {} then 1 else 0 end) as bigint) as {}", condition(*r), r.code()))
+            .map(|r| {
+                format!(
+                    "cast(sum(case when {} then 1 else 0 end) as bigint) as {}",
+                    condition(*r, plan_by(today)),
+                    r.code()
+                )
+            })
             .collect();
         let sql = format!(
             "select substr(h.area_code, 1, {keep}) as prefix, {} from households h \

@@ -22,7 +22,12 @@ pub enum WorkReason {
     FollowUpDue,
     /// 变更建议待审核.
     ProposalPending,
+    /// 纳入监测超过15天仍无帮扶计划 (一户一策 within 15 days of identification).
+    PlanOverdue,
 }
+
+/// Days after identification by which a monitored household has its 帮扶计划.
+pub const PLAN_DAYS_AFTER_IDENTIFICATION: i64 = 15;
 
 impl WorkReason {
     pub const ALL: &'static [WorkReason] = &[
@@ -32,6 +37,7 @@ impl WorkReason {
         WorkReason::NotVisited,
         WorkReason::FollowUpDue,
         WorkReason::ProposalPending,
+        WorkReason::PlanOverdue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -42,6 +48,7 @@ impl WorkReason {
             WorkReason::NotVisited => "not_visited",
             WorkReason::FollowUpDue => "follow_up_due",
             WorkReason::ProposalPending => "proposal_pending",
+            WorkReason::PlanOverdue => "plan_overdue",
         }
     }
 
@@ -57,6 +64,7 @@ impl WorkReason {
             WorkReason::NotVisited => "超期未走访",
             WorkReason::FollowUpDue => "走访后续事项到期",
             WorkReason::ProposalPending => "变更建议待审核",
+            WorkReason::PlanOverdue => "纳入监测超15天无计划",
         }
     }
 
@@ -68,6 +76,7 @@ impl WorkReason {
             WorkReason::NotVisited => "Not visited recently",
             WorkReason::FollowUpDue => "Follow-up due",
             WorkReason::ProposalPending => "Proposal to review",
+            WorkReason::PlanOverdue => "No plan 15 days after identification",
         }
     }
 }
@@ -84,6 +93,8 @@ pub enum WorkNote {
     FollowUp { text: String, due_on: chrono::NaiveDate },
     /// The proposal waiting for review.
     Proposal { proposal: String },
+    /// 纳入监测 on this day (its plan was due 15 days later).
+    Identified { on: chrono::NaiveDate },
 }
 
 /// Counts per reason for one area (a township or village under the user's area).

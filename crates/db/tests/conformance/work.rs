@@ -417,3 +417,50 @@ conformance!(once_the_key_villages_are_named_only_they_are_warned_for_having_no_
     assert_eq!(warned, vec![SHAHEDIAN_VILLAGE]);
     assert!(teams.iter().all(|t| t.key_village == Some(t.village_code == village)));
 });
+
+/// Monitored since `on` (a 脱贫户 taken into monitoring).
+async fn monitored_since(db: &Db, h: HouseholdId, on: NaiveDate) {
+    let on = on.to_string();
+    let f: HashMap<&str, &str> = [
+        ("monitoring_type", "突发严重困难户"),
+        ("risks", "因病"),
+        ("found_by", "干部排查"),
+        ("identified_on", on.as_str()),
+        ("reason", "住院"),
+    ]
+    .into_iter()
+    .collect();
+    let e = bangfu_core::monitoring::OpenEpisode::parse(&f, bangfu_core::household::HouseholdType::Tuopin, today())
+        .unwrap();
+    db.backfill_episode(&everything(), h, &e, &actor()).await.unwrap();
+}
+
+conformance!(
+    a_household_monitored_15_days_without_a_plan_is_overdue_on_the_worklist_until_it_has_one,
+    |db: Db| async move {
+        let late = poor_household(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+        let in_time = poor_household(&db, "4117021012010002", SHAHEDIAN_VILLAGE, 5).await;
+        let not_monitored = poor_household(&db, "4117021012010003", SHAHEDIAN_VILLAGE, 9).await;
+        monitored_since(&db, late, today() - Duration::days(16)).await;
+        monitored_since(&db, in_time, today() - Duration::days(15)).await;
+        let shahedian = scope(&db, SHAHEDIAN).await;
+        assert_eq!(
+            on_list(&db, &shahedian, WorkReason::PlanOverdue).await,
+            vec![late.0],
+            "the 15th day is still in time"
+        );
+        assert!(on_list(&db, &shahedian, WorkReason::NoPlan).await.contains(&not_monitored.0));
+        let notes = db.worklist_notes(&shahedian, WorkReason::PlanOverdue, &[late], today()).await.unwrap();
+        assert_eq!(
+            notes,
+            vec![(late, bangfu_core::assistance::worklist::WorkNote::Identified { on: today() - Duration::days(16) })]
+        );
+        let (totals, _) = db.worklist_counts(&shahedian, &AreaCode::parse(SHAHEDIAN).unwrap(), today()).await.unwrap();
+        let at = WorkReason::ALL.iter().position(|r| *r == WorkReason::PlanOverdue).unwrap();
+        assert_eq!(totals[at], 1);
+        db.create_plan(&shahedian, late, &plan(today().year(), today()), &actor()).await.unwrap();
+        assert!(on_list(&db, &shahedian, WorkReason::PlanOverdue).await.is_empty(), "the plan closes the gap");
+        let yifeng = scope(&db, "411702104000").await;
+        assert!(on_list(&db, &yifeng, WorkReason::PlanOverdue).await.is_empty());
+    }
+);

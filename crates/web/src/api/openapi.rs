@@ -270,7 +270,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/worklist/{reason}",
-        summary: "待办清单：reason = no_helper 无帮扶责任人 / no_plan 本年度无计划 / overdue_measure 措施逾期 / not_visited 超期未走访 / follow_up_due 后续事项到期 / proposal_pending 变更建议待审核 · One worklist",
+        summary: "待办清单：reason = no_helper 无帮扶责任人 / no_plan 本年度无计划 / overdue_measure 措施逾期 / not_visited 超期未走访 / follow_up_due 后续事项到期 / proposal_pending 变更建议待审核 / plan_overdue 纳入监测超15天无计划 · One worklist",
         query: &[("area", "下级区划代码（须在本人管辖范围内）"), ("page", "页码")],
         body: None,
         response: reason_list_schema,

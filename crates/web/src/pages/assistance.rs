@@ -219,6 +219,13 @@ fn note_text(lang: crate::i18n::Lang, n: &WorkNote, today: chrono::NaiveDate) ->
         WorkNote::Proposal { proposal } => bangfu_core::assistance::Proposal::parse(proposal)
             .map(|p| super::work::proposal_label(lang, p))
             .unwrap_or_default(),
+        WorkNote::Identified { on } => {
+            let due = *on + chrono::Duration::days(bangfu_core::assistance::worklist::PLAN_DAYS_AFTER_IDENTIFICATION);
+            lang.f(
+                "worklist.plan_overdue",
+                &[("date", &zh_date(*on)), ("due", &zh_date(due)), ("days", &(today - due).num_days())],
+            )
+        }
     }
 }
 
@@ -226,7 +233,7 @@ fn note_text(lang: crate::i18n::Lang, n: &WorkNote, today: chrono::NaiveDate) ->
 fn action_of(r: WorkReason) -> (&'static str, &'static str) {
     match r {
         WorkReason::NoHelper => ("worklist.assign", "/helper"),
-        WorkReason::NoPlan => ("work.new_plan_short", "/plans/new"),
+        WorkReason::NoPlan | WorkReason::PlanOverdue => ("work.new_plan_short", "/plans/new"),
         WorkReason::OverdueMeasure => ("worklist.see_measures", "#plans"),
         WorkReason::NotVisited => ("work.record_visit", "/visits/new"),
         WorkReason::FollowUpDue | WorkReason::ProposalPending => ("worklist.see_visits", "#visits"),

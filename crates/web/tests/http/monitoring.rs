@@ -586,4 +586,8 @@ both!(a_household_monitored_for_over_15_days_without_a_plan_says_so_on_its_page,
         "{}",
         page.body
     );
+    // And on the worklist of whoever must write it, with the days overdue.
+    let list = app.get("/worklist?reason=plan_overdue", &village).await;
+    assert!(list.body.contains("纳入监测超15天无计划"), "{}", list.body);
+    assert!(list.body.contains(&format!("/households/{}", h.0)) && list.body.contains("已超期15天"), "{}", list.body);
 });
