@@ -34,6 +34,8 @@ enum Command {
     },
     /// 待办统计：各乡镇（村）无帮扶责任人、无计划、措施逾期、超期未走访等的户数
     Worklist(commands::worklist::Args),
+    /// 衔接资金表：当年各乡镇的项目数、资金规模、已安排、已拨付、拨付进度和产业发展占比
+    Funds(commands::funds::Args),
     /// 防返贫监测
     Monitor {
         #[command(subcommand)]
@@ -96,6 +98,7 @@ fn main() -> std::process::ExitCode {
             Command::Token { command } => commands::token::run(command).await,
             Command::Worklist(a) => commands::worklist::run(a).await,
             Command::Monitor { command } => commands::monitor::run(command).await,
+            Command::Funds(a) => commands::funds::run(a).await,
             Command::Audit { command } => commands::audit::run(command).await,
             Command::Keys { command } => commands::keys::run(command).await,
             Command::Backup(a) => commands::backup::backup(a).await,

@@ -1493,6 +1493,19 @@ mod tests {
             .map(|p| p.sums.committed)
             .sum();
         assert_eq!(bangfu_core::project::funds::industry_share(industry, arranged).map(|s| s.1), Some(true));
+        // The year's fund table per township, as `bangfu funds --csv` prints it.
+        let table = crate::commands::funds::fund_table(&db, crate::commands::today().year(), true).await.unwrap();
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[0], "区划代码,乡镇,项目数,资金规模,已安排,其中产业发展,已拨付,尚未拨付,拨付进度,产业发展占比");
+        assert_eq!(lines.len(), 1 + 4 + 1, "沙河店镇, 板桥镇, 蚁蜂镇, 胡庙乡 and the total: {table}");
+        assert!(
+            lines.contains(&"411702102000,板桥镇,1,1260000.00,1000000.00,1000000.00,800000.00,200000.00,80.0%,100.0%"),
+            "{table}"
+        );
+        assert!(
+            lines.last().unwrap().ends_with(",5,3300000.00,2600000.00,1900000.00,1840000.00,760000.00,70.7%,73.0%"),
+            "{table}"
+        );
 
         let everything = Scope::everything();
         let today = crate::commands::today();

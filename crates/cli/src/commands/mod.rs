@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backup;
 pub mod bench_writes;
 pub mod demo;
+pub mod funds;
 pub mod generate;
 pub mod import;
 pub mod keys;
