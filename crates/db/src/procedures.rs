@@ -72,7 +72,7 @@ pub struct Act {
     pub on: NaiveDate,
 }
 
-fn action_code(a: &Action) -> &'static str {
+pub(crate) fn action_code(a: &Action) -> &'static str {
     match a {
         Action::Complete { .. } => "complete",
         Action::SendBack { .. } => "send_back",
@@ -84,7 +84,7 @@ fn action_code(a: &Action) -> &'static str {
 }
 
 /// (note, target, receipt, upheld) of an action, as the event row keeps them.
-fn action_columns(a: &Action) -> (Option<&str>, Option<&str>, Option<&str>, Option<bool>) {
+pub(crate) fn action_columns(a: &Action) -> (Option<&str>, Option<&str>, Option<&str>, Option<bool>) {
     match a {
         Action::Complete { note } => (Some(note), None, None, None),
         Action::SendBack { to, reason } => (Some(reason), *to, None, None),
@@ -109,10 +109,10 @@ type FullEventRow = (
     Option<String>,
 );
 
-type EventRow =
+pub(crate) type EventRow =
     (NaiveDate, String, Option<String>, String, String, Option<String>, Option<String>, Option<String>, Option<bool>);
 
-fn event_of(def: &'static ProcedureDef, r: EventRow) -> DomainResult<Event> {
+pub(crate) fn event_of(def: &'static ProcedureDef, r: EventRow) -> DomainResult<Event> {
     let (on, by, role, step, action, note, target, receipt, upheld) = r;
     let code = |c: &str| def.steps.iter().find(|s| s.code == c).map(|s| s.code);
     let step = code(&step).ok_or_else(|| DomainError::Internal(format!("unknown step {step}")))?;
@@ -132,7 +132,7 @@ fn event_of(def: &'static ProcedureDef, r: EventRow) -> DomainResult<Event> {
 }
 
 /// The columns of the procedure row that follow from its events.
-fn state_columns(
+pub(crate) fn state_columns(
     p: &Procedure,
     calendar: &WorkCalendar,
 ) -> (&'static str, Option<&'static str>, Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>) {
@@ -1118,7 +1118,7 @@ impl Db {
     }
 }
 
-fn action_zh(a: &Action) -> &'static str {
+pub(crate) fn action_zh(a: &Action) -> &'static str {
     match a {
         Action::Complete { .. } => "办结",
         Action::SendBack { .. } => "退回",

@@ -7,6 +7,7 @@
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::audit::{Actor, AuditAction, AuditEntry};
 use bangfu_core::money::Fen;
+use bangfu_core::procedure::{Action, Procedure, kinds};
 use bangfu_core::project::funds::{self, AllocationData, FundSource, Movement, Sums};
 use bangfu_core::project::{
     ConstructionNature, ProjectCategory, ProjectData, Target, TargetLevel, missing_for_submission, submission_refusal,
@@ -22,24 +23,33 @@ use crate::{BeginWrite, Db, dispatch, domain_err};
 pub struct ProjectRecord {
     pub id: i64,
     pub data: ProjectData,
-    /// 'draft' until submitted, then 'submitted'.
+    /// draft (需求摸底) until 村申报 submits it; then open, approved, refused (出库) or withdrawn.
     pub stage: String,
     pub version: i64,
+    /// Its procedure since 村申报 (none while a draft), replayed from its events.
+    pub procedure: Option<Procedure>,
     pub targets: Vec<(i64, Target)>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
 
 impl ProjectRecord {
+    /// "需求摸底（未提交）", "乡镇审核", "已完成", "已出库", "已撤回".
     pub fn stage_zh(&self) -> &'static str {
-        stage_zh(&self.stage)
+        stage_zh(&self.stage, self.procedure.as_ref().and_then(Procedure::current).map(|s| s.code))
     }
 }
 
-pub fn stage_zh(stage: &str) -> &'static str {
+/// A project's stage in words: its current step while open.
+pub fn stage_zh(stage: &str, step: Option<&str>) -> &'static str {
     match stage {
         "draft" => "需求摸底（未提交）",
-        "submitted" => "已提交村申报",
+        "open" => {
+            step.and_then(|c| kinds::PROJECT.steps.iter().find(|s| s.code == c)).map_or("办理中", |s| s.name_zh)
+        }
+        "approved" => "已完成",
+        "refused" => "已出库",
+        "withdrawn" => "已撤回",
         _ => "其他",
     }
 }
@@ -53,6 +63,8 @@ pub struct ProjectSummary {
     pub area_code: String,
     pub year: i32,
     pub stage: String,
+    /// The current step while open.
+    pub step: Option<String>,
     pub investment: Option<Fen>,
     pub sums: Sums,
 }
@@ -108,7 +120,7 @@ fn apply(s: &mut Sums, kind: &str, amount: Fen) {
 
 const PROJECT_SELECT: &str = "select project_id, name, category, area_code, year, nature, start_on, end_on, responsible_unit, \
     implementing_unit, tasks, investment_fen, beneficiary_households, beneficiary_exited, beneficiary_monitored, \
-    benefit_mechanism, participation, approval_no, stage, version, created_by, created_at from projects";
+    benefit_mechanism, participation, approval_no, stage, version, created_by, created_at, started_on from projects";
 
 fn bad(what: &str) -> DomainError {
     DomainError::Internal(format!("stored project has a bad {what}"))
@@ -141,7 +153,15 @@ macro_rules! project_row {
             approval_no: r.opt_text("approval_no")?,
         };
         let at: DateTime<Utc> = r.try_get("created_at").map_err(domain_err)?;
-        (r.int("project_id")?, data, r.text("stage")?, r.int("version")?, r.text("created_by")?, at)
+        (
+            r.int("project_id")?,
+            data,
+            r.text("stage")?,
+            r.int("version")?,
+            r.text("created_by")?,
+            at,
+            r.opt_date("started_on")?,
+        )
     }};
 }
 
@@ -187,7 +207,7 @@ impl Db {
     pub async fn project(&self, scope: &Scope, id: i64) -> DomainResult<ProjectRecord> {
         let (lo, hi) = scope.bounds();
         let sql = format!("{PROJECT_SELECT} where project_id = $1 and area_code between $2 and $3");
-        let (id, data, stage, version, created_by, created_at) = dispatch!(self, pool => {
+        let (id, data, stage, version, created_by, created_at, started_on) = dispatch!(self, pool => {
             let row = sqlx::query(crate::sql(&sql)).bind(id).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?;
             project_row!(&row.ok_or(DomainError::NotFound)?)
         });
@@ -204,7 +224,11 @@ impl Db {
                 Ok((tid, Target { level, indicator, value, unit: unit.unwrap_or_default() }))
             })
             .collect::<DomainResult<Vec<_>>>()?;
-        Ok(ProjectRecord { id, data, stage, version, targets, created_by, created_at })
+        let procedure = match started_on {
+            Some(started_on) => Some(self.project_procedure(id, started_on).await?),
+            None => None,
+        };
+        Ok(ProjectRecord { id, data, stage, version, procedure, targets, created_by, created_at })
     }
 
     /// Changes a draft's fields, refused if someone changed it since `version` was read.
@@ -217,6 +241,9 @@ impl Db {
         actor: &Actor,
     ) -> DomainResult<()> {
         let before = self.project(scope, id).await?;
+        if before.stage != "draft" {
+            return Err(DomainError::invalid("stage", "项目已提交村申报，不能再修改项目信息"));
+        }
         self.area_in(scope, &d.area_code).await?;
         let now = self.clock().now();
         let entry = AuditEntry::new(actor, AuditAction::Update)
@@ -288,9 +315,20 @@ impl Db {
         })
     }
 
-    /// 村申报: submits a draft, refused with what is missing (the 绩效目标 first).
-    pub async fn submit_project(&self, scope: &Scope, id: i64, version: i64, actor: &Actor) -> DomainResult<()> {
+    /// 村申报: submits a draft on `on`, refused with what is missing (the 绩效目标 first); its
+    /// procedure starts that day at 村内公示.
+    pub async fn submit_project(
+        &self,
+        scope: &Scope,
+        id: i64,
+        version: i64,
+        on: NaiveDate,
+        actor: &Actor,
+    ) -> DomainResult<()> {
         let p = self.project(scope, id).await?;
+        if on > self.clock().today() {
+            return Err(DomainError::invalid("on", "申报日期不能晚于今天"));
+        }
         if p.stage != "draft" {
             return Err(DomainError::invalid("stage", "该项目已提交"));
         }
@@ -300,14 +338,21 @@ impl Db {
             return Err(DomainError::invalid("targets", submission_refusal(&missing)));
         }
         let now = self.clock().now();
-        let entry = AuditEntry::new(actor, AuditAction::Update)
-            .object("project", id, Some(p.data.area_code.as_str()))
-            .change("stage", Some(stage_zh("draft").into()), Some(stage_zh("submitted").into()));
+        let calendar = self.work_calendar().await?;
+        let started = Procedure::start(&kinds::PROJECT, on);
+        let (_, step, since, due, _) = crate::procedures::state_columns(&started, &calendar);
+        let entry =
+            AuditEntry::new(actor, AuditAction::Update).object("project", id, Some(p.data.area_code.as_str())).change(
+                "stage",
+                Some(stage_zh("draft", None).into()),
+                Some(format!("村申报 → {}", stage_zh("open", step))),
+            );
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
-            let n = sqlx::query("update projects set stage = 'submitted', updated_at = $1, version = version + 1 \
-                where project_id = $2 and version = $3 and stage = 'draft'")
-                .bind(now).bind(id).bind(version).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            let n = sqlx::query("update projects set stage = 'open', step = $1, step_since = $2, due_on = $3, started_on = $2, \
+                updated_at = $4, version = version + 1 where project_id = $5 and version = $6 and stage = 'draft'")
+                .bind(step).bind(since).bind(due).bind(now).bind(id).bind(version)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
             if n != 1 {
                 return Err(DomainError::conflict("version", "该项目刚被他人修改过，请刷新后再提交"));
             }
@@ -317,18 +362,116 @@ impl Db {
         })
     }
 
+    /// A project's procedure, replayed from its events.
+    async fn project_procedure(&self, id: i64, started_on: NaiveDate) -> DomainResult<Procedure> {
+        type Row = (NaiveDate, String, Option<String>, String, String, Option<String>, Option<String>);
+        let rows: Vec<Row> = dispatch!(self, pool => {
+            sqlx::query_as("select on_date, by_name, role, step, action, note, target from project_events \
+                where project_id = $1 order by event_id")
+                .bind(id).fetch_all(pool).await.map_err(domain_err)?
+        });
+        let mut events = Vec::with_capacity(rows.len());
+        for (on, by, role, step, action, note, target) in rows {
+            events.push(crate::procedures::event_of(
+                &kinds::PROJECT,
+                (on, by, role, step, action, note, target, None, None),
+            )?);
+        }
+        Ok(Procedure { def: &kinds::PROJECT, started_on, events, deadlines: Default::default() })
+    }
+
+    /// Acts on a project's current step (办结, 退回, 不予批准 = 出库, 撤回) through the engine, with
+    /// the district's calendar; refused if it changed since `version` was read. 县级审定入库 needs
+    /// the 批复文号, written with it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn act_on_project(
+        &self,
+        scope: &Scope,
+        id: i64,
+        version: i64,
+        action: Action,
+        role: Option<bangfu_core::auth::Role>,
+        on: NaiveDate,
+        approval_no: Option<&str>,
+        actor: &Actor,
+    ) -> DomainResult<ProjectRecord> {
+        let mut p = self.project(scope, id).await?;
+        if p.version != version {
+            return Err(DomainError::conflict("version", "该项目刚被他人办理过，请刷新后再看"));
+        }
+        if on > self.clock().today() {
+            return Err(DomainError::invalid("on", "办理日期不能晚于今天"));
+        }
+        let Some(procedure) = p.procedure.as_mut() else {
+            return Err(DomainError::invalid("stage", "项目还未提交村申报"));
+        };
+        let at = procedure.current().map(|s| s.code).unwrap_or("");
+        let approval_no = approval_no.map(str::trim).filter(|n| !n.is_empty());
+        if at == "county_approval" && matches!(action, Action::Complete { .. }) {
+            match approval_no.or(p.data.approval_no.as_deref()) {
+                None => {
+                    return Err(DomainError::invalid("approval_no", "县级审定入库须填写批复文号，如 驿政〔2026〕15号"));
+                }
+                Some(n) if n.chars().count() > 60 => {
+                    return Err(DomainError::invalid("approval_no", "批复文号不能超过60个字"));
+                }
+                Some(_) => {}
+            }
+        }
+        let before = procedure.current().map(|s| s.name_zh).unwrap_or("");
+        let calendar = self.work_calendar().await?;
+        procedure.act_in(&calendar, action, &actor.username, role, on).map_err(|e| DomainError::Invalid(vec![e]))?;
+        let (state, step, since, due, ended) = crate::procedures::state_columns(procedure, &calendar);
+        let event = procedure.events.last().cloned().ok_or_else(|| DomainError::Internal("no event".into()))?;
+        let (note, target, _, _) = crate::procedures::action_columns(&event.action);
+        let after = format!(
+            "{}：{} → {}",
+            crate::procedures::action_zh(&event.action),
+            before,
+            procedure.current().map_or_else(|| stage_zh(state, None), |s| s.name_zh)
+        );
+        let set_approval = (at == "county_approval" && matches!(event.action, Action::Complete { .. }))
+            .then_some(approval_no)
+            .flatten();
+        let now = self.clock().now();
+        let entry = AuditEntry::new(actor, AuditAction::Update)
+            .object("project", id, Some(p.data.area_code.as_str()))
+            .change(event.step, None, Some(after));
+        let action_code = crate::procedures::action_code(&event.action);
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            let n = sqlx::query("update projects set stage = $1, step = $2, step_since = $3, due_on = $4, ended_on = $5, \
+                approval_no = coalesce($6, approval_no), updated_at = $7, version = version + 1 \
+                where project_id = $8 and version = $9")
+                .bind(state).bind(step).bind(since).bind(due).bind(ended).bind(set_approval).bind(now).bind(id).bind(version)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if n != 1 {
+                return Err(DomainError::conflict("version", "该项目刚被他人办理过，请刷新后再看"));
+            }
+            sqlx::query("insert into project_events (project_id, on_date, at, user_id, by_name, role, step, action, note, target) \
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                .bind(id).bind(on).bind(now).bind(actor.user_id).bind(&actor.username).bind(role.map(|r| r.code()))
+                .bind(event.step).bind(action_code).bind(note).bind(target)
+                .execute(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok::<(), DomainError>(())
+        })?;
+        self.project(scope, id).await
+    }
+
     /// The projects of `scope` (of `year` if given) with their money, newest year first.
     pub async fn projects(&self, scope: &Scope, year: Option<i32>) -> DomainResult<Vec<ProjectSummary>> {
         let (lo, hi) = scope.bounds();
-        type Row = (i64, String, String, String, i64, String, Option<i64>, i64, i64, i64, i64);
+        type Row = (i64, String, String, String, i64, String, Option<i64>, i64, i64, i64, i64, Option<String>);
         let sql = "select p.project_id, p.name, p.category, p.area_code, p.year, p.stage, p.investment_fen, \
             cast(coalesce(sum(case when e.kind = 'commit' then e.amount_fen else 0 end), 0) as bigint), \
             cast(coalesce(sum(case when e.kind = 'reduce' then e.amount_fen else 0 end), 0) as bigint), \
             cast(coalesce(sum(case when e.kind = 'payment' then e.amount_fen else 0 end), 0) as bigint), \
-            cast(coalesce(sum(case when e.kind = 'reversal' then e.amount_fen else 0 end), 0) as bigint) \
+            cast(coalesce(sum(case when e.kind = 'reversal' then e.amount_fen else 0 end), 0) as bigint), p.step \
             from projects p left join fund_entries e on e.project_id = p.project_id \
             where p.area_code between $1 and $2 and ($3 is null or p.year = $3) \
-            group by p.project_id, p.name, p.category, p.area_code, p.year, p.stage, p.investment_fen \
+            group by p.project_id, p.name, p.category, p.area_code, p.year, p.stage, p.investment_fen, p.step \
             order by p.year desc, p.area_code, p.project_id";
         let rows: Vec<Row> = dispatch!(self, pool => {
             sqlx::query_as(sql).bind(lo).bind(hi).bind(year.map(i64::from)).fetch_all(pool).await.map_err(domain_err)?
@@ -342,6 +485,7 @@ impl Db {
                     area_code: r.3,
                     year: i32::try_from(r.4).map_err(|_| bad("year"))?,
                     stage: r.5,
+                    step: r.11,
                     investment: r.6.map(Fen),
                     sums: Sums { allocated: Fen(0), committed: Fen(r.7 - r.8), paid: Fen(r.9 - r.10) },
                 })

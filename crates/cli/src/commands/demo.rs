@@ -154,6 +154,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
 /// project still at 需求摸底 without its targets; two allocations arranged to them and partly paid,
 /// one payment reversed. Entered once, through the same checks as the pages.
 async fn seed_projects(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::procedure::{Action, kinds};
     use bangfu_core::project::funds::{AllocationData, Movement};
     use bangfu_core::project::{ProjectData, Target};
     let all = Scope::everything();
@@ -260,7 +261,38 @@ async fn seed_projects(db: &Db) -> anyhow::Result<()> {
             0,
             0,
         ),
+        (
+            project("板桥村肉牛养殖小区", "产业发展", "411702102200", "新建标准化牛舍6栋", 150_000, 30, "入股分红"),
+            ("标准化牛舍", "6", "栋"),
+            0,
+            0,
+        ),
     ];
+    // How far each project's procedure has gone (steps 办结), after 村申报 100 days ago.
+    let calendar = db.work_calendar().await?;
+    let submitted = today - chrono::Duration::days(100);
+    // Walks a project's steps from `day` (each 5 working days after the last), then `then`;
+    // returns the day of the last act.
+    let walk = async |id: i64, mut day: NaiveDate, steps: usize, then: Option<Action>| -> anyhow::Result<NaiveDate> {
+        for (n, s) in kinds::PROJECT.steps.iter().take(steps).enumerate() {
+            let version = db.project(&all, id).await?.version;
+            let approval = (s.code == "county_approval").then(|| format!("驿政〔{year}〕{}号", 15 + n));
+            let note = format!("{}：按规定办理完毕", s.name_zh);
+            let role = Some(s.actors[0]);
+            let on = day.min(today);
+            db.act_on_project(&all, id, version, Action::Complete { note }, role, on, approval.as_deref(), &actor)
+                .await?;
+            day = calendar.add_working_days(day, 5);
+        }
+        let last = calendar.add_working_days(day, 0).min(today);
+        if let Some(action) = then {
+            let p = db.project(&all, id).await?;
+            let role = p.procedure.as_ref().and_then(|x| x.current()).map(|s| s.actors[0]);
+            db.act_on_project(&all, id, p.version, action, role, last, None, &actor).await?;
+        }
+        Ok(last)
+    };
+    let first = calendar.add_working_days(submitted, 10);
     let central = AllocationData::parse(
         &f(&[
             ("source", "中央衔接资金".into()),
@@ -298,7 +330,7 @@ async fn seed_projects(db: &Db) -> anyhow::Result<()> {
     for (i, (form, (indicator, value, unit), arranged, paid)) in plans.iter().enumerate() {
         let d = ProjectData::parse(form, year).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let id = db.create_project(&all, &d, &actor).await?;
-        if i == plans.len() - 1 {
+        if i == 4 {
             continue; // still at 需求摸底: its targets are not written yet
         }
         for (level, ind, val, u) in [
@@ -315,7 +347,29 @@ async fn seed_projects(db: &Db) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             db.add_target(&all, id, &t, &actor).await?;
         }
-        db.submit_project(&all, id, 1, &actor).await?;
+        db.submit_project(&all, id, 1, submitted, &actor).await?;
+        match i {
+            0 => {
+                walk(id, first, kinds::PROJECT.steps.len(), None).await?; // 板桥镇's station: 绩效评价 done
+            }
+            1 => {
+                walk(id, first, 1, None).await?; // at 乡镇审核
+            }
+            2 => {
+                walk(id, first, 5, None).await?; // 实施 under way
+            }
+            3 => {
+                // Sent back by the township for the 四议两公开 record, noticed again, now at the county.
+                let back = Action::SendBack { to: None, reason: "补充村民代表会议决议".into() };
+                let sent_back = walk(id, first, 1, Some(back)).await?;
+                walk(id, calendar.add_working_days(sent_back, 10), 2, None).await?;
+            }
+            _ => {
+                // 出库 at the county: it duplicates a project already in the library.
+                walk(id, first, 2, Some(Action::Refuse { reason: "与已入库的养殖项目重复，出库".into() })).await?;
+                continue;
+            }
+        }
         let from = if i < 2 { a_central } else { a_county };
         db.move_funds(&all, "commit", from, id, &money(4, *arranged, None), &actor).await?;
         if *paid > 0 {
@@ -1482,8 +1536,10 @@ mod tests {
         // 项目库: projects submitted with their targets and one still at 需求摸底, money arranged
         // and paid within what remains, the share to industry above 60 %.
         let projects = db.projects(&all, None).await.unwrap();
-        assert_eq!(projects.len(), 5);
-        assert!(projects.iter().any(|p| p.stage == "draft") && projects.iter().any(|p| p.stage == "submitted"));
+        assert_eq!(projects.len(), 6);
+        for stage in ["draft", "open", "approved", "refused"] {
+            assert!(projects.iter().any(|p| p.stage == stage), "a project {stage}");
+        }
         let allocations = db.allocations(&all, None).await.unwrap();
         assert!(allocations.iter().all(|a| a.sums.paid <= a.sums.committed && a.sums.committed <= a.sums.allocated));
         let arranged: bangfu_core::money::Fen = projects.iter().map(|p| p.sums.committed).sum();
@@ -1499,11 +1555,11 @@ mod tests {
         assert_eq!(lines[0], "区划代码,乡镇,项目数,资金规模,已安排,其中产业发展,已拨付,尚未拨付,拨付进度,产业发展占比");
         assert_eq!(lines.len(), 1 + 4 + 1, "沙河店镇, 板桥镇, 蚁蜂镇, 胡庙乡 and the total: {table}");
         assert!(
-            lines.contains(&"411702102000,板桥镇,1,1260000.00,1000000.00,1000000.00,800000.00,200000.00,80.0%,100.0%"),
+            lines.contains(&"411702102000,板桥镇,2,1410000.00,1000000.00,1000000.00,800000.00,200000.00,80.0%,100.0%"),
             "{table}"
         );
         assert!(
-            lines.last().unwrap().ends_with(",5,3300000.00,2600000.00,1900000.00,1840000.00,760000.00,70.7%,73.0%"),
+            lines.last().unwrap().ends_with(",6,3450000.00,2600000.00,1900000.00,1840000.00,760000.00,70.7%,73.0%"),
             "{table}"
         );
 

@@ -23,8 +23,11 @@ pub struct StepDef {
     pub actors: &'static [Role],
     /// Working days from the step's start to its deadline.
     pub deadline_working_days: Option<u32>,
-    /// A public notice lasts at least this many calendar days before it may be closed.
+    /// A public notice lasts at least this many days (calendar days, or working days when
+    /// `notice_working`) before it may be closed.
     pub notice_days: Option<u32>,
+    /// The notice is counted in working days (a project's 公示 of 10 working days).
+    pub notice_working: bool,
     /// A review may send the procedure back, or refuse it.
     pub review: bool,
 }
@@ -156,6 +159,9 @@ impl Procedure {
     /// How many days a step's notice lasts at least: the kind's minimum, or the district's
     /// longer setting.
     pub fn notice_days_of(&self, step: &StepDef) -> Option<u32> {
+        if step.notice_working {
+            return step.notice_days;
+        }
         step.notice_days.map(|d| self.deadlines.notice_days.map_or(d, |s| s.max(d)))
     }
 
@@ -226,6 +232,18 @@ impl Procedure {
     /// Applies an action by `by` on `on`, or says in Chinese why it cannot be. `role` is the
     /// signed-in user's; a villager's objection from the public page has none.
     pub fn act(&mut self, action: Action, by: &str, role: Option<Role>, on: NaiveDate) -> Result<(), FieldError> {
+        self.act_in(&WorkCalendar::default(), action, by, role, on)
+    }
+
+    /// [`Procedure::act`] with the district's calendar, for notices counted in working days.
+    pub fn act_in(
+        &mut self,
+        calendar: &WorkCalendar,
+        action: Action,
+        by: &str,
+        role: Option<Role>,
+        on: NaiveDate,
+    ) -> Result<(), FieldError> {
         let State::At { step, since } = self.state() else {
             return Err(FieldError::new("procedure", format!("该程序{}，不能再办理", self.state().label_zh())));
         };
@@ -248,13 +266,24 @@ impl Procedure {
             }
             Action::Complete { note } => {
                 need("note", note, &format!("请写明“{}”的结果", def.name_zh))?;
-                if let Some(days) = self.notice_days_of(&def)
-                    && on < since + Duration::days(i64::from(days))
-                {
-                    return Err(FieldError::new(
-                        "notice",
-                        format!("公示不少于{days}天：{}之后才能结束公示", since + Duration::days(i64::from(days) - 1)),
-                    ));
+                if let Some(days) = self.notice_days_of(&def) {
+                    if def.notice_working {
+                        let ends = calendar.add_working_days(since, days);
+                        if on < ends {
+                            return Err(FieldError::new(
+                                "notice",
+                                format!("公示不少于{days}个工作日：{ends}起才能结束公示"),
+                            ));
+                        }
+                    } else if on < since + Duration::days(i64::from(days)) {
+                        return Err(FieldError::new(
+                            "notice",
+                            format!(
+                                "公示不少于{days}天：{}之后才能结束公示",
+                                since + Duration::days(i64::from(days) - 1)
+                            ),
+                        ));
+                    }
                 }
                 if let Some(r) = self.open_objections().first() {
                     return Err(FieldError::new("objection", format!("异议（回执 {r}）尚未答复，答复后才能继续")));

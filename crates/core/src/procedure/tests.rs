@@ -238,3 +238,29 @@ fn the_district_may_lengthen_the_notice_never_shorten_it_and_set_the_whole_deadl
     assert_eq!(errors[1].field, "total_working_days");
     assert_eq!(Deadlines::parse("", "").unwrap(), Deadlines::default(), "blank keeps the defaults");
 }
+
+#[test]
+fn a_projects_village_notice_lasts_ten_working_days_across_the_national_day_holiday() {
+    let calendar = crate::calendar::WorkCalendar::national_2026();
+    let mut p = Procedure::start(&kinds::PROJECT, d(9, 28));
+    assert_eq!(p.current().unwrap().name_zh, "村内公示");
+    // 9-29, 9-30, (国庆 10-01…10-07), 10-08, 10-09, 10-10 (调休上班), 10-12 … 10-16: the tenth.
+    let err = p.act_in(&calendar, done("公示期满"), "沙东村", VILLAGE, d(10, 15)).unwrap_err();
+    assert_eq!(err.message, "公示不少于10个工作日：2026-10-16起才能结束公示");
+    p.act_in(&calendar, done("公示10个工作日，无异议"), "沙东村", VILLAGE, d(10, 16)).unwrap();
+    assert_eq!(p.current().unwrap().name_zh, "乡镇审核");
+    // The township sends it back to the village; the county may refuse it: 出库.
+    p.act_in(&calendar, Action::SendBack { to: None, reason: "补充四议两公开记录".into() }, "镇", TOWN, d(10, 19))
+        .unwrap();
+    assert_eq!(p.current().unwrap().code, "village_notice");
+    p.act_in(&calendar, done("再次公示"), "沙东村", VILLAGE, d(11, 2)).unwrap();
+    p.act_in(&calendar, done("审核同意"), "镇", TOWN, d(11, 3)).unwrap();
+    let err = p.act_in(&calendar, Action::Refuse { reason: String::new() }, "区", COUNTY, d(11, 4)).unwrap_err();
+    assert_eq!(err.message, "不予批准须写明原因");
+    p.act_in(&calendar, Action::Refuse { reason: "与已入库项目重复，出库".into() }, "区", COUNTY, d(11, 4)).unwrap();
+    assert_eq!(p.state(), State::Refused { on: d(11, 4) });
+    // 实施 has no deadline of its own; the district's notice setting does not stretch a project's.
+    assert_eq!(kinds::PROJECT.steps[5].deadline_working_days, None);
+    let long = Procedure { deadlines: Deadlines { notice_days: Some(20), total_working_days: None }, ..p };
+    assert_eq!(long.notice_days_of(&kinds::PROJECT.steps[0]), Some(10));
+}

@@ -70,7 +70,7 @@ conformance!(a_project_is_submitted_only_with_its_performance_targets_and_only_i
     let shahedian = scope_of(&db, SHAHEDIAN).await;
     let yifeng = scope_of(&db, "411702104000").await;
     let id = db.create_project(&shahedian, &mushroom("产业发展"), &actor()).await.unwrap();
-    let err = db.submit_project(&shahedian, id, 1, &actor()).await.unwrap_err();
+    let err = db.submit_project(&shahedian, id, 1, today(), &actor()).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         "输入有误: targets: 不能提交：缺少绩效目标（产出指标、效益指标、满意度指标），没有绩效目标的项目不能入库"
@@ -79,14 +79,15 @@ conformance!(a_project_is_submitted_only_with_its_performance_targets_and_only_i
     let benefit = db.add_target(&shahedian, id, &target("效益指标"), &actor()).await.unwrap();
     db.add_target(&shahedian, id, &target("满意度指标"), &actor()).await.unwrap();
     db.remove_target(&shahedian, id, benefit, &actor()).await.unwrap();
-    let err = db.submit_project(&shahedian, id, 1, &actor()).await.unwrap_err();
+    let err = db.submit_project(&shahedian, id, 1, today(), &actor()).await.unwrap_err();
     assert!(err.to_string().contains("缺少绩效目标（效益指标）"), "a removed target does not count: {err}");
     db.add_target(&shahedian, id, &target("效益指标"), &actor()).await.unwrap();
-    let stale = db.submit_project(&shahedian, id, 0, &actor()).await.unwrap_err();
+    let stale = db.submit_project(&shahedian, id, 0, today(), &actor()).await.unwrap_err();
     assert!(matches!(stale, DomainError::Conflict { .. }), "{stale}");
-    db.submit_project(&shahedian, id, 1, &actor()).await.unwrap();
+    db.submit_project(&shahedian, id, 1, today(), &actor()).await.unwrap();
     let p = db.project(&shahedian, id).await.unwrap();
-    assert_eq!((p.stage.as_str(), p.targets.len(), p.data.investment), ("submitted", 3, Some(Fen(100_000_000))));
+    assert_eq!((p.stage.as_str(), p.targets.len(), p.data.investment), ("open", 3, Some(Fen(100_000_000))));
+    assert_eq!(p.stage_zh(), "村内公示", "村申报 starts its procedure at the village notice");
     // Another township sees nothing of it, and cannot put a project in 沙河店镇.
     assert!(matches!(db.project(&yifeng, id).await, Err(DomainError::NotFound)));
     assert!(db.projects(&yifeng, None).await.unwrap().is_empty());
@@ -227,4 +228,69 @@ conformance_pooled!(payments_made_at_the_same_moment_never_pay_more_than_was_arr
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 6, "six of 150 000 fit in 1 000 000: {results:?}");
     let s = db.projects(&all, None).await.unwrap()[0].sums;
     assert_eq!(s.paid, Fen(90_000_000));
+});
+
+conformance!(a_project_goes_from_the_village_notice_to_its_evaluation_or_out_of_the_library, |db: Db| async move {
+    use bangfu_core::auth::Role;
+    use bangfu_core::procedure::{Action, kinds};
+    let all = everything();
+    let (village, town, county) = (Some(Role::VillageWorker), Some(Role::TownshipStaff), Some(Role::DistrictAdmin));
+    let done = |n: &str| Action::Complete { note: n.into() };
+    let submitted = date("2026-09-28");
+    let full = async || {
+        let id = db.create_project(&all, &mushroom("产业发展"), &actor()).await.unwrap();
+        for level in ["产出指标", "效益指标", "满意度指标"] {
+            db.add_target(&all, id, &target(level), &actor()).await.unwrap();
+        }
+        db.submit_project(&all, id, 1, submitted, &actor()).await.unwrap();
+        id
+    };
+    let id = full().await;
+    let act = async |action: Action, role, on: &str, approval: Option<&str>| {
+        let v = db.project(&all, id).await.unwrap().version;
+        db.act_on_project(&all, id, v, action, role, date(on), approval, &actor()).await
+    };
+    // Ten working days of notice across 国庆 (10-10 is a make-up working day): from 10-16.
+    let early = act(done("公示期满"), village, "2026-10-15", None).await.unwrap_err();
+    assert!(early.to_string().contains("公示不少于10个工作日：2026-10-16起才能结束公示"), "{early}");
+    act(done("公示10个工作日，无异议"), village, "2026-10-16", None).await.unwrap();
+    let wrong = act(done("审核"), village, "2026-10-19", None).await.unwrap_err();
+    assert!(wrong.to_string().contains("“乡镇审核”由乡镇（街道）工作人员办理"), "{wrong}");
+    act(Action::SendBack { to: None, reason: "补充四议两公开记录".into() }, town, "2026-10-19", None).await.unwrap();
+    act(done("补充后再次公示"), village, "2026-11-02", None).await.unwrap();
+    act(done("审核同意"), town, "2026-11-03", None).await.unwrap();
+    let no_number = act(done("审定入库"), county, "2026-11-04", None).await.unwrap_err();
+    assert!(no_number.to_string().contains("县级审定入库须填写批复文号"), "{no_number}");
+    act(done("审定入库"), county, "2026-11-04", Some("驿政〔2026〕15号")).await.unwrap();
+    for (step, role) in kinds::PROJECT.steps.iter().skip(3).map(|s| (s.code, s.actors[0])) {
+        act(done(step), Some(role), "2026-11-20", None).await.unwrap();
+    }
+    let p = db.project(&all, id).await.unwrap();
+    assert_eq!(
+        (p.stage.as_str(), p.stage_zh(), p.data.approval_no.as_deref()),
+        ("approved", "已完成", Some("驿政〔2026〕15号"))
+    );
+    assert_eq!(p.procedure.as_ref().unwrap().events.len(), 5 + 8, "every act kept, the send-back too");
+    let stale = db.act_on_project(&all, id, 1, done("x"), county, date("2026-11-20"), None, &actor()).await;
+    assert!(matches!(stale, Err(DomainError::Conflict { .. })));
+    // Another goes 出库 at the county, with its reason; another township cannot act on it at all.
+    let out = full().await;
+    let v = |db: &Db| {
+        let db = db.clone();
+        async move { db.project(&everything(), out).await.unwrap().version }
+    };
+    db.act_on_project(&all, out, v(&db).await, done("公示"), village, date("2026-10-16"), None, &actor())
+        .await
+        .unwrap();
+    db.act_on_project(&all, out, v(&db).await, done("同意"), town, date("2026-10-19"), None, &actor()).await.unwrap();
+    let yifeng = scope_of(&db, "411702104000").await;
+    let theirs =
+        db.act_on_project(&yifeng, out, v(&db).await, done("x"), county, date("2026-10-20"), None, &actor()).await;
+    assert!(matches!(theirs, Err(DomainError::NotFound)));
+    let refuse = Action::Refuse { reason: "与已入库项目重复".into() };
+    db.act_on_project(&all, out, v(&db).await, refuse, county, date("2026-10-20"), None, &actor()).await.unwrap();
+    let p = db.project(&all, out).await.unwrap();
+    assert_eq!((p.stage.as_str(), p.stage_zh()), ("refused", "已出库"));
+    let listed = db.projects(&all, None).await.unwrap();
+    assert_eq!(listed.iter().filter(|p| p.stage == "refused").count(), 1);
 });

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/targets", post(target_add))
         .route("/projects/{id}/targets/{tid}/remove", post(target_remove))
         .route("/projects/{id}/submit", post(submit))
+        .route("/projects/{id}/act", post(act))
         .route("/projects/{id}/funds", post(funds_move))
         .route("/projects/{id}/entries/{eid}/reverse", post(reverse))
         .route("/funds", get(funds_page).post(allocation_save))
@@ -139,7 +140,7 @@ async fn list(
                 category: p.category.label_zh(),
                 area: label(&p.area_code),
                 year: p.year,
-                stage: bangfu_db::projects::stage_zh(&p.stage),
+                stage: bangfu_db::projects::stage_zh(&p.stage, p.step.as_deref()),
                 investment: yuan(p.investment),
                 committed: p.sums.committed.display_yuan(),
                 paid: p.sums.paid.display_yuan(),
@@ -331,6 +332,22 @@ struct ShowPage<'a> {
     totals: (String, String, String),
     error: String,
     typed: Values,
+    /// The procedure since 村申报: its steps, the current one, the timeline.
+    steps: Vec<(&'static str, String, &'static str)>,
+    current: Option<CurrentStep>,
+    events: Vec<(String, &'static str, &'static str, String, String)>,
+}
+
+struct CurrentStep {
+    name: &'static str,
+    code: &'static str,
+    since: String,
+    due: String,
+    overdue: i64,
+    mine: bool,
+    review: bool,
+    actors: String,
+    back_to: Vec<(&'static str, &'static str)>,
 }
 
 impl ShowPage<'_> {
@@ -389,7 +406,12 @@ async fn render_show(
     let (com, paid): (Fen, Fen) =
         (lines.iter().map(|(_, s)| s.committed).sum(), lines.iter().map(|(_, s)| s.paid).sum());
     let may_fund = me.may(Permission::ManageFunds);
+    let calendar = state.db.work_calendar().await?;
+    let (steps, current, events) = procedure_view(me, &p, &calendar);
     let page = ShowPage {
+        steps,
+        current,
+        events,
         me,
         area: area_label(state, me, d.area_code.as_str()).await?,
         facts,
@@ -445,6 +467,120 @@ async fn render_show(
     let status =
         if error.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+type StepsView = (
+    Vec<(&'static str, String, &'static str)>,
+    Option<CurrentStep>,
+    Vec<(String, &'static str, &'static str, String, String)>,
+);
+
+/// The project's procedure for the page: each step (name, who and deadline, 已办/办理中), the
+/// current step, and the timeline (date, step, action, text, by).
+fn procedure_view(me: &CurrentUser, p: &ProjectRecord, calendar: &bangfu_core::calendar::WorkCalendar) -> StepsView {
+    use bangfu_core::procedure::{Action, State as PState};
+    let Some(proc) = &p.procedure else { return (Vec::new(), None, Vec::new()) };
+    let def = proc.def;
+    let actors = |roles: &[bangfu_core::auth::Role]| roles.iter().map(|r| r.label_zh()).collect::<Vec<_>>().join("、");
+    let st = proc.state();
+    let at = match st {
+        PState::At { step, .. } => Some(step),
+        _ => None,
+    };
+    let steps = def
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut who = actors(s.actors);
+            if let Some(d) = s.deadline_working_days {
+                who.push_str(&format!(" · {d}个工作日"));
+            }
+            if let Some(n) = s.notice_days {
+                who.push_str(&format!("（公示不少于{n}个工作日）"));
+            }
+            let status = match (at, st) {
+                (Some(a), _) if i < a => "已办",
+                (Some(a), _) if i == a => "办理中",
+                (None, PState::Approved { .. }) => "已办",
+                _ => "",
+            };
+            (s.name_zh, who, status)
+        })
+        .collect();
+    let current = match st {
+        PState::At { step, since } => {
+            let s = def.steps[step];
+            Some(CurrentStep {
+                name: s.name_zh,
+                code: s.code,
+                since: since.to_string(),
+                due: proc.due_on(calendar).map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                overdue: proc.days_overdue(calendar, me.today),
+                mine: s.actors.contains(&me.user.role),
+                review: s.review,
+                actors: actors(s.actors),
+                back_to: def.steps[..step].iter().map(|b| (b.code, b.name_zh)).collect(),
+            })
+        }
+        _ => None,
+    };
+    let name = |code: &str| def.steps.iter().find(|s| s.code == code).map_or("", |s| s.name_zh);
+    let events = proc
+        .events
+        .iter()
+        .map(|e| {
+            let (action, text) = match &e.action {
+                Action::Complete { note } => ("办结", note.clone()),
+                Action::SendBack { to, reason } => {
+                    ("退回", format!("退回至“{}”：{reason}", to.map_or("上一环节", name)))
+                }
+                Action::Refuse { reason } => ("不予批准（出库）", reason.clone()),
+                Action::Withdraw { reason } => ("撤回", reason.clone()),
+                Action::Object { text, .. } | Action::Answer { answer: text, .. } => ("异议", text.clone()),
+            };
+            let by = match e.role {
+                Some(r) => format!("{}（{}）", e.by, r.label_zh()),
+                None => e.by.clone(),
+            };
+            (e.on.to_string(), name(e.step), action, text, by)
+        })
+        .collect();
+    (steps, current, events)
+}
+
+/// Acts on the project's current step (the same engine as every procedure).
+async fn act(
+    State(state): State<AppState>,
+    me: Require<perm::ViewRegister>,
+    Path(id): Path<i64>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
+    let p = state.db.project(&me.scope, id).await?;
+    if !super::procedures::acts_on_any(me.user.role) {
+        return Err(PageError::Denied(Permission::EditRegister));
+    }
+    me.check_form_csrf(&v)?;
+    let on = match v.get("on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(me.today),
+        Some(raw) => {
+            bangfu_core::household::model::parse_date(raw).ok_or_else(|| "办理日期格式应为 2026-12-03".to_owned())
+        }
+    };
+    let action = super::procedures::action_of(&bangfu_core::procedure::kinds::PROJECT, &v);
+    let done = match (action, on) {
+        (Ok(action), Ok(on)) => {
+            let version = v.get("version").and_then(|x| x.parse::<i64>().ok()).unwrap_or(p.version);
+            let approval = v.get("approval_no").map(String::as_str);
+            state
+                .db
+                .act_on_project(&me.scope, id, version, action, Some(me.user.role), on, approval, &me.actor())
+                .await
+                .map(|_| ())
+        }
+        (Err(e), _) | (_, Err(e)) => Err(DomainError::invalid("action", e)),
+    };
+    after(&state, &me, id, done, v).await
 }
 
 async fn show(
@@ -504,7 +640,7 @@ async fn submit(
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     let version = v.get("version").and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
-    let done = state.db.submit_project(&me.scope, id, version, &me.actor()).await;
+    let done = state.db.submit_project(&me.scope, id, version, me.today, &me.actor()).await;
     after(&state, &me, id, done, v).await
 }
 

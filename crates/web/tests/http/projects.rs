@@ -63,10 +63,18 @@ both!(a_township_writes_a_project_submits_it_with_its_targets_and_the_district_p
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&at, &town).await;
     assert!(
-        page.body.contains("已提交村申报") && page.body.contains("满意度指标 · 受益群众满意度 ≥95%"),
+        page.body.contains("当前环节：村内公示") && page.body.contains("满意度指标 · 受益群众满意度 ≥95%"),
         "{}",
         page.body
     );
+    // The village notice lasts ten working days: closing it today is refused with the day it may end.
+    let close = format!("_csrf={tc}&version=2&action=complete&form=complete&note={}", enc("公示期满"));
+    let r = app.post(&format!("/projects/{id}/act"), &town, &close).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("公示不少于10个工作日") && r.body.contains("起才能结束公示"), "{}", r.body);
+    assert!(r.body.contains("公示期满"), "what was typed is kept");
+    let r = app.post(&format!("/projects/{id}/edit"), &town, &full.replace("_csrf=", "version=2&_csrf=")).await;
+    assert!(r.body.contains("项目已提交村申报，不能再修改项目信息"), "{}", r.body);
     assert!(!page.body.contains("安排资金到本项目"), "the township may not move money");
     let r = app.post(&format!("/projects/{id}/funds"), &town, &format!("_csrf={tc}&kind=payment")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
