@@ -721,3 +721,157 @@ impl Db {
         })
     }
 }
+
+/// A household a project reached, as both pages list it (no ID numbers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Benefit {
+    pub id: i64,
+    pub project_id: i64,
+    pub project_name: String,
+    pub household_id: i64,
+    pub household_no: String,
+    pub head_name: Option<String>,
+    pub village_code: String,
+    pub kind: bangfu_core::project::BenefitKind,
+    pub year: i32,
+    pub amount: Option<Fen>,
+    pub note: Option<String>,
+}
+
+const BENEFIT_SELECT: &str = "select b.benefit_id, b.project_id, p.name as project_name, b.household_id, h.household_no, \
+    (select m.name from members m where m.household_id = h.household_id and m.relation = 'head' and m.left_on is null \
+     order by m.member_id limit 1) as head_name, h.area_code, b.kind, b.year, b.amount_fen, b.note \
+    from project_beneficiaries b join projects p on p.project_id = b.project_id \
+    join households h on h.household_id = b.household_id";
+
+macro_rules! benefit_row {
+    ($r:expr) => {{
+        use crate::row::Get;
+        let r = $r;
+        Benefit {
+            id: r.int("benefit_id")?,
+            project_id: r.int("project_id")?,
+            project_name: r.text("project_name")?,
+            household_id: r.int("household_id")?,
+            household_no: r.text("household_no")?,
+            head_name: r.opt_text("head_name")?,
+            village_code: r.text("area_code")?,
+            kind: bangfu_core::project::BenefitKind::parse(&r.text("kind")?).ok_or_else(|| bad("benefit kind"))?,
+            year: i32::try_from(r.int("year")?).map_err(|_| bad("year"))?,
+            amount: r.opt_i64("amount_fen")?.map(Fen),
+            note: r.opt_text("note")?,
+        }
+    }};
+}
+
+impl Db {
+    /// Links a household (by 户编号, inside `scope`) to a project inside `scope`.
+    pub async fn add_beneficiary(
+        &self,
+        scope: &Scope,
+        project: i64,
+        b: &bangfu_core::project::BenefitData,
+        actor: &Actor,
+    ) -> DomainResult<i64> {
+        let p = self.project(scope, project).await?;
+        let (lo, hi) = scope.bounds();
+        let household: Option<i64> = dispatch!(self, pool => {
+            sqlx::query_scalar("select household_id from households where household_no = $1 and area_code between $2 and $3 \
+                and deregistered_on is null")
+                .bind(&b.household_no).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?
+        });
+        let Some(household) = household else {
+            return Err(DomainError::invalid(
+                "household_no",
+                format!("户编号 {} 不在您管辖范围内的台账中，请核对（16位户编号）", b.household_no),
+            ));
+        };
+        let now = self.clock().now();
+        let entry = AuditEntry::new(actor, AuditAction::Create)
+            .object("project", project, Some(p.data.area_code.as_str()))
+            .change(
+                "beneficiary",
+                None,
+                Some(format!(
+                    "{} {}年{}{}",
+                    b.household_no,
+                    b.year,
+                    b.kind.label_zh(),
+                    b.amount.map(|a| format!(" {}", a.display_yuan())).unwrap_or_default()
+                )),
+            );
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            let id: i64 = sqlx::query_scalar("insert into project_beneficiaries (project_id, household_id, kind, year, amount_fen, note, \
+                created_at, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8) returning benefit_id")
+                .bind(project).bind(household).bind(b.kind.code()).bind(i64::from(b.year)).bind(b.amount.map(|a| a.0))
+                .bind(&b.note).bind(now).bind(&actor.username)
+                .fetch_one(&mut *tx).await.map_err(domain_err)?;
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(id)
+        })
+    }
+
+    /// Takes a household off a project's list (kept, marked, audited).
+    pub async fn remove_beneficiary(
+        &self,
+        scope: &Scope,
+        project: i64,
+        benefit: i64,
+        actor: &Actor,
+    ) -> DomainResult<()> {
+        let p = self.project(scope, project).await?;
+        let now = self.clock().now();
+        let entry = AuditEntry::new(actor, AuditAction::Update)
+            .object("project", project, Some(p.data.area_code.as_str()))
+            .change("beneficiary", Some(benefit.to_string()), None);
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            let n = sqlx::query("update project_beneficiaries set removed_at = $1, removed_by = $2 \
+                where benefit_id = $3 and project_id = $4 and removed_at is null")
+                .bind(now).bind(&actor.username).bind(benefit).bind(project).execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if n != 1 {
+                return Err(DomainError::NotFound);
+            }
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+
+    /// The households a project reached (inside `scope`: another area's households are not listed).
+    pub async fn project_beneficiaries(&self, scope: &Scope, project: i64) -> DomainResult<Vec<Benefit>> {
+        self.project(scope, project).await?;
+        let (lo, hi) = scope.bounds();
+        let sql = format!(
+            "{BENEFIT_SELECT} where b.project_id = $1 and b.removed_at is null and h.area_code between $2 and $3 \
+             order by h.household_no, b.year desc, b.benefit_id"
+        );
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(project).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                out.push(benefit_row!(r));
+            }
+            Ok(out)
+        })
+    }
+
+    /// The projects that reached a household (inside `scope`), newest year first.
+    pub async fn household_benefits(&self, scope: &Scope, household: i64) -> DomainResult<Vec<Benefit>> {
+        let (lo, hi) = scope.bounds();
+        let sql = format!(
+            "{BENEFIT_SELECT} where b.household_id = $1 and b.removed_at is null and h.area_code between $2 and $3 \
+             order by b.year desc, b.benefit_id"
+        );
+        dispatch!(self, pool => {
+            let rows = sqlx::query(crate::sql(&sql)).bind(household).bind(lo).bind(hi).fetch_all(pool).await.map_err(domain_err)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in &rows {
+                out.push(benefit_row!(r));
+            }
+            Ok(out)
+        })
+    }
+}

@@ -370,6 +370,27 @@ async fn seed_projects(db: &Db) -> anyhow::Result<()> {
                 continue;
             }
         }
+        // 联农带农: up to six households of the village, by how the project reaches them.
+        let (kind, yuan) = match i {
+            0 => ("就业岗位", 3_600),
+            1 => ("务工工资", 5_200),
+            _ => ("务工工资", 1_500),
+        };
+        let filter = HouseholdFilter { area: Some(d.area_code.clone()), ..Default::default() };
+        let (reached, _) = db.list_households(&all, &filter, Page { number: 1, size: 6 }).await?;
+        for h in &reached {
+            let b = bangfu_core::project::BenefitData::parse(
+                &f(&[
+                    ("household_no", h.household_no.clone()),
+                    ("kind", kind.into()),
+                    ("year", year.to_string()),
+                    ("amount", yuan.to_string()),
+                ]),
+                year,
+            )
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            db.add_beneficiary(&all, id, &b, &actor).await?;
+        }
         let from = if i < 2 { a_central } else { a_county };
         db.move_funds(&all, "commit", from, id, &money(4, *arranged, None), &actor).await?;
         if *paid > 0 {
@@ -1540,6 +1561,11 @@ mod tests {
         for stage in ["draft", "open", "approved", "refused"] {
             assert!(projects.iter().any(|p| p.stage == stage), "a project {stage}");
         }
+        let mut reached = 0;
+        for p in &projects {
+            reached += db.project_beneficiaries(&all, p.id).await.unwrap().len();
+        }
+        assert!(reached > 0, "projects reach households of their villages");
         let allocations = db.allocations(&all, None).await.unwrap();
         assert!(allocations.iter().all(|a| a.sums.paid <= a.sums.committed && a.sums.committed <= a.sums.allocated));
         let arranged: bangfu_core::money::Fen = projects.iter().map(|p| p.sums.committed).sum();

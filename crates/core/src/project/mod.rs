@@ -45,6 +45,74 @@ code_list! {
     }
 }
 
+code_list! {
+    /// 联农带农: how a household benefits from a project.
+    pub enum BenefitKind: "受益方式" {
+        Wage => "wage", "务工工资", "Wages", ["务工", "工资"];
+        Dividend => "dividend", "入股分红", "Dividend", ["分红", "收益分红"];
+        Job => "job", "就业岗位", "Job", ["就业", "公益岗位"];
+        Service => "service", "生产服务", "Service", ["服务", "技术服务"];
+        LandRent => "land_rent", "土地流转租金", "Land rent", ["土地租金", "流转租金"];
+    }
+}
+
+/// A household reached by a project: how, how much in the year (if paid in money), what for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenefitData {
+    pub household_no: String,
+    pub kind: BenefitKind,
+    pub year: i32,
+    pub amount: Option<Fen>,
+    pub note: Option<String>,
+}
+
+impl BenefitData {
+    /// The form: 户编号, 受益方式 and year required; the amount (元) only for money.
+    pub fn parse(f: &(impl Fields + ?Sized), this_year: i32) -> Result<BenefitData, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let household_no = crate::household::model::normalise_digits(f.get("household_no").trim());
+        if household_no.is_empty() {
+            errors.push(FieldError::new("household_no", "请填写受益农户的户编号"));
+        }
+        let kind = match f.get("kind").trim() {
+            "" => {
+                errors.push(FieldError::new("kind", "请选择受益方式"));
+                None
+            }
+            raw => raw.parse::<BenefitKind>().map_err(|e| errors.push(FieldError::new("kind", e.to_string()))).ok(),
+        };
+        let year = match f.get("year").trim().trim_end_matches('年') {
+            "" => Some(this_year),
+            raw => match raw.parse::<i32>() {
+                Ok(y) if (2021..=this_year).contains(&y) => Some(y),
+                _ => {
+                    errors.push(FieldError::new("year", format!("受益年度应在2021年至{this_year}年之间")));
+                    None
+                }
+            },
+        };
+        let amount = match f.get("amount").trim() {
+            "" => None,
+            raw => match Fen::parse_yuan(raw) {
+                Ok(v) if v.0 > 0 => Some(v),
+                Ok(_) => {
+                    errors.push(FieldError::new("amount", "受益金额应大于0；不涉及金额的不填"));
+                    None
+                }
+                Err(e) => {
+                    errors.push(FieldError::new("amount", format!("受益金额：{e}")));
+                    None
+                }
+            },
+        };
+        let note = opt_text(f, "note", "说明", 200, &mut errors);
+        match (kind, year) {
+            (Some(kind), Some(year)) if errors.is_empty() => Ok(BenefitData { household_no, kind, year, amount, note }),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// One 绩效目标: "产出指标 · 新建光伏电站装机容量 ≥ 300 千瓦".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -397,6 +465,30 @@ mod tests {
         assert_eq!(missing_for_submission(&p, &[output.clone(), benefit.clone()]), ["满意度指标"]);
         assert!(missing_for_submission(&p, &[output, benefit, happy]).is_empty());
         assert_eq!(submission_refusal(&[]), "");
+    }
+
+    #[test]
+    fn a_benefit_names_the_household_how_and_the_money_if_any() {
+        let b = BenefitData::parse(
+            &form(&[("household_no", "４１１７０２１０１２０１０００１"), ("kind", "分红"), ("amount", "1,200")]),
+            2026,
+        )
+        .unwrap();
+        assert_eq!(
+            (b.household_no.as_str(), b.kind, b.year, b.amount),
+            ("4117021012010001", BenefitKind::Dividend, 2026, Some(Fen(120_000)))
+        );
+        let e = BenefitData::parse(&form(&[("year", "2030"), ("amount", "0")]), 2026).unwrap_err();
+        let msgs: Vec<_> = e.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "请填写受益农户的户编号",
+                "请选择受益方式",
+                "受益年度应在2021年至2026年之间",
+                "受益金额应大于0；不涉及金额的不填"
+            ]
+        );
     }
 
     #[test]

@@ -294,3 +294,37 @@ conformance!(a_project_goes_from_the_village_notice_to_its_evaluation_or_out_of_
     let listed = db.projects(&all, None).await.unwrap();
     assert_eq!(listed.iter().filter(|p| p.stage == "refused").count(), 1);
 });
+
+conformance!(a_project_lists_the_households_it_reached_and_each_household_its_projects, |db: Db| async move {
+    use bangfu_core::project::BenefitData;
+    let shahedian = scope_of(&db, SHAHEDIAN).await;
+    let h = registered(&db, "4117021012010001", SHAHEDIAN_VILLAGE, 1).await;
+    let far = registered(&db, "4117021042010001", YIFENG_VILLAGE, 5).await;
+    let id = db.create_project(&shahedian, &mushroom("产业发展"), &actor()).await.unwrap();
+    let benefit = |no: &str, kind: &str, amount: &str| {
+        BenefitData::parse(&form(&[("household_no", no), ("kind", kind), ("amount", amount), ("year", "2026")]), 2026)
+            .unwrap()
+    };
+    let wage =
+        db.add_beneficiary(&shahedian, id, &benefit("4117021012010001", "务工工资", "6,400"), &actor()).await.unwrap();
+    db.add_beneficiary(&shahedian, id, &benefit("4117021012010001", "入股分红", "800"), &actor()).await.unwrap();
+    // A household outside the user's area is answered like a missing one.
+    let outside = db.add_beneficiary(&shahedian, id, &benefit("4117021042010001", "就业岗位", ""), &actor()).await;
+    let missing = db.add_beneficiary(&shahedian, id, &benefit("4117021012019999", "就业岗位", ""), &actor()).await;
+    assert!(outside.unwrap_err().to_string().contains("户编号 4117021042010001 不在您管辖范围内的台账中"));
+    assert!(missing.unwrap_err().to_string().contains("不在您管辖范围内的台账中"));
+    let listed = db.project_beneficiaries(&shahedian, id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(
+        (listed[0].household_no.as_str(), listed[0].village_code.as_str()),
+        ("4117021012010001", SHAHEDIAN_VILLAGE)
+    );
+    assert!(listed[0].head_name.is_some(), "the head's name, never an ID number");
+    let reached = db.household_benefits(&shahedian, h.0).await.unwrap();
+    assert_eq!(reached.iter().map(|b| b.amount.unwrap().0).sum::<i64>(), 720_000);
+    assert!(db.household_benefits(&shahedian, far.0).await.unwrap().is_empty());
+    db.remove_beneficiary(&shahedian, id, wage, &actor()).await.unwrap();
+    assert_eq!(db.household_benefits(&shahedian, h.0).await.unwrap().len(), 1, "taken off, kept in the audit log");
+    let yifeng = scope_of(&db, "411702104000").await;
+    assert!(matches!(db.project_beneficiaries(&yifeng, id).await, Err(DomainError::NotFound)));
+});

@@ -227,6 +227,8 @@ struct HouseholdPage<'a> {
     procedures: Vec<(i64, &'static str, &'static str, String, String, &'static str)>,
     /// 脱贫户分类 by year: (class, decided on, procedure id).
     classes: Vec<(String, String, i64)>,
+    /// 帮扶项目 that reached the household: (project id, name, year, how, amount).
+    benefits: Vec<(i64, String, i32, &'static str, String)>,
     /// Village, township and district staff may start a procedure here.
     can_start: bool,
     is_tuopin: bool,
@@ -477,6 +479,16 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
                     _ => String::new(),
                 };
                 (p.id, p.def.name_zh, p.state_zh(), at, p.started_on.to_string(), colour)
+            })
+            .collect(),
+        benefits: state
+            .db
+            .household_benefits(&me.scope, h.id.0)
+            .await?
+            .into_iter()
+            .map(|b| {
+                let amount = b.amount.map(|a| a.display_yuan()).unwrap_or_default();
+                (b.project_id, b.project_name, b.year, b.kind.label_zh(), amount)
             })
             .collect(),
         classes: state

@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/targets/{tid}/remove", post(target_remove))
         .route("/projects/{id}/submit", post(submit))
         .route("/projects/{id}/act", post(act))
+        .route("/projects/{id}/beneficiaries", post(beneficiary_add))
+        .route("/projects/{id}/beneficiaries/{bid}/remove", post(beneficiary_remove))
         .route("/projects/{id}/funds", post(funds_move))
         .route("/projects/{id}/entries/{eid}/reverse", post(reverse))
         .route("/funds", get(funds_page).post(allocation_save))
@@ -332,10 +334,25 @@ struct ShowPage<'a> {
     totals: (String, String, String),
     error: String,
     typed: Values,
+    /// 受益农户: (benefit id, household id, 户编号, 户主, village, year, how, amount, note).
+    beneficiaries: Vec<BenefitRow>,
+    benefit_kinds: Vec<&'static str>,
     /// The procedure since 村申报: its steps, the current one, the timeline.
     steps: Vec<(&'static str, String, &'static str)>,
     current: Option<CurrentStep>,
     events: Vec<(String, &'static str, &'static str, String, String)>,
+}
+
+struct BenefitRow {
+    id: i64,
+    household_id: i64,
+    household_no: String,
+    head: String,
+    village: String,
+    year: i32,
+    kind: &'static str,
+    amount: String,
+    note: String,
 }
 
 struct CurrentStep {
@@ -408,7 +425,30 @@ async fn render_show(
     let may_fund = me.may(Permission::ManageFunds);
     let calendar = state.db.work_calendar().await?;
     let (steps, current, events) = procedure_view(me, &p, &calendar);
+    let found = state.db.project_beneficiaries(&me.scope, id).await?;
+    let codes: Vec<bangfu_core::area::AreaCode> =
+        found.iter().filter_map(|b| bangfu_core::area::AreaCode::parse(&b.village_code).ok()).collect();
+    let labels = state.db.labelled_areas(&bangfu_core::area::Scope::everything(), &codes).await?;
+    let beneficiaries = found
+        .into_iter()
+        .map(|b| BenefitRow {
+            id: b.id,
+            household_id: b.household_id,
+            village: labels
+                .iter()
+                .find(|m| m.area.code.as_str() == b.village_code)
+                .map_or_else(|| b.village_code.clone(), |m| m.label()),
+            household_no: b.household_no,
+            head: b.head_name.unwrap_or_default(),
+            year: b.year,
+            kind: b.kind.label_zh(),
+            amount: b.amount.map(Fen::display_yuan).unwrap_or_default(),
+            note: b.note.unwrap_or_default(),
+        })
+        .collect();
     let page = ShowPage {
+        beneficiaries,
+        benefit_kinds: bangfu_core::project::BenefitKind::ALL.iter().map(|k| k.label_zh()).collect(),
         steps,
         current,
         events,
@@ -547,6 +587,32 @@ fn procedure_view(me: &CurrentUser, p: &ProjectRecord, calendar: &bangfu_core::c
         })
         .collect();
     (steps, current, events)
+}
+
+async fn beneficiary_add(
+    State(state): State<AppState>,
+    me: Require<perm::EditRegister>,
+    Path(id): Path<i64>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
+    me.check_form_csrf(&v)?;
+    state.db.project(&me.scope, id).await?;
+    let done = match bangfu_core::project::BenefitData::parse(&v, chrono::Datelike::year(&me.today)) {
+        Ok(b) => state.db.add_beneficiary(&me.scope, id, &b, &me.actor()).await.map(|_| ()),
+        Err(e) => Err(DomainError::Invalid(e)),
+    };
+    after(&state, &me, id, done, v).await
+}
+
+async fn beneficiary_remove(
+    State(state): State<AppState>,
+    me: Require<perm::EditRegister>,
+    Path((id, bid)): Path<(i64, i64)>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
+    me.check_form_csrf(&v)?;
+    let done = state.db.remove_beneficiary(&me.scope, id, bid, &me.actor()).await;
+    after(&state, &me, id, done, v).await
 }
 
 /// Acts on the project's current step (the same engine as every procedure).

@@ -126,6 +126,22 @@ both!(a_township_writes_a_project_submits_it_with_its_targets_and_the_district_p
     assert!(list.body.contains("沙东村香菇种植基地") && list.body.contains("64.0%"), "拨付进度: {}", list.body);
     let funds = app.get("/funds", &admin).await;
     assert!(funds.body.contains("安排到产业发展项目的资金占 <strong>100.0%</strong>"), "{}", funds.body);
+    // The households it reaches, both ways: the project lists 王建国's household (no ID number),
+    // and the household page lists the project and the money.
+    let body = format!("_csrf={tc}&form=benefit&household_no=4117021012010001&kind={}&amount=6400", enc("务工工资"));
+    let r = app.post(&format!("/projects/{id}/beneficiaries"), &town, &body).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(&at, &town).await;
+    assert!(page.body.contains("4117021012010001") && page.body.contains("王建国") && page.body.contains("务工工资"));
+    let household = app.household_page(app.shahedian_household.0, &town).await;
+    assert!(
+        household.body.contains("沙东村香菇种植基地") && household.body.contains("6,400.00元"),
+        "{}",
+        household.body
+    );
+    let wrong = format!("_csrf={tc}&form=benefit&household_no=4117021042010001&kind={}", enc("就业岗位"));
+    let r = app.post(&format!("/projects/{id}/beneficiaries"), &town, &wrong).await;
+    assert!(r.body.contains("不在您管辖范围内的台账中") && r.body.contains("value=\"4117021042010001\""), "{}", r.body);
     // Another township finds nothing.
     super::admin::insert_user(&app, "yifeng", bangfu_core::auth::Role::TownshipStaff, "411702104000").await;
     let (other, _) = app.sign_in("yifeng").await;
