@@ -592,6 +592,110 @@ test('a villager scans the notice on a 360 px phone, objects, the township answe
   await pctx.close();
 });
 
+test('a township writes a project, is refused at 村申报 without targets, submits it; the district approves it and pays within what remains; the household sees the project and its money', async () => {
+  const tctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const t = await tctx.newPage();
+  await signIn(t, 'shahe', 'shahe-2026');
+  await t.goto(`${base}/projects`);
+  await t.click('a:has-text("新建项目")');
+  await t.fill('input[name=name]', '沙东村香菇种植基地');
+  await t.selectOption('select[name=category]', { label: '产业发展' });
+  if (await t.locator('select[name=area_code]').count()) {
+    await t.selectOption('select[name=area_code]', '411702101201');
+  } else {
+    await t.locator('input[name=area_code_q]').pressSequentially('沙东', { delay: 80 });
+    await t.locator('button[data-pick="411702101201"]').click();
+  }
+  await t.fill('input[name=year]', '2026');
+  await t.selectOption('select[name=nature]', { label: '新建' });
+  await t.fill('input[name=start_on]', '2026-10-01');
+  await t.fill('input[name=end_on]', '2026-12-31');
+  for (const [name, value] of [
+    ['responsible_unit', '沙河店镇人民政府'], ['implementing_unit', '沙东村股份经济合作社'], ['tasks', '新建香菇大棚20座'],
+    ['investment', '1,000,000'], ['beneficiary_households', '60'], ['beneficiary_exited', '40'], ['benefit_mechanism', '务工工资、大棚租金分红'],
+  ]) await t.fill(`[name=${name}]`, value);
+  await t.click('main button:has-text("保存")');
+  await t.waitForSelector('h1:has-text("沙东村香菇种植基地")');
+  const project = t.url();
+  // 村申报 without 绩效目标 is refused, naming the missing ones.
+  await t.fill('form[action$="/submit"] input[name=on]', '2026-10-08');
+  await t.click('button:has-text("提交村申报")');
+  await t.waitForLoadState();
+  assert.match(await t.textContent('.error'), /缺少绩效目标（产出指标、效益指标、满意度指标）/);
+  for (const [level, indicator, value] of [['产出指标', '新建香菇大棚', '20'], ['效益指标', '户均增收', '≥3000'], ['满意度指标', '受益群众满意度', '≥95%']]) {
+    const f = t.locator('form[action$="/targets"]');
+    await f.locator('select[name=level]').selectOption(level);
+    await f.locator('input[name=indicator]').fill(indicator);
+    await f.locator('input[name=value]').fill(value);
+    await f.locator('button[type=submit]').click();
+    await t.waitForSelector(`li:has-text("${indicator}")`);
+  }
+  await t.fill('form[action$="/submit"] input[name=on]', '2026-10-08');
+  await t.click('button:has-text("提交村申报")');
+  await t.waitForSelector('h2:has-text("当前环节：村内公示")');
+  const step = async (page, on, note, extra) => {
+    const form = page.locator('form:has(input[name=action][value=complete])');
+    await form.locator('textarea[name=note]').fill(note);
+    await form.locator('input[name=on]').fill(on);
+    if (extra) await form.locator('input[name=approval_no]').fill(extra);
+    await form.locator('button[type=submit]').click();
+    await page.waitForLoadState();
+    assert.doesNotMatch(await page.textContent('main'), /未办理：/, await page.textContent('main'));
+  };
+  // Ten working days of notice from 10-08 (10-10 is a make-up working day): it may close from 10-21.
+  await step(t, '2026-10-22', '公示10个工作日，无异议');
+  await step(t, '2026-10-23', '乡镇审核同意');
+  assert.match(await t.textContent('main'), /当前环节：县级审定入库/);
+  const b = t.locator('form[action$="/beneficiaries"]');
+  await b.locator('input[name=household_no]').fill('4117021012019999');
+  await b.locator('select[name=kind]').selectOption('务工工资');
+  await b.locator('input[name=amount]').fill('6400');
+  await b.locator('button[type=submit]').click();
+  await t.waitForSelector('td a:has-text("4117021012019999")');
+  // The district: the allocation, the approval with its 批复文号, the money.
+  const dctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const d = await dctx.newPage();
+  await signIn(d, 'quban', 'quban-2026');
+  await d.goto(`${base}/funds`);
+  await d.selectOption('form[action="/funds"] select[name=source]', '中央衔接资金');
+  await d.fill('form[action="/funds"] input[name=year]', '2026');
+  await d.fill('form[action="/funds"] input[name=doc_no]', '驻财预〔2026〕12号');
+  await d.fill('form[action="/funds"] input[name=issued_on]', '2026-02-20');
+  await d.fill('form[action="/funds"] input[name=amount]', '3,000,000');
+  await d.click('form[action="/funds"] button[type=submit]');
+  await d.waitForSelector('td:has-text("驻财预〔2026〕12号")');
+  await d.goto(project);
+  await step(d, '2026-10-26', '县级审定入库', '驿政〔2026〕15号');
+  assert.match(await d.textContent('main'), /当前环节：入库公告/);
+  const money = async (kind, amount, payee) => {
+    const f = d.locator('form[action$="/funds"]');
+    await f.locator('select[name=kind]').selectOption(kind);
+    await f.locator('select[name=allocation_id]').selectOption({ index: 1 });
+    await f.locator('input[name=amount]').fill(amount);
+    await f.locator('input[name=on]').fill('2026-11-02');
+    await f.locator('input[name=payee]').fill(payee);
+    await f.locator('button[type=submit]').click();
+    await d.waitForLoadState();
+  };
+  await money('commit', '500,000', '');
+  await money('payment', '500,000.01', '沙东村股份经济合作社');
+  assert.match(await d.textContent('.error'), /本次拨付 500,000\.01元，超过该项目尚未拨付的 500,000\.00元（已安排 500,000\.00元，已拨付 0\.00元）/);
+  assert.equal(await d.inputValue('form[action$="/funds"] input[name=amount]'), '500,000.01', 'what was typed is kept');
+  await money('payment', '320,000', '沙东村股份经济合作社');
+  assert.match(await d.textContent('main'), /已拨付 320,000\.00元/);
+  await d.screenshot({ path: join(artifacts, 'project-funds.png'), fullPage: true });
+  // The household's page shows the project and its money.
+  await t.goto(project);
+  await t.click('a:has-text("4117021012019999")');
+  await t.waitForSelector('h2:has-text("帮扶项目")');
+  const hh = await t.textContent('main');
+  assert.match(hh, /沙东村香菇种植基地/);
+  assert.match(hh, /6,400\.00元/);
+  await t.screenshot({ path: join(artifacts, 'phone-household-projects.png'), fullPage: true });
+  await tctx.close();
+  await dctx.close();
+});
+
 test('no page breaks its Content-Security-Policy, and ten ID numbers that find nobody stop the ID search for the hour', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   // Every violation the browser reports, on every page of this context.

@@ -706,7 +706,15 @@ async fn submit(
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     let version = v.get("version").and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
-    let done = state.db.submit_project(&me.scope, id, version, me.today, &me.actor()).await;
+    let on = match v.get("on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(me.today),
+        Some(raw) => bangfu_core::household::model::parse_date(raw)
+            .ok_or_else(|| DomainError::invalid("on", "申报日期格式应为 2026-03-02")),
+    };
+    let done = match on {
+        Ok(on) => state.db.submit_project(&me.scope, id, version, on, &me.actor()).await,
+        Err(e) => Err(e),
+    };
     after(&state, &me, id, done, v).await
 }
 
