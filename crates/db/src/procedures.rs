@@ -72,7 +72,8 @@ pub struct Act {
     pub on: NaiveDate,
 }
 
-pub(crate) fn action_code(a: &Action) -> &'static str {
+/// The stored code of an action: complete, send_back, refuse, withdraw, object, answer.
+pub fn action_code(a: &Action) -> &'static str {
     match a {
         Action::Complete { .. } => "complete",
         Action::SendBack { .. } => "send_back",

@@ -28,6 +28,7 @@ pub mod monitoring;
 pub mod openapi;
 pub mod plans;
 pub mod procedures;
+pub mod projects;
 pub mod teams;
 pub mod units;
 pub mod visits;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(households::router())
         .merge(monitoring::router())
         .merge(procedures::router())
+        .merge(projects::router())
         .merge(events::router())
         .merge(incomes::router())
         .merge(lines::router())

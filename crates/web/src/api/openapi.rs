@@ -173,6 +173,30 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/projects",
+        summary: "项目库：本辖区的项目及其资金（金额为分），year 可选 · Projects with their money",
+        query: &[("year", "项目年度")],
+        body: None,
+        response: projects_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/projects/{id}",
+        summary: "一个项目：项目信息、绩效目标、程序记录、受益农户（不含证件号码）和资金记录 · One project",
+        query: &[],
+        body: None,
+        response: project_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/fund-allocations",
+        summary: "下达的衔接资金及已安排、已拨付、尚未安排（分），year 可选 · Fund allocations",
+        query: &[("year", "资金年度")],
+        body: None,
+        response: projects_schema,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/households/{hid}/procedures",
         summary: "该户的全部程序（新的在前）· The household's procedures",
         query: &[],
@@ -921,6 +945,19 @@ fn plans_schema() -> Value {
 fn progress_schema() -> Value {
     json!({ "type": "object", "required": ["status"], "properties": {
         "status": enum_of::<MeasureStatus>(), "on": date(), "reason": { "type": "string", "description": "取消时必填" } } })
+}
+
+fn projects_schema() -> Value {
+    json!({ "type": "object", "properties": { "total": { "type": "integer" }, "items": { "type": "array", "items": { "type": "object" } } } })
+}
+
+fn project_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "id": { "type": "integer" }, "name": { "type": "string" }, "stage": { "type": "string" },
+        "step": { "type": ["string", "null"] }, "targets": { "type": "array", "items": { "type": "object" } },
+        "events": { "type": "array", "items": { "type": "object" } },
+        "households": { "type": "array", "items": { "type": "object" } },
+        "entries": { "type": "array", "items": { "type": "object" } } } })
 }
 
 fn attachment_created_schema() -> Value {

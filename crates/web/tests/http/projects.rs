@@ -142,6 +142,24 @@ both!(a_township_writes_a_project_submits_it_with_its_targets_and_the_district_p
     let wrong = format!("_csrf={tc}&form=benefit&household_no=4117021042010001&kind={}", enc("就业岗位"));
     let r = app.post(&format!("/projects/{id}/beneficiaries"), &town, &wrong).await;
     assert!(r.body.contains("不在您管辖范围内的台账中") && r.body.contains("value=\"4117021042010001\""), "{}", r.body);
+    // The same through the API, in fen, without ID numbers.
+    let token = api_token(&app, "shahedian").await;
+    let api = app.api("GET", &format!("/api/v1/projects/{id}"), &token, None).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!((v["step"].as_str(), v["targets"].as_array().unwrap().len()), (Some("village_notice"), 3));
+    assert_eq!(v["households"][0]["household_no"], "4117021012010001");
+    assert!(!api.body.contains(&super::kit::id("19650312", 1)[..14]), "no ID number in the project");
+    let paid: i64 = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "payment")
+        .map(|e| e["amount_fen"].as_i64().unwrap())
+        .sum();
+    assert_eq!(paid, 32_000_000);
+    let list = app.api("GET", "/api/v1/projects?year=2026", &token, None).await;
+    assert!(list.body.contains("\"paid_fen\":32000000"), "{}", list.body);
     // Another township finds nothing.
     super::admin::insert_user(&app, "yifeng", bangfu_core::auth::Role::TownshipStaff, "411702104000").await;
     let (other, _) = app.sign_in("yifeng").await;

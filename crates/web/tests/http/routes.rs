@@ -173,6 +173,23 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/projects/{id}/funds", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/entries/{eid}/reverse", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/funds", "GET", "/funds".into(), "/funds".into(), [OK; 4], [OK; 4]),
+        ("/api/v1/projects", "GET", "/api/v1/projects".into(), "/api/v1/projects?year=2026".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/projects/{id}",
+            "GET",
+            format!("/api/v1/projects/{proj_in}"),
+            format!("/api/v1/projects/{proj_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/api/v1/fund-allocations",
+            "GET",
+            "/api/v1/fund-allocations".into(),
+            "/api/v1/fund-allocations?year=2026".into(),
+            [OK; 4],
+            [OK; 4],
+        ),
         (
             "/settings/procedures",
             "GET",
