@@ -107,6 +107,22 @@ pub fn entry_kind_zh(kind: &str) -> &'static str {
     }
 }
 
+/// A project's ledger summed by allocation, in the order each allocation first appears.
+pub fn lines_of(entries: &[Entry]) -> Vec<(i64, Sums)> {
+    let mut lines: Vec<(i64, Sums)> = Vec::new();
+    for e in entries {
+        let i = match lines.iter().position(|(a, _)| *a == e.allocation_id) {
+            Some(i) => i,
+            None => {
+                lines.push((e.allocation_id, Sums::default()));
+                lines.len() - 1
+            }
+        };
+        apply(&mut lines[i].1, &e.kind, e.amount);
+    }
+    lines
+}
+
 /// What a movement does to the sums.
 fn apply(s: &mut Sums, kind: &str, amount: Fen) {
     match kind {
@@ -595,18 +611,7 @@ impl Db {
 
     /// A project's money by allocation: (allocation id, sums of the project within it).
     pub async fn project_lines(&self, scope: &Scope, project: i64) -> DomainResult<Vec<(i64, Sums)>> {
-        let mut lines: Vec<(i64, Sums)> = Vec::new();
-        for e in self.project_entries(scope, project).await? {
-            let i = match lines.iter().position(|(a, _)| *a == e.allocation_id) {
-                Some(i) => i,
-                None => {
-                    lines.push((e.allocation_id, Sums::default()));
-                    lines.len() - 1
-                }
-            };
-            apply(&mut lines[i].1, &e.kind, e.amount);
-        }
-        Ok(lines)
+        Ok(lines_of(&self.project_entries(scope, project).await?))
     }
 
     /// 安排, 调减 or 拨付 (`kind`: commit, reduce, payment) between an allocation and a project

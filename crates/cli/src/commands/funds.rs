@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::money::Fen;
 use bangfu_core::project::ProjectCategory;
-use bangfu_core::project::funds::{industry_share, permille_zh};
+use bangfu_core::project::funds::{industry_share, permille, permille_zh};
 use bangfu_core::store::AreaStore;
 use bangfu_db::{Create, Db};
 use chrono::Datelike;
@@ -54,11 +54,7 @@ pub async fn fund_table(db: &Db, year: i32, csv: bool) -> anyhow::Result<String>
     let sep = if csv { "," } else { "\t" };
     let money = |f: Fen| if csv { f.to_yuan_string() } else { f.display_yuan() };
     let row = |code: &str, name: &str, l: &Line| {
-        let progress = if l.committed.0 > 0 {
-            permille_zh((i128::from(l.paid.0) * 1000 / i128::from(l.committed.0)) as i64)
-        } else {
-            "—".into()
-        };
+        let progress = permille(l.paid, l.committed).map_or_else(|| "—".into(), permille_zh);
         let share = industry_share(l.industry, l.committed).map_or_else(|| "—".into(), |(p, _)| permille_zh(p));
         [
             code.to_owned(),

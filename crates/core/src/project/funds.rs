@@ -117,11 +117,12 @@ pub fn check_payment(line: &Sums, amount: Fen) -> Result<(), FieldError> {
 /// The share of `industry` in `all` in tenths of a per cent (603 = 60.3 %), and whether it
 /// reaches the rule's 60 %. Nothing arranged yet: no share, not refused.
 pub fn industry_share(industry: Fen, all: Fen) -> Option<(i64, bool)> {
-    if all.0 <= 0 {
-        return None;
-    }
-    let permille = (i128::from(industry.0) * 1000 / i128::from(all.0)) as i64;
-    Some((permille, i128::from(industry.0) * 10 >= i128::from(all.0) * 6))
+    Some((permille(industry, all)?, i128::from(industry.0) * 10 >= i128::from(all.0) * 6))
+}
+
+/// `part` of `whole` in tenths of a per cent, rounded down (707 = 70.7 %); none of nothing.
+pub fn permille(part: Fen, whole: Fen) -> Option<i64> {
+    (whole.0 > 0).then(|| (i128::from(part.0) * 1000 / i128::from(whole.0)) as i64)
 }
 
 /// "60.3%".

@@ -498,6 +498,17 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
     render_show(&state, &me, r, String::new(), HashMap::new()).await
 }
 
+/// The day an act was done: the form's `on`, or today when blank; the Chinese reason when it is
+/// not a date.
+pub fn act_date(v: &HashMap<String, String>, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, String> {
+    match v.get("on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(today),
+        Some(raw) => {
+            bangfu_core::household::model::parse_date(raw).ok_or_else(|| "办理日期格式应为 2026-12-03".to_owned())
+        }
+    }
+}
+
 /// The action a form asks for, or the Chinese reason it cannot be one.
 pub fn action_of(def: &'static ProcedureDef, v: &HashMap<String, String>) -> Result<Action, String> {
     let text = |k: &str| v.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
@@ -537,12 +548,7 @@ async fn act(
         return Err(PageError::Denied(bangfu_core::auth::Permission::EditRegister));
     }
     me.check_form_csrf(&v)?;
-    let on = match v.get("on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => Ok(me.today),
-        Some(raw) => {
-            bangfu_core::household::model::parse_date(raw).ok_or_else(|| "办理日期格式应为 2026-12-03".to_owned())
-        }
-    };
+    let on = act_date(&v, me.today);
     let version = v.get("version").and_then(|x| x.parse::<i64>().ok());
     let parsed = action_of(r.procedure.def, &v).and_then(|a| on.map(|on| (a, on)));
     let (action, on) = match (parsed, version) {

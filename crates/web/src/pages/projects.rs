@@ -73,16 +73,12 @@ fn yuan(f: Option<Fen>) -> String {
 
 /// Per cent of `part` in `whole`, one decimal ("70.0%"), or "—".
 fn percent(part: Fen, whole: Fen) -> String {
-    if whole.0 <= 0 {
-        return "—".into();
-    }
-    funds::permille_zh((i128::from(part.0) * 1000 / i128::from(whole.0)) as i64)
+    funds::permille(part, whole).map_or_else(|| "—".into(), funds::permille_zh)
 }
 
-async fn area_label(state: &AppState, me: &CurrentUser, code: &str) -> Result<String, PageError> {
+async fn area_label(state: &AppState, code: &str) -> Result<String, PageError> {
     let Ok(code) = bangfu_core::area::AreaCode::parse(code) else { return Ok(code.to_owned()) };
     let found = state.db.labelled_areas(&bangfu_core::area::Scope::everything(), std::slice::from_ref(&code)).await?;
-    let _ = me;
     Ok(found.first().map_or_else(|| code.as_str().to_owned(), |m| m.label()))
 }
 
@@ -419,7 +415,7 @@ async fn render_show(
             .map_or_else(|| format!("资金 {aid}"), |a| format!("{} {}", a.data.source.label_zh(), a.data.doc_no))
     };
     let entries = state.db.project_entries(&me.scope, id).await?;
-    let lines = state.db.project_lines(&me.scope, id).await?;
+    let lines = bangfu_db::projects::lines_of(&entries);
     let (com, paid): (Fen, Fen) =
         (lines.iter().map(|(_, s)| s.committed).sum(), lines.iter().map(|(_, s)| s.paid).sum());
     let may_fund = me.may(Permission::ManageFunds);
@@ -453,7 +449,7 @@ async fn render_show(
         current,
         events,
         me,
-        area: area_label(state, me, d.area_code.as_str()).await?,
+        area: area_label(state, d.area_code.as_str()).await?,
         facts,
         targets: p.targets.iter().map(|(tid, t)| (*tid, t.label_zh())).collect(),
         levels: TargetLevel::ALL.iter().map(|l| l.label_zh()).collect(),
@@ -627,12 +623,7 @@ async fn act(
         return Err(PageError::Denied(Permission::EditRegister));
     }
     me.check_form_csrf(&v)?;
-    let on = match v.get("on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => Ok(me.today),
-        Some(raw) => {
-            bangfu_core::household::model::parse_date(raw).ok_or_else(|| "办理日期格式应为 2026-12-03".to_owned())
-        }
-    };
+    let on = super::procedures::act_date(&v, me.today);
     let action = super::procedures::action_of(&bangfu_core::procedure::kinds::PROJECT, &v);
     let done = match (action, on) {
         (Ok(action), Ok(on)) => {
@@ -706,11 +697,8 @@ async fn submit(
 ) -> Result<Response, PageError> {
     me.check_form_csrf(&v)?;
     let version = v.get("version").and_then(|x| x.parse::<i64>().ok()).unwrap_or(0);
-    let on = match v.get("on").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => Ok(me.today),
-        Some(raw) => bangfu_core::household::model::parse_date(raw)
-            .ok_or_else(|| DomainError::invalid("on", "申报日期格式应为 2026-03-02")),
-    };
+    let on = super::procedures::act_date(&v, me.today)
+        .map_err(|_| DomainError::invalid("on", "申报日期格式应为 2026-03-02"));
     let done = match on {
         Ok(on) => state.db.submit_project(&me.scope, id, version, on, &me.actor()).await,
         Err(e) => Err(e),

@@ -92,6 +92,11 @@ both!(a_township_writes_a_project_submits_it_with_its_targets_and_the_district_p
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A blank 文号 is refused by name, and what was typed stays in the form.
+    let r =
+        app.post("/funds", &admin, &format!("_csrf={ac}&source={}&year=2026&amount=88,000", enc("县级衔接资金"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请填写下达资金的文号") && r.body.contains("value=\"88,000\""), "{}", r.body);
     let allocation = app.db.allocations(&Scope::everything(), None).await.unwrap()[0].id;
     let money = |kind: &str, amount: &str, payee: &str| {
         format!(
@@ -116,6 +121,26 @@ both!(a_township_writes_a_project_submits_it_with_its_targets_and_the_district_p
     let r =
         app.post(&format!("/projects/{id}/funds"), &admin, &money("payment", "320,000", "沙东村股份经济合作社")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A reversal needs its reason, and frees the money once.
+    let paid = app
+        .db
+        .project_entries(&Scope::everything(), id)
+        .await
+        .unwrap()
+        .iter()
+        .find(|e| e.kind == "payment")
+        .unwrap()
+        .id;
+    let r = app.post(&format!("/projects/{id}/entries/{paid}/reverse"), &admin, &format!("_csrf={ac}&reason=")).await;
+    assert!(r.body.contains("冲销须写明原因"), "{}", r.body);
+    let why = format!("_csrf={ac}&reason={}", enc("收款账户有误"));
+    assert_eq!(
+        app.post(&format!("/projects/{id}/entries/{paid}/reverse"), &admin, &why).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let r =
+        app.post(&format!("/projects/{id}/funds"), &admin, &money("payment", "320,000", "沙东村股份经济合作社")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "paid again: {}", r.body);
     let page = app.get(&at, &town).await;
     assert!(
         page.body.contains("已安排 <strong>500,000.00元</strong> · 已拨付 <strong>320,000.00元</strong> · 尚未拨付 <strong>180,000.00元</strong>"),
@@ -154,7 +179,7 @@ both!(a_township_writes_a_project_submits_it_with_its_targets_and_the_district_p
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["kind"] == "payment")
+        .filter(|e| e["kind"] == "payment" && e["reversed"] == false)
         .map(|e| e["amount_fen"].as_i64().unwrap())
         .sum();
     assert_eq!(paid, 32_000_000);
