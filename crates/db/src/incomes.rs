@@ -88,7 +88,7 @@ pub(crate) fn income_row(r: &impl Get) -> DomainResult<(i64, Income)> {
     ))
 }
 
-fn item_row(r: &impl Get) -> DomainResult<(i64, IncomeItem)> {
+pub(crate) fn item_row(r: &impl Get) -> DomainResult<(i64, IncomeItem)> {
     let kind = r.text("kind")?;
     Ok((
         r.int("income_id")?,

@@ -25,6 +25,7 @@ pub mod monitoring;
 pub mod plans;
 pub mod procedures;
 pub mod projects;
+pub mod pv;
 mod row;
 pub mod rule_facts;
 pub mod rule_leads;

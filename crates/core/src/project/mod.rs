@@ -3,6 +3,7 @@
 //! enters the library. The money it receives and pays is in [`funds`].
 
 pub mod funds;
+pub mod pv;
 
 use crate::area::AreaCode;
 use crate::error::FieldError;

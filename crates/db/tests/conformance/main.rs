@@ -22,6 +22,7 @@ mod migration;
 mod monitoring;
 mod procedures;
 mod projects;
+mod pv;
 mod rule_leads;
 mod sealed;
 mod work;
