@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod plans;
 pub mod procedures;
 pub mod projects;
+pub mod pv;
 pub mod teams;
 pub mod units;
 pub mod visits;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(monitoring::router())
         .merge(procedures::router())
         .merge(projects::router())
+        .merge(pv::router())
         .merge(events::router())
         .merge(incomes::router())
         .merge(lines::router())

@@ -197,6 +197,22 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/pv-stations",
+        summary: "村级光伏电站（所在村、装机容量、并网日期、产权单位）· Village photovoltaic stations",
+        query: &[],
+        body: None,
+        response: projects_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/pv-stations/{id}",
+        summary: "一个电站：季度结算（分）和收益分配方案（核对结果、明细、办理记录；不含证件号码）· One station",
+        query: &[],
+        body: None,
+        response: pv_station_schema,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/households/{hid}/procedures",
         summary: "该户的全部程序（新的在前）· The household's procedures",
         query: &[],
@@ -958,6 +974,14 @@ fn project_schema() -> Value {
         "events": { "type": "array", "items": { "type": "object" } },
         "households": { "type": "array", "items": { "type": "object" } },
         "entries": { "type": "array", "items": { "type": "object" } } } })
+}
+
+fn pv_station_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "id": { "type": "integer" }, "name": { "type": "string" }, "area_code": { "type": "string" },
+        "capacity_kw": { "type": "string" }, "grid_on": date(), "owner": { "type": "string" },
+        "settlements": { "type": "array", "items": { "type": "object" } },
+        "plans": { "type": "array", "items": { "type": "object" } } } })
 }
 
 fn attachment_created_schema() -> Value {

@@ -229,6 +229,9 @@ struct HouseholdPage<'a> {
     classes: Vec<(String, String, i64)>,
     /// 帮扶项目 that reached the household: (project id, name, year, how, amount).
     benefits: Vec<(i64, String, i32, &'static str, String)>,
+    /// 光伏收益分配 lines of the household: (plan id, station, year, use, person, amount, paid on
+    /// or the plan's stage, the income period it became).
+    pv_lines: Vec<(i64, String, i32, &'static str, String, String, String, String)>,
     /// Village, township and district staff may start a procedure here.
     can_start: bool,
     is_tuopin: bool,
@@ -489,6 +492,28 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
             .map(|b| {
                 let amount = b.amount.map(|a| a.display_yuan()).unwrap_or_default();
                 (b.project_id, b.project_name, b.year, b.kind.label_zh(), amount)
+            })
+            .collect(),
+        pv_lines: state
+            .db
+            .household_pv_lines(&me.scope, h.id.0)
+            .await?
+            .into_iter()
+            .map(|l| {
+                let paid = l.paid_on.map_or_else(
+                    || bangfu_core::project::pv::plan_stage_zh(&l.stage).to_owned(),
+                    |d| format!("{d} 已发放"),
+                );
+                (
+                    l.plan_id,
+                    l.station_name,
+                    l.year,
+                    l.use_.label_zh(),
+                    l.person.unwrap_or_default(),
+                    l.amount.display_yuan(),
+                    paid,
+                    l.income_period.map(|p| format!("{p}年收入")).unwrap_or_default(),
+                )
             })
             .collect(),
         classes: state

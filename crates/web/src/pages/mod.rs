@@ -22,6 +22,7 @@ pub mod print;
 pub mod procedures;
 pub mod projects;
 pub mod public;
+pub mod pv;
 pub mod self_reports;
 pub mod teams;
 pub mod two_factor;

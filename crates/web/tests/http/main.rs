@@ -44,6 +44,7 @@ mod members;
 mod monitoring;
 mod plans;
 mod projects;
+mod pv;
 mod routes;
 mod security;
 mod separation;

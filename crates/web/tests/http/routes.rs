@@ -26,6 +26,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     let (p_in, t_in) = at_notice(&app.db, app.shahedian_household).await;
     let (p_out, t_out) = at_notice(&app.db, app.yifeng_household).await;
     let (proj_in, proj_out) = (project_at(&app.db, "411702101201").await, project_at(&app.db, "411702104201").await);
+    let ((pv_in, plan_in), (pv_out, plan_out)) =
+        (pv_at(&app.db, "411702101201").await, pv_at(&app.db, "411702104201").await);
     use bangfu_core::store::UnitStore;
     let u_in =
         app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
@@ -189,6 +191,35 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
             "/api/v1/fund-allocations?year=2026".into(),
             [OK; 4],
             [OK; 4],
+        ),
+        // 村级光伏电站: read by every role in its area, written by those who edit the register (the
+        // acts check the role inside); the rules by the district's settings.
+        ("/pv", "GET", "/pv".into(), "/pv".into(), [OK; 4], [OK; 4]),
+        ("/pv/new", "GET", "/pv/new".into(), "/pv/new".into(), [OK, OK, OK, FB], [OK, OK, OK, FB]),
+        ("/pv/rules", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/pv/{id}", "GET", format!("/pv/{pv_in}"), format!("/pv/{pv_out}"), [OK; 4], [OK, NF, NF, OK]),
+        ("/pv/{id}/settlements", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/pv/{id}/plans", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/pv/plans/{pid}",
+            "GET",
+            format!("/pv/plans/{plan_in}"),
+            format!("/pv/plans/{plan_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/pv/plans/{pid}/decision", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/pv/plans/{pid}/lines", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/pv/plans/{pid}/lines/{lid}/remove", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/pv/plans/{pid}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/pv-stations", "GET", "/api/v1/pv-stations".into(), "/api/v1/pv-stations".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/pv-stations/{id}",
+            "GET",
+            format!("/api/v1/pv-stations/{pv_in}"),
+            format!("/api/v1/pv-stations/{pv_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
         ),
         (
             "/settings/procedures",
@@ -858,6 +889,19 @@ async fn project_at(db: &bangfu_db::Db, village: &str) -> i64 {
             .collect();
     let d = bangfu_core::project::ProjectData::parse(&f, 2026).unwrap();
     db.create_project(&Scope::everything(), &d, &actor()).await.unwrap()
+}
+
+/// A station in `village` with a draft plan for 2025: (station id, plan id).
+async fn pv_at(db: &bangfu_db::Db, village: &str) -> (i64, i64) {
+    let f: HashMap<String, String> =
+        [("name", "村级光伏电站"), ("area_code", village), ("capacity_kw", "300"), ("grid_on", "2017-06-30")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+    let d = bangfu_core::project::pv::StationData::parse(&f, chrono::Local::now().date_naive()).unwrap();
+    let st = db.create_station(&Scope::everything(), &d, &actor()).await.unwrap();
+    let head = bangfu_core::project::pv::PlanData { year: 2025, decided_on: None, decision: None };
+    (st, db.create_pv_plan(&Scope::everything(), st, &head, &actor()).await.unwrap())
 }
 
 /// The first paper of a procedure (its 承诺授权书).
