@@ -131,6 +131,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     seed_assistance(db).await?;
     seed_procedures(db).await?;
     seed_projects(db).await?;
+    seed_pv(db).await?;
     if db.count_users().await? == 0 {
         for (username, name, role, area, password) in DEMO_USERS {
             let user = NewUser {
@@ -402,6 +403,134 @@ async fn seed_projects(db: &Db) -> anyhow::Result<()> {
                 .move_funds(&all, "payment", from, id, &money(7, 100_000, Some("施工单位（账户有误）")), &actor)
                 .await?;
             db.reverse_payment(&all, id, wrong, on(7, 20), "收款账户有误，退回重拨", &actor).await?;
+        }
+    }
+    Ok(())
+}
+
+/// 板桥镇's village photovoltaic station (300 kW, on the grid since 2018, owned by the village
+/// collective): the grid company's settlements of 2024, 2025 and this year's first three
+/// quarters, the 2024 and 2025 收益分配方案 decided, reviewed, filed, published and paid — to
+/// 公益岗位 holders, small public works and dividends for households with weak labour, each paid
+/// line now in the household's income — and this year's plan still a draft. Entered once,
+/// through the same checks as the pages.
+async fn seed_pv(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::project::pv::{LineData, PlanData, SettlementData, StationData};
+    use bangfu_db::pv::PlanAct;
+    let all = Scope::everything();
+    if !db.stations(&all).await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor { user_id: None, username: "演示数据".into(), role: None, ip: None };
+    let today = super::today();
+    let village = "411702102200";
+    let f = |pairs: &[(&str, String)]| -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    };
+    let bad = |e: Vec<FieldError>| anyhow::anyhow!("{e:?}");
+    let station = StationData::parse(
+        &f(&[
+            ("name", "板桥村村级光伏电站".into()),
+            ("area_code", village.into()),
+            ("capacity_kw", "300".into()),
+            ("grid_on", "2018-06-28".into()),
+            ("owner", "板桥村股份经济合作社".into()),
+        ]),
+        today,
+    )
+    .map_err(bad)?;
+    let st = db.create_station(&all, &station, &actor).await?;
+    // Output by quarter (kWh); the benchmark price 0.3779 元 and the subsidy 0.42 元 per kWh.
+    let output = [62_000i64, 96_000, 101_000, 71_000];
+    for year in [2024, 2025, today.year()] {
+        for (q, kwh) in output.iter().enumerate() {
+            let q = q as u32 + 1;
+            if year == today.year() && q > (today.month() - 1) / 3 {
+                break; // the quarter not yet settled
+            }
+            let kwh = kwh + i64::from(year - 2024) * 1_500;
+            let income = kwh * 3779 / 100; // fen
+            // The subsidy reaches the village by the next year's first quarter.
+            let subsidy = (year < today.year()).then_some(kwh * 42);
+            let received = NaiveDate::from_ymd_opt(year + i32::from(q == 4), if q == 4 { 1 } else { q * 3 + 1 }, 15)
+                .ok_or_else(|| anyhow::anyhow!("date"))?;
+            let s = SettlementData::parse(
+                &f(&[
+                    ("year", year.to_string()),
+                    ("quarter", q.to_string()),
+                    ("kwh", kwh.to_string()),
+                    ("income", Fen(income).to_yuan_string()),
+                    ("subsidy", subsidy.map(|s| Fen(s).to_yuan_string()).unwrap_or_default()),
+                    ("received_on", received.min(today).to_string()),
+                ]),
+                today,
+                station.grid_on,
+            )
+            .map_err(bad)?;
+            db.record_settlement(&all, st, &s, &actor).await?;
+        }
+    }
+    let filter =
+        HouseholdFilter { area: Some(AreaCode::parse(village).map_err(anyhow::Error::msg)?), ..Default::default() };
+    let (households, _) = db.list_households(&all, &filter, Page { number: 1, size: 40 }).await?;
+    let on = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("date"));
+    for (year, paid) in [(2024, true), (2025, true), (today.year(), false)] {
+        let decided = on(year + 1, 1, 15).ok().filter(|d| *d <= today);
+        let head = PlanData {
+            year,
+            decided_on: decided,
+            decision: decided.map(|_| {
+                "村党支部提议、村两委商议、党员大会审议、村民代表会议决议通过，决议和方案在村务公开栏公开".to_owned()
+            }),
+        };
+        let plan = db.create_pv_plan(&all, st, &head, &actor).await?;
+        let mut lines: Vec<LineData> = Vec::new();
+        for (i, h) in households.iter().enumerate() {
+            let no = h.household_no.clone();
+            let person = h.head_name.clone().unwrap_or_default();
+            let (use_, yuan, note) = match i % 5 {
+                0 | 1 | 2 => ("公益岗位", 7_200, "村道保洁员 12个月"),
+                3 => ("小型公益事业", 2_400, "村内排水沟清淤"),
+                _ => ("收益分红", 1_200, "弱劳动力户收益分红"),
+            };
+            if i >= 15 || (use_ == "公益岗位" && person.is_empty()) {
+                continue;
+            }
+            lines.push(
+                LineData::parse(&f(&[
+                    ("use", use_.into()),
+                    ("household_no", no),
+                    ("person", if use_ == "公益岗位" { person } else { String::new() }),
+                    ("amount", yuan.to_string()),
+                    ("note", note.into()),
+                ]))
+                .map_err(bad)?,
+            );
+        }
+        lines.push(
+            LineData::parse(&f(&[
+                ("use", "村级公益事业支出".into()),
+                ("amount", "12000".into()),
+                ("note", "村内路灯维修和电费".into()),
+            ]))
+            .map_err(bad)?,
+        );
+        for l in &lines {
+            db.add_pv_line(&all, plan, l, &actor).await?;
+        }
+        if !paid {
+            continue; // this year's plan: still a draft
+        }
+        let steps = [
+            (PlanAct::Submit, Role::VillageWorker, on(year + 1, 1, 19)?),
+            (PlanAct::Review, Role::TownshipStaff, on(year + 1, 1, 26)?),
+            (PlanAct::File, Role::DistrictAdmin, on(year + 1, 2, 9)?),
+            (PlanAct::Publish, Role::VillageWorker, on(year + 1, 2, 10)?),
+            (PlanAct::Pay, Role::TownshipStaff, on(year + 1, 3, 6)?),
+        ];
+        for (act, role, day) in steps {
+            let v = db.pv_plan(&all, plan).await?.version;
+            db.act_on_pv_plan(&all, plan, v, act, Some(role), day, None, &actor).await?;
         }
     }
     Ok(())
@@ -1588,6 +1717,23 @@ mod tests {
             lines.last().unwrap().ends_with(",6,3450000.00,2600000.00,1900000.00,1840000.00,760000.00,70.7%,73.0%"),
             "{table}"
         );
+        // 板桥镇's photovoltaic station: two years of settlements, their plans paid within the
+        // rules and each household line in that household's income; this year's still a draft.
+        let stations = db.stations(&all).await.unwrap();
+        assert_eq!(stations.len(), 1);
+        let settled = db.settlements(&all, stations[0].id).await.unwrap();
+        assert!(
+            settled.iter().filter(|s| s.data.year == 2024).count() == 4
+                && settled.iter().filter(|s| s.data.year == 2025).count() == 4
+        );
+        let plans = db.pv_plans(&all, stations[0].id).await.unwrap();
+        assert_eq!(plans.iter().map(|p| p.stage.as_str()).collect::<Vec<_>>(), ["draft", "paid", "paid"]);
+        for summary in plans.iter().filter(|p| p.stage == "paid") {
+            let p = db.pv_plan(&all, summary.id).await.unwrap();
+            let check = db.pv_plan_check(&p).await.unwrap();
+            assert!(check.blocking.is_empty(), "{check:?}");
+            assert!(p.lines.iter().filter(|l| l.household_id.is_some()).all(|l| l.income_id.is_some()));
+        }
 
         let everything = Scope::everything();
         let today = crate::commands::today();
