@@ -487,7 +487,7 @@ impl Db {
         let (id, station_id, station_name, area_code, year, decided_on, decision, stage, notice_on, paid_on, version) =
             row.ok_or(DomainError::NotFound)?;
         let sql = format!(
-            "{} where l.plan_id = $1 and l.removed_at is null order by l.use, h.household_no, l.line_id",
+            "{} where l.plan_id = $1 and l.removed_at is null order by case l.use when 'public_job' then 1 when 'small_works' then 2 when 'dividend' then 3 else 4 end, h.household_no, l.line_id",
             line_select()
         );
         let (lines, events): (Vec<LineRow>, Vec<(NaiveDate, String, String, Option<String>)>) = dispatch!(self, pool => {

@@ -194,6 +194,8 @@ struct HandbookPage<'a> {
     members: Vec<MemberLine>,
     helpers: Vec<HelperLine>,
     plans: Vec<PlanSection>,
+    /// 项目带动: projects that reached the household and 光伏收益 lines: (what, year, how, amount, note).
+    reached: Vec<(String, i32, &'static str, String, String)>,
     incomes: Vec<IncomeRow>,
     visits: Vec<VisitView>,
     history: Vec<HistoryLine>,
@@ -269,8 +271,30 @@ async fn handbook(
             reason: e.reason,
         })
         .collect();
+    let mut reached: Vec<(String, i32, &'static str, String, String)> = state
+        .db
+        .household_benefits(&me.scope, hid)
+        .await?
+        .into_iter()
+        .map(|b| {
+            (
+                b.project_name,
+                b.year,
+                b.kind.label_zh(),
+                b.amount.map(|a| a.display_yuan()).unwrap_or_default(),
+                b.note.unwrap_or_default(),
+            )
+        })
+        .collect();
+    reached.extend(state.db.household_pv_lines(&me.scope, hid).await?.into_iter().map(|l| {
+        let note = match l.paid_on {
+            Some(on) => format!("{}发放{}", zh_date(on), l.person.map(|p| format!("，{p}")).unwrap_or_default()),
+            None => bangfu_core::project::pv::plan_stage_zh(&l.stage).to_owned(),
+        };
+        (format!("{}（{}年度收益）", l.station_name, l.year), l.year, l.use_.label_zh(), l.amount.display_yuan(), note)
+    }));
     let incomes = incomes(&state, &me, id).await?;
-    Ok(Html(HandbookPage { me: &me, id: hid, b, members, helpers, plans, incomes, visits, history }.render()?))
+    Ok(Html(HandbookPage { me: &me, id: hid, b, members, helpers, plans, reached, incomes, visits, history }.render()?))
 }
 
 fn label(kind: &str, code: Option<&str>) -> &'static str {

@@ -372,7 +372,6 @@ struct LineRow {
     household_id: Option<i64>,
     household_no: String,
     head: String,
-    village: String,
     person: String,
     amount: String,
     note: String,
@@ -423,9 +422,7 @@ async fn render_plan(
 ) -> Result<Response, PageError> {
     let p = state.db.pv_plan(&me.scope, pid).await?;
     let check = state.db.pv_plan_check(&p).await?;
-    let mut codes: Vec<String> = p.lines.iter().filter_map(|l| l.village_code.clone()).collect();
-    codes.push(p.area_code.clone());
-    let labels = village_labels(state, &codes).await?;
+    let labels = village_labels(state, std::slice::from_ref(&p.area_code)).await?;
     let lines = p
         .lines
         .iter()
@@ -435,7 +432,6 @@ async fn render_plan(
             household_id: l.household_id,
             household_no: l.household_no.clone().unwrap_or_default(),
             head: l.head_name.clone().unwrap_or_default(),
-            village: l.village_code.as_ref().and_then(|c| labels.get(c)).cloned().unwrap_or_default(),
             person: l.person.clone().unwrap_or_default(),
             amount: l.amount.display_yuan(),
             note: l.note.clone().unwrap_or_default(),

@@ -123,6 +123,12 @@ both!(a_village_plan_goes_from_the_meeting_to_the_households_income, |app| {
         "{}",
         household.body
     );
+    let handbook = app.household_handbook(app.shahedian_household.0, &town).await;
+    assert!(
+        handbook.body.contains("沙东村村级光伏电站（2025年度收益）") && handbook.body.contains("公益岗位工资"),
+        "{}",
+        handbook.body
+    );
     let incomes = app.db.incomes(&Scope::everything(), app.shahedian_household).await.unwrap();
     let y = incomes.iter().find(|i| i.period == bangfu_core::household::IncomePeriod::Year(2026)).unwrap();
     assert_eq!((y.wages, y.property), (Some(Fen(600_000)), Some(Fen(300_000))));
