@@ -16,6 +16,7 @@ pub mod audit_chain;
 pub mod backup;
 mod constraints;
 pub mod events;
+pub mod fund_settings;
 pub mod households;
 pub mod id_conflicts;
 pub mod import;

@@ -416,3 +416,168 @@ mod tests {
         }
     }
 }
+
+/// 支出进度目标: the share of the year's arranged money to be paid by the end of each month,
+/// cumulative, in per mille. The default is the province's usual schedule (a fifth by March,
+/// 60 % by June, 80 % by September, all by November); the district may set its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthlyTargets(pub [i64; 12]);
+
+impl Default for MonthlyTargets {
+    fn default() -> Self {
+        MonthlyTargets([0, 0, 200, 300, 400, 600, 650, 700, 800, 900, 1000, 1000])
+    }
+}
+
+/// The settings row of [`MonthlyTargets`]: twelve whole per cents, "0,0,20,…,100".
+pub const MONTHLY_TARGETS_SETTING: &str = "fund_monthly_targets";
+
+/// How a year's spending stands against the month's target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// 拨付进度: paid of arranged, per mille.
+    pub actual: i64,
+    /// The target at the end of the current month (all of it for a past year), per mille.
+    pub target: i64,
+    /// The month the target is for (12 for a past year).
+    pub month: u32,
+}
+
+impl Progress {
+    pub fn behind(&self) -> bool {
+        self.actual < self.target
+    }
+
+    /// "拨付进度 70.7%，12月底目标 100.0%，落后 29.3 个百分点".
+    pub fn describe_zh(&self) -> String {
+        let gap = (self.target - self.actual).abs();
+        format!(
+            "拨付进度 {}，{}月底目标 {}，{}",
+            permille_zh(self.actual),
+            self.month,
+            permille_zh(self.target),
+            if self.behind() {
+                format!("落后 {}.{} 个百分点", gap / 10, gap % 10)
+            } else {
+                "已达到".to_owned()
+            }
+        )
+    }
+}
+
+impl MonthlyTargets {
+    /// From the setting's value; anything unreadable keeps the default.
+    pub fn from_setting(v: Option<&str>) -> MonthlyTargets {
+        v.and_then(|v| {
+            let pcts: Vec<i64> = v.split(',').map(|p| p.trim().parse::<i64>()).collect::<Result<_, _>>().ok()?;
+            let arr: [i64; 12] = pcts.try_into().ok()?;
+            let t = MonthlyTargets(arr.map(|p| p * 10));
+            t.problem().is_none().then_some(t)
+        })
+        .unwrap_or_default()
+    }
+
+    /// The setting's value.
+    pub fn to_setting(&self) -> String {
+        self.0.iter().map(|p| (p / 10).to_string()).collect::<Vec<_>>().join(",")
+    }
+
+    fn problem(&self) -> Option<FieldError> {
+        for (i, p) in self.0.iter().enumerate() {
+            if !(0..=1000).contains(p) {
+                return Some(FieldError::new(format!("m{}", i + 1), format!("{}月底目标应在0%至100%之间", i + 1)));
+            }
+            if i > 0 && *p < self.0[i - 1] {
+                return Some(FieldError::new(
+                    format!("m{}", i + 1),
+                    format!(
+                        "{}月底目标{}低于{}月底的{}：进度目标是累计的，不能下降",
+                        i + 1,
+                        permille_zh(*p),
+                        i,
+                        permille_zh(self.0[i - 1])
+                    ),
+                ));
+            }
+        }
+        (self.0[11] != 1000).then(|| FieldError::new("m12", "12月底目标应为100%（全年资金年底前拨付完毕）"))
+    }
+
+    /// The settings form: m1 … m12 in whole per cents.
+    pub fn parse(f: &(impl Fields + ?Sized)) -> Result<MonthlyTargets, Vec<FieldError>> {
+        let mut arr = [0i64; 12];
+        let mut errors = Vec::new();
+        for (i, slot) in arr.iter_mut().enumerate() {
+            let k = format!("m{}", i + 1);
+            let raw = crate::household::model::normalise_digits(f.get(&k).trim());
+            match raw.trim_end_matches('%').parse::<i64>() {
+                Ok(p) => *slot = p * 10,
+                Err(_) => errors.push(FieldError::new(k, format!("请填写{}月底目标（0至100的整数）", i + 1))),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let t = MonthlyTargets(arr);
+        match t.problem() {
+            Some(e) => Err(vec![e]),
+            None => Ok(t),
+        }
+    }
+
+    /// Where `year`'s money should be by the end of this month: all of it for a past year,
+    /// nothing yet for a future one.
+    pub fn progress(&self, paid: Fen, committed: Fen, year: i32, today: NaiveDate) -> Option<Progress> {
+        let actual = permille(paid, committed)?;
+        let (target, month) = match year.cmp(&today.year()) {
+            std::cmp::Ordering::Less => (1000, 12),
+            std::cmp::Ordering::Greater => (0, 1),
+            std::cmp::Ordering::Equal => (self.0[today.month0() as usize], today.month()),
+        };
+        Some(Progress { actual, target, month })
+    }
+}
+
+#[cfg(test)]
+mod monthly_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_years_spending_is_measured_against_the_months_target() {
+        let t = MonthlyTargets::default();
+        let p = t.progress(Fen(45_000), Fen(100_000), 2026, d("2026-06-15")).unwrap();
+        assert_eq!(p.describe_zh(), "拨付进度 45.0%，6月底目标 60.0%，落后 15.0 个百分点");
+        let p = t.progress(Fen(70_700), Fen(100_000), 2025, d("2026-03-01")).unwrap();
+        assert_eq!(p.describe_zh(), "拨付进度 70.7%，12月底目标 100.0%，落后 29.3 个百分点");
+        let p = t.progress(Fen(30_000), Fen(100_000), 2026, d("2026-04-30")).unwrap();
+        assert_eq!(p.describe_zh(), "拨付进度 30.0%，4月底目标 30.0%，已达到");
+        assert!(t.progress(Fen(0), Fen(0), 2026, d("2026-04-30")).is_none(), "nothing arranged: no progress");
+    }
+
+    #[test]
+    fn targets_are_cumulative_and_reach_all_by_december() {
+        let form = |v: &[&str]| -> HashMap<String, String> {
+            v.iter().enumerate().map(|(i, p)| (format!("m{}", i + 1), (*p).to_owned())).collect()
+        };
+        let ok =
+            MonthlyTargets::parse(&form(&["0", "10", "20", "30", "40", "60", "65", "70", "80", "90", "100", "100"]))
+                .unwrap();
+        assert_eq!(ok.to_setting(), "0,10,20,30,40,60,65,70,80,90,100,100");
+        assert_eq!(MonthlyTargets::from_setting(Some(&ok.to_setting())), ok);
+        let down =
+            MonthlyTargets::parse(&form(&["0", "10", "20", "30", "40", "60", "50", "70", "80", "90", "100", "100"]));
+        assert_eq!(down.unwrap_err()[0].message, "7月底目标50.0%低于6月底的60.0%：进度目标是累计的，不能下降");
+        let short =
+            MonthlyTargets::parse(&form(&["0", "10", "20", "30", "40", "60", "65", "70", "80", "90", "95", "95"]));
+        assert_eq!(short.unwrap_err()[0].message, "12月底目标应为100%（全年资金年底前拨付完毕）");
+        let blank =
+            MonthlyTargets::parse(&form(&["0", "", "20", "30", "40", "60", "65", "70", "80", "90", "100", "100"]));
+        assert_eq!(blank.unwrap_err()[0].message, "请填写2月底目标（0至100的整数）");
+        assert_eq!(MonthlyTargets::from_setting(Some("bad")), MonthlyTargets::default());
+    }
+}

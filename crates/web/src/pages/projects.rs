@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}/funds", post(funds_move))
         .route("/projects/{id}/entries/{eid}/reverse", post(reverse))
         .route("/funds", get(funds_page).post(allocation_save))
+        .route("/funds/targets", post(targets_save))
 }
 
 type Values = HashMap<String, String>;
@@ -761,6 +762,11 @@ struct FundsPage<'a> {
     industry: Option<(String, bool)>,
     may_fund: bool,
     sources: Vec<&'static str>,
+    /// 拨付进度 against the month's target, by project year: (year, sentence, behind).
+    progress: Vec<(i32, String, bool)>,
+    /// The targets by month, in whole per cents, and whether this user may change them.
+    targets: Vec<(u32, i64)>,
+    may_set_targets: bool,
     error: String,
     typed: Values,
 }
@@ -807,9 +813,24 @@ async fn render_funds(state: &AppState, me: &CurrentUser, error: String, typed: 
     let all: Fen = projects.iter().map(|p| p.sums.committed).sum();
     let industry: Fen =
         projects.iter().filter(|p| p.category == ProjectCategory::Industry).map(|p| p.sums.committed).sum();
+    let targets = state.db.monthly_targets().await?;
+    let mut years: Vec<i32> = projects.iter().map(|p| p.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let progress = years
+        .into_iter()
+        .filter_map(|y| {
+            let of = projects.iter().filter(|p| p.year == y);
+            let (paid, committed) = of.fold((Fen(0), Fen(0)), |(p, c), x| (p + x.sums.paid, c + x.sums.committed));
+            targets.progress(paid, committed, y, me.today).map(|g| (y, g.describe_zh(), g.behind()))
+        })
+        .collect();
     let page = FundsPage {
         me,
         rows,
+        progress,
+        targets: (1..=12).zip(targets.0.iter().map(|p| p / 10)).collect(),
+        may_set_targets: me.may(Permission::ManageSettings) && me.scope.is_district_wide(),
         by_source,
         industry: funds::industry_share(industry, all).map(|(p, ok)| (funds::permille_zh(p), ok)),
         may_fund: me.may(Permission::ManageFunds),
@@ -834,6 +855,26 @@ async fn allocation_save(
     me.check_form_csrf(&v)?;
     let done = match AllocationData::parse(&v, me.today) {
         Ok(a) => state.db.create_allocation(&me.scope, &a, &me.actor()).await.map(|_| ()),
+        Err(e) => Err(DomainError::Invalid(e)),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to("/funds").into_response()),
+        Err(e) => render_funds(&state, &me, super::form::error_line(e)?, v).await,
+    }
+}
+
+/// The district's 支出进度目标 (settings): refused naming the month that is wrong.
+async fn targets_save(
+    State(state): State<AppState>,
+    me: Require<perm::ManageSettings>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
+    me.check_form_csrf(&v)?;
+    if !me.scope.is_district_wide() {
+        return Err(PageError::Denied(Permission::ManageSettings));
+    }
+    let done = match funds::MonthlyTargets::parse(&v) {
+        Ok(t) => state.db.set_monthly_targets(t, &me.actor()).await,
         Err(e) => Err(DomainError::Invalid(e)),
     };
     match done {

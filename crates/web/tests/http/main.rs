@@ -34,6 +34,7 @@ mod auth;
 mod changes;
 mod events;
 mod form;
+mod funds;
 mod households;
 mod incomes;
 mod leads;

@@ -175,6 +175,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/projects/{id}/funds", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/entries/{eid}/reverse", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/funds", "GET", "/funds".into(), "/funds".into(), [OK; 4], [OK; 4]),
+        ("/funds/targets", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/api/v1/projects", "GET", "/api/v1/projects".into(), "/api/v1/projects?year=2026".into(), [OK; 4], [OK; 4]),
         (
             "/api/v1/projects/{id}",
