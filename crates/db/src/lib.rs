@@ -25,6 +25,7 @@ pub mod lines;
 pub mod monitoring;
 pub mod plans;
 pub mod procedures;
+pub mod project_changes;
 pub mod projects;
 pub mod pv;
 mod row;

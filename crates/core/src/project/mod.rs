@@ -2,6 +2,7 @@
 //! with how much, for whom and how they benefit — and its 绩效目标, without which no project
 //! enters the library. The money it receives and pays is in [`funds`].
 
+pub mod change;
 pub mod funds;
 pub mod pv;
 

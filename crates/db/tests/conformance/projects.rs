@@ -328,3 +328,79 @@ conformance!(a_project_lists_the_households_it_reached_and_each_household_its_pr
     let yifeng = scope_of(&db, "411702104000").await;
     assert!(matches!(db.project_beneficiaries(&yifeng, id).await, Err(DomainError::NotFound)));
 });
+
+conformance!(a_change_to_a_project_in_the_library_is_published_within_ten_working_days, |db: Db| async move {
+    use bangfu_core::auth::Role;
+    use bangfu_core::procedure::Action;
+    use bangfu_core::project::change::ChangeData;
+    let all = everything();
+    let id = db.create_project(&all, &mushroom("产业发展"), &actor()).await.unwrap();
+    for level in ["产出指标", "效益指标", "满意度指标"] {
+        db.add_target(&all, id, &target(level), &actor()).await.unwrap();
+    }
+    db.submit_project(&all, id, 1, date("2026-09-01"), &actor()).await.unwrap();
+    let change = |on: &str, investment: &str| {
+        ChangeData::parse(
+            &form(&[
+                ("decided_on", on),
+                ("content", "香菇大棚由20座调整为16座，其余资金建冷库1座"),
+                ("reason", "原址土地流转未谈妥"),
+                ("doc_no", "驿乡振〔2026〕8号"),
+                ("investment", investment),
+            ]),
+            today(),
+        )
+        .unwrap()
+    };
+    // Before the county has put it into the library there is nothing to change by 调整.
+    let early = db.record_project_change(&all, id, &change("2026-09-20", ""), &actor()).await.unwrap_err();
+    assert!(early.to_string().contains("还未县级审定入库或已出库，不能登记调整"), "{early}");
+    let act = async |role: Role, on: &str, approval: Option<&str>| {
+        let v = db.project(&all, id).await.unwrap().version;
+        db.act_on_project(
+            &all,
+            id,
+            v,
+            Action::Complete { note: "同意".into() },
+            Some(role),
+            date(on),
+            approval,
+            &actor(),
+        )
+        .await
+        .unwrap();
+    };
+    act(Role::VillageWorker, "2026-09-16", None).await;
+    act(Role::TownshipStaff, "2026-09-18", None).await;
+    act(Role::DistrictAdmin, "2026-09-21", Some("驿政〔2026〕15号")).await;
+    let c = db.record_project_change(&all, id, &change("2026-09-24", "1,100,000"), &actor()).await.unwrap();
+    let listed = db.project_changes(&all, id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].notice_due_on, date("2026-10-15"), "ten working days, 中秋 and 国庆 not counted");
+    assert_eq!(
+        (listed[0].investment_before, listed[0].data.investment),
+        (Some(Fen(100_000_000)), Some(Fen(110_000_000)))
+    );
+    assert_eq!(
+        db.project(&all, id).await.unwrap().data.investment,
+        Some(Fen(110_000_000)),
+        "the project's new investment"
+    );
+    let before = db.publish_project_change(&all, id, c, date("2026-09-23"), &actor()).await.unwrap_err();
+    assert!(before.to_string().contains("公示日期应在调整批复日期2026-09-24至今天之间"));
+    db.publish_project_change(&all, id, c, date("2026-10-19"), &actor()).await.unwrap();
+    let again = db.publish_project_change(&all, id, c, date("2026-10-20"), &actor()).await.unwrap_err();
+    assert!(again.to_string().contains("该调整已公示"));
+    assert_eq!(db.project_changes(&all, id).await.unwrap()[0].published_on, Some(date("2026-10-19")));
+    let yifeng = scope_of(&db, "411702104000").await;
+    assert!(matches!(db.project_changes(&yifeng, id).await, Err(DomainError::NotFound)));
+    assert!(matches!(
+        db.record_project_change(&yifeng, id, &change("2026-10-01", ""), &actor()).await,
+        Err(DomainError::NotFound)
+    ));
+    let filter = bangfu_db::audit::AuditFilter { object_type: Some("project".into()), ..Default::default() };
+    let (log, _) = db.audit_entries(&filter, 50, 0).await.unwrap();
+    assert!(log.iter().any(|e| e.field.as_deref() == Some("change")
+        && e.before_value.as_deref() == Some("资金规模 1,000,000.00元")
+        && e.after_value.as_deref().is_some_and(|a| a.contains("资金规模 1,100,000.00元"))));
+});
