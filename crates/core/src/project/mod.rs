@@ -2,7 +2,9 @@
 //! with how much, for whom and how they benefit — and its 绩效目标, without which no project
 //! enters the library. The money it receives and pays is in [`funds`].
 
+pub mod asset;
 pub mod funds;
+pub mod notice;
 
 use crate::area::AreaCode;
 use crate::error::FieldError;
