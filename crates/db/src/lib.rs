@@ -24,6 +24,8 @@ pub mod lines;
 pub mod monitoring;
 pub mod plans;
 pub mod procedures;
+pub mod project_assets;
+pub mod project_notices;
 pub mod projects;
 mod row;
 pub mod rule_facts;
