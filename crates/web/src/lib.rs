@@ -74,6 +74,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::id_conflicts::router())
         .merge(pages::procedures::router())
         .merge(pages::projects::router())
+        .merge(pages::assets::router())
+        .merge(pages::project_notices::router())
         .merge(pages::public::router())
         .merge(pages::self_reports::router())
         .merge(pages::leads::router())

@@ -159,7 +159,12 @@ async fn receipt(
     let found = if no.is_empty() {
         None
     } else {
-        match state.db.objection_status(&no).await {
+        // A household procedure's objection, else a project's (公示 of 项目库).
+        let status = match state.db.objection_status(&no).await {
+            Err(DomainError::NotFound) => state.db.project_objection_status(&no).await,
+            other => other,
+        };
+        match status {
             Ok(s) => Some(Found {
                 notice: s.notice,
                 lodged_on: date_zh(s.lodged_on),
