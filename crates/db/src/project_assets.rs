@@ -114,7 +114,10 @@ impl Db {
         let place = self.area(&p.data.area_code).await?.ok_or(DomainError::NotFound)?;
         let found = self.area(&village).await?;
         match found {
-            Some(a) if a.level == AreaLevel::Village && scope.contains(&village) && Scope::of(&place).contains(&village) => {}
+            Some(a)
+                if a.level == AreaLevel::Village
+                    && scope.contains(&village)
+                    && Scope::of(&place).contains(&village) => {}
             _ if d.village.is_none() => {
                 return Err(DomainError::invalid("village", "项目实施地点是乡镇，请选择资产所在的村"));
             }
@@ -212,16 +215,17 @@ impl Db {
         let a = self.asset(scope, id).await?;
         c.check(a.status, a.status_on).map_err(|e| DomainError::Invalid(vec![e]))?;
         let now = self.clock().now();
-        let entry = AuditEntry::new(actor, AuditAction::Update).object("project_asset", id, Some(&a.village_code)).change(
-            "status",
-            Some(a.status.label_zh().to_owned()),
-            Some(format!(
-                "{} {}{}",
-                c.status.label_zh(),
-                c.on,
-                c.reason.as_ref().map(|r| format!("（{r}）")).unwrap_or_default()
-            )),
-        );
+        let entry =
+            AuditEntry::new(actor, AuditAction::Update).object("project_asset", id, Some(&a.village_code)).change(
+                "status",
+                Some(a.status.label_zh().to_owned()),
+                Some(format!(
+                    "{} {}{}",
+                    c.status.label_zh(),
+                    c.on,
+                    c.reason.as_ref().map(|r| format!("（{r}）")).unwrap_or_default()
+                )),
+            );
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
             let n = sqlx::query("update project_assets set status = $1, status_on = $2, updated_at = $3, version = version + 1 \

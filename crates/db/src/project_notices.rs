@@ -80,8 +80,19 @@ impl ProjectObjection {
     }
 }
 
-type ObjectionRow =
-    (i64, String, String, NaiveDate, String, String, String, Option<NaiveDate>, Option<String>, Option<bool>, Option<String>);
+type ObjectionRow = (
+    i64,
+    String,
+    String,
+    NaiveDate,
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<bool>,
+    Option<String>,
+);
 
 fn objection_of(r: ObjectionRow) -> DomainResult<ProjectObjection> {
     let (id, step, receipt, lodged_on, name, phone, text, on, by, upheld, answer) = r;
@@ -121,11 +132,7 @@ impl Db {
 
     /// Checked by [`Db::act_on_project`] before a step is 办结: no objection unanswered, and an
     /// upheld one at the 村内公示 runs it again in full.
-    pub(crate) async fn check_project_objections(
-        &self,
-        p: &ProjectRecord,
-        on: NaiveDate,
-    ) -> DomainResult<()> {
+    pub(crate) async fn check_project_objections(&self, p: &ProjectRecord, on: NaiveDate) -> DomainResult<()> {
         let Some(State::At { step, since }) = p.procedure.as_ref().map(|x| x.state()) else { return Ok(()) };
         let calendar = self.work_calendar().await?;
         let objections: Vec<ObjectionState> = self.objections_of(p.id).await?.iter().map(|o| o.state()).collect();
@@ -321,7 +328,11 @@ impl Db {
             .change(
                 "objection",
                 None,
-                Some(format!("答复异议（回执 {}）：{}；{answer}", o.receipt, if upheld { "异议成立" } else { "异议不成立" })),
+                Some(format!(
+                    "答复异议（回执 {}）：{}；{answer}",
+                    o.receipt,
+                    if upheld { "异议成立" } else { "异议不成立" }
+                )),
             );
         dispatch!(self, pool => {
             let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;

@@ -461,9 +461,11 @@ async fn seed_assets(db: &Db) -> anyhow::Result<()> {
         ]);
         let d = ProjectData::parse(&form, year).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let id = db.create_project(&all, &d, &actor).await?;
-        for (level, ind, val) in
-            [("产出指标", tasks, "100%"), ("效益指标", "带动脱贫户和监测户户均增收", "≥1000元"), ("满意度指标", "受益群众满意度", "≥95%")]
-        {
+        for (level, ind, val) in [
+            ("产出指标", tasks, "100%"),
+            ("效益指标", "带动脱贫户和监测户户均增收", "≥1000元"),
+            ("满意度指标", "受益群众满意度", "≥95%"),
+        ] {
             let t = Target::parse(&f(&[("level", level.into()), ("indicator", ind.into()), ("value", val.into())]))
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             db.add_target(&all, id, &t, &actor).await?;
@@ -474,8 +476,17 @@ async fn seed_assets(db: &Db) -> anyhow::Result<()> {
             let version = db.project(&all, id).await?.version;
             let approval = (s.code == "county_approval").then(|| format!("驿政〔{y}〕{}号", 30 + n));
             let note = format!("{}：按规定办理完毕", s.name_zh);
-            db.act_on_project(&all, id, version, Action::Complete { note }, Some(s.actors[0]), day.min(today), approval.as_deref(), &actor)
-                .await?;
+            db.act_on_project(
+                &all,
+                id,
+                version,
+                Action::Complete { note },
+                Some(s.actors[0]),
+                day.min(today),
+                approval.as_deref(),
+                &actor,
+            )
+            .await?;
             day = calendar.add_working_days(day, 5);
         }
         Ok(id)
@@ -507,7 +518,15 @@ async fn seed_assets(db: &Db) -> anyhow::Result<()> {
     .await?;
     let station = db.projects(&all, Some(year)).await?.into_iter().find(|p| p.name == "板桥镇村级光伏电站");
     let handed = (today - chrono::Duration::days(300)).to_string();
-    let asset = |name: &str, kind: &str, category: &str, village: &str, owner: &str, yuan: i64, keeper: &str, person: &str, on: &str| {
+    let asset = |name: &str,
+                 kind: &str,
+                 category: &str,
+                 village: &str,
+                 owner: &str,
+                 yuan: i64,
+                 keeper: &str,
+                 person: &str,
+                 on: &str| {
         AssetData::parse(
             &f(&[
                 ("name", name.into()),
@@ -527,12 +546,42 @@ async fn seed_assets(db: &Db) -> anyhow::Result<()> {
     };
     if let Some(p) = station {
         let on = (today - chrono::Duration::days(10)).to_string();
-        let a = asset("板桥村村级光伏电站300千瓦", "经营性资产", "光伏电站", "411702102200", "板桥村村集体", 1_260_000, "板桥村村民委员会", "李光明", &on)?;
+        let a = asset(
+            "板桥村村级光伏电站300千瓦",
+            "经营性资产",
+            "光伏电站",
+            "411702102200",
+            "板桥村村集体",
+            1_260_000,
+            "板桥村村民委员会",
+            "李光明",
+            &on,
+        )?;
         db.add_asset(&all, p.id, &a, &actor).await?;
     }
-    let a = asset("沙东村香菇大棚20座", "经营性资产", "房屋/大棚", "411702101201", "沙东村股份经济合作社", 600_000, "沙东村股份经济合作社", "张德明", &handed)?;
+    let a = asset(
+        "沙东村香菇大棚20座",
+        "经营性资产",
+        "房屋/大棚",
+        "411702101201",
+        "沙东村股份经济合作社",
+        600_000,
+        "沙东村股份经济合作社",
+        "张德明",
+        &handed,
+    )?;
     db.add_asset(&all, sheds, &a, &actor).await?;
-    let a = asset("沙东村香菇冷库1座", "经营性资产", "房屋/大棚", "411702101201", "沙东村股份经济合作社", 120_000, "沙东村股份经济合作社", "张德明", &handed)?;
+    let a = asset(
+        "沙东村香菇冷库1座",
+        "经营性资产",
+        "房屋/大棚",
+        "411702101201",
+        "沙东村股份经济合作社",
+        120_000,
+        "沙东村股份经济合作社",
+        "张德明",
+        &handed,
+    )?;
     let cold = db.add_asset(&all, sheds, &a, &actor).await?;
     let idle = StatusChange::parse(
         &f(&[
@@ -544,9 +593,29 @@ async fn seed_assets(db: &Db) -> anyhow::Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     db.change_asset_status(&all, cold, 1, &idle, &actor).await?;
-    let a = asset("沙西村村内道路2.1公里", "公益性资产", "道路", "411702101200", "沙西村村集体", 380_000, "沙西村村民委员会", "王春生", &handed)?;
+    let a = asset(
+        "沙西村村内道路2.1公里",
+        "公益性资产",
+        "道路",
+        "411702101200",
+        "沙西村村集体",
+        380_000,
+        "沙西村村民委员会",
+        "王春生",
+        &handed,
+    )?;
     db.add_asset(&all, roads, &a, &actor).await?;
-    let a = asset("沙西村坑塘3处", "公益性资产", "水利设施", "411702101200", "沙西村村集体", 100_000, "沙西村村民委员会", "王春生", &handed)?;
+    let a = asset(
+        "沙西村坑塘3处",
+        "公益性资产",
+        "水利设施",
+        "411702101200",
+        "沙西村村集体",
+        100_000,
+        "沙西村村民委员会",
+        "王春生",
+        &handed,
+    )?;
     db.add_asset(&all, roads, &a, &actor).await?;
     // Next year's road to the sheds, at 村内公示 since three days ago, with an objection to answer.
     let road = project(

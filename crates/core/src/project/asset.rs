@@ -102,8 +102,7 @@ impl AssetData {
     pub fn parse(f: &(impl Fields + ?Sized), today: NaiveDate) -> Result<AssetData, Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = text(f, "name", "资产名称，如 沙东村香菇大棚20座", 100, &mut errors);
-        let asset_type =
-            choice::<AssetType>(f, "asset_type", "请选择资产类型（经营性、公益性或到户类）", &mut errors);
+        let asset_type = choice::<AssetType>(f, "asset_type", "请选择资产类型（经营性、公益性或到户类）", &mut errors);
         let category = choice::<AssetCategory>(f, "category", "请选择资产类别", &mut errors);
         let village = match f.get("village").trim() {
             "" => None,
@@ -183,9 +182,8 @@ pub const ASSET_STEPS: &[&str] = &["site_notice", "handover", "evaluation"];
 /// withdrawn) and, while open, at the step `step` (its code and name); the refusal names the
 /// step it is at.
 pub fn may_register(stage: &str, step: Option<(&str, &str)>) -> Result<(), FieldError> {
-    let refuse = |at: &str| {
-        Err(FieldError::new("project", format!("项目通过“县级验收”后才能登记资产，该项目目前在“{at}”")))
-    };
+    let refuse =
+        |at: &str| Err(FieldError::new("project", format!("项目通过“县级验收”后才能登记资产，该项目目前在“{at}”")));
     match (stage, step) {
         ("approved", _) => Ok(()),
         ("open", Some((code, _))) if ASSET_STEPS.contains(&code) => Ok(()),
@@ -356,6 +354,9 @@ mod tests {
         )
         .unwrap();
         assert!(sold.check(AssetStatus::Damaged, day("2026-11-01")).is_ok());
-        assert_eq!(sold.check(AssetStatus::Disposed, day("2026-11-01")).unwrap_err().message, "资产已处置，不能再变更状态");
+        assert_eq!(
+            sold.check(AssetStatus::Disposed, day("2026-11-01")).unwrap_err().message,
+            "资产已处置，不能再变更状态"
+        );
     }
 }

@@ -78,40 +78,47 @@ fn sheds(village: Option<&str>, value: &str) -> AssetData {
     AssetData::parse(&f, today()).unwrap()
 }
 
-conformance!(assets_are_registered_only_after_the_county_acceptance_and_listed_by_village_in_scope, |db: Db| async move {
-    let shahedian = scope_of(&db, SHAHEDIAN).await;
-    let yifeng = scope_of(&db, "411702104000").await;
-    // At 实施 (five steps done): refused, naming the step.
-    let early = project_through(&db, SHAHEDIAN_VILLAGE, 5).await;
-    let e = db.add_asset(&shahedian, early, &sheds(None, "600000"), &actor()).await.unwrap_err();
-    assert_eq!(e.to_string(), "输入有误: project: 项目通过“县级验收”后才能登记资产，该项目目前在“实施”");
-    // Past 县级验收 (at 实施地公告): registered in the project's village, with its first status.
-    let id = project_through(&db, SHAHEDIAN_VILLAGE, 8).await;
-    let a = db.add_asset(&shahedian, id, &sheds(None, "600,000"), &actor()).await.unwrap();
-    let outside = db.add_asset(&shahedian, id, &sheds(Some(YIFENG_VILLAGE), "1"), &actor()).await.unwrap_err();
-    assert!(outside.to_string().contains("资产所在村应是项目实施地点"), "{outside}");
-    // A township project names the village its asset stands in.
-    let town_project = project_through(&db, SHAHEDIAN, 11).await;
-    let e = db.add_asset(&shahedian, town_project, &sheds(None, "1"), &actor()).await.unwrap_err();
-    assert!(e.to_string().contains("项目实施地点是乡镇，请选择资产所在的村"), "{e}");
-    let road = db.add_asset(&shahedian, town_project, &sheds(Some("411702101200"), "480000"), &actor()).await.unwrap();
-    let listed = db.assets(&shahedian, &AssetFilter::default()).await.unwrap();
-    assert_eq!(listed.iter().map(|x| x.id).collect::<Vec<_>>(), [road, a], "by village code");
-    let one = db.asset(&shahedian, a).await.unwrap();
-    assert_eq!((one.data.value, one.status, one.village_code.as_str()), (Fen(60_000_000), AssetStatus::InUse, SHAHEDIAN_VILLAGE));
-    assert_eq!(one.history.len(), 1);
-    let village = AssetFilter { area: Some(code(SHAHEDIAN_VILLAGE)), project: None };
-    assert_eq!(db.assets(&shahedian, &village).await.unwrap().len(), 1);
-    let t = bangfu_db::project_assets::totals(&listed);
-    assert_eq!((t.count, t.value, t.by_village.len()), (2, Fen(108_000_000), 2));
-    // Another township sees none of it, and may not register on the project.
-    assert!(db.assets(&yifeng, &AssetFilter::default()).await.unwrap().is_empty());
-    assert!(matches!(db.asset(&yifeng, a).await, Err(DomainError::NotFound)));
-    assert!(matches!(db.assets(&yifeng, &village).await, Err(DomainError::NotFound)));
-    assert!(matches!(db.add_asset(&yifeng, id, &sheds(None, "1"), &actor()).await, Err(DomainError::NotFound)));
-    let filter = bangfu_db::audit::AuditFilter { object_type: Some("project_asset".into()), ..Default::default() };
-    assert_eq!(db.audit_entries(&filter, 50, 0).await.unwrap().0.len(), 2, "each registration audited");
-});
+conformance!(
+    assets_are_registered_only_after_the_county_acceptance_and_listed_by_village_in_scope,
+    |db: Db| async move {
+        let shahedian = scope_of(&db, SHAHEDIAN).await;
+        let yifeng = scope_of(&db, "411702104000").await;
+        // At 实施 (five steps done): refused, naming the step.
+        let early = project_through(&db, SHAHEDIAN_VILLAGE, 5).await;
+        let e = db.add_asset(&shahedian, early, &sheds(None, "600000"), &actor()).await.unwrap_err();
+        assert_eq!(e.to_string(), "输入有误: project: 项目通过“县级验收”后才能登记资产，该项目目前在“实施”");
+        // Past 县级验收 (at 实施地公告): registered in the project's village, with its first status.
+        let id = project_through(&db, SHAHEDIAN_VILLAGE, 8).await;
+        let a = db.add_asset(&shahedian, id, &sheds(None, "600,000"), &actor()).await.unwrap();
+        let outside = db.add_asset(&shahedian, id, &sheds(Some(YIFENG_VILLAGE), "1"), &actor()).await.unwrap_err();
+        assert!(outside.to_string().contains("资产所在村应是项目实施地点"), "{outside}");
+        // A township project names the village its asset stands in.
+        let town_project = project_through(&db, SHAHEDIAN, 11).await;
+        let e = db.add_asset(&shahedian, town_project, &sheds(None, "1"), &actor()).await.unwrap_err();
+        assert!(e.to_string().contains("项目实施地点是乡镇，请选择资产所在的村"), "{e}");
+        let road =
+            db.add_asset(&shahedian, town_project, &sheds(Some("411702101200"), "480000"), &actor()).await.unwrap();
+        let listed = db.assets(&shahedian, &AssetFilter::default()).await.unwrap();
+        assert_eq!(listed.iter().map(|x| x.id).collect::<Vec<_>>(), [road, a], "by village code");
+        let one = db.asset(&shahedian, a).await.unwrap();
+        assert_eq!(
+            (one.data.value, one.status, one.village_code.as_str()),
+            (Fen(60_000_000), AssetStatus::InUse, SHAHEDIAN_VILLAGE)
+        );
+        assert_eq!(one.history.len(), 1);
+        let village = AssetFilter { area: Some(code(SHAHEDIAN_VILLAGE)), project: None };
+        assert_eq!(db.assets(&shahedian, &village).await.unwrap().len(), 1);
+        let t = bangfu_db::project_assets::totals(&listed);
+        assert_eq!((t.count, t.value, t.by_village.len()), (2, Fen(108_000_000), 2));
+        // Another township sees none of it, and may not register on the project.
+        assert!(db.assets(&yifeng, &AssetFilter::default()).await.unwrap().is_empty());
+        assert!(matches!(db.asset(&yifeng, a).await, Err(DomainError::NotFound)));
+        assert!(matches!(db.assets(&yifeng, &village).await, Err(DomainError::NotFound)));
+        assert!(matches!(db.add_asset(&yifeng, id, &sheds(None, "1"), &actor()).await, Err(DomainError::NotFound)));
+        let filter = bangfu_db::audit::AuditFilter { object_type: Some("project_asset".into()), ..Default::default() };
+        assert_eq!(db.audit_entries(&filter, 50, 0).await.unwrap().0.len(), 2, "each registration audited");
+    }
+);
 
 conformance!(an_assets_status_changes_are_kept_with_their_day_and_a_disposal_is_final, |db: Db| async move {
     let all = everything();
@@ -163,7 +170,9 @@ conformance!(a_projects_notice_takes_objections_and_its_village_notice_waits_for
     let listed = db.project_objections(&shahedian, id).await.unwrap();
     assert_eq!((listed[0].receipt.as_str(), listed[0].phone_masked.as_str()), (receipt.as_str(), "138****5678"));
     let stored: String = match db.pool() {
-        bangfu_db::Pool::Sqlite(p) => sqlx::query_scalar("select phone from project_objections").fetch_one(p).await.unwrap(),
+        bangfu_db::Pool::Sqlite(p) => {
+            sqlx::query_scalar("select phone from project_objections").fetch_one(p).await.unwrap()
+        }
         bangfu_db::Pool::Postgres(p) => {
             sqlx::query_scalar("select phone from project_objections").fetch_one(p).await.unwrap()
         }
@@ -191,8 +200,10 @@ conformance!(a_projects_notice_takes_objections_and_its_village_notice_waits_for
     db.answer_project_objection(&all, id, oid, Role::VillageWorker, false, "选址为荒坡地，不占耕地", today(), &actor())
         .await
         .unwrap();
-    let twice =
-        db.answer_project_objection(&all, id, oid, Role::VillageWorker, true, "x", today(), &actor()).await.unwrap_err();
+    let twice = db
+        .answer_project_objection(&all, id, oid, Role::VillageWorker, true, "x", today(), &actor())
+        .await
+        .unwrap_err();
     assert!(twice.to_string().contains("已答复过"), "{twice}");
     // A second objection, upheld: the notice runs again ten working days from the answer.
     let second = db.lodge_project_objection(&token, "王五", "13900000000", "受益户数有误", "src").await.unwrap();

@@ -20,7 +20,11 @@ struct AssetQuery {
     village: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, me: ApiUser, Query(q): Query<AssetQuery>) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    me: ApiUser,
+    Query(q): Query<AssetQuery>,
+) -> Result<Json<Value>, ApiError> {
     let area = me.scope.sub_area(q.village.as_deref())?;
     let found = state.db.assets(&me.scope, &AssetFilter { area, project: None }).await?;
     let items: Vec<Value> = found

@@ -236,8 +236,7 @@ async fn register(
             Some(g) if g.code == a.village_code => g.rows.push(row),
             _ => {
                 let code = a.village_code.clone();
-                let (count, value) =
-                    t.by_village.iter().find(|x| x.0 == code).map_or((0, Fen(0)), |x| (x.1, x.2));
+                let (count, value) = t.by_village.iter().find(|x| x.0 == code).map_or((0, Fen(0)), |x| (x.1, x.2));
                 let mut by_type: Vec<(&'static str, usize, String)> = t
                     .by_village_type
                     .iter()

@@ -188,9 +188,9 @@ pub async fn section(state: &AppState, me: &CurrentUser, p: &ProjectRecord) -> R
                 lodged_on: o.lodged_on.to_string(),
                 who: format!("{}，{}", o.name, o.phone_masked),
                 text: o.text,
-                answer: o.answer.map(|(on, by, upheld, a)| {
-                    (on.to_string(), if upheld { "异议成立" } else { "异议不成立" }, a, by)
-                }),
+                answer: o
+                    .answer
+                    .map(|(on, by, upheld, a)| (on.to_string(), if upheld { "异议成立" } else { "异议不成立" }, a, by)),
             })
             .collect(),
     })
@@ -209,10 +209,7 @@ async fn answer(
     let on = super::procedures::act_date(&v, me.today).map_err(|e| DomainError::invalid("on", e));
     let done = match (notice::parse_answer(get("upheld"), get("answer")), on) {
         (Ok((upheld, text)), Ok(on)) => {
-            state
-                .db
-                .answer_project_objection(&me.scope, id, oid, me.user.role, upheld, &text, on, &me.actor())
-                .await
+            state.db.answer_project_objection(&me.scope, id, oid, me.user.role, upheld, &text, on, &me.actor()).await
         }
         (Err(e), _) => Err(DomainError::Invalid(e)),
         (_, Err(e)) => Err(e),

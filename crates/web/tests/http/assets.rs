@@ -78,12 +78,18 @@ both!(assets_are_registered_after_the_county_acceptance_and_listed_by_village_wi
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("项目通过“县级验收”后才能登记资产，该项目目前在“实施”"), "{}", r.body);
     let page = app.get(&format!("/projects/{early}"), &town).await;
-    assert!(page.body.contains("项目资产") && !page.body.contains("登记资产</button>"), "no form before the acceptance");
+    assert!(
+        page.body.contains("项目资产") && !page.body.contains("登记资产</button>"),
+        "no form before the acceptance"
+    );
     let id = project_through(&app.db, "411702101201", 10).await; // at 绩效评价
     let r = app.post(&format!("/projects/{id}/assets"), &town, &asset_form(&tc, "0")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("资产价值应大于0"), "{}", r.body);
-    assert!(r.body.contains("value=\"沙东村香菇大棚20座\"") && r.body.contains("value=\"张德明\""), "what was typed is kept");
+    assert!(
+        r.body.contains("value=\"沙东村香菇大棚20座\"") && r.body.contains("value=\"张德明\""),
+        "what was typed is kept"
+    );
     let r = app.post(&format!("/projects/{id}/assets"), &town, &asset_form(&tc, "600,000")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&format!("/projects/{id}"), &town).await;
@@ -100,7 +106,8 @@ both!(assets_are_registered_after_the_county_acceptance_and_listed_by_village_wi
     // The register: by village, the value in 元 with thousands separators, the keeper, the status.
     let list = app.get("/assets", &town).await;
     assert_eq!(list.status, StatusCode::OK);
-    for want in ["沙东村", "沙东村香菇大棚20座", "经营性资产", "600,000.00元", "张德明", "闲置", "沙东村香菇种植基地"] {
+    for want in ["沙东村", "沙东村香菇大棚20座", "经营性资产", "600,000.00元", "张德明", "闲置", "沙东村香菇种植基地"]
+    {
         assert!(list.body.contains(want), "{want}: {}", list.body);
     }
     assert!(app.get("/assets?village=411702101201", &town).await.body.contains("沙东村香菇大棚20座"));
@@ -114,14 +121,23 @@ both!(assets_are_registered_after_the_county_acceptance_and_listed_by_village_wi
     super::admin::insert_user(&app, "yifeng", bangfu_core::auth::Role::TownshipStaff, "411702104000").await;
     let (other, oc) = app.sign_in("yifeng").await;
     assert!(!app.get("/assets", &other).await.body.contains("沙东村香菇大棚20座"));
-    assert_eq!(app.post(&format!("/projects/{id}/assets"), &other, &asset_form(&oc, "1")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.post(&format!("/assets/{aid}/status"), &other, &idle.replace(&tc, &oc)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post(&format!("/projects/{id}/assets"), &other, &asset_form(&oc, "1")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.post(&format!("/assets/{aid}/status"), &other, &idle.replace(&tc, &oc)).await.status,
+        StatusCode::NOT_FOUND
+    );
     // The API: in fen, scoped.
     let token = api_token(&app, "shahedian").await;
     let api = app.api("GET", "/api/v1/assets", &token, None).await;
     assert_eq!(api.status, StatusCode::OK, "{}", api.body);
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
-    assert_eq!((v["items"][0]["value_fen"].as_i64(), v["items"][0]["status"].as_str()), (Some(60_000_000), Some("idle")));
+    assert_eq!(
+        (v["items"][0]["value_fen"].as_i64(), v["items"][0]["status"].as_str()),
+        (Some(60_000_000), Some("idle"))
+    );
     assert_eq!(v["items"][0]["history"].as_array().unwrap().len(), 2);
     let far = app.api("GET", "/api/v1/assets?village=411702104201", &token, None).await;
     assert_eq!(far.status, StatusCode::NOT_FOUND);
@@ -166,7 +182,11 @@ both!(a_projects_village_notice_prints_on_one_page_takes_objections_and_waits_fo
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("姓名：请填写您的姓名") && r.body.contains("大棚占了耕地"), "{}", r.body);
     let r = app
-        .post(&format!("/gs/p/{token}"), "", &format!("name={}&phone=13912345678&text={}", enc("王大娘"), enc("大棚占了耕地")))
+        .post(
+            &format!("/gs/p/{token}"),
+            "",
+            &format!("name={}&phone=13912345678&text={}", enc("王大娘"), enc("大棚占了耕地")),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let receipt = r.body.split("class=\"receipt\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
@@ -181,11 +201,18 @@ both!(a_projects_village_notice_prints_on_one_page_takes_objections_and_waits_fo
     // The auditor may not answer; the township may, in Chinese, once.
     let oid = app.db.project_objections(&Scope::everything(), id).await.unwrap()[0].id;
     let (audit, ac) = app.sign_in("auditor").await;
-    let answer = |c: &str| format!("_csrf={c}&form=answer{oid}&upheld=no&answer={}", enc("经核实，选址为荒坡地，不占耕地"));
+    let answer =
+        |c: &str| format!("_csrf={c}&form=answer{oid}&upheld=no&answer={}", enc("经核实，选址为荒坡地，不占耕地"));
     let r = app.post(&format!("/projects/{id}/objections/{oid}/answer"), &audit, &answer(&ac)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("“村内公示”的异议由"), "{}", r.body);
-    let r = app.post(&format!("/projects/{id}/objections/{oid}/answer"), &town, &format!("_csrf={tc}&form=answer{oid}&upheld=")).await;
+    let r = app
+        .post(
+            &format!("/projects/{id}/objections/{oid}/answer"),
+            &town,
+            &format!("_csrf={tc}&form=answer{oid}&upheld="),
+        )
+        .await;
     assert!(r.body.contains("请选择异议是否成立") && r.body.contains("请写明对异议的答复"), "{}", r.body);
     let r = app.post(&format!("/projects/{id}/objections/{oid}/answer"), &town, &answer(&tc)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
