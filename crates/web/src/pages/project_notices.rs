@@ -78,7 +78,7 @@ fn period_of(n: &ProjectNotice) -> String {
 
 /// A long text cut so that the sheet stays on one A4 page; the whole is on the public page.
 fn clipped(v: String) -> String {
-    const MAX: usize = 160;
+    const MAX: usize = 120;
     if v.chars().count() <= MAX {
         return v;
     }

@@ -99,10 +99,11 @@ both!(assets_are_registered_after_the_county_acceptance_and_listed_by_village_wi
     let idle = format!("_csrf={tc}&form=status{aid}&version=1&status={}&reason={}", enc("闲置"), enc("冬季停产"));
     let r = app.post(&format!("/assets/{aid}/status"), &town, &idle).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let dispose = format!("_csrf={tc}&form=status{aid}&version=2&status={}", enc("处置"));
+    let dispose = format!("_csrf={tc}&form=status{aid}&version=2&status={}&on=2026-12-01", enc("处置"));
     let r = app.post(&format!("/assets/{aid}/status"), &town, &dispose).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("资产处置须写明原因"), "{}", r.body);
+    assert!(r.body.contains("value=\"2026-12-01\"") && r.body.contains("<details open>"), "what was typed is kept");
     // The register: by village, the value in 元 with thousands separators, the keeper, the status.
     let list = app.get("/assets", &town).await;
     assert_eq!(list.status, StatusCode::OK);
