@@ -83,6 +83,19 @@ both!(assets_are_registered_after_the_county_acceptance_and_listed_by_village_wi
         "no form before the acceptance"
     );
     let id = project_through(&app.db, "411702101201", 10).await; // at 绩效评价
+    // Its 实施地公告: the approval number, the investment, the content, the benefit, the units, 12317.
+    let site = app.get(&format!("/projects/{id}/notice?kind=site"), &town).await;
+    for want in [
+        "项目实施地公告",
+        "驿政〔2026〕15号",
+        "1,000,000.00元",
+        "新建香菇大棚20座",
+        "务工工资",
+        "沙河店镇人民政府",
+        "12317",
+    ] {
+        assert!(site.body.contains(want), "{want}: {}", site.body);
+    }
     let r = app.post(&format!("/projects/{id}/assets"), &town, &asset_form(&tc, "0")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("资产价值应大于0"), "{}", r.body);
