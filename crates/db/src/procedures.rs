@@ -343,7 +343,7 @@ pub fn decision_zh(def: &ProcedureDef, p: &Proposal) -> String {
     }
 }
 
-fn random_text(len: usize) -> String {
+pub(crate) fn random_text(len: usize) -> String {
     // No 0/O, 1/I/L: read aloud over the phone and typed on a phone.
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut bytes = vec![0u8; len];

@@ -418,6 +418,10 @@ impl Db {
         if on > self.clock().today() {
             return Err(DomainError::invalid("on", "办理日期不能晚于今天"));
         }
+        // Not 办结 while a villager's objection waits for its answer (project_notices).
+        if matches!(action, Action::Complete { .. }) {
+            self.check_project_objections(&p, on).await?;
+        }
         let Some(procedure) = p.procedure.as_mut() else {
             return Err(DomainError::invalid("stage", "项目还未提交村申报"));
         };

@@ -227,6 +227,7 @@ const SEALED: &[(&str, &str, &[&str], Option<&str>)] = &[
     ("user_totp", "totp_id", &["secret"], None),
     ("self_reports", "report_id", &["id_number", "phone"], Some("id_number_key")),
     ("procedure_events", "event_id", &["contact_phone"], None),
+    ("project_objections", "objection_id", &["phone"], None),
 ];
 
 /// The setting that records which ring the register was sealed with.

@@ -75,6 +75,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::procedures::router())
         .merge(pages::projects::router())
         .merge(pages::pv::router())
+        .merge(pages::assets::router())
+        .merge(pages::project_notices::router())
         .merge(pages::public::router())
         .merge(pages::self_reports::router())
         .merge(pages::leads::router())

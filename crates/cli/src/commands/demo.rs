@@ -132,6 +132,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     seed_procedures(db).await?;
     seed_projects(db).await?;
     seed_pv(db).await?;
+    seed_assets(db).await?;
     if db.count_users().await? == 0 {
         for (username, name, role, area, password) in DEMO_USERS {
             let user = NewUser {
@@ -405,6 +406,234 @@ async fn seed_projects(db: &Db) -> anyhow::Result<()> {
             db.reverse_payment(&all, id, wrong, on(7, 20), "收款账户有误，退回重拨", &actor).await?;
         }
     }
+    Ok(())
+}
+
+/// 扶贫项目资产 and 项目公示: 板桥村's photovoltaic station (this year's, 绩效评价 done) owned by
+/// the village collective; last year's finished 沙东村 mushroom sheds (the cold store 闲置 over
+/// the winter) and 沙西村 roads and ponds from its 人居环境整治 works; next year's 沙东村 产业路 at
+/// 村内公示 with a villager's objection waiting for its answer. Entered once, through the same
+/// checks as the pages.
+async fn seed_assets(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::procedure::{Action, kinds};
+    use bangfu_core::project::asset::{AssetData, StatusChange};
+    use bangfu_core::project::{ProjectData, Target};
+    use bangfu_db::project_assets::AssetFilter;
+    let all = Scope::everything();
+    if !db.assets(&all, &AssetFilter::default()).await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor { user_id: None, username: "演示数据".into(), role: None, ip: None };
+    let today = super::today();
+    let year = today.year();
+    let calendar = db.work_calendar().await?;
+    let f = |pairs: &[(&str, String)]| -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    };
+    // A project with every field and its three targets, submitted on `submitted`, then `steps`
+    // of its procedure 办结 five working days apart (never after today).
+    let project = async |name: &str,
+                         category: &str,
+                         area: &str,
+                         y: i32,
+                         tasks: &str,
+                         yuan: i64,
+                         mechanism: &str,
+                         submitted: NaiveDate,
+                         steps: usize|
+           -> anyhow::Result<i64> {
+        let form = f(&[
+            ("name", name.to_owned()),
+            ("category", category.to_owned()),
+            ("area_code", area.to_owned()),
+            ("year", y.to_string()),
+            ("nature", "新建".to_owned()),
+            ("start_on", format!("{y}-03-01")),
+            ("end_on", format!("{y}-10-31")),
+            ("responsible_unit", "沙河店镇人民政府".to_owned()),
+            ("implementing_unit", "村股份经济合作社".to_owned()),
+            ("tasks", tasks.to_owned()),
+            ("investment", yuan.to_string()),
+            ("beneficiary_households", "60".to_owned()),
+            ("beneficiary_exited", "40".to_owned()),
+            ("beneficiary_monitored", "5".to_owned()),
+            ("benefit_mechanism", mechanism.to_owned()),
+            ("participation", "四议两公开：村党组织提议、村两委商议、党员大会审议、村民代表会议决议".to_owned()),
+        ]);
+        let d = ProjectData::parse(&form, year).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let id = db.create_project(&all, &d, &actor).await?;
+        for (level, ind, val) in [
+            ("产出指标", tasks, "100%"),
+            ("效益指标", "带动脱贫户和监测户户均增收", "≥1000元"),
+            ("满意度指标", "受益群众满意度", "≥95%"),
+        ] {
+            let t = Target::parse(&f(&[("level", level.into()), ("indicator", ind.into()), ("value", val.into())]))
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            db.add_target(&all, id, &t, &actor).await?;
+        }
+        db.submit_project(&all, id, 1, submitted, &actor).await?;
+        let mut day = calendar.add_working_days(submitted, 10);
+        for (n, s) in kinds::PROJECT.steps.iter().take(steps).enumerate() {
+            let version = db.project(&all, id).await?.version;
+            let approval = (s.code == "county_approval").then(|| format!("驿政〔{y}〕{}号", 30 + n));
+            let note = format!("{}：按规定办理完毕", s.name_zh);
+            db.act_on_project(
+                &all,
+                id,
+                version,
+                Action::Complete { note },
+                Some(s.actors[0]),
+                day.min(today),
+                approval.as_deref(),
+                &actor,
+            )
+            .await?;
+            day = calendar.add_working_days(day, 5);
+        }
+        Ok(id)
+    };
+    let last_year = today - chrono::Duration::days(400);
+    let sheds = project(
+        "沙东村香菇大棚（一期）",
+        "产业发展",
+        "411702101201",
+        year - 1,
+        "新建香菇大棚20座及冷库1座",
+        720_000,
+        "大棚租给脱贫户种植香菇，租金收益归村集体；务工优先吸纳脱贫户",
+        last_year,
+        kinds::PROJECT.steps.len(),
+    )
+    .await?;
+    let roads = project(
+        "沙西村道路硬化和坑塘整治",
+        "乡村建设",
+        "411702101200",
+        year - 1,
+        "村内道路硬化2.1公里，坑塘整治3处",
+        480_000,
+        "以工代赈，务工优先吸纳脱贫户和监测户",
+        last_year,
+        kinds::PROJECT.steps.len(),
+    )
+    .await?;
+    let station = db.projects(&all, Some(year)).await?.into_iter().find(|p| p.name == "板桥镇村级光伏电站");
+    let handed = (today - chrono::Duration::days(300)).to_string();
+    let asset = |name: &str,
+                 kind: &str,
+                 category: &str,
+                 village: &str,
+                 owner: &str,
+                 yuan: i64,
+                 keeper: &str,
+                 person: &str,
+                 on: &str| {
+        AssetData::parse(
+            &f(&[
+                ("name", name.into()),
+                ("asset_type", kind.into()),
+                ("category", category.into()),
+                ("village", village.into()),
+                ("owner", owner.into()),
+                ("owner_kind", "村集体".into()),
+                ("value", yuan.to_string()),
+                ("handed_over_on", on.into()),
+                ("keeper", keeper.into()),
+                ("keeper_person", person.into()),
+            ]),
+            today,
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))
+    };
+    if let Some(p) = station {
+        let on = (today - chrono::Duration::days(10)).to_string();
+        let a = asset(
+            "板桥村村级光伏电站300千瓦",
+            "经营性资产",
+            "光伏电站",
+            "411702102200",
+            "板桥村村集体",
+            1_260_000,
+            "板桥村村民委员会",
+            "李光明",
+            &on,
+        )?;
+        db.add_asset(&all, p.id, &a, &actor).await?;
+    }
+    let a = asset(
+        "沙东村香菇大棚20座",
+        "经营性资产",
+        "房屋/大棚",
+        "411702101201",
+        "沙东村股份经济合作社",
+        600_000,
+        "沙东村股份经济合作社",
+        "张德明",
+        &handed,
+    )?;
+    db.add_asset(&all, sheds, &a, &actor).await?;
+    let a = asset(
+        "沙东村香菇冷库1座",
+        "经营性资产",
+        "房屋/大棚",
+        "411702101201",
+        "沙东村股份经济合作社",
+        120_000,
+        "沙东村股份经济合作社",
+        "张德明",
+        &handed,
+    )?;
+    let cold = db.add_asset(&all, sheds, &a, &actor).await?;
+    let idle = StatusChange::parse(
+        &f(&[
+            ("status", "闲置".into()),
+            ("on", (today - chrono::Duration::days(20)).to_string()),
+            ("reason", "冬季停产，冷库暂时闲置，开春后恢复使用".into()),
+        ]),
+        today,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    db.change_asset_status(&all, cold, 1, &idle, &actor).await?;
+    let a = asset(
+        "沙西村村内道路2.1公里",
+        "公益性资产",
+        "道路",
+        "411702101200",
+        "沙西村村集体",
+        380_000,
+        "沙西村村民委员会",
+        "王春生",
+        &handed,
+    )?;
+    db.add_asset(&all, roads, &a, &actor).await?;
+    let a = asset(
+        "沙西村坑塘3处",
+        "公益性资产",
+        "水利设施",
+        "411702101200",
+        "沙西村村集体",
+        100_000,
+        "沙西村村民委员会",
+        "王春生",
+        &handed,
+    )?;
+    db.add_asset(&all, roads, &a, &actor).await?;
+    // Next year's road to the sheds, at 村内公示 since three days ago, with an objection to answer.
+    let road = project(
+        "沙东村香菇产业路",
+        "乡村建设",
+        "411702101201",
+        year + 1,
+        "硬化香菇基地产业路1.2公里",
+        360_000,
+        "方便香菇运输，务工优先吸纳脱贫户",
+        today - chrono::Duration::days(3),
+        0,
+    )
+    .await?;
+    let token = db.project_notice_token(&all, road, &actor).await?;
+    db.lodge_project_objection(&token, "李秀兰", "13938761234", "产业路经过我家承包地，占地补偿怎么算？", "演示数据")
+        .await?;
     Ok(())
 }
 
@@ -1686,7 +1915,7 @@ mod tests {
         // 项目库: projects submitted with their targets and one still at 需求摸底, money arranged
         // and paid within what remains, the share to industry above 60 %.
         let projects = db.projects(&all, None).await.unwrap();
-        assert_eq!(projects.len(), 6);
+        assert_eq!(projects.len(), 9, "six of this year, two finished last year, one for next year");
         for stage in ["draft", "open", "approved", "refused"] {
             assert!(projects.iter().any(|p| p.stage == stage), "a project {stage}");
         }
@@ -1704,6 +1933,20 @@ mod tests {
             .map(|p| p.sums.committed)
             .sum();
         assert_eq!(bangfu_core::project::funds::industry_share(industry, arranged).map(|s| s.1), Some(true));
+        // 项目资产: the station, the sheds (the cold store 闲置), the roads and ponds; a project at
+        // 村内公示 with an objection waiting for its answer.
+        let assets = db.assets(&all, &Default::default()).await.unwrap();
+        assert_eq!(assets.len(), 5, "{assets:?}");
+        assert!(assets.iter().any(|a| a.data.category == bangfu_core::project::asset::AssetCategory::Photovoltaic));
+        let idle: Vec<_> =
+            assets.iter().filter(|a| a.status == bangfu_core::project::asset::AssetStatus::Idle).collect();
+        assert_eq!(idle.len(), 1);
+        assert!(idle[0].history.last().unwrap().reason.as_deref().unwrap_or("").contains("冬季停产"));
+        let mut waiting = 0;
+        for p in &projects {
+            waiting += db.project_objections(&all, p.id).await.unwrap().iter().filter(|o| o.answer.is_none()).count();
+        }
+        assert_eq!(waiting, 1, "one objection to answer");
         // The year's fund table per township, as `bangfu funds --csv` prints it.
         let table = crate::commands::funds::fund_table(&db, crate::commands::today().year(), true).await.unwrap();
         let lines: Vec<&str> = table.lines().collect();

@@ -2,8 +2,10 @@
 //! with how much, for whom and how they benefit — and its 绩效目标, without which no project
 //! enters the library. The money it receives and pays is in [`funds`].
 
+pub mod asset;
 pub mod change;
 pub mod funds;
+pub mod notice;
 pub mod pv;
 
 use crate::area::AreaCode;

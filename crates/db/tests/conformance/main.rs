@@ -21,6 +21,7 @@ mod members;
 mod migration;
 mod monitoring;
 mod procedures;
+mod project_assets;
 mod projects;
 mod pv;
 mod rule_leads;

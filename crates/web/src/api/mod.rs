@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::extract::{SESSION_COOKIE, client_ip, cookie};
 
 pub mod areas;
+pub mod assets;
 pub mod assistance;
 pub mod audit;
 pub mod events;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(procedures::router())
         .merge(projects::router())
         .merge(pv::router())
+        .merge(assets::router())
         .merge(events::router())
         .merge(incomes::router())
         .merge(lines::router())

@@ -189,6 +189,14 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/assets",
+        summary: "扶贫项目资产：本辖区的项目资产（所属项目、类型、产权归属、价值（分）、管护主体和责任人、状态及其变更记录），village 可选 · Project assets",
+        query: &[("village", "所在村的区划代码（须在本人管辖范围内）")],
+        body: None,
+        response: assets_schema,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/fund-allocations",
         summary: "下达的衔接资金及已安排、已拨付、尚未安排（分），year 可选 · Fund allocations",
         query: &[("year", "资金年度")],
@@ -965,6 +973,21 @@ fn progress_schema() -> Value {
 
 fn projects_schema() -> Value {
     json!({ "type": "object", "properties": { "total": { "type": "integer" }, "items": { "type": "array", "items": { "type": "object" } } } })
+}
+
+fn assets_schema() -> Value {
+    let codes = |all: &[&str]| json!({ "type": "string", "enum": all });
+    json!({ "type": "object", "properties": {
+        "total": { "type": "integer" }, "held_value_fen": { "type": "integer", "description": "在册资产价值（不含已处置），分" },
+        "items": { "type": "array", "items": { "type": "object", "properties": {
+            "id": { "type": "integer" }, "project_id": { "type": "integer" }, "name": { "type": "string" },
+            "asset_type": codes(&bangfu_core::project::asset::AssetType::ALL.iter().map(|x| x.code()).collect::<Vec<_>>()),
+            "category": codes(&bangfu_core::project::asset::AssetCategory::ALL.iter().map(|x| x.code()).collect::<Vec<_>>()),
+            "owner_kind": codes(&bangfu_core::project::asset::OwnerKind::ALL.iter().map(|x| x.code()).collect::<Vec<_>>()),
+            "status": codes(&bangfu_core::project::asset::AssetStatus::ALL.iter().map(|x| x.code()).collect::<Vec<_>>()),
+            "village_code": { "type": "string" }, "owner": { "type": "string" }, "value_fen": { "type": "integer" },
+            "handed_over_on": date(), "keeper": { "type": "string" }, "keeper_person": { "type": "string" },
+            "status_on": date(), "history": { "type": "array", "items": { "type": "object" } } } } } } })
 }
 
 fn project_schema() -> Value {

@@ -1,6 +1,7 @@
 //! Server-rendered pages, one module per resource.
 
 pub mod areas;
+pub mod assets;
 pub mod assistance;
 pub mod audit;
 pub mod auth;
@@ -20,6 +21,7 @@ pub mod overview;
 pub mod plans;
 pub mod print;
 pub mod procedures;
+pub mod project_notices;
 pub mod projects;
 pub mod public;
 pub mod pv;

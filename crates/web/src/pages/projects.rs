@@ -338,6 +338,9 @@ struct ShowPage<'a> {
     steps: Vec<(&'static str, String, &'static str)>,
     current: Option<CurrentStep>,
     events: Vec<(String, &'static str, &'static str, String, String)>,
+    /// 项目资产 and 项目公示 (their own modules).
+    assets: super::assets::AssetSection,
+    notices: super::project_notices::NoticeSection,
 }
 
 struct BenefitRow {
@@ -443,7 +446,11 @@ async fn render_show(
             note: b.note.unwrap_or_default(),
         })
         .collect();
+    let assets = super::assets::section(state, me, &p).await?;
+    let notices = super::project_notices::section(state, me, &p).await?;
     let page = ShowPage {
+        assets,
+        notices,
         beneficiaries,
         benefit_kinds: bangfu_core::project::BenefitKind::ALL.iter().map(|k| k.label_zh()).collect(),
         steps,
@@ -650,7 +657,7 @@ async fn show(
 }
 
 /// The page again after an act: to the page when it landed, else with its reason.
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     me: &CurrentUser,
     id: i64,

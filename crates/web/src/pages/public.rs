@@ -159,14 +159,21 @@ async fn receipt(
     let found = if no.is_empty() {
         None
     } else {
-        match state.db.objection_status(&no).await {
+        // A household procedure's objection, else a project's (公示 of 项目库).
+        let (status, project) = match state.db.objection_status(&no).await {
+            Err(DomainError::NotFound) => (state.db.project_objection_status(&no).await, true),
+            other => (other, false),
+        };
+        let upheld_zh =
+            if project { "异议成立，更正后重新公示" } else { "异议成立，已退回重新办理" };
+        match status {
             Ok(s) => Some(Found {
                 notice: s.notice,
                 lodged_on: date_zh(s.lodged_on),
                 text: s.text,
-                answer: s.answer.map(|(on, upheld, a)| {
-                    (date_zh(on), if upheld { "异议成立，已退回重新办理" } else { "经核实，异议不成立" }, a)
-                }),
+                answer: s
+                    .answer
+                    .map(|(on, upheld, a)| (date_zh(on), if upheld { upheld_zh } else { "经核实，异议不成立" }, a)),
             }),
             Err(DomainError::NotFound) => None,
             Err(e) => return Err(e.into()),

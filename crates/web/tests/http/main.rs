@@ -29,6 +29,7 @@ use kit::*;
 mod admin;
 mod api;
 mod areas;
+mod assets;
 mod audit;
 mod auth;
 mod changes;

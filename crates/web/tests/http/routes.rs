@@ -28,6 +28,13 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     let (proj_in, proj_out) = (project_at(&app.db, "411702101201").await, project_at(&app.db, "411702104201").await);
     let ((pv_in, plan_in), (pv_out, plan_out)) =
         (pv_at(&app.db, "411702101201").await, pv_at(&app.db, "411702104201").await);
+    // Projects at 村内公示 with their notice page (assets.rs).
+    let (notice_in, notice_out) = (
+        super::assets::project_through(&app.db, "411702101201", 0).await,
+        super::assets::project_through(&app.db, "411702104201", 0).await,
+    );
+    let pt_in = app.db.project_notice_token(&Scope::everything(), notice_in, &actor()).await.unwrap();
+    let pt_out = app.db.project_notice_token(&Scope::everything(), notice_out, &actor()).await.unwrap();
     use bangfu_core::store::UnitStore;
     let u_in =
         app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
@@ -176,6 +183,30 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/projects/{id}/entries/{eid}/reverse", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/funds", "GET", "/funds".into(), "/funds".into(), [OK; 4], [OK; 4]),
         ("/funds/targets", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        // 项目资产: the register of the user's area (another area's village is not found);
+        // registered and changed by those who edit the register.
+        ("/assets", "GET", "/assets".into(), "/assets?village=411702104201".into(), [OK; 4], [OK, NF, NF, OK]),
+        ("/projects/{id}/assets", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/assets/{aid}/status", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/assets",
+            "GET",
+            "/api/v1/assets".into(),
+            "/api/v1/assets?village=411702104201".into(),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        // 项目公示: the printed notice inside the area; the public page for anyone with its code.
+        (
+            "/projects/{id}/notice",
+            "GET",
+            format!("/projects/{notice_in}/notice"),
+            format!("/projects/{notice_out}/notice?kind=village"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/projects/{id}/objections/{oid}/answer", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/gs/p/{token}", "GET", format!("/gs/p/{pt_in}"), format!("/gs/p/{pt_out}"), [OK; 4], [OK; 4]),
         ("/api/v1/projects", "GET", "/api/v1/projects".into(), "/api/v1/projects?year=2026".into(), [OK; 4], [OK; 4]),
         (
             "/api/v1/projects/{id}",
@@ -696,6 +727,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
                         | "/api/docs"
                         | "/static/{file}"
                         | "/gs/{token}"
+                        | "/gs/p/{token}"
                         | "/gs/receipt"
                         | "/apply"
                         | "/apply/receipt"
@@ -720,6 +752,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         "/static/{file}",
         "/lang/{code}",
         "/gs/{token}",
+        "/gs/p/{token}",
         "/gs/receipt",
         "/apply",
         "/apply/receipt",
