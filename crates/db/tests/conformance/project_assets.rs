@@ -235,3 +235,27 @@ conformance!(a_projects_notice_takes_objections_and_its_village_notice_waits_for
     let draft = db.create_project(&all, &db.project(&all, id).await.unwrap().data, &actor()).await.unwrap();
     assert!(db.project_notice_token(&all, draft, &actor()).await.is_err());
 });
+
+conformance!(an_objection_and_the_notices_close_at_the_same_moment_never_both_land, |db: Db| async move {
+    let all = everything();
+    for _ in 0..4 {
+        let id = project_through(&db, SHAHEDIAN_VILLAGE, 0).await;
+        let token = db.project_notice_token(&all, id, &actor()).await.unwrap();
+        let v = db.project(&all, id).await.unwrap().version;
+        let close = Action::Complete { note: "公示期满，无异议".into() };
+        let clerk = actor();
+        let (objected, closed) = futures::join!(
+            db.lodge_project_objection(&token, "李四", "13812345678", "受益户名单有误", "src"),
+            db.act_on_project(&all, id, v, close, Some(Role::VillageWorker), today(), None, &clerk),
+        );
+        assert!(objected.is_ok() != closed.is_ok(), "exactly one lands: {objected:?} / {:?}", closed.map(|p| p.stage));
+        let p = db.project(&all, id).await.unwrap();
+        let waiting = db.project_objections(&all, id).await.unwrap().len();
+        let at_notice = p.procedure.unwrap().current().map(|s| s.code) == Some("village_notice");
+        assert_eq!(
+            (waiting == 1, at_notice),
+            (objected.is_ok(), objected.is_ok()),
+            "an objection lands only on an open notice"
+        );
+    }
+});
