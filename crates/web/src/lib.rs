@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::id_conflicts::router())
         .merge(pages::procedures::router())
         .merge(pages::projects::router())
+        .merge(pages::project_changes::router())
         .merge(pages::pv::router())
         .merge(pages::assets::router())
         .merge(pages::project_notices::router())

@@ -132,6 +132,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     seed_procedures(db).await?;
     seed_projects(db).await?;
     seed_pv(db).await?;
+    seed_changes(db).await?;
     seed_assets(db).await?;
     if db.count_users().await? == 0 {
         for (username, name, role, area, password) in DEMO_USERS {
@@ -634,6 +635,48 @@ async fn seed_assets(db: &Db) -> anyhow::Result<()> {
     let token = db.project_notice_token(&all, road, &actor).await?;
     db.lodge_project_objection(&token, "李秀兰", "13938761234", "产业路经过我家承包地，占地补偿怎么算？", "演示数据")
         .await?;
+    Ok(())
+}
+
+/// 项目调整: the project under way (实施) changed twice — a month ago, published within its ten
+/// working days, and three days ago, its notice still due. Entered once.
+async fn seed_changes(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::project::change::ChangeData;
+    let all = Scope::everything();
+    let Some(p) = db.projects(&all, None).await?.into_iter().find(|p| p.step.as_deref() == Some("implementation"))
+    else {
+        return Ok(());
+    };
+    if !db.project_changes(&all, p.id).await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor { user_id: None, username: "演示数据".into(), role: None, ip: None };
+    let today = super::today();
+    let f = |pairs: &[(&str, String)]| -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    };
+    let first = ChangeData::parse(
+        &f(&[
+            ("decided_on", (today - days(30)).to_string()),
+            ("content", "排水沟长度由1.2公里调整为1.5公里，资金规模不变（节余的路面资金调剂使用）".into()),
+            ("reason", "村民代表会议提出延伸至村东组".into()),
+            ("doc_no", "驿乡振〔2026〕21号".into()),
+        ]),
+        today,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let c = db.record_project_change(&all, p.id, &first, &actor).await?;
+    db.publish_project_change(&all, p.id, c, today - days(26), &actor).await?;
+    let second = ChangeData::parse(
+        &f(&[
+            ("decided_on", (today - days(3)).to_string()),
+            ("content", "完工日期顺延至次年1月底".into()),
+            ("reason", "连续降雨停工".into()),
+        ]),
+        today,
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    db.record_project_change(&all, p.id, &second, &actor).await?;
     Ok(())
 }
 

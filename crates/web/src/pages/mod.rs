@@ -21,6 +21,7 @@ pub mod overview;
 pub mod plans;
 pub mod print;
 pub mod procedures;
+pub mod project_changes;
 pub mod project_notices;
 pub mod projects;
 pub mod public;

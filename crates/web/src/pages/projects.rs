@@ -341,6 +341,7 @@ struct ShowPage<'a> {
     /// 项目资产 and 项目公示 (their own modules).
     assets: super::assets::AssetSection,
     notices: super::project_notices::NoticeSection,
+    changes: super::project_changes::ChangeSection,
 }
 
 struct BenefitRow {
@@ -448,7 +449,9 @@ async fn render_show(
         .collect();
     let assets = super::assets::section(state, me, &p).await?;
     let notices = super::project_notices::section(state, me, &p).await?;
+    let changes = super::project_changes::section(state, me, &p).await?;
     let page = ShowPage {
+        changes,
         assets,
         notices,
         beneficiaries,

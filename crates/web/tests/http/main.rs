@@ -45,6 +45,7 @@ mod logging;
 mod members;
 mod monitoring;
 mod plans;
+mod project_changes;
 mod projects;
 mod pv;
 mod routes;

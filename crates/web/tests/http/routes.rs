@@ -177,6 +177,8 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/projects/{id}/targets/{tid}/remove", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/submit", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/projects/{id}/changes", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/projects/{id}/changes/{cid}/publish", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/beneficiaries", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/beneficiaries/{bid}/remove", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/funds", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
