@@ -24,6 +24,7 @@ mod procedures;
 mod projects;
 mod rule_leads;
 mod sealed;
+mod training;
 mod work;
 
 // The prelude the feature modules take with `use super::*`.
