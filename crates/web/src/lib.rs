@@ -74,6 +74,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::id_conflicts::router())
         .merge(pages::procedures::router())
         .merge(pages::projects::router())
+        .merge(pages::training::router())
+        .merge(pages::yulu::router())
         .merge(pages::public::router())
         .merge(pages::self_reports::router())
         .merge(pages::leads::router())

@@ -229,6 +229,8 @@ struct HouseholdPage<'a> {
     classes: Vec<(String, String, i64)>,
     /// 帮扶项目 that reached the household: (project id, name, year, how, amount).
     benefits: Vec<(i64, String, i32, &'static str, String)>,
+    /// 培训和雨露计划: the courses its members attended, with totals, and 雨露计划 applications.
+    training: super::training::HouseholdTraining,
     /// Village, township and district staff may start a procedure here.
     can_start: bool,
     is_tuopin: bool,
@@ -491,6 +493,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
                 (b.project_id, b.project_name, b.year, b.kind.label_zh(), amount)
             })
             .collect(),
+        training: super::training::household_training(&state, &me.scope, h.id.0).await?,
         classes: state
             .db
             .household_classes(&me.scope, h.id)
