@@ -30,6 +30,7 @@ pub mod plans;
 pub mod procedures;
 pub mod projects;
 pub mod teams;
+pub mod training;
 pub mod units;
 pub mod visits;
 pub mod work;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(monitoring::router())
         .merge(procedures::router())
         .merge(projects::router())
+        .merge(training::router())
         .merge(events::router())
         .merge(incomes::router())
         .merge(lines::router())
