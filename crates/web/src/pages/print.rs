@@ -197,6 +197,8 @@ struct HandbookPage<'a> {
     incomes: Vec<IncomeRow>,
     visits: Vec<VisitView>,
     history: Vec<HistoryLine>,
+    /// 培训和雨露计划: the members' courses with totals, and 雨露计划.
+    training: super::training::HouseholdTraining,
 }
 
 async fn handbook(
@@ -270,7 +272,10 @@ async fn handbook(
         })
         .collect();
     let incomes = incomes(&state, &me, id).await?;
-    Ok(Html(HandbookPage { me: &me, id: hid, b, members, helpers, plans, incomes, visits, history }.render()?))
+    let training = super::training::household_training(&state, &me.scope, hid).await?;
+    Ok(Html(
+        HandbookPage { me: &me, id: hid, b, members, helpers, plans, incomes, visits, history, training }.render()?,
+    ))
 }
 
 fn label(kind: &str, code: Option<&str>) -> &'static str {

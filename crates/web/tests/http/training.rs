@@ -61,6 +61,12 @@ both!(a_township_records_a_course_adds_attendees_once_and_the_household_page_cou
         "{}",
         household.body
     );
+    let handbook = app.get(&format!("/households/{}/handbook", app.shahedian_household.0), &town).await;
+    assert!(
+        handbook.body.contains("九、培训和雨露计划") && handbook.body.contains("电工技能培训（技能培训）"),
+        "{}",
+        handbook.body
+    );
     // The API: the course with its attendee (no ID number).
     let token = api_token(&app, "shahedian").await;
     let api = app.api("GET", &format!("/api/v1/training/{id}"), &token, None).await;
