@@ -459,7 +459,7 @@ async fn seed_training(db: &Db) -> anyhow::Result<()> {
         usize,
         Option<&'static str>,
     );
-    // (topic, kind, type, start, days, hours, organiser, place, township, attendees, certificate)
+    // (topic, kind, type, start, days, hours, organiser, place, township or village, attendees, certificate)
     let courses: [CourseSeed; 4] = [
         (
             "食用菌栽培技术培训",
@@ -496,7 +496,7 @@ async fn seed_training(db: &Db) -> anyhow::Result<()> {
             4,
             "沙河店镇人民政府",
             "沙东村党群服务中心",
-            "411702101000",
+            "411702101201",
             25,
             None,
         ),
@@ -514,7 +514,7 @@ async fn seed_training(db: &Db) -> anyhow::Result<()> {
             Some("育婴员职业技能等级证书"),
         ),
     ];
-    for (i, (topic, kind, training_type, (y, m, d), days, hours, organiser, place, township, want, certificate)) in
+    for (i, (topic, kind, training_type, (y, m, d), days, hours, organiser, place, area, want, certificate)) in
         courses.iter().enumerate()
     {
         let Some(start_on) = day(*y, *m, *d) else { continue };
@@ -529,11 +529,11 @@ async fn seed_training(db: &Db) -> anyhow::Result<()> {
             hours: *hours,
             organiser: (*organiser).to_owned(),
             place: Some((*place).to_owned()),
-            area_code: AreaCode::parse(township).map_err(anyhow::Error::msg)?,
+            area_code: AreaCode::parse(area).map_err(anyhow::Error::msg)?,
         };
         let id = db.create_course(&all, &data, &actor).await?;
-        // Working-age members (18 to 60), a different slice of the township for each course.
-        let people = members_of(db, township, 60, |_, age| (18..=60).contains(&age)).await?;
+        // Working-age members (18 to 60), a different slice of the area for each course.
+        let people = members_of(db, area, 60, |_, age| (18..=60).contains(&age)).await?;
         let offset = (i * 7) % people.len().max(1);
         for (n, member) in people.iter().cycle().skip(offset).take((*want).min(people.len())).enumerate() {
             let r = roll(*member, 40 + i as u64);
@@ -1815,6 +1815,8 @@ mod tests {
         }
         let shahedian = Scope::of(&db.area(&AreaCode::parse("411702101000").unwrap()).await.unwrap().unwrap());
         assert_eq!(db.courses(&shahedian, None).await.unwrap().len(), 2, "the township user sees its two");
+        let shadong = Scope::of(&db.area(&AreaCode::parse("411702101201").unwrap()).await.unwrap().unwrap());
+        assert_eq!(db.courses(&shadong, None).await.unwrap().len(), 1, "沙东村's worker sees its 座谈会");
         let electricians = courses.iter().find(|c| c.course.data.topic == "电工技能培训").unwrap();
         let list = db.course_attendees(&all, electricians.course.id).await.unwrap();
         assert!(list.iter().any(|a| a.outcome.certificate == Some(true)), "some certificates");

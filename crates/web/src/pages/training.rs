@@ -464,6 +464,9 @@ async fn attendee_remove(
 
 pub struct AttendedRow {
     pub course_id: i64,
+    /// The course is inside the user's area (a village worker sees the household's township
+    /// courses here, but cannot open them).
+    pub linked: bool,
     pub member: String,
     pub dates: String,
     pub topic: String,
@@ -519,6 +522,7 @@ pub async fn household_training(
             .iter()
             .map(|a| AttendedRow {
                 course_id: a.course.id,
+                linked: scope.contains(&a.course.data.area_code),
                 member: a.member_name.clone(),
                 dates: a.course.data.dates_zh(),
                 topic: a.course.data.topic.clone(),
