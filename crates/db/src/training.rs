@@ -167,11 +167,37 @@ impl Db {
         })
     }
 
+    /// 撤销: takes a course entered by mistake off the lists (kept, with the reason, audited).
+    pub async fn remove_course(&self, scope: &Scope, id: i64, reason: &str, actor: &Actor) -> DomainResult<()> {
+        let c = self.course(scope, id).await?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DomainError::invalid("reason", "撤销须写明原因，如 重复登记"));
+        }
+        let now = self.clock().now();
+        let entry = AuditEntry::new(actor, AuditAction::Update)
+            .object("training_course", id, Some(c.data.area_code.as_str()))
+            .change("course", Some(c.data.label_zh()), Some(format!("撤销：{reason}")));
+        dispatch!(self, pool => {
+            let mut tx = pool.begin_write(self.gate()).await.map_err(domain_err)?;
+            let n = sqlx::query("update training_courses set removed_at = $1, removed_by = $2, removed_reason = $3, updated_at = $1 \
+                where course_id = $4 and removed_at is null")
+                .bind(now).bind(&actor.username).bind(reason).bind(id)
+                .execute(&mut *tx).await.map_err(domain_err)?.rows_affected();
+            if n != 1 {
+                return Err(DomainError::NotFound);
+            }
+            crate::bind_entry!(&entry).execute(&mut *tx).await.map_err(domain_err)?;
+            tx.commit().await.map_err(domain_err)?;
+            Ok(())
+        })
+    }
+
     /// A course inside `scope` (another area's is "not found", as a missing one).
     pub async fn course(&self, scope: &Scope, id: i64) -> DomainResult<Course> {
         let (lo, hi) = scope.bounds();
         let sql = format!(
-            "select {COURSE_COLUMNS} from training_courses c where c.course_id = $1 and c.area_code between $2 and $3"
+            "select {COURSE_COLUMNS} from training_courses c where c.course_id = $1 and c.area_code between $2 and $3 and c.removed_at is null"
         );
         dispatch!(self, pool => {
             let row = sqlx::query(crate::sql(&sql)).bind(id).bind(lo).bind(hi).fetch_optional(pool).await.map_err(domain_err)?;
@@ -191,7 +217,7 @@ impl Db {
             "select {COURSE_COLUMNS}, \
              (select count(*) from training_attendees a where a.course_id = c.course_id and a.removed_at is null) as attendees, \
              (select count(distinct a.household_id) from training_attendees a where a.course_id = c.course_id and a.removed_at is null) as households \
-             from training_courses c where c.area_code between $1 and $2 and c.start_on between $3 and $4 \
+             from training_courses c where c.area_code between $1 and $2 and c.start_on between $3 and $4 and c.removed_at is null \
              order by c.start_on desc, c.course_id desc"
         );
         dispatch!(self, pool => {
@@ -378,7 +404,7 @@ impl Db {
             "select a.attendee_id, a.certificate, a.certificate_name, a.employed, m.member_id, m.name as member_name, {COURSE_COLUMNS} \
              from training_attendees a join training_courses c on c.course_id = a.course_id \
              join members m on m.member_id = a.member_id join households h on h.household_id = a.household_id \
-             where a.household_id = $1 and a.removed_at is null and h.area_code between $2 and $3 \
+             where a.household_id = $1 and a.removed_at is null and c.removed_at is null and h.area_code between $2 and $3 \
              order by c.start_on desc, c.course_id desc, m.member_id"
         );
         dispatch!(self, pool => {

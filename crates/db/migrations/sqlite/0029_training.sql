@@ -1,7 +1,7 @@
 -- 培训班, 座谈会 and 雨露计划 (issue 11): the courses a township or village holds, who of the
 -- register attended and what came of it (证书, 培训后就业: null is 未填); and the 雨露计划 subsidy
--- per student per term, applied for, checked by the township, paid and published. Attendees are
--- taken off by marking; applications are never deleted.
+-- per student per term, applied for, checked by the township, paid and published. Courses and
+-- attendees are taken off by marking; applications are never deleted.
 create table training_courses (
     course_id integer primary key,
     kind text not null check (kind in ('class', 'talk')),
@@ -15,7 +15,11 @@ create table training_courses (
     area_code text not null,
     created_at text not null,
     created_by text not null,
-    updated_at text not null
+    updated_at text not null,
+    -- 撤销 (entered by mistake): kept, with who, when and why; no longer listed or counted.
+    removed_at text,
+    removed_by text,
+    removed_reason text
 );
 create index training_courses_area on training_courses(area_code, start_on);
 

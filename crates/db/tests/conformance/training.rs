@@ -120,8 +120,29 @@ conformance!(
         assert!(matches!(denied, Err(DomainError::NotFound)));
         let err = db.create_course(&yifeng, &course(SHAHEDIAN_VILLAGE), &actor()).await.unwrap_err();
         assert!(err.to_string().contains("不在您的管辖范围内"), "{err}");
-        // Two courses, four attendees added, one outcome, one removal: eight audit rows.
-        assert_eq!(audit_count(&db, "training_course").await, 8);
+        // A course corrected stays inside the area; one entered by mistake is taken off (撤销)
+        // with its reason: no longer listed or counted on the household, and not found.
+        let moved = CourseData { area_code: code(YIFENG_VILLAGE), ..course(SHAHEDIAN_VILLAGE) };
+        let err = db.update_course(&shahedian, id, &moved, &actor()).await.unwrap_err();
+        assert!(err.to_string().contains("不在您的管辖范围内"), "{err}");
+        let fixed = CourseData { hours: 48, ..course(SHAHEDIAN_VILLAGE) };
+        db.update_course(&shahedian, id, &fixed, &actor()).await.unwrap();
+        assert_eq!(db.course(&shahedian, id).await.unwrap().data.hours, 48);
+        let blank = db.remove_course(&shahedian, talk_id, " ", &actor()).await.unwrap_err();
+        assert_eq!(blank.to_string(), "输入有误: reason: 撤销须写明原因，如 重复登记");
+        db.remove_course(&shahedian, talk_id, "重复登记", &actor()).await.unwrap();
+        assert!(matches!(db.course(&shahedian, talk_id).await, Err(DomainError::NotFound)));
+        assert_eq!(db.courses(&shahedian, None).await.unwrap().len(), 1);
+        let left: Vec<String> = db
+            .household_training(&shahedian, ours.0)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.course.data.topic.clone())
+            .collect();
+        assert_eq!(left, ["电工技能培训", "电工技能培训"], "the withdrawn talk no longer counts");
+        // Two courses, four attendees added, one outcome, one removal, one correction, one 撤销.
+        assert_eq!(audit_count(&db, "training_course").await, 10);
     }
 );
 

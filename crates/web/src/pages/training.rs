@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/training/new", get(new_page).post(new_save))
         .route("/training/{id}", get(show))
         .route("/training/{id}/edit", get(edit_page).post(edit_save))
+        .route("/training/{id}/remove", post(course_remove))
         .route("/training/{id}/attendees", post(attendee_add))
         .route("/training/{id}/attendees/{aid}", post(attendee_update))
         .route("/training/{id}/attendees/{aid}/remove", post(attendee_remove))
@@ -414,6 +415,21 @@ async fn after(
         Ok(()) => Ok(Redirect::to(&format!("/training/{id}?q={}", crate::error::encode(&q))).into_response()),
         Err(DomainError::NotFound) => Err(PageError::NotFound),
         Err(e) => render_show(state, me, id, &q, super::form::error_line(e)?, v).await,
+    }
+}
+
+/// 撤销: a course entered by mistake leaves the lists (kept, with its reason).
+async fn course_remove(
+    State(state): State<AppState>,
+    me: Require<perm::EditRegister>,
+    Path(id): Path<i64>,
+    Form(v): Form<Values>,
+) -> Result<Response, PageError> {
+    me.check_form_csrf(&v)?;
+    let reason = v.get("reason").map(String::as_str).unwrap_or("");
+    match state.db.remove_course(&me.scope, id, reason, &me.actor()).await {
+        Ok(()) => Ok(Redirect::to("/training").into_response()),
+        Err(e) => after(&state, &me, id, Err(e), v).await,
     }
 }
 

@@ -84,13 +84,24 @@ both!(a_township_records_a_course_adds_attendees_once_and_the_household_page_cou
     let r = app.post(&format!("/training/{id}/attendees/{aid}/remove"), &town, &format!("_csrf={tc}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(app.get(&at, &town).await.body.contains("尚未添加参训人员"));
-    // Another township finds nothing.
+    // Another township finds nothing, and cannot withdraw it.
     super::admin::insert_user(&app, "yifeng", bangfu_core::auth::Role::TownshipStaff, "411702104000").await;
-    let (other, _) = app.sign_in("yifeng").await;
+    let (other, oc) = app.sign_in("yifeng").await;
     assert_eq!(app.get(&at, &other).await.status, StatusCode::NOT_FOUND);
+    let r = app.post(&format!("/training/{id}/remove"), &other, &format!("_csrf={oc}&reason=x")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!app.get("/training", &other).await.body.contains("电工技能培训"));
     let token = api_token(&app, "yifeng").await;
     assert_eq!(app.api("GET", &format!("/api/v1/training/{id}"), &token, None).await.status, StatusCode::NOT_FOUND);
+    // 撤销 needs its reason (what was typed stays); then the course is gone from the list.
+    let r = app.post(&format!("/training/{id}/remove"), &town, &format!("_csrf={tc}&form=remove&reason=")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("撤销须写明原因"), "{}", r.body);
+    let why = format!("_csrf={tc}&form=remove&reason={}", enc("重复登记"));
+    let r = app.post(&format!("/training/{id}/remove"), &town, &why).await;
+    assert_eq!((r.status, r.location.as_deref()), (StatusCode::SEE_OTHER, Some("/training")));
+    assert_eq!(app.get(&at, &town).await.status, StatusCode::NOT_FOUND);
+    assert!(!app.get("/training", &town).await.body.contains("电工技能培训"));
 });
 
 both!(a_yulu_application_is_checked_by_the_township_paid_and_published_in_order, |app| {
