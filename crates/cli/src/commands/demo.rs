@@ -532,10 +532,11 @@ async fn seed_training(db: &Db) -> anyhow::Result<()> {
             area_code: AreaCode::parse(area).map_err(anyhow::Error::msg)?,
         };
         let id = db.create_course(&all, &data, &actor).await?;
-        // Working-age members (18 to 60), a different slice of the area for each course.
-        let people = members_of(db, area, 60, |_, age| (18..=60).contains(&age)).await?;
-        let offset = (i * 7) % people.len().max(1);
-        for (n, member) in people.iter().cycle().skip(offset).take((*want).min(people.len())).enumerate() {
+        // Working-age members (18 to 60), a different draw from the area for each course.
+        let mut people = members_of(db, area, 60, |_, age| (18..=60).contains(&age)).await?;
+        // Spread over the area's households rather than its first few.
+        people.sort_by_key(|m| roll(*m, 90 + i as u64));
+        for (n, member) in people.iter().take(*want).enumerate() {
             let r = roll(*member, 40 + i as u64);
             let outcome = Outcome {
                 certificate: match certificate {
