@@ -17,6 +17,7 @@ pub mod procedure;
 pub mod project;
 pub mod store;
 pub mod text;
+pub mod training;
 
 pub use clock::Clock;
 pub use error::{ChangedField, DomainError, DomainResult, FieldError, StaleChange};

@@ -38,6 +38,7 @@ pub mod self_reports;
 pub mod sessions;
 pub mod teams;
 pub mod tokens;
+pub mod training;
 pub mod two_factor;
 pub mod units;
 pub mod users;
@@ -45,6 +46,7 @@ mod values;
 mod versions;
 pub mod visits;
 pub mod worklist;
+pub mod yulu;
 
 pub(crate) use versions::BeginWrite;
 

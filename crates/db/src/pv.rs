@@ -157,7 +157,7 @@ impl PlanAct {
         act_zh(self.code())
     }
     /// The stages it acts from, and the stage it leads to.
-    fn from_to(self) -> (&'static [&'static str], &'static str) {
+    fn transition(self) -> (&'static [&'static str], &'static str) {
         match self {
             PlanAct::Submit => (&["draft"], "submitted"),
             PlanAct::Review => (&["submitted"], "reviewed"),
@@ -242,6 +242,8 @@ const WEAK_LABOUR: &str = "cast(case when l.household_id is null then 0 \
         and m.labour in ('ordinary', 'skilled')) then 0 \
     when exists (select 1 from members m where m.household_id = l.household_id and m.left_on is null \
         and m.labour in ('weak', 'lost', 'none')) then 1 else 0 end as bigint)";
+
+type EventRow = (NaiveDate, String, String, Option<String>);
 
 fn line_select() -> String {
     format!(
@@ -490,7 +492,7 @@ impl Db {
             "{} where l.plan_id = $1 and l.removed_at is null order by case l.use when 'public_job' then 1 when 'small_works' then 2 when 'dividend' then 3 else 4 end, h.household_no, l.line_id",
             line_select()
         );
-        let (lines, events): (Vec<LineRow>, Vec<(NaiveDate, String, String, Option<String>)>) = dispatch!(self, pool => {
+        let (lines, events): (Vec<LineRow>, Vec<EventRow>) = dispatch!(self, pool => {
             let lines = sqlx::query_as(crate::sql(&sql)).bind(id).fetch_all(pool).await.map_err(domain_err)?;
             let events = sqlx::query_as("select on_date, by_name, action, note from pv_plan_events where plan_id = $1 order by event_id")
                 .bind(id).fetch_all(pool).await.map_err(domain_err)?;
@@ -720,7 +722,7 @@ impl Db {
             return Err(DomainError::conflict("version", "该方案刚被他人办理过，请刷新后再看"));
         }
         act.allowed(role).map_err(|m| DomainError::invalid("act", m))?;
-        let (from, to) = act.from_to();
+        let (from, to) = act.transition();
         if !from.contains(&p.stage.as_str()) {
             return Err(DomainError::invalid("act", format!("方案{}，不能{}", p.stage_zh(), act.label_zh())));
         }

@@ -78,6 +78,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::pv::router())
         .merge(pages::assets::router())
         .merge(pages::project_notices::router())
+        .merge(pages::training::router())
+        .merge(pages::yulu::router())
         .merge(pages::public::router())
         .merge(pages::self_reports::router())
         .merge(pages::leads::router())

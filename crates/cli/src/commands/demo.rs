@@ -134,6 +134,7 @@ pub async fn prepare(db: &Db, households: u64) -> anyhow::Result<()> {
     seed_pv(db).await?;
     seed_changes(db).await?;
     seed_assets(db).await?;
+    seed_training(db).await?;
     if db.count_users().await? == 0 {
         for (username, name, role, area, password) in DEMO_USERS {
             let user = NewUser {
@@ -803,6 +804,238 @@ async fn seed_pv(db: &Db) -> anyhow::Result<()> {
         for (act, role, day) in steps {
             let v = db.pv_plan(&all, plan).await?.version;
             db.act_on_pv_plan(&all, plan, v, act, Some(role), day, None, &actor).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The current members of up to `households` households of `area` who pass `keep` (given the
+/// member and their age today), in register order.
+async fn members_of(
+    db: &Db,
+    area: &str,
+    households: u32,
+    keep: impl Fn(&bangfu_core::household::Member, u32) -> bool,
+) -> anyhow::Result<Vec<i64>> {
+    let all = Scope::everything();
+    let today = super::today();
+    let filter =
+        HouseholdFilter { area: Some(AreaCode::parse(area).map_err(anyhow::Error::msg)?), ..Default::default() };
+    let (found, _) = db.list_households(&all, &filter, Page { number: 1, size: households }).await?;
+    let mut out = Vec::new();
+    for h in &found {
+        for m in db.members(&all, h.id).await? {
+            if m.left_on.is_none() && keep(&m, m.data.id_number.age_on(today)) {
+                out.push(m.id.0);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// 培训班 and 座谈会 of 2025–2026 in 板桥镇 and 沙河店镇 with their attendees (working-age members
+/// of the township's households; some with a certificate, some employed after), and 雨露计划
+/// students (members at 中职 or 高职, else aged 15–22) over three terms in every state. Entered
+/// once, through the same checks and audit as the pages.
+async fn seed_training(db: &Db) -> anyhow::Result<()> {
+    use bangfu_core::training::yulu::{Application, SchoolLevel, Semester, Step, Term};
+    use bangfu_core::training::{CourseData, CourseKind, Outcome, TrainingType};
+    let all = Scope::everything();
+    if !db.courses(&all, None).await?.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor { user_id: None, username: "演示数据".into(), role: None, ip: None };
+    let today = super::today();
+    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).filter(|x| *x <= today);
+    type CourseSeed = (
+        &'static str,
+        CourseKind,
+        TrainingType,
+        (i32, u32, u32),
+        u32,
+        u32,
+        &'static str,
+        &'static str,
+        &'static str,
+        usize,
+        Option<&'static str>,
+    );
+    // (topic, kind, type, start, days, hours, organiser, place, township or village, attendees, certificate)
+    let courses: [CourseSeed; 4] = [
+        (
+            "食用菌栽培技术培训",
+            CourseKind::Class,
+            TrainingType::Practical,
+            (2025, 10, 13),
+            5,
+            40,
+            "板桥镇人民政府",
+            "板桥镇香菇种植基地",
+            "411702102000",
+            22,
+            None,
+        ),
+        (
+            "电工技能培训",
+            CourseKind::Class,
+            TrainingType::Skills,
+            (2026, 3, 9),
+            12,
+            96,
+            "驿城区人力资源和社会保障局",
+            "沙河店镇便民服务中心",
+            "411702101000",
+            16,
+            Some("低压电工作业证"),
+        ),
+        (
+            "扶志教育座谈会",
+            CourseKind::Talk,
+            TrainingType::Aspiration,
+            (2026, 4, 16),
+            1,
+            4,
+            "沙河店镇人民政府",
+            "沙东村党群服务中心",
+            "411702101201",
+            25,
+            None,
+        ),
+        (
+            "家政服务技能培训",
+            CourseKind::Class,
+            TrainingType::Skills,
+            (2026, 6, 8),
+            7,
+            56,
+            "驿城区妇女联合会",
+            "板桥镇便民服务中心",
+            "411702102000",
+            12,
+            Some("育婴员职业技能等级证书"),
+        ),
+    ];
+    for (i, (topic, kind, training_type, (y, m, d), days, hours, organiser, place, area, want, certificate)) in
+        courses.iter().enumerate()
+    {
+        let Some(start_on) = day(*y, *m, *d) else { continue };
+        let data = CourseData {
+            kind: *kind,
+            training_type: *training_type,
+            topic: (*topic).to_owned(),
+            start_on,
+            end_on: (*days > 1)
+                .then(|| start_on + chrono::Duration::days(i64::from(*days) - 1))
+                .filter(|e| *e <= today),
+            hours: *hours,
+            organiser: (*organiser).to_owned(),
+            place: Some((*place).to_owned()),
+            area_code: AreaCode::parse(area).map_err(anyhow::Error::msg)?,
+        };
+        let id = db.create_course(&all, &data, &actor).await?;
+        // Working-age members (18 to 60), a different draw from the area for each course.
+        let mut people = members_of(db, area, 60, |_, age| (18..=60).contains(&age)).await?;
+        // Spread over the area's households rather than its first few.
+        people.sort_by_key(|m| roll(*m, 90 + i as u64));
+        for (n, member) in people.iter().take(*want).enumerate() {
+            let r = roll(*member, 40 + i as u64);
+            let outcome = Outcome {
+                certificate: match certificate {
+                    Some(_) if r % 10 < 6 => Some(true),
+                    Some(_) if r % 10 < 8 => Some(false),
+                    _ => None,
+                },
+                certificate_name: certificate.filter(|_| r % 10 < 6).map(str::to_owned),
+                // A talk has no job to follow; a course's attendees are asked months later.
+                employed: match kind {
+                    CourseKind::Talk => None,
+                    CourseKind::Class if n % 3 == 0 => Some(true),
+                    CourseKind::Class if n % 3 == 1 => Some(false),
+                    CourseKind::Class => None,
+                },
+            };
+            db.add_attendee(&all, id, *member, &outcome, &actor).await?;
+        }
+    }
+    // 雨露计划: students of 沙河店镇 and 板桥镇, at most 12 — those at 中职 or 高职 first, then
+    // members aged 16 to 20 the register does not show at school (the register lags a term).
+    use bangfu_core::household::StudentStatus;
+    let vocational = |m: &bangfu_core::household::Member, _: u32| {
+        matches!(m.data.student_status, Some(StudentStatus::SecondaryVocational | StudentStatus::HigherVocational))
+    };
+    let of_age = |m: &bangfu_core::household::Member, age: u32| {
+        !vocational(m, age)
+            && (16..=20).contains(&age)
+            && !matches!(m.data.student_status, Some(StudentStatus::Primary | StudentStatus::Junior))
+    };
+    let mut students = Vec::new();
+    for keep in [&vocational as &dyn Fn(&bangfu_core::household::Member, u32) -> bool, &of_age] {
+        for township in ["411702101000", "411702102000"] {
+            students.extend(members_of(db, township, 300, keep).await?);
+        }
+    }
+    students.truncate(12);
+    let schools = [
+        ("驿城区职业教育中心", SchoolLevel::SecondaryVocational, "现代农艺技术"),
+        ("驻马店职业技术学院", SchoolLevel::HigherVocational, "护理"),
+        ("驻马店技师学院", SchoolLevel::Technical, "电气自动化设备安装与维修"),
+        ("驻马店财经学校", SchoolLevel::SecondaryVocational, "会计事务"),
+    ];
+    let township = Some(Role::TownshipStaff);
+    for (i, member) in students.iter().enumerate() {
+        let (school, level, major) = schools[i % schools.len()];
+        let terms = [
+            (Term { year: 2025, semester: Semester::Autumn }, day(2025, 9, 15), "二年级"),
+            (Term { year: 2026, semester: Semester::Spring }, day(2026, 3, 10), "二年级"),
+            (Term { year: 2026, semester: Semester::Autumn }, day(2026, 9, 14), "三年级"),
+        ];
+        for (k, (term, applied_on, grade)) in terms.into_iter().enumerate() {
+            let Some(applied_on) = applied_on else { continue };
+            // The first half of the students began a year earlier; the rest from 2026.
+            if k == 0 && i >= 6 {
+                continue;
+            }
+            let a = Application {
+                member_id: *member,
+                term,
+                school: school.to_owned(),
+                major: Some(major.to_owned()),
+                level,
+                grade: grade.to_owned(),
+                amount: Fen(150_000),
+                applied_on,
+            };
+            let id = db.apply_yulu(&all, &a, &actor).await?;
+            let step_on = |days: i64| Some(applied_on + chrono::Duration::days(days)).filter(|d| *d <= today);
+            let mut version = 1;
+            let mut take = |step: Step| {
+                let v = version;
+                version += 1;
+                let (all, actor) = (&all, &actor);
+                async move { db.yulu_step(all, id, v, &step, township, actor).await }
+            };
+            // 2025 autumn: all done and published; 2026 spring: one refused, the rest checked,
+            // most paid, half published; 2026 autumn: a third checked, the rest still applied.
+            let (check, pay, publish) = match k {
+                0 => (true, true, true),
+                1 if i % 5 == 4 => {
+                    if let Some(on) = step_on(20) {
+                        take(Step::Refuse {
+                            on, reason: "学籍信息与全国学籍管理系统不符，请核实后重新申请".into()
+                        })
+                        .await?;
+                    }
+                    continue;
+                }
+                1 => (true, i % 3 != 2, i % 2 == 0),
+                _ => (i % 3 == 0, false, false),
+            };
+            let Some(on) = step_on(25).filter(|_| check) else { continue };
+            take(Step::Check { on, note: Some("学籍和家庭情况已核实".into()) }).await?;
+            let Some(on) = step_on(60).filter(|_| pay) else { continue };
+            take(Step::Pay { on, amount: Fen(150_000) }).await?;
+            let Some(on) = step_on(70).filter(|_| publish) else { continue };
+            take(Step::Publish { on }).await?;
         }
     }
     Ok(())
@@ -1976,6 +2209,27 @@ mod tests {
             .map(|p| p.sums.committed)
             .sum();
         assert_eq!(bangfu_core::project::funds::industry_share(industry, arranged).map(|s| s.1), Some(true));
+        // 培训班 and 座谈会 with their attendees in 板桥镇 and 沙河店镇; 雨露计划 in mixed states.
+        let courses = db.courses(&all, None).await.unwrap();
+        assert_eq!(courses.len(), 4, "four courses of 2025–2026");
+        for c in &courses {
+            assert!((10..=25).contains(&c.attendees), "{}: {} attendees", c.course.data.topic, c.attendees);
+        }
+        let shahedian = Scope::of(&db.area(&AreaCode::parse("411702101000").unwrap()).await.unwrap().unwrap());
+        assert_eq!(db.courses(&shahedian, None).await.unwrap().len(), 2, "the township user sees its two");
+        let shadong = Scope::of(&db.area(&AreaCode::parse("411702101201").unwrap()).await.unwrap().unwrap());
+        assert_eq!(db.courses(&shadong, None).await.unwrap().len(), 1, "沙东村's worker sees its 座谈会");
+        let electricians = courses.iter().find(|c| c.course.data.topic == "电工技能培训").unwrap();
+        let list = db.course_attendees(&all, electricians.course.id).await.unwrap();
+        assert!(list.iter().any(|a| a.outcome.certificate == Some(true)), "some certificates");
+        assert!(list.iter().any(|a| a.outcome.employed == Some(true)), "some employed after");
+        assert!(list.iter().any(|a| a.outcome.certificate.is_none()), "some not yet known (未填)");
+        let yulu = db.yulu_applications(&all, &Default::default()).await.unwrap();
+        let students: BTreeSet<i64> = yulu.iter().map(|y| y.student.member_id).collect();
+        assert!((8..=12).contains(&students.len()), "{} students", students.len());
+        for state in bangfu_core::training::yulu::State::ALL {
+            assert!(yulu.iter().any(|y| y.state == state), "an application {}", state.label_zh());
+        }
         // 项目资产: the station, the sheds (the cold store 闲置), the roads and ponds; a project at
         // 村内公示 with an objection waiting for its answer.
         let assets = db.assets(&all, &Default::default()).await.unwrap();

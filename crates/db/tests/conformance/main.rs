@@ -26,6 +26,7 @@ mod projects;
 mod pv;
 mod rule_leads;
 mod sealed;
+mod training;
 mod work;
 
 // The prelude the feature modules take with `use super::*`.

@@ -32,6 +32,7 @@ pub mod procedures;
 pub mod projects;
 pub mod pv;
 pub mod teams;
+pub mod training;
 pub mod units;
 pub mod visits;
 pub mod work;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .merge(projects::router())
         .merge(pv::router())
         .merge(assets::router())
+        .merge(training::router())
         .merge(events::router())
         .merge(incomes::router())
         .merge(lines::router())

@@ -221,6 +221,36 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         method: "get",
+        path: "/api/v1/training",
+        summary: "培训班和座谈会：本辖区的培训（新的在前）及参训人数、户数，year 可选 · Training courses with their counts",
+        query: &[("year", "开始日期所在年度")],
+        body: None,
+        response: projects_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/training/{id}",
+        summary: "一期培训：培训信息和参训人员（姓名、户编号、所在村、证书、培训后就业；不含证件号码；null 为未填）· One course with its attendees",
+        query: &[],
+        body: None,
+        response: course_schema,
+    },
+    ApiRoute {
+        method: "get",
+        path: "/api/v1/yulu",
+        summary: "雨露计划：本辖区学生每学期的申请、审核、发放和公示（金额为分，不含证件号码）· Yulu plan applications",
+        query: &[
+            ("term", "学期，如 2026年秋季学期 或 2026-autumn"),
+            (
+                "state",
+                "办理状态：applied 已申请 / checked 乡镇审核通过 / refused 不予补助 / paid 已发放 / published 已公示",
+            ),
+        ],
+        body: None,
+        response: projects_schema,
+    },
+    ApiRoute {
+        method: "get",
         path: "/api/v1/households/{hid}/procedures",
         summary: "该户的全部程序（新的在前）· The household's procedures",
         query: &[],
@@ -1005,6 +1035,17 @@ fn pv_station_schema() -> Value {
         "capacity_kw": { "type": "string" }, "grid_on": date(), "owner": { "type": "string" },
         "settlements": { "type": "array", "items": { "type": "object" } },
         "plans": { "type": "array", "items": { "type": "object" } } } })
+}
+
+fn course_schema() -> Value {
+    json!({ "type": "object", "properties": {
+        "id": { "type": "integer" }, "kind": { "type": "string", "enum": ["class", "talk"] },
+        "training_type": { "type": "string", "enum": ["skills", "practical", "aspiration"] },
+        "topic": { "type": "string" }, "start_on": date(), "hours": { "type": "integer" },
+        "organiser": { "type": "string" }, "area_code": { "type": "string" },
+        "attendees": { "type": "array", "items": { "type": "object", "properties": {
+            "name": { "type": "string" }, "household_no": { "type": "string" }, "village_code": { "type": "string" },
+            "certificate": { "type": ["boolean", "null"] }, "employed": { "type": ["boolean", "null"] } } } } } })
 }
 
 fn attachment_created_schema() -> Value {

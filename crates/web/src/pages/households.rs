@@ -232,6 +232,8 @@ struct HouseholdPage<'a> {
     /// 光伏收益分配 lines of the household: (plan id, station, year, use, person, amount, paid on
     /// or the plan's stage, the income period it became).
     pv_lines: Vec<(i64, String, i32, &'static str, String, String, String, String)>,
+    /// 培训和雨露计划: the courses its members attended, with totals, and 雨露计划 applications.
+    training: super::training::HouseholdTraining,
     /// Village, township and district staff may start a procedure here.
     can_start: bool,
     is_tuopin: bool,
@@ -516,6 +518,7 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
                 )
             })
             .collect(),
+        training: super::training::household_training(&state, &me.scope, h.id.0).await?,
         classes: state
             .db
             .household_classes(&me.scope, h.id)

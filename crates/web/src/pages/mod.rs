@@ -28,11 +28,13 @@ pub mod public;
 pub mod pv;
 pub mod self_reports;
 pub mod teams;
+pub mod training;
 pub mod two_factor;
 pub mod units;
 pub mod users;
 pub mod visits;
 pub mod work;
+pub mod yulu;
 
 use bangfu_core::household::columns::{HOUSEHOLD_COLUMNS, MEMBER_COLUMNS};
 

@@ -199,6 +199,8 @@ struct HandbookPage<'a> {
     incomes: Vec<IncomeRow>,
     visits: Vec<VisitView>,
     history: Vec<HistoryLine>,
+    /// 培训和雨露计划: the members' courses with totals, and 雨露计划.
+    training: super::training::HouseholdTraining,
 }
 
 async fn handbook(
@@ -294,7 +296,11 @@ async fn handbook(
         (format!("{}（{}年度收益）", l.station_name, l.year), l.year, l.use_.label_zh(), l.amount.display_yuan(), note)
     }));
     let incomes = incomes(&state, &me, id).await?;
-    Ok(Html(HandbookPage { me: &me, id: hid, b, members, helpers, plans, reached, incomes, visits, history }.render()?))
+    let training = super::training::household_training(&state, &me.scope, hid).await?;
+    Ok(Html(
+        HandbookPage { me: &me, id: hid, b, members, helpers, plans, reached, incomes, visits, history, training }
+            .render()?,
+    ))
 }
 
 fn label(kind: &str, code: Option<&str>) -> &'static str {

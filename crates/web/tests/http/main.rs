@@ -52,6 +52,7 @@ mod routes;
 mod security;
 mod separation;
 mod teams;
+mod training;
 mod two_factor;
 mod visits;
 mod work;

@@ -35,6 +35,7 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
     );
     let pt_in = app.db.project_notice_token(&Scope::everything(), notice_in, &actor()).await.unwrap();
     let pt_out = app.db.project_notice_token(&Scope::everything(), notice_out, &actor()).await.unwrap();
+    let (course_in, course_out) = (course_at(&app.db, "411702101201").await, course_at(&app.db, "411702104201").await);
     use bangfu_core::store::UnitStore;
     let u_in =
         app.db.create_unit(&Scope::everything(), &unit_at("沙河店镇人民政府", "411702101000"), &actor()).await.unwrap();
@@ -209,6 +210,41 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ),
         ("/projects/{id}/objections/{oid}/answer", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/gs/p/{token}", "GET", format!("/gs/p/{pt_in}"), format!("/gs/p/{pt_out}"), [OK; 4], [OK; 4]),
+        // 培训和雨露计划: read by every role in its area, written by those who edit the register.
+        ("/training", "GET", "/training".into(), "/training?year=2026".into(), [OK; 4], [OK; 4]),
+        ("/training/new", "GET", "/training/new".into(), "/training/new".into(), [OK, OK, OK, FB], [OK, OK, OK, FB]),
+        (
+            "/training/{id}",
+            "GET",
+            format!("/training/{course_in}?q=wjg"),
+            format!("/training/{course_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        (
+            "/training/{id}/edit",
+            "GET",
+            format!("/training/{course_in}/edit"),
+            format!("/training/{course_out}/edit"),
+            [OK, OK, OK, FB],
+            [OK, NF, NF, FB],
+        ),
+        ("/training/{id}/remove", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/training/{id}/attendees", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/training/{id}/attendees/{aid}", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/training/{id}/attendees/{aid}/remove", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/yulu", "GET", "/yulu?q=wjg".into(), "/yulu?term=2026-autumn&state=applied".into(), [OK; 4], [OK; 4]),
+        ("/yulu/{id}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/api/v1/training", "GET", "/api/v1/training".into(), "/api/v1/training?year=2026".into(), [OK; 4], [OK; 4]),
+        (
+            "/api/v1/training/{id}",
+            "GET",
+            format!("/api/v1/training/{course_in}"),
+            format!("/api/v1/training/{course_out}"),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
+        ("/api/v1/yulu", "GET", "/api/v1/yulu".into(), "/api/v1/yulu?term=2026-autumn".into(), [OK; 4], [OK; 4]),
         ("/api/v1/projects", "GET", "/api/v1/projects".into(), "/api/v1/projects?year=2026".into(), [OK; 4], [OK; 4]),
         (
             "/api/v1/projects/{id}",
@@ -809,6 +845,8 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         app.db.create_helper(&Scope::everything(), &data, &actor()).await.unwrap()
     };
     let their_project = project_at(&app.db, "411702104201").await;
+    let their_course = course_at(&app.db, "411702104201").await;
+    let their_application = yulu_at(&app.db, m_out).await;
     let forms = [
         format!("/helpers/{their_helper}/retire"),
         format!("/households/{out}/plans/new"),
@@ -836,6 +874,12 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         format!("/projects/{their_project}/beneficiaries/1/remove"),
         format!("/projects/{their_project}/funds"),
         format!("/projects/{their_project}/entries/1/reverse"),
+        format!("/training/{their_course}/edit"),
+        format!("/training/{their_course}/remove"),
+        format!("/training/{their_course}/attendees"),
+        format!("/training/{their_course}/attendees/1"),
+        format!("/training/{their_course}/attendees/1/remove"),
+        format!("/yulu/{their_application}/act"),
         format!("/households/{out}/edit"),
         format!("/households/{out}/helper"),
     ];
@@ -899,6 +943,12 @@ both!(every_change_route_refuses_records_outside_the_users_area, |app| {
         ("draft", 0, 1),
         "their project untouched"
     );
+    assert!(
+        app.db.course_attendees(&Scope::everything(), their_course).await.unwrap().is_empty(),
+        "their course untouched"
+    );
+    let theirs = app.db.yulu_application(&Scope::everything(), their_application).await.unwrap();
+    assert_eq!(theirs.state, bangfu_core::training::yulu::State::Applied, "their application untouched");
     // Nothing happened to the household or its work.
     let h = app.db.household(&Scope::everything(), app.yifeng_household).await.unwrap();
     assert_eq!((h.size, h.data.status), (1, Some(bangfu_core::household::PovertyStatus::Poor)));
@@ -938,6 +988,41 @@ async fn pv_at(db: &bangfu_db::Db, village: &str) -> (i64, i64) {
     let st = db.create_station(&Scope::everything(), &d, &actor()).await.unwrap();
     let head = bangfu_core::project::pv::PlanData { year: 2025, decided_on: None, decision: None };
     (st, db.create_pv_plan(&Scope::everything(), st, &head, &actor()).await.unwrap())
+}
+
+/// A 培训班 in `area`.
+async fn course_at(db: &bangfu_db::Db, area: &str) -> i64 {
+    let f: HashMap<String, String> = [
+        ("kind", "培训班"),
+        ("training_type", "技能培训"),
+        ("topic", "电工技能培训"),
+        ("start_on", "2026-03-10"),
+        ("hours", "40"),
+        ("organiser", "区人社局"),
+        ("area_code", area),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let d = bangfu_core::training::CourseData::parse(&f, chrono::Local::now().date_naive()).unwrap();
+    db.create_course(&Scope::everything(), &d, &actor()).await.unwrap()
+}
+
+/// A 雨露计划 application (已申请) for `member`.
+async fn yulu_at(db: &bangfu_db::Db, member: i64) -> i64 {
+    let f: HashMap<String, String> = [
+        ("member_id", member.to_string().as_str()),
+        ("term", "2026年春季学期"),
+        ("school", "驻马店技师学院"),
+        ("level", "技工院校"),
+        ("grade", "一年级"),
+        ("applied_on", "2026-03-01"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let a = bangfu_core::training::yulu::Application::parse(&f, chrono::Local::now().date_naive()).unwrap();
+    db.apply_yulu(&Scope::everything(), &a, &actor()).await.unwrap()
 }
 
 /// The first paper of a procedure (its 承诺授权书).
