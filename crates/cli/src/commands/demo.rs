@@ -762,7 +762,7 @@ async fn seed_pv(db: &Db) -> anyhow::Result<()> {
             let no = h.household_no.clone();
             let person = h.head_name.clone().unwrap_or_default();
             let (use_, yuan, note) = match i % 5 {
-                0 | 1 | 2 => ("公益岗位", 7_200, "村道保洁员 12个月"),
+                0..=2 => ("公益岗位", 7_200, "村道保洁员 12个月"),
                 3 => ("小型公益事业", 2_400, "村内排水沟清淤"),
                 _ => ("收益分红", 1_200, "弱劳动力户收益分红"),
             };

@@ -200,6 +200,20 @@ async fn list(
     Ok(Html(page_html.render()?))
 }
 
+/// A 光伏收益分配 line on the household page.
+struct PvLineRow {
+    plan_id: i64,
+    station: String,
+    year: i32,
+    how: &'static str,
+    person: String,
+    amount: String,
+    /// The day paid, or the plan's stage.
+    paid: String,
+    /// The income period it became ("2026年收入").
+    period: String,
+}
+
 #[derive(Template)]
 #[template(path = "household.html")]
 struct HouseholdPage<'a> {
@@ -231,7 +245,7 @@ struct HouseholdPage<'a> {
     benefits: Vec<(i64, String, i32, &'static str, String)>,
     /// 光伏收益分配 lines of the household: (plan id, station, year, use, person, amount, paid on
     /// or the plan's stage, the income period it became).
-    pv_lines: Vec<(i64, String, i32, &'static str, String, String, String, String)>,
+    pv_lines: Vec<PvLineRow>,
     /// 培训和雨露计划: the courses its members attended, with totals, and 雨露计划 applications.
     training: super::training::HouseholdTraining,
     /// Village, township and district staff may start a procedure here.
@@ -506,16 +520,16 @@ async fn show(State(state): State<AppState>, me: CurrentUser, Path(id): Path<i64
                     || bangfu_core::project::pv::plan_stage_zh(&l.stage).to_owned(),
                     |d| format!("{d} 已发放"),
                 );
-                (
-                    l.plan_id,
-                    l.station_name,
-                    l.year,
-                    l.use_.label_zh(),
-                    l.person.unwrap_or_default(),
-                    l.amount.display_yuan(),
+                PvLineRow {
+                    plan_id: l.plan_id,
+                    station: l.station_name,
+                    year: l.year,
+                    how: l.use_.label_zh(),
+                    person: l.person.unwrap_or_default(),
+                    amount: l.amount.display_yuan(),
                     paid,
-                    l.income_period.map(|p| format!("{p}年收入")).unwrap_or_default(),
-                )
+                    period: l.income_period.map(|p| format!("{p}年收入")).unwrap_or_default(),
+                }
             })
             .collect(),
         training: super::training::household_training(&state, &me.scope, h.id.0).await?,
