@@ -756,7 +756,6 @@ async fn seed_pv(db: &Db) -> anyhow::Result<()> {
                 "村党支部提议、村两委商议、党员大会审议、村民代表会议决议通过，决议和方案在村务公开栏公开".to_owned()
             }),
         };
-        let plan = db.create_pv_plan(&all, st, &head, &actor).await?;
         let mut lines: Vec<LineData> = Vec::new();
         for (i, h) in households.iter().enumerate() {
             let no = h.household_no.clone();
@@ -780,14 +779,20 @@ async fn seed_pv(db: &Db) -> anyhow::Result<()> {
                 .map_err(bad)?,
             );
         }
+        if lines.is_empty() {
+            continue; // a village without households in a small demo: nothing to distribute
+        }
+        // The village's own spending: a fifth of what goes to the households, at most 12,000元.
+        let to_households: i64 = lines.iter().map(|l| l.amount.0).sum();
         lines.push(
             LineData::parse(&f(&[
                 ("use", "村级公益事业支出".into()),
-                ("amount", "12000".into()),
+                ("amount", Fen((to_households / 5).min(1_200_000)).to_yuan_string()),
                 ("note", "村内路灯维修和电费".into()),
             ]))
             .map_err(bad)?,
         );
+        let plan = db.create_pv_plan(&all, st, &head, &actor).await?;
         for l in &lines {
             db.add_pv_line(&all, plan, l, &actor).await?;
         }
