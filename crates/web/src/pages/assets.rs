@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
 type Values = HashMap<String, String>;
 
 /// "沙河店镇 · 沙东村民委员会" for each code, as the area search labels them.
-async fn labels(state: &AppState, codes: &[String]) -> Result<HashMap<String, String>, PageError> {
+pub(super) async fn labels(state: &AppState, codes: &[String]) -> Result<HashMap<String, String>, PageError> {
     let parsed: Vec<AreaCode> = codes.iter().filter_map(|c| AreaCode::parse(c).ok()).collect();
     let found = state.db.labelled_areas(&Scope::everything(), &parsed).await?;
     Ok(found.iter().map(|m| (m.area.code.as_str().to_owned(), m.label())).collect())

@@ -290,6 +290,37 @@ pub fn join_checked(v: &mut std::collections::HashMap<String, String>) {
     v.retain(|k, _| !k.starts_with("health."));
 }
 
+/// A code list's options by their Chinese wording, the current one (by wording or code) selected.
+pub fn code_options<T: bangfu_core::household::codes::CodeList>(current: &str) -> Vec<Opt> {
+    T::all()
+        .iter()
+        .map(|x| Opt {
+            value: x.label_zh().into(),
+            label: x.label_zh().into(),
+            selected: x.label_zh() == current || x.code() == current,
+        })
+        .collect()
+}
+
+/// A field of a form with what was typed into it (or nothing).
+pub fn typed_field(
+    name: &'static str,
+    label: &'static str,
+    v: &std::collections::HashMap<String, String>,
+    required: bool,
+    hint: &str,
+) -> FormField {
+    FormField {
+        name,
+        label,
+        value: v.get(name).cloned().unwrap_or_default(),
+        options: Vec::new(),
+        required,
+        hint: hint.to_owned(),
+        error: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use bangfu_core::household::columns::{HOUSEHOLD_COLUMNS, Kind, MEMBER_COLUMNS};

@@ -12,14 +12,13 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::DomainError;
 use bangfu_core::auth::Permission;
-use bangfu_core::household::codes::CodeList;
 use bangfu_core::money::Fen;
 use bangfu_core::project::funds::{self, AllocationData, FundSource, Movement, Sums};
 use bangfu_core::project::{ConstructionNature, ProjectCategory, ProjectData, Target, TargetLevel};
 use bangfu_core::store::AreaStore;
 use bangfu_db::projects::{Entry, ProjectRecord, entry_kind_zh};
 
-use super::form::{FormField, Opt, field_errors, render_form_with_pickers};
+use super::form::{code_options as options, field_errors, render_form_with_pickers, typed_field as field};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -43,29 +42,6 @@ pub fn router() -> Router<AppState> {
 }
 
 type Values = HashMap<String, String>;
-
-fn options<T: CodeList>(current: &str) -> Vec<Opt> {
-    T::all()
-        .iter()
-        .map(|x| Opt {
-            value: x.label_zh().into(),
-            label: x.label_zh().into(),
-            selected: x.label_zh() == current || x.code() == current,
-        })
-        .collect()
-}
-
-fn field(name: &'static str, label: &'static str, v: &Values, required: bool, hint: &str) -> FormField {
-    FormField {
-        name,
-        label,
-        value: v.get(name).cloned().unwrap_or_default(),
-        options: Vec::new(),
-        required,
-        hint: hint.to_owned(),
-        error: None,
-    }
-}
 
 /// 元 as the office reads it: "1,260,000.00元"; nothing is "—".
 fn yuan(f: Option<Fen>) -> String {

@@ -12,14 +12,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use bangfu_core::DomainError;
-use bangfu_core::area::{AreaCode, AreaLevel, Scope};
+use bangfu_core::area::AreaLevel;
 use bangfu_core::auth::Permission;
 use bangfu_core::money::Fen;
 use bangfu_core::project::pv::{self, LineData, PlanData, PlanRules, PvUse, SettlementData, StationData};
-use bangfu_core::store::AreaStore;
 use bangfu_db::pv::{PlanAct, act_zh};
 
-use super::form::{FormField, field_errors, render_form_with_pickers};
+use super::form::{field_errors, render_form_with_pickers, typed_field as field};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -40,12 +39,6 @@ pub fn router() -> Router<AppState> {
 }
 
 type Values = HashMap<String, String>;
-
-async fn village_labels(state: &AppState, codes: &[String]) -> Result<HashMap<String, String>, PageError> {
-    let parsed: Vec<AreaCode> = codes.iter().filter_map(|c| AreaCode::parse(c).ok()).collect();
-    let found = state.db.labelled_areas(&Scope::everything(), &parsed).await?;
-    Ok(found.into_iter().map(|m| (m.area.code.as_str().to_owned(), m.label())).collect())
-}
 
 fn status_of(error: &str) -> axum::http::StatusCode {
     if error.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY }
@@ -77,9 +70,11 @@ struct ListPage<'a> {
 
 async fn render_list(state: &AppState, me: &CurrentUser, error: String) -> Result<Response, PageError> {
     let stations = state.db.stations(&me.scope).await?;
-    let labels =
-        village_labels(state, &stations.iter().map(|s| s.data.area_code.as_str().to_owned()).collect::<Vec<_>>())
-            .await?;
+    let labels = super::assets::labels(
+        state,
+        &stations.iter().map(|s| s.data.area_code.as_str().to_owned()).collect::<Vec<_>>(),
+    )
+    .await?;
     let mut rows = Vec::with_capacity(stations.len());
     for s in stations {
         let settled = state.db.settlements(&me.scope, s.id).await?;
@@ -138,18 +133,6 @@ async fn rules_save(
 }
 
 // A new station.
-
-fn field(name: &'static str, label: &'static str, v: &Values, required: bool, hint: &str) -> FormField {
-    FormField {
-        name,
-        label,
-        value: v.get(name).cloned().unwrap_or_default(),
-        options: Vec::new(),
-        required,
-        hint: hint.to_owned(),
-        error: None,
-    }
-}
 
 async fn station_form(
     state: &AppState,
@@ -290,7 +273,7 @@ async fn render_station(
         Some(p) => state.db.project(&me.scope, p).await.ok().map(|r| (p, r.data.name)),
         None => None,
     };
-    let village = village_labels(state, &[s.data.area_code.as_str().to_owned()]).await?;
+    let village = super::assets::labels(state, &[s.data.area_code.as_str().to_owned()]).await?;
     let page = StationPage {
         me,
         village: village.get(s.data.area_code.as_str()).cloned().unwrap_or_default(),
@@ -422,7 +405,7 @@ async fn render_plan(
 ) -> Result<Response, PageError> {
     let p = state.db.pv_plan(&me.scope, pid).await?;
     let check = state.db.pv_plan_check(&p).await?;
-    let labels = village_labels(state, std::slice::from_ref(&p.area_code)).await?;
+    let labels = super::assets::labels(state, std::slice::from_ref(&p.area_code)).await?;
     let lines = p
         .lines
         .iter()

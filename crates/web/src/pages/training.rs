@@ -14,12 +14,11 @@ use axum::{Form, Router};
 use bangfu_core::DomainError;
 use bangfu_core::area::{AreaCode, Scope};
 use bangfu_core::auth::Permission;
-use bangfu_core::household::codes::CodeList;
 use bangfu_core::store::AreaStore;
 use bangfu_core::training::{CourseData, CourseKind, Outcome, TrainingTotals, TrainingType, answer_zh};
 use bangfu_db::training::{Course, MemberHit};
 
-use super::form::{FormField, Opt, field_errors, render_form_with_pickers};
+use super::form::{code_options as options, field_errors, render_form_with_pickers, typed_field as field};
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{CurrentUser, Require, perm};
@@ -156,29 +155,6 @@ async fn list(
 }
 
 // The form (new and edit).
-
-fn options<T: CodeList>(current: &str) -> Vec<Opt> {
-    T::all()
-        .iter()
-        .map(|x| Opt {
-            value: x.label_zh().into(),
-            label: x.label_zh().into(),
-            selected: x.label_zh() == current || x.code() == current,
-        })
-        .collect()
-}
-
-fn field(name: &'static str, label: &'static str, v: &Values, required: bool, hint: &str) -> FormField {
-    FormField {
-        name,
-        label,
-        value: v.get(name).cloned().unwrap_or_default(),
-        options: Vec::new(),
-        required,
-        hint: hint.to_owned(),
-        error: None,
-    }
-}
 
 async fn course_form(
     state: &AppState,
