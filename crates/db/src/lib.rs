@@ -27,6 +27,7 @@ pub mod plans;
 pub mod procedures;
 pub mod project_assets;
 pub mod project_changes;
+pub mod project_documents;
 pub mod project_notices;
 pub mod projects;
 pub mod pv;

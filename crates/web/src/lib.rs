@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::procedures::router())
         .merge(pages::projects::router())
         .merge(pages::project_changes::router())
+        .merge(pages::project_documents::router())
         .merge(pages::pv::router())
         .merge(pages::assets::router())
         .merge(pages::project_notices::router())

@@ -4,6 +4,7 @@
 
 pub mod asset;
 pub mod change;
+pub mod document;
 pub mod funds;
 pub mod notice;
 pub mod pv;

@@ -404,3 +404,57 @@ conformance!(a_change_to_a_project_in_the_library_is_published_within_ten_workin
         && e.before_value.as_deref() == Some("资金规模 1,000,000.00元")
         && e.after_value.as_deref().is_some_and(|a| a.contains("资金规模 1,100,000.00元"))));
 });
+
+conformance!(a_projects_papers_are_kept_with_their_step_and_a_voucher_names_its_payment, |db: Db| async move {
+    use bangfu_core::assistance::evidence::check_upload;
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+    let all = everything();
+    let shahedian = scope_of(&db, SHAHEDIAN).await;
+    let id = db.create_project(&shahedian, &mushroom("产业发展"), &actor()).await.unwrap();
+    let up = check_upload("村民代表会议记录.png", PNG).unwrap();
+    let minutes = db
+        .add_project_document(
+            &shahedian,
+            id,
+            "会议记录（四议两公开）",
+            None,
+            Some("2026年3月2日村民代表会议"),
+            (&up, PNG),
+            &actor(),
+        )
+        .await
+        .unwrap();
+    // A voucher names a payment of this project.
+    let a = allocation(&db, 500_000).await;
+    db.move_funds(&all, "commit", a, id, &money("2026-04-01", 300_000, None), &actor()).await.unwrap();
+    let paid = db
+        .move_funds(&all, "payment", a, id, &money("2026-04-10", 100_000, Some("沙东村股份经济合作社")), &actor())
+        .await
+        .unwrap();
+    let commit = db.project_entries(&all, id).await.unwrap().iter().find(|e| e.kind == "commit").unwrap().id;
+    let bare = db.add_project_document(&shahedian, id, "voucher", None, None, (&up, PNG), &actor()).await.unwrap_err();
+    assert!(bare.to_string().contains("拨付凭证须选择对应的拨付记录"));
+    let wrong =
+        db.add_project_document(&shahedian, id, "voucher", Some(commit), None, (&up, PNG), &actor()).await.unwrap_err();
+    assert!(wrong.to_string().contains("所选拨付记录不属于本项目"));
+    let voucher =
+        db.add_project_document(&shahedian, id, "拨付凭证", Some(paid), None, (&up, PNG), &actor()).await.unwrap();
+    let pdf_named_png = check_upload("批复.png", PNG).unwrap();
+    let kinds =
+        db.add_project_document(&shahedian, id, "发票", None, None, (&pdf_named_png, PNG), &actor()).await.unwrap_err();
+    assert!(kinds.to_string().contains("请选择材料类别"));
+    let listed = db.project_documents(&shahedian, id).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|d| (d.id, d.kind.as_str(), d.step.as_str())).collect::<Vec<_>>(),
+        [(minutes, "minutes", "需求摸底"), (voucher, "voucher", "需求摸底")]
+    );
+    assert_eq!(listed[1].entry_id, Some(paid));
+    let (d, bytes) = db.project_document_file(&shahedian, voucher).await.unwrap();
+    assert_eq!((d.content_type.as_str(), bytes.as_slice()), ("image/png", PNG));
+    let yifeng = scope_of(&db, "411702104000").await;
+    assert!(matches!(db.project_document_file(&yifeng, voucher).await, Err(DomainError::NotFound)));
+    assert!(matches!(db.project_documents(&yifeng, id).await, Err(DomainError::NotFound)));
+    let filter = bangfu_db::audit::AuditFilter { object_type: Some("project".into()), ..Default::default() };
+    let (log, _) = db.audit_entries(&filter, 50, 0).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.field.as_deref() == Some("document")).count(), 2);
+});

@@ -22,6 +22,7 @@ pub mod plans;
 pub mod print;
 pub mod procedures;
 pub mod project_changes;
+pub mod project_documents;
 pub mod project_notices;
 pub mod projects;
 pub mod public;

@@ -250,6 +250,8 @@ pub struct EvidenceParts {
     pub note: String,
     /// The kind of paper, on a procedure's upload (承诺授权书, 现场照片, …).
     pub kind: String,
+    /// The ledger entry a project's 拨付凭证 proves.
+    pub entry_id: String,
     pub file: Option<(String, Vec<u8>)>,
 }
 
@@ -258,7 +260,13 @@ pub struct EvidenceParts {
 pub async fn read_evidence(mut multipart: Multipart) -> Result<EvidenceParts, FieldError> {
     let too_big =
         || FieldError::new("file", format!("文件太大，不能超过 {} MB，请压缩后再上传", MAX_UPLOAD_BYTES / 1024 / 1024));
-    let mut parts = EvidenceParts { csrf: String::new(), note: String::new(), kind: String::new(), file: None };
+    let mut parts = EvidenceParts {
+        csrf: String::new(),
+        note: String::new(),
+        kind: String::new(),
+        entry_id: String::new(),
+        file: None,
+    };
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
@@ -272,6 +280,7 @@ pub async fn read_evidence(mut multipart: Multipart) -> Result<EvidenceParts, Fi
             "_csrf" => parts.csrf = String::from_utf8_lossy(&bytes).into_owned(),
             "note" => parts.note = String::from_utf8_lossy(&bytes).into_owned(),
             "kind" => parts.kind = String::from_utf8_lossy(&bytes).into_owned(),
+            "entry_id" => parts.entry_id = String::from_utf8_lossy(&bytes).into_owned(),
             "file" if !bytes.is_empty() || file_name.as_deref().is_some_and(|n| !n.is_empty()) => {
                 parts.file = Some((file_name.unwrap_or_default(), bytes.to_vec()));
             }

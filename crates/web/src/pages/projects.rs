@@ -318,6 +318,7 @@ struct ShowPage<'a> {
     assets: super::assets::AssetSection,
     notices: super::project_notices::NoticeSection,
     changes: super::project_changes::ChangeSection,
+    documents: super::project_documents::DocumentSection,
 }
 
 struct BenefitRow {
@@ -426,7 +427,9 @@ async fn render_show(
     let assets = super::assets::section(state, me, &p).await?;
     let notices = super::project_notices::section(state, me, &p).await?;
     let changes = super::project_changes::section(state, me, &p).await?;
+    let documents = super::project_documents::section(state, me, &p).await?;
     let page = ShowPage {
+        documents,
         changes,
         assets,
         notices,

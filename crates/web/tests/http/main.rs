@@ -46,6 +46,7 @@ mod members;
 mod monitoring;
 mod plans;
 mod project_changes;
+mod project_documents;
 mod projects;
 mod pv;
 mod routes;

@@ -179,6 +179,15 @@ both!(every_route_answers_every_role_inside_and_outside_its_area_as_expected, |a
         ("/projects/{id}/submit", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/act", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/changes", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        ("/projects/{id}/documents", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
+        (
+            "/project-files/{did}",
+            "GET",
+            format!("/project-files/{}", document_at(&app.db, proj_in).await),
+            format!("/project-files/{}", document_at(&app.db, proj_out).await),
+            [OK; 4],
+            [OK, NF, NF, OK],
+        ),
         ("/projects/{id}/changes/{cid}/publish", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/beneficiaries", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
         ("/projects/{id}/beneficiaries/{bid}/remove", "POST", String::new(), String::new(), [OK; 4], [OK; 4]),
@@ -975,6 +984,12 @@ async fn project_at(db: &bangfu_db::Db, village: &str) -> i64 {
             .collect();
     let d = bangfu_core::project::ProjectData::parse(&f, 2026).unwrap();
     db.create_project(&Scope::everything(), &d, &actor()).await.unwrap()
+}
+
+/// A project's paper (its minutes).
+async fn document_at(db: &bangfu_db::Db, project: i64) -> i64 {
+    let up = bangfu_core::assistance::evidence::check_upload("会议记录.png", PNG).unwrap();
+    db.add_project_document(&Scope::everything(), project, "minutes", None, None, (&up, PNG), &actor()).await.unwrap()
 }
 
 /// A station in `village` with a draft plan for 2025: (station id, plan id).
