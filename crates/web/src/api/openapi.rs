@@ -182,7 +182,7 @@ pub const API_ROUTES: &[ApiRoute] = &[
     ApiRoute {
         method: "get",
         path: "/api/v1/projects/{id}",
-        summary: "一个项目：项目信息、绩效目标、程序记录、受益农户（不含证件号码）和资金记录 · One project",
+        summary: "一个项目：项目信息、绩效目标、程序记录、受益农户（不含证件号码）、资金记录、项目调整和项目档案（不含文件内容）· One project",
         query: &[],
         body: None,
         response: project_schema,
@@ -1026,7 +1026,9 @@ fn project_schema() -> Value {
         "step": { "type": ["string", "null"] }, "targets": { "type": "array", "items": { "type": "object" } },
         "events": { "type": "array", "items": { "type": "object" } },
         "households": { "type": "array", "items": { "type": "object" } },
-        "entries": { "type": "array", "items": { "type": "object" } } } })
+        "entries": { "type": "array", "items": { "type": "object" } },
+        "changes": { "type": "array", "items": { "type": "object" } },
+        "documents": { "type": "array", "items": { "type": "object" } } } })
 }
 
 fn pv_station_schema() -> Value {

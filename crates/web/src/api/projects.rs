@@ -82,7 +82,30 @@ async fn one(State(state): State<AppState>, me: ApiUser, Path(id): Path<i64>) ->
                     "payee": e.payee, "voucher_no": e.voucher_no, "note": e.note, "reverses": e.reverses, "reversed": e.reversed })
         })
         .collect();
+    let changes: Vec<Value> = state
+        .db
+        .project_changes(&me.scope, id)
+        .await?
+        .iter()
+        .map(|c| {
+            json!({ "id": c.id, "decided_on": c.data.decided_on, "content": c.data.content, "reason": c.data.reason,
+                    "doc_no": c.data.doc_no, "investment_before_fen": c.investment_before.map(|f| f.0),
+                    "investment_after_fen": c.data.investment.map(|f| f.0), "notice_due_on": c.notice_due_on,
+                    "published_on": c.published_on })
+        })
+        .collect();
+    let documents: Vec<Value> = state
+        .db
+        .project_documents(&me.scope, id)
+        .await?
+        .iter()
+        .map(|d| {
+            json!({ "id": d.id, "kind": d.kind, "step": d.step, "entry_id": d.entry_id, "file_name": d.file_name,
+                    "content_type": d.content_type, "size_bytes": d.size_bytes, "url": format!("/project-files/{}", d.id) })
+        })
+        .collect();
     Ok(Json(json!({
+        "changes": changes, "documents": documents,
         "id": p.id, "version": p.version, "name": d.name, "category": d.category.code(), "area_code": d.area_code.as_str(),
         "year": d.year, "nature": d.nature.map(|n| n.code()), "start_on": d.start_on, "end_on": d.end_on,
         "responsible_unit": d.responsible_unit, "implementing_unit": d.implementing_unit, "tasks": d.tasks,

@@ -70,6 +70,11 @@ both!(a_project_keeps_its_minutes_and_the_voucher_of_each_payment, |app| {
     assert_eq!(docs.len(), 2);
     let file = app.get(&format!("/project-files/{}", docs[1].id), &town).await;
     assert_eq!(file.status, StatusCode::OK);
+    let token = api_token(&app, "shahedian").await;
+    let api = app.api("GET", &format!("/api/v1/projects/{id}"), &token, None).await;
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(v["documents"][1]["entry_id"], paid);
+    assert_eq!(v["documents"][0]["kind"], "minutes");
     // The auditor reads but may not upload; another township finds neither page nor file.
     let (auditor, ac) = app.sign_in("auditor").await;
     assert_eq!(
