@@ -29,6 +29,17 @@ type Row =
 /// reviews change it instead).
 const BEFORE_LIBRARY: &[&str] = &["village_notice", "township_review", "county_approval"];
 
+/// Whether a project is in the library (县级审定入库 done, not 出库 or withdrawn): only then is a
+/// change recorded by 调整.
+pub fn in_library(p: &crate::projects::ProjectRecord) -> bool {
+    let at = p.procedure.as_ref().and_then(|pr| pr.current()).map(|s| s.code);
+    match p.stage.as_str() {
+        "approved" => true,
+        "open" => at.is_some_and(|s| !BEFORE_LIBRARY.contains(&s)),
+        _ => false,
+    }
+}
+
 impl Db {
     /// Records a change of a project in the library (inside `scope`), refused before 县级审定入库
     /// and after 出库 or withdrawal.
@@ -40,13 +51,7 @@ impl Db {
         actor: &Actor,
     ) -> DomainResult<i64> {
         let p = self.project(scope, project).await?;
-        let at = p.procedure.as_ref().and_then(|pr| pr.current()).map(|s| s.code);
-        let in_library = match p.stage.as_str() {
-            "approved" => true,
-            "open" => at.is_some_and(|s| !BEFORE_LIBRARY.contains(&s)),
-            _ => false,
-        };
-        if !in_library {
+        if !in_library(&p) {
             return Err(DomainError::invalid(
                 "decided_on",
                 format!(

@@ -167,6 +167,11 @@ impl PlanAct {
             PlanAct::Pay => (&["published"], "paid"),
         }
     }
+    /// Whether the act may be taken at `stage` (whoever takes it).
+    pub fn available_at(self, stage: &str) -> bool {
+        self.transition().0.contains(&stage)
+    }
+
     /// Who may: `None` is the command line (the demo, imports).
     pub fn allowed(self, role: Option<Role>) -> Result<(), &'static str> {
         let Some(role) = role else { return Ok(()) };

@@ -74,12 +74,7 @@ pub async fn section(state: &AppState, me: &CurrentUser, p: &ProjectRecord) -> R
             }
         })
         .collect();
-    let at = p.procedure.as_ref().and_then(|pr| pr.current()).map(|s| s.code);
-    let open = match p.stage.as_str() {
-        "approved" => true,
-        "open" => at.is_some_and(|s| !["village_notice", "township_review", "county_approval"].contains(&s)),
-        _ => false,
-    };
+    let open = bangfu_db::project_changes::in_library(p);
     Ok(ChangeSection { rows, open, may_edit: me.may(Permission::EditRegister) })
 }
 

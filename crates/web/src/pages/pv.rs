@@ -426,7 +426,7 @@ async fn render_plan(
         [PlanAct::Submit, PlanAct::Review, PlanAct::SendBack, PlanAct::File, PlanAct::Publish, PlanAct::Pay]
             .into_iter()
             .filter(|a| {
-                me.may(Permission::EditRegister) && a.allowed(Some(me.user.role)).is_ok() && available_at(*a, &p.stage)
+                me.may(Permission::EditRegister) && a.allowed(Some(me.user.role)).is_ok() && a.available_at(&p.stage)
             })
             .map(|a| (a.code(), a.label_zh()))
             .collect();
@@ -450,18 +450,6 @@ async fn render_plan(
         typed,
     };
     Ok((status_of(&error), Html(page.render()?)).into_response())
-}
-
-fn available_at(a: PlanAct, stage: &str) -> bool {
-    matches!(
-        (a, stage),
-        (PlanAct::Submit, "draft")
-            | (PlanAct::Review, "submitted")
-            | (PlanAct::SendBack, "submitted" | "reviewed")
-            | (PlanAct::File, "reviewed")
-            | (PlanAct::Publish, "filed")
-            | (PlanAct::Pay, "published")
-    )
 }
 
 async fn plan_page(
